@@ -1,0 +1,21 @@
+#pragma once
+// The demo models and data are compiled into the executable (resources/resources.qrc), so a
+// first start shows a populated window wherever the binary is. LibTorch loads from a path, so
+// they are copied once into the user's cache folder.
+
+#include <QString>
+#include <QStringList>
+
+namespace rnnscope {
+
+struct DemoFiles {
+    QString model;
+    QString dataset;
+};
+
+QStringList demoNames();  // "dates", "brackets"
+QString demoTitle(const QString& name);
+// Throws UserError when the demo is not compiled in or cannot be copied.
+DemoFiles extractDemo(const QString& name);
+
+}  // namespace rnnscope

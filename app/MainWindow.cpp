@@ -1,0 +1,304 @@
+#include "app/MainWindow.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QStatusBar>
+
+#include "app/Demo.h"
+#include "app/ExportFigureDialog.h"
+#include "app/JobStatusWidget.h"
+#include "core/Session.h"
+#include "core/model/Model.h"
+#include "widgets/Panel.h"
+#include "widgets/SampleViewPanel.h"
+#include "widgets/StateSpacePanel.h"
+
+namespace rnnscope {
+
+namespace {
+constexpr int kLayoutVersion = 1;  // bump when the set of docks changes
+constexpr int kMaxRecent = 10;
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Session(this)) {
+    setObjectName(QStringLiteral("MainWindow"));
+    setAcceptDrops(true);
+    setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
+    resize(1400, 900);
+
+    // The sample view is the central reading surface; analyses dock around it.
+    addPanel(new SampleViewPanel(*session_), Qt::LeftDockWidgetArea);
+    addPanel(new PlannedPanel(*session_, QStringLiteral("attention"), tr("Attention"),
+                              tr("The current sample's attention as a heatmap (source × output "
+                                 "tokens) and as token links, with hover, heads, ground-truth "
+                                 "alignment and figure export.")),
+             Qt::RightDockWidgetArea);
+    addPanel(new StateSpacePanel(*session_), Qt::RightDockWidgetArea);
+    addPanel(new PlannedPanel(*session_, QStringLiteral("hidden-units"), tr("Hidden Units"),
+                              tr("Every unit's activation over time (hidden, cell, gates), pattern "
+                                 "search over the dataset, the units that track a signal, and gate "
+                                 "saturation.")),
+             Qt::BottomDockWidgetArea);
+    addPanel(new PlannedPanel(*session_, QStringLiteral("feature-scatter"), tr("Feature Scatter"),
+                              tr("Embeddings and token states projected to 2D, nearest neighbours, "
+                                 "and unit–word clusters.")),
+             Qt::BottomDockWidgetArea);
+    addPanel(new PlannedPanel(*session_, QStringLiteral("error-browser"), tr("Error Browser"),
+                              tr("The samples the model gets wrong, sliced and sorted, with a "
+                                 "confusion matrix and per-token attribution.")),
+             Qt::BottomDockWidgetArea);
+    tabifyDockWidget(docks_[QStringLiteral("attention")], docks_[QStringLiteral("state-space")]);
+    tabifyDockWidget(docks_[QStringLiteral("hidden-units")], docks_[QStringLiteral("feature-scatter")]);
+    tabifyDockWidget(docks_[QStringLiteral("feature-scatter")], docks_[QStringLiteral("error-browser")]);
+    docks_[QStringLiteral("state-space")]->raise();
+    docks_[QStringLiteral("hidden-units")]->raise();
+    resizeDocks({docks_[QStringLiteral("samples")], docks_[QStringLiteral("state-space")]}, {600, 800},
+                Qt::Horizontal);
+    defaultState_ = saveState(kLayoutVersion);
+
+    jobStatus_ = new JobStatusWidget(session_->jobs(), this);
+    statusBar()->addPermanentWidget(jobStatus_);
+    buildMenus();
+    restoreSettings();
+
+    connect(session_, &Session::errorOccurred, this, &MainWindow::showError);
+    connect(session_, &Session::fileOpened, this, [this](const QString& path, FileKind) {
+        rememberRecent(path);
+        statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 4000);
+        updateTitle();
+    });
+    connect(qApp, &QApplication::focusChanged, this, [this](QWidget*, QWidget* now) {
+        for (QWidget* w = now; w; w = w->parentWidget())
+            if (auto* p = qobject_cast<Panel*>(w)) {
+                lastActivePanel_ = p;
+                break;
+            }
+    });
+    updateTitle();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::addPanel(Panel* panel, Qt::DockWidgetArea area) {
+    auto* dock = new QDockWidget(panel->title(), this);
+    dock->setObjectName(panel->panelId() + QStringLiteral("-dock"));  // saveState keys on it
+    dock->setWidget(panel);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                      QDockWidget::DockWidgetClosable);
+    addDockWidget(area, dock);
+    docks_[panel->panelId()] = dock;
+    panelOrder_ << panel;
+}
+
+QList<Panel*> MainWindow::panels() const { return panelOrder_; }
+
+Panel* MainWindow::panel(const QString& id) const {
+    for (Panel* p : panelOrder_)
+        if (p->panelId() == id) return p;
+    return nullptr;
+}
+
+QDockWidget* MainWindow::dock(const QString& id) const { return docks_.value(id); }
+
+Panel* MainWindow::focusedPanel() const {
+    for (QWidget* w = QApplication::focusWidget(); w; w = w->parentWidget())
+        if (auto* p = qobject_cast<Panel*>(w)) return p;
+    if (lastActivePanel_ && lastActivePanel_->isVisible()) return lastActivePanel_;
+    for (Panel* p : panelOrder_)
+        if (p->isVisible() && !p->visibleRegion().isEmpty() && !qobject_cast<PlannedPanel*>(p))
+            return p;
+    return panelOrder_.value(0);
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* openModel = file->addAction(tr("Open &Model…"), this, [this]() {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open Model"), QString(),
+            tr("TorchScript models (*.pt *.pth *.zip);;All files (*)"));
+        if (!path.isEmpty()) session_->openModel(path);
+    });
+    openModel->setShortcut(QKeySequence::Open);
+    openModel->setToolTip(tr("A TorchScript archive with rnnscope.json (docs/model-contract.md)"));
+    QAction* openData = file->addAction(tr("Open &Dataset…"), this, [this]() {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open Dataset"), QString(),
+            tr("Datasets (*.tsv *.txt *.csv *.jsonl *.conll);;All files (*)"));
+        if (!path.isEmpty()) session_->openDataset(path);
+    });
+    openData->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    QMenu* demos = file->addMenu(tr("Open De&mo"));
+    for (const QString& name : demoNames())
+        demos->addAction(demoTitle(name), this, [this, name]() { openDemo(name); });
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    rebuildRecentMenu();
+    file->addSeparator();
+    QAction* exportFigure = file->addAction(tr("&Export Figure…"), this, &MainWindow::exportFigureDialog);
+    exportFigure->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    viewMenu_ = menuBar()->addMenu(tr("&View"));
+    for (Panel* p : panelOrder_) viewMenu_->addAction(docks_[p->panelId()]->toggleViewAction());
+    viewMenu_->addSeparator();
+    viewMenu_->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
+    QAction* fullScreen = viewMenu_->addAction(tr("&Full Screen"), this, [this]() {
+        setWindowState(windowState() ^ Qt::WindowFullScreen);
+    });
+    fullScreen->setShortcut(QKeySequence(Qt::Key_F11));
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard Shortcuts"), this, [this]() {
+        QMessageBox::information(
+            this, tr("Keyboard Shortcuts"),
+            tr("<table>"
+               "<tr><td><b>Ctrl+O</b></td><td>Open a model</td></tr>"
+               "<tr><td><b>Ctrl+Shift+O</b></td><td>Open a dataset</td></tr>"
+               "<tr><td><b>Ctrl+E</b></td><td>Export the focused panel as PNG, SVG or PDF</td></tr>"
+               "<tr><td><b>F11</b></td><td>Full screen</td></tr>"
+               "<tr><td><b>Ctrl+Q</b></td><td>Quit</td></tr>"
+               "<tr><td colspan=2><br><b>3D state space</b></td></tr>"
+               "<tr><td>Drag</td><td>Rotate</td></tr>"
+               "<tr><td>Wheel / right-drag</td><td>Zoom</td></tr>"
+               "<tr><td>Middle-drag / Shift+drag</td><td>Pan</td></tr>"
+               "<tr><td><b>R</b></td><td>Reset the camera</td></tr>"
+               "</table>"));
+    });
+    help->addAction(tr("&About rnnscope"), this, [this]() {
+        QMessageBox::about(this, tr("About rnnscope"),
+                           tr("<h3>rnnscope %1</h3><p>A desktop explorer for recurrent neural "
+                              "networks: attention, hidden states, gates, units and errors of "
+                              "PyTorch RNN, LSTM, GRU and seq2seq models.</p>"
+                              "<p>Qt %2 · LibTorch · VTK · Eigen</p>")
+                               .arg(QStringLiteral(RNNSCOPE_VERSION), QString::fromLatin1(qVersion())));
+    });
+}
+
+void MainWindow::restoreSettings() {
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    const QByteArray state = settings.value(QStringLiteral("window/state")).toByteArray();
+    // A corrupt or outdated layout is ignored: restoreState refuses it and the default stays.
+    if (!state.isEmpty() && !restoreState(state, kLayoutVersion)) restoreState(defaultState_, kLayoutVersion);
+}
+
+void MainWindow::resetLayout() {
+    for (QDockWidget* d : docks_) {
+        d->setFloating(false);
+        d->show();
+    }
+    restoreState(defaultState_, kLayoutVersion);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState(kLayoutVersion));
+    session_->jobs().cancelAll();
+    event->accept();
+}
+
+void MainWindow::openFiles(const QStringList& paths) {
+    // A model first, so a dataset given with it is read with the model's task.
+    QStringList models, others;
+    for (const QString& p : paths)
+        (Session::detectFileKind(p) == FileKind::Model ? models : others) << p;
+    if (models.size() == 1 && others.size() == 1 &&
+        Session::detectFileKind(others.front()) == FileKind::Dataset) {
+        session_->openModelAndDataset(models.front(), others.front());
+        return;
+    }
+    for (const QString& p : models + others) session_->openFile(p);
+}
+
+void MainWindow::openDemo(const QString& name) {
+    try {
+        const DemoFiles files = extractDemo(name);
+        session_->openModelAndDataset(files.model, files.dataset);
+    } catch (const std::exception& e) {
+        showError(tr("Cannot open the demo"), QString::fromUtf8(e.what()));
+    }
+}
+
+void MainWindow::rememberRecent(const QString& path) {
+    if (path.contains(QStringLiteral("/demo/"))) return;  // the demo has its own menu
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("recentFiles")).toStringList();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(absolute);
+    recent.prepend(absolute);
+    while (recent.size() > kMaxRecent) recent.removeLast();
+    settings.setValue(QStringLiteral("recentFiles"), recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    recentMenu_->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("recentFiles")).toStringList();
+    for (const QString& path : recent)
+        recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path]() { session_->openFile(path); })
+            ->setToolTip(path);
+    recentMenu_->setEnabled(!recent.isEmpty());
+    if (!recent.isEmpty()) {
+        recentMenu_->addSeparator();
+        recentMenu_->addAction(tr("Clear Menu"), this, [this]() {
+            QSettings().remove(QStringLiteral("recentFiles"));
+            rebuildRecentMenu();
+        });
+    }
+}
+
+void MainWindow::showError(const QString& title, const QString& message) {
+    lastError_ = title + QStringLiteral(": ") + message;
+    statusBar()->showMessage(lastError_, 10000);
+    // Window-modal and non-blocking: jobs keep running and their results keep arriving.
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    box->open();
+}
+
+void MainWindow::updateTitle() {
+    QStringList parts;
+    if (auto model = session_->model()) parts << QFileInfo(model->path()).fileName();
+    if (auto data = session_->dataset()) parts << data->displayName();
+    setWindowTitle(parts.isEmpty() ? QStringLiteral("rnnscope")
+                                   : parts.join(QStringLiteral(" · ")) + QStringLiteral(" — rnnscope"));
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile()) paths << url.toLocalFile();
+    if (!paths.isEmpty()) {
+        openFiles(paths);
+        event->acceptProposedAction();
+    }
+}
+
+void MainWindow::exportFigureDialog() {
+    ExportFigureDialog dialog(panels(), focusedPanel(), this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    try {
+        dialog.exportNow();
+        statusBar()->showMessage(tr("Saved %1").arg(dialog.path()), 5000);
+    } catch (const std::exception& e) {
+        showError(tr("Cannot export the figure"), QString::fromUtf8(e.what()));
+    }
+}
+
+}  // namespace rnnscope

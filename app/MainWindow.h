@@ -1,0 +1,62 @@
+#pragma once
+// The main window: one Session, its panels as dock widgets that move, tab, float and close, the
+// menus, and the status bar with the running job. It builds things and wires them; the panels
+// and the Session do the work.
+
+#include <QDockWidget>
+#include <QMainWindow>
+#include <QMap>
+
+namespace rnnscope {
+
+class Panel;
+class Session;
+class JobStatusWidget;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    Session& session() { return *session_; }
+    QList<Panel*> panels() const;
+    Panel* panel(const QString& id) const;
+    QDockWidget* dock(const QString& id) const;
+    // The panel that Export Figure acts on: the one holding focus, else the last one used.
+    Panel* focusedPanel() const;
+    JobStatusWidget* jobStatus() const { return jobStatus_; }
+    // The text of the last error shown to the user (for tests and the status bar).
+    QString lastError() const { return lastError_; }
+
+    void openFiles(const QStringList& paths);
+    void openDemo(const QString& name);  // "dates" or "brackets"
+    void resetLayout();
+    void exportFigureDialog();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void addPanel(Panel* panel, Qt::DockWidgetArea area);
+    void buildMenus();
+    void restoreSettings();
+    void rememberRecent(const QString& path);
+    void rebuildRecentMenu();
+    void showError(const QString& title, const QString& message);
+    void updateTitle();
+
+    Session* session_;
+    QMap<QString, QDockWidget*> docks_;
+    QList<Panel*> panelOrder_;
+    QByteArray defaultState_;
+    JobStatusWidget* jobStatus_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+    QMenu* viewMenu_ = nullptr;
+    QString lastError_;
+    Panel* lastActivePanel_ = nullptr;
+};
+
+}  // namespace rnnscope

@@ -1,0 +1,45 @@
+// rnnscope-cli: the headless entry point. Never needs a display.
+
+#include <QCoreApplication>
+#include <QThread>
+#include <cstdio>
+
+#include "app/cli_inspect.h"
+#include "core/model/Model.h"
+
+namespace {
+
+const char* kUsage =
+    "Usage: rnnscope-cli COMMAND [OPTIONS]\n\n"
+    "Headless rnnscope: the same core as the GUI, for scripts and servers.\n\n"
+    "Commands:\n"
+    "  inspect --model M.pt --input TEXT [--target TEXT] --json\n"
+    "        run the model on one input and print tokens, prediction, attention and every\n"
+    "        captured layer (hidden, cell, gates) as one JSON object\n\n"
+    "Run `rnnscope-cli COMMAND --help` for a command's options.\n"
+    "  -h, --help      show this help\n"
+    "  -v, --version   show the version\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // Widgets' drawing code is linked in for `render`; keep Qt off any display.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("rnnscope-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(RNNSCOPE_VERSION));
+    const QStringList args = app.arguments().mid(1);
+    if (args.isEmpty() || args.front() == QLatin1String("-h") || args.front() == QLatin1String("--help")) {
+        std::fputs(kUsage, args.isEmpty() ? stderr : stdout);
+        return args.isEmpty() ? 2 : 0;
+    }
+    if (args.front() == QLatin1String("-v") || args.front() == QLatin1String("--version")) {
+        std::printf("rnnscope-cli %s\n", RNNSCOPE_VERSION);
+        return 0;
+    }
+    rnnscope::Model::setThreadCount(QThread::idealThreadCount());
+    const QString command = args.front();
+    if (command == QLatin1String("inspect")) return rnnscope::runInspectCommand(args);
+    std::fprintf(stderr, "rnnscope-cli: unknown command '%s'\n\n%s", qPrintable(command), kUsage);
+    return 2;
+}

@@ -1,0 +1,22 @@
+#pragma once
+// Turning a model's raw output into what lists and tables show: the predicted label or output
+// text, its confidence, and whether it matches the dataset's reference.
+
+#include "core/Session.h"
+#include "core/data/Dataset.h"
+#include "core/model/Capture.h"
+#include "core/model/ModelMeta.h"
+
+namespace rnnscope {
+
+class Model;
+
+DatasetKind datasetKindForTask(Task task);
+
+SamplePrediction summarizePrediction(const Model& model, const SampleResult& result,
+                                     const DataSample& sample);
+
+// Joins output tokens the way the model's tokenizer split them (chars: no separator).
+QString joinTokens(const QStringList& tokens, const QString& tokenizer);
+
+}  // namespace rnnscope

@@ -1,0 +1,308 @@
+#include "core/Session.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QThread>
+#include <algorithm>
+
+#include "core/Predictions.h"
+#include "core/model/Model.h"
+
+namespace rnnscope {
+
+namespace {
+constexpr int kPredictionBatch = 64;
+}
+
+Session::Session(QObject* parent) : QObject(parent) {
+    qRegisterMetaType<rnnscope::TokenRef>("rnnscope::TokenRef");
+    qRegisterMetaType<rnnscope::FileKind>("rnnscope::FileKind");
+}
+
+Session::~Session() {
+    jobs_.cancelAll();
+    jobs_.waitForAll();
+}
+
+FileKind Session::detectFileKind(const QString& path, QString* why) {
+    const QFileInfo info(path);
+    auto fail = [&](const QString& message) {
+        if (why) *why = message;
+        return FileKind::Unknown;
+    };
+    if (!info.exists()) return fail(QStringLiteral("%1 does not exist").arg(path));
+    if (info.isDir()) return fail(QStringLiteral("%1 is a folder, not a file").arg(path));
+    const QString suffix = info.suffix().toLower();
+    if (suffix == QLatin1String("rnnscope")) return FileKind::Session;
+
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("cannot open %1: %2").arg(path, file.errorString()));
+    const QByteArray head = file.read(4);
+    // TorchScript archives are zip files, whatever their extension.
+    if (head.startsWith("PK\x03\x04")) return FileKind::Model;
+    if (suffix == QLatin1String("pt") || suffix == QLatin1String("pth"))
+        return FileKind::Model;  // not a zip: Model::open will say what is wrong with it
+    static const QStringList dataSuffixes = {"tsv", "txt", "csv", "jsonl", "conll", "text"};
+    if (dataSuffixes.contains(suffix)) return FileKind::Dataset;
+    return fail(QStringLiteral("%1 is neither a model (a TorchScript .pt archive), a dataset "
+                               "(.tsv, .csv, .txt, .jsonl, .conll) nor a session (.rnnscope)")
+                    .arg(info.fileName()));
+}
+
+void Session::openFile(const QString& path) {
+    QString why;
+    switch (detectFileKind(path, &why)) {
+        case FileKind::Model: openModel(path); break;
+        case FileKind::Dataset: openDataset(path); break;
+        case FileKind::Session:
+            Q_EMIT errorOccurred(tr("Cannot open %1").arg(QFileInfo(path).fileName()),
+                                 tr("Session files are not supported by this version."));
+            break;
+        case FileKind::Unknown:
+            Q_EMIT errorOccurred(tr("Cannot open %1").arg(QFileInfo(path).fileName()), why);
+            break;
+    }
+}
+
+void Session::openModel(const QString& path) {
+    const QString title = tr("Opening model %1").arg(QFileInfo(path).fileName());
+    jobs_.start<std::shared_ptr<const Model>>(
+        title, this,
+        [path](JobContext& ctx) -> std::shared_ptr<const Model> {
+            ctx.setProgress(0.0, tr("Loading %1").arg(QFileInfo(path).fileName()));
+            return Model::open(path);
+        },
+        [this, path](std::shared_ptr<const Model> model) { setModel(std::move(model), path); },
+        [this, path](const QString& error) {
+            Q_EMIT errorOccurred(tr("Cannot open model %1").arg(QFileInfo(path).fileName()),
+                                 error);
+        });
+}
+
+void Session::openDataset(const QString& path) {
+    DatasetOptions options;
+    options.kind = datasetKindForModel();
+    jobs_.start<std::shared_ptr<const Dataset>>(
+        tr("Opening dataset %1").arg(QFileInfo(path).fileName()), this,
+        [path, options](JobContext& ctx) -> std::shared_ptr<const Dataset> {
+            return Dataset::open(
+                path, options,
+                [&ctx, path](double f) {
+                    ctx.setProgress(f, tr("Reading %1").arg(QFileInfo(path).fileName()));
+                },
+                [&ctx]() { return ctx.isCancelled(); });
+        },
+        [this, path](std::shared_ptr<const Dataset> dataset) {
+            setDataset(std::move(dataset), path);
+        },
+        [this, path](const QString& error) {
+            Q_EMIT errorOccurred(tr("Cannot open dataset %1").arg(QFileInfo(path).fileName()),
+                                 error);
+        });
+}
+
+void Session::openModelAndDataset(const QString& modelPath, const QString& datasetPath) {
+    using Pair = std::pair<std::shared_ptr<const Model>, std::shared_ptr<const Dataset>>;
+    jobs_.start<Pair>(
+        tr("Opening %1").arg(QFileInfo(modelPath).fileName()), this,
+        [modelPath, datasetPath](JobContext& ctx) -> Pair {
+            auto model = Model::open(modelPath);
+            ctx.checkCancelled();
+            DatasetOptions options;
+            options.kind = datasetKindForTask(model->meta().task);
+            auto dataset = Dataset::open(
+                datasetPath, options, [&ctx](double f) { ctx.setProgress(f); },
+                [&ctx]() { return ctx.isCancelled(); });
+            return {std::move(model), std::move(dataset)};
+        },
+        [this, modelPath, datasetPath](Pair pair) {
+            // Install both before announcing either, so no panel sees a mismatched pair.
+            model_ = std::move(pair.first);
+            dataset_ = std::move(pair.second);
+            setModel(model_, modelPath);
+            setDataset(dataset_, datasetPath);
+        },
+        [this, modelPath](const QString& error) {
+            Q_EMIT errorOccurred(tr("Cannot open %1").arg(QFileInfo(modelPath).fileName()), error);
+        });
+}
+
+DatasetKind Session::datasetKindForModel() const {
+    return model_ ? datasetKindForTask(model_->meta().task) : DatasetKind::Auto;
+}
+
+void Session::setModel(std::shared_ptr<const Model> model, const QString& path) {
+    model_ = std::move(model);
+    ++generation_;
+    jobs_.cancel(inspectJob_);
+    jobs_.cancel(predictionsJob_);
+    currentResult_.reset();
+    Q_EMIT fileOpened(path, FileKind::Model);
+    Q_EMIT modelChanged();
+    // A dataset read without knowing the task may have been read as the wrong kind.
+    if (dataset_ && dataset_->kind() != datasetKindForModel() &&
+        datasetKindForModel() != DatasetKind::Auto) {
+        openDataset(dataset_->path());
+        return;
+    }
+    startPredictions();
+    inspectCurrent();
+}
+
+void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& path) {
+    dataset_ = std::move(dataset);
+    ++generation_;
+    jobs_.cancel(predictionsJob_);
+    Q_EMIT fileOpened(path, FileKind::Dataset);
+    Q_EMIT datasetChanged();
+    predictions_.assign(static_cast<size_t>(dataset_->size()), SamplePrediction{});
+    Q_EMIT predictionsChanged();
+    setCurrentSample(dataset_->size() > 0 ? 0 : -1);
+    startPredictions();
+}
+
+void Session::setCurrentSample(qint64 index) {
+    if (!dataset_ || index < 0 || index >= dataset_->size()) return;
+    try {
+        currentData_ = dataset_->sample(index);
+    } catch (const std::exception& e) {
+        Q_EMIT errorOccurred(tr("Cannot read sample %1").arg(index + 1), QString::fromUtf8(e.what()));
+        return;
+    }
+    currentSample_ = index;
+    currentText_ = currentData_.text;
+    currentTarget_ = currentData_.target;
+    hoveredToken_ = TokenRef{};
+    timeRange_ = TimeRange{};
+    Q_EMIT currentSampleChanged(index);
+    inspectCurrent();
+}
+
+void Session::setCustomInput(const QString& text, const QString& target) {
+    currentSample_ = -1;
+    currentData_ = DataSample{};
+    currentData_.index = -1;
+    currentData_.text = text;
+    currentData_.target = target;
+    currentText_ = text;
+    currentTarget_ = target;
+    hoveredToken_ = TokenRef{};
+    timeRange_ = TimeRange{};
+    Q_EMIT currentSampleChanged(-1);
+    inspectCurrent();
+}
+
+void Session::inspectCurrent() {
+    if (!model_ || currentText_.isEmpty()) return;
+    // Only the newest request matters: cancel the one in flight and drop its result if it lands.
+    jobs_.cancel(inspectJob_);
+    const quint64 request = ++inspectRequest_;
+    auto model = model_;
+    const QString text = currentText_;
+    const QString target = currentTarget_;
+    inspectJob_ = jobs_.start<std::shared_ptr<const SampleResult>>(
+        tr("Running the model on the current sample"), this,
+        [model, text, target](JobContext&) -> std::shared_ptr<const SampleResult> {
+            RunOptions options;
+            options.captureStates = true;
+            options.verify = true;
+            auto results = model->run({model->encode(text, target)}, options);
+            return std::make_shared<const SampleResult>(std::move(results.front()));
+        },
+        [this, request](std::shared_ptr<const SampleResult> result) {
+            if (request != inspectRequest_) return;
+            currentResult_ = std::move(result);
+            Q_EMIT currentResultChanged();
+        },
+        [this, request](const QString& error) {
+            if (request != inspectRequest_) return;
+            currentResult_.reset();
+            Q_EMIT currentResultChanged();
+            Q_EMIT errorOccurred(tr("The model could not run on this input"), error);
+        });
+}
+
+void Session::startPredictions() {
+    if (!model_ || !dataset_) return;
+    jobs_.cancel(predictionsJob_);
+    auto model = model_;
+    auto dataset = dataset_;
+    const quint64 generation = generation_;
+    QPointer<Session> self(this);
+    predictionsJob_ = jobs_.start<bool>(
+        tr("Predicting %1 samples").arg(dataset->size()), this,
+        [model, dataset, generation, self](JobContext& ctx) {
+            const qint64 n = dataset->size();
+            for (qint64 first = 0; first < n; first += kPredictionBatch) {
+                ctx.checkCancelled();
+                const qint64 last = std::min(n, first + kPredictionBatch);
+                std::vector<DataSample> samples;
+                std::vector<SampleInput> inputs;
+                for (qint64 i = first; i < last; ++i) {
+                    samples.push_back(dataset->sample(i));
+                    inputs.push_back(model->encode(samples.back().text, samples.back().target));
+                }
+                RunOptions options;
+                options.captureStates = false;
+                const auto results = model->run(inputs, options);
+                std::vector<SamplePrediction> batch;
+                for (size_t i = 0; i < results.size(); ++i)
+                    batch.push_back(summarizePrediction(*model, results[i], samples[i]));
+                // Partial results go out per batch; the GUI coalesces the redraws.
+                QMetaObject::invokeMethod(
+                    self.data(),
+                    [self, generation, first, batch]() {
+                        if (self) self->applyPredictions(generation, first, batch);
+                    },
+                    Qt::QueuedConnection);
+                ctx.setProgress(double(last) / double(n),
+                                tr("Predicting %1 / %2 samples").arg(last).arg(n));
+            }
+            return true;
+        },
+        [](bool) {},
+        [this](const QString& error) {
+            Q_EMIT errorOccurred(tr("Prediction over the dataset stopped"), error);
+        });
+}
+
+void Session::applyPredictions(quint64 generation, qint64 first,
+                               const std::vector<SamplePrediction>& batch) {
+    if (generation != generation_) return;
+    for (size_t i = 0; i < batch.size(); ++i) {
+        const size_t at = static_cast<size_t>(first) + i;
+        if (at < predictions_.size()) predictions_[at] = batch[i];
+    }
+    Q_EMIT predictionsChanged();
+}
+
+double Session::accuracy() const {
+    qint64 known = 0, right = 0;
+    for (const auto& p : predictions_) {
+        if (!p.done || p.correct < 0) continue;
+        ++known;
+        right += p.correct;
+    }
+    return known > 0 ? double(right) / double(known) : -1.0;
+}
+
+void Session::setHoveredToken(const TokenRef& token) {
+    if (token == hoveredToken_) return;
+    hoveredToken_ = token;
+    Q_EMIT hoveredTokenChanged(token);
+}
+
+void Session::setSelectedUnits(const QVector<UnitRef>& units) {
+    if (units == selectedUnits_) return;
+    selectedUnits_ = units;
+    Q_EMIT selectedUnitsChanged();
+}
+
+void Session::setTimeRange(const TimeRange& range) {
+    if (range == timeRange_) return;
+    timeRange_ = range;
+    Q_EMIT timeRangeChanged();
+}
+
+}  // namespace rnnscope

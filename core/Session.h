@@ -1,0 +1,125 @@
+#pragma once
+// One Session per window: the loaded model, the dataset, the current sample's analysis and the
+// selection. Panels read from it and call it; they learn of every change through its signals,
+// which is how a hover in one panel lights up the same token in all the others.
+//
+// Everything heavy (loading, inference over the dataset, the current sample's capture) runs as a
+// job on the JobRunner; results are applied on the GUI thread and stale ones (from a model or
+// dataset that has since been replaced) are dropped by a generation counter.
+
+#include <QObject>
+#include <QString>
+#include <QVector>
+#include <memory>
+#include <vector>
+
+#include "core/JobRunner.h"
+#include "core/Selection.h"
+#include "core/data/Dataset.h"
+#include "core/model/Capture.h"
+
+namespace rnnscope {
+
+class Model;
+
+// The model's verdict on one dataset sample, for lists and the error browser.
+struct SamplePrediction {
+    bool done = false;
+    QString predicted;        // label, or output text (seq2seq)
+    float confidence = 0.0f;  // probability of the predicted label (mean over steps for seq2seq)
+    int correct = -1;         // 1 right, 0 wrong, -1 unknown (no reference)
+};
+
+enum class FileKind { Model, Dataset, Session, Unknown };
+
+class Session : public QObject {
+    Q_OBJECT
+public:
+    explicit Session(QObject* parent = nullptr);
+    ~Session() override;
+
+    JobRunner& jobs() { return jobs_; }
+
+    // What a file is, from its name and first bytes; `why` explains an Unknown.
+    static FileKind detectFileKind(const QString& path, QString* why = nullptr);
+
+    // Opening runs on the worker; the previous model/dataset stays until the new one is ready, and
+    // stays for good when opening fails (errorOccurred says why).
+    void openFile(const QString& path);
+    void openModel(const QString& path);
+    void openDataset(const QString& path);
+    // Model and dataset together (the demo): the dataset is read with the model's task.
+    void openModelAndDataset(const QString& modelPath, const QString& datasetPath);
+
+    std::shared_ptr<const Model> model() const { return model_; }
+    std::shared_ptr<const Dataset> dataset() const { return dataset_; }
+
+    // The sample every panel shows: a dataset index, or -1 for typed custom input.
+    qint64 currentSample() const { return currentSample_; }
+    void setCurrentSample(qint64 index);
+    void setCustomInput(const QString& text, const QString& target = QString());
+    QString currentText() const { return currentText_; }
+    QString currentTarget() const { return currentTarget_; }
+    // The model's run on the current sample, with every captured state; null until it arrives.
+    std::shared_ptr<const SampleResult> currentResult() const { return currentResult_; }
+    // The dataset's record of the current sample (label, spans, ...); empty for custom input.
+    const DataSample& currentData() const { return currentData_; }
+
+    TokenRef hoveredToken() const { return hoveredToken_; }
+    void setHoveredToken(const TokenRef& token);
+    QVector<UnitRef> selectedUnits() const { return selectedUnits_; }
+    void setSelectedUnits(const QVector<UnitRef>& units);
+    TimeRange timeRange() const { return timeRange_; }
+    void setTimeRange(const TimeRange& range);
+
+    // Filled progressively by a job after a model and a dataset are open.
+    const std::vector<SamplePrediction>& predictions() const { return predictions_; }
+    double accuracy() const;  // share correct among predictions done with a reference; -1 if none
+
+    // Increases whenever the model or dataset changes; results computed for an older generation
+    // are dropped.
+    quint64 generation() const { return generation_; }
+
+Q_SIGNALS:
+    void modelChanged();
+    void datasetChanged();
+    void currentSampleChanged(qint64 index);
+    void currentResultChanged();
+    void hoveredTokenChanged(const rnnscope::TokenRef& token);
+    void selectedUnitsChanged();
+    void timeRangeChanged();
+    void predictionsChanged();
+    void fileOpened(const QString& path, rnnscope::FileKind kind);
+    void errorOccurred(const QString& title, const QString& message);
+
+private:
+    void setModel(std::shared_ptr<const Model> model, const QString& path);
+    void setDataset(std::shared_ptr<const Dataset> dataset, const QString& path);
+    DatasetKind datasetKindForModel() const;
+    void inspectCurrent();
+    void startPredictions();
+    void applyPredictions(quint64 generation, qint64 first,
+                          const std::vector<SamplePrediction>& batch);
+
+    JobRunner jobs_;
+    std::shared_ptr<const Model> model_;
+    std::shared_ptr<const Dataset> dataset_;
+    quint64 generation_ = 0;
+
+    qint64 currentSample_ = -1;
+    QString currentText_;
+    QString currentTarget_;
+    DataSample currentData_;
+    std::shared_ptr<const SampleResult> currentResult_;
+    quint64 inspectRequest_ = 0;
+    JobId inspectJob_ = 0;
+
+    TokenRef hoveredToken_;
+    QVector<UnitRef> selectedUnits_;
+    TimeRange timeRange_;
+
+    std::vector<SamplePrediction> predictions_;
+    JobId predictionsJob_ = 0;
+};
+
+}  // namespace rnnscope

@@ -1,0 +1,92 @@
+#pragma once
+// A dataset file opened for browsing: the file is streamed once to index where each sample
+// starts (with progress and cancel), then samples are read on demand. Nothing is held whole in
+// memory, so a 1 GB text file opens. Formats are documented in docs/datasets.md.
+
+#include <QString>
+#include <QStringList>
+#include <QVector>
+#include <functional>
+#include <memory>
+
+#include "core/model/Capture.h"
+
+namespace rnnscope {
+
+// What a dataset's samples mean; usually taken from the model's task.
+enum class DatasetKind {
+    Auto,            // guess from extension and content
+    Classification,  // text<TAB>label
+    Tagging,         // tokens<TAB>tags (space-separated, same count) or CoNLL blocks
+    Seq2Seq,         // source<TAB>target[<TAB>spans]
+    PlainText,       // language model: one sample per line, or fixed windows
+    TimeSeries,      // CSV of numbers: feature models
+};
+
+QString datasetKindName(DatasetKind kind);
+
+struct SourceSpan {
+    int begin = 0;  // character offset in the source, inclusive
+    int end = 0;    // exclusive
+};
+
+struct DataSample {
+    qint64 index = 0;
+    qint64 line = 0;             // 1-based line in the file where the sample starts
+    QString text;                // input text (classification, LM, seq2seq source, tagging joined)
+    QStringList tokens;          // tagging: the given tokens
+    QString label;               // classification
+    QStringList tags;            // tagging: one per token
+    QString target;              // seq2seq target
+    QVector<SourceSpan> spans;   // seq2seq: true source span of each target token, when given
+    MatrixRM features;           // time series: [T, F]
+    QStringList featureTargets;  // time series: targets (regression outputs), when given
+    // Time series from CSV: the target columns at every step, [T, K] (featureTargets holds the
+    // last row's values, the usual target of a sequence regression).
+    MatrixRM stepTargets;
+};
+
+// How a seq2seq target is split into the tokens its spans belong to.
+enum class TargetTokenizer {
+    Chars,  // one span per character (code point) of the target
+    Words,  // one span per whitespace-separated word
+};
+
+struct DatasetOptions {
+    DatasetKind kind = DatasetKind::Auto;
+    int window = 0;  // PlainText / TimeSeries: fixed window length in tokens/rows (0 = per line /
+                     // per whole series split by a blank line or `sequence` column)
+    TargetTokenizer targetTokenizer = TargetTokenizer::Chars;  // Seq2Seq spans
+};
+
+class Dataset {
+public:
+    using Progress = std::function<void(double fraction)>;  // 0..1
+    using IsCancelled = std::function<bool()>;
+
+    // Indexes the file; throws DataError ("line 17 of data.tsv: 3 columns, expected 2") or
+    // JobCancelled.
+    static std::shared_ptr<Dataset> open(const QString& path, const DatasetOptions& options = {},
+                                         const Progress& progress = {},
+                                         const IsCancelled& cancelled = {});
+    ~Dataset();
+
+    QString path() const;
+    QString displayName() const;  // file name
+    DatasetKind kind() const;
+    qint64 size() const;                    // number of samples
+    DataSample sample(qint64 index) const;  // reads from the file; thread-safe
+    QStringList labels() const;             // distinct labels (classification), sorted
+    QString labelOf(qint64 index) const;    // classification label without reading the file
+    bool hasSpans() const;                  // seq2seq with true source spans
+    qint64 skippedLines() const;            // empty lines passed over while indexing
+    QStringList featureNames() const;       // time series: feature columns, in order
+    QStringList targetNames() const;        // time series: target columns, in order
+
+private:
+    Dataset();
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+}  // namespace rnnscope

@@ -1,0 +1,168 @@
+// The main window as a user meets it: every dock present and drawn, layout persistence and reset,
+// a long job cancelled while the window keeps answering, figure export, bad files.
+
+#include <QDockWidget>
+#include <QFile>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+#include <catch2/catch.hpp>
+
+#include "GuiUtil.h"
+#include "app/JobStatusWidget.h"
+#include "app/MainWindow.h"
+#include "core/Session.h"
+#include "widgets/FigureExport.h"
+#include "widgets/Panel.h"
+
+using namespace rnnscope;
+using rnnscope::test::distinctColours;
+using rnnscope::test::waitUntil;
+
+namespace {
+const QStringList kPanels = {QStringLiteral("samples"),       QStringLiteral("attention"),
+                             QStringLiteral("state-space"),   QStringLiteral("hidden-units"),
+                             QStringLiteral("feature-scatter"), QStringLiteral("error-browser")};
+}
+
+TEST_CASE("every panel is a dock that exists and draws something", "[mainwindow]") {
+    QSettings().clear();
+    MainWindow window;
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    for (const QString& id : kPanels) {
+        INFO("panel " << id.toStdString());
+        QDockWidget* dock = window.dock(id);
+        REQUIRE(dock != nullptr);
+        REQUIRE(window.panel(id) != nullptr);
+        dock->show();
+        dock->raise();
+        REQUIRE(waitUntil([&] { return window.panel(id)->isVisible(); }, 5000));
+        QCoreApplication::processEvents();
+        QImage image(window.panel(id)->figureSize().toSize(), QImage::Format_ARGB32);
+        image.fill(Qt::white);
+        QPainter painter(&image);
+        window.panel(id)->paintFigure(painter, QRectF(QPointF(0, 0), window.panel(id)->figureSize()));
+        painter.end();
+        CHECK(distinctColours(image) > 2);
+    }
+}
+
+TEST_CASE("the dock layout persists, and a corrupt layout falls back to the default", "[mainwindow]") {
+    QSettings().clear();
+    {
+        MainWindow window;
+        window.show();
+        REQUIRE(QTest::qWaitForWindowExposed(&window));
+        window.dock(QStringLiteral("error-browser"))->setFloating(true);
+        window.dock(QStringLiteral("feature-scatter"))->close();
+        window.close();
+    }
+    {
+        MainWindow window;
+        window.show();
+        REQUIRE(QTest::qWaitForWindowExposed(&window));
+        CHECK(window.dock(QStringLiteral("error-browser"))->isFloating());
+        CHECK_FALSE(window.dock(QStringLiteral("feature-scatter"))->isVisible());
+        window.resetLayout();
+        CHECK_FALSE(window.dock(QStringLiteral("error-browser"))->isFloating());
+        CHECK(window.dock(QStringLiteral("feature-scatter"))->toggleViewAction()->isChecked());
+    }
+    QSettings().setValue(QStringLiteral("window/state"), QByteArray("\x01garbage\xff", 9));
+    MainWindow window;
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    for (const QString& id : kPanels) CHECK_FALSE(window.dock(id)->isFloating());
+    CHECK(window.dock(QStringLiteral("samples"))->isVisible());
+}
+
+TEST_CASE("a long job can be cancelled from the status bar while the window keeps answering",
+          "[mainwindow]") {
+    MainWindow window;
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    JobRunner& jobs = window.session().jobs();
+    QSignalSpy finished(&jobs, &JobRunner::jobFinished);
+    bool delivered = false;
+    jobs.start<int>(
+        QStringLiteral("Endless test job"), &window,
+        [](JobContext& ctx) {
+            for (long i = 0;; ++i) {
+                ctx.checkCancelled();
+                ctx.setProgress(double(i % 1000) / 1000.0, QStringLiteral("Working"));
+                QThread::msleep(1);
+            }
+            return 0;
+        },
+        [&](int) { delivered = true; });
+    REQUIRE(waitUntil([&] { return window.jobStatus()->isVisible(); }, 5000));
+    // The GUI thread is free: the window resizes and repaints while the job runs.
+    const QSize before = window.size();
+    window.resize(before + QSize(40, 30));
+    QElapsedTimer answered;
+    answered.start();
+    window.repaint();
+    CHECK(answered.elapsed() < 1000);
+    REQUIRE(waitUntil([&] { return window.size() != before; }, 5000));
+    window.jobStatus()->cancelButton()->click();
+    REQUIRE(waitUntil([&] { return finished.count() == 1; }, 10000));
+    CHECK(finished.front().at(1).toBool());  // cancelled
+    CHECK_FALSE(delivered);
+    REQUIRE(waitUntil([&] { return !window.jobStatus()->isVisible(); }, 5000));
+}
+
+TEST_CASE("Export Figure writes a valid PNG, SVG and PDF of a panel", "[mainwindow]") {
+    MainWindow window;
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    QTemporaryDir dir;
+    Panel* panel = window.panel(QStringLiteral("attention"));
+    window.dock(QStringLiteral("attention"))->raise();
+    REQUIRE(waitUntil([&] { return panel->isVisible(); }, 5000));
+
+    const QString png = dir.filePath(QStringLiteral("fig.png"));
+    exportFigure(*panel, png, {FigureFormat::Png, 192});
+    QImage image(png);
+    REQUIRE_FALSE(image.isNull());
+    // 192 dpi is twice the screen size.
+    CHECK(image.width() == qRound(panel->figureSize().width() * 2));
+    CHECK(distinctColours(image) > 2);
+
+    const QString svg = dir.filePath(QStringLiteral("fig.svg"));
+    exportFigure(*panel, svg, {FigureFormat::Svg, 96});
+    QFile svgFile(svg);
+    REQUIRE(svgFile.open(QIODevice::ReadOnly));
+    const QByteArray svgText = svgFile.readAll();
+    CHECK(svgText.contains("<svg"));
+    CHECK(svgText.contains("</svg>"));
+    CHECK(svgText.contains("Attention"));  // the title is real text, not pixels
+
+    const QString pdf = dir.filePath(QStringLiteral("fig.pdf"));
+    exportFigure(*panel, pdf, {FigureFormat::Pdf, 96});
+    QFile pdfFile(pdf);
+    REQUIRE(pdfFile.open(QIODevice::ReadOnly));
+    const QByteArray pdfBytes = pdfFile.readAll();
+    CHECK(pdfBytes.startsWith("%PDF-"));
+    CHECK(pdfBytes.trimmed().endsWith("%%EOF"));
+
+    CHECK_THROWS_AS(exportFigure(*panel, QStringLiteral("/nonexistent-dir/x.png"), {}), UserError);
+}
+
+TEST_CASE("a file that is neither model, dataset nor session gets a clear message", "[mainwindow]") {
+    MainWindow window;
+    window.show();
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("notes.docx"));
+    QFile f(path);
+    REQUIRE(f.open(QIODevice::WriteOnly));
+    f.write("hello");
+    f.close();
+    window.openFiles({path});
+    CHECK(window.lastError().contains(QStringLiteral("notes.docx")));
+    CHECK(window.lastError().contains(QStringLiteral("neither a model")));
+    CHECK(window.isVisible());
+}

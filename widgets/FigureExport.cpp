@@ -1,0 +1,94 @@
+#include "widgets/FigureExport.h"
+
+#include <QFileInfo>
+#include <QImage>
+#include <QImageWriter>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QSvgGenerator>
+
+#include "core/Errors.h"
+#include "widgets/Panel.h"
+
+namespace rnnscope {
+
+bool figureFormatFromPath(const QString& path, FigureFormat* format) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == QLatin1String("png")) *format = FigureFormat::Png;
+    else if (suffix == QLatin1String("svg")) *format = FigureFormat::Svg;
+    else if (suffix == QLatin1String("pdf")) *format = FigureFormat::Pdf;
+    else return false;
+    return true;
+}
+
+namespace {
+
+void commit(QSaveFile& file, const QString& path) {
+    if (!file.commit())
+        throw UserError(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+}
+
+}  // namespace
+
+void exportFigure(Panel& panel, const QString& path, const FigureOptions& options) {
+    QSizeF size = panel.figureSize();
+    if (size.width() < 1 || size.height() < 1) size = QSizeF(800, 600);
+    const QRectF rect(QPointF(0, 0), size);
+
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        throw UserError(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+
+    switch (options.format) {
+        case FigureFormat::Png: {
+            const double scale = std::max(0.25, options.dpi / 96.0);
+            QImage image((size * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
+            image.setDotsPerMeterX(qRound(options.dpi / 0.0254));
+            image.setDotsPerMeterY(qRound(options.dpi / 0.0254));
+            image.fill(Qt::white);
+            {
+                QPainter painter(&image);
+                painter.setRenderHint(QPainter::Antialiasing);
+                painter.setRenderHint(QPainter::TextAntialiasing);
+                painter.scale(scale, scale);
+                panel.paintFigure(painter, rect);
+            }
+            QImageWriter writer(&file, "png");
+            if (!writer.write(image))
+                throw UserError(QStringLiteral("cannot write %1: %2").arg(path, writer.errorString()));
+            break;
+        }
+        case FigureFormat::Svg: {
+            QSvgGenerator generator;
+            generator.setOutputDevice(&file);
+            generator.setSize(size.toSize());
+            generator.setViewBox(rect);
+            generator.setTitle(panel.title());
+            generator.setDescription(QStringLiteral("rnnscope figure"));
+            QPainter painter(&generator);
+            painter.setRenderHint(QPainter::Antialiasing);
+            panel.paintFigure(painter, rect);
+            break;
+        }
+        case FigureFormat::Pdf: {
+            QPdfWriter writer(&file);
+            writer.setTitle(panel.title());
+            writer.setCreator(QStringLiteral("rnnscope"));
+            writer.setResolution(96);  // 1 figure pixel = 1/96 inch, as on screen
+            writer.setPageSize(QPageSize(size, QPageSize::Point));
+            writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+            QPainter painter(&writer);
+            painter.setRenderHint(QPainter::Antialiasing);
+            // The page is in points (1/72 in) while the painter works at 96 dpi.
+            const QRect page = painter.viewport();
+            painter.scale(page.width() / size.width(), page.height() / size.height());
+            panel.paintFigure(painter, rect);
+            break;
+        }
+    }
+    commit(file, path);
+}
+
+}  // namespace rnnscope

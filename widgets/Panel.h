@@ -1,0 +1,57 @@
+#pragma once
+// Base of every dock panel. A panel draws from the Session and forwards the user's input to it.
+// Redraws are coalesced: any number of Session signals within ~30 ms cost one refresh().
+// Every panel draws its figure through paintFigure(), so the screen, PNG, SVG, PDF and the
+// headless CLI share one drawing path.
+
+#include <QPainter>
+#include <QTimer>
+#include <QWidget>
+
+namespace rnnscope {
+
+class Session;
+
+class Panel : public QWidget {
+    Q_OBJECT
+public:
+    Panel(Session& session, const QString& id, const QString& title, QWidget* parent = nullptr);
+
+    QString panelId() const { return id_; }  // stable name: "attention", "state-space", ...
+    QString title() const { return title_; }
+
+    // Draws the panel's figure into `rect` (logical pixels). The default renders the widget.
+    virtual void paintFigure(QPainter& painter, const QRectF& rect);
+    // The figure's natural size in logical pixels (the widget's size by default).
+    virtual QSizeF figureSize() const { return size(); }
+    // Panels that are not QPainter-drawn (the VTK view) export a raster image instead.
+    virtual bool isVectorFigure() const { return true; }
+
+protected:
+    Session& session() const { return session_; }
+    void scheduleRefresh();          // coalesced
+    virtual void refresh() { update(); }  // redraw from the Session's state
+
+private:
+    Session& session_;
+    QString id_;
+    QString title_;
+    QTimer refreshTimer_;
+};
+
+// A panel whose issue has not landed yet: it says plainly what it will show.
+class PlannedPanel : public Panel {
+    Q_OBJECT
+public:
+    PlannedPanel(Session& session, const QString& id, const QString& title,
+                 const QString& description, QWidget* parent = nullptr);
+    void paintFigure(QPainter& painter, const QRectF& rect) override;
+
+protected:
+    void paintEvent(QPaintEvent*) override;
+
+private:
+    QString description_;
+};
+
+}  // namespace rnnscope

@@ -1,0 +1,34 @@
+#pragma once
+// The dataset's samples as table rows (id, text, reference, prediction, confidence). Rows are read
+// from the file on demand and a few thousand are cached, so a million-sample dataset costs
+// nothing until scrolled to.
+
+#include <QAbstractTableModel>
+#include <QCache>
+
+#include "core/data/Dataset.h"
+
+namespace rnnscope {
+
+class Session;
+
+class SampleTableModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Id, Text, Reference, Prediction, Confidence, ColumnCount };
+
+    explicit SampleTableModel(Session& session, QObject* parent = nullptr);
+    int rowCount(const QModelIndex& parent = QModelIndex()) const override;
+    int columnCount(const QModelIndex& parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+private:
+    const DataSample* sampleAt(int row) const;
+    void reset();
+
+    Session& session_;
+    mutable QCache<int, DataSample> cache_;
+};
+
+}  // namespace rnnscope

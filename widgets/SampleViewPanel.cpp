@@ -1,0 +1,199 @@
+#include "widgets/SampleViewPanel.h"
+
+#include <QHeaderView>
+#include <QVBoxLayout>
+
+#include "core/Predictions.h"
+#include "core/Session.h"
+#include "core/model/Model.h"
+#include "widgets/SampleTableModel.h"
+#include "widgets/TokenStrip.h"
+
+namespace rnnscope {
+
+SampleViewPanel::SampleViewPanel(Session& session, QWidget* parent)
+    : Panel(session, QStringLiteral("samples"), tr("Samples and Tokens"), parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+
+    input_ = new QLineEdit(this);
+    input_->setPlaceholderText(tr("Type any text to run the model on it…"));
+    input_->setClearButtonEnabled(true);
+    input_->setToolTip(tr("The model runs on this text as you type; every panel follows"));
+    layout->addWidget(input_);
+    inputDelay_.setSingleShot(true);
+    inputDelay_.setInterval(120);  // one run per pause in typing, well inside 200 ms
+    connect(input_, &QLineEdit::textEdited, this, [this]() { inputDelay_.start(); });
+    connect(input_, &QLineEdit::returnPressed, this, [this]() {
+        inputDelay_.stop();
+        if (!input_->text().isEmpty()) this->session().setCustomInput(input_->text());
+    });
+    connect(&inputDelay_, &QTimer::timeout, this, [this]() {
+        if (!input_->text().isEmpty()) this->session().setCustomInput(input_->text());
+    });
+
+    prediction_ = new QLabel(this);
+    prediction_->setTextFormat(Qt::RichText);
+    prediction_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(prediction_);
+
+    inputCaption_ = new QLabel(tr("Input"), this);
+    layout->addWidget(inputCaption_);
+    inputStrip_ = new TokenStrip(this);
+    layout->addWidget(inputStrip_);
+    outputCaption_ = new QLabel(tr("Output"), this);
+    layout->addWidget(outputCaption_);
+    outputStrip_ = new TokenStrip(this);
+    layout->addWidget(outputStrip_);
+
+    table_ = new QTableView(this);
+    model_ = new SampleTableModel(session, this);
+    table_->setModel(model_);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::SingleSelection);
+    table_->verticalHeader()->hide();
+    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+    table_->horizontalHeader()->setSectionResizeMode(SampleTableModel::Text, QHeaderView::Stretch);
+    table_->setWordWrap(false);
+    table_->setAlternatingRowColors(true);
+    layout->addWidget(table_, 1);
+    summary_ = new QLabel(this);
+    layout->addWidget(summary_);
+
+    connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) {
+                if (current.isValid() && current.row() != this->session().currentSample())
+                    this->session().setCurrentSample(current.row());
+            });
+    connect(inputStrip_, &TokenStrip::tokenHovered, this, [this](int index) {
+        this->session().setHoveredToken(
+            index >= 0 ? TokenRef{this->session().currentSample(), TokenRef::Input, index} : TokenRef{});
+    });
+    connect(outputStrip_, &TokenStrip::tokenHovered, this, [this](int index) {
+        this->session().setHoveredToken(
+            index >= 0 ? TokenRef{this->session().currentSample(), TokenRef::Output, index} : TokenRef{});
+    });
+    connect(&session, &Session::currentSampleChanged, this, [this](qint64 index) {
+        if (index >= 0 && table_->currentIndex().row() != index) {
+            QSignalBlocker block(table_->selectionModel());
+            table_->selectRow(int(index));
+            table_->scrollTo(model_->index(int(index), 0));
+        }
+        scheduleRefresh();
+    });
+    connect(&session, &Session::currentResultChanged, this, [this]() { scheduleRefresh(); });
+    connect(&session, &Session::modelChanged, this, [this]() { scheduleRefresh(); });
+    connect(&session, &Session::predictionsChanged, this, [this]() { updateSummary(); });
+    connect(&session, &Session::hoveredTokenChanged, this, [this]() { showHover(); });
+    refresh();
+}
+
+void SampleViewPanel::refresh() {
+    auto model = session().model();
+    auto result = session().currentResult();
+    const bool seq2seq = model && model->meta().task == Task::Seq2Seq;
+    outputCaption_->setVisible(seq2seq);
+    outputStrip_->setVisible(seq2seq);
+    inputCaption_->setText(seq2seq ? tr("Source") : tr("Input"));
+    if (!model) {
+        prediction_->setText(tr("<i>Open a model (File → Open Model…) to see its predictions.</i>"));
+        inputStrip_->setTokens({});
+        return;
+    }
+    if (!result) {
+        prediction_->setText(tr("<i>Running the model…</i>"));
+        return;
+    }
+    inputStrip_->setTokens(result->input.tokens);
+    const ModelMeta& meta = model->meta();
+    QString text;
+    const DataSample& data = session().currentData();
+    const SamplePrediction p = summarizePrediction(*model, *result, data);
+    const QString verdict = p.correct == 1   ? tr(" <span style='color:#2a7d2a'>✔ correct</span>")
+                            : p.correct == 0 ? tr(" <span style='color:#c81e1e'>✘ wrong</span>")
+                                             : QString();
+    if (seq2seq) {
+        outputStrip_->setTokens(result->outputTokens);
+        // Mark output tokens that differ from the reference.
+        QVector<bool> wrong;
+        const QString& ref = data.target;
+        for (int i = 0; i < result->outputTokens.size(); ++i)
+            wrong.push_back(!ref.isEmpty() && (i >= ref.size() || result->outputTokens[i] != ref.mid(i, 1)));
+        if (meta.input.tokenizer == QLatin1String("char")) outputStrip_->setMarked(wrong);
+        outputCaption_->setText(result->outputIsGenerated ? tr("Output (the model's own)")
+                                                          : tr("Output (reference, teacher-forced)"));
+        text = tr("Prediction: <b>%1</b> (mean confidence %2%)%3")
+                   .arg(p.predicted.toHtmlEscaped())
+                   .arg(double(p.confidence) * 100, 0, 'f', 1)
+                   .arg(verdict);
+        if (!data.target.isEmpty()) text += tr(" · reference: %1").arg(data.target.toHtmlEscaped());
+    } else if (meta.task == Task::Classification) {
+        QStringList ranked;
+        for (int c = 0; c < result->probabilities.cols() && c < meta.labels.size(); ++c)
+            ranked << QStringLiteral("%1 %2%").arg(meta.labels[c].toHtmlEscaped())
+                          .arg(double(result->probabilities(0, c)) * 100, 0, 'f', 1);
+        text = tr("Prediction: <b>%1</b> (%2)%3").arg(p.predicted.toHtmlEscaped(), ranked.join(QStringLiteral(", ")), verdict);
+        if (!data.label.isEmpty()) text += tr(" · label: %1").arg(data.label.toHtmlEscaped());
+    } else {
+        text = tr("Prediction: <b>%1</b>%2").arg(p.predicted.toHtmlEscaped(), verdict);
+    }
+    if (result->input.unknownTokens > 0)
+        text += tr(" · <span style='color:#b36200'>%n unknown token(s) mapped to %1</span>", "",
+                   result->input.unknownTokens).arg(meta.input.unk.toHtmlEscaped());
+    prediction_->setText(text);
+    showHover();
+    updateSummary();
+}
+
+void SampleViewPanel::updateSummary() {
+    auto dataset = session().dataset();
+    if (!dataset) {
+        summary_->setText(tr("No dataset open (File → Open Dataset…)."));
+        return;
+    }
+    const auto& predictions = session().predictions();
+    const qint64 done = std::count_if(predictions.begin(), predictions.end(),
+                                      [](const SamplePrediction& p) { return p.done; });
+    const double accuracy = session().accuracy();
+    QString text = tr("%1: %2 samples").arg(dataset->displayName()).arg(dataset->size());
+    if (done > 0 && accuracy >= 0)
+        text += tr(" · accuracy %1% on %2 predicted").arg(accuracy * 100, 0, 'f', 1).arg(done);
+    summary_->setText(text);
+    if (done > 0) table_->viewport()->update();
+}
+
+void SampleViewPanel::showHover() {
+    const TokenRef t = session().hoveredToken();
+    inputStrip_->setHighlighted(t.isValid() && t.side == TokenRef::Input ? t.index : -1);
+    outputStrip_->setHighlighted(t.isValid() && t.side == TokenRef::Output ? t.index : -1);
+}
+
+QSizeF SampleViewPanel::figureSize() const {
+    const int w = std::max(480, width());
+    return QSizeF(w, 60 + inputStrip_->heightForWidth(w - 24) +
+                         (outputStrip_->isVisible() ? 40 + outputStrip_->heightForWidth(w - 24) : 0));
+}
+
+void SampleViewPanel::paintFigure(QPainter& painter, const QRectF& rect) {
+    painter.fillRect(rect, Qt::white);
+    painter.setPen(QColor(30, 30, 30));
+    QFont bold = font();
+    bold.setBold(true);
+    qreal y = rect.top() + 12;
+    painter.setFont(bold);
+    painter.drawText(QPointF(rect.left() + 12, y + painter.fontMetrics().ascent()),
+                     inputCaption_->text());
+    y += painter.fontMetrics().height() + 6;
+    painter.setFont(font());
+    y += inputStrip_->paintStrip(painter, QPointF(rect.left() + 12, y), rect.width() - 24) + 14;
+    if (outputStrip_->isVisible()) {
+        painter.setFont(bold);
+        painter.drawText(QPointF(rect.left() + 12, y + painter.fontMetrics().ascent()),
+                         outputCaption_->text());
+        y += painter.fontMetrics().height() + 6;
+        painter.setFont(font());
+        outputStrip_->paintStrip(painter, QPointF(rect.left() + 12, y), rect.width() - 24);
+    }
+}
+
+}  // namespace rnnscope

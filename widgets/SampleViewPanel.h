@@ -1,0 +1,51 @@
+#pragma once
+// The samples of the dataset and the current one as a strip of tokens, with the model's
+// prediction. Clicking a sample makes it current everywhere; hovering a token hovers it in every
+// panel; typing in the input line runs the model on that text.
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QTableView>
+#include <QTimer>
+
+#include "widgets/Panel.h"
+
+namespace rnnscope {
+
+class SampleTableModel;
+class TokenStrip;
+
+class SampleViewPanel : public Panel {
+    Q_OBJECT
+public:
+    explicit SampleViewPanel(Session& session, QWidget* parent = nullptr);
+
+    void paintFigure(QPainter& painter, const QRectF& rect) override;
+    QSizeF figureSize() const override;
+
+    QLineEdit* inputLine() const { return input_; }
+    TokenStrip* inputStrip() const { return inputStrip_; }
+    TokenStrip* outputStrip() const { return outputStrip_; }
+    QTableView* table() const { return table_; }
+    QString predictionText() const { return prediction_->text(); }
+
+protected:
+    void refresh() override;
+
+private:
+    void updateSummary();
+    void showHover();
+
+    QLineEdit* input_ = nullptr;
+    QTimer inputDelay_;
+    QLabel* prediction_ = nullptr;
+    QLabel* inputCaption_ = nullptr;
+    QLabel* outputCaption_ = nullptr;
+    TokenStrip* inputStrip_ = nullptr;
+    TokenStrip* outputStrip_ = nullptr;
+    QTableView* table_ = nullptr;
+    SampleTableModel* model_ = nullptr;
+    QLabel* summary_ = nullptr;
+};
+
+}  // namespace rnnscope

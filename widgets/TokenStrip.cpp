@@ -1,0 +1,148 @@
+#include "widgets/TokenStrip.h"
+
+#include <QMouseEvent>
+#include <QPainter>
+#include <QToolTip>
+
+namespace rnnscope {
+
+namespace {
+constexpr qreal kPadX = 3.0;
+constexpr qreal kGap = 2.0;
+constexpr qreal kLineGap = 4.0;
+}  // namespace
+
+TokenStrip::TokenStrip(QWidget* parent) : QWidget(parent) {
+    setMouseTracking(true);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+}
+
+QString TokenStrip::displayForm(const QString& token) {
+    // Whitespace must stay visible in a char-level model's input.
+    if (token == QLatin1String(" ")) return QStringLiteral("␣");
+    if (token == QLatin1String("\t")) return QStringLiteral("⇥");
+    if (token == QLatin1String("\n")) return QStringLiteral("↵");
+    return token;
+}
+
+void TokenStrip::setTokens(const QStringList& tokens) {
+    tokens_ = tokens;
+    shading_.clear();
+    marked_.clear();
+    highlighted_ = -1;
+    boxes_ = layoutBoxes(width());
+    updateGeometry();
+    update();
+}
+
+void TokenStrip::setShading(const QVector<float>& values) {
+    shading_ = values;
+    update();
+}
+
+void TokenStrip::setHighlighted(int index) {
+    if (index == highlighted_) return;
+    highlighted_ = index;
+    update();
+}
+
+void TokenStrip::setMarked(const QVector<bool>& marked) {
+    marked_ = marked;
+    update();
+}
+
+QVector<QRectF> TokenStrip::layoutBoxes(qreal width) const {
+    QVector<QRectF> boxes;
+    const QFontMetricsF fm(font());
+    const qreal h = fm.height() + 6;
+    qreal x = 0, y = 0;
+    for (const QString& token : tokens_) {
+        const qreal w = std::max<qreal>(fm.horizontalAdvance(displayForm(token)) + 2 * kPadX, 10);
+        if (x > 0 && x + w > width) {
+            x = 0;
+            y += h + kLineGap;
+        }
+        boxes.push_back(QRectF(x, y, w, h));
+        x += w + kGap;
+    }
+    return boxes;
+}
+
+int TokenStrip::heightForWidth(int width) const {
+    const auto boxes = layoutBoxes(width);
+    return boxes.isEmpty() ? int(QFontMetricsF(font()).height() + 8) : int(boxes.back().bottom() + 2);
+}
+
+QSize TokenStrip::sizeHint() const { return QSize(400, heightForWidth(400)); }
+
+int TokenStrip::paintStrip(QPainter& painter, const QPointF& origin, qreal width) const {
+    const auto boxes = layoutBoxes(width);
+    painter.save();
+    painter.setFont(font());
+    for (int i = 0; i < boxes.size(); ++i) {
+        const QRectF box = boxes[i].translated(origin);
+        QColor fill(245, 245, 245);
+        if (i < shading_.size()) {
+            // White to a deep blue: the weight reads as ink.
+            const float v = std::clamp(shading_[i], 0.0f, 1.0f);
+            fill = QColor::fromRgbF(1.0f - 0.85f * v, 1.0f - 0.6f * v, 1.0f - 0.25f * v);
+        }
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(fill);
+        painter.drawRoundedRect(box, 3, 3);
+        if (i == highlighted_ || i == hovered_) {
+            painter.setPen(QPen(QColor(214, 39, 40), 2));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawRoundedRect(box.adjusted(1, 1, -1, -1), 3, 3);
+        }
+        const bool dark = i < shading_.size() && shading_[i] > 0.6f;
+        painter.setPen(dark ? Qt::white : QColor(30, 30, 30));
+        painter.drawText(box, Qt::AlignCenter, displayForm(tokens_[i]));
+        if (i < marked_.size() && marked_[i]) {
+            painter.setPen(QPen(QColor(214, 39, 40), 2));
+            painter.drawLine(box.bottomLeft() + QPointF(2, -1), box.bottomRight() + QPointF(-2, -1));
+        }
+    }
+    painter.restore();
+    return boxes.isEmpty() ? 0 : int(boxes.back().bottom());
+}
+
+void TokenStrip::paintEvent(QPaintEvent*) {
+    QPainter painter(this);
+    painter.setRenderHint(QPainter::Antialiasing);
+    paintStrip(painter, QPointF(0, 1), width());
+}
+
+int TokenStrip::tokenAt(const QPoint& pos) const {
+    for (int i = 0; i < boxes_.size(); ++i)
+        if (boxes_[i].translated(0, 1).contains(pos)) return i;
+    return -1;
+}
+
+QRect TokenStrip::tokenRect(int index) const {
+    return index >= 0 && index < boxes_.size() ? boxes_[index].translated(0, 1).toRect() : QRect();
+}
+
+void TokenStrip::mouseMoveEvent(QMouseEvent* event) {
+    const int index = tokenAt(event->position().toPoint());
+    if (index == hovered_) return;
+    hovered_ = index;
+    update();
+    Q_EMIT tokenHovered(index);
+}
+
+void TokenStrip::mousePressEvent(QMouseEvent* event) {
+    const int index = tokenAt(event->position().toPoint());
+    if (index >= 0) Q_EMIT tokenClicked(index);
+}
+
+void TokenStrip::leaveEvent(QEvent*) {
+    if (hovered_ < 0) return;
+    hovered_ = -1;
+    update();
+    Q_EMIT tokenHovered(-1);
+}
+
+void TokenStrip::resizeEvent(QResizeEvent*) { boxes_ = layoutBoxes(width()); }
+
+}  // namespace rnnscope

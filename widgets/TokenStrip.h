@@ -1,0 +1,55 @@
+#pragma once
+// A row of tokens drawn as boxes that wrap onto new lines, each optionally shaded by a value
+// (attention, attribution, a unit's activation). Hovering a token reports it; the hovered token
+// set from elsewhere is outlined.
+
+#include <QVector>
+#include <QWidget>
+
+namespace rnnscope {
+
+class TokenStrip : public QWidget {
+    Q_OBJECT
+public:
+    explicit TokenStrip(QWidget* parent = nullptr);
+
+    void setTokens(const QStringList& tokens);
+    // One value in [0, 1] per token (empty: no shading).
+    void setShading(const QVector<float>& values);
+    void setHighlighted(int index);  // -1: none
+    int highlighted() const { return highlighted_; }
+    void setMarked(const QVector<bool>& marked);  // e.g. wrong tokens, drawn underlined red
+    QStringList tokens() const { return tokens_; }
+    int tokenAt(const QPoint& pos) const;
+    QRect tokenRect(int index) const;
+
+    // Draws into any painter at `width`; returns the height used. Shared by screen and export.
+    int paintStrip(QPainter& painter, const QPointF& origin, qreal width) const;
+    int heightForWidth(int width) const override;
+    bool hasHeightForWidth() const override { return true; }
+    QSize sizeHint() const override;
+
+Q_SIGNALS:
+    void tokenHovered(int index);  // -1 when the mouse leaves the tokens
+    void tokenClicked(int index);
+
+protected:
+    void paintEvent(QPaintEvent*) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent*) override;
+    void resizeEvent(QResizeEvent*) override;
+
+private:
+    QVector<QRectF> layoutBoxes(qreal width) const;
+    static QString displayForm(const QString& token);
+
+    QStringList tokens_;
+    QVector<float> shading_;
+    QVector<bool> marked_;
+    QVector<QRectF> boxes_;
+    int highlighted_ = -1;
+    int hovered_ = -1;
+};
+
+}  // namespace rnnscope
