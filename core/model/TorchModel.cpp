@@ -1,0 +1,676 @@
+// Model: opens a TorchScript archive that follows docs/model-contract.md, runs interpret() (or
+// forward()) on a batch and turns the tensors it returns into plain per-sample results, with every
+// recurrent layer unrolled white-box (TorchUnroll.cpp).
+
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QRegularExpression>
+#include <algorithm>
+#include <map>
+
+#include "core/Errors.h"
+#include "core/model/Model.h"
+#include "core/model/TorchUnroll.h"
+
+#include <ATen/Parallel.h>
+
+namespace rnnscope {
+
+namespace {
+
+QString describeError(const std::exception& e) {
+    const auto* c10Error = dynamic_cast<const c10::Error*>(&e);
+    const QString text =
+        QString::fromUtf8(c10Error ? c10Error->what_without_backtrace() : e.what()).trimmed();
+    // A TorchScript runtime error starts with the script's traceback; the line that says what
+    // went wrong ("RuntimeError: ...") comes last.
+    const QStringList lines = text.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
+        if (it->contains(QLatin1String("Error: "))) return it->trimmed();
+    }
+    return lines.isEmpty() ? QString() : lines.first().trimmed();
+}
+
+// [rows, cols] tensor → row-major float matrix.
+MatrixRM toMatrix(const at::Tensor& t) {
+    const at::Tensor c = t.detach().to(at::kCPU, at::kFloat).contiguous();
+    const int64_t rows = c.dim() > 0 ? c.size(0) : 1;
+    const int64_t cols = c.dim() > 1 ? c.size(1) : 1;
+    return Eigen::Map<const MatrixRM>(c.data_ptr<float>(), rows, cols);
+}
+
+QString shapeText(const at::Tensor& t) {
+    QStringList dims;
+    for (int64_t s : t.sizes()) dims << QString::number(s);
+    return QStringLiteral("[%1]").arg(dims.join(QStringLiteral(", ")));
+}
+
+QString signatureText(const c10::FunctionSchema& schema) {
+    QStringList args;
+    const auto& arguments = schema.arguments();
+    for (size_t i = 1; i < arguments.size(); ++i)  // 0 is self
+        args << QStringLiteral("%1: %2").arg(
+            QString::fromStdString(arguments[i].name()),
+            QString::fromStdString(arguments[i].type()->annotation_str()));
+    QStringList returns;
+    for (const auto& r : schema.returns())
+        returns << QString::fromStdString(r.type()->annotation_str());
+    return QStringLiteral("%1(%2) -> %3")
+        .arg(QString::fromStdString(schema.name()).section(QLatin1Char('.'), -1),
+             args.join(QStringLiteral(", ")), returns.join(QStringLiteral(", ")));
+}
+
+// Whether `schema` can be called with `count` positional tensors.
+bool acceptsPositional(const c10::FunctionSchema& schema, size_t count) {
+    const auto& arguments = schema.arguments();
+    if (arguments.size() < count + 1) return false;
+    for (size_t i = 1; i < arguments.size(); ++i) {
+        if (i <= count) {
+            if (arguments[i].type()->kind() != c10::TypeKind::TensorType) return false;
+        } else if (!arguments[i].default_value()) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool returnsTensor(const c10::FunctionSchema& schema) {
+    return schema.returns().size() == 1 &&
+           schema.returns()[0].type()->kind() == c10::TypeKind::TensorType;
+}
+
+bool returnsDict(const c10::FunctionSchema& schema) {
+    return schema.returns().size() == 1 &&
+           schema.returns()[0].type()->kind() == c10::TypeKind::DictType;
+}
+
+QHash<QString, int64_t> indexOf(const QStringList& vocab) {
+    QHash<QString, int64_t> index;
+    for (int i = vocab.size() - 1; i >= 0; --i) index.insert(vocab[i], i);  // first wins
+    return index;
+}
+
+at::Tensor longTensor(const std::vector<int64_t>& values) {
+    return at::tensor(at::ArrayRef<int64_t>(values), at::kLong);
+}
+
+}  // namespace
+
+struct Model::Impl {
+    QString path;
+    ModelMeta meta;
+    torch::jit::Module module;
+    std::vector<detail::RecurrentModule> rnns;
+    std::vector<RecurrentLayerInfo> layers;
+    bool interpret = false;
+    bool generate = false;
+    QHash<QString, int64_t> inputIndex, targetIndex;
+    int64_t padId = 0, unkId = -1, targetPadId = 0, targetUnkId = -1, bosId = -1, eosId = -1;
+
+    bool seq2seq() const { return meta.task == Task::Seq2Seq; }
+    ModelError error(const QString& problem) const {
+        return ModelError(QStringLiteral("%1: %2").arg(path, problem));
+    }
+    void checkInterface();
+    void checkEmbeddings() const;
+    std::vector<SampleResult> runBatch(const std::vector<SampleInput>& batch,
+                                       const RunOptions& options,
+                                       std::vector<QString>* whyNotCaptured) const;
+    SampleInput probeSample() const;
+};
+
+Model::Model() : d(std::make_unique<Impl>()) {}
+Model::~Model() = default;
+
+QString Model::path() const {
+    return d->path;
+}
+const ModelMeta& Model::meta() const {
+    return d->meta;
+}
+const std::vector<RecurrentLayerInfo>& Model::recurrentLayers() const {
+    return d->layers;
+}
+bool Model::hasInterpret() const {
+    return d->interpret;
+}
+bool Model::hasGenerate() const {
+    return d->generate;
+}
+
+void Model::setThreadCount(int threads) {
+    at::set_num_threads(std::max(1, threads));
+}
+
+std::shared_ptr<Model> Model::open(const QString& path) {
+    const QFileInfo info(path);
+    if (!info.exists()) throw ModelError(QStringLiteral("%1: no such file").arg(path));
+    if (info.isDir())
+        throw ModelError(QStringLiteral("%1: is a folder, not a model file").arg(path));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw ModelError(QStringLiteral("%1: cannot be read: %2").arg(path, file.errorString()));
+    const QByteArray head = file.read(4096);
+    file.close();
+    if (!head.startsWith(QByteArrayLiteral("PK\x03\x04"))) {
+        const bool text = !head.isEmpty() && std::all_of(head.begin(), head.end(), [](char c) {
+            const auto u = static_cast<unsigned char>(c);
+            return u >= 0x20 || c == '\n' || c == '\r' || c == '\t';
+        });
+        throw ModelError(QStringLiteral("%1: is %2, not a TorchScript model (save the model with "
+                                        "torch.jit.save, see docs/model-contract.md)")
+                             .arg(path, text ? QStringLiteral("a text file")
+                                             : QStringLiteral("not a zip archive")));
+    }
+
+    std::shared_ptr<Model> model(new Model());
+    Impl& d = *model->d;
+    d.path = path;
+    torch::jit::ExtraFilesMap extra{{"rnnscope.json", ""}};
+    try {
+        d.module = torch::jit::load(path.toStdString(), torch::kCPU, extra);
+    } catch (const std::exception& e) {
+        const QString why = describeError(e);
+        if (why.contains(QLatin1String("constants.pkl")) || why.contains(QLatin1String("code/")))
+            throw d.error(QStringLiteral("is a PyTorch file but not a TorchScript model (it was "
+                                         "saved with torch.save; use torch.jit.save of a "
+                                         "scripted module): %1")
+                              .arg(why));
+        throw d.error(
+            QStringLiteral("is damaged or truncated, LibTorch cannot read it: %1").arg(why));
+    }
+    const std::string json = extra["rnnscope.json"];
+    if (json.empty())
+        throw d.error(QStringLiteral(
+            "has no rnnscope.json; save it with torch.jit.save(module, path, "
+            "_extra_files={\"rnnscope.json\": json.dumps(meta)}) (docs/model-contract.md)"));
+    d.meta = ModelMeta::fromJson(QByteArray::fromStdString(json), path);
+    d.module.eval();
+
+    const InputSpec& in = d.meta.input;
+    d.inputIndex = indexOf(in.vocab);
+    d.padId = d.inputIndex.value(in.pad, 0);
+    d.unkId = d.inputIndex.value(in.unk, -1);
+    d.targetIndex = indexOf(d.meta.targetVocab);
+    d.targetPadId = d.targetIndex.value(d.meta.targetPad.isEmpty() ? in.pad : d.meta.targetPad, 0);
+    d.targetUnkId = d.targetIndex.value(in.unk, -1);
+    d.bosId = d.targetIndex.value(d.meta.bos, -1);
+    d.eosId = d.targetIndex.value(d.meta.eos, -1);
+
+    d.checkInterface();
+    d.checkEmbeddings();
+    d.rnns = detail::findRecurrentModules(d.module);
+    for (const auto& rnn : d.rnns) d.layers.push_back(rnn.info);
+
+    // One tiny run tells which recurrent modules can be captured, and proves the model runs.
+    std::vector<QString> whyNot;
+    try {
+        d.runBatch({d.probeSample()}, RunOptions{true, false, false, 4}, &whyNot);
+    } catch (const ModelError& e) {
+        throw d.error(QStringLiteral("fails on a two-token test input: %1")
+                          .arg(e.message().section(QStringLiteral(": "), 1)));
+    }
+    for (size_t i = 0; i < d.layers.size(); ++i) {
+        d.layers[i].captured = whyNot[i].isEmpty();
+        d.layers[i].whyNotCaptured = whyNot[i];
+    }
+    return model;
+}
+
+void Model::Impl::checkInterface() {
+    const size_t count = seq2seq() ? 4 : 2;
+    const QString expected = seq2seq() ? QStringLiteral("(src, src_lengths, tgt, tgt_lengths)")
+                                       : QStringLiteral("(inputs, lengths)");
+    if (auto method = module.find_method("interpret")) {
+        const auto& schema = method->function().getSchema();
+        if (!acceptsPositional(schema, count) || !returnsDict(schema))
+            throw error(QStringLiteral("its %1 does not match the contract: expected "
+                                       "interpret%2 -> Dict[str, Tensor] (docs/model-contract.md)")
+                            .arg(signatureText(schema), expected));
+        interpret = true;
+    } else {
+        auto forward = module.find_method("forward");
+        if (!forward || !acceptsPositional(forward->function().getSchema(), count) ||
+            !returnsTensor(forward->function().getSchema()))
+            throw error(QStringLiteral("has no interpret() method, and its %1 is not "
+                                       "forward%2 -> Tensor returning the logits; add "
+                                       "interpret%2 -> Dict[str, Tensor] "
+                                       "(docs/model-contract.md)")
+                            .arg(forward ? signatureText(forward->function().getSchema())
+                                         : QStringLiteral("forward"),
+                                 expected));
+    }
+    if (auto method = module.find_method("generate")) {
+        const auto& args = method->function().getSchema().arguments();
+        generate = seq2seq() && args.size() >= 4;
+    }
+}
+
+void Model::Impl::checkEmbeddings() const {
+    if (meta.input.type != InputSpec::Type::Tokens) return;
+    QStringList found;
+    bool inputMatches = false;
+    bool targetMatches = meta.targetVocab.isEmpty() || !seq2seq();
+    for (const auto& named : module.named_modules()) {
+        const auto& type = named.value.type();
+        if (!type->name() || type->name()->name() != "Embedding") continue;
+        if (!named.value.hasattr("weight") || !named.value.attr("weight").isTensor()) continue;
+        const int64_t rows = named.value.attr("weight").toTensor().size(0);
+        found << QStringLiteral("%1 has %2 rows").arg(QString::fromStdString(named.name)).arg(rows);
+        inputMatches = inputMatches || rows == meta.input.vocab.size();
+        targetMatches = targetMatches || rows == meta.targetVocab.size();
+    }
+    if (found.isEmpty()) return;
+    if (!inputMatches)
+        throw error(QStringLiteral("rnnscope.json's input vocab has %1 tokens, but no embedding "
+                                   "of the model has that many rows (%2); export the vocabulary "
+                                   "the model was trained with")
+                        .arg(meta.input.vocab.size())
+                        .arg(found.join(QStringLiteral(", "))));
+    if (!targetMatches)
+        throw error(QStringLiteral("rnnscope.json's target_vocab has %1 tokens, but no embedding "
+                                   "of the model has that many rows (%2)")
+                        .arg(meta.targetVocab.size())
+                        .arg(found.join(QStringLiteral(", "))));
+}
+
+SampleInput Model::Impl::probeSample() const {
+    SampleInput s;
+    const int steps = meta.maxLength > 0 ? std::min(2, meta.maxLength) : 2;
+    if (meta.input.type == InputSpec::Type::Features) {
+        s.features = MatrixRM::Zero(steps, meta.input.featureSize);
+    } else {
+        int64_t id = 0;
+        while (id < meta.input.vocab.size() && (id == padId || id == unkId)) ++id;
+        if (id >= meta.input.vocab.size()) id = 0;
+        s.ids.assign(steps, id);
+    }
+    for (int i = 0; i < steps; ++i) s.tokens << QStringLiteral("t%1").arg(i);
+    if (seq2seq()) s.targetIds = {bosId, eosId};
+    return s;
+}
+
+SampleInput Model::encode(const QString& text, const QString& target) const {
+    const InputSpec& in = d->meta.input;
+    SampleInput s;
+    if (in.type == InputSpec::Type::Features) {
+        // One step per line or ';', values separated by commas or spaces.
+        static const QRegularExpression stepSep(QStringLiteral("[;\\n]"));
+        static const QRegularExpression valueSep(QStringLiteral("[,\\s]+"));
+        QStringList steps;
+        for (const QString& step : text.split(stepSep))
+            if (!step.trimmed().isEmpty()) steps << step.trimmed();
+        if (steps.isEmpty())
+            throw d->error(QStringLiteral("the input is empty; give one step of %1 numbers per "
+                                          "line or ';'")
+                               .arg(in.featureSize));
+        s.features = MatrixRM::Zero(steps.size(), in.featureSize);
+        for (int t = 0; t < steps.size(); ++t) {
+            const QStringList values = steps[t].split(valueSep, Qt::SkipEmptyParts);
+            if (values.size() != in.featureSize)
+                throw d->error(QStringLiteral("step %1 of the input has %2 values; the model "
+                                              "reads %3 features per step")
+                                   .arg(t + 1)
+                                   .arg(values.size())
+                                   .arg(in.featureSize));
+            for (int f = 0; f < values.size(); ++f) {
+                bool ok = false;
+                s.features(t, f) = values[f].toFloat(&ok);
+                if (!ok)
+                    throw d->error(QStringLiteral("step %1 of the input: \"%2\" is not a number")
+                                       .arg(t + 1)
+                                       .arg(values[f]));
+            }
+            s.tokens << steps[t];
+        }
+    } else {
+        s.tokens = in.tokenize(text);
+        if (s.tokens.isEmpty())
+            throw d->error(
+                QStringLiteral("the input is empty; the model needs at least one "
+                               "token"));
+        for (const QString& piece : s.tokens) {
+            int64_t id = d->inputIndex.value(in.lookupForm(piece), -1);
+            if (id < 0) {
+                if (d->unkId < 0)
+                    throw d->error(QStringLiteral("\"%1\" is not in the model's vocabulary, and "
+                                                  "the vocabulary has no unk token")
+                                       .arg(piece));
+                id = d->unkId;
+                ++s.unknownTokens;
+            }
+            s.ids.push_back(id);
+        }
+    }
+    if (d->meta.maxLength > 0 && s.length() > d->meta.maxLength)
+        throw d->error(QStringLiteral("the model accepts at most %1 input tokens (max_length in "
+                                      "rnnscope.json); this input has %2")
+                           .arg(d->meta.maxLength)
+                           .arg(s.length()));
+
+    if (!target.isEmpty() && !d->meta.targetVocab.isEmpty()) {
+        s.targetTokens = in.tokenize(target);
+        if (d->seq2seq()) s.targetIds.push_back(d->bosId);
+        for (const QString& piece : s.targetTokens) {
+            int64_t id = d->targetIndex.value(in.lookupForm(piece), -1);
+            if (id < 0) {
+                if (d->targetUnkId < 0)
+                    throw d->error(QStringLiteral("\"%1\" in the target is not in the model's "
+                                                  "target_vocab, which has no unk token")
+                                       .arg(piece));
+                id = d->targetUnkId;
+                ++s.unknownTokens;
+            }
+            s.targetIds.push_back(id);
+        }
+        if (d->seq2seq()) s.targetIds.push_back(d->eosId);
+    }
+    return s;
+}
+
+std::vector<SampleResult> Model::run(const std::vector<SampleInput>& batch,
+                                     const RunOptions& options) const {
+    return d->runBatch(batch, options, nullptr);
+}
+
+std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& batch,
+                                                const RunOptions& options,
+                                                std::vector<QString>* whyNotCaptured) const {
+    if (batch.empty()) return {};
+    c10::InferenceMode inferenceMode;
+    const auto size = static_cast<int64_t>(batch.size());
+    const bool features = meta.input.type == InputSpec::Type::Features;
+
+    // --- inputs: ids [B, T] int64 or features [B, T, F] float, lengths [B] -----------------
+    std::vector<int64_t> inLens;
+    for (const SampleInput& s : batch) {
+        const int64_t len = features ? s.features.rows() : static_cast<int64_t>(s.ids.size());
+        if (len <= 0) throw error(QStringLiteral("the input is empty"));
+        if (meta.maxLength > 0 && len > meta.maxLength)
+            throw error(QStringLiteral("the model accepts at most %1 input tokens (max_length "
+                                       "in rnnscope.json); this input has %2")
+                            .arg(meta.maxLength)
+                            .arg(len));
+        if (features && s.features.cols() != meta.input.featureSize)
+            throw error(QStringLiteral("the input has %1 features per step; the model reads %2")
+                            .arg(s.features.cols())
+                            .arg(meta.input.featureSize));
+        inLens.push_back(len);
+    }
+    const int64_t steps = *std::max_element(inLens.begin(), inLens.end());
+    at::Tensor inputs;
+    if (features) {
+        inputs = at::zeros({size, steps, meta.input.featureSize}, at::kFloat);
+        for (int64_t b = 0; b < size; ++b) {
+            const MatrixRM& f = batch[b].features;
+            inputs[b]
+                .slice(0, 0, f.rows())
+                .copy_(
+                    at::from_blob(const_cast<float*>(f.data()), {f.rows(), f.cols()}, at::kFloat));
+        }
+    } else {
+        inputs = at::full({size, steps}, padId, at::kLong);
+        for (int64_t b = 0; b < size; ++b)
+            inputs[b].slice(0, 0, inLens[b]).copy_(longTensor(batch[b].ids));
+    }
+    const at::Tensor lengths = longTensor(inLens);
+
+    std::vector<SampleResult> results(batch.size());
+    for (int64_t b = 0; b < size; ++b) results[b].input = batch[b];
+
+    std::map<std::string, at::Tensor> out;
+    std::vector<int64_t> outLens;  // seq2seq: logits/attention steps per sample
+    int64_t outSteps = 0;
+    try {
+        std::vector<c10::IValue> args{inputs, lengths};
+        if (seq2seq()) {
+            // Greedy output first, so a sample without a target can be teacher-forced on it.
+            std::vector<std::vector<int64_t>> generated(batch.size());
+            const bool needGenerate =
+                generate && (options.generate ||
+                             std::any_of(batch.begin(), batch.end(),
+                                         [](const SampleInput& s) { return s.targetIds.empty(); }));
+            if (needGenerate) {
+                const at::Tensor ids =
+                    module
+                        .get_method("generate")(
+                            {inputs, lengths, static_cast<int64_t>(options.maxOutputLength)})
+                        .toTensor()
+                        .to(at::kLong)
+                        .contiguous();  // [B, T_gen]
+                for (int64_t b = 0; b < size; ++b) {
+                    for (int64_t t = 0; t < ids.size(1); ++t) {
+                        const int64_t id = ids[b][t].item<int64_t>();
+                        if (id == eosId) break;
+                        generated[b].push_back(id);
+                        results[b].generatedTokens
+                            << meta.targetVocab.value(static_cast<int>(id), QStringLiteral("?"));
+                    }
+                }
+            }
+            std::vector<std::vector<int64_t>> targets;
+            for (int64_t b = 0; b < size; ++b) {
+                const SampleInput& s = batch[b];
+                if (!s.targetIds.empty()) {
+                    targets.push_back(s.targetIds);
+                    results[b].outputTokens = s.targetTokens;
+                } else if (needGenerate) {
+                    std::vector<int64_t> t{bosId};
+                    t.insert(t.end(), generated[b].begin(), generated[b].end());
+                    t.push_back(eosId);
+                    targets.push_back(t);
+                    results[b].outputTokens = results[b].generatedTokens;
+                    results[b].outputIsGenerated = true;
+                } else {
+                    throw error(
+                        QStringLiteral("the model has no generate() method, so a "
+                                       "seq2seq sample needs a target"));
+                }
+                results[b].outputTokens << meta.eos;
+                outLens.push_back(static_cast<int64_t>(targets.back().size()) - 1);
+            }
+            int64_t tgtSteps = 0;
+            for (const auto& t : targets) tgtSteps = std::max<int64_t>(tgtSteps, t.size());
+            at::Tensor tgt = at::full({size, tgtSteps}, targetPadId, at::kLong);
+            std::vector<int64_t> tgtLens;
+            for (int64_t b = 0; b < size; ++b) {
+                tgt[b].slice(0, 0, targets[b].size()).copy_(longTensor(targets[b]));
+                tgtLens.push_back(static_cast<int64_t>(targets[b].size()));
+            }
+            outSteps = tgtSteps - 1;
+            args.push_back(tgt);
+            args.push_back(longTensor(tgtLens));
+        }
+
+        if (interpret) {
+            const c10::IValue value = module.get_method("interpret")(args);
+            for (const auto& entry : value.toGenericDict()) {
+                if (entry.key().isString() && entry.value().isTensor())
+                    out[entry.key().toStringRef()] = entry.value().toTensor();
+            }
+        } else {
+            const c10::IValue value = module.get_method("forward")(args);
+            out["logits"] = value.toTensor();
+        }
+    } catch (const ModelError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw error(QStringLiteral("%1() failed: %2")
+                        .arg(interpret ? QStringLiteral("interpret") : QStringLiteral("forward"),
+                             describeError(e)));
+    }
+
+    // Rows of a time axis of length `axis` that belong to sample b.
+    auto stepsOf = [&](int64_t axis, int64_t b, bool preferOutput) -> int64_t {
+        if (seq2seq() && axis == outSteps && (preferOutput || axis != steps)) return outLens[b];
+        if (axis == steps) return inLens[b];
+        if (seq2seq() && axis == outSteps) return outLens[b];
+        return axis;
+    };
+    auto find = [&](const std::string& key) {
+        const auto it = out.find(key);
+        return it == out.end() ? at::Tensor() : it->second.to(at::kCPU);
+    };
+
+    // --- logits, probabilities, predictions ------------------------------------------------
+    const at::Tensor logits = find("logits");
+    if (!logits.defined()) throw error(QStringLiteral("interpret() returned no \"logits\" entry"));
+    if ((logits.dim() != 2 && logits.dim() != 3) || logits.size(0) != size)
+        throw error(QStringLiteral("\"logits\" has shape %1; expected [B, C] or [B, T, C] with "
+                                   "B = %2")
+                        .arg(shapeText(logits))
+                        .arg(size));
+    const bool classes = meta.task != Task::Regression;
+    const at::Tensor probabilities = classes ? logits.to(at::kFloat).softmax(-1) : at::Tensor();
+    for (int64_t b = 0; b < size; ++b) {
+        SampleResult& r = results[b];
+        const int64_t rows = logits.dim() == 2 ? 1 : stepsOf(logits.size(1), b, true);
+        const at::Tensor l =
+            logits.dim() == 2 ? logits.slice(0, b, b + 1) : logits[b].slice(0, 0, rows);
+        r.logits = toMatrix(l);
+        if (classes) {
+            const at::Tensor p = logits.dim() == 2 ? probabilities.slice(0, b, b + 1)
+                                                   : probabilities[b].slice(0, 0, rows);
+            r.probabilities = toMatrix(p);
+            for (int64_t i = 0; i < r.probabilities.rows(); ++i) {
+                Eigen::Index best = 0;
+                r.probabilities.row(i).maxCoeff(&best);
+                r.predicted.push_back(static_cast<int>(best));
+            }
+        }
+        if (!interpret)
+            r.notes << QStringLiteral(
+                "Add interpret(inputs, lengths) -> Dict[str, Tensor] to the "
+                "model to see embeddings, states, gates and attention "
+                "(docs/model-contract.md).");
+    }
+
+    // --- attention, embeddings, exposed states ---------------------------------------------
+    const at::Tensor attention = find("attention");
+    if (attention.defined()) {
+        if ((attention.dim() == 3 || attention.dim() == 4) && attention.size(0) == size) {
+            const at::Tensor heads = attention.dim() == 3 ? attention.unsqueeze(1) : attention;
+            for (int64_t b = 0; b < size; ++b) {
+                const int64_t rows = heads.size(2) == 1 ? 1 : stepsOf(heads.size(2), b, true);
+                const int64_t cols = stepsOf(heads.size(3), b, false);
+                for (int64_t h = 0; h < heads.size(1); ++h)
+                    results[b].attention.push_back(
+                        toMatrix(heads[b][h].slice(0, 0, rows).slice(1, 0, cols)));
+            }
+        } else {
+            for (auto& r : results)
+                r.notes << QStringLiteral(
+                               "\"attention\" has shape %1; expected [B, T_out, T_in] "
+                               "or [B, heads, T_out, T_in].")
+                               .arg(shapeText(attention));
+        }
+    }
+    const at::Tensor embeddings = find("embeddings");
+    if (embeddings.defined() && embeddings.dim() == 3 && embeddings.size(0) == size) {
+        for (int64_t b = 0; b < size; ++b)
+            results[b].embeddings =
+                toMatrix(embeddings[b].slice(0, 0, stepsOf(embeddings.size(1), b, false)));
+    }
+
+    // --- white-box capture of every recurrent module ---------------------------------------
+    if (whyNotCaptured) whyNotCaptured->assign(rnns.size(), QString());
+    for (size_t i = 0; i < rnns.size() && (options.captureStates || whyNotCaptured); ++i) {
+        const detail::RecurrentModule& rnn = rnns[i];
+        const RecurrentLayerInfo& info = rnn.info;
+        const std::string path = info.module.toStdString();
+        QString why;
+        at::Tensor x = find("inputs." + path);
+        if (!interpret) {
+            why = QStringLiteral("the model has no interpret() method");
+        } else if (!x.defined() && i == 0 && embeddings.defined()) {
+            x = embeddings;  // the first recurrent module reads the embeddings
+        }
+        const int64_t outSize = info.projSize > 0 ? info.projSize : info.hiddenSize;
+        const int64_t stateRows = info.numLayers * (info.bidirectional ? 2 : 1);
+        const at::Tensor h0 = find("h0." + path);
+        const at::Tensor c0 = find("c0." + path);
+        if (!why.isEmpty()) {
+        } else if (!x.defined()) {
+            why = QStringLiteral(
+                      "add \"inputs.%1\" [B, T, %2] (what %1 reads) to interpret()'s "
+                      "result to see its states and gates")
+                      .arg(info.module)
+                      .arg(info.inputSize);
+        } else if (x.dim() != 3 || x.size(0) != size || x.size(2) != info.inputSize) {
+            why = QStringLiteral("its input has shape %1; expected [B, T, %2] (batch first)")
+                      .arg(shapeText(x))
+                      .arg(info.inputSize);
+        } else if (h0.defined() && (h0.dim() != 3 || h0.size(0) != stateRows ||
+                                    h0.size(1) != size || h0.size(2) != outSize)) {
+            why = QStringLiteral("\"h0.%1\" has shape %2; expected [%3, B, %4]")
+                      .arg(info.module, shapeText(h0))
+                      .arg(stateRows)
+                      .arg(outSize);
+        } else if (c0.defined() && (c0.dim() != 3 || c0.size(0) != stateRows ||
+                                    c0.size(1) != size || c0.size(2) != info.hiddenSize)) {
+            why = QStringLiteral("\"c0.%1\" has shape %2; expected [%3, B, %4]")
+                      .arg(info.module, shapeText(c0))
+                      .arg(stateRows)
+                      .arg(info.hiddenSize);
+        }
+        if (!why.isEmpty()) {
+            if (whyNotCaptured) (*whyNotCaptured)[i] = why;
+            if (interpret)
+                for (auto& r : results)
+                    r.notes << QStringLiteral("%1 not captured: %2.").arg(info.module, why);
+            continue;
+        }
+        if (!options.captureStates) continue;
+
+        // Steps of this module per sample: its own lengths.<path> when given, else the input or
+        // output side of the model whose length matches.
+        std::vector<int64_t> moduleLens(batch.size());
+        const at::Tensor givenLens = find("lengths." + path);
+        const bool preferOutput = seq2seq() && (i > 0 || h0.defined());
+        for (int64_t b = 0; b < size; ++b) {
+            moduleLens[b] = givenLens.defined() && givenLens.numel() == size
+                                ? givenLens[b].item<int64_t>()
+                                : stepsOf(x.size(1), b, preferOutput);
+            moduleLens[b] = std::clamp<int64_t>(moduleLens[b], 1, x.size(1));
+        }
+        try {
+            const detail::Unrolled unrolled =
+                detail::unroll(rnn, x, longTensor(moduleLens), h0, c0);
+            for (int64_t b = 0; b < size; ++b) {
+                if (options.verify) {
+                    const double diff =
+                        detail::verifySample(rnn, x, moduleLens[b], h0, c0, unrolled, b);
+                    results[b].maxAbsDiff = std::max(results[b].maxAbsDiff, diff);
+                }
+                for (const auto& track : unrolled.tracks)
+                    results[b].tracks.push_back(
+                        {info.module, track.layer, track.direction, track.kind,
+                         toMatrix(track.values[b].slice(0, 0, moduleLens[b]))});
+            }
+        } catch (const std::exception& e) {
+            const QString why = QStringLiteral("could not unroll it: %1").arg(describeError(e));
+            if (whyNotCaptured) (*whyNotCaptured)[i] = why;
+            for (auto& r : results)
+                r.notes << QStringLiteral("%1 not captured: %2.").arg(info.module, why);
+        }
+    }
+
+    for (const auto& [key, value] : out) {
+        if (key.rfind("states.", 0) != 0) continue;
+        const QString name = QString::fromStdString(key.substr(7));
+        if (value.dim() != 3 || value.size(0) != size) {
+            for (auto& r : results)
+                r.notes << QStringLiteral("\"%1\" has shape %2; expected [B, T, H].")
+                               .arg(QString::fromStdString(key), shapeText(value));
+            continue;
+        }
+        const at::Tensor v = value.to(at::kCPU);
+        for (int64_t b = 0; b < size; ++b)
+            results[b].tracks.push_back({QStringLiteral("states"), 0, 0, name,
+                                         toMatrix(v[b].slice(0, 0, stepsOf(v.size(1), b, false)))});
+    }
+    return results;
+}
+
+}  // namespace rnnscope

@@ -1,0 +1,262 @@
+// Unrolls recurrent layers step by step with the module's own weights, recording every gate.
+// Equations follow the PyTorch documentation of nn.LSTM, nn.GRU and nn.RNN (gate order in the
+// stacked weights: LSTM i, f, g, o; GRU r, z, n).
+
+#include "core/model/TorchUnroll.h"
+
+#include "core/Errors.h"
+
+namespace rnnscope::detail {
+
+namespace {
+
+const std::string kRnnPrefix = "__torch__.torch.nn.modules.rnn.";
+
+bool startsWith(const std::string& s, const std::string& prefix) {
+    return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// The module's attribute, or its class constant (older exports keep some as constants).
+c10::IValue attribute(const torch::jit::Module& m, const std::string& name) {
+    if (m.hasattr(name)) return m.attr(name);
+    const auto type = m.type();
+    if (type->hasConstant(name)) return type->getConstant(name);
+    return {};
+}
+
+int intAttribute(const torch::jit::Module& m, const std::string& name, int fallback) {
+    const c10::IValue v = attribute(m, name);
+    return v.isInt() ? static_cast<int>(v.toInt()) : fallback;
+}
+
+bool boolAttribute(const torch::jit::Module& m, const std::string& name, bool fallback) {
+    const c10::IValue v = attribute(m, name);
+    return v.isBool() ? v.toBool() : fallback;
+}
+
+at::Tensor parameter(const torch::jit::Module& m, const std::string& name) {
+    if (!m.hasattr(name)) return {};
+    const c10::IValue v = m.attr(name);
+    return v.isTensor() ? v.toTensor() : at::Tensor();
+}
+
+// The compiled forward overload whose input is a Tensor (nn.RNNBase compiles `forward__0` for
+// tensors and `forward__1` for PackedSequence; a plain `forward` when not overloaded).
+std::string tensorForward(const torch::jit::Module& m) {
+    for (const auto& method : m.get_methods()) {
+        const std::string& name = method.name();
+        if (name != "forward" && !startsWith(name, "forward__")) continue;
+        const auto& args = method.function().getSchema().arguments();
+        if (args.size() >= 2 && args[1].type()->kind() == c10::TypeKind::TensorType) return name;
+    }
+    return {};
+}
+
+}  // namespace
+
+std::vector<RecurrentModule> findRecurrentModules(const torch::jit::Module& root) {
+    std::vector<RecurrentModule> found;
+    for (const auto& named : root.named_modules()) {
+        const auto& type = named.value.type();
+        if (!type->name()) continue;
+        const std::string qualified = type->name()->qualifiedName();
+        const std::string base = type->name()->name();
+        if (!startsWith(qualified, kRnnPrefix)) continue;
+        if (base != "LSTM" && base != "GRU" && base != "RNN") continue;
+
+        RecurrentModule rnn;
+        rnn.module = named.value;
+        RecurrentLayerInfo& info = rnn.info;
+        info.module = QString::fromStdString(named.name);
+        const c10::IValue mode = attribute(named.value, "mode");
+        info.type = mode.isString() ? QString::fromStdString(mode.toStringRef())
+                                    : QString::fromStdString(base);
+        if (info.type == QLatin1String("RNN")) {
+            const c10::IValue nl = attribute(named.value, "nonlinearity");
+            info.type = nl.isString() && nl.toStringRef() == "relu" ? QStringLiteral("RNN_RELU")
+                                                                    : QStringLiteral("RNN_TANH");
+        }
+        info.numLayers = intAttribute(named.value, "num_layers", 1);
+        info.bidirectional = boolAttribute(named.value, "bidirectional", false);
+        info.batchFirst = boolAttribute(named.value, "batch_first", false);
+        info.inputSize = intAttribute(named.value, "input_size", 0);
+        info.hiddenSize = intAttribute(named.value, "hidden_size", 0);
+        info.projSize = intAttribute(named.value, "proj_size", 0);
+        rnn.forwardMethod = tensorForward(named.value);
+        found.push_back(std::move(rnn));
+    }
+    return found;
+}
+
+Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::Tensor& lengths,
+                const at::Tensor& h0, const at::Tensor& c0) {
+    const RecurrentLayerInfo& info = rnn.info;
+    const bool lstm = info.type == QLatin1String("LSTM");
+    const bool gru = info.type == QLatin1String("GRU");
+    const bool relu = info.type == QLatin1String("RNN_RELU");
+    const int64_t dirs = info.bidirectional ? 2 : 1;
+    const int64_t hidden = info.hiddenSize;
+    const int64_t outSize = info.projSize > 0 ? info.projSize : hidden;
+    const int64_t batch = input.size(0);
+    const int64_t steps = input.size(1);
+
+    at::Tensor weightSample = parameter(rnn.module, "weight_ih_l0");
+    if (!weightSample.defined())
+        throw ModelError(QStringLiteral("%1 has no weight_ih_l0 parameter").arg(info.module));
+    const auto options = weightSample.options();
+    const at::Tensor lens = lengths.to(at::kLong).unsqueeze(1);         // [B, 1]
+    const at::Tensor time = at::arange(steps, at::kLong).unsqueeze(0);  // [1, T]
+    // Reverse order within each sample's valid steps; padding keeps its place. The
+    // permutation is its own inverse, so it also maps reversed results back.
+    const at::Tensor reverseIndex = at::where(time < lens, lens - 1 - time, time);  // [B, T]
+    const at::Tensor lastIndex = (lens - 1).clamp_min(0);                           // [B, 1]
+
+    Unrolled result;
+    std::vector<at::Tensor> finalHidden;
+    std::vector<at::Tensor> finalCell;
+    at::Tensor layerInput = input.to(options);  // [B, T, I]
+    for (int64_t layer = 0; layer < info.numLayers; ++layer) {
+        std::vector<at::Tensor> directionOutputs;
+        for (int64_t dir = 0; dir < dirs; ++dir) {
+            const std::string suffix =
+                "_l" + std::to_string(layer) + (dir == 1 ? std::string("_reverse") : "");
+            const at::Tensor wIh = parameter(rnn.module, "weight_ih" + suffix);
+            const at::Tensor wHh = parameter(rnn.module, "weight_hh" + suffix);
+            const at::Tensor bIh = parameter(rnn.module, "bias_ih" + suffix);
+            const at::Tensor bHh = parameter(rnn.module, "bias_hh" + suffix);
+            const at::Tensor wHr = parameter(rnn.module, "weight_hr" + suffix);
+            if (!wIh.defined() || !wHh.defined())
+                throw ModelError(
+                    QStringLiteral("%1 has no weights for layer %2").arg(info.module).arg(layer));
+
+            at::Tensor x = layerInput;
+            if (dir == 1) x = layerInput.gather(1, reverseIndex.unsqueeze(2).expand_as(layerInput));
+            // All steps' input projections at once: [B, T, G*H]
+            at::Tensor inputProj = at::matmul(x, wIh.t());
+            if (bIh.defined()) inputProj = inputProj + bIh;
+
+            const int64_t index = layer * dirs + dir;
+            at::Tensor h = h0.defined() ? h0[index].to(options)
+                                        : at::zeros({batch, outSize}, options);  // [B, P]
+            at::Tensor c = c0.defined() ? c0[index].to(options)
+                                        : at::zeros({batch, hidden}, options);  // [B, H]
+            const at::Tensor wHhT = wHh.t();
+            const at::Tensor wHrT = wHr.defined() ? wHr.t() : at::Tensor();
+
+            std::vector<at::Tensor> hs, cs, g0, g1, g2, g3;
+            hs.reserve(steps);
+            for (int64_t t = 0; t < steps; ++t) {
+                const at::Tensor gi = inputProj.select(1, t);  // [B, G*H]
+                at::Tensor gh = at::matmul(h, wHhT);           // [B, G*H]
+                if (bHh.defined()) gh = gh + bHh;
+                if (lstm) {
+                    const auto gates = (gi + gh).chunk(4, 1);
+                    const at::Tensor i = gates[0].sigmoid();
+                    const at::Tensor f = gates[1].sigmoid();
+                    const at::Tensor g = gates[2].tanh();
+                    const at::Tensor o = gates[3].sigmoid();
+                    c = f * c + i * g;
+                    h = o * c.tanh();
+                    if (wHrT.defined()) h = at::matmul(h, wHrT);
+                    cs.push_back(c);
+                    g0.push_back(i);
+                    g1.push_back(f);
+                    g2.push_back(g);
+                    g3.push_back(o);
+                } else if (gru) {
+                    const auto a = gi.chunk(3, 1);
+                    const auto b = gh.chunk(3, 1);
+                    const at::Tensor r = (a[0] + b[0]).sigmoid();
+                    const at::Tensor z = (a[1] + b[1]).sigmoid();
+                    const at::Tensor n = (a[2] + r * b[2]).tanh();
+                    h = (1 - z) * n + z * h;
+                    g0.push_back(r);
+                    g1.push_back(z);
+                    g2.push_back(n);
+                } else {
+                    h = relu ? (gi + gh).relu() : (gi + gh).tanh();
+                }
+                hs.push_back(h);
+            }
+
+            auto finish = [&](const std::vector<at::Tensor>& perStep, const char* kind) {
+                at::Tensor values = at::stack(perStep, 1);  // [B, T, H]
+                if (dir == 1)
+                    values = values.gather(1, reverseIndex.unsqueeze(2).expand_as(values));
+                result.tracks.push_back({static_cast<int>(layer), static_cast<int>(dir),
+                                         QString::fromLatin1(kind), values});
+                return values;
+            };
+            const at::Tensor hiddenSeq = finish(hs, "hidden");
+            directionOutputs.push_back(hiddenSeq);
+            // The state after the last valid step: step len-1 forward, step 0 in reverse.
+            auto finalOf = [&](const at::Tensor& seq) {
+                if (dir == 1) return seq.select(1, 0);
+                return seq.gather(1, lastIndex.unsqueeze(2).expand({batch, 1, seq.size(2)}))
+                    .squeeze(1);
+            };
+            finalHidden.push_back(finalOf(hiddenSeq));
+            if (lstm) {
+                finalCell.push_back(finalOf(finish(cs, "cell")));
+                finish(g0, "gate.input");
+                finish(g1, "gate.forget");
+                finish(g2, "gate.cell");
+                finish(g3, "gate.output");
+            } else if (gru) {
+                finish(g0, "gate.reset");
+                finish(g1, "gate.update");
+                finish(g2, "gate.new");
+            }
+        }
+        layerInput = at::cat(directionOutputs, 2);  // [B, T, D*P]
+    }
+    result.output = layerInput;
+    result.finalHidden = at::stack(finalHidden, 0);        // [L*D, B, P]
+    if (lstm) result.finalCell = at::stack(finalCell, 0);  // [L*D, B, H]
+    return result;
+}
+
+double verifySample(const RecurrentModule& rnn, const at::Tensor& input, int64_t length,
+                    const at::Tensor& h0, const at::Tensor& c0, const Unrolled& unrolled,
+                    int64_t b) {
+    const RecurrentLayerInfo& info = rnn.info;
+    if (rnn.forwardMethod.empty() || length <= 0) return -1.0;
+    const bool lstm = info.type == QLatin1String("LSTM");
+    const auto options = unrolled.output.options();
+
+    at::Tensor x = input[b].slice(0, 0, length).unsqueeze(0).to(options);  // [1, L, I]
+    if (!info.batchFirst) x = x.transpose(0, 1).contiguous();              // [L, 1, I]
+    c10::IValue state;  // None: zero initial state
+    if (lstm && (h0.defined() || c0.defined())) {
+        const at::Tensor h = h0.defined() ? h0.slice(1, b, b + 1).to(options)
+                                          : at::zeros_like(unrolled.finalHidden.slice(1, 0, 1));
+        const at::Tensor c = c0.defined() ? c0.slice(1, b, b + 1).to(options)
+                                          : at::zeros_like(unrolled.finalCell.slice(1, 0, 1));
+        state = c10::ivalue::Tuple::create({h.contiguous(), c.contiguous()});
+    } else if (!lstm && h0.defined()) {
+        state = h0.slice(1, b, b + 1).to(options).contiguous();
+    }
+
+    const c10::IValue out = rnn.module.get_method(rnn.forwardMethod)({x, state});
+    const auto& elements = out.toTupleRef().elements();
+    at::Tensor output = elements[0].toTensor();                  // [1, L, D*P] or [L, 1, D*P]
+    output = info.batchFirst ? output[0] : output.select(1, 0);  // [L, D*P]
+
+    double worst = (output - unrolled.output[b].slice(0, 0, length)).abs().max().item<double>();
+    at::Tensor hN, cN;
+    if (lstm) {
+        const auto& states = elements[1].toTupleRef().elements();
+        hN = states[0].toTensor();
+        cN = states[1].toTensor();
+    } else {
+        hN = elements[1].toTensor();
+    }
+    auto diff = [&](const at::Tensor& theirs, const at::Tensor& ours) {
+        return (theirs.select(1, 0) - ours.select(1, b)).abs().max().item<double>();
+    };
+    worst = std::max(worst, diff(hN, unrolled.finalHidden));
+    if (lstm) worst = std::max(worst, diff(cN, unrolled.finalCell));
+    return worst;
+}
+
+}  // namespace rnnscope::detail

@@ -1,0 +1,358 @@
+"""Writes the small TorchScript models the rnnscope model tests open, into the folder argv[1].
+
+Untrained, seeded weights: the tests check that rnnscope unrolls every recurrent layer exactly as
+PyTorch does, not what the models predict. One model per case of docs/model-contract.md:
+
+    lstm_bi.pt        classification, 2-layer bidirectional batch-first LSTM, attention pooling,
+                      only `embeddings` exposed (the first recurrent module reads them)
+    lstm_proj.pt      tagging, whitespace tokens, lowercase, LSTM with proj_size, inputs.lstm,
+                      learned non-zero h0.lstm / c0.lstm
+    gru_lm.pt         language model, 2-layer GRU with batch_first=False
+    rnn_tanh.pt       regression on feature vectors, RNN tanh
+    rnn_relu.pt       classification, 2-layer bidirectional RNN relu
+    forward_only.pt   no interpret(): forward(inputs, lengths) returns the logits
+    two_rnn.pt        LSTM then GRU; interpret() exposes no inputs.gru, so only the LSTM is captured
+    seq2seq.pt        GRU encoder, attention, nn.GRU decoder called step by step; exposes
+                      inputs.decoder.rnn and h0.decoder.rnn; generate()
+    max_len.pt        like lstm_bi.pt with "max_length": 8
+  and files that must be refused with a clear message:
+    garbage.pt, text.pt, truncated.pt, state_dict.pt, no_meta.pt, bad_json.pt, bad_key.pt,
+    unknown_task.pt, vocab_mismatch.pt, bad_forward.pt
+
+    /usr/bin/python3 tests/models/make_test_models.py OUT_DIR
+"""
+
+import json
+import random
+import sys
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import torch
+from torch import Tensor, nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<bos>", "<eos>"
+CHARS = [PAD, UNK] + list("abcdefghijklmnopqrstuvwxyz ()[]{}0123456789")
+WORDS = [PAD, UNK, "the", "cat", "sat", "on", "mat", "a", "dog", "ran"]
+TARGET = [PAD, UNK, BOS, EOS] + list("abcdefghij")
+BOS_ID, EOS_ID = TARGET.index(BOS), TARGET.index(EOS)
+
+
+def char_input(vocab: List[str] = CHARS) -> dict:
+    return {"type": "tokens", "tokenizer": "char", "vocab": vocab, "pad": PAD, "unk": UNK,
+            "lowercase": False}
+
+
+def valid_mask(lengths: Tensor, steps: int) -> Tensor:
+    return torch.arange(steps).unsqueeze(0) < lengths.unsqueeze(1)  # [B, T]
+
+
+def last_valid(h: Tensor, lengths: Tensor) -> Tensor:
+    return h[torch.arange(h.size(0)), lengths - 1]  # [B, H]
+
+
+class LstmBi(nn.Module):
+    """Classification: 2-layer bidirectional LSTM over packed sequences, attention pooling."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(len(CHARS), 8, padding_idx=0)
+        self.rnn = nn.LSTM(8, 6, num_layers=2, bidirectional=True, batch_first=True)
+        self.score = nn.Linear(12, 1)
+        self.out = nn.Linear(12, 3)
+
+    def run(self, inputs: Tensor, lengths: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+        x = self.embed(inputs)  # [B, T, E]
+        packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+        h, _ = self.rnn(packed)
+        h, _ = pad_packed_sequence(h, batch_first=True, total_length=inputs.size(1))  # [B, T, 12]
+        score = self.score(h).squeeze(2)  # [B, T]
+        score = score.masked_fill(~valid_mask(lengths, inputs.size(1)), -1e9)
+        weights = torch.softmax(score, 1)  # [B, T]
+        pooled = (weights.unsqueeze(2) * h).sum(1)  # [B, 12]
+        return self.out(pooled), x, weights.unsqueeze(1)
+
+    def forward(self, inputs: Tensor, lengths: Tensor) -> Tensor:
+        return self.run(inputs, lengths)[0]
+
+    @torch.jit.export
+    def interpret(self, inputs: Tensor, lengths: Tensor) -> Dict[str, Tensor]:
+        logits, x, attention = self.run(inputs, lengths)
+        return {"logits": logits, "embeddings": x, "attention": attention}
+
+
+class LstmProj(nn.Module):
+    """Tagging: LSTM with projections and a learned initial state."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(len(WORDS), 8, padding_idx=0)
+        self.lstm = nn.LSTM(8, 10, proj_size=4, batch_first=True)
+        self.h0 = nn.Parameter(torch.randn(1, 1, 4))
+        self.c0 = nn.Parameter(torch.randn(1, 1, 10))
+        self.out = nn.Linear(4, 3)
+
+    def run(self, inputs: Tensor) -> Dict[str, Tensor]:
+        x = self.embed(inputs)  # [B, T, E]
+        batch = inputs.size(0)
+        h0 = self.h0.expand(1, batch, 4).contiguous()  # [L*D, B, P]
+        c0 = self.c0.expand(1, batch, 10).contiguous()  # [L*D, B, H]
+        h, _ = self.lstm(x, (h0, c0))  # [B, T, P]; steps past a length are never read back
+        return {"logits": self.out(h), "embeddings": x, "inputs.lstm": x, "h0.lstm": h0,
+                "c0.lstm": c0, "states.projected": h}
+
+    def forward(self, inputs: Tensor, lengths: Tensor) -> Tensor:
+        return self.run(inputs)["logits"]
+
+    @torch.jit.export
+    def interpret(self, inputs: Tensor, lengths: Tensor) -> Dict[str, Tensor]:
+        return self.run(inputs)
+
+
+class GruLm(nn.Module):
+    """Language model: time-major 2-layer GRU."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(len(CHARS), 8, padding_idx=0)
+        self.gru = nn.GRU(8, 7, num_layers=2)
+        self.out = nn.Linear(7, len(CHARS))
+
+    def run(self, inputs: Tensor) -> Dict[str, Tensor]:
+        x = self.embed(inputs)  # [B, T, E]
+        h, _ = self.gru(x.transpose(0, 1))  # [T, B, H]
+        h = h.transpose(0, 1)  # [B, T, H]
+        return {"logits": self.out(h), "embeddings": x, "inputs.gru": x}
+
+    def forward(self, inputs: Tensor, lengths: Tensor) -> Tensor:
+        return self.run(inputs)["logits"]
+
+    @torch.jit.export
+    def interpret(self, inputs: Tensor, lengths: Tensor) -> Dict[str, Tensor]:
+        return self.run(inputs)
+
+
+class RnnTanh(nn.Module):
+    """Regression on feature vectors."""
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.RNN(3, 5, batch_first=True)
+        self.out = nn.Linear(5, 2)
+
+    def forward(self, inputs: Tensor, lengths: Tensor) -> Tensor:
+        return self.interpret(inputs, lengths)["logits"]
+
+    @torch.jit.export
+    def interpret(self, inputs: Tensor, lengths: Tensor) -> Dict[str, Tensor]:
+        h, _ = self.rnn(inputs)  # [B, T, H]
+        return {"logits": self.out(last_valid(h, lengths)), "inputs.rnn": inputs}
+
+
+class RnnRelu(nn.Module):
+    """Classification: 2-layer bidirectional RNN with relu, packed."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(len(CHARS), 8, padding_idx=0)
+        self.rnn = nn.RNN(8, 5, num_layers=2, nonlinearity="relu", bidirectional=True,
+                          batch_first=True)
+        self.out = nn.Linear(10, 2)
+
+    def forward(self, inputs: Tensor, lengths: Tensor) -> Tensor:
+        return self.interpret(inputs, lengths)["logits"]
+
+    @torch.jit.export
+    def interpret(self, inputs: Tensor, lengths: Tensor) -> Dict[str, Tensor]:
+        x = self.embed(inputs)
+        packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+        _, h_n = self.rnn(packed)  # [L*D, B, H]
+        return {"logits": self.out(torch.cat([h_n[-2], h_n[-1]], 1)), "embeddings": x}
+
+
+class ForwardOnly(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(len(CHARS), 8, padding_idx=0)
+        self.gru = nn.GRU(8, 6, batch_first=True)
+        self.out = nn.Linear(6, 2)
+
+    def forward(self, inputs: Tensor, lengths: Tensor) -> Tensor:
+        h, _ = self.gru(self.embed(inputs))
+        return self.out(last_valid(h, lengths))
+
+
+class TwoRnn(nn.Module):
+    """LSTM then GRU; interpret() does not say what the GRU read."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(len(CHARS), 8, padding_idx=0)
+        self.lstm = nn.LSTM(8, 6, batch_first=True)
+        self.gru = nn.GRU(6, 5, batch_first=True)
+        self.out = nn.Linear(5, 2)
+
+    def forward(self, inputs: Tensor, lengths: Tensor) -> Tensor:
+        return self.interpret(inputs, lengths)["logits"]
+
+    @torch.jit.export
+    def interpret(self, inputs: Tensor, lengths: Tensor) -> Dict[str, Tensor]:
+        x = self.embed(inputs)
+        h1, _ = self.lstm(x)
+        h2, _ = self.gru(torch.tanh(h1))
+        return {"logits": self.out(last_valid(h2, lengths)), "embeddings": x,
+                "states.gru": h2}
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(len(CHARS), 8, padding_idx=0)
+        self.rnn = nn.GRU(8, 6, bidirectional=True, batch_first=True)
+        self.bridge = nn.Linear(12, 6)
+
+    def forward(self, src: Tensor, lengths: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
+        x = self.embed(src)  # [B, T_in, E]
+        packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+        out, h_n = self.rnn(packed)
+        out, _ = pad_packed_sequence(out, batch_first=True, total_length=src.size(1))
+        h0 = torch.tanh(self.bridge(torch.cat([h_n[0], h_n[1]], 1))).unsqueeze(0)  # [1, B, 6]
+        return x, out, h0
+
+
+class Decoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(len(TARGET), 8, padding_idx=0)
+        self.query = nn.Linear(6, 12)
+        self.rnn = nn.GRU(8 + 12, 6, batch_first=True)
+        self.out = nn.Linear(6 + 12, len(TARGET))
+
+    def step(self, token: Tensor, h: Tensor, memory: Tensor, mask: Tensor):
+        """One decoder step: attend with the previous state, then read [embedding, context]."""
+        score = torch.bmm(memory, self.query(h[0]).unsqueeze(2)).squeeze(2)  # [B, T_in]
+        weights = torch.softmax(score.masked_fill(~mask, -1e9), 1)
+        context = torch.bmm(weights.unsqueeze(1), memory).squeeze(1)  # [B, 12]
+        x = torch.cat([self.embed(token), context], 1).unsqueeze(1)  # [B, 1, 20]
+        out, h = self.rnn(x, h)
+        logits = self.out(torch.cat([out[:, 0], context], 1))  # [B, V]
+        return logits, h, weights, x
+
+
+class Seq2Seq(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = Encoder()
+        self.decoder = Decoder()
+        self.bos_id = BOS_ID
+        self.eos_id = EOS_ID
+
+    def forward(self, src: Tensor, src_lengths: Tensor, tgt: Tensor, tgt_lengths: Tensor) -> Tensor:
+        return self.interpret(src, src_lengths, tgt, tgt_lengths)["logits"]
+
+    @torch.jit.export
+    def interpret(self, src: Tensor, src_lengths: Tensor, tgt: Tensor,
+                  tgt_lengths: Tensor) -> Dict[str, Tensor]:
+        emb, memory, h0 = self.encoder(src, src_lengths)
+        mask = valid_mask(src_lengths, src.size(1))
+        h = h0
+        logits: List[Tensor] = []
+        attention: List[Tensor] = []
+        inputs: List[Tensor] = []
+        states: List[Tensor] = []
+        for t in range(tgt.size(1) - 1):
+            step_logits, h, weights, x = self.decoder.step(tgt[:, t], h, memory, mask)
+            logits.append(step_logits)
+            attention.append(weights)
+            inputs.append(x)
+            states.append(h[0])
+        return {"logits": torch.stack(logits, 1),  # [B, T_out, V]
+                "attention": torch.stack(attention, 1),  # [B, T_out, T_in]
+                "embeddings": emb,
+                "inputs.decoder.rnn": torch.cat(inputs, 1),  # [B, T_out, 20]
+                "h0.decoder.rnn": h0,
+                "states.decoder": torch.stack(states, 1)}
+
+    @torch.jit.export
+    def generate(self, src: Tensor, src_lengths: Tensor, max_len: int) -> Tensor:
+        _, memory, h = self.encoder(src, src_lengths)
+        mask = valid_mask(src_lengths, src.size(1))
+        batch = src.size(0)
+        token = torch.full([batch], self.bos_id, dtype=torch.long)
+        done = torch.zeros([batch], dtype=torch.bool)
+        out: List[Tensor] = []
+        for step in range(max_len):
+            logits, h, _, _ = self.decoder.step(token, h, memory, mask)
+            token = logits.argmax(1)
+            token = token.masked_fill(done, 0)
+            out.append(token)
+            done = done | (token == self.eos_id)
+            if bool(done.all()):
+                break
+        return torch.stack(out, 1)  # [B, T_out]
+
+
+class BadForward(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(len(CHARS), 4)
+
+    def forward(self, inputs: Tensor) -> Tuple[Tensor, Tensor]:
+        x = self.embed(inputs)
+        return x, x
+
+
+def save(module: nn.Module, path: Path, meta=None, raw_meta: str = None) -> None:
+    module.eval()
+    scripted = torch.jit.script(module)
+    extra = {}
+    if meta is not None:
+        extra["rnnscope.json"] = json.dumps(meta)
+    if raw_meta is not None:
+        extra["rnnscope.json"] = raw_meta
+    torch.jit.save(scripted, str(path), _extra_files=extra)
+
+
+def main() -> None:
+    out = Path(sys.argv[1])
+    out.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(0)
+    torch.set_num_threads(1)
+    classify = {"task": "classification", "input": char_input(), "labels": ["x", "y", "z"]}
+
+    save(LstmBi(), out / "lstm_bi.pt", dict(classify, name="lstm_bi"))
+    save(LstmProj(), out / "lstm_proj.pt",
+         {"task": "tagging", "labels": ["DET", "NOUN", "VERB"],
+          "input": {"type": "tokens", "tokenizer": "whitespace", "vocab": WORDS, "pad": PAD,
+                    "unk": UNK, "lowercase": True}})
+    save(GruLm(), out / "gru_lm.pt", {"task": "language_model", "input": char_input()})
+    save(RnnTanh(), out / "rnn_tanh.pt",
+         {"task": "regression", "outputs": ["x", "y"],
+          "input": {"type": "features", "size": 3, "names": ["a", "b", "c"]}})
+    save(RnnRelu(), out / "rnn_relu.pt", dict(classify, labels=["no", "yes"]))
+    save(ForwardOnly(), out / "forward_only.pt", dict(classify, labels=["no", "yes"]))
+    save(TwoRnn(), out / "two_rnn.pt", dict(classify, labels=["no", "yes"]))
+    save(Seq2Seq(), out / "seq2seq.pt",
+         {"task": "seq2seq", "input": char_input(), "target_vocab": TARGET, "bos": BOS,
+          "eos": EOS, "pad": PAD})
+    save(LstmBi(), out / "max_len.pt", dict(classify, max_length=8))
+
+    # Files rnnscope must refuse, each with its own message.
+    rng = random.Random(0)
+    (out / "garbage.pt").write_bytes(bytes(rng.randrange(256) for _ in range(4096)))
+    (out / "text.pt").write_text("This is a text file, not a model.\n")
+    whole = (out / "lstm_bi.pt").read_bytes()
+    (out / "truncated.pt").write_bytes(whole[:len(whole) // 2])
+    torch.save(LstmBi().state_dict(), out / "state_dict.pt")
+    save(LstmBi(), out / "no_meta.pt")
+    save(LstmBi(), out / "bad_json.pt", raw_meta='{"task": "classification", "input": {')
+    save(LstmBi(), out / "bad_key.pt", dict(classify, labels="x,y,z"))
+    save(LstmBi(), out / "unknown_task.pt", dict(classify, task="translation"))
+    save(LstmBi(), out / "vocab_mismatch.pt",
+         dict(classify, input=char_input(CHARS[:10])))
+    save(BadForward(), out / "bad_forward.pt", classify)
+
+
+if __name__ == "__main__":
+    main()
