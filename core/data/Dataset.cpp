@@ -1,0 +1,158 @@
+// Dataset: opening (guess the format, index the file once) and reading samples back on demand.
+// The formats themselves live in *Format.cpp; see docs/datasets.md.
+
+#include "core/data/Dataset.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <algorithm>
+#include <stdexcept>
+
+#include "core/Errors.h"
+#include "core/data/FormatGuess.h"
+#include "core/data/SampleFormat.h"
+
+namespace rnnscope {
+
+QString datasetKindName(DatasetKind kind) {
+    switch (kind) {
+        case DatasetKind::Auto:
+            return QStringLiteral("auto");
+        case DatasetKind::Classification:
+            return QStringLiteral("classification");
+        case DatasetKind::Tagging:
+            return QStringLiteral("tagging");
+        case DatasetKind::Seq2Seq:
+            return QStringLiteral("seq2seq");
+        case DatasetKind::PlainText:
+            return QStringLiteral("plain text");
+        case DatasetKind::TimeSeries:
+            return QStringLiteral("time series");
+    }
+    return {};
+}
+
+struct Dataset::Impl {
+    QString path;
+    QString name;
+    DatasetKind kind = DatasetKind::Auto;
+    qint64 fileSize = 0;  // to notice a file rewritten after indexing
+    std::unique_ptr<SampleFormat> format;
+    SampleIndex index;
+};
+
+namespace {
+
+std::unique_ptr<SampleFormat> makeFormat(const FormatGuess& guess, const DatasetOptions& options) {
+    switch (guess.layout) {
+        case FileLayout::Tsv:
+            return makeTsvFormat(guess.kind, options);
+        case FileLayout::Conll:
+            return makeConllFormat();
+        case FileLayout::Jsonl:
+            return makeJsonlFormat(guess.kind, options);
+        case FileLayout::Csv:
+            return makeCsvSeriesFormat(options.window);
+        case FileLayout::Text:
+            return makeTextLineFormat();
+        case FileLayout::TextWindows:
+            return makeTextWindowFormat(options.window);
+    }
+    return nullptr;
+}
+
+[[noreturn]] void failChanged(const QString& name) {
+    throw DataError(
+        QStringLiteral("%1 changed on disk since it was opened; open it again").arg(name));
+}
+
+}  // namespace
+
+Dataset::Dataset() : d(std::make_unique<Impl>()) {}
+Dataset::~Dataset() = default;
+
+std::shared_ptr<Dataset> Dataset::open(const QString& path, const DatasetOptions& options,
+                                       const Progress& progress, const IsCancelled& cancelled) {
+    if (options.window < 0)
+        throw DataError(QStringLiteral("window must be 0 (none) or a positive length"));
+    const ScanContext context{path, QFileInfo(path).fileName(), progress, cancelled};
+    const FormatGuess guess = guessFormat(context, options);
+
+    std::shared_ptr<Dataset> dataset(new Dataset);
+    Impl& d = *dataset->d;
+    d.path = path;
+    d.name = context.name;
+    d.kind = guess.kind;
+    d.fileSize = QFileInfo(path).size();
+    d.format = makeFormat(guess, options);
+    d.format->index(context, d.index);
+    if (d.index.size() == 0)
+        throw DataError(QStringLiteral("%1 is empty: no samples").arg(context.name));
+    if (progress) progress(1.0);
+    return dataset;
+}
+
+QString Dataset::path() const {
+    return d->path;
+}
+QString Dataset::displayName() const {
+    return d->name;
+}
+DatasetKind Dataset::kind() const {
+    return d->kind;
+}
+qint64 Dataset::size() const {
+    return d->index.size();
+}
+QStringList Dataset::labels() const {
+    return d->format->labels();
+}
+QString Dataset::labelOf(qint64 index) const {
+    return d->format->labelOf(index);
+}
+bool Dataset::hasSpans() const {
+    return d->format->hasSpans();
+}
+qint64 Dataset::skippedLines() const {
+    return d->index.skippedLines;
+}
+QStringList Dataset::featureNames() const {
+    return d->format->featureNames();
+}
+QStringList Dataset::targetNames() const {
+    return d->format->targetNames();
+}
+
+DataSample Dataset::sample(qint64 index) const {
+    if (index < 0 || index >= size())
+        throw std::out_of_range("Dataset::sample: index out of range");
+    // A QFile per call: samples are read from several threads at once without a lock.
+    QFile file;
+    openForReading(file, d->path);
+    if (file.size() != d->fileSize) failChanged(d->name);
+
+    // The line number: the nearest checkpoint's, plus the line breaks up to this sample.
+    const auto& starts = d->index.starts;
+    const qint64 checkpoint = index / SampleIndex::kCheckpoint;
+    qint64 line = d->index.checkpointLines[checkpoint];
+    qint64 position = starts[checkpoint * SampleIndex::kCheckpoint];
+    file.seek(position);
+    QByteArray bytes;
+    while (position < starts[index]) {
+        bytes = file.read(std::min<qint64>(starts[index] - position, 64 * 1024));
+        if (bytes.isEmpty()) failChanged(d->name);
+        line += bytes.count('\n');
+        position += bytes.size();
+    }
+    const qint64 length = starts[index + 1] - starts[index];
+    bytes = file.read(length);
+    if (bytes.size() != length) failChanged(d->name);
+
+    DataSample sample;
+    sample.index = index;
+    sample.line = line;
+    d->format->parse(bytes, line, d->name, sample);
+    return sample;
+}
+
+}  // namespace rnnscope
