@@ -62,6 +62,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Sess
     docks_[QStringLiteral("hidden-units")]->raise();
     resizeDocks({docks_[QStringLiteral("samples")], docks_[QStringLiteral("state-space")]}, {600, 800},
                 Qt::Horizontal);
+    resizeDocks({docks_[QStringLiteral("samples")], docks_[QStringLiteral("hidden-units")]}, {620, 260},
+                Qt::Vertical);
     defaultState_ = saveState(kLayoutVersion);
 
     jobStatus_ = new JobStatusWidget(session_->jobs(), this);
