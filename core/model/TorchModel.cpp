@@ -427,6 +427,7 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
         if (seq2seq()) {
             // Greedy output first, so a sample without a target can be teacher-forced on it.
             std::vector<std::vector<int64_t>> generated(batch.size());
+            std::vector<bool> endedWithEos(batch.size(), false);
             const bool needGenerate =
                 generate && (options.generate ||
                              std::any_of(batch.begin(), batch.end(),
@@ -442,7 +443,10 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
                 for (int64_t b = 0; b < size; ++b) {
                     for (int64_t t = 0; t < ids.size(1); ++t) {
                         const int64_t id = ids[b][t].item<int64_t>();
-                        if (id == eosId) break;
+                        if (id == eosId) {
+                            endedWithEos[b] = true;
+                            break;
+                        }
                         generated[b].push_back(id);
                         results[b].generatedTokens
                             << meta.targetVocab.value(static_cast<int>(id), QStringLiteral("?"));
@@ -455,19 +459,23 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
                 if (!s.targetIds.empty()) {
                     targets.push_back(s.targetIds);
                     results[b].outputTokens = s.targetTokens;
+                    results[b].outputTokens << meta.eos;
                 } else if (needGenerate) {
+                    // bos + the generated ids, which end with eos unless max_len cut them off.
                     std::vector<int64_t> t{bosId};
                     t.insert(t.end(), generated[b].begin(), generated[b].end());
-                    t.push_back(eosId);
-                    targets.push_back(t);
                     results[b].outputTokens = results[b].generatedTokens;
+                    if (endedWithEos[b] || t.size() < 2) {
+                        t.push_back(eosId);
+                        results[b].outputTokens << meta.eos;
+                    }
+                    targets.push_back(t);
                     results[b].outputIsGenerated = true;
                 } else {
                     throw error(
                         QStringLiteral("the model has no generate() method, so a "
                                        "seq2seq sample needs a target"));
                 }
-                results[b].outputTokens << meta.eos;
                 outLens.push_back(static_cast<int64_t>(targets.back().size()) - 1);
             }
             int64_t tgtSteps = 0;

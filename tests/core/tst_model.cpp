@@ -276,12 +276,35 @@ TEST_CASE("seq2seq: teacher forcing, generation, attention and the decoder's sta
     CHECK(encoderRev->values.rows() == 6);
     CHECK_FALSE(r.generatedTokens.isEmpty());
 
+    // No target: teacher-forced on its own greedy output, which ends with eos after as many
+    // tokens as the source has (make_test_models.py).
     const SampleResult own =
         model->run({model->encode(QStringLiteral("12 may"))}, verifying()).front();
     CHECK(own.outputIsGenerated);
-    CHECK(own.outputTokens.size() == own.generatedTokens.size() + 1);
-    CHECK(own.logits.rows() == own.outputTokens.size());
+    CHECK(own.generatedTokens.size() == 5);
+    CHECK(own.outputTokens == own.generatedTokens + QStringList{QStringLiteral("<eos>")});
+    CHECK(own.logits.rows() == 6);
+    REQUIRE(own.attention.size() == 1);
+    CHECK(own.attention[0].rows() == 6);
     CHECK(own.maxAbsDiff <= 1e-5);
+
+    // A batch of outputs of different lengths; generate() pads the shorter one with 0.
+    const auto both = model->run(
+        {model->encode(QStringLiteral("abc")), model->encode(QStringLiteral("abcdefgh"))});
+    CHECK(both[0].generatedTokens.size() == 2);
+    CHECK(both[1].generatedTokens.size() == 7);
+    CHECK(both[0].logits.rows() == 3);
+    CHECK(findTrack(both[0], QStringLiteral("decoder.rnn"), 0, 0, QStringLiteral("hidden"))
+              ->values.rows() == 3);
+
+    // Cut off by the output limit: no eos, so no eos row either.
+    RunOptions shortOutput;
+    shortOutput.maxOutputLength = 2;
+    const SampleResult cut =
+        model->run({model->encode(QStringLiteral("12 may"))}, shortOutput).front();
+    CHECK(cut.generatedTokens.size() == 2);
+    CHECK(cut.outputTokens == cut.generatedTokens);
+    CHECK(cut.logits.rows() == 2);
 }
 
 TEST_CASE("a model without interpret() opens and says what to add", "[model]") {

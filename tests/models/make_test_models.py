@@ -285,6 +285,9 @@ class Seq2Seq(nn.Module):
         for step in range(max_len):
             logits, h, _, _ = self.decoder.step(token, h, memory, mask)
             token = logits.argmax(1)
+            # Untrained weights rarely pick eos: end each output after as many tokens as its
+            # source has, so batches hold outputs of different lengths padded with 0.
+            token = token.masked_fill(src_lengths <= step + 1, self.eos_id)
             token = token.masked_fill(done, 0)
             out.append(token)
             done = done | (token == self.eos_id)
