@@ -103,6 +103,37 @@ void checkCaptured(const Model& model, const SampleResult& r, int steps) {
     }
 }
 
+// A model's own states.<path> (top layer, directions side by side) and states.<path>.cell must
+// equal the unrolled ones; returns how many such pairs were compared.
+int checkExposedStates(const Model& model, const SampleResult& r) {
+    int compared = 0;
+    for (const RecurrentLayerInfo& info : model.recurrentLayers()) {
+        if (!info.captured) continue;
+        const int top = info.numLayers - 1;
+        for (const char* suffix : {"", ".cell"}) {
+            const QString kind = info.module + QLatin1String(suffix);
+            const StateTrack* exposed = findTrack(r, QStringLiteral("states"), 0, 0, kind);
+            if (!exposed) continue;
+            const QString ours = *suffix ? QStringLiteral("cell") : QStringLiteral("hidden");
+            const StateTrack* fwd = findTrack(r, info.module, top, 0, ours);
+            REQUIRE(fwd);
+            MatrixRM expected = fwd->values;
+            if (info.bidirectional) {
+                const StateTrack* rev = findTrack(r, info.module, top, 1, ours);
+                REQUIRE(rev);
+                expected.conservativeResize(Eigen::NoChange, fwd->values.cols() * 2);
+                expected.rightCols(rev->values.cols()) = rev->values;
+            }
+            INFO(kind.toStdString());
+            REQUIRE(exposed->values.rows() == expected.rows());
+            REQUIRE(exposed->values.cols() == expected.cols());
+            CHECK((exposed->values - expected).cwiseAbs().maxCoeff() <= 1e-5f);
+            ++compared;
+        }
+    }
+    return compared;
+}
+
 RunOptions verifying() {
     RunOptions options;
     options.verify = true;
@@ -407,8 +438,9 @@ TEST_CASE("the demo models open and unroll exactly", "[model]") {
         const char* text;
         const char* target;
     };
-    for (const Demo& demo : {Demo{"resources/demo/brackets/brackets.pt", "(([]){})", ""},
-                             Demo{"resources/demo/dates/dates.pt", "march 3, 2021", ""}}) {
+    for (const Demo& demo :
+         {Demo{"resources/demo/brackets/brackets.pt", "(([]){})", ""},
+          Demo{"resources/demo/dates/dates.pt", "March 3, 2021", "2021-03-03"}}) {
         const QString path = test::sourcePath(QString::fromLatin1(demo.path));
         if (!QFileInfo::exists(path)) {
             WARN("skipped: " << demo.path << " is not there yet");
@@ -425,5 +457,6 @@ TEST_CASE("the demo models open and unroll exactly", "[model]") {
         CHECK(r.maxAbsDiff >= 0.0);
         CHECK(r.maxAbsDiff <= 1e-5);
         CHECK_FALSE(r.tracks.empty());
+        CHECK(checkExposedStates(*model, r) > 0);
     }
 }
