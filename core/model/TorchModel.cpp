@@ -148,6 +148,7 @@ std::shared_ptr<Model> Model::open(const QString& path) {
     if (!info.exists()) throw ModelError(QStringLiteral("%1: no such file").arg(path));
     if (info.isDir())
         throw ModelError(QStringLiteral("%1: is a folder, not a model file").arg(path));
+    if (info.size() == 0) throw ModelError(QStringLiteral("%1: is empty").arg(path));
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw ModelError(QStringLiteral("%1: cannot be read: %2").arg(path, file.errorString()));

@@ -377,6 +377,7 @@ TEST_CASE("files that are not usable models give one clear message", "[model]") 
         {"vocab_mismatch.pt", QStringLiteral("input vocab has 10 tokens")},
         {"bad_forward.pt", QStringLiteral("has no interpret() method")},
         {"missing.pt", QStringLiteral("no such file")},
+        {"empty.pt", QStringLiteral("is empty")},
     };
     for (const auto& [file, text] : expected) {
         INFO(file);
@@ -403,6 +404,19 @@ TEST_CASE("inputs the model cannot take give a clear message", "[model]") {
     const auto model = openTestModel("lstm_bi.pt");
     CHECK_THROWS_WITH(model->encode(QString()), Catch::Contains("the input is empty"));
     CHECK_THROWS_AS(model->run({SampleInput()}), ModelError);
+
+    // Ids the embedding does not have: TorchScript's error, as one line, not a crash.
+    SampleInput outOfRange = model->encode(QStringLiteral("ab"));
+    outOfRange.ids = {1, 999};
+    try {
+        model->run({outOfRange});
+        FAIL("expected a ModelError");
+    } catch (const ModelError& e) {
+        INFO(e.message().toStdString());
+        CHECK(e.message().startsWith(modelPath("lstm_bi.pt") +
+                                     QStringLiteral(": interpret() failed: ")));
+        CHECK(e.message().count(QLatin1Char('\n')) == 0);
+    }
 
     const auto words = openTestModel("lstm_proj.pt");
     CHECK_THROWS_WITH(words->encode(QStringLiteral("   ")), Catch::Contains("the input is empty"));

@@ -16,7 +16,7 @@ PyTorch does, not what the models predict. One model per case of docs/model-cont
                       inputs.decoder.rnn and h0.decoder.rnn; generate()
     max_len.pt        like lstm_bi.pt with "max_length": 8
   and files that must be refused with a clear message:
-    garbage.pt, text.pt, truncated.pt, state_dict.pt, no_meta.pt, bad_json.pt, bad_key.pt,
+    garbage.pt, text.pt, empty.pt, truncated.pt, state_dict.pt, no_meta.pt, bad_json.pt, bad_key.pt,
     unknown_task.pt, vocab_mismatch.pt, bad_forward.pt
 
     /usr/bin/python3 tests/models/make_test_models.py OUT_DIR
@@ -345,6 +345,7 @@ def main() -> None:
     rng = random.Random(0)
     (out / "garbage.pt").write_bytes(bytes(rng.randrange(256) for _ in range(4096)))
     (out / "text.pt").write_text("This is a text file, not a model.\n")
+    (out / "empty.pt").write_bytes(b"")
     whole = (out / "lstm_bi.pt").read_bytes()
     (out / "truncated.pt").write_bytes(whole[:len(whole) // 2])
     torch.save(LstmBi().state_dict(), out / "state_dict.pt")
