@@ -85,6 +85,7 @@ std::shared_ptr<Dataset> Dataset::open(const QString& path, const DatasetOptions
     d.kind = guess.kind;
     d.fileSize = QFileInfo(path).size();
     d.format = makeFormat(guess, options);
+    d.index.fileSize = d.fileSize;
     d.format->index(context, d.index);
     if (d.index.size() == 0)
         throw DataError(QStringLiteral("%1 is empty: no samples").arg(context.name));

@@ -165,8 +165,10 @@ FormatGuess guessFormat(const ScanContext& context, const DatasetOptions& option
     FormatGuess guess;
     guess.kind = options.kind;
 
+    // Text starting with '{' is not JSON yet (brackets datasets do): the line must parse.
     const bool json = suffix == QLatin1String("jsonl") || suffix == QLatin1String("json") ||
-                      head.lines[0].trimmed().startsWith('{');
+                      (head.lines[0].trimmed().startsWith('{') &&
+                       QJsonDocument::fromJson(head.lines[0]).isObject());
     if (json) {
         if (guess.kind == DatasetKind::Auto) guess.kind = kindFromJsonKeys(head, context.name);
         guess.layout = FileLayout::Jsonl;

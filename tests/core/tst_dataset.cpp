@@ -130,6 +130,19 @@ TEST_CASE("plain text gives one sample per line or fixed windows of characters",
     CHECK(windows->sample(1).line == 1);  // starts with the line break that ends line 1
     CHECK(windows->sample(2).text == "\nef");
     CHECK(windows->sample(2).line == 2);
+
+    // A longer text: windows must match cutting the decoded text every N code points.
+    QString expected;
+    for (int i = 0; i < 3000; ++i)
+        expected += (i % 11 == 0) ? QStringLiteral("\n")
+                                  : QString(QChar(i % 13 == 0 ? 0xE9 : 'a' + i % 26));
+    auto long_ =
+        Dataset::open(files.write("long.txt", expected.toUtf8()), kind(DatasetKind::PlainText, 37));
+    REQUIRE(long_->size() == (expected.size() + 36) / 37);
+    for (qint64 i = 0; i < long_->size(); ++i) {
+        REQUIRE(long_->sample(i).text == expected.mid(i * 37, 37));
+        REQUIRE(long_->sample(i).line == expected.left(i * 37).count(QLatin1Char('\n')) + 1);
+    }
 }
 
 TEST_CASE("CSV time series split by sequence column, window and blank line", "[dataset]") {
@@ -284,6 +297,7 @@ TEST_CASE("CRLF line ends and a UTF-8 byte-order mark are read as plain lines", 
     CHECK(data->kind() == DatasetKind::Classification);
     REQUIRE(data->size() == 3);
     CHECK(data->sample(0).text == QString::fromUtf8("na\xC3\xAFve"));
+    CHECK(data->sample(0).line == 1);
     CHECK(data->sample(0).label == "pos");
     CHECK(data->sample(1).label == "neg");
     CHECK(data->labels() == QStringList{"neg", "pos"});
