@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
+#include <QLocale>
 
 #include "core/data/LabelIndex.h"
 #include "core/data/SampleFormat.h"
@@ -25,7 +26,8 @@ struct Where {
 
 QString scalarText(const QJsonValue& value) {
     if (value.isString()) return value.toString();
-    if (value.isDouble()) return QString::number(value.toDouble(), 'g', 17);
+    if (value.isDouble())  // shortest form that reads back the same: 0.1, not 0.10000000000000001
+        return QString::number(value.toDouble(), 'g', QLocale::FloatingPointShortest);
     if (value.isBool()) return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
     return {};
 }

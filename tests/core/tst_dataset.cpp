@@ -178,6 +178,18 @@ TEST_CASE("JSON Lines read for every kind", "[dataset]") {
     CHECK(reviews->sample(1).label == "negative");
     CHECK(reviews->labelOf(0) == "positive");
 
+    TempFiles files;
+    auto numbers = Dataset::open(files.write("n.jsonl",
+                                             "{\"text\":\"a\",\"label\":10}\n"
+                                             "{\"text\":\"b\",\"label\":2}\n"
+                                             "{\"text\":\"c\",\"label\":0.1}\n"),
+                                 kind(DatasetKind::Classification));
+    CHECK(numbers->sample(2).label == "0.1");
+    CHECK(numbers->labels() == QStringList{"0.1", "10", "2"});  // not all integers: as text
+    auto integers = Dataset::open(files.write("i.tsv", "a\t10\nb\t2\nc\t2\n"),
+                                  kind(DatasetKind::Classification));
+    CHECK(integers->labels() == QStringList{"2", "10"});  // integers sort by value
+
     auto pos = Dataset::open(fixture("pos.jsonl"), kind(DatasetKind::Tagging));
     CHECK(pos->sample(0).tags == QStringList{"DET", "NOUN", "VERB"});
 
