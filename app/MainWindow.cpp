@@ -17,6 +17,7 @@
 #include "app/JobStatusWidget.h"
 #include "core/Session.h"
 #include "core/model/Model.h"
+#include "widgets/AttentionPanel.h"
 #include "widgets/Panel.h"
 #include "widgets/SampleViewPanel.h"
 #include "widgets/StateSpacePanel.h"
@@ -36,11 +37,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Sess
 
     // The sample view is the central reading surface; analyses dock around it.
     addPanel(new SampleViewPanel(*session_), Qt::LeftDockWidgetArea);
-    addPanel(new PlannedPanel(*session_, QStringLiteral("attention"), tr("Attention"),
-                              tr("The current sample's attention as a heatmap (source × output "
-                                 "tokens) and as token links, with hover, heads, ground-truth "
-                                 "alignment and figure export.")),
-             Qt::RightDockWidgetArea);
+    addPanel(new AttentionPanel(*session_), Qt::RightDockWidgetArea);
     addPanel(new StateSpacePanel(*session_), Qt::RightDockWidgetArea);
     addPanel(new PlannedPanel(*session_, QStringLiteral("hidden-units"), tr("Hidden Units"),
                               tr("Every unit's activation over time (hidden, cell, gates), pattern "

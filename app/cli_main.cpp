@@ -4,6 +4,8 @@
 #include <QThread>
 #include <cstdio>
 
+#include "app/cli_alignment.h"
+#include "app/cli_extract.h"
 #include "app/cli_inspect.h"
 #include "core/model/Model.h"
 
@@ -16,6 +18,11 @@ const char* kUsage =
     "  inspect --model M.pt --input TEXT [--target TEXT] --json\n"
     "        run the model on one input and print tokens, prediction, attention and every\n"
     "        captured layer (hidden, cell, gates) as one JSON object\n\n"
+    "  extract --model M.pt --data D --out F.h5 [--lstmvis DIR] [--batch 64] [--threads N]\n"
+    "          [--memory-budget MB]\n"
+    "        run the model over a whole dataset and store every captured state in HDF5\n\n"
+    "  alignment --model M.pt --data D.tsv [--json]\n"
+    "        share of output tokens whose strongest attention lies in their true source span\n\n"
     "Run `rnnscope-cli COMMAND --help` for a command's options.\n"
     "  -h, --help      show this help\n"
     "  -v, --version   show the version\n";
@@ -40,6 +47,8 @@ int main(int argc, char** argv) {
     rnnscope::Model::setThreadCount(QThread::idealThreadCount());
     const QString command = args.front();
     if (command == QLatin1String("inspect")) return rnnscope::runInspectCommand(args);
+    if (command == QLatin1String("extract")) return rnnscope::runExtractCommand(args);
+    if (command == QLatin1String("alignment")) return rnnscope::runAlignmentCommand(args);
     std::fprintf(stderr, "rnnscope-cli: unknown command '%s'\n\n%s", qPrintable(command), kUsage);
     return 2;
 }

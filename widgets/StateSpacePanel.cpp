@@ -95,6 +95,7 @@ StateSpacePanel::StateSpacePanel(Session& session, QWidget* parent)
         if (token >= 0) ref = TokenRef{this->session().currentSample(), TokenRef::Input, token};
         this->session().setHoveredToken(ref);
     });
+    rebuildScene();  // says what the panel will show until a sample arrives
 }
 
 StateSpacePanel::~StateSpacePanel() = default;
@@ -142,7 +143,8 @@ void StateSpacePanel::rebuildScene() {
     if (!result || trackBox_->count() == 0 || trackIndex < 0 ||
         trackIndex >= int(result->tracks.size())) {
         info_->setText(result ? tr("This model exposes no per-step states to project.")
-                              : tr("No sample yet."));
+                              : tr("Open a model and a sample to see its hidden states move "
+                                   "through state space."));
         view_->update();
         return;
     }
@@ -290,11 +292,29 @@ int StateSpacePanel::pickPoint(const QPoint& logicalPos) const {
 
 int StateSpacePanel::hoveredPoint() const { return scene_->hover ? hoveredPoint_ : -1; }
 
+QPoint StateSpacePanel::pointPosition(int index) const {
+    if (index < 0 || index >= pointCount_) return QPoint(-1, -1);
+    vtkRenderer* renderer = view_->renderer();
+    renderer->SetWorldPoint(coords_(index, 0), coords_(index, 1), coords_(index, 2), 1.0);
+    renderer->WorldToDisplay();
+    double display[3];
+    renderer->GetDisplayPoint(display);
+    const double ratio = view_->pixelRatio();
+    const int height = view_->renderWindow()->GetSize()[1];
+    return QPoint(qRound(display[0] / ratio), qRound((height - 1 - display[1]) / ratio));
+}
+
 QSizeF StateSpacePanel::figureSize() const { return view_->size(); }
 
 void StateSpacePanel::paintFigure(QPainter& painter, const QRectF& rect) {
-    const QImage image = view_->frame();
     painter.fillRect(rect, Qt::white);
+    if (pointCount_ == 0 || !view_->isVisible()) {
+        painter.setPen(QColor(90, 90, 90));
+        painter.drawText(rect.adjusted(16, 16, -16, -16), Qt::AlignCenter | Qt::TextWordWrap,
+                         pointCount_ == 0 ? info_->text() : tr("Show the 3D State Space panel to export it."));
+        return;
+    }
+    const QImage image = view_->frame();
     painter.drawImage(rect, image, QRectF(image.rect()));
 }
 

@@ -26,6 +26,8 @@ public:
 
     // The token index of the point drawn under `logicalPos` of the view, or -1.
     int pickPoint(const QPoint& logicalPos) const;
+    // Where point `index` is drawn, in the view's logical pixels (for tests and tooltips).
+    QPoint pointPosition(int index) const;
     VtkView* view() const { return view_; }
     int pointCount() const { return pointCount_; }
     int hoveredPoint() const;

@@ -11,18 +11,27 @@
 #include <vtkInteractorStyleTrackballCamera.h>
 #include <vtkOpenGLState.h>
 #include <vtkRenderer.h>
+#include <vtkSmartPointer.h>
 
 namespace rnnscope {
 
-VtkView::VtkView(QWidget* parent) : QOpenGLWidget(parent) {
-    window_ = vtkSmartPointer<vtkGenericOpenGLRenderWindow>::New();
+struct VtkView::Vtk {
+    vtkSmartPointer<vtkGenericOpenGLRenderWindow> window =
+        vtkSmartPointer<vtkGenericOpenGLRenderWindow>::New();
+    vtkSmartPointer<vtkGenericRenderWindowInteractor> interactor =
+        vtkSmartPointer<vtkGenericRenderWindowInteractor>::New();
+    vtkSmartPointer<vtkRenderer> renderer = vtkSmartPointer<vtkRenderer>::New();
+};
+
+VtkView::VtkView(QWidget* parent) : QOpenGLWidget(parent), vtk_(std::make_unique<Vtk>()) {
+    window_ = vtk_->window;
+    renderer_ = vtk_->renderer;
+    interactor_ = vtk_->interactor;
     window_->SetReadyForRendering(false);  // until Qt's context exists
     window_->SetFrameBlitModeToNoBlit();   // paintGL blits into Qt's framebuffer itself
     window_->SetMultiSamples(0);
-    renderer_ = vtkSmartPointer<vtkRenderer>::New();
     window_->AddRenderer(renderer_);
 
-    interactor_ = vtkSmartPointer<vtkGenericRenderWindowInteractor>::New();
     interactor_->SetRenderWindow(window_);
     // The interactor must not render by itself: renders happen in paintGL, scheduled by update().
     interactor_->EnableRenderOff();
@@ -40,6 +49,9 @@ VtkView::VtkView(QWidget* parent) : QOpenGLWidget(parent) {
 }
 
 VtkView::~VtkView() {
+    // Finalize now, while the VTK objects exist; the context outlives this body (QOpenGLWidget's
+    // destructor deletes it later), so its aboutToBeDestroyed must no longer reach us.
+    if (context()) disconnect(context(), nullptr, this, nullptr);
     makeCurrent();
     finalizeContext();
     doneCurrent();

@@ -5,7 +5,7 @@
 
 #include <QImage>
 #include <QOpenGLWidget>
-#include <vtkSmartPointer.h>
+#include <memory>
 
 class vtkGenericOpenGLRenderWindow;
 class vtkGenericRenderWindowInteractor;
@@ -50,9 +50,12 @@ private:
     void finalizeContext();
     void forwardMouse(QMouseEvent* event, unsigned long vtkEvent);
 
-    vtkSmartPointer<vtkGenericOpenGLRenderWindow> window_;
-    vtkSmartPointer<vtkGenericRenderWindowInteractor> interactor_;
-    vtkSmartPointer<vtkRenderer> renderer_;
+    // VTK objects stay out of this header, so panels and tests need no VTK include paths.
+    struct Vtk;
+    std::unique_ptr<Vtk> vtk_;
+    vtkGenericOpenGLRenderWindow* window_ = nullptr;
+    vtkGenericRenderWindowInteractor* interactor_ = nullptr;
+    vtkRenderer* renderer_ = nullptr;
     bool inPaint_ = false;
     QPoint pressPos_;
 };
