@@ -315,6 +315,32 @@ TEST_CASE("CRLF line ends and a UTF-8 byte-order mark are read as plain lines", 
     CHECK(data->labels() == QStringList{"neg", "pos"});
 }
 
+TEST_CASE("lines and characters that cross the 1 MB read chunks stay whole", "[dataset]") {
+    TempFiles files;
+    // No line break at the end of the file: the last line is still a sample.
+    auto last =
+        Dataset::open(files.write("last.tsv", "a\tpos\nb\tneg"), kind(DatasetKind::Classification));
+    REQUIRE(last->size() == 2);
+    CHECK(last->sample(1).label == "neg");
+
+    // A 3 MB line makes the line buffer grow past its 1 MB start.
+    const QByteArray longLine(3 << 20, 'x');
+    auto lines = Dataset::open(files.write("long.txt", "short\n" + longLine + "\nend\n"),
+                               kind(DatasetKind::PlainText));
+    REQUIRE(lines->size() == 3);
+    CHECK(lines->sample(1).text.size() == longLine.size());
+    CHECK(lines->sample(2).text == "end");
+    CHECK(lines->sample(2).line == 3);
+
+    // Two-byte characters split by a chunk boundary (1 MB = 524288 of them) in windows.
+    QByteArray accents;
+    for (int i = 0; i < 700000; ++i) accents += "\xC3\xA9";
+    auto windows =
+        Dataset::open(files.write("accents.txt", accents), kind(DatasetKind::PlainText, 1000));
+    REQUIRE(windows->size() == 700);
+    CHECK(windows->sample(524).text == QString(1000, QChar(0xE9)));
+}
+
 TEST_CASE("opening reports progress up to 1 and stops when cancelled", "[dataset]") {
     TempFiles files;
     QByteArray text;
