@@ -11,6 +11,7 @@
 #include <QMimeData>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
 
 #include "app/Demo.h"
 #include "app/ExportFigureDialog.h"
@@ -57,10 +58,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Sess
     tabifyDockWidget(docks_[QStringLiteral("feature-scatter")], docks_[QStringLiteral("error-browser")]);
     docks_[QStringLiteral("state-space")]->raise();
     docks_[QStringLiteral("hidden-units")]->raise();
-    resizeDocks({docks_[QStringLiteral("samples")], docks_[QStringLiteral("state-space")]}, {600, 800},
-                Qt::Horizontal);
-    resizeDocks({docks_[QStringLiteral("samples")], docks_[QStringLiteral("hidden-units")]}, {620, 260},
-                Qt::Vertical);
     defaultState_ = saveState(kLayoutVersion);
 
     jobStatus_ = new JobStatusWidget(session_->jobs(), this);
@@ -183,12 +180,28 @@ void MainWindow::buildMenus() {
     });
 }
 
+void MainWindow::applyDefaultSizes() {
+    // Dock sizes only take once the window is laid out: the analyses get most of the room.
+    resizeDocks({docks_[QStringLiteral("samples")], docks_[QStringLiteral("state-space")]},
+                {width() * 2 / 5, width() * 3 / 5}, Qt::Horizontal);
+    resizeDocks({docks_[QStringLiteral("samples")], docks_[QStringLiteral("hidden-units")]},
+                {height() * 2 / 3, height() / 3}, Qt::Vertical);
+}
+
 void MainWindow::restoreSettings() {
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     const QByteArray state = settings.value(QStringLiteral("window/state")).toByteArray();
     // A corrupt or outdated layout is ignored: restoreState refuses it and the default stays.
-    if (!state.isEmpty() && !restoreState(state, kLayoutVersion)) restoreState(defaultState_, kLayoutVersion);
+    restoredLayout_ = !state.isEmpty() && restoreState(state, kLayoutVersion);
+    if (!restoredLayout_) restoreState(defaultState_, kLayoutVersion);
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    if (shownOnce_) return;
+    shownOnce_ = true;
+    if (!restoredLayout_) QTimer::singleShot(0, this, &MainWindow::applyDefaultSizes);
 }
 
 void MainWindow::resetLayout() {
@@ -197,6 +210,7 @@ void MainWindow::resetLayout() {
         d->show();
     }
     restoreState(defaultState_, kLayoutVersion);
+    applyDefaultSizes();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -36,6 +36,7 @@ public:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
@@ -43,6 +44,7 @@ private:
     void addPanel(Panel* panel, Qt::DockWidgetArea area);
     void buildMenus();
     void restoreSettings();
+    void applyDefaultSizes();
     void rememberRecent(const QString& path);
     void rebuildRecentMenu();
     void showError(const QString& title, const QString& message);
@@ -52,6 +54,8 @@ private:
     QMap<QString, QDockWidget*> docks_;
     QList<Panel*> panelOrder_;
     QByteArray defaultState_;
+    bool restoredLayout_ = false;
+    bool shownOnce_ = false;
     JobStatusWidget* jobStatus_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QMenu* viewMenu_ = nullptr;

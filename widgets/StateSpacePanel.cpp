@@ -214,7 +214,8 @@ void StateSpacePanel::rebuildScene() {
         if (token == QLatin1String(" ")) token = QStringLiteral("␣");
         auto label = vtkSmartPointer<vtkTextActor>::New();
         label->SetInput(token.toUtf8().constData());
-        label->GetTextProperty()->SetFontSize(13);
+        label->GetTextProperty()->SetFontSize(18);
+        label->GetTextProperty()->SetBold(true);
         label->GetTextProperty()->SetColor(0.15, 0.15, 0.15);
         label->GetPositionCoordinate()->SetCoordinateSystemToWorld();
         label->GetPositionCoordinate()->SetValue(coords_(t, 0), coords_(t, 1), coords_(t, 2));

@@ -81,7 +81,7 @@ int TokenStrip::paintStrip(QPainter& painter, const QPointF& origin, qreal width
     painter.setFont(font());
     for (int i = 0; i < boxes.size(); ++i) {
         const QRectF box = boxes[i].translated(origin);
-        QColor fill(245, 245, 245);
+        QColor fill(232, 232, 236);
         if (i < shading_.size()) {
             // White to a deep blue: the weight reads as ink.
             const float v = std::clamp(shading_[i], 0.0f, 1.0f);
