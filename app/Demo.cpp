@@ -9,11 +9,14 @@
 
 namespace rnnscope {
 
-QStringList demoNames() { return {QStringLiteral("dates"), QStringLiteral("brackets")}; }
+QStringList demoNames() {
+    return {QStringLiteral("dates"), QStringLiteral("brackets")};
+}
 
 QString demoTitle(const QString& name) {
     if (name == QLatin1String("dates")) return QObject::tr("Dates: seq2seq GRU with attention");
-    if (name == QLatin1String("brackets")) return QObject::tr("Brackets: character LSTM classifier");
+    if (name == QLatin1String("brackets"))
+        return QObject::tr("Brackets: character LSTM classifier");
     return name;
 }
 
@@ -21,15 +24,16 @@ namespace {
 
 QString copyOut(const QString& resource, const QString& dir) {
     if (!QFile::exists(resource))
-        throw UserError(QObject::tr("the demo file %1 is not built into this executable")
-                            .arg(resource.mid(2)));
+        throw UserError(
+            QObject::tr("the demo file %1 is not built into this executable").arg(resource.mid(2)));
     const QString target = dir + QLatin1Char('/') + QFileInfo(resource).fileName();
     QFile in(resource);
     // Re-copy when the built-in file differs in size (a newer build), else reuse the copy.
     if (QFileInfo(target).size() == in.size()) return target;
     QFile::remove(target);
     if (!in.copy(target))
-        throw UserError(QObject::tr("cannot copy the demo to %1: %2").arg(target, in.errorString()));
+        throw UserError(
+            QObject::tr("cannot copy the demo to %1: %2").arg(target, in.errorString()));
     QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     return target;
 }
@@ -42,7 +46,8 @@ DemoFiles extractDemo(const QString& name) {
     const QString dir = base + QStringLiteral("/demo/") + name;
     if (!QDir().mkpath(dir)) throw UserError(QObject::tr("cannot create %1").arg(dir));
     const QString prefix = QStringLiteral(":/demo/%1/%1").arg(name);
-    return {copyOut(prefix + QStringLiteral(".pt"), dir), copyOut(prefix + QStringLiteral(".tsv"), dir)};
+    return {copyOut(prefix + QStringLiteral(".pt"), dir),
+            copyOut(prefix + QStringLiteral(".tsv"), dir)};
 }
 
 }  // namespace rnnscope

@@ -25,8 +25,10 @@ ExportFigureDialog::ExportFigureDialog(const QList<Panel*>& panels, Panel* curre
     auto* row = new QHBoxLayout;
     path_ = new QLineEdit(this);
     path_->setToolTip(tr("The suffix chooses the format: .png, .svg or .pdf"));
-    const QString dir = QSettings().value(QStringLiteral("export/dir"), QDir::homePath()).toString();
-    path_->setText(dir + QLatin1Char('/') + (current ? current->panelId() : QStringLiteral("figure")) +
+    const QString dir =
+        QSettings().value(QStringLiteral("export/dir"), QDir::homePath()).toString();
+    path_->setText(dir + QLatin1Char('/') +
+                   (current ? current->panelId() : QStringLiteral("figure")) +
                    QStringLiteral(".png"));
     auto* browse = new QPushButton(tr("Browse…"), this);
     row->addWidget(path_, 1);
@@ -54,7 +56,9 @@ ExportFigureDialog::ExportFigureDialog(const QList<Panel*>& panels, Panel* curre
     updateState();
 }
 
-Panel* ExportFigureDialog::panel() const { return panels_.value(panelBox_->currentIndex()); }
+Panel* ExportFigureDialog::panel() const {
+    return panels_.value(panelBox_->currentIndex());
+}
 
 void ExportFigureDialog::browse() {
     const QString chosen = QFileDialog::getSaveFileName(

@@ -45,7 +45,9 @@ JobStatusWidget::JobStatusWidget(JobRunner& jobs, QWidget* parent) : QWidget(par
     });
 }
 
-void JobStatusWidget::showNewest() { show(entries_.empty() ? nullptr : &entries_.back()); }
+void JobStatusWidget::showNewest() {
+    show(entries_.empty() ? nullptr : &entries_.back());
+}
 
 void JobStatusWidget::show(const Entry* entry) {
     setVisible(entry != nullptr);

@@ -54,8 +54,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Sess
                                  "confusion matrix and per-token attribution.")),
              Qt::BottomDockWidgetArea);
     tabifyDockWidget(docks_[QStringLiteral("attention")], docks_[QStringLiteral("state-space")]);
-    tabifyDockWidget(docks_[QStringLiteral("hidden-units")], docks_[QStringLiteral("feature-scatter")]);
-    tabifyDockWidget(docks_[QStringLiteral("feature-scatter")], docks_[QStringLiteral("error-browser")]);
+    tabifyDockWidget(docks_[QStringLiteral("hidden-units")],
+                     docks_[QStringLiteral("feature-scatter")]);
+    tabifyDockWidget(docks_[QStringLiteral("feature-scatter")],
+                     docks_[QStringLiteral("error-browser")]);
     docks_[QStringLiteral("state-space")]->raise();
     docks_[QStringLiteral("hidden-units")]->raise();
     defaultState_ = saveState(kLayoutVersion);
@@ -94,7 +96,9 @@ void MainWindow::addPanel(Panel* panel, Qt::DockWidgetArea area) {
     panelOrder_ << panel;
 }
 
-QList<Panel*> MainWindow::panels() const { return panelOrder_; }
+QList<Panel*> MainWindow::panels() const {
+    return panelOrder_;
+}
 
 Panel* MainWindow::panel(const QString& id) const {
     for (Panel* p : panelOrder_)
@@ -102,7 +106,9 @@ Panel* MainWindow::panel(const QString& id) const {
     return nullptr;
 }
 
-QDockWidget* MainWindow::dock(const QString& id) const { return docks_.value(id); }
+QDockWidget* MainWindow::dock(const QString& id) const {
+    return docks_.value(id);
+}
 
 Panel* MainWindow::focusedPanel() const {
     for (QWidget* w = QApplication::focusWidget(); w; w = w->parentWidget())
@@ -137,7 +143,8 @@ void MainWindow::buildMenus() {
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
     file->addSeparator();
-    QAction* exportFigure = file->addAction(tr("&Export Figure…"), this, &MainWindow::exportFigureDialog);
+    QAction* exportFigure =
+        file->addAction(tr("&Export Figure…"), this, &MainWindow::exportFigureDialog);
     exportFigure->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
@@ -171,12 +178,13 @@ void MainWindow::buildMenus() {
                "</table>"));
     });
     help->addAction(tr("&About rnnscope"), this, [this]() {
-        QMessageBox::about(this, tr("About rnnscope"),
-                           tr("<h3>rnnscope %1</h3><p>A desktop explorer for recurrent neural "
-                              "networks: attention, hidden states, gates, units and errors of "
-                              "PyTorch RNN, LSTM, GRU and seq2seq models.</p>"
-                              "<p>Qt %2 · LibTorch · VTK · Eigen</p>")
-                               .arg(QStringLiteral(RNNSCOPE_VERSION), QString::fromLatin1(qVersion())));
+        QMessageBox::about(
+            this, tr("About rnnscope"),
+            tr("<h3>rnnscope %1</h3><p>A desktop explorer for recurrent neural "
+               "networks: attention, hidden states, gates, units and errors of "
+               "PyTorch RNN, LSTM, GRU and seq2seq models.</p>"
+               "<p>Qt %2 · LibTorch · VTK · Eigen</p>")
+                .arg(QStringLiteral(RNNSCOPE_VERSION), QString::fromLatin1(qVersion())));
     });
 }
 
@@ -259,7 +267,9 @@ void MainWindow::rebuildRecentMenu() {
     recentMenu_->clear();
     const QStringList recent = QSettings().value(QStringLiteral("recentFiles")).toStringList();
     for (const QString& path : recent)
-        recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path]() { session_->openFile(path); })
+        recentMenu_
+            ->addAction(QFileInfo(path).fileName(), this,
+                        [this, path]() { session_->openFile(path); })
             ->setToolTip(path);
     recentMenu_->setEnabled(!recent.isEmpty());
     if (!recent.isEmpty()) {
@@ -285,8 +295,9 @@ void MainWindow::updateTitle() {
     QStringList parts;
     if (auto model = session_->model()) parts << QFileInfo(model->path()).fileName();
     if (auto data = session_->dataset()) parts << data->displayName();
-    setWindowTitle(parts.isEmpty() ? QStringLiteral("rnnscope")
-                                   : parts.join(QStringLiteral(" · ")) + QStringLiteral(" — rnnscope"));
+    setWindowTitle(parts.isEmpty()
+                       ? QStringLiteral("rnnscope")
+                       : parts.join(QStringLiteral(" · ")) + QStringLiteral(" — rnnscope"));
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

@@ -66,15 +66,19 @@ int main(int argc, char** argv) {
     rnnscope::Model::setThreadCount(QThread::idealThreadCount());  // LibTorch here defaults to 1
 
     QCommandLineParser parser;
-    QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("open a demo"), QStringLiteral("NAME"));
+    QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("open a demo"),
+                            QStringLiteral("NAME"));
     parser.addOption(demo);
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("model, dataset or session"));
+    parser.addPositionalArgument(QStringLiteral("FILE"),
+                                 QStringLiteral("model, dataset or session"));
     parser.process(app);
 
     rnnscope::MainWindow window;
     window.show();
     const QStringList files = parser.positionalArguments();
-    if (!files.isEmpty()) window.openFiles(files);
-    else window.openDemo(parser.isSet(demo) ? parser.value(demo) : QStringLiteral("dates"));
+    if (!files.isEmpty())
+        window.openFiles(files);
+    else
+        window.openDemo(parser.isSet(demo) ? parser.value(demo) : QStringLiteral("dates"));
     return app.exec();
 }

@@ -1,8 +1,8 @@
 #pragma once
 // Errors a user can act on. Thrown in core, caught at the edge (dialog, CLI stderr).
 
-#include <stdexcept>
 #include <QString>
+#include <stdexcept>
 
 namespace rnnscope {
 

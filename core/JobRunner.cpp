@@ -71,7 +71,8 @@ JobId JobRunner::startErased(const QString& title, QObject* receiver,
         QMetaObject::invokeMethod(
             self.data(),
             [self, id, wasCancelled, error, target, hadReceiver, deliver, onError]() {
-                if (self) self->finish(id, wasCancelled, error, target, hadReceiver, deliver, onError);
+                if (self)
+                    self->finish(id, wasCancelled, error, target, hadReceiver, deliver, onError);
             },
             Qt::QueuedConnection);
     });
@@ -117,6 +118,8 @@ bool JobRunner::isRunning(JobId id) const {
     return running_.count(id) > 0;
 }
 
-bool JobRunner::waitForAll(int timeoutMs) { return pool_.waitForDone(timeoutMs); }
+bool JobRunner::waitForAll(int timeoutMs) {
+    return pool_.waitForDone(timeoutMs);
+}
 
 }  // namespace rnnscope

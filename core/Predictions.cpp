@@ -6,11 +6,16 @@ namespace rnnscope {
 
 DatasetKind datasetKindForTask(Task task) {
     switch (task) {
-        case Task::Classification: return DatasetKind::Classification;
-        case Task::Tagging: return DatasetKind::Tagging;
-        case Task::Seq2Seq: return DatasetKind::Seq2Seq;
-        case Task::LanguageModel: return DatasetKind::PlainText;
-        case Task::Regression: return DatasetKind::TimeSeries;
+        case Task::Classification:
+            return DatasetKind::Classification;
+        case Task::Tagging:
+            return DatasetKind::Tagging;
+        case Task::Seq2Seq:
+            return DatasetKind::Seq2Seq;
+        case Task::LanguageModel:
+            return DatasetKind::PlainText;
+        case Task::Regression:
+            return DatasetKind::TimeSeries;
     }
     return DatasetKind::Auto;
 }
@@ -64,7 +69,8 @@ SamplePrediction summarizePrediction(const Model& model, const SampleResult& res
                 p.correct = p.predicted == sample.target ? 1 : 0;
             break;
         }
-        case Task::Regression: break;
+        case Task::Regression:
+            break;
     }
     return p;
 }

@@ -53,8 +53,12 @@ FileKind Session::detectFileKind(const QString& path, QString* why) {
 void Session::openFile(const QString& path) {
     QString why;
     switch (detectFileKind(path, &why)) {
-        case FileKind::Model: openModel(path); break;
-        case FileKind::Dataset: openDataset(path); break;
+        case FileKind::Model:
+            openModel(path);
+            break;
+        case FileKind::Dataset:
+            openDataset(path);
+            break;
         case FileKind::Session:
             Q_EMIT errorOccurred(tr("Cannot open %1").arg(QFileInfo(path).fileName()),
                                  tr("Session files are not supported by this version."));
@@ -75,8 +79,7 @@ void Session::openModel(const QString& path) {
         },
         [this, path](std::shared_ptr<const Model> model) { setModel(std::move(model), path); },
         [this, path](const QString& error) {
-            Q_EMIT errorOccurred(tr("Cannot open model %1").arg(QFileInfo(path).fileName()),
-                                 error);
+            Q_EMIT errorOccurred(tr("Cannot open model %1").arg(QFileInfo(path).fileName()), error);
         });
 }
 
@@ -167,7 +170,8 @@ void Session::setCurrentSample(qint64 index) {
     try {
         currentData_ = dataset_->sample(index);
     } catch (const std::exception& e) {
-        Q_EMIT errorOccurred(tr("Cannot read sample %1").arg(index + 1), QString::fromUtf8(e.what()));
+        Q_EMIT errorOccurred(tr("Cannot read sample %1").arg(index + 1),
+                             QString::fromUtf8(e.what()));
         return;
     }
     currentSample_ = index;
@@ -200,7 +204,8 @@ void Session::inspectCurrent() {
     const quint64 request = ++inspectRequest_;
     auto model = model_;
     const QString text = currentText_;
-    const QString target = currentTarget_;
+    const QString target =
+        useReferenceOutput_ || model->meta().task != Task::Seq2Seq ? currentTarget_ : QString();
     inspectJob_ = jobs_.start<std::shared_ptr<const SampleResult>>(
         tr("Running the model on the current sample"), this,
         [model, text, target](JobContext&) -> std::shared_ptr<const SampleResult> {
@@ -285,6 +290,14 @@ double Session::accuracy() const {
         right += p.correct;
     }
     return known > 0 ? double(right) / double(known) : -1.0;
+}
+
+void Session::setUseReferenceOutput(bool use) {
+    if (use == useReferenceOutput_) return;
+    useReferenceOutput_ = use;
+    // Output token indices change meaning with the output shown.
+    if (hoveredToken_.side == TokenRef::Output) setHoveredToken(TokenRef{});
+    inspectCurrent();
 }
 
 void Session::setHoveredToken(const TokenRef& token) {

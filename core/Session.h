@@ -65,6 +65,11 @@ public:
     // The dataset's record of the current sample (label, spans, ...); empty for custom input.
     const DataSample& currentData() const { return currentData_; }
 
+    // Seq2seq samples with a reference target: run teacher-forced on the reference (true, the
+    // default) or on the model's own generate() output (false). Changing it re-runs the sample.
+    bool useReferenceOutput() const { return useReferenceOutput_; }
+    void setUseReferenceOutput(bool use);
+
     TokenRef hoveredToken() const { return hoveredToken_; }
     void setHoveredToken(const TokenRef& token);
     QVector<UnitRef> selectedUnits() const { return selectedUnits_; }
@@ -113,6 +118,7 @@ private:
     std::shared_ptr<const SampleResult> currentResult_;
     quint64 inspectRequest_ = 0;
     JobId inspectJob_ = 0;
+    bool useReferenceOutput_ = true;
 
     TokenRef hoveredToken_;
     QVector<UnitRef> selectedUnits_;

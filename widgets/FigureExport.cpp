@@ -16,10 +16,14 @@ namespace rnnscope {
 
 bool figureFormatFromPath(const QString& path, FigureFormat* format) {
     const QString suffix = QFileInfo(path).suffix().toLower();
-    if (suffix == QLatin1String("png")) *format = FigureFormat::Png;
-    else if (suffix == QLatin1String("svg")) *format = FigureFormat::Svg;
-    else if (suffix == QLatin1String("pdf")) *format = FigureFormat::Pdf;
-    else return false;
+    if (suffix == QLatin1String("png"))
+        *format = FigureFormat::Png;
+    else if (suffix == QLatin1String("svg"))
+        *format = FigureFormat::Svg;
+    else if (suffix == QLatin1String("pdf"))
+        *format = FigureFormat::Pdf;
+    else
+        return false;
     return true;
 }
 
@@ -57,7 +61,8 @@ void exportFigure(Panel& panel, const QString& path, const FigureOptions& option
             }
             QImageWriter writer(&file, "png");
             if (!writer.write(image))
-                throw UserError(QStringLiteral("cannot write %1: %2").arg(path, writer.errorString()));
+                throw UserError(
+                    QStringLiteral("cannot write %1: %2").arg(path, writer.errorString()));
             break;
         }
         case FigureFormat::Svg: {

@@ -29,7 +29,7 @@ public:
 
 protected:
     Session& session() const { return session_; }
-    void scheduleRefresh();          // coalesced
+    void scheduleRefresh();               // coalesced
     virtual void refresh() { update(); }  // redraw from the Session's state
 
 private:

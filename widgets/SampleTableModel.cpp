@@ -45,12 +45,13 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || !session_.dataset()) return {};
     const int row = index.row();
     const auto& predictions = session_.predictions();
-    const SamplePrediction* p =
-        size_t(row) < predictions.size() && predictions[size_t(row)].done ? &predictions[size_t(row)]
-                                                                          : nullptr;
+    const SamplePrediction* p = size_t(row) < predictions.size() && predictions[size_t(row)].done
+                                    ? &predictions[size_t(row)]
+                                    : nullptr;
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
         switch (index.column()) {
-            case Id: return row + 1;
+            case Id:
+                return row + 1;
             case Text: {
                 const DataSample* s = sampleAt(row);
                 return s ? s->text : QString();
@@ -62,7 +63,8 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
                 if (!s->target.isEmpty()) return s->target;
                 return s->tags.join(QLatin1Char(' '));
             }
-            case Prediction: return p ? p->predicted : QString();
+            case Prediction:
+                return p ? p->predicted : QString();
             case Confidence:
                 return p ? QString::number(double(p->confidence) * 100.0, 'f', 1) + QLatin1Char('%')
                          : QString();
@@ -78,11 +80,16 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
 QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-        case Id: return tr("#");
-        case Text: return tr("Text");
-        case Reference: return tr("Reference");
-        case Prediction: return tr("Prediction");
-        case Confidence: return tr("Confidence");
+        case Id:
+            return tr("#");
+        case Text:
+            return tr("Text");
+        case Reference:
+            return tr("Reference");
+        case Prediction:
+            return tr("Prediction");
+        case Confidence:
+            return tr("Confidence");
     }
     return {};
 }

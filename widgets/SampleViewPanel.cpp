@@ -67,11 +67,13 @@ SampleViewPanel::SampleViewPanel(Session& session, QWidget* parent)
             });
     connect(inputStrip_, &TokenStrip::tokenHovered, this, [this](int index) {
         this->session().setHoveredToken(
-            index >= 0 ? TokenRef{this->session().currentSample(), TokenRef::Input, index} : TokenRef{});
+            index >= 0 ? TokenRef{this->session().currentSample(), TokenRef::Input, index}
+                       : TokenRef{});
     });
     connect(outputStrip_, &TokenStrip::tokenHovered, this, [this](int index) {
         this->session().setHoveredToken(
-            index >= 0 ? TokenRef{this->session().currentSample(), TokenRef::Output, index} : TokenRef{});
+            index >= 0 ? TokenRef{this->session().currentSample(), TokenRef::Output, index}
+                       : TokenRef{});
     });
     connect(&session, &Session::currentSampleChanged, this, [this](qint64 index) {
         if (index >= 0 && table_->currentIndex().row() != index) {
@@ -96,7 +98,8 @@ void SampleViewPanel::refresh() {
     outputStrip_->setVisible(seq2seq);
     inputCaption_->setText(seq2seq ? tr("Source") : tr("Input"));
     if (!model) {
-        prediction_->setText(tr("<i>Open a model (File → Open Model…) to see its predictions.</i>"));
+        prediction_->setText(
+            tr("<i>Open a model (File → Open Model…) to see its predictions.</i>"));
         inputStrip_->setTokens({});
         return;
     }
@@ -118,10 +121,12 @@ void SampleViewPanel::refresh() {
         QVector<bool> wrong;
         const QString& ref = data.target;
         for (int i = 0; i < result->outputTokens.size(); ++i)
-            wrong.push_back(!ref.isEmpty() && (i >= ref.size() || result->outputTokens[i] != ref.mid(i, 1)));
+            wrong.push_back(!ref.isEmpty() &&
+                            (i >= ref.size() || result->outputTokens[i] != ref.mid(i, 1)));
         if (meta.input.tokenizer == QLatin1String("char")) outputStrip_->setMarked(wrong);
-        outputCaption_->setText(result->outputIsGenerated ? tr("Output (the model's own)")
-                                                          : tr("Output (reference, teacher-forced)"));
+        outputCaption_->setText(result->outputIsGenerated
+                                    ? tr("Output (the model's own)")
+                                    : tr("Output (reference, teacher-forced)"));
         text = tr("Prediction: <b>%1</b> (mean confidence %2%)%3")
                    .arg(p.predicted.toHtmlEscaped())
                    .arg(double(p.confidence) * 100, 0, 'f', 1)
@@ -130,16 +135,19 @@ void SampleViewPanel::refresh() {
     } else if (meta.task == Task::Classification) {
         QStringList ranked;
         for (int c = 0; c < result->probabilities.cols() && c < meta.labels.size(); ++c)
-            ranked << QStringLiteral("%1 %2%").arg(meta.labels[c].toHtmlEscaped())
+            ranked << QStringLiteral("%1 %2%")
+                          .arg(meta.labels[c].toHtmlEscaped())
                           .arg(double(result->probabilities(0, c)) * 100, 0, 'f', 1);
-        text = tr("Prediction: <b>%1</b> (%2)%3").arg(p.predicted.toHtmlEscaped(), ranked.join(QStringLiteral(", ")), verdict);
+        text = tr("Prediction: <b>%1</b> (%2)%3")
+                   .arg(p.predicted.toHtmlEscaped(), ranked.join(QStringLiteral(", ")), verdict);
         if (!data.label.isEmpty()) text += tr(" · label: %1").arg(data.label.toHtmlEscaped());
     } else {
         text = tr("Prediction: <b>%1</b>%2").arg(p.predicted.toHtmlEscaped(), verdict);
     }
     if (result->input.unknownTokens > 0)
         text += tr(" · <span style='color:#b36200'>%n unknown token(s) mapped to %1</span>", "",
-                   result->input.unknownTokens).arg(meta.input.unk.toHtmlEscaped());
+                   result->input.unknownTokens)
+                    .arg(meta.input.unk.toHtmlEscaped());
     prediction_->setText(text);
     showHover();
     updateSummary();
@@ -170,8 +178,9 @@ void SampleViewPanel::showHover() {
 
 QSizeF SampleViewPanel::figureSize() const {
     const int w = std::max(480, width());
-    return QSizeF(w, 60 + inputStrip_->heightForWidth(w - 24) +
-                         (outputStrip_->isVisible() ? 40 + outputStrip_->heightForWidth(w - 24) : 0));
+    return QSizeF(w,
+                  60 + inputStrip_->heightForWidth(w - 24) +
+                      (outputStrip_->isVisible() ? 40 + outputStrip_->heightForWidth(w - 24) : 0));
 }
 
 void SampleViewPanel::paintFigure(QPainter& painter, const QRectF& rect) {

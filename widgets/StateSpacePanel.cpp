@@ -1,10 +1,10 @@
 #include "widgets/StateSpacePanel.h"
 
-#include <QVBoxLayout>
 #include <vtkActor.h>
 #include <vtkActor2D.h>
 #include <vtkCamera.h>
 #include <vtkCellArray.h>
+#include <vtkCoordinate.h>
 #include <vtkFloatArray.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkLookupTable.h>
@@ -20,7 +20,7 @@
 #include <vtkTextActor.h>
 #include <vtkTextProperty.h>
 #include <vtkTubeFilter.h>
-#include <vtkCoordinate.h>
+#include <QVBoxLayout>
 
 #include "core/Session.h"
 #include "core/analysis/Pca.h"
@@ -32,11 +32,10 @@ namespace {
 
 // Viridis at 9 stops: a perceptually uniform map for time.
 vtkSmartPointer<vtkLookupTable> viridis(double lo, double hi) {
-    static const double stops[9][3] = {{0.267, 0.005, 0.329}, {0.283, 0.141, 0.458},
-                                       {0.254, 0.265, 0.530}, {0.207, 0.372, 0.553},
-                                       {0.164, 0.471, 0.558}, {0.128, 0.567, 0.551},
-                                       {0.135, 0.659, 0.518}, {0.267, 0.749, 0.441},
-                                       {0.993, 0.906, 0.144}};
+    static const double stops[9][3] = {
+        {0.267, 0.005, 0.329}, {0.283, 0.141, 0.458}, {0.254, 0.265, 0.530},
+        {0.207, 0.372, 0.553}, {0.164, 0.471, 0.558}, {0.128, 0.567, 0.551},
+        {0.135, 0.659, 0.518}, {0.267, 0.749, 0.441}, {0.993, 0.906, 0.144}};
     auto lut = vtkSmartPointer<vtkLookupTable>::New();
     lut->SetNumberOfTableValues(256);
     lut->SetRange(lo, hi > lo ? hi : lo + 1);
@@ -79,7 +78,8 @@ StateSpacePanel::StateSpacePanel(Session& session, QWidget* parent)
     top->addWidget(info_, 1);
     layout->addLayout(top);
     view_ = new VtkView(this);
-    view_->setToolTip(tr("Drag to rotate, right-drag or wheel to zoom, middle-drag to pan, R resets"));
+    view_->setToolTip(
+        tr("Drag to rotate, right-drag or wheel to zoom, middle-drag to pan, R resets"));
     layout->addWidget(view_, 1);
 
     view_->renderer()->SetBackground(1.0, 1.0, 1.0);
@@ -153,12 +153,13 @@ void StateSpacePanel::rebuildScene() {
     const PcaResult projection = pca(track.values, 3);
     coords_ = projection.projected;
     pointCount_ = steps;
-    info_->setText(tr("%1 steps · PCA of %2 units · explained %3% / %4% / %5%")
-                       .arg(steps)
-                       .arg(track.values.cols())
-                       .arg(projection.explained(0) * 100, 0, 'f', 1)
-                       .arg(projection.explained.size() > 1 ? projection.explained(1) * 100 : 0, 0, 'f', 1)
-                       .arg(projection.explained.size() > 2 ? projection.explained(2) * 100 : 0, 0, 'f', 1));
+    info_->setText(
+        tr("%1 steps · PCA of %2 units · explained %3% / %4% / %5%")
+            .arg(steps)
+            .arg(track.values.cols())
+            .arg(projection.explained(0) * 100, 0, 'f', 1)
+            .arg(projection.explained.size() > 1 ? projection.explained(1) * 100 : 0, 0, 'f', 1)
+            .arg(projection.explained.size() > 2 ? projection.explained(2) * 100 : 0, 0, 'f', 1));
 
     auto points = vtkSmartPointer<vtkPoints>::New();
     auto time = vtkSmartPointer<vtkFloatArray>::New();
@@ -252,9 +253,9 @@ void StateSpacePanel::showHover() {
     if (hovered.isValid() && hovered.side == TokenRef::Input && hovered.index < pointCount_) {
         double bounds[6];
         scene_->points->GetBounds(bounds);
-        const double diag = std::sqrt(std::pow(bounds[1] - bounds[0], 2) +
-                                      std::pow(bounds[3] - bounds[2], 2) +
-                                      std::pow(bounds[5] - bounds[4], 2));
+        const double diag =
+            std::sqrt(std::pow(bounds[1] - bounds[0], 2) + std::pow(bounds[3] - bounds[2], 2) +
+                      std::pow(bounds[5] - bounds[4], 2));
         auto sphere = vtkSmartPointer<vtkSphereSource>::New();
         sphere->SetCenter(coords_(hovered.index, 0), coords_(hovered.index, 1),
                           coords_(hovered.index, 2));
@@ -272,7 +273,8 @@ void StateSpacePanel::showHover() {
         view_->renderer()->AddActor(scene_->hover);
         const auto result = session().currentResult();
         if (result && hovered.index < result->input.tokens.size())
-            view_->setToolTip(tr("step %1: “%2”").arg(hovered.index).arg(result->input.tokens[hovered.index]));
+            view_->setToolTip(
+                tr("step %1: “%2”").arg(hovered.index).arg(result->input.tokens[hovered.index]));
     }
     view_->update();
 }
@@ -291,7 +293,9 @@ int StateSpacePanel::pickPoint(const QPoint& logicalPos) const {
     return id >= 0 && id < pointCount_ ? int(id) : -1;
 }
 
-int StateSpacePanel::hoveredPoint() const { return scene_->hover ? hoveredPoint_ : -1; }
+int StateSpacePanel::hoveredPoint() const {
+    return scene_->hover ? hoveredPoint_ : -1;
+}
 
 QPoint StateSpacePanel::pointPosition(int index) const {
     if (index < 0 || index >= pointCount_) return QPoint(-1, -1);
@@ -305,14 +309,17 @@ QPoint StateSpacePanel::pointPosition(int index) const {
     return QPoint(qRound(display[0] / ratio), qRound((height - 1 - display[1]) / ratio));
 }
 
-QSizeF StateSpacePanel::figureSize() const { return view_->size(); }
+QSizeF StateSpacePanel::figureSize() const {
+    return view_->size();
+}
 
 void StateSpacePanel::paintFigure(QPainter& painter, const QRectF& rect) {
     painter.fillRect(rect, Qt::white);
     if (pointCount_ == 0 || !view_->isVisible()) {
         painter.setPen(QColor(90, 90, 90));
-        painter.drawText(rect.adjusted(16, 16, -16, -16), Qt::AlignCenter | Qt::TextWordWrap,
-                         pointCount_ == 0 ? info_->text() : tr("Show the 3D State Space panel to export it."));
+        painter.drawText(
+            rect.adjusted(16, 16, -16, -16), Qt::AlignCenter | Qt::TextWordWrap,
+            pointCount_ == 0 ? info_->text() : tr("Show the 3D State Space panel to export it."));
         return;
     }
     const QImage image = view_->frame();

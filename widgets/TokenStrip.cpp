@@ -70,10 +70,13 @@ QVector<QRectF> TokenStrip::layoutBoxes(qreal width) const {
 
 int TokenStrip::heightForWidth(int width) const {
     const auto boxes = layoutBoxes(width);
-    return boxes.isEmpty() ? int(QFontMetricsF(font()).height() + 8) : int(boxes.back().bottom() + 2);
+    return boxes.isEmpty() ? int(QFontMetricsF(font()).height() + 8)
+                           : int(boxes.back().bottom() + 2);
 }
 
-QSize TokenStrip::sizeHint() const { return QSize(400, heightForWidth(400)); }
+QSize TokenStrip::sizeHint() const {
+    return QSize(400, heightForWidth(400));
+}
 
 int TokenStrip::paintStrip(QPainter& painter, const QPointF& origin, qreal width) const {
     const auto boxes = layoutBoxes(width);
@@ -100,7 +103,8 @@ int TokenStrip::paintStrip(QPainter& painter, const QPointF& origin, qreal width
         painter.drawText(box, Qt::AlignCenter, displayForm(tokens_[i]));
         if (i < marked_.size() && marked_[i]) {
             painter.setPen(QPen(QColor(214, 39, 40), 2));
-            painter.drawLine(box.bottomLeft() + QPointF(2, -1), box.bottomRight() + QPointF(-2, -1));
+            painter.drawLine(box.bottomLeft() + QPointF(2, -1),
+                             box.bottomRight() + QPointF(-2, -1));
         }
     }
     painter.restore();
@@ -143,6 +147,8 @@ void TokenStrip::leaveEvent(QEvent*) {
     Q_EMIT tokenHovered(-1);
 }
 
-void TokenStrip::resizeEvent(QResizeEvent*) { boxes_ = layoutBoxes(width()); }
+void TokenStrip::resizeEvent(QResizeEvent*) {
+    boxes_ = layoutBoxes(width());
+}
 
 }  // namespace rnnscope

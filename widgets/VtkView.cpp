@@ -1,9 +1,5 @@
 #include "widgets/VtkView.h"
 
-#include <QMouseEvent>
-#include <QOpenGLContext>
-#include <QOpenGLFunctions>
-#include <QWheelEvent>
 #include <vtkCallbackCommand.h>
 #include <vtkCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
@@ -12,6 +8,10 @@
 #include <vtkOpenGLState.h>
 #include <vtkRenderer.h>
 #include <vtkSmartPointer.h>
+#include <QMouseEvent>
+#include <QOpenGLContext>
+#include <QOpenGLFunctions>
+#include <QWheelEvent>
 
 namespace rnnscope {
 
@@ -39,8 +39,8 @@ VtkView::VtkView(QWidget* parent) : QOpenGLWidget(parent), vtk_(std::make_unique
     interactor_->SetInteractorStyle(style);
     interactor_->Initialize();
 
-    for (unsigned long event : {vtkCommand::WindowMakeCurrentEvent, vtkCommand::WindowIsCurrentEvent,
-                                vtkCommand::WindowFrameEvent})
+    for (unsigned long event : {vtkCommand::WindowMakeCurrentEvent,
+                                vtkCommand::WindowIsCurrentEvent, vtkCommand::WindowFrameEvent})
         window_->AddObserver(event, this, &VtkView::onWindowEvent);
 
     setMouseTracking(true);
@@ -57,9 +57,15 @@ VtkView::~VtkView() {
     doneCurrent();
 }
 
-vtkRenderer* VtkView::renderer() const { return renderer_; }
-vtkGenericOpenGLRenderWindow* VtkView::renderWindow() const { return window_; }
-vtkGenericRenderWindowInteractor* VtkView::interactor() const { return interactor_; }
+vtkRenderer* VtkView::renderer() const {
+    return renderer_;
+}
+vtkGenericOpenGLRenderWindow* VtkView::renderWindow() const {
+    return window_;
+}
+vtkGenericRenderWindowInteractor* VtkView::interactor() const {
+    return interactor_;
+}
 
 void VtkView::onWindowEvent(vtkObject*, unsigned long event, void* data) {
     switch (event) {
@@ -75,7 +81,8 @@ void VtkView::onWindowEvent(vtkObject*, unsigned long event, void* data) {
         case vtkCommand::WindowFrameEvent:
             if (!inPaint_) update();
             break;
-        default: break;
+        default:
+            break;
     }
 }
 
@@ -84,10 +91,13 @@ void VtkView::initializeGL() {
     window_->SetOwnContext(false);
     window_->SetReadyForRendering(true);
     window_->OpenGLInitContext();
-    connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, [this]() {
-        makeCurrent();
-        finalizeContext();
-    }, Qt::DirectConnection);
+    connect(
+        context(), &QOpenGLContext::aboutToBeDestroyed, this,
+        [this]() {
+            makeCurrent();
+            finalizeContext();
+        },
+        Qt::DirectConnection);
 }
 
 void VtkView::finalizeContext() {
@@ -132,7 +142,9 @@ void VtkView::paintGL() {
     inPaint_ = false;
 }
 
-QImage VtkView::frame() { return grabFramebuffer(); }
+QImage VtkView::frame() {
+    return grabFramebuffer();
+}
 
 void VtkView::forwardMouse(QMouseEvent* event, unsigned long vtkEvent) {
     const double ratio = devicePixelRatioF();
@@ -148,10 +160,17 @@ void VtkView::forwardMouse(QMouseEvent* event, unsigned long vtkEvent) {
 void VtkView::mousePressEvent(QMouseEvent* event) {
     pressPos_ = event->position().toPoint();
     switch (event->button()) {
-        case Qt::LeftButton: forwardMouse(event, vtkCommand::LeftButtonPressEvent); break;
-        case Qt::MiddleButton: forwardMouse(event, vtkCommand::MiddleButtonPressEvent); break;
-        case Qt::RightButton: forwardMouse(event, vtkCommand::RightButtonPressEvent); break;
-        default: break;
+        case Qt::LeftButton:
+            forwardMouse(event, vtkCommand::LeftButtonPressEvent);
+            break;
+        case Qt::MiddleButton:
+            forwardMouse(event, vtkCommand::MiddleButtonPressEvent);
+            break;
+        case Qt::RightButton:
+            forwardMouse(event, vtkCommand::RightButtonPressEvent);
+            break;
+        default:
+            break;
     }
 }
 
@@ -163,9 +182,14 @@ void VtkView::mouseReleaseEvent(QMouseEvent* event) {
             if ((event->position().toPoint() - pressPos_).manhattanLength() < 4)
                 Q_EMIT clicked(event->position().toPoint());
             break;
-        case Qt::MiddleButton: forwardMouse(event, vtkCommand::MiddleButtonReleaseEvent); break;
-        case Qt::RightButton: forwardMouse(event, vtkCommand::RightButtonReleaseEvent); break;
-        default: break;
+        case Qt::MiddleButton:
+            forwardMouse(event, vtkCommand::MiddleButtonReleaseEvent);
+            break;
+        case Qt::RightButton:
+            forwardMouse(event, vtkCommand::RightButtonReleaseEvent);
+            break;
+        default:
+            break;
     }
 }
 
@@ -179,8 +203,10 @@ void VtkView::wheelEvent(QWheelEvent* event) {
     const QPointF pos = event->position();
     interactor_->SetEventInformationFlipY(qRound(pos.x() * ratio), qRound(pos.y() * ratio));
     const int delta = event->angleDelta().y();
-    if (delta > 0) interactor_->InvokeEvent(vtkCommand::MouseWheelForwardEvent, event);
-    else if (delta < 0) interactor_->InvokeEvent(vtkCommand::MouseWheelBackwardEvent, event);
+    if (delta > 0)
+        interactor_->InvokeEvent(vtkCommand::MouseWheelForwardEvent, event);
+    else if (delta < 0)
+        interactor_->InvokeEvent(vtkCommand::MouseWheelBackwardEvent, event);
     update();
 }
 

@@ -16,7 +16,8 @@ PcaResult pca(const MatrixRM& data, int k) {
     r.mean = data.colwise().mean();
     const Eigen::MatrixXd centered = (data.rowwise() - r.mean).cast<double>();
     // Covariance is [D, D]: small for RNN widths (<= ~1024), and exact.
-    const Eigen::MatrixXd cov = centered.transpose() * centered / double(std::max<Eigen::Index>(1, n - 1));
+    const Eigen::MatrixXd cov =
+        centered.transpose() * centered / double(std::max<Eigen::Index>(1, n - 1));
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(cov);
     const Eigen::VectorXd values = solver.eigenvalues();  // ascending
     const double total = std::max(1e-30, values.sum());

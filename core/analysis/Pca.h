@@ -8,10 +8,10 @@
 namespace rnnscope {
 
 struct PcaResult {
-    MatrixRM projected;              // [N, k]
-    Eigen::VectorXf explained;       // share of variance per component, [k]
-    Eigen::MatrixXf components;      // [D, k]
-    Eigen::RowVectorXf mean;         // [D]
+    MatrixRM projected;          // [N, k]
+    Eigen::VectorXf explained;   // share of variance per component, [k]
+    Eigen::MatrixXf components;  // [D, k]
+    Eigen::RowVectorXf mean;     // [D]
 };
 
 // k is clamped to min(N, D); rows may be fewer than k (padded with zeros).

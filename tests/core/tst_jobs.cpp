@@ -126,8 +126,9 @@ TEST_CASE("two jobs run at the same time, so a long one does not block a short o
             return 0;
         },
         [](int) {});
-    jobs.start<int>(QStringLiteral("short"), nullptr, [](JobContext&) { return 1; },
-                    [&](int) { shortDone = true; });
+    jobs.start<int>(
+        QStringLiteral("short"), nullptr, [](JobContext&) { return 1; },
+        [&](int) { shortDone = true; });
     CHECK(waitUntil([&] { return shortDone; }, 10000));
     release = true;
     jobs.waitForAll();

@@ -28,8 +28,8 @@ bool haveDemos() {
 // Opens model + dataset and waits for everything the panels would wait for.
 void openAndSettle(Session& session, const QString& name) {
     session.openModelAndDataset(demo(name, "pt"), demo(name, "tsv"));
-    REQUIRE(waitUntil([&] { return session.model() && session.dataset() && session.currentResult(); },
-                      120000));
+    REQUIRE(waitUntil(
+        [&] { return session.model() && session.dataset() && session.currentResult(); }, 120000));
 }
 
 }  // namespace
@@ -129,10 +129,12 @@ TEST_CASE("results computed for a replaced model never reach the panels", "[sess
     const quint64 before = session.generation();
     // Switch to the seq2seq demo while brackets predictions are still running.
     session.openModelAndDataset(demo("dates", "pt"), demo("dates", "tsv"));
-    REQUIRE(waitUntil([&] {
-        return session.model() && session.model()->meta().task == Task::Seq2Seq &&
-               session.currentResult() && !session.currentResult()->outputTokens.isEmpty();
-    }, 120000));
+    REQUIRE(waitUntil(
+        [&] {
+            return session.model() && session.model()->meta().task == Task::Seq2Seq &&
+                   session.currentResult() && !session.currentResult()->outputTokens.isEmpty();
+        },
+        120000));
     CHECK(session.generation() > before);
     REQUIRE(waitUntil([&] { return session.predictions().back().done; }, 300000));
     // Every prediction is a date in ISO form, not a brackets label.
@@ -149,7 +151,8 @@ TEST_CASE("file kinds are told apart by content and name", "[session]") {
         return dir.filePath(name);
     };
     QString why;
-    CHECK(Session::detectFileKind(write("m.bin", QByteArray("PK\x03\x04zzzz", 8))) == FileKind::Model);
+    CHECK(Session::detectFileKind(write("m.bin", QByteArray("PK\x03\x04zzzz", 8))) ==
+          FileKind::Model);
     CHECK(Session::detectFileKind(write("d.tsv", "a\tb\n")) == FileKind::Dataset);
     CHECK(Session::detectFileKind(write("s.rnnscope", "{}")) == FileKind::Session);
     CHECK(Session::detectFileKind(write("x.docx", "zz"), &why) == FileKind::Unknown);

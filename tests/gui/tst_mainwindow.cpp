@@ -24,8 +24,8 @@ using rnnscope::test::distinctColours;
 using rnnscope::test::waitUntil;
 
 namespace {
-const QStringList kPanels = {QStringLiteral("samples"),       QStringLiteral("attention"),
-                             QStringLiteral("state-space"),   QStringLiteral("hidden-units"),
+const QStringList kPanels = {QStringLiteral("samples"),         QStringLiteral("attention"),
+                             QStringLiteral("state-space"),     QStringLiteral("hidden-units"),
                              QStringLiteral("feature-scatter"), QStringLiteral("error-browser")};
 }
 
@@ -46,13 +46,15 @@ TEST_CASE("every panel is a dock that exists and draws something", "[mainwindow]
         QImage image(window.panel(id)->figureSize().toSize(), QImage::Format_ARGB32);
         image.fill(Qt::white);
         QPainter painter(&image);
-        window.panel(id)->paintFigure(painter, QRectF(QPointF(0, 0), window.panel(id)->figureSize()));
+        window.panel(id)->paintFigure(painter,
+                                      QRectF(QPointF(0, 0), window.panel(id)->figureSize()));
         painter.end();
         CHECK(distinctColours(image) > 2);
     }
 }
 
-TEST_CASE("the dock layout persists, and a corrupt layout falls back to the default", "[mainwindow]") {
+TEST_CASE("the dock layout persists, and a corrupt layout falls back to the default",
+          "[mainwindow]") {
     QSettings().clear();
     {
         MainWindow window;
@@ -152,7 +154,8 @@ TEST_CASE("Export Figure writes a valid PNG, SVG and PDF of a panel", "[mainwind
     CHECK_THROWS_AS(exportFigure(*panel, QStringLiteral("/nonexistent-dir/x.png"), {}), UserError);
 }
 
-TEST_CASE("a file that is neither model, dataset nor session gets a clear message", "[mainwindow]") {
+TEST_CASE("a file that is neither model, dataset nor session gets a clear message",
+          "[mainwindow]") {
     MainWindow window;
     window.show();
     QTemporaryDir dir;

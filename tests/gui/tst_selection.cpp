@@ -111,10 +111,12 @@ TEST_CASE("typing in the input line runs the model on that text", "[selection]")
     if (!w.ready) return;
     QLineEdit* input = w.samples->inputLine();
     QTest::keyClicks(input, QStringLiteral("((]]"));
-    REQUIRE(waitUntil([&] {
-        auto r = w.window.session().currentResult();
-        return r && r->input.length() == 4;
-    }, 10000));
+    REQUIRE(waitUntil(
+        [&] {
+            auto r = w.window.session().currentResult();
+            return r && r->input.length() == 4;
+        },
+        10000));
     CHECK(w.window.session().currentSample() == -1);
     REQUIRE(waitUntil([&] { return w.samples->inputStrip()->tokens().size() == 4; }, 5000));
     CHECK(w.samples->predictionText().contains(QStringLiteral("Prediction")));
