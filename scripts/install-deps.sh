@@ -15,7 +15,7 @@ PACKAGES=(
   # GUI tests and screenshots under a virtual display
   xvfb xauth imagemagick
   # Python with PyTorch for the example/export scripts and parity tests
-  python3 python3-torch python3-numpy
+  python3 python3-torch python3-numpy python3-h5py
   # Fonts so that exported figures have real glyphs
   fonts-dejavu-core
 )
