@@ -19,33 +19,6 @@ namespace rnnscope {
 
 namespace {
 
-QString describeError(const std::exception& e) {
-    const auto* c10Error = dynamic_cast<const c10::Error*>(&e);
-    const QString text =
-        QString::fromUtf8(c10Error ? c10Error->what_without_backtrace() : e.what()).trimmed();
-    // A TorchScript runtime error starts with the script's traceback; the line that says what
-    // went wrong ("RuntimeError: ...") comes last.
-    const QStringList lines = text.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-    for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
-        if (it->contains(QLatin1String("Error: "))) return it->trimmed();
-    }
-    return lines.isEmpty() ? QString() : lines.first().trimmed();
-}
-
-// [rows, cols] tensor → row-major float matrix.
-MatrixRM toMatrix(const at::Tensor& t) {
-    const at::Tensor c = t.detach().to(at::kCPU, at::kFloat).contiguous();
-    const int64_t rows = c.dim() > 0 ? c.size(0) : 1;
-    const int64_t cols = c.dim() > 1 ? c.size(1) : 1;
-    return Eigen::Map<const MatrixRM>(c.data_ptr<float>(), rows, cols);
-}
-
-QString shapeText(const at::Tensor& t) {
-    QStringList dims;
-    for (int64_t s : t.sizes()) dims << QString::number(s);
-    return QStringLiteral("[%1]").arg(dims.join(QStringLiteral(", ")));
-}
-
 QString signatureText(const c10::FunctionSchema& schema) {
     QStringList args;
     const auto& arguments = schema.arguments();
@@ -172,7 +145,7 @@ std::shared_ptr<Model> Model::open(const QString& path) {
     try {
         d.module = torch::jit::load(path.toStdString(), torch::kCPU, extra);
     } catch (const std::exception& e) {
-        const QString why = describeError(e);
+        const QString why = detail::describeError(e);
         if (why.contains(QLatin1String("constants.pkl")) || why.contains(QLatin1String("code/")))
             throw d.error(QStringLiteral("is a PyTorch file but not a TorchScript model (it was "
                                          "saved with torch.save; use torch.jit.save of a "
@@ -209,8 +182,9 @@ std::shared_ptr<Model> Model::open(const QString& path) {
     try {
         d.runBatch({d.probeSample()}, RunOptions{true, false, false, 4}, &whyNot);
     } catch (const ModelError& e) {
-        throw d.error(QStringLiteral("fails on a two-token test input: %1")
-                          .arg(e.message().section(QStringLiteral(": "), 1)));
+        QString why = e.message();
+        if (why.startsWith(path + QStringLiteral(": "))) why = why.mid(path.size() + 2);
+        throw d.error(QStringLiteral("fails on a two-token test input: %1").arg(why));
     }
     for (size_t i = 0; i < d.layers.size(); ++i) {
         d.layers[i].captured = whyNot[i].isEmpty();
@@ -507,41 +481,37 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
     } catch (const std::exception& e) {
         throw error(QStringLiteral("%1() failed: %2")
                         .arg(interpret ? QStringLiteral("interpret") : QStringLiteral("forward"),
-                             describeError(e)));
+                             detail::describeError(e)));
     }
 
-    // Rows of a time axis of length `axis` that belong to sample b.
-    auto stepsOf = [&](int64_t axis, int64_t b, bool preferOutput) -> int64_t {
-        if (seq2seq() && axis == outSteps && (preferOutput || axis != steps)) return outLens[b];
-        if (axis == steps) return inLens[b];
-        if (seq2seq() && axis == outSteps) return outLens[b];
-        return axis;
-    };
-    auto find = [&](const std::string& key) {
-        const auto it = out.find(key);
-        return it == out.end() ? at::Tensor() : it->second.to(at::kCPU);
-    };
+    detail::InterpretOutput io;
+    io.tensors = std::move(out);
+    io.seq2seq = seq2seq();
+    io.inSteps = steps;
+    io.outSteps = outSteps;
+    io.inLens = inLens;
+    io.outLens = outLens;
 
     // --- logits, probabilities, predictions ------------------------------------------------
-    const at::Tensor logits = find("logits");
+    const at::Tensor logits = io.find("logits");
     if (!logits.defined()) throw error(QStringLiteral("interpret() returned no \"logits\" entry"));
     if ((logits.dim() != 2 && logits.dim() != 3) || logits.size(0) != size)
         throw error(QStringLiteral("\"logits\" has shape %1; expected [B, C] or [B, T, C] with "
                                    "B = %2")
-                        .arg(shapeText(logits))
+                        .arg(detail::shapeText(logits))
                         .arg(size));
     const bool classes = meta.task != Task::Regression;
     const at::Tensor probabilities = classes ? logits.to(at::kFloat).softmax(-1) : at::Tensor();
     for (int64_t b = 0; b < size; ++b) {
         SampleResult& r = results[b];
-        const int64_t rows = logits.dim() == 2 ? 1 : stepsOf(logits.size(1), b, true);
+        const int64_t rows = logits.dim() == 2 ? 1 : io.stepsOf(logits.size(1), b, true);
         const at::Tensor l =
             logits.dim() == 2 ? logits.slice(0, b, b + 1) : logits[b].slice(0, 0, rows);
-        r.logits = toMatrix(l);
+        r.logits = detail::toMatrix(l);
         if (classes) {
             const at::Tensor p = logits.dim() == 2 ? probabilities.slice(0, b, b + 1)
                                                    : probabilities[b].slice(0, 0, rows);
-            r.probabilities = toMatrix(p);
+            r.probabilities = detail::toMatrix(p);
             for (int64_t i = 0; i < r.probabilities.rows(); ++i) {
                 Eigen::Index best = 0;
                 r.probabilities.row(i).maxCoeff(&best);
@@ -556,128 +526,52 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
     }
 
     // --- attention, embeddings, exposed states ---------------------------------------------
-    const at::Tensor attention = find("attention");
+    const at::Tensor attention = io.find("attention");
     if (attention.defined()) {
         if ((attention.dim() == 3 || attention.dim() == 4) && attention.size(0) == size) {
             const at::Tensor heads = attention.dim() == 3 ? attention.unsqueeze(1) : attention;
             for (int64_t b = 0; b < size; ++b) {
-                const int64_t rows = heads.size(2) == 1 ? 1 : stepsOf(heads.size(2), b, true);
-                const int64_t cols = stepsOf(heads.size(3), b, false);
+                const int64_t rows = heads.size(2) == 1 ? 1 : io.stepsOf(heads.size(2), b, true);
+                const int64_t cols = io.stepsOf(heads.size(3), b, false);
                 for (int64_t h = 0; h < heads.size(1); ++h)
                     results[b].attention.push_back(
-                        toMatrix(heads[b][h].slice(0, 0, rows).slice(1, 0, cols)));
+                        detail::toMatrix(heads[b][h].slice(0, 0, rows).slice(1, 0, cols)));
             }
         } else {
             for (auto& r : results)
                 r.notes << QStringLiteral(
                                "\"attention\" has shape %1; expected [B, T_out, T_in] "
                                "or [B, heads, T_out, T_in].")
-                               .arg(shapeText(attention));
+                               .arg(detail::shapeText(attention));
         }
     }
-    const at::Tensor embeddings = find("embeddings");
+    const at::Tensor embeddings = io.find("embeddings");
     if (embeddings.defined() && embeddings.dim() == 3 && embeddings.size(0) == size) {
         for (int64_t b = 0; b < size; ++b)
-            results[b].embeddings =
-                toMatrix(embeddings[b].slice(0, 0, stepsOf(embeddings.size(1), b, false)));
+            results[b].embeddings = detail::toMatrix(
+                embeddings[b].slice(0, 0, io.stepsOf(embeddings.size(1), b, false)));
     }
 
     // --- white-box capture of every recurrent module ---------------------------------------
-    if (whyNotCaptured) whyNotCaptured->assign(rnns.size(), QString());
-    for (size_t i = 0; i < rnns.size() && (options.captureStates || whyNotCaptured); ++i) {
-        const detail::RecurrentModule& rnn = rnns[i];
-        const RecurrentLayerInfo& info = rnn.info;
-        const std::string path = info.module.toStdString();
-        QString why;
-        at::Tensor x = find("inputs." + path);
-        if (!interpret) {
-            why = QStringLiteral("the model has no interpret() method");
-        } else if (!x.defined() && i == 0 && embeddings.defined()) {
-            x = embeddings;  // the first recurrent module reads the embeddings
-        }
-        const int64_t outSize = info.projSize > 0 ? info.projSize : info.hiddenSize;
-        const int64_t stateRows = info.numLayers * (info.bidirectional ? 2 : 1);
-        const at::Tensor h0 = find("h0." + path);
-        const at::Tensor c0 = find("c0." + path);
-        if (!why.isEmpty()) {
-        } else if (!x.defined()) {
-            why = QStringLiteral(
-                      "add \"inputs.%1\" [B, T, %2] (what %1 reads) to interpret()'s "
-                      "result to see its states and gates")
-                      .arg(info.module)
-                      .arg(info.inputSize);
-        } else if (x.dim() != 3 || x.size(0) != size || x.size(2) != info.inputSize) {
-            why = QStringLiteral("its input has shape %1; expected [B, T, %2] (batch first)")
-                      .arg(shapeText(x))
-                      .arg(info.inputSize);
-        } else if (h0.defined() && (h0.dim() != 3 || h0.size(0) != stateRows ||
-                                    h0.size(1) != size || h0.size(2) != outSize)) {
-            why = QStringLiteral("\"h0.%1\" has shape %2; expected [%3, B, %4]")
-                      .arg(info.module, shapeText(h0))
-                      .arg(stateRows)
-                      .arg(outSize);
-        } else if (c0.defined() && (c0.dim() != 3 || c0.size(0) != stateRows ||
-                                    c0.size(1) != size || c0.size(2) != info.hiddenSize)) {
-            why = QStringLiteral("\"c0.%1\" has shape %2; expected [%3, B, %4]")
-                      .arg(info.module, shapeText(c0))
-                      .arg(stateRows)
-                      .arg(info.hiddenSize);
-        }
-        if (!why.isEmpty()) {
-            if (whyNotCaptured) (*whyNotCaptured)[i] = why;
-            if (interpret)
-                for (auto& r : results)
-                    r.notes << QStringLiteral("%1 not captured: %2.").arg(info.module, why);
-            continue;
-        }
-        if (!options.captureStates) continue;
+    std::vector<QString> whyNot(rnns.size(), QStringLiteral("the model has no interpret() method"));
+    if (interpret && (options.captureStates || whyNotCaptured))
+        whyNot = detail::captureRecurrent(rnns, io, options.captureStates, options.verify, results);
+    if (whyNotCaptured) *whyNotCaptured = whyNot;
 
-        // Steps of this module per sample: its own lengths.<path> when given, else the input or
-        // output side of the model whose length matches.
-        std::vector<int64_t> moduleLens(batch.size());
-        const at::Tensor givenLens = find("lengths." + path);
-        const bool preferOutput = seq2seq() && (i > 0 || h0.defined());
-        for (int64_t b = 0; b < size; ++b) {
-            moduleLens[b] = givenLens.defined() && givenLens.numel() == size
-                                ? givenLens[b].item<int64_t>()
-                                : stepsOf(x.size(1), b, preferOutput);
-            moduleLens[b] = std::clamp<int64_t>(moduleLens[b], 1, x.size(1));
-        }
-        try {
-            const detail::Unrolled unrolled =
-                detail::unroll(rnn, x, longTensor(moduleLens), h0, c0);
-            for (int64_t b = 0; b < size; ++b) {
-                if (options.verify) {
-                    const double diff =
-                        detail::verifySample(rnn, x, moduleLens[b], h0, c0, unrolled, b);
-                    results[b].maxAbsDiff = std::max(results[b].maxAbsDiff, diff);
-                }
-                for (const auto& track : unrolled.tracks)
-                    results[b].tracks.push_back(
-                        {info.module, track.layer, track.direction, track.kind,
-                         toMatrix(track.values[b].slice(0, 0, moduleLens[b]))});
-            }
-        } catch (const std::exception& e) {
-            const QString why = QStringLiteral("could not unroll it: %1").arg(describeError(e));
-            if (whyNotCaptured) (*whyNotCaptured)[i] = why;
-            for (auto& r : results)
-                r.notes << QStringLiteral("%1 not captured: %2.").arg(info.module, why);
-        }
-    }
-
-    for (const auto& [key, value] : out) {
+    for (const auto& [key, value] : io.tensors) {
         if (key.rfind("states.", 0) != 0) continue;
         const QString name = QString::fromStdString(key.substr(7));
         if (value.dim() != 3 || value.size(0) != size) {
             for (auto& r : results)
                 r.notes << QStringLiteral("\"%1\" has shape %2; expected [B, T, H].")
-                               .arg(QString::fromStdString(key), shapeText(value));
+                               .arg(QString::fromStdString(key), detail::shapeText(value));
             continue;
         }
         const at::Tensor v = value.to(at::kCPU);
         for (int64_t b = 0; b < size; ++b)
-            results[b].tracks.push_back({QStringLiteral("states"), 0, 0, name,
-                                         toMatrix(v[b].slice(0, 0, stepsOf(v.size(1), b, false)))});
+            results[b].tracks.push_back(
+                {QStringLiteral("states"), 0, 0, name,
+                 detail::toMatrix(v[b].slice(0, 0, io.stepsOf(v.size(1), b, false)))});
     }
     return results;
 }

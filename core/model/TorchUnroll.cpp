@@ -4,6 +4,8 @@
 
 #include "core/model/TorchUnroll.h"
 
+#include <algorithm>
+
 #include "core/Errors.h"
 
 namespace rnnscope::detail {
@@ -257,6 +259,131 @@ double verifySample(const RecurrentModule& rnn, const at::Tensor& input, int64_t
     worst = std::max(worst, diff(hN, unrolled.finalHidden));
     if (lstm) worst = std::max(worst, diff(cN, unrolled.finalCell));
     return worst;
+}
+
+QString describeError(const std::exception& e) {
+    const auto* c10Error = dynamic_cast<const c10::Error*>(&e);
+    const QString text =
+        QString::fromUtf8(c10Error ? c10Error->what_without_backtrace() : e.what()).trimmed();
+    // A TorchScript runtime error starts with the script's traceback; the line that says what
+    // went wrong ("RuntimeError: ...") comes last.
+    const QStringList lines = text.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
+        if (it->contains(QLatin1String("Error: "))) return it->trimmed();
+    }
+    return lines.isEmpty() ? QString() : lines.first().trimmed();
+}
+
+MatrixRM toMatrix(const at::Tensor& t) {
+    const at::Tensor c = t.detach().to(at::kCPU, at::kFloat).contiguous();
+    const int64_t rows = c.dim() > 0 ? c.size(0) : 1;
+    const int64_t cols = c.dim() > 1 ? c.size(1) : 1;
+    return Eigen::Map<const MatrixRM>(c.data_ptr<float>(), rows, cols);
+}
+
+QString shapeText(const at::Tensor& t) {
+    QStringList dims;
+    for (int64_t s : t.sizes()) dims << QString::number(s);
+    return QStringLiteral("[%1]").arg(dims.join(QStringLiteral(", ")));
+}
+
+at::Tensor InterpretOutput::find(const std::string& key) const {
+    const auto it = tensors.find(key);
+    return it == tensors.end() ? at::Tensor() : it->second.to(at::kCPU);
+}
+
+int64_t InterpretOutput::stepsOf(int64_t axis, int64_t b, bool preferOutput) const {
+    if (seq2seq && axis == outSteps && (preferOutput || axis != inSteps)) return outLens[b];
+    if (axis == inSteps) return inLens[b];
+    if (seq2seq && axis == outSteps) return outLens[b];
+    return axis;
+}
+
+namespace {
+
+// Why module i cannot be unrolled from `out` ("" when it can); sets its input x.
+QString checkCapturable(const RecurrentModule& rnn, size_t i, const InterpretOutput& out,
+                        int64_t size, at::Tensor& x, const at::Tensor& h0, const at::Tensor& c0) {
+    const RecurrentLayerInfo& info = rnn.info;
+    x = out.find("inputs." + info.module.toStdString());
+    if (!x.defined() && i == 0) x = out.find("embeddings");  // what the first module reads
+    const int64_t outSize = info.projSize > 0 ? info.projSize : info.hiddenSize;
+    const int64_t stateRows = info.numLayers * (info.bidirectional ? 2 : 1);
+    if (!x.defined())
+        return QStringLiteral(
+                   "add \"inputs.%1\" [B, T, %2] (what %1 reads) to interpret()'s result to see "
+                   "its states and gates")
+            .arg(info.module)
+            .arg(info.inputSize);
+    if (x.dim() != 3 || x.size(0) != size || x.size(2) != info.inputSize)
+        return QStringLiteral("its input has shape %1; expected [B, T, %2] (batch first)")
+            .arg(shapeText(x))
+            .arg(info.inputSize);
+    if (h0.defined() &&
+        (h0.dim() != 3 || h0.size(0) != stateRows || h0.size(1) != size || h0.size(2) != outSize))
+        return QStringLiteral("\"h0.%1\" has shape %2; expected [%3, B, %4]")
+            .arg(info.module, shapeText(h0))
+            .arg(stateRows)
+            .arg(outSize);
+    if (c0.defined() && (c0.dim() != 3 || c0.size(0) != stateRows || c0.size(1) != size ||
+                         c0.size(2) != info.hiddenSize))
+        return QStringLiteral("\"c0.%1\" has shape %2; expected [%3, B, %4]")
+            .arg(info.module, shapeText(c0))
+            .arg(stateRows)
+            .arg(info.hiddenSize);
+    return {};
+}
+
+}  // namespace
+
+std::vector<QString> captureRecurrent(const std::vector<RecurrentModule>& rnns,
+                                      const InterpretOutput& out, bool unrollStates, bool verify,
+                                      std::vector<SampleResult>& results) {
+    const auto size = static_cast<int64_t>(results.size());
+    std::vector<QString> whyNot(rnns.size());
+    for (size_t i = 0; i < rnns.size(); ++i) {
+        const RecurrentModule& rnn = rnns[i];
+        const RecurrentLayerInfo& info = rnn.info;
+        const std::string path = info.module.toStdString();
+        const at::Tensor h0 = out.find("h0." + path);
+        const at::Tensor c0 = out.find("c0." + path);
+        at::Tensor x;
+        whyNot[i] = checkCapturable(rnn, i, out, size, x, h0, c0);
+        if (whyNot[i].isEmpty() && unrollStates) {
+            // Steps per sample: the module's own lengths.<path> when given, else the side of
+            // the model (input or seq2seq output) whose length it ran.
+            std::vector<int64_t> lens(results.size());
+            const at::Tensor given = out.find("lengths." + path);
+            const bool decoder = out.seq2seq && (i > 0 || h0.defined());
+            for (int64_t b = 0; b < size; ++b) {
+                lens[b] = given.defined() && given.numel() == size
+                              ? given[b].item<int64_t>()
+                              : out.stepsOf(x.size(1), b, decoder);
+                lens[b] = std::clamp<int64_t>(lens[b], 1, x.size(1));
+            }
+            try {
+                const at::Tensor lengths =
+                    at::tensor(at::ArrayRef<int64_t>(lens), at::kLong);  // [B]
+                const Unrolled unrolled = unroll(rnn, x, lengths, h0, c0);
+                for (int64_t b = 0; b < size; ++b) {
+                    if (verify)
+                        results[b].maxAbsDiff =
+                            std::max(results[b].maxAbsDiff,
+                                     verifySample(rnn, x, lens[b], h0, c0, unrolled, b));
+                    for (const auto& track : unrolled.tracks)
+                        results[b].tracks.push_back(
+                            {info.module, track.layer, track.direction, track.kind,
+                             toMatrix(track.values[b].slice(0, 0, lens[b]))});
+                }
+            } catch (const std::exception& e) {
+                whyNot[i] = QStringLiteral("could not unroll it: %1").arg(describeError(e));
+            }
+        }
+        if (!whyNot[i].isEmpty())
+            for (auto& r : results)
+                r.notes << QStringLiteral("%1 not captured: %2.").arg(info.module, whyNot[i]);
+    }
+    return whyNot;
 }
 
 }  // namespace rnnscope::detail

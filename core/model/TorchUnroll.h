@@ -1,9 +1,11 @@
 #pragma once
-// White-box unrolling of nn.LSTM / nn.GRU / nn.RNN submodules with their own weights.
-// Internal to core/model: includes LibTorch, so only TorchModel.cpp and TorchUnroll.cpp use it.
+// White-box unrolling of nn.LSTM / nn.GRU / nn.RNN submodules with their own weights, and the
+// small tensor helpers the two LibTorch files of core/model share. Internal to core/model:
+// includes LibTorch, so only TorchModel.cpp and TorchUnroll.cpp use it.
 
 #include <torch/script.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -46,5 +48,35 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
 double verifySample(const RecurrentModule& rnn, const at::Tensor& input, int64_t length,
                     const at::Tensor& h0, const at::Tensor& c0, const Unrolled& unrolled,
                     int64_t b);
+
+// What one interpret() call returned, and which rows of a time axis belong to each sample.
+struct InterpretOutput {
+    std::map<std::string, at::Tensor> tensors;
+    bool seq2seq = false;
+    int64_t inSteps = 0;   // padded input length T (T_in)
+    int64_t outSteps = 0;  // seq2seq: padded T_out
+    std::vector<int64_t> inLens, outLens;
+
+    at::Tensor find(const std::string& key) const;  // undefined when absent
+    // Rows of a time axis of length `axis` that belong to sample b: the input length when it
+    // runs over the input, the output length when over a seq2seq output (`preferOutput` breaks
+    // the tie when T_in == T_out), else all of them.
+    int64_t stepsOf(int64_t axis, int64_t b, bool preferOutput) const;
+};
+
+// Unrolls every recurrent module whose input `out` exposes (inputs.<path>, or embeddings for the
+// first), appends its tracks to `results` (only when `unrollStates`) and, when `verify`, its
+// check to maxAbsDiff. Returns per module why it was not captured ("" when it was) and adds that
+// as a note to every result.
+std::vector<QString> captureRecurrent(const std::vector<RecurrentModule>& rnns,
+                                      const InterpretOutput& out, bool unrollStates, bool verify,
+                                      std::vector<SampleResult>& results);
+
+// [rows, cols] tensor → row-major float matrix (a copy).
+MatrixRM toMatrix(const at::Tensor& t);
+// "[2, 7, 16]"
+QString shapeText(const at::Tensor& t);
+// One line a user can read: TorchScript's own "RuntimeError: ..." line, without the traceback.
+QString describeError(const std::exception& e);
 
 }  // namespace rnnscope::detail
