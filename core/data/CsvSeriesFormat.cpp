@@ -2,6 +2,7 @@
 // (or `id`) column splits the rows into series; without one, blank lines do. With a window,
 // each series is cut into consecutive windows of that many rows (the last may be shorter).
 // `target` and `target_*` columns are regression targets, every other column is a feature.
+// Cells are separated by commas, or by tabs or semicolons when the header has more of those.
 
 #include <charconv>
 #include <vector>
@@ -21,12 +22,12 @@ QByteArrayView unquote(QByteArrayView cell) {
     return cell;
 }
 
-// Splits a row at commas into `cells` (reused between rows to avoid allocating per row).
-void splitCells(QByteArrayView row, std::vector<QByteArrayView>& cells) {
+// Splits a row at `delimiter` into `cells` (reused between rows to avoid allocating per row).
+void splitCells(QByteArrayView row, char delimiter, std::vector<QByteArrayView>& cells) {
     cells.clear();
     qint64 start = 0;
     for (;;) {
-        const qint64 comma = row.indexOf(',', start);
+        const qint64 comma = row.indexOf(delimiter, start);
         const qint64 end = comma < 0 ? row.size() : comma;
         cells.push_back(unquote(row.sliced(start, end - start)));
         if (comma < 0) return;
@@ -102,7 +103,7 @@ public:
         sample.features = Eigen::Map<MatrixRM>(features.data(), steps, featureColumns_.size());
         if (!targetColumns_.empty()) {
             sample.stepTargets = Eigen::Map<MatrixRM>(targets.data(), steps, targetColumns_.size());
-            splitCells(lastRow, cells);
+            splitCells(lastRow, delimiter_, cells);
             for (int column : targetColumns_)
                 sample.featureTargets.append(fields::text(cells[column]));
         }
@@ -119,8 +120,11 @@ private:
     }
 
     void readHeader(QByteArrayView row, qint64 number, const QString& name) {
+        // Commas, unless the header has more tabs or semicolons (TSV, European CSV).
+        for (char candidate : {'\t', ';'})
+            if (row.count(candidate) > row.count(delimiter_)) delimiter_ = candidate;
         std::vector<QByteArrayView> cells;
-        splitCells(row, cells);
+        splitCells(row, delimiter_, cells);
         bool allNumbers = true;
         for (size_t c = 0; c < cells.size(); ++c) {
             double value;
@@ -154,7 +158,7 @@ private:
     // Splits a row into `cells` and checks its column count and numbers; throws DataError.
     void checkRow(QByteArrayView row, qint64 number, const QString& name,
                   std::vector<QByteArrayView>& cells) const {
-        splitCells(row, cells);
+        splitCells(row, delimiter_, cells);
         if (qsizetype(cells.size()) != names_.size())
             failAt(name, number,
                    QStringLiteral("%1 %2, expected %3 (as in the header)")
@@ -178,6 +182,7 @@ private:
     }
 
     int window_;
+    char delimiter_ = ',';
     QStringList names_;
     int sequenceColumn_ = -1;
     std::vector<int> featureColumns_, targetColumns_;

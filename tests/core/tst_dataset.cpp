@@ -170,6 +170,14 @@ TEST_CASE("CSV time series split by sequence column, window and blank line", "[d
     REQUIRE(blank->size() == 2);
     CHECK(blank->sample(1).features(0, 1) == Approx(6));
     CHECK(blank->sample(0).featureTargets.isEmpty());
+
+    // Tabs or semicolons separate cells when the header says so.
+    auto tabs = Dataset::open(files.write("s.tsv", "id\tx\ty\n7\t1\t2\n7\t3\t4\n"),
+                              kind(DatasetKind::TimeSeries));
+    CHECK(tabs->featureNames() == QStringList{"x", "y"});
+    CHECK(tabs->sample(0).features(1, 1) == Approx(4));
+    auto semicolons = Dataset::open(files.write("e.csv", "x;y\n1;2\n"));
+    CHECK(semicolons->sample(0).features(0, 1) == Approx(2));
 }
 
 TEST_CASE("JSON Lines read for every kind", "[dataset]") {
