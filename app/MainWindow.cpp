@@ -19,6 +19,7 @@
 #include "core/Session.h"
 #include "core/model/Model.h"
 #include "widgets/AttentionPanel.h"
+#include "widgets/HiddenUnitsPanel.h"
 #include "widgets/Panel.h"
 #include "widgets/SampleViewPanel.h"
 #include "widgets/StateSpacePanel.h"
@@ -40,11 +41,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Sess
     addPanel(new SampleViewPanel(*session_), Qt::LeftDockWidgetArea);
     addPanel(new AttentionPanel(*session_), Qt::RightDockWidgetArea);
     addPanel(new StateSpacePanel(*session_), Qt::RightDockWidgetArea);
-    addPanel(new PlannedPanel(*session_, QStringLiteral("hidden-units"), tr("Hidden Units"),
-                              tr("Every unit's activation over time (hidden, cell, gates), pattern "
-                                 "search over the dataset, the units that track a signal, and gate "
-                                 "saturation.")),
-             Qt::BottomDockWidgetArea);
+    addPanel(new HiddenUnitsPanel(*session_), Qt::BottomDockWidgetArea);
     addPanel(new PlannedPanel(*session_, QStringLiteral("feature-scatter"), tr("Feature Scatter"),
                               tr("Embeddings and token states projected to 2D, nearest neighbours, "
                                  "and unit–word clusters.")),
@@ -137,11 +134,22 @@ void MainWindow::buildMenus() {
         if (!path.isEmpty()) session_->openDataset(path);
     });
     openData->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    file->addAction(tr("Open &Session…"), this, [this]() {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"), QString(),
+                                                          tr("rnnscope sessions (*.rnnscope)"));
+        if (!path.isEmpty()) session_->openSession(path);
+    });
     QMenu* demos = file->addMenu(tr("Open De&mo"));
     for (const QString& name : demoNames())
         demos->addAction(demoTitle(name), this, [this, name]() { openDemo(name); });
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
+    file->addSeparator();
+    QAction* save = file->addAction(tr("&Save Session"), this, [this]() { saveSession(false); });
+    save->setShortcut(QKeySequence::Save);
+    QAction* saveAs =
+        file->addAction(tr("Save Session &As…"), this, [this]() { saveSession(true); });
+    saveAs->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
     file->addSeparator();
     QAction* exportFigure =
         file->addAction(tr("&Export Figure…"), this, &MainWindow::exportFigureDialog);
@@ -293,6 +301,7 @@ void MainWindow::showError(const QString& title, const QString& message) {
 
 void MainWindow::updateTitle() {
     QStringList parts;
+    if (!session_->sessionPath().isEmpty()) parts << QFileInfo(session_->sessionPath()).fileName();
     if (auto model = session_->model()) parts << QFileInfo(model->path()).fileName();
     if (auto data = session_->dataset()) parts << data->displayName();
     setWindowTitle(parts.isEmpty()
@@ -311,6 +320,24 @@ void MainWindow::dropEvent(QDropEvent* event) {
     if (!paths.isEmpty()) {
         openFiles(paths);
         event->acceptProposedAction();
+    }
+}
+
+void MainWindow::saveSession(bool askForPath) {
+    QString path = session_->sessionPath();
+    if (askForPath || path.isEmpty()) {
+        path = QFileDialog::getSaveFileName(this, tr("Save Session"), path,
+                                            tr("rnnscope sessions (*.rnnscope)"));
+        if (path.isEmpty()) return;
+        if (!path.endsWith(QLatin1String(".rnnscope"))) path += QStringLiteral(".rnnscope");
+    }
+    try {
+        session_->saveSession(path);
+        rememberRecent(path);
+        statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 4000);
+        updateTitle();
+    } catch (const std::exception& e) {
+        showError(tr("Cannot save the session"), QString::fromUtf8(e.what()));
     }
 }
 

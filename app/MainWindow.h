@@ -33,6 +33,7 @@ public:
     void openDemo(const QString& name);  // "dates" or "brackets"
     void resetLayout();
     void exportFigureDialog();
+    void saveSession(bool askForPath);
 
 protected:
     void closeEvent(QCloseEvent* event) override;

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/Predictions.h"
+#include "core/SessionFile.h"
 #include "core/model/Model.h"
 
 namespace rnnscope {
@@ -60,8 +61,7 @@ void Session::openFile(const QString& path) {
             openDataset(path);
             break;
         case FileKind::Session:
-            Q_EMIT errorOccurred(tr("Cannot open %1").arg(QFileInfo(path).fileName()),
-                                 tr("Session files are not supported by this version."));
+            openSession(path);
             break;
         case FileKind::Unknown:
             Q_EMIT errorOccurred(tr("Cannot open %1").arg(QFileInfo(path).fileName()), why);
@@ -131,6 +131,38 @@ void Session::openModelAndDataset(const QString& modelPath, const QString& datas
         });
 }
 
+void Session::openSession(const QString& path) {
+    SessionFileContent content;
+    try {
+        content = readSessionFile(path);
+    } catch (const UserError& e) {
+        Q_EMIT errorOccurred(tr("Cannot open session %1").arg(QFileInfo(path).fileName()),
+                             e.message());
+        return;
+    }
+    sessionPath_ = QFileInfo(path).absoluteFilePath();
+    pendingSample_ = content.currentSample;
+    pendingInput_ = content.customInput;
+    pendingUnits_ = content.selectedUnits;
+    if (content.dataset.isEmpty())
+        openModel(content.model);
+    else
+        openModelAndDataset(content.model, content.dataset);
+    Q_EMIT fileOpened(path, FileKind::Session);
+}
+
+void Session::saveSession(const QString& path) {
+    SessionFileContent content;
+    content.model = model_ ? model_->path() : QString();
+    content.dataset = dataset_ ? dataset_->path() : QString();
+    content.currentSample = currentSample_;
+    if (currentSample_ < 0) content.customInput = currentText_;
+    content.selectedUnits = selectedUnits_;
+    if (content.model.isEmpty()) throw UserError(tr("there is no model to save a session of"));
+    writeSessionFile(path, content);
+    sessionPath_ = QFileInfo(path).absoluteFilePath();
+}
+
 DatasetKind Session::datasetKindForModel() const {
     return model_ ? datasetKindForTask(model_->meta().task) : DatasetKind::Auto;
 }
@@ -149,6 +181,11 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path) 
         openDataset(dataset_->path());
         return;
     }
+    if (!dataset_ && !pendingInput_.isEmpty()) {  // a session saved with typed text only
+        setCustomInput(pendingInput_);
+        pendingInput_.clear();
+        return;
+    }
     startPredictions();
     inspectCurrent();
 }
@@ -161,7 +198,21 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
     Q_EMIT datasetChanged();
     predictions_.assign(static_cast<size_t>(dataset_->size()), SamplePrediction{});
     Q_EMIT predictionsChanged();
-    setCurrentSample(dataset_->size() > 0 ? 0 : -1);
+    // A session file's selection applies once, to the dataset it was saved with.
+    const qint64 wanted = pendingSample_;
+    pendingSample_ = -1;
+    if (!pendingInput_.isEmpty()) {
+        setCustomInput(pendingInput_);
+        pendingInput_.clear();
+    } else {
+        setCurrentSample(wanted >= 0 && wanted < dataset_->size() ? wanted
+                         : dataset_->size() > 0                   ? 0
+                                                                  : -1);
+    }
+    if (!pendingUnits_.isEmpty()) {
+        setSelectedUnits(pendingUnits_);
+        pendingUnits_.clear();
+    }
     startPredictions();
 }
 

@@ -50,6 +50,11 @@ public:
     void openDataset(const QString& path);
     // Model and dataset together (the demo): the dataset is read with the model's task.
     void openModelAndDataset(const QString& modelPath, const QString& datasetPath);
+    // A `.rnnscope` session file (core/SessionFile.h): model, dataset and what was selected.
+    void openSession(const QString& path);
+    // Throws UserError when the file cannot be written.
+    void saveSession(const QString& path);
+    QString sessionPath() const { return sessionPath_; }
 
     std::shared_ptr<const Model> model() const { return model_; }
     std::shared_ptr<const Dataset> dataset() const { return dataset_; }
@@ -126,6 +131,12 @@ private:
 
     std::vector<SamplePrediction> predictions_;
     JobId predictionsJob_ = 0;
+
+    QString sessionPath_;
+    // What an opened session file asks for once its model and dataset are in.
+    qint64 pendingSample_ = -1;
+    QString pendingInput_;
+    QVector<UnitRef> pendingUnits_;
 };
 
 }  // namespace rnnscope
