@@ -12,6 +12,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <memory>
 
 #include "core/Errors.h"
 #include "core/Predictions.h"
@@ -129,25 +130,36 @@ int runExtractCommand(const QStringList& arguments) {
     const QString out = parser.value(outOption);
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
-    ProgressLine progress;
+    std::unique_ptr<ProgressLine> progress;
+    auto endProgress = [&] {
+        if (progress) progress->end();
+    };
     try {
         const auto model = Model::open(parser.value(modelOption));
         DatasetOptions datasetOptions;
         datasetOptions.kind = datasetKindForTask(model->meta().task);
         const auto dataset = Dataset::open(parser.value(dataOption), datasetOptions, {},
                                            [] { return interrupted.load(); });
+        // Refuse before the run, not after it: LSTMVis shows states along a word sequence.
+        if (parser.isSet(lstmVisOption) && model->meta().input.type == InputSpec::Type::Features)
+            return error(QStringLiteral("--lstmvis: LSTMVis needs a word sequence, but %1 reads "
+                                        "feature vectors, not tokens")
+                             .arg(QFileInfo(model->path()).fileName()));
         ExtractOptions options;
         options.batchSize = batch;
         options.threads = threads;
         options.memoryBudgetBytes = qint64(budgetMb) << 20;
         options.filePath = out;
         options.alwaysFile = true;
+        progress = std::make_unique<ProgressLine>();
         const auto store = ActivationStore::extract(
             *model, *dataset, options,
-            [&progress](qint64 done, qint64 total) { progress.update(done, total, done == total); },
+            [&progress](qint64 done, qint64 total) {
+                progress->update(done, total, done == total);
+            },
             [] { return interrupted.load(); });
-        progress.end();
-        const double seconds = progress.seconds();
+        endProgress();
+        const double seconds = progress->seconds();
         const QLocale locale;
         std::printf("%s: %s samples, %s tokens, %d tracks, %.1f bytes per token, %.1f s\n",
                     qPrintable(out), qPrintable(locale.toString(store->sampleCount())),
@@ -160,12 +172,12 @@ int runExtractCommand(const QStringList& arguments) {
         }
         return 0;
     } catch (const JobCancelled&) {
-        progress.end();
+        endProgress();
         std::fprintf(stderr, "rnnscope-cli extract: interrupted; %s was not written\n",
                      qPrintable(out));
         return 130;
     } catch (const std::exception& e) {
-        progress.end();
+        endProgress();
         return error(QString::fromUtf8(e.what()));
     }
 }

@@ -1,0 +1,157 @@
+#pragma once
+// Every state a model captured over a whole dataset: hidden and cell states, gates, embeddings
+// and exposed states of every sample, with the tokens and the model's verdict on each sample.
+// Small runs stay in memory; a run larger than the memory budget goes to a chunked, compressed
+// HDF5 file (layout in docs/store.md) read back through a chunk cache bounded by the budget.
+//
+// Rows of a track are tokens: all samples' steps one after the other, so "layer L over the whole
+// dataset" is one [tokens, units] matrix, "unit u everywhere" is one of its columns and "sample
+// i" is a run of its rows.
+
+#include <QString>
+#include <QStringList>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "core/Errors.h"
+#include "core/model/Capture.h"
+#include "core/model/Model.h"
+
+namespace rnnscope {
+
+class Dataset;
+class JobContext;
+
+// A store file that cannot be written or read ("run.h5 is truncated: ...").
+class StoreError : public UserError {
+public:
+    using UserError::UserError;
+};
+
+// Which tokens a track's rows follow: the samples' input tokens or, for a seq2seq decoder, the
+// output tokens (the reference target, or the model's own output when there is none, plus eos).
+enum class StoreAxis { Input = 0, Output = 1 };
+
+struct StoredTrack {
+    QString name;    // "rnn_l0_fwd_hidden": its HDF5 dataset under /tracks and its LSTMVis path
+    QString module;  // as in StateTrack; "embeddings" for the model's embeddings
+    int layer = 0;
+    int direction = 0;
+    QString kind;  // as in StateTrack; "embedding" for the embeddings
+    int units = 0;
+    StoreAxis axis = StoreAxis::Input;
+    QString label() const;  // "rnn L0 fwd hidden", as StateTrack::label()
+};
+
+// The model's verdict on one sample (see summarizePrediction).
+struct StoredPrediction {
+    int label = -1;  // predicted class index (classification), -1 otherwise
+    float confidence = 0.0f;
+    int correct = -1;  // 1 right, 0 wrong, -1 no reference
+};
+
+// Where a token row lives in the dataset.
+struct TokenLocation {
+    qint64 sample = -1;
+    int step = -1;
+};
+
+struct StoreInfo {
+    QString modelPath;
+    QString datasetPath;
+    QString rnnscopeVersion;
+    QString created;               // ISO 8601, UTC
+    QString task;                  // taskName(): "classification", "seq2seq", ...
+    QStringList inputVocabulary;   // token id -> token (empty for feature models)
+    QStringList outputVocabulary;  // seq2seq / language model target vocabulary
+};
+
+struct ExtractOptions {
+    int batchSize = 64;
+    int threads = 0;  // LibTorch intra-op threads; 0 leaves the current setting
+    // Memory the store may use: the captured values when they fit, otherwise the write buffers
+    // and the HDF5 chunk cache of the file they go to.
+    qint64 memoryBudgetBytes = qint64(1) << 30;
+    // Where the HDF5 file goes when one is needed; empty: a temporary file removed with the store.
+    QString filePath;
+    bool alwaysFile = false;  // write filePath even when everything would fit in memory
+    int deflateLevel = 1;     // 1..9; 1 is nearly as small as 4 on float states and 2x faster
+    RunOptions run;           // captures states; seq2seq samples without a target are generated
+};
+
+class ActivationStore {
+public:
+    using Progress = std::function<void(qint64 samplesDone, qint64 samplesTotal)>;
+    using IsCancelled = std::function<bool()>;
+
+    // Runs the model over every sample of the dataset in padded batches (the model's input kind
+    // decides how samples are encoded) and stores what it captures. Throws ModelError, DataError,
+    // StoreError, or JobCancelled; a cancelled or failed run leaves no file behind, and an
+    // existing file at options.filePath stays as it was.
+    static std::shared_ptr<ActivationStore> extract(const Model& model, const Dataset& dataset,
+                                                    const ExtractOptions& options = {},
+                                                    const Progress& progress = {},
+                                                    const IsCancelled& cancelled = {});
+    // The same as a JobRunner job: progress in the status bar, Cancel stops it.
+    static std::shared_ptr<ActivationStore> extract(const Model& model, const Dataset& dataset,
+                                                    const ExtractOptions& options, JobContext& job);
+
+    // Opens a store file written by extract() or save(); throws StoreError naming the file and
+    // what is wrong with it (not HDF5, truncated, not a store, inconsistent sizes).
+    static std::shared_ptr<ActivationStore> open(const QString& path,
+                                                 qint64 memoryBudgetBytes = qint64(256) << 20);
+
+    ~ActivationStore();
+    ActivationStore(const ActivationStore&) = delete;
+    ActivationStore& operator=(const ActivationStore&) = delete;
+
+    // Writes the store as an HDF5 file (to a temporary name, renamed when complete).
+    void save(const QString& path) const;
+
+    bool inMemory() const;
+    QString filePath() const;  // empty when in memory
+    qint64 bytes() const;      // captured values in memory, or the file's size on disk
+    double bytesPerToken() const;
+    const StoreInfo& info() const;
+
+    // --- samples and tokens ---------------------------------------------------------------
+    qint64 sampleCount() const;
+    qint64 tokenCount(StoreAxis axis = StoreAxis::Input) const;  // rows of a track on that axis
+    qint64 firstRow(qint64 sample, StoreAxis axis = StoreAxis::Input) const;
+    int length(qint64 sample, StoreAxis axis = StoreAxis::Input) const;
+    TokenLocation locate(qint64 row, StoreAxis axis = StoreAxis::Input) const;
+    // Token id of every row of the axis (-1 for feature models and unknown output tokens).
+    const std::vector<int64_t>& tokenIds(StoreAxis axis = StoreAxis::Input) const;
+    QString tokenText(qint64 row, StoreAxis axis = StoreAxis::Input) const;
+    StoredPrediction prediction(qint64 sample) const;
+    // Tagging and language models: the predicted class / next token at every input row and its
+    // probability; empty for other tasks.
+    const std::vector<int32_t>& tokenPredictions() const;
+    const std::vector<float>& tokenConfidences() const;
+
+    // --- tracks ----------------------------------------------------------------------------
+    const std::vector<StoredTrack>& tracks() const;
+    int findTrack(const QString& module, int layer, int direction, const QString& kind) const;
+    int findTrack(const QString& name) const;  // -1 when absent
+
+    // Every row of a track: [tokens, units]. For a 3D state space of the whole dataset.
+    MatrixRM trackMatrix(int track) const;
+    MatrixRM trackRows(int track, qint64 firstRow, qint64 count) const;  // [count, units]
+    // A subset of rows in the given order (a sample for a projection): [rows.size(), units].
+    MatrixRM trackRows(int track, const std::vector<qint64>& rows) const;
+    // One unit over every token of the dataset: [tokens]. For the hidden-units panel.
+    Eigen::VectorXf unit(int track, int unit) const;
+    MatrixRM units(int track, const std::vector<int>& units) const;  // [tokens, units.size()]
+    // Every track of one sample, [T, units] each, in tracks() order.
+    std::vector<StateTrack> sample(qint64 sample) const;
+
+private:
+    friend class StoreBuilder;
+    ActivationStore();
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+}  // namespace rnnscope
