@@ -4,6 +4,12 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 
+# ccache hits across checkouts (a CI clone lives in another folder): paths under the source
+# tree are hashed relative to it.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+export CCACHE_MAXSIZE ?= 5G
+
 .PHONY: all deps configure build run test format format-check test-sanitize bench clean
 
 all: build
