@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `make bench`: what white-box capture costs, on the demo models, with PyTorch as the peer in the
+# same run. Builds nothing: run it after `make build` (or `cmake --build <dir> --target
+# bench_capture`).
+#
+#   bash bench/run.sh <build dir> [--repeat R] [--batch B]
+set -euo pipefail
+BUILD=${1:?usage: bash bench/run.sh <build dir>}
+shift
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+BENCH="$BUILD/bench/bench_capture"
+[ -x "$BENCH" ] || { echo "bench/run.sh: $BENCH is not built (cmake --build $BUILD --target bench_capture)" >&2; exit 1; }
+THREADS=$(nproc)
+
+echo "Capture cost: tokens per second on the same padded batches, $THREADS threads"
+echo "  (a) Model::run without capture   (b) Model::run with every state captured"
+echo "  (c) the same TorchScript model in PyTorch 1.13 (bench/torch_peer.py)"
+echo "  (d) the whole extraction into a compressed HDF5 store (inference, capture, write)"
+echo "  (b)/(a): time with capture over time without (goal <= 2x)"
+echo "  (a)/(c): LibTorch speed over PyTorch speed (goal >= 1x)"
+echo "  bytes/tok: bytes of the HDF5 store per token, all tracks"
+echo
+"$BENCH" --header
+ran=0
+for demo in brackets dates; do
+  model="$SRC/resources/demo/$demo/$demo.pt"
+  data="$SRC/resources/demo/$demo/$demo.tsv"
+  if [ ! -f "$model" ] || [ ! -f "$data" ]; then
+    echo "$demo: resources/demo/$demo/$demo.pt or .tsv missing; skipped"
+    continue
+  fi
+  "$BENCH" --model "$model" --data "$data" --threads "$THREADS" \
+    --peer "$SRC/bench/torch_peer.py" "$@"
+  ran=$((ran + 1))
+done
+[ "$ran" -gt 0 ] || { echo "bench/run.sh: no demo model to run" >&2; exit 1; }
