@@ -118,8 +118,8 @@ DatasetKind kindFromColumns(const Head& head, const QString& suffix, const QStri
     bool sameColumns = true;
     for (const QByteArray& line : head.lines)
         sameColumns = sameColumns && columnCount(line) == columns;
-    // A .txt file with stray tabs (source code, prose) is plain text.
-    if (suffix == QLatin1String("txt") && (!sameColumns || columns > 3))
+    // Outside .tsv files, text with stray tabs (source code, prose) is plain text.
+    if (suffix != QLatin1String("tsv") && (!sameColumns || columns < 2 || columns > 3))
         return DatasetKind::PlainText;
     if (columns == 3) {
         QByteArrayView parts[3];
@@ -128,10 +128,11 @@ DatasetKind kindFromColumns(const Head& head, const QString& suffix, const QStri
     }
     if (columns != 2)
         failAt(name, head.numbers[0],
-               QStringLiteral("%1 tab-separated columns; cannot tell the kind of dataset "
+               QStringLiteral("%1 tab-separated %2; cannot tell the kind of dataset "
                               "(expected text<TAB>label, tokens<TAB>tags or "
                               "source<TAB>target<TAB>spans)")
-                   .arg(columns));
+                   .arg(columns)
+                   .arg(columns == 1 ? "column" : "columns"));
 
     // Two columns: tagging if every line has as many tags as tokens, from a small tag set;
     // classification if the second column repeats a few short values; else seq2seq.

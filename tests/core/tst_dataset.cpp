@@ -272,6 +272,10 @@ TEST_CASE("malformed files are refused with the file and line", "[dataset]") {
     CHECK(openError(files.write("c.conll", "EU\tB-ORG\nrejects\n")) ==
           "line 2 of c.conll: 1 column, expected token<TAB>tag");
 
+    CHECK(openError(files.write("w.tsv", "a\tb\tc\td\n")) ==
+          "line 1 of w.tsv: 4 tab-separated columns; cannot tell the kind of dataset (expected "
+          "text<TAB>label, tokens<TAB>tags or source<TAB>target<TAB>spans)");
+
     const auto s2s = kind(DatasetKind::Seq2Seq);
     CHECK(openError(files.write("s1.tsv", "abc\txy\t0:1 1:2\nabc\txyz\t0:1 1:2\n"), s2s) ==
           "line 2 of s1.tsv: 2 spans for a target of 3 characters, expected one per target token");
@@ -429,4 +433,28 @@ TEST_CASE("the demo datasets open", "[dataset]") {
     } else {
         WARN("resources/demo/brackets/brackets.tsv is absent; skipped");
     }
+}
+
+TEST_CASE("real C headers read back whole as windows and as lines", "[dataset]") {
+    const QString path = QStringLiteral("/usr/include/stdio.h");
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        WARN("/usr/include/stdio.h is absent; skipped");
+        return;
+    }
+    const QString whole =
+        QString::fromUtf8(file.readAll());  // small file: reading it whole is fine
+
+    auto windows = Dataset::open(path, kind(DatasetKind::PlainText, 64));
+    QString joined;
+    for (qint64 i = 0; i < windows->size(); ++i) joined += windows->sample(i).text;
+    CHECK(joined == whole);
+
+    auto lines = Dataset::open(path);
+    CHECK(lines->kind() == DatasetKind::PlainText);
+    QStringList expected;
+    for (const QString& line : whole.split(QLatin1Char('\n')))
+        if (!line.trimmed().isEmpty()) expected.append(line);
+    REQUIRE(lines->size() == expected.size());
+    for (qint64 i = 0; i < lines->size(); i += 37) CHECK(lines->sample(i).text == expected[i]);
 }
