@@ -62,7 +62,7 @@ QJsonValue prediction(const Model& model, const SampleResult& r) {
         }
         case Task::Seq2Seq: {
             QStringList tokens = r.generatedTokens;
-            if (tokens.isEmpty() && !r.outputIsGenerated) {
+            if (!r.generateRan) {
                 // No generate(): the teacher-forced argmax is the best guess we have.
                 for (int p : r.predicted) {
                     if (meta.targetVocab.value(p) == meta.eos) break;
@@ -70,7 +70,7 @@ QJsonValue prediction(const Model& model, const SampleResult& r) {
                 }
             }
             out[QStringLiteral("output_tokens")] = toJson(tokens);
-            out[QStringLiteral("generated")] = !r.generatedTokens.isEmpty() || r.outputIsGenerated;
+            out[QStringLiteral("generated")] = r.generateRan;
             break;
         }
         case Task::Regression: {

@@ -59,6 +59,8 @@ struct SampleResult {
     QStringList outputTokens;    // seq2seq: the output the logits/attention refer to
     bool outputIsGenerated = false;  // seq2seq: outputTokens came from generate()
     QStringList generatedTokens;     // seq2seq: the model's own greedy output
+    // seq2seq: generate() ran, so generatedTokens is the model's own output (it may be empty)
+    bool generateRan = false;
     std::vector<MatrixRM> attention;  // per head: [T_out, T_in]; classifier pooling [1, T]
     MatrixRM embeddings;              // [T, E]
     std::vector<StateTrack> tracks;

@@ -416,6 +416,7 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
                         .to(at::kLong)
                         .contiguous();  // [B, T_gen]
                 for (int64_t b = 0; b < size; ++b) {
+                    results[b].generateRan = true;
                     for (int64_t t = 0; t < ids.size(1); ++t) {
                         const int64_t id = ids[b][t].item<int64_t>();
                         if (id == eosId) {

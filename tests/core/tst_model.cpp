@@ -305,13 +305,18 @@ TEST_CASE("seq2seq: teacher forcing, generation, attention and the decoder's sta
         findTrack(r, QStringLiteral("encoder.rnn"), 0, 1, QStringLiteral("gate.update"));
     REQUIRE(encoderRev);
     CHECK(encoderRev->values.rows() == 6);
+    CHECK(r.generateRan);
     CHECK_FALSE(r.generatedTokens.isEmpty());
+    RunOptions noGenerate = verifying();
+    noGenerate.generate = false;
+    CHECK_FALSE(model->run({withTarget}, noGenerate).front().generateRan);
 
     // No target: teacher-forced on its own greedy output, which ends with eos after as many
     // tokens as the source has (make_test_models.py).
     const SampleResult own =
         model->run({model->encode(QStringLiteral("12 may"))}, verifying()).front();
     CHECK(own.outputIsGenerated);
+    CHECK(own.generateRan);
     CHECK(own.generatedTokens.size() == 5);
     CHECK(own.outputTokens == own.generatedTokens + QStringList{QStringLiteral("<eos>")});
     CHECK(own.logits.rows() == 6);
