@@ -134,9 +134,9 @@ DataSample Dataset::sample(qint64 index) const {
 
     // The line number: the nearest checkpoint's, plus the line breaks up to this sample.
     const auto& starts = d->index.starts;
-    const qint64 checkpoint = index / SampleIndex::kCheckpoint;
-    qint64 line = d->index.checkpointLines[checkpoint];
-    qint64 position = starts[checkpoint * SampleIndex::kCheckpoint];
+    const SampleIndex::Checkpoint& checkpoint = d->index.checkpointFor(index);
+    qint64 line = checkpoint.line;
+    qint64 position = starts[checkpoint.sample];
     file.seek(position);
     QByteArray bytes;
     while (position < starts[index]) {

@@ -4,6 +4,7 @@
 
 #include <QByteArrayView>
 #include <QStringList>
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -12,20 +13,29 @@
 
 namespace rnnscope {
 
-// Where each sample starts in the file: one qint64 per sample. Line numbers are kept only for
-// every kCheckpoint-th sample; the others are found by counting line breaks from the checkpoint
-// when the sample is read, which costs a few KB of reading instead of 8 bytes per sample.
+// Where each sample starts in the file: one qint64 per sample. Line numbers are kept only at
+// checkpoints (every 64th sample, or sooner when samples are large); a sample's line is found by
+// counting line breaks from its checkpoint when it is read, which costs under 64 KB of reading
+// instead of 8 more bytes per sample.
 struct SampleIndex {
-    static constexpr qint64 kCheckpoint = 64;
-    std::vector<qint64> starts;           // byte offset of each sample; then the end of the data
-    std::vector<qint64> checkpointLines;  // 1-based line of sample k * kCheckpoint
-    qint64 skippedLines = 0;              // empty lines passed over
+    struct Checkpoint {
+        qint64 sample;
+        qint64 line;  // 1-based line where that sample starts
+    };
+    static constexpr qint64 kCheckpointSamples = 64;
+    static constexpr qint64 kCheckpointBytes = 64 * 1024;
+
+    std::vector<qint64> starts;  // byte offset of each sample; then the end of the data
+    std::vector<Checkpoint> checkpoints;
+    qint64 skippedLines = 0;  // empty lines passed over
+    qint64 fileSize = 0;      // set before indexing; used to size the vectors
     bool finished = false;
 
-    qint64 fileSize = 0;  // set before indexing; used to size the vectors
-
     void add(qint64 offset, qint64 line) {
-        if (qint64(starts.size()) % kCheckpoint == 0) checkpointLines.push_back(line);
+        const qint64 sample = qint64(starts.size());
+        if (checkpoints.empty() || sample - checkpoints.back().sample >= kCheckpointSamples ||
+            offset - starts[checkpoints.back().sample] >= kCheckpointBytes)
+            checkpoints.push_back({sample, line});
         if (starts.size() == kEstimateAfter) reserveForFile(offset);
         starts.push_back(offset);
     }
@@ -34,6 +44,13 @@ struct SampleIndex {
         finished = true;
     }
     qint64 size() const { return finished ? qint64(starts.size()) - 1 : qint64(starts.size()); }
+    // The last checkpoint at or before `sample`.
+    const Checkpoint& checkpointFor(qint64 sample) const {
+        auto after = std::upper_bound(
+            checkpoints.begin(), checkpoints.end(), sample,
+            [](qint64 s, const Checkpoint& checkpoint) { return s < checkpoint.sample; });
+        return *(after - 1);
+    }
 
 private:
     static constexpr size_t kEstimateAfter = 4096;
@@ -45,7 +62,7 @@ private:
         const double perByte = double(kEstimateAfter) / double(offset);
         const auto expected = size_t(perByte * double(fileSize) * 1.25) + 1;
         starts.reserve(expected + 1);
-        checkpointLines.reserve(expected / kCheckpoint + 1);
+        checkpoints.reserve(expected / kCheckpointSamples + 1);
     }
 };
 

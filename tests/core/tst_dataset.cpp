@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <random>
@@ -393,6 +394,23 @@ TEST_CASE("a large generated file opens and random samples read back", "[dataset
         REQUIRE(s.label == QStringLiteral("label%1").arg(i % 7));
         REQUIRE(data->labelOf(i) == s.label);
         REQUIRE(s.line == i + 1 + (i + 1) / 1000);  // empty lines before samples 999, 1999, ...
+    }
+}
+
+TEST_CASE("large multi-line samples know the line they start on", "[dataset]") {
+    TempFiles files;
+    // 100 series of 500 rows (~5 KB each): line numbers come from checkpoints 64 KB apart.
+    QByteArray csv = "sequence,x\n";
+    for (int s = 0; s < 100; ++s)
+        for (int r = 0; r < 500; ++r)
+            csv += QByteArray::number(s) + "," + QByteArray::number(s * 1000 + r) + "\n";
+    auto data = Dataset::open(files.write("long.csv", csv));
+    REQUIRE(data->size() == 100);
+    for (int s : {0, 1, 13, 63, 64, 65, 99}) {
+        const DataSample sample = data->sample(s);
+        CHECK(sample.line == 2 + s * 500);
+        CHECK(sample.features.rows() == 500);
+        CHECK(sample.features(499, 0) == Approx(s * 1000 + 499));
     }
 }
 
