@@ -184,6 +184,25 @@ int main(int argc, char** argv) {
         std::printf("%-10s %7lld %8lld %11.0f %11.0f %11.0f %7.2fx %7.2fx %9.0f %11.0f\n",
                     qPrintable(QFileInfo(model->path()).baseName()), data.samples, data.tokens, a,
                     b, c, a / b, c > 0 ? a / c : 0.0, store->bytesPerToken(), d);
+
+        // Reading the file back the two ways the panels do, through a fresh store whose chunk
+        // cache starts empty: one unit over every token, and every track of one sample.
+        const auto reopened = ActivationStore::open(store->filePath());
+        int track = 0;
+        for (int t = 0; t < int(reopened->tracks().size()); ++t)
+            if (reopened->tracks()[size_t(t)].kind == QLatin1String("hidden")) track = t;
+        timer.start();
+        const Eigen::VectorXf unit = reopened->unit(track, 0);
+        const double unitMs = double(timer.nsecsElapsed()) / 1e6;
+        timer.start();
+        const qint64 reads = std::min<qint64>(200, reopened->sampleCount());
+        for (qint64 i = 0; i < reads; ++i)
+            reopened->sample((i * 7919) % reopened->sampleCount());  // scattered samples
+        const double sampleMs = double(timer.nsecsElapsed()) / 1e6 / double(reads);
+        std::printf(
+            "%-10s reading the store: one unit over %lld tokens %.1f ms, one sample "
+            "(%d tracks) %.2f ms\n",
+            "", qint64(unit.size()), unitMs, int(reopened->tracks().size()), sampleMs);
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_capture: %s\n", e.what());

@@ -7,6 +7,9 @@
 // Rows of a track are tokens: all samples' steps one after the other, so "layer L over the whole
 // dataset" is one [tokens, units] matrix, "unit u everywhere" is one of its columns and "sample
 // i" is a run of its rows.
+//
+// A store never changes once made, and every const function may be called from any thread (HDF5
+// reads are serialized by one lock, as Debian's serial HDF5 requires).
 
 #include <QString>
 #include <QStringList>

@@ -336,12 +336,15 @@ StoreFileReader::StoreFileReader(const QString& path, qint64 cacheBytes)
         index.predictions.push_back({label[size_t(i)], confidence[size_t(i)], correct[size_t(i)]});
 
     Hid tracks = h5::openGroup(file, "tracks", name);
-    hsize_t count = 0;
-    H5Gget_num_objs(tracks, &count);
+    H5G_info_t groupInfo;
+    check(H5Gget_info(tracks, &groupInfo), QStringLiteral("%1: cannot list the tracks").arg(name));
+    const hsize_t count = groupInfo.nlinks;
     std::vector<std::pair<int64_t, StoredTrack>> found;
     for (hsize_t i = 0; i < count; ++i) {
         char buffer[1024] = {0};
-        H5Gget_objname_by_idx(tracks, i, buffer, sizeof(buffer) - 1);
+        if (H5Lget_name_by_idx(tracks, ".", H5_INDEX_NAME, H5_ITER_INC, i, buffer,
+                               sizeof(buffer) - 1, H5P_DEFAULT) < 0)
+            h5::fail(QStringLiteral("%1: cannot list the tracks").arg(name));
         StoredTrack t;
         t.name = QString::fromUtf8(buffer);
         Hid dataset = check(H5Dopen2(tracks, buffer, H5P_DEFAULT), H5Dclose,
