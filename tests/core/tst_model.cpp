@@ -6,6 +6,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <catch2/catch.hpp>
@@ -477,5 +479,56 @@ TEST_CASE("the demo models open and unroll exactly", "[model]") {
         CHECK(r.maxAbsDiff <= 1e-5);
         CHECK_FALSE(r.tracks.empty());
         CHECK(checkExposedStates(*model, r) > 0);
+    }
+}
+
+TEST_CASE("the demo models reproduce their held-out metrics through rnnscope", "[model]") {
+    struct Demo {
+        const char* folder;
+        const char* metric;
+    };
+    for (const Demo& demo : {Demo{"brackets", "accuracy"}, Demo{"dates", "exact_match"}}) {
+        const QString dir =
+            test::sourcePath(QStringLiteral("resources/demo/") + QString::fromLatin1(demo.folder));
+        const QString name = QString::fromLatin1(demo.folder);
+        QFile metricsFile(dir + QStringLiteral("/metrics.json"));
+        QFile tsv(dir + QLatin1Char('/') + name + QStringLiteral(".tsv"));
+        if (!QFileInfo::exists(dir + QLatin1Char('/') + name + QStringLiteral(".pt")) ||
+            !metricsFile.open(QIODevice::ReadOnly) || !tsv.open(QIODevice::ReadOnly)) {
+            WARN("skipped: resources/demo/" << demo.folder << " is not complete yet");
+            continue;
+        }
+        INFO(demo.folder);
+        const double expected =
+            QJsonDocument::fromJson(metricsFile.readAll()).object().value(demo.metric).toDouble();
+        const auto model = Model::open(dir + QLatin1Char('/') + name + QStringLiteral(".pt"));
+        std::vector<SampleInput> batch;
+        QStringList truths;
+        int right = 0;
+        int total = 0;
+        auto flush = [&] {
+            const auto results = model->run(batch);
+            for (size_t b = 0; b < results.size(); ++b) {
+                const QString answer =
+                    model->meta().task == Task::Seq2Seq
+                        ? results[b].generatedTokens.join(QString())
+                        : model->meta().labels.value(results[b].predicted.front());
+                right += answer == truths[static_cast<int>(b)];
+                ++total;
+            }
+            batch.clear();
+            truths.clear();
+        };
+        while (!tsv.atEnd()) {
+            const QStringList fields =
+                QString::fromUtf8(tsv.readLine()).chopped(1).split(QLatin1Char('\t'));
+            if (fields.size() < 2) continue;
+            batch.push_back(model->encode(fields[0]));
+            truths << fields[1];
+            if (batch.size() == 50) flush();
+        }
+        if (!batch.empty()) flush();
+        CHECK(total == 1500);
+        CHECK(static_cast<double>(right) / total == Approx(expected).margin(1e-9));
     }
 }
