@@ -1,0 +1,345 @@
+"""Checks that a TorchScript model follows rnnscope's model contract (docs/model-contract.md).
+
+    /usr/bin/python3 examples/check_model.py MODEL.pt [--data FILE.tsv]
+
+Loads the archive with its rnnscope.json, runs interpret() on a small padded batch (the first
+lines of --data, or random tokens from the model's vocabulary) and prints:
+  * the metadata and every key interpret() returns, with its shape;
+  * whether padding leaks: each sample run alone must give the same logits as in the batch;
+  * for every nn.LSTM / nn.GRU / nn.RNN submodule, whether its input can be rebuilt from
+    `inputs.<path>` (+ `h0.<path>`, `c0.<path>`): the module is run on it, and also unrolled by
+    hand from its weights (what rnnscope does), and both are compared with `states.<path>`
+    (and `states.<path>.cell`) when the model exposes them. Max abs diff must be <= 1e-5.
+Exits with status 1 when a check fails.
+"""
+
+import argparse
+import json
+import random
+import sys
+from typing import Dict, List, Optional, Tuple
+
+import torch
+from torch import Tensor
+
+TOLERANCE = 1e-5
+RECURRENT = ("LSTM", "GRU", "RNN")
+failures: List[str] = []
+
+
+def fail(message: str) -> None:
+    failures.append(message)
+    print(f"  FAIL: {message}")
+
+
+def shape(t: Tensor) -> str:
+    return f"[{', '.join(str(s) for s in t.shape)}] {str(t.dtype).replace('torch.', '')}"
+
+
+# --- a small batch ------------------------------------------------------------------------
+
+def tokenize(text: str, spec: dict) -> List[str]:
+    if spec.get("lowercase"):
+        text = text.lower()
+    return list(text) if spec["tokenizer"] == "char" else text.split()
+
+
+def encode(tokens: List[str], vocab: List[str], unk: Optional[str]) -> List[int]:
+    index = {t: i for i, t in enumerate(vocab)}
+    return [index.get(t, index.get(unk, 0)) for t in tokens]
+
+
+def pad(seqs: List[List[int]]) -> Tuple[Tensor, Tensor]:
+    lengths = torch.tensor([len(s) for s in seqs])
+    ids = torch.zeros(len(seqs), int(lengths.max()), dtype=torch.long)
+    for i, s in enumerate(seqs):
+        ids[i, :len(s)] = torch.tensor(s)
+    return ids, lengths
+
+
+def make_batch(meta: dict, data: Optional[str]) -> Tuple[Tensor, ...]:
+    """Three samples of different lengths, so that padding is exercised."""
+    spec = meta["input"]
+    rng = random.Random(0)
+    if spec["type"] == "features":
+        lengths = torch.tensor([9, 4, 6])
+        x = torch.randn(3, 9, int(spec["size"]), generator=torch.Generator().manual_seed(0))
+        return (x, lengths)
+    vocab = spec["vocab"]
+    specials = {spec["pad"], spec.get("unk")}
+    lines = []
+    if data:
+        with open(data, encoding="utf-8") as f:
+            lines = [line.rstrip("\n").split("\t") for _, line in zip(range(3), f)]
+    if lines:
+        sources = [tokenize(line[0], spec) for line in lines]
+    else:
+        words = [t for t in vocab if t not in specials]
+        sources = [[rng.choice(words) for _ in range(n)] for n in (9, 4, 6)]
+    src, src_lengths = pad([encode(s, vocab, spec.get("unk")) for s in sources])
+    if meta["task"] != "seq2seq":
+        return (src, src_lengths)
+    tvocab = meta["target_vocab"]
+    if lines and len(lines[0]) > 1:
+        targets = [tokenize(line[1], {"tokenizer": spec["tokenizer"]}) for line in lines]
+    else:
+        words = [t for t in tvocab if t not in (meta["bos"], meta["eos"], meta.get("pad"))]
+        targets = [[rng.choice(words) for _ in range(n)] for n in (5, 3, 4)]
+    tgt, tgt_lengths = pad([encode([meta["bos"]] + t + [meta["eos"]], tvocab, None)
+                            for t in targets])
+    return (src, src_lengths, tgt, tgt_lengths)
+
+
+# --- unrolling a recurrent module by hand ---------------------------------------------------
+
+def unroll(module, x: Tensor, h0: Optional[Tensor],
+           c0: Optional[Tensor]) -> Tuple[Tensor, Optional[Tensor]]:
+    """x [T, I] for one sample. Returns the top layer's hidden states [T, H * directions] and,
+    for a single-layer LSTM, its cell states [T, H * directions]. Same equations as PyTorch's
+    nn.LSTM / nn.GRU / nn.RNN documentation; this is what rnnscope does in C++."""
+    mode = module.mode
+    layers, dirs, hidden = module.num_layers, 2 if module.bidirectional else 1, module.hidden_size
+    params = dict(module.named_parameters())
+    cells: List[Tensor] = []
+    for layer in range(layers):
+        outs = []
+        cells = []
+        for d in range(dirs):
+            sfx = f"_l{layer}" + ("_reverse" if d else "")
+            w_ih, w_hh = params["weight_ih" + sfx], params["weight_hh" + sfx]
+            b_ih = params.get("bias_ih" + sfx, torch.zeros(w_ih.size(0)))
+            b_hh = params.get("bias_hh" + sfx, torch.zeros(w_hh.size(0)))
+            k = layer * dirs + d
+            h = h0[k, 0] if h0 is not None else torch.zeros(hidden)
+            c = c0[k, 0] if c0 is not None else torch.zeros(hidden)
+            steps = range(x.size(0) - 1, -1, -1) if d else range(x.size(0))
+            hs, cs = [None] * x.size(0), [None] * x.size(0)
+            for t in steps:
+                gi, gh = w_ih @ x[t] + b_ih, w_hh @ h + b_hh
+                if mode == "LSTM":
+                    i, f, g, o = (gi + gh).chunk(4)
+                    c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+                    h = torch.sigmoid(o) * torch.tanh(c)
+                elif mode == "GRU":
+                    ir, iz, inn = gi.chunk(3)
+                    hr, hz, hn = gh.chunk(3)
+                    r, z = torch.sigmoid(ir + hr), torch.sigmoid(iz + hz)
+                    n = torch.tanh(inn + r * hn)
+                    h = (1 - z) * n + z * h
+                else:
+                    h = torch.tanh(gi + gh) if mode == "RNN_TANH" else torch.relu(gi + gh)
+                hs[t], cs[t] = h, c
+            outs.append(torch.stack(hs))
+            cells.append(torch.stack(cs))
+        x = torch.cat(outs, 1)  # the next layer reads both directions
+    return x, (torch.cat(cells, 1) if module.mode == "LSTM" else None)
+
+
+def run_module(m, seq: Tensor, hx) -> Tensor:
+    """Calls a scripted recurrent submodule. nn.LSTM/GRU/RNN declare forward() as an overload
+    (Tensor or PackedSequence input), so TorchScript compiles it as forward__0 (Tensor) and
+    forward__1 (PackedSequence), and a loaded module has no method called forward."""
+    forward = m.forward__0 if m._c._has_method("forward__0") else m.forward
+    return forward(seq, hx)[0]
+
+
+def module_lengths(path: str, out: Dict[str, Tensor], batch: Tuple[Tensor, ...],
+                   task: str) -> Tensor:
+    """Valid steps per sample for a module: lengths.<path>, else the rule of the contract."""
+    if f"lengths.{path}" in out:
+        return out[f"lengths.{path}"]
+    steps = out[f"inputs.{path}"].size(1)
+    if steps == batch[0].size(1):
+        return batch[1]
+    if task == "seq2seq" and steps == batch[2].size(1) - 1:
+        return batch[3] - 1
+    return torch.full_like(batch[1], steps)
+
+
+def check_recurrent(model, out: Dict[str, Tensor], batch, task: str) -> None:
+    modules = [(p, m) for p, m in model.named_modules() if m.original_name in RECURRENT]
+    print(f"recurrent submodules: {', '.join(p for p, _ in modules) or 'none'}")
+    for path, m in modules:
+        kind = f"{m.mode}, {m.num_layers} layer(s){', bidirectional' if m.bidirectional else ''}"
+        if f"inputs.{path}" not in out:
+            print(f"  {path} ({kind}): no inputs.{path}; rnnscope cannot unroll it")
+            continue
+        x_all = out[f"inputs.{path}"]  # batch first by contract, whatever the module's layout
+        h0_all, c0_all = out.get(f"h0.{path}"), out.get(f"c0.{path}")
+        lengths = module_lengths(path, out, batch, task)
+        states, cells = out.get(f"states.{path}"), out.get(f"states.{path}.cell")
+        worst_module = worst_hand = 0.0
+        for b in range(x_all.size(0)):
+            n = int(lengths[b])
+            x = x_all[b, :n]  # [T, I]
+            h0 = h0_all[:, b:b + 1] if h0_all is not None else None
+            c0 = c0_all[:, b:b + 1] if c0_all is not None else None
+            hx = None if h0 is None else ((h0, c0 if c0 is not None else torch.zeros_like(h0))
+                                          if m.mode == "LSTM" else h0)
+            seq = x.unsqueeze(0) if m.batch_first else x.unsqueeze(1)
+            with torch.no_grad():
+                y = run_module(m, seq, hx)
+            y = y[0] if m.batch_first else y[:, 0]  # [T, H * dirs]
+            hand, hand_c = unroll(m, x, h0, c0)
+            worst_hand = max(worst_hand, float((hand - y).abs().max()) if n else 0.0)
+            if states is not None and n:
+                worst_module = max(worst_module, float((states[b, :n] - y).abs().max()))
+            if cells is not None and hand_c is not None and n and m.num_layers == 1:
+                worst_module = max(worst_module, float((cells[b, :n] - hand_c).abs().max()))
+        compared = "states" + (" and cells" if cells is not None else "") \
+            if states is not None else "no states.<path> exposed"
+        print(f"  {path} ({kind}): inputs {shape(x_all)}"
+              f"{', h0 ' + shape(h0_all) if h0_all is not None else ''}"
+              f"{', c0 ' + shape(c0_all) if c0_all is not None else ''}")
+        print(f"    module run on inputs vs model's {compared}: max abs diff "
+              f"{worst_module:.2e}" if states is not None else f"    {compared}")
+        print(f"    hand unroll from weights vs module: max abs diff {worst_hand:.2e}")
+        if worst_module > TOLERANCE or worst_hand > TOLERANCE:
+            fail(f"{path}: rebuilt states differ by more than {TOLERANCE}")
+
+
+# --- the checks ---------------------------------------------------------------------------
+
+def check_meta(meta: dict) -> None:
+    tasks = ("classification", "tagging", "language_model", "seq2seq", "regression")
+    if meta.get("task") not in tasks:
+        fail(f"task {meta.get('task')!r} is not one of {', '.join(tasks)}")
+    spec = meta.get("input", {})
+    if spec.get("type") == "tokens":
+        vocab = spec.get("vocab", [])
+        if not vocab or vocab[0] != spec.get("pad"):
+            fail("input.pad must be input.vocab[0]")
+        if spec.get("unk") not in vocab:
+            fail("input.unk must be in input.vocab")
+        if spec.get("tokenizer") not in ("char", "whitespace"):
+            fail("input.tokenizer must be char or whitespace")
+    elif spec.get("type") == "features":
+        if len(spec.get("names", [])) not in (0, spec.get("size")):
+            fail("input.names must have input.size names")
+    else:
+        fail("input.type must be tokens or features")
+    if meta.get("task") in ("seq2seq", "language_model") and "target_vocab" in meta:
+        tv = meta["target_vocab"]
+        for key in ("bos", "eos"):
+            if meta.get(key) not in tv:
+                fail(f"{key} must be in target_vocab")
+        if meta.get("pad", tv[0]) != tv[0]:
+            fail("pad must be target_vocab[0]")
+
+
+def expected_classes(meta: dict) -> Optional[int]:
+    if meta["task"] in ("classification", "tagging"):
+        return len(meta["labels"])
+    if meta["task"] == "regression":
+        return len(meta["outputs"])
+    if "target_vocab" in meta:
+        return len(meta["target_vocab"])
+    return len(meta["input"]["vocab"])
+
+
+def check_outputs(meta: dict, out: Dict[str, Tensor], batch) -> None:
+    task, B = meta["task"], batch[0].size(0)
+    T_in = batch[0].size(1)
+    if "logits" not in out:
+        fail("interpret() returned no logits")
+        return
+    logits = out["logits"]
+    C = expected_classes(meta)
+    if task == "seq2seq":
+        want = [B, batch[2].size(1) - 1, C]
+    elif task in ("tagging", "language_model"):
+        want = [B, T_in, C]
+    elif task == "regression":
+        want = [B, C] if logits.dim() == 2 else [B, T_in, C]
+    else:
+        want = [B, C]
+    if list(logits.shape) != want:
+        fail(f"logits are {list(logits.shape)}, expected {want}")
+    for key, value in out.items():
+        if key == "embeddings" and (value.dim() != 3 or value.shape[:2] != (B, T_in)):
+            fail(f"embeddings must be [B, T, E], got {list(value.shape)}")
+        if key == "attention":
+            t_out = want[1] if task == "seq2seq" else 1
+            ok = value.shape[0] == B and value.shape[-1] == T_in and value.shape[-2] == t_out \
+                and value.dim() in (3, 4)
+            if not ok:
+                fail(f"attention must be [B, {t_out}, T_in] or [B, heads, {t_out}, T_in], "
+                     f"got {list(value.shape)}")
+        if key.startswith("states.") and (value.dim() != 3 or value.size(0) != B):
+            fail(f"{key} must be [B, T, H], got {list(value.shape)}")
+
+
+def check_padding(model, meta: dict, out: Dict[str, Tensor], batch) -> None:
+    """Each sample alone must give the logits it got inside the padded batch."""
+    worst = 0.0
+    for b in range(batch[0].size(0)):
+        n = int(batch[1][b])
+        alone = [batch[0][b:b + 1, :n], batch[1][b:b + 1]]
+        if meta["task"] == "seq2seq":
+            m = int(batch[3][b])
+            alone += [batch[2][b:b + 1, :m], batch[3][b:b + 1]]
+        with torch.no_grad():
+            logits = model.interpret(*alone)["logits"]
+        batched = out["logits"][b:b + 1]
+        if logits.dim() == 3:  # per step: compare the valid steps only
+            batched = batched[:, :logits.size(1)]
+        worst = max(worst, float((logits - batched).abs().max()))
+    print(f"padding: each sample alone vs in the padded batch, max abs logit diff {worst:.2e}")
+    if worst > TOLERANCE:
+        fail("padding changes the results: use lengths (packing, gathering, masks)")
+
+
+def check_generate(model, meta: dict, batch) -> None:
+    with torch.no_grad():
+        ids = model.generate(batch[0], batch[1], 20)
+    print(f"generate(src, src_lengths, 20) -> {shape(ids)}")
+    eos = meta["target_vocab"].index(meta["eos"])
+    for row in ids.tolist():
+        if eos in row and any(i != 0 for i in row[row.index(eos) + 1:]):
+            fail("generate() must pad with 0 after eos")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model")
+    parser.add_argument("--data", help="a dataset file whose first 3 lines are used as the batch")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+
+    files = {"rnnscope.json": ""}
+    model = torch.jit.load(args.model, _extra_files=files)
+    model.eval()
+    if not files["rnnscope.json"]:
+        print("no rnnscope.json in the archive: save with "
+              "torch.jit.save(m, path, _extra_files={'rnnscope.json': json.dumps(meta)})")
+        return 1
+    meta = json.loads(files["rnnscope.json"])
+    summary = {k: (f"[{len(v)} entries]" if isinstance(v, list) and len(v) > 12 else v)
+               for k, v in meta.items() if k != "input"}
+    summary["input"] = {k: (f"[{len(v)} entries]" if isinstance(v, list) and len(v) > 12 else v)
+                        for k, v in meta.get("input", {}).items()}
+    print(f"{args.model}: {json.dumps(summary)}")
+    check_meta(meta)
+
+    batch = make_batch(meta, args.data)
+    print("batch: " + ", ".join(shape(t) for t in batch))
+    with torch.no_grad():
+        out = model.interpret(*batch)
+    print("interpret() returned:")
+    for key, value in out.items():
+        print(f"  {key:28} {shape(value)}")
+    check_outputs(meta, out, batch)
+    with torch.no_grad():
+        forward = model(*batch)
+    if (forward - out["logits"]).abs().max() > TOLERANCE:
+        fail("forward() and interpret()['logits'] differ")
+    check_padding(model, meta, out, batch)
+    if meta["task"] == "seq2seq":
+        check_generate(model, meta, batch)
+    check_recurrent(model, out, batch, meta["task"])
+    print("OK" if not failures else f"{len(failures)} check(s) failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
