@@ -7,6 +7,7 @@
 #include "app/cli_alignment.h"
 #include "app/cli_extract.h"
 #include "app/cli_inspect.h"
+#include "app/cli_units.h"
 #include "core/model/Model.h"
 
 namespace {
@@ -23,6 +24,9 @@ const char* kUsage =
     "        run the model over a whole dataset and store every captured state in HDF5\n\n"
     "  alignment --model M.pt --data D.tsv [--json]\n"
     "        share of output tokens whose strongest attention lies in their true source span\n\n"
+    "  units --model M.pt --data D --signal NAME [--layer L] [--top K] --json\n"
+    "        rank every unit by its correlation with a per-token signal over the dataset\n"
+    "        (position, depth, quote, token:TOKEN, label:LABEL)\n\n"
     "Run `rnnscope-cli COMMAND --help` for a command's options.\n"
     "  -h, --help      show this help\n"
     "  -v, --version   show the version\n";
@@ -49,6 +53,7 @@ int main(int argc, char** argv) {
     if (command == QLatin1String("inspect")) return rnnscope::runInspectCommand(args);
     if (command == QLatin1String("extract")) return rnnscope::runExtractCommand(args);
     if (command == QLatin1String("alignment")) return rnnscope::runAlignmentCommand(args);
+    if (command == QLatin1String("units")) return rnnscope::runUnitsCommand(args);
     std::fprintf(stderr, "rnnscope-cli: unknown command '%s'\n\n%s", qPrintable(command), kUsage);
     return 2;
 }

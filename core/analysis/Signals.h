@@ -1,0 +1,43 @@
+#pragma once
+// Per-token signals a unit can be compared with (Karpathy et al. 2015, "Visualizing and
+// Understanding Recurrent Networks": position in the line, bracket depth, inside a quote). Each
+// gives one value per input token of a sample; the dataset-wide scan correlates every unit with
+// them.
+
+#include <QString>
+#include <QStringList>
+#include <vector>
+
+namespace rnnscope {
+
+// Which built-in signal. TokenIdentity and Label are one-vs-rest: 1 where the token (or the
+// sample's label) is the chosen one, 0 elsewhere.
+enum class SignalKind { Position, Depth, Quote, TokenIdentity, Label };
+
+struct SignalSpec {
+    SignalKind kind = SignalKind::Depth;
+    QString value;  // the token (TokenIdentity) or label (Label) compared against
+
+    // "position", "depth", "quote", "token:X", "label:X" (as the CLI's --signal takes it).
+    QString name() const;
+    QString title() const;  // "nesting depth of brackets", "token “(” (one vs rest)", ...
+    // Parses name(); throws UserError listing the valid names when `name` is none of them.
+    static SignalSpec parse(const QString& name);
+};
+
+// Steps since the start of the sequence: 0, 1, 2, ...
+std::vector<float> positionSignal(int length);
+// Open minus closed brackets ((, [, {  against ), ], }) after each token: a plain counter, so
+// it is defined on unbalanced text too and may go negative (as examples/brackets.py measures it).
+std::vector<float> depthSignal(const QStringList& tokens);
+// 1 for tokens inside a "..." or '...' string, the quotes themselves included, 0 elsewhere. A
+// quote of the other kind inside a string does not end it; a backslash escapes the next token.
+std::vector<float> quoteSignal(const QStringList& tokens);
+// 1 where the token equals `token`, 0 elsewhere.
+std::vector<float> tokenSignal(const QStringList& tokens, const QString& token);
+
+// The signal for one sample's tokens; `label` is the sample's label (for Label).
+std::vector<float> computeSignal(const SignalSpec& spec, const QStringList& tokens,
+                                 const QString& label);
+
+}  // namespace rnnscope

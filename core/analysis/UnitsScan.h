@@ -1,0 +1,62 @@
+#pragma once
+// One pass of the model over a whole dataset for the hidden-units panel and `rnnscope-cli units`:
+// every unit's Pearson r with the chosen signals and every sigmoid gate's saturation. Statistics
+// are streamed (sums per unit), so memory stays at a few vectors per track whatever the dataset's
+// size. Runs on a worker thread: progress and cancellation are callbacks.
+
+#include <QString>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "core/analysis/Saturation.h"
+#include "core/analysis/Signals.h"
+#include "core/analysis/Units.h"
+#include "core/data/Dataset.h"
+
+namespace rnnscope {
+
+class Model;
+
+using ScanProgress = std::function<void(qint64 samplesDone, qint64 samplesTotal)>;
+using ScanCancelled = std::function<bool()>;
+
+// The model's input for a dataset sample: its feature rows (feature models), or its text encoded
+// by the model's own tokenizer.
+SampleInput encodeSample(const Model& model, const DataSample& sample);
+
+// Runs the model with states captured over samples [0, maxSamples) (all when < 0) in batches and
+// calls `visit` for each on the calling thread. Throws JobCancelled when `cancelled` says so.
+void forEachResult(
+    const Model& model, const Dataset& dataset, int batchSize, qint64 maxSamples,
+    const std::function<void(qint64 index, const DataSample&, const SampleResult&)>& visit,
+    const ScanProgress& progress = {}, const ScanCancelled& cancelled = {});
+
+struct UnitScanOptions {
+    std::vector<SignalSpec> signals;
+    int batchSize = 64;
+    qint64 maxSamples = -1;  // < 0: the whole dataset
+};
+
+struct TrackCorrelations {
+    TrackId track;
+    int units = 0;
+    std::vector<Eigen::VectorXd> r;  // per signal: [units]
+};
+
+struct UnitScan {
+    std::vector<SignalSpec> signals;
+    qint64 samples = 0;
+    qint64 tokens = 0;
+    std::vector<TrackCorrelations> tracks;
+    std::vector<GateSaturation> gates;  // sigmoid gates only, in track order
+
+    // Every unit's r with signals[signal], strongest first. `kinds` (empty: all) and `layer`
+    // (< 0: all) narrow the tracks.
+    std::vector<RankedUnit> ranked(int signal, const QStringList& kinds = {}, int layer = -1) const;
+};
+
+UnitScan scanUnits(const Model& model, const Dataset& dataset, const UnitScanOptions& options,
+                   const ScanProgress& progress = {}, const ScanCancelled& cancelled = {});
+
+}  // namespace rnnscope

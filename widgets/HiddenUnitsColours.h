@@ -1,0 +1,42 @@
+#pragma once
+// Colour maps and the colour bar of the hidden-units views: viridis for magnitudes (gates in
+// [0, 1]) and a diverging blue–white–red map for signed activations (hidden and cell states), both
+// perceptually ordered so a printed figure keeps its meaning in greyscale too.
+
+#include <QColor>
+#include <QPainter>
+#include <QRectF>
+#include <QString>
+
+class QWidget;
+
+namespace rnnscope::hiddenunits {
+
+QColor viridis(double t);    // t in [0, 1]
+QColor diverging(double t);  // t in [-1, 1]: blue, white at 0, red
+QColor categorical(int i);   // Tableau 10, for lines of selected units
+
+// How values map to colours in one figure.
+struct ColourScale {
+    bool isSigned = true;
+    double min = -1.0, max = 1.0;  // symmetric for signed data
+    QColor colour(double v) const;
+    // A scale for `maxAbs` (signed) or [0, 1] (sigmoid gates).
+    static ColourScale forValues(bool isSigned, double maxAbs);
+};
+
+// A vertical colour bar with min/mid/max ticks and a caption rotated along its side.
+void paintColourBar(QPainter& painter, const QRectF& bar, const ColourScale& scale,
+                    const QString& caption);
+
+// The figure's font at a fixed pixel size, so every device (screen, PNG at 300 dpi, PDF) draws
+// text at the size the layout assumed.
+QFont figureFont(const QFont& base, int pixelSize = 12);
+
+// Asks where to save a ranked list and writes it atomically; a failure is shown in a dialog.
+void saveCsvWithDialog(QWidget* parent, const QString& suggestedName, const QString& csv);
+
+// Tokens as labels: spaces and newlines made visible.
+QString tokenLabel(const QString& token);
+
+}  // namespace rnnscope::hiddenunits
