@@ -105,11 +105,11 @@ int runAlignmentCommand(const QStringList& arguments) {
                 root[QStringLiteral("first_skip_reason")] = result.firstSkipReason;
             std::printf("%s", QJsonDocument(root).toJson(QJsonDocument::Indented).constData());
         } else {
-            std::printf("alignment %.4f  (%lld of %lld output tokens look most at their true "
-                        "source span; %lld samples",
-                        result.score.share(), static_cast<long long>(result.score.aligned),
-                        static_cast<long long>(result.score.total),
-                        static_cast<long long>(result.samples));
+            std::printf(
+                "alignment %.4f  (%lld of %lld output tokens look most at their true "
+                "source span; %lld samples",
+                result.score.share(), static_cast<long long>(result.score.aligned),
+                static_cast<long long>(result.score.total), static_cast<long long>(result.samples));
             if (result.skipped > 0)
                 std::printf(", %lld skipped: first %s", static_cast<long long>(result.skipped),
                             qPrintable(result.firstSkipReason));

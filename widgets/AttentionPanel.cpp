@@ -1,0 +1,543 @@
+#include "widgets/AttentionPanel.h"
+
+#include <QFontMetricsF>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLocale>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "core/Session.h"
+#include "core/model/Model.h"
+#include "widgets/AttentionMapView.h"
+#include "widgets/TokenStrip.h"
+
+namespace rnnscope {
+
+namespace {
+
+// Shading for a token strip: one row (or column) of weights scaled to its largest value.
+QVector<float> scaled(const Eigen::Ref<const Eigen::VectorXf>& values) {
+    QVector<float> out(int(values.size()), 0.0f);
+    const float top = values.size() > 0 ? values.maxCoeff() : 0.0f;
+    if (top <= 0) return out;
+    for (int i = 0; i < out.size(); ++i) out[i] = values[i] / top;
+    return out;
+}
+
+// Labels for every row or column of a matrix: the tokens, then "#i" for any the model did not
+// name (a model whose attention is wider than its tokens is shown, not refused).
+QStringList labelsFor(QStringList tokens, Eigen::Index n) {
+    while (tokens.size() < n) tokens << QStringLiteral("#%1").arg(tokens.size() + 1);
+    return tokens.mid(0, int(n));
+}
+
+}  // namespace
+
+AttentionPanel::AttentionPanel(Session& session, QWidget* parent)
+    : Panel(session, QStringLiteral("attention"), tr("Attention"), parent) {
+    // The model's own output is what a researcher asks about first; the reference is a toggle.
+    // The choice lives in the Session so output token indices mean the same in every panel.
+    session.setUseReferenceOutput(false);
+    buildControls();
+
+    connect(map_, &AttentionMapView::hovered, this, &AttentionPanel::hoverFromMap);
+    connect(map_, &AttentionMapView::clicked, this, &AttentionPanel::clickFromMap);
+    connect(map_, &AttentionMapView::escapePressed, this, &AttentionPanel::clearPin);
+    auto stripHover = [this](int side) {
+        return [this, side](int index) {
+            if (pinned_.isValid()) return;
+            this->session().setHoveredToken(
+                index >= 0 ? TokenRef{this->session().currentSample(), side, index} : TokenRef{});
+        };
+    };
+    auto stripClick = [this](int side) {
+        return [this, side](int index) {
+            const TokenRef t{this->session().currentSample(), side, index};
+            if (index < 0 || t == pinned_) return clearPin();
+            pinned_ = t;
+            this->session().setHoveredToken(t);
+            showHighlight();
+        };
+    };
+    connect(sourceStrip_, &TokenStrip::tokenHovered, this, stripHover(TokenRef::Input));
+    connect(outputStrip_, &TokenStrip::tokenHovered, this, stripHover(TokenRef::Output));
+    connect(sourceStrip_, &TokenStrip::tokenClicked, this, stripClick(TokenRef::Input));
+    connect(outputStrip_, &TokenStrip::tokenClicked, this, stripClick(TokenRef::Output));
+
+    connect(&session, &Session::currentSampleChanged, this, [this]() {
+        pinned_ = TokenRef{};
+        cellHover_ = AttentionHit{};
+        scheduleRefresh();
+    });
+    connect(&session, &Session::currentResultChanged, this, [this]() { scheduleRefresh(); });
+    auto reset = [this]() {
+        this->session().jobs().cancel(scoreJob_);
+        scoreRunning_ = false;
+        datasetScore_ = DatasetAlignment{};
+        scoreError_.clear();
+        headCount_ = -1;
+        scheduleRefresh();
+    };
+    connect(&session, &Session::modelChanged, this, reset);
+    connect(&session, &Session::datasetChanged, this, reset);
+    connect(&session, &Session::hoveredTokenChanged, this, [this]() { showHighlight(); });
+    refresh();
+}
+
+void AttentionPanel::buildControls() {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->setSpacing(4);
+    auto* row1 = new QHBoxLayout;
+    auto* row2 = new QHBoxLayout;
+    layout->addLayout(row1);
+    layout->addLayout(row2);
+
+    view_ = new QComboBox(this);
+    view_->addItems({tr("Heatmap"), tr("Links")});
+    view_->setToolTip(tr("Heatmap of weights, or lines between source and output tokens"));
+    heads_ = new QComboBox(this);
+    heads_->setToolTip(tr("Which attention head to show, or their mean"));
+    swap_ = new QPushButton(tr("Swap axes"), this);
+    swap_->setCheckable(true);
+    swap_->setToolTip(tr("Source tokens down the rows and output tokens across, or the reverse"));
+    colours_ = new QComboBox(this);
+    for (ColourMap m : {ColourMap::Viridis, ColourMap::Magma, ColourMap::Greys})
+        colours_->addItem(colourMapName(m), int(m));
+    colours_->setToolTip(tr("Perceptually uniform colour map"));
+    log_ = new QCheckBox(tr("Log scale"), this);
+    log_->setToolTip(tr("Colour by log10 of the weight over three decades, to see small weights"));
+    row1->addWidget(new QLabel(tr("View"), this));
+    row1->addWidget(view_);
+    row1->addWidget(new QLabel(tr("Head"), this));
+    row1->addWidget(heads_);
+    row1->addWidget(swap_);
+    row1->addWidget(colours_);
+    row1->addWidget(log_);
+    row1->addStretch(1);
+
+    output_ = new QComboBox(this);
+    output_->addItems({tr("The model's own output"), tr("The reference (teacher-forced)")});
+    output_->setToolTip(
+        tr("Show attention while the model writes its own output, or while it "
+           "is fed the dataset's reference target"));
+    truth_ = new QCheckBox(tr("True spans"), this);
+    truth_->setChecked(true);
+    truth_->setToolTip(
+        tr("Outline the true source span of each output token, where the dataset "
+           "gives one"));
+    stats_ = new QCheckBox(tr("Entropy and coverage"), this);
+    stats_->setChecked(true);
+    fit_ = new QPushButton(tr("Fit"), this);
+    fit_->setToolTip(tr("Fit the map to the panel (Ctrl+wheel, + and - zoom; 0 fits)"));
+    thresholdLabel_ = new QLabel(this);
+    threshold_ = new QSlider(Qt::Horizontal, this);
+    threshold_->setRange(0, 50);  // hundredths of a weight
+    threshold_->setValue(5);
+    threshold_->setMaximumWidth(120);
+    threshold_->setToolTip(tr("Links lighter than this weight are not drawn"));
+    row2->addWidget(new QLabel(tr("Output"), this));
+    row2->addWidget(output_);
+    row2->addWidget(truth_);
+    row2->addWidget(stats_);
+    row2->addWidget(thresholdLabel_);
+    row2->addWidget(threshold_);
+    row2->addStretch(1);
+    row2->addWidget(fit_);
+
+    status_ = new QLabel(this);
+    status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    status_->setMinimumWidth(100);
+    layout->addWidget(status_);
+
+    stack_ = new QStackedWidget(this);
+    messageLabel_ = new QLabel(this);
+    messageLabel_->setWordWrap(true);
+    messageLabel_->setAlignment(Qt::AlignCenter);
+    messageLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    map_ = new AttentionMapView(this);
+    stack_->addWidget(messageLabel_);
+    stack_->addWidget(map_);
+    layout->addWidget(stack_, 1);
+
+    sourceCaption_ =
+        new QLabel(tr("Source (shaded by the hovered output token's attention)"), this);
+    sourceStrip_ = new TokenStrip(this);
+    outputCaption_ = new QLabel(tr("Output (shaded by the attention the hovered source token "
+                                   "receives)"),
+                                this);
+    outputStrip_ = new TokenStrip(this);
+    layout->addWidget(sourceCaption_);
+    layout->addWidget(sourceStrip_);
+    layout->addWidget(outputCaption_);
+    layout->addWidget(outputStrip_);
+
+    auto restyle = [this]() { applyStyle(); };
+    connect(view_, &QComboBox::currentIndexChanged, this, restyle);
+    connect(swap_, &QPushButton::toggled, this, restyle);
+    connect(colours_, &QComboBox::currentIndexChanged, this, restyle);
+    connect(log_, &QCheckBox::toggled, this, restyle);
+    connect(truth_, &QCheckBox::toggled, this, restyle);
+    connect(stats_, &QCheckBox::toggled, this, restyle);
+    connect(threshold_, &QSlider::valueChanged, this, restyle);
+    connect(heads_, &QComboBox::currentIndexChanged, this, [this]() { scheduleRefresh(); });
+    connect(fit_, &QPushButton::clicked, map_, &AttentionMapView::fitToView);
+    connect(output_, &QComboBox::currentIndexChanged, this, [this](int index) {
+        pinned_ = TokenRef{};
+        session().setUseReferenceOutput(index == 1);
+    });
+    applyStyle();
+}
+
+void AttentionPanel::applyStyle() {
+    AttentionStyle& s = map_->figure().style();
+    s.links = view_->currentIndex() == 1;
+    s.transposed = swap_->isChecked();
+    s.map = ColourMap(colours_->currentData().toInt());
+    s.logScale = log_->isChecked();
+    s.showTruth = truth_->isChecked();
+    s.showStats = stats_->isChecked();
+    s.linkThreshold = float(threshold_->value()) / 100.0f;
+    thresholdLabel_->setText(tr("Links ≥ %1").arg(double(s.linkThreshold), 0, 'f', 2));
+    thresholdLabel_->setVisible(s.links);
+    threshold_->setVisible(s.links);
+    log_->setEnabled(!s.links);
+    stats_->setEnabled(!s.links);
+    map_->styleChanged();
+}
+
+const AttentionData& AttentionPanel::figureData() const {
+    return map_->figure().data();
+}
+
+void AttentionPanel::rebuildHeads(int count) {
+    if (count == headCount_) return;
+    headCount_ = count;
+    QSignalBlocker block(heads_);
+    heads_->clear();
+    if (count > 1) heads_->addItem(tr("Mean of %1 heads").arg(count));
+    for (int h = 0; h < count; ++h) heads_->addItem(tr("Head %1").arg(h + 1));
+    heads_->setEnabled(count > 1);
+}
+
+void AttentionPanel::refresh() {
+    auto model = session().model();
+    auto result = session().currentResult();
+    const bool seq2seq = model && model->meta().task == Task::Seq2Seq;
+    {
+        QSignalBlocker block(output_);
+        output_->setCurrentIndex(session().useReferenceOutput() ? 1 : 0);
+        output_->setEnabled(seq2seq && !session().currentTarget().isEmpty());
+    }
+    if (!model)
+        message_ =
+            tr("Open a model and a dataset (File → Open Demo → Dates) to see where the "
+               "model looks.");
+    else if (!result)
+        message_ = tr("Running the model on the current sample…");
+    else if (result->attention.empty())
+        message_ =
+            tr("This model returns no attention: interpret() should return an "
+               "\"attention\" entry, [B, T_out, T_in] or [B, 1, T] for attention pooling "
+               "(docs/model-contract.md).");
+    else
+        message_.clear();
+    if (!message_.isEmpty()) {
+        messageLabel_->setText(message_);
+        stack_->setCurrentWidget(messageLabel_);
+        map_->setData(AttentionData{});
+        status_->clear();
+        sourceStrip_->setTokens(result ? result->input.tokens : QStringList());
+        sourceStrip_->setShading({});
+        outputStrip_->setVisible(false);
+        outputCaption_->setVisible(false);
+        return;
+    }
+    rebuildHeads(int(result->attention.size()));
+    AttentionData data = buildData();
+    sourceStrip_->setTokens(data.source);
+    outputStrip_->setVisible(!data.pooling);
+    outputCaption_->setVisible(!data.pooling);
+    outputStrip_->setTokens(data.pooling ? QStringList() : data.output);
+    outputStrip_->setMarked(data.outputDiffers);
+    sourceCaption_->setText(data.pooling ? tr("Tokens (shaded by the pooling attention)")
+                                         : tr("Source (shaded by the hovered output token's "
+                                              "attention)"));
+    map_->setData(std::move(data));
+    status_->setText(hint());
+    stack_->setCurrentWidget(map_);
+    showHighlight();
+    startDatasetScore();
+}
+
+AttentionData AttentionPanel::buildData() const {
+    auto model = session().model();
+    auto result = session().currentResult();
+    AttentionData d;
+    const std::vector<MatrixRM>& heads = result->attention;
+    const int choice = std::max(0, heads_->currentIndex());
+    QString headText;
+    if (heads.size() > 1 && choice == 0) {
+        try {
+            d.weights = meanOverHeads(heads);
+            headText = tr("mean of %1 heads").arg(heads.size());
+        } catch (const std::exception&) {
+            d.weights = heads.front();  // heads of different shapes: show the first
+            headText = tr("head 1 (heads differ in shape)");
+        }
+    } else {
+        const size_t h = heads.size() > 1 ? size_t(choice - 1) : 0;
+        d.weights = heads[std::min(h, heads.size() - 1)];
+        if (heads.size() > 1) headText = tr("head %1 of %2").arg(h + 1).arg(heads.size());
+    }
+    const bool seq2seq = model->meta().task == Task::Seq2Seq;
+    d.pooling = !seq2seq && d.weights.rows() == 1;
+    d.source = labelsFor(result->input.tokens, d.weights.cols());
+    d.output = d.pooling ? QStringList{tr("attention")}
+                         : labelsFor(result->outputTokens, d.weights.rows());
+    d.entropy = attentionEntropy(d.weights);
+    d.coverage = attentionCoverage(d.weights);
+
+    // The other output, to mark where the two differ: the reference when the model's own output
+    // is shown, the model's own when the reference is.
+    const QString target = session().currentTarget();
+    const QStringList reference =
+        target.isEmpty() ? QStringList() : model->meta().input.tokenize(target);
+    const QStringList other = result->outputIsGenerated ? reference : result->generatedTokens;
+    const int body = int(result->outputTokens.size()) - 1;  // without the final eos
+    if (seq2seq && !other.isEmpty() && (!result->outputIsGenerated || !reference.isEmpty())) {
+        d.outputDiffers.resize(d.output.size());
+        for (int i = 0; i < d.output.size() && i < result->outputTokens.size(); ++i)
+            d.outputDiffers[i] = i < body
+                                     ? (i >= other.size() || other[i] != result->outputTokens[i])
+                                     : other.size() != body;  // eos: lengths differ
+    }
+
+    // Ground truth: the dataset's span of each reference token.
+    const DataSample& sample = session().currentData();
+    if (seq2seq && !sample.spans.isEmpty() && sample.target == target) {
+        auto truth = trueSourceTokens(sample.spans,
+                                      tokenRanges(session().currentText(), result->input.tokens));
+        if (result->outputIsGenerated) {
+            // Row k of the model's own run saw the same prefix as the teacher-forced run while
+            // its output agreed with the reference before k, so the span of reference token k
+            // holds for it; after the first difference the runs part ways.
+            int agree = 0;
+            while (agree < body && agree < reference.size() &&
+                   result->outputTokens[agree] == reference[agree])
+                ++agree;
+            truth.resize(std::min(truth.size(), size_t(agree) + 1));
+        }
+        d.truth = std::move(truth);
+        d.alignedRows = alignedRows(d.weights, d.truth);
+    }
+
+    QStringList title{d.pooling ? tr("Attention pooling") : tr("Attention")};
+    if (session().currentSample() >= 0) title << tr("sample %1").arg(session().currentSample() + 1);
+    if (!headText.isEmpty()) title << headText;
+    if (seq2seq)
+        title << (result->outputIsGenerated ? tr("the model's own output")
+                                            : tr("reference output (teacher-forced)"));
+    d.title = title.join(QStringLiteral(" · "));
+    d.caption = scoreCaption(d);
+    return d;
+}
+
+QString AttentionPanel::scoreCaption(const AttentionData& d) const {
+    QStringList parts;
+    if (!d.truth.empty()) {
+        AlignmentScore s;
+        for (int hit : d.alignedRows)
+            if (hit >= 0) {
+                ++s.total;
+                s.aligned += hit;
+            }
+        if (s.total > 0)
+            parts << tr("alignment %1% (%2 of %3 output tokens look most at their true span)")
+                         .arg(s.share() * 100, 0, 'f', 0)
+                         .arg(s.aligned)
+                         .arg(s.total);
+    }
+    if (datasetScore_.score.total > 0)
+        parts << tr("dataset %1% of %2 tokens in %3 samples")
+                     .arg(datasetScore_.score.share() * 100, 0, 'f', 1)
+                     .arg(QLocale().toString(datasetScore_.score.total))
+                     .arg(QLocale().toString(datasetScore_.samples));
+    else if (scoreRunning_)
+        parts << tr("dataset: scoring…");
+    else if (!scoreError_.isEmpty())
+        parts << tr("dataset: %1").arg(scoreError_);
+    if (!d.entropy.empty()) {
+        double mean = 0;
+        for (float e : d.entropy) mean += e;
+        mean /= double(d.entropy.size());
+        parts << tr("mean entropy %1 nats (uniform %2)")
+                     .arg(mean, 0, 'f', 2)
+                     .arg(std::log(double(std::max<Eigen::Index>(2, d.weights.cols()))), 0, 'f', 2);
+    }
+    return parts.join(QStringLiteral(" · "));
+}
+
+void AttentionPanel::startDatasetScore() {
+    auto model = session().model();
+    auto dataset = session().dataset();
+    if (!model || !dataset || !dataset->hasSpans() || model->meta().task != Task::Seq2Seq) return;
+    if (scoredGeneration_ == session().generation()) return;  // done, failed or running
+    scoredGeneration_ = session().generation();
+    datasetScore_ = DatasetAlignment{};
+    scoreError_.clear();
+    scoreRunning_ = true;
+    const quint64 generation = scoredGeneration_;
+    scoreJob_ = session().jobs().start<DatasetAlignment>(
+        tr("Scoring attention alignment on %1").arg(dataset->displayName()), this,
+        [model, dataset](JobContext& ctx) {
+            AlignmentOptions options;
+            options.progress = [&ctx](qint64 done, qint64 total) {
+                ctx.setProgress(double(done) / double(std::max<qint64>(1, total)),
+                                tr("Attention alignment %1 / %2 samples").arg(done).arg(total));
+            };
+            options.cancelled = [&ctx]() { return ctx.isCancelled(); };
+            return datasetAlignment(*model, *dataset, options);
+        },
+        [this, generation](DatasetAlignment score) {
+            if (generation != session().generation()) return;
+            datasetScore_ = std::move(score);
+            scoreRunning_ = false;
+            scheduleRefresh();
+        },
+        [this, generation](const QString& error) {
+            if (generation != session().generation()) return;
+            scoreRunning_ = false;
+            scoreError_ = error;
+            scheduleRefresh();
+        });
+}
+
+void AttentionPanel::showHighlight() {
+    TokenRef t = pinned_.isValid() ? pinned_ : session().hoveredToken();
+    if (t.isValid() && t.sample != session().currentSample()) t = TokenRef{};
+    AttentionHighlight h;
+    const AttentionData& d = map_->figure().data();
+    if (t.isValid() && t.side == TokenRef::Output && t.index < d.weights.rows() && !d.pooling)
+        h.output = t.index;
+    if (t.isValid() && t.side == TokenRef::Input && t.index < d.weights.cols()) h.source = t.index;
+    if (cellHover_.kind == AttentionHit::Cell) {
+        h.cellOutput = cellHover_.output;
+        h.cellSource = cellHover_.source;
+    }
+    map_->setHighlight(h);
+    sourceStrip_->setHighlighted(h.source);
+    outputStrip_->setHighlighted(h.output);
+    if (d.isEmpty()) return;
+    // The source strip shows one output token's attention; a classifier's single row always.
+    const int row = d.pooling ? 0 : h.output >= 0 ? h.output : h.cellOutput;
+    sourceStrip_->setShading(row >= 0 ? scaled(d.weights.row(row).transpose()) : QVector<float>{});
+    outputStrip_->setShading(h.source >= 0 && !d.pooling ? scaled(d.weights.col(h.source))
+                                                         : QVector<float>{});
+}
+
+TokenRef AttentionPanel::tokenFor(const AttentionHit& hit) const {
+    const qint64 sample = session().currentSample();
+    const bool pooling = map_->figure().data().pooling;
+    switch (hit.kind) {
+        case AttentionHit::Cell:
+            // A cell is the output token's look at a source token: hovering it shows that output
+            // token's row everywhere (for a classifier, the token itself).
+            return pooling ? TokenRef{sample, TokenRef::Input, hit.source}
+                           : TokenRef{sample, TokenRef::Output, hit.output};
+        case AttentionHit::OutputLabel:
+            return TokenRef{sample, TokenRef::Output, hit.output};
+        case AttentionHit::SourceLabel:
+            return TokenRef{sample, TokenRef::Input, hit.source};
+        case AttentionHit::None:
+            break;
+    }
+    return TokenRef{};
+}
+
+void AttentionPanel::hoverFromMap(const AttentionHit& hit) {
+    cellHover_ = hit.kind == AttentionHit::Cell ? hit : AttentionHit{};
+    const AttentionData& d = map_->figure().data();
+    if (hit.kind == AttentionHit::Cell)
+        status_->setText(tr("output “%1” (#%2) ← source “%3” (#%4): weight %5")
+                             .arg(AttentionFigure::displayToken(d.output.value(hit.output)))
+                             .arg(hit.output + 1)
+                             .arg(AttentionFigure::displayToken(d.source.value(hit.source)))
+                             .arg(hit.source + 1)
+                             .arg(double(d.weights(hit.output, hit.source)), 0, 'f', 4));
+    else
+        status_->setText(hint());
+    if (!pinned_.isValid()) session().setHoveredToken(tokenFor(hit));
+    showHighlight();
+}
+
+QString AttentionPanel::hint() const {
+    return pinned_.isValid()
+               ? tr("Pinned: click it again or press Esc to clear")
+               : tr("Hover a cell or token to follow it in every panel; click to pin, "
+                    "Esc clears; Ctrl+wheel zooms");
+}
+
+void AttentionPanel::clickFromMap(const AttentionHit& hit) {
+    const TokenRef t = tokenFor(hit);
+    if (!t.isValid() || t == pinned_) return clearPin();
+    pinned_ = t;
+    session().setHoveredToken(t);
+    status_->setText(hint());
+    showHighlight();
+}
+
+void AttentionPanel::clearPin() {
+    pinned_ = TokenRef{};
+    cellHover_ = AttentionHit{};
+    session().setHoveredToken(TokenRef{});
+    status_->setText(hint());
+    showHighlight();
+}
+
+void AttentionPanel::keyPressEvent(QKeyEvent* event) {
+    if (event->key() == Qt::Key_Escape) return clearPin();
+    Panel::keyPressEvent(event);
+}
+
+QSizeF AttentionPanel::figureSize() const {
+    if (!message_.isEmpty()) return QSizeF(std::max(560, width()), 110);
+    const AttentionFigure& f = map_->figure();
+    // Exports show every label: cells at least one text line high, whatever the zoom.
+    const qreal readable =
+        std::ceil(QFontMetricsF(AttentionFigure::figureFont(font())).height() * 0.95);
+    const qreal c = std::max(readable, map_->cellSize().width());
+    return f.naturalSize(QSizeF(c, c), font());
+}
+
+void AttentionPanel::paintFigure(QPainter& painter, const QRectF& rect) {
+    if (message_.isEmpty()) {
+        const qreal readable =
+            std::ceil(QFontMetricsF(AttentionFigure::figureFont(font())).height() * 0.95);
+        const qreal c = std::max(readable, map_->cellSize().width());
+        // A pinned token is part of the figure; a passing hover is not.
+        AttentionHighlight h;
+        if (pinned_.isValid())
+            (pinned_.side == TokenRef::Output ? h.output : h.source) = pinned_.index;
+        map_->figure().paint(painter, rect, QSizeF(c, c), QPointF(0, 0), h, font());
+        return;
+    }
+    painter.save();
+    painter.fillRect(rect, Qt::white);
+    const QFont text = AttentionFigure::figureFont(font());
+    QFont bold = text;
+    bold.setBold(true);
+    bold.setPixelSize(int(std::lround(text.pixelSize() * 1.15)));
+    painter.setFont(bold);
+    painter.setPen(QColor(35, 35, 35));
+    const QRectF inner = rect.adjusted(12, 10, -12, -10);
+    painter.drawText(inner, Qt::AlignLeft | Qt::AlignTop, tr("Attention"));
+    painter.setFont(text);
+    painter.setPen(QColor(90, 90, 90));
+    painter.drawText(inner.adjusted(0, QFontMetricsF(bold).height() + 8, 0, 0),
+                     Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, message_);
+    painter.restore();
+}
+
+}  // namespace rnnscope
