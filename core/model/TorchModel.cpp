@@ -548,9 +548,9 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
     }
     const at::Tensor embeddings = io.find("embeddings");
     if (embeddings.defined() && embeddings.dim() == 3 && embeddings.size(0) == size) {
+        const at::Tensor e = detail::asFloatContiguous(embeddings);  // [B, T, E]
         for (int64_t b = 0; b < size; ++b)
-            results[b].embeddings = detail::toMatrix(
-                embeddings[b].slice(0, 0, io.stepsOf(embeddings.size(1), b, false)));
+            results[b].embeddings = detail::sampleRows(e, b, io.stepsOf(e.size(1), b, false));
     }
 
     // --- white-box capture of every recurrent module ---------------------------------------
@@ -568,11 +568,11 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
                                .arg(QString::fromStdString(key), detail::shapeText(value));
             continue;
         }
-        const at::Tensor v = value.to(at::kCPU);
+        const at::Tensor v = detail::asFloatContiguous(value);
         for (int64_t b = 0; b < size; ++b)
             results[b].tracks.push_back(
                 {QStringLiteral("states"), 0, 0, name,
-                 detail::toMatrix(v[b].slice(0, 0, io.stepsOf(v.size(1), b, false)))});
+                 detail::sampleRows(v, b, io.stepsOf(v.size(1), b, false))});
     }
     return results;
 }

@@ -149,8 +149,8 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
             hs.reserve(steps);
             for (int64_t t = 0; t < steps; ++t) {
                 const at::Tensor gi = inputProj.select(1, t);  // [B, G*H]
-                at::Tensor gh = at::matmul(h, wHhT);           // [B, G*H]
-                if (bHh.defined()) gh = gh + bHh;
+                // [B, G*H]; addmm is what PyTorch's own cells use (at::linear)
+                const at::Tensor gh = bHh.defined() ? at::addmm(bHh, h, wHhT) : at::mm(h, wHhT);
                 if (lstm) {
                     const auto gates = (gi + gh).chunk(4, 1);
                     const at::Tensor i = gates[0].sigmoid();
@@ -281,6 +281,17 @@ MatrixRM toMatrix(const at::Tensor& t) {
     return Eigen::Map<const MatrixRM>(c.data_ptr<float>(), rows, cols);
 }
 
+at::Tensor asFloatContiguous(const at::Tensor& t) {
+    return t.detach().to(at::kCPU, at::kFloat).contiguous();
+}
+
+MatrixRM sampleRows(const at::Tensor& values, int64_t b, int64_t rows) {
+    const int64_t steps = values.size(1);
+    const int64_t width = values.size(2);
+    const float* data = values.data_ptr<float>() + b * steps * width;
+    return Eigen::Map<const MatrixRM>(data, std::clamp<int64_t>(rows, 0, steps), width);
+}
+
 QString shapeText(const at::Tensor& t) {
     QStringList dims;
     for (int64_t s : t.sizes()) dims << QString::number(s);
@@ -365,15 +376,20 @@ std::vector<QString> captureRecurrent(const std::vector<RecurrentModule>& rnns,
                 const at::Tensor lengths =
                     at::tensor(at::ArrayRef<int64_t>(lens), at::kLong);  // [B]
                 const Unrolled unrolled = unroll(rnn, x, lengths, h0, c0);
+                std::vector<at::Tensor> values;  // [B, T, H] each, float, contiguous
+                for (const auto& track : unrolled.tracks)
+                    values.push_back(asFloatContiguous(track.values));
                 for (int64_t b = 0; b < size; ++b) {
                     if (verify)
                         results[b].maxAbsDiff =
                             std::max(results[b].maxAbsDiff,
                                      verifySample(rnn, x, lens[b], h0, c0, unrolled, b));
-                    for (const auto& track : unrolled.tracks)
-                        results[b].tracks.push_back(
-                            {info.module, track.layer, track.direction, track.kind,
-                             toMatrix(track.values[b].slice(0, 0, lens[b]))});
+                    for (size_t k = 0; k < unrolled.tracks.size(); ++k) {
+                        const UnrolledTrack& track = unrolled.tracks[k];
+                        results[b].tracks.push_back({info.module, track.layer, track.direction,
+                                                     track.kind,
+                                                     sampleRows(values[k], b, lens[b])});
+                    }
                 }
             } catch (const std::exception& e) {
                 whyNot[i] = QStringLiteral("could not unroll it: %1").arg(describeError(e));

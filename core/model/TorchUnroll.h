@@ -74,6 +74,11 @@ std::vector<QString> captureRecurrent(const std::vector<RecurrentModule>& rnns,
 
 // [rows, cols] tensor → row-major float matrix (a copy).
 MatrixRM toMatrix(const at::Tensor& t);
+// A tensor as float, contiguous and on the CPU, so sampleRows can read it directly.
+at::Tensor asFloatContiguous(const at::Tensor& t);
+// Rows [0, rows) of sample b of a [B, T, H] tensor from asFloatContiguous(): one copy, no
+// LibTorch call per sample.
+MatrixRM sampleRows(const at::Tensor& values, int64_t b, int64_t rows);
 // "[2, 7, 16]"
 QString shapeText(const at::Tensor& t);
 // One line a user can read: TorchScript's own "RuntimeError: ..." line, without the traceback.
