@@ -22,6 +22,7 @@
 #include <QTemporaryDir>
 #include <QThread>
 #include <cstdio>
+#include <ctime>
 
 #include "core/Predictions.h"
 #include "core/data/Dataset.h"
@@ -54,27 +55,41 @@ Batches makeBatches(const Model& model, const Dataset& dataset, qint64 limit, in
     return out;
 }
 
+// CPU seconds of the whole process (every thread): unlike wall time, it barely moves when other
+// processes load the machine, as long as no thread spins waiting (use --threads 1 for that).
+double cpuSeconds() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
+}
+
+struct Speed {
+    double wall = 0.0;  // tokens per second
+    double cpu = 0.0;   // tokens per CPU second
+};
+
 // Input tokens per second without and with capture. The two alternate batch by batch, so a
 // burst of load from other processes slows both alike instead of skewing their ratio.
-std::pair<double, double> tokensPerSecond(const Model& model, const Batches& data,
-                                          const RunOptions& plain, const RunOptions& captured,
-                                          int repeat) {
+std::pair<Speed, Speed> tokensPerSecond(const Model& model, const Batches& data,
+                                        const RunOptions& plain, const RunOptions& captured,
+                                        int repeat) {
     model.run(data.batches.front(), plain);  // warm-up: first-call allocations, lazy init
     model.run(data.batches.front(), captured);
-    qint64 plainNs = 0, capturedNs = 0;
+    double wall[2] = {0, 0}, cpu[2] = {0, 0};
     QElapsedTimer timer;
     for (int r = 0; r < repeat; ++r) {
         for (const auto& batch : data.batches) {
-            timer.start();
-            model.run(batch, plain);
-            plainNs += timer.nsecsElapsed();
-            timer.start();
-            model.run(batch, captured);
-            capturedNs += timer.nsecsElapsed();
+            for (int k = 0; k < 2; ++k) {
+                const double cpuStart = cpuSeconds();
+                timer.start();
+                model.run(batch, k == 0 ? plain : captured);
+                wall[k] += double(timer.nsecsElapsed()) / 1e9;
+                cpu[k] += cpuSeconds() - cpuStart;
+            }
         }
     }
     const double tokens = double(data.tokens) * repeat;
-    return {tokens / (double(plainNs) / 1e9), tokens / (double(capturedNs) / 1e9)};
+    return {{tokens / wall[0], tokens / cpu[0]}, {tokens / wall[1], tokens / cpu[1]}};
 }
 
 // The batches as token ids for the Python peer: it pads them the way Model::run
@@ -125,7 +140,7 @@ int main(int argc, char** argv) {
     const int repeat = std::max(1, parser.value(repeatOption).toInt());
     const int batchSize = std::max(1, parser.value(batchOption).toInt());
     if (parser.isSet(headerOption)) {
-        std::printf("%-10s %7s %8s %11s %11s %11s %8s %8s %9s %11s\n", "model", "samples", "tokens",
+        std::printf("%-13s %7s %8s %11s %11s %11s %8s %8s %9s %11s\n", "model", "samples", "tokens",
                     "(a) tok/s", "(b) tok/s", "(c) tok/s", "(b)/(a)", "(a)/(c)", "bytes/tok",
                     "(d) tok/s");
         return 0;
@@ -149,7 +164,7 @@ int main(int argc, char** argv) {
         captured.captureStates = true;
         const auto [a, b] = tokensPerSecond(*model, data, plain, captured, repeat);
 
-        double c = 0.0;
+        Speed c;
         QTemporaryDir dir;
         if (!parser.value(peerOption).isEmpty()) {
             const QString batchesPath = dir.filePath(QStringLiteral("batches.json"));
@@ -164,10 +179,10 @@ int main(int argc, char** argv) {
             if (!python.waitForFinished(-1) || python.exitCode() != 0)
                 throw UserError(QStringLiteral("the PyTorch peer failed: ") +
                                 QString::fromUtf8(python.readAllStandardError()));
-            c = QJsonDocument::fromJson(python.readAllStandardOutput())
-                    .object()
-                    .value(QStringLiteral("tokens_per_s"))
-                    .toDouble();
+            const QJsonObject peer =
+                QJsonDocument::fromJson(python.readAllStandardOutput()).object();
+            c.wall = peer.value(QStringLiteral("tokens_per_s")).toDouble();
+            c.cpu = peer.value(QStringLiteral("tokens_per_cpu_s")).toDouble();
         }
 
         // The whole extraction, into a file, over the same samples.
@@ -181,9 +196,13 @@ int main(int argc, char** argv) {
         const auto store = ActivationStore::extract(*model, *dataset, extract);
         const double d = double(store->tokenCount()) / (double(timer.nsecsElapsed()) / 1e9);
 
-        std::printf("%-10s %7lld %8lld %11.0f %11.0f %11.0f %7.2fx %7.2fx %9.0f %11.0f\n",
-                    qPrintable(QFileInfo(model->path()).baseName()), data.samples, data.tokens, a,
-                    b, c, a / b, c > 0 ? a / c : 0.0, store->bytesPerToken(), d);
+        const QString name =
+            QStringLiteral("%1 x%2").arg(QFileInfo(model->path()).baseName()).arg(threads);
+        std::printf("%-13s %7lld %8lld %11.0f %11.0f %11.0f %7.2fx %7.2fx %9.0f %11.0f\n",
+                    qPrintable(name), data.samples, data.tokens, a.wall, b.wall, c.wall,
+                    a.wall / b.wall, c.wall > 0 ? a.wall / c.wall : 0.0, store->bytesPerToken(), d);
+        std::printf("%-13s %16s per CPU-second: %11.0f %11.0f %11.0f %7.2fx %7.2fx\n", "", "",
+                    a.cpu, b.cpu, c.cpu, a.cpu / b.cpu, c.cpu > 0 ? a.cpu / c.cpu : 0.0);
 
         // Reading the file back the two ways the panels do, through a fresh store whose chunk
         // cache starts empty: one unit over every token, and every track of one sample.
