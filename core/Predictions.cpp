@@ -20,6 +20,15 @@ DatasetKind datasetKindForTask(Task task) {
     return DatasetKind::Auto;
 }
 
+DatasetOptions datasetOptionsForModel(const ModelMeta& meta) {
+    DatasetOptions options;
+    options.kind = datasetKindForTask(meta.task);
+    options.targetTokenizer = meta.input.tokenizer == QLatin1String("whitespace")
+                                  ? TargetTokenizer::Words
+                                  : TargetTokenizer::Chars;
+    return options;
+}
+
 QString joinTokens(const QStringList& tokens, const QString& tokenizer) {
     return tokens.join(tokenizer == QLatin1String("char") ? QString() : QStringLiteral(" "));
 }

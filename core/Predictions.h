@@ -12,6 +12,9 @@ namespace rnnscope {
 class Model;
 
 DatasetKind datasetKindForTask(Task task);
+// How to read a dataset for this model: its task's kind, and seq2seq spans counted in the
+// model's own target tokens (characters or words).
+DatasetOptions datasetOptionsForModel(const ModelMeta& meta);
 
 SamplePrediction summarizePrediction(const Model& model, const SampleResult& result,
                                      const DataSample& sample);

@@ -44,7 +44,7 @@ FileKind Session::detectFileKind(const QString& path, QString* why) {
     if (head.startsWith("PK\x03\x04")) return FileKind::Model;
     if (suffix == QLatin1String("pt") || suffix == QLatin1String("pth"))
         return FileKind::Model;  // not a zip: Model::open will say what is wrong with it
-    static const QStringList dataSuffixes = {"tsv", "txt", "csv", "jsonl", "conll", "text"};
+    static const QStringList dataSuffixes = {"tsv", "txt", "csv", "jsonl", "json", "conll", "text"};
     if (dataSuffixes.contains(suffix)) return FileKind::Dataset;
     return fail(QStringLiteral("%1 is neither a model (a TorchScript .pt archive), a dataset "
                                "(.tsv, .csv, .txt, .jsonl, .conll) nor a session (.rnnscope)")
@@ -84,8 +84,8 @@ void Session::openModel(const QString& path) {
 }
 
 void Session::openDataset(const QString& path) {
-    DatasetOptions options;
-    options.kind = datasetKindForModel();
+    const DatasetOptions options =
+        model_ ? datasetOptionsForModel(model_->meta()) : DatasetOptions{};
     jobs_.start<std::shared_ptr<const Dataset>>(
         tr("Opening dataset %1").arg(QFileInfo(path).fileName()), this,
         [path, options](JobContext& ctx) -> std::shared_ptr<const Dataset> {
@@ -112,8 +112,7 @@ void Session::openModelAndDataset(const QString& modelPath, const QString& datas
         [modelPath, datasetPath](JobContext& ctx) -> Pair {
             auto model = Model::open(modelPath);
             ctx.checkCancelled();
-            DatasetOptions options;
-            options.kind = datasetKindForTask(model->meta().task);
+            const DatasetOptions options = datasetOptionsForModel(model->meta());
             auto dataset = Dataset::open(
                 datasetPath, options, [&ctx](double f) { ctx.setProgress(f); },
                 [&ctx]() { return ctx.isCancelled(); });

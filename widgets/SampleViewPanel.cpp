@@ -164,6 +164,8 @@ void SampleViewPanel::updateSummary() {
                                       [](const SamplePrediction& p) { return p.done; });
     const double accuracy = session().accuracy();
     QString text = tr("%1: %2 samples").arg(dataset->displayName()).arg(dataset->size());
+    if (dataset->skippedLines() > 0)
+        text += tr(" (%n empty line(s) skipped)", "", int(dataset->skippedLines()));
     if (done > 0 && accuracy >= 0)
         text += tr(" · accuracy %1% on %2 predicted").arg(accuracy * 100, 0, 'f', 1).arg(done);
     summary_->setText(text);
