@@ -186,11 +186,13 @@ void HiddenUnitsPatternView::paint(QPainter& p, const QRectF& rect) const {
         p.drawText(QRectF(x, y, 120, 20), Qt::AlignLeft | Qt::AlignVCenter,
                    tr("%1  #%2").arg(h.score, 0, 'f', 2).arg(h.sample + 1));
         p.setFont(mono);
-        qreal tx = x + 120;
-        const QString before = joined(h.before), match = joined(h.match), after = joined(h.after);
+        // Keyword in context: every match starts at the same column.
+        const qreal column = fm.horizontalAdvance(QString(12, QLatin1Char('m')));
+        const QString before = fm.elidedText(joined(h.before), Qt::ElideLeft, column);
+        const QString match = joined(h.match), after = joined(h.after);
+        qreal tx = x + 120 + column;
         p.setPen(QColor(90, 90, 90));
-        p.drawText(QPointF(tx, y + 14), before);
-        tx += fm.horizontalAdvance(before) + 2;
+        p.drawText(QPointF(tx - 2 - fm.horizontalAdvance(before), y + 14), before);
         const QRectF band(tx - 1, y + 1, fm.horizontalAdvance(match) + 2, 19);
         p.fillRect(band, QColor(255, 214, 102));
         p.setPen(QColor(20, 20, 20));

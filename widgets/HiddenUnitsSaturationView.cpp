@@ -145,7 +145,9 @@ void SaturationPlot::paint(QPainter& p, const QRectF& rect) const {
     }
     // Legend: the layers' colours.
     qreal x = rect.left() + 56;
-    const qreal y = rect.bottom() - kLegend + 4;
+    const qreal y =
+        std::min(rect.bottom() - kLegend + 4,
+                 plotRect(rect, 0, int(gateKinds.size())).bottom() + 2 * fm.height() + 14);
     for (int i = 0; i < series.size(); ++i) {
         p.setPen(Qt::NoPen);
         p.setBrush(categorical(i));

@@ -91,7 +91,7 @@ QSizeF HiddenUnitsTimeView::naturalSize() const {
     const qreal w = std::max<qreal>(720, kLeft + kRight + steps * 14);
     const qreal units = qreal(data_.values.cols());
     const qreal h =
-        mode_ == Mode::Heatmap ? kTitle + kTokens + std::clamp(units * 5, 240.0, 900.0) : 420;
+        mode_ == Mode::Heatmap ? kTitle + kTokens + std::clamp(units * 7, 300.0, 900.0) : 420;
     return QSizeF(w, h);
 }
 
@@ -153,7 +153,8 @@ void HiddenUnitsTimeView::paintLines(QPainter& p, const Layout& l) const {
     const double span = hi_ - lo_;
     const double raw = span / 5;
     const double mag = std::pow(10.0, std::floor(std::log10(raw)));
-    const double step = raw / mag < 2 ? 2 * mag : raw / mag < 5 ? 5 * mag : 10 * mag;
+    const double f = raw / mag;  // 1..10: round to 1, 2 or 5 for 4 to 8 labelled ticks
+    const double step = (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
     for (double y = std::ceil(lo_ / step) * step; y <= hi_; y += step) {
         const qreal py = valueToY(y, l.plot);
         p.setPen(QPen(QColor(230, 230, 230), 1));
@@ -164,7 +165,7 @@ void HiddenUnitsTimeView::paintLines(QPainter& p, const Layout& l) const {
                    Qt::AlignRight | Qt::AlignVCenter, label);
     }
     p.save();
-    p.translate(l.plot.left() - 50, l.plot.center().y());
+    p.translate(l.plot.left() - 42, l.plot.center().y());
     p.rotate(-90);
     p.drawText(QRectF(-l.plot.height() / 2, -fm.height(), l.plot.height(), fm.height()),
                Qt::AlignCenter, tr("activation"));
@@ -263,7 +264,7 @@ void HiddenUnitsTimeView::paintHeatmap(QPainter& p, const Layout& l) const {
     }
     p.save();
     p.setPen(QColor(60, 60, 60));
-    p.translate(l.plot.left() - 54, l.plot.center().y());
+    p.translate(l.plot.left() - 46, l.plot.center().y());
     p.rotate(-90);
     static const char* kOrderNames[] = {"unit number", "variance", "clustering", "|r| with signal"};
     p.drawText(QRectF(-l.plot.height() / 2, -fm.height(), l.plot.height(), fm.height()),

@@ -57,9 +57,11 @@ struct UnitsWindow {
     Session& session() { return window.session(); }
 };
 
+// Exports the panel's figure; RNNSCOPE_FIGURE_DIR keeps the files to look at.
 QImage exported(Panel& panel, const QString& name) {
     QTemporaryDir dir;
-    const QString path = dir.filePath(name);
+    const QString keep = qEnvironmentVariable("RNNSCOPE_FIGURE_DIR");
+    const QString path = keep.isEmpty() ? dir.filePath(name) : keep + QLatin1Char('/') + name;
     FigureOptions options;
     options.dpi = 96;
     exportFigure(panel, path, options);
@@ -82,6 +84,8 @@ TEST_CASE("the panel draws every unit of the current sample and exports a real f
     CHECK(data.values.cols() == 64);
     CHECK(data.track.kind == QStringLiteral("cell"));  // LSTMVis opens on the cell states
 
+    // Two units picked: drawn in colour over the grey envelope, with a legend.
+    w.session().setSelectedUnits({data.track.unit(45), data.track.unit(55)});
     const QImage lines = exported(*w.panel, QStringLiteral("lines.png"));
     REQUIRE(!lines.isNull());
     CHECK(lines.width() >= 700);
