@@ -177,7 +177,8 @@ AttentionFigure::Layout AttentionFigure::layout(const QRectF& rect, const QSizeF
     const QFont font = pixelFont(screenFont);
     const QFontMetricsF fm(font);
     Layout l;
-    const qreal titleH = fm.height() * (data_.caption.isEmpty() ? 1.4 : 2.6) + 6;
+    const int captionLines = int(wrapCaption(font, rect.width() - 2 * kMargin).size());
+    const qreal titleH = fm.height() * (1.4 + 1.2 * captionLines) + 6;
     l.title = QRectF(rect.left() + kMargin, rect.top() + 6, rect.width() - 2 * kMargin, titleH);
     const bool legend = !data_.truth.empty() || data_.outputDiffers.contains(true) || style_.links;
     const qreal legendH = legend ? fm.height() + 8 : 0;
@@ -231,13 +232,33 @@ QSizeF AttentionFigure::naturalSize(const QSizeF& cell, const QFont& screenFont)
     QFont bold = font;
     bold.setBold(true);
     bold.setPixelSize(int(std::lround(font.pixelSize() * 1.15)));
-    const qreal text = std::max({QFontMetricsF(bold).horizontalAdvance(data_.title),
-                                 fm.horizontalAdvance(data_.caption), legendWidth(font)});
-    const qreal right = std::max(
-        l.colourBar.right() + fm.horizontalAdvance(QStringLiteral("0.000")) + 10, text + kMargin);
-    const qreal body = std::max(l.cells.bottom() + (l.colStats.isNull() ? 0 : kStatsBand + 8),
-                                l.colourBar.bottom() + fm.height());
-    return QSizeF(right + kMargin, body + l.legend.height() + 16);
+    // As wide as the map, the title or the legend; the caption wraps to that width.
+    const qreal text =
+        std::max(QFontMetricsF(bold).horizontalAdvance(data_.title), legendWidth(font));
+    const qreal width =
+        std::max(l.colourBar.right() + fm.horizontalAdvance(QStringLiteral("0.000")) + 10,
+                 text + kMargin) +
+        kMargin;
+    const Layout fitted = layout(QRectF(0, 0, width, 1e6), cell, font);
+    const qreal body =
+        std::max(fitted.cells.bottom() + (fitted.colStats.isNull() ? 0 : kStatsBand + 8),
+                 fitted.colourBar.bottom() + fm.height());
+    return QSizeF(width, body + fitted.legend.height() + 16);
+}
+
+QStringList AttentionFigure::wrapCaption(const QFont& font, qreal width) const {
+    // The caption is " · "-separated facts; a line break falls between facts, never inside one.
+    const QFontMetricsF fm(font);
+    QStringList lines;
+    for (const QString& part : data_.caption.split(QStringLiteral(" · "), Qt::SkipEmptyParts)) {
+        const QString joined =
+            lines.isEmpty() ? QString() : lines.back() + QStringLiteral(" · ") + part;
+        if (!lines.isEmpty() && fm.horizontalAdvance(joined) <= width)
+            lines.back() = joined;
+        else
+            lines << part;
+    }
+    return lines;
 }
 
 void AttentionFigure::paint(QPainter& p, const QRectF& rect, const QSizeF& cell,
@@ -273,10 +294,12 @@ void AttentionFigure::paintHeader(QPainter& p, const Layout& l, const QFont& fon
     p.drawText(QPointF(l.title.left(), l.title.top() + bfm.ascent()),
                bfm.elidedText(data_.title, Qt::ElideRight, l.title.width()));
     p.setFont(font);
-    if (!data_.caption.isEmpty()) {
-        p.setPen(kMuted);
-        p.drawText(QPointF(l.title.left(), l.title.top() + bfm.height() + 4 + fm.ascent()),
-                   fm.elidedText(data_.caption, Qt::ElideRight, l.title.width()));
+    p.setPen(kMuted);
+    qreal baseline = l.title.top() + bfm.height() + 4 + fm.ascent();
+    for (const QString& line : wrapCaption(font, l.title.width())) {
+        p.drawText(QPointF(l.title.left(), baseline),
+                   fm.elidedText(line, Qt::ElideRight, l.title.width()));
+        baseline += fm.height() * 1.2;
     }
     if (l.legend.height() <= 0) return;
     // The legend explains every mark the figure uses, so a figure stands alone in a paper.
@@ -495,8 +518,8 @@ void AttentionFigure::paintStats(QPainter& p, const Layout& l, const QSizeF& cel
             p.drawText(
                 QRectF(band.left(), band.top() - sfm.height() - 2, band.width() + 20, sfm.height()),
                 Qt::AlignLeft | Qt::AlignBottom, name);
-            p.drawText(QRectF(band.left(), band.bottom() + 2, band.width(), sfm.height()),
-                       Qt::AlignRight | Qt::AlignTop, scaleName + tickText(top));
+            p.drawText(QPointF(band.left(), band.bottom() + 2 + sfm.ascent()),
+                       scaleName + tickText(top));
         } else {
             p.drawLine(band.topLeft(), band.topRight());
             p.drawText(QRectF(band.left() - 200 - 6, band.top(), 200, sfm.height()),

@@ -135,6 +135,7 @@ private:
         bool box = false;  // drawn after a red box (the ground-truth outline)
     };
     QVector<LegendItem> legendItems() const;
+    QStringList wrapCaption(const QFont& font, qreal width) const;
 
     AttentionData data_;
     AttentionStyle style_;

@@ -5,6 +5,7 @@
 #include <QKeyEvent>
 #include <QLocale>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 #include "core/Session.h"
@@ -82,6 +83,9 @@ AttentionPanel::AttentionPanel(Session& session, QWidget* parent)
     connect(&session, &Session::modelChanged, this, reset);
     connect(&session, &Session::datasetChanged, this, reset);
     connect(&session, &Session::hoveredTokenChanged, this, [this]() { showHighlight(); });
+    connect(&session, &Session::predictionsChanged, this, [this]() {
+        if (!map_->figure().data().isEmpty()) startDatasetScore();
+    });
     refresh();
 }
 
@@ -236,7 +240,12 @@ void AttentionPanel::refresh() {
                "model looks.");
     else if (!result)
         message_ = tr("Running the model on the current sample…");
-    else if (result->attention.empty())
+    else if (!resultIsCurrent()) {
+        // The previous sample's result is still the Session's while the new one runs: keep its
+        // figure (consistent in itself) rather than pair its attention with this sample's spans.
+        status_->setText(tr("Running the model on the current sample…"));
+        return;
+    } else if (result->attention.empty())
         message_ =
             tr("This model returns no attention: interpret() should return an "
                "\"attention\" entry, [B, T_out, T_in] or [B, 1, T] for attention pooling "
@@ -368,6 +377,8 @@ QString AttentionPanel::scoreCaption(const AttentionData& d) const {
         parts << tr("dataset: scoring…");
     else if (!scoreError_.isEmpty())
         parts << tr("dataset: %1").arg(scoreError_);
+    else if (!d.truth.empty() && session().dataset() && session().dataset()->hasSpans())
+        parts << tr("dataset: scored once predictions finish");
     if (!d.entropy.empty()) {
         double mean = 0;
         for (float e : d.entropy) mean += e;
@@ -384,6 +395,12 @@ void AttentionPanel::startDatasetScore() {
     auto dataset = session().dataset();
     if (!model || !dataset || !dataset->hasSpans() || model->meta().task != Task::Seq2Seq) return;
     if (scoredGeneration_ == session().generation()) return;  // done, failed or running
+    // The job pool has two threads: waiting for the dataset's predictions to finish keeps one
+    // free for the current sample, so clicking through samples stays quick.
+    const auto& predictions = session().predictions();
+    if (std::any_of(predictions.begin(), predictions.end(),
+                    [](const SamplePrediction& p) { return !p.done; }))
+        return;
     scoredGeneration_ = session().generation();
     datasetScore_ = DatasetAlignment{};
     scoreError_.clear();
@@ -470,6 +487,13 @@ void AttentionPanel::hoverFromMap(const AttentionHit& hit) {
         status_->setText(hint());
     if (!pinned_.isValid()) session().setHoveredToken(tokenFor(hit));
     showHighlight();
+}
+
+bool AttentionPanel::resultIsCurrent() const {
+    auto model = session().model();
+    auto result = session().currentResult();
+    if (!model || !result || model->meta().input.type != InputSpec::Type::Tokens) return true;
+    return result->input.tokens == model->meta().input.tokenize(session().currentText());
 }
 
 QString AttentionPanel::hint() const {

@@ -62,7 +62,9 @@ private:
     TokenRef tokenFor(const AttentionHit& hit) const;
     void startDatasetScore();
     QString scoreCaption(const AttentionData& data) const;
-    QString hint() const;  // the status line when nothing is under the cursor
+    QString hint() const;
+    bool resultIsCurrent() const;  // the Session's result belongs to the current text  // the
+                                   // status line when nothing is under the cursor
     void applyStyle();
 
     QComboBox* view_ = nullptr;
