@@ -7,6 +7,12 @@
 
 #include "core/Errors.h"
 
+// The resources live in a static library, whose registration the linker would drop unless
+// something refers to it: this does. Q_INIT_RESOURCE must be called outside any namespace.
+static void registerDemoResources() {
+    Q_INIT_RESOURCE(resources);
+}
+
 namespace rnnscope {
 
 QStringList demoNames() {
@@ -41,6 +47,7 @@ QString copyOut(const QString& resource, const QString& dir) {
 }  // namespace
 
 DemoFiles extractDemo(const QString& name) {
+    registerDemoResources();
     QString base = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
     if (base.isEmpty()) base = QDir::tempPath() + QStringLiteral("/rnnscope");
     const QString dir = base + QStringLiteral("/demo/") + name;

@@ -117,12 +117,16 @@ void SampleViewPanel::refresh() {
                                              : QString();
     if (seq2seq) {
         outputStrip_->setTokens(result->outputTokens);
-        // Mark output tokens that differ from the reference.
+        // Mark output tokens that differ from the reference (the end marker is not a token of
+        // the reference, so it is never "wrong").
         QVector<bool> wrong;
         const QString& ref = data.target;
-        for (int i = 0; i < result->outputTokens.size(); ++i)
-            wrong.push_back(!ref.isEmpty() &&
-                            (i >= ref.size() || result->outputTokens[i] != ref.mid(i, 1)));
+        for (int i = 0; i < result->outputTokens.size(); ++i) {
+            const QString& token = result->outputTokens[i];
+            const bool isEnd = token == meta.eos;
+            wrong.push_back(!ref.isEmpty() && !isEnd &&
+                            (i >= ref.size() || token != ref.mid(i, 1)));
+        }
         if (meta.input.tokenizer == QLatin1String("char")) outputStrip_->setMarked(wrong);
         outputCaption_->setText(result->outputIsGenerated
                                     ? tr("Output (the model's own)")
