@@ -27,6 +27,7 @@ HiddenUnitsTimeView::HiddenUnitsTimeView(QWidget* parent) : QWidget(parent) {
 }
 
 void HiddenUnitsTimeView::setData(TimeViewData data) {
+    baseDirty_ = true;
     data_ = std::move(data);
     if (hovered_ >= data_.values.rows()) hovered_ = -1;
     updateScale();
@@ -55,17 +56,20 @@ void HiddenUnitsTimeView::updateScale() {
 }
 
 void HiddenUnitsTimeView::setMode(Mode mode) {
+    baseDirty_ = true;
     mode_ = mode;
     update();
 }
 
 void HiddenUnitsTimeView::setOrder(UnitOrder order) {
+    baseDirty_ = true;
     orderKind_ = order;
     order_ = orderUnits(data_.values, order, data_.signal);
     update();
 }
 
 void HiddenUnitsTimeView::setSelectedUnits(const std::vector<int>& units) {
+    baseDirty_ = true;
     selected_ = units;
     update();
 }
@@ -82,6 +86,7 @@ void HiddenUnitsTimeView::setRange(const TimeRange& range) {
 }
 
 void HiddenUnitsTimeView::setThreshold(float threshold) {
+    baseDirty_ = true;
     threshold_ = threshold;
     update();
 }
@@ -113,6 +118,18 @@ double HiddenUnitsTimeView::valueToY(double v, const QRectF& plot) const {
 }
 
 void HiddenUnitsTimeView::paint(QPainter& p, const QRectF& rect) const {
+    paintBase(p, rect);
+    if (data_.values.size() == 0) return;
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setFont(figureFont(font(), 12));
+    const Layout l = layout(rect);
+    paintOverlays(p, l);
+    paintTokens(p, l, true);
+    p.restore();
+}
+
+void HiddenUnitsTimeView::paintBase(QPainter& p, const QRectF& rect) const {
     p.save();
     p.setRenderHint(QPainter::Antialiasing);
     p.fillRect(rect, Qt::white);
@@ -137,8 +154,7 @@ void HiddenUnitsTimeView::paint(QPainter& p, const QRectF& rect) const {
         paintLines(p, l);
     else
         paintHeatmap(p, l);
-    paintOverlays(p, l);
-    paintTokens(p, l);
+    paintTokens(p, l, false);
     p.restore();
 }
 
@@ -295,7 +311,7 @@ void HiddenUnitsTimeView::paintOverlays(QPainter& p, const Layout& l) const {
     }
 }
 
-void HiddenUnitsTimeView::paintTokens(QPainter& p, const Layout& l) const {
+void HiddenUnitsTimeView::paintTokens(QPainter& p, const Layout& l, bool hoveredOnly) const {
     const int steps = int(data_.values.rows());
     const qreal cw = l.plot.width() / steps;
     const QFontMetricsF fm(p.font());
@@ -304,7 +320,7 @@ void HiddenUnitsTimeView::paintTokens(QPainter& p, const Layout& l) const {
         widest = std::max(widest, fm.horizontalAdvance(tokenLabel(t)));
     const int every = std::max(1, int(std::ceil((widest + 4) / cw)));
     for (int t = 0; t < steps && t < data_.tokens.size(); ++t) {
-        if (t % every != 0 && t != hovered_) continue;
+        if (hoveredOnly ? t != hovered_ : t % every != 0) continue;
         const QRectF box(l.plot.left() + t * cw - (every - 1) * cw / 2, l.tokens.top() + 2,
                          cw * every, fm.height() + 2);
         if (t == hovered_) {
@@ -315,6 +331,7 @@ void HiddenUnitsTimeView::paintTokens(QPainter& p, const Layout& l) const {
         }
         p.drawText(box, Qt::AlignCenter, tokenLabel(data_.tokens[t]));
     }
+    if (hoveredOnly) return;
     p.setPen(QColor(90, 90, 90));
     p.drawText(
         QRectF(l.tokens.left(), l.tokens.top() + fm.height() + 4, l.tokens.width(), fm.height()),
@@ -322,8 +339,24 @@ void HiddenUnitsTimeView::paintTokens(QPainter& p, const Layout& l) const {
 }
 
 void HiddenUnitsTimeView::paintEvent(QPaintEvent*) {
+    // Hovering repaints at mouse speed: the lines or heatmap (thousands of paths or cells on a
+    // large layer) come from a cached image, only the hover and the brushed range are redrawn.
+    const qreal dpr = devicePixelRatioF();
+    if (baseDirty_ || base_.size() != size() * dpr) {
+        base_ = QImage(size() * dpr, QImage::Format_ARGB32_Premultiplied);
+        base_.setDevicePixelRatio(dpr);
+        QPainter cache(&base_);
+        paintBase(cache, rect());
+        baseDirty_ = false;
+    }
     QPainter painter(this);
-    paint(painter, rect());
+    painter.drawImage(QPointF(0, 0), base_);
+    if (data_.values.size() == 0) return;
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setFont(figureFont(font(), 12));
+    const Layout l = layout(rect());
+    paintOverlays(painter, l);
+    paintTokens(painter, l, true);
 }
 
 int HiddenUnitsTimeView::stepAt(const QPointF& pos) const {

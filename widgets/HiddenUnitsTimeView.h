@@ -4,6 +4,7 @@
 // with units in a chosen order and a colour bar. Hovering reports the step under the mouse,
 // dragging brushes a range of steps, clicking picks the unit under the mouse.
 
+#include <QImage>
 #include <QWidget>
 #include <vector>
 
@@ -66,7 +67,8 @@ private:
     Layout layout(const QRectF& rect) const;
     void paintLines(QPainter& p, const Layout& l) const;
     void paintHeatmap(QPainter& p, const Layout& l) const;
-    void paintTokens(QPainter& p, const Layout& l) const;
+    void paintBase(QPainter& p, const QRectF& rect) const;  // all but hover and range
+    void paintTokens(QPainter& p, const Layout& l, bool hoveredOnly) const;
     void paintOverlays(QPainter& p, const Layout& l) const;
     double valueToY(double v, const QRectF& plot) const;
     void updateScale();
@@ -82,6 +84,8 @@ private:
     double lo_ = -1, hi_ = 1, maxAbs_ = 1;
     int brushStart_ = -1;
     int brushEnd_ = -1;
+    QImage base_;  // paintBase() at the widget's size, redrawn when the data or style change
+    bool baseDirty_ = true;
 };
 
 }  // namespace rnnscope

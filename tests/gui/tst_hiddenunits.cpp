@@ -84,8 +84,18 @@ TEST_CASE("the panel draws every unit of the current sample and exports a real f
     CHECK(data.values.cols() == 64);
     CHECK(data.track.kind == QStringLiteral("cell"));  // LSTMVis opens on the cell states
 
-    // Two units picked: drawn in colour over the grey envelope, with a legend.
+    // Two units picked: drawn in colour over the grey envelope, with a legend; on screen too.
+    HiddenUnitsTimeView* view = w.panel->timeView();
+    REQUIRE(waitUntil([&] { return view->isVisible() && view->width() > 300; }, 5000));
+    const QImage plain = view->grab().toImage();
+    CHECK(distinctColours(plain) > 5);
     w.session().setSelectedUnits({data.track.unit(45), data.track.unit(55)});
+    const QImage picked = view->grab().toImage();
+    CHECK(picked != plain);
+    w.session().setHoveredToken(TokenRef{w.session().currentSample(), TokenRef::Input, 1});
+    CHECK(view->grab().toImage() != picked);
+    w.session().setHoveredToken(TokenRef{});
+    CHECK(view->grab().toImage() == picked);
     const QImage lines = exported(*w.panel, QStringLiteral("lines.png"));
     REQUIRE(!lines.isNull());
     CHECK(lines.width() >= 700);
