@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
     QCoreApplication::setApplicationName(QStringLiteral("rnnscope-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(RNNSCOPE_VERSION));
     const QStringList args = app.arguments().mid(1);
-    if (args.isEmpty() || args.front() == QLatin1String("-h") || args.front() == QLatin1String("--help")) {
+    if (args.isEmpty() || args.front() == QLatin1String("-h") ||
+        args.front() == QLatin1String("--help")) {
         std::fputs(kUsage, args.isEmpty() ? stderr : stdout);
         return args.isEmpty() ? 2 : 0;
     }
