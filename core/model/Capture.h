@@ -15,12 +15,12 @@ using MatrixRM = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::Row
 
 // One input sequence as the model sees it.
 struct SampleInput {
-    QStringList tokens;           // display form of each input token
-    std::vector<int64_t> ids;     // token ids (token models)
-    MatrixRM features;            // [T, F] (feature models)
-    QStringList targetTokens;     // seq2seq/language model reference, without bos/eos
+    QStringList tokens;              // display form of each input token
+    std::vector<int64_t> ids;        // token ids (token models)
+    MatrixRM features;               // [T, F] (feature models)
+    QStringList targetTokens;        // seq2seq/language model reference, without bos/eos
     std::vector<int64_t> targetIds;  // seq2seq: bos + target + eos
-    int unknownTokens = 0;        // tokens mapped to `unk`
+    int unknownTokens = 0;           // tokens mapped to `unk`
     int length() const { return static_cast<int>(tokens.size()); }
 };
 
@@ -33,14 +33,14 @@ struct RecurrentLayerInfo {
     bool batchFirst = false;
     int inputSize = 0;
     int hiddenSize = 0;
-    int projSize = 0;     // LSTM with projections: hidden state has projSize units
-    bool captured = false;  // its input could be rebuilt, so states and gates are unrolled
+    int projSize = 0;        // LSTM with projections: hidden state has projSize units
+    bool captured = false;   // its input could be rebuilt, so states and gates are unrolled
     QString whyNotCaptured;  // what the model should add (docs/model-contract.md) when not
 };
 
 // Per-step values of one layer, direction and kind for one sample.
 struct StateTrack {
-    QString module;     // recurrent submodule path, or "states" for model-exposed states.<name>
+    QString module;  // recurrent submodule path, or "states" for model-exposed states.<name>
     int layer = 0;
     int direction = 0;  // 0 forward, 1 reverse
     // "hidden", "cell", "gate.input", "gate.forget", "gate.cell", "gate.output" (LSTM),
@@ -53,10 +53,10 @@ struct StateTrack {
 
 struct SampleResult {
     SampleInput input;
-    MatrixRM logits;         // [1, C] per sequence, [T, C] per step, seq2seq [T_out, V]
-    MatrixRM probabilities;  // softmax of logits (classification, tagging, seq2seq, LM)
-    std::vector<int> predicted;  // argmax per row of logits
-    QStringList outputTokens;    // seq2seq: the output the logits/attention refer to
+    MatrixRM logits;                 // [1, C] per sequence, [T, C] per step, seq2seq [T_out, V]
+    MatrixRM probabilities;          // softmax of logits (classification, tagging, seq2seq, LM)
+    std::vector<int> predicted;      // argmax per row of logits
+    QStringList outputTokens;        // seq2seq: the output the logits/attention refer to
     bool outputIsGenerated = false;  // seq2seq: outputTokens came from generate()
     QStringList generatedTokens;     // seq2seq: the model's own greedy output
     // seq2seq: generate() ran, so generatedTokens is the model's own output (it may be empty)
