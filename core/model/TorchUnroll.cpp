@@ -134,8 +134,8 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
             at::Tensor x = layerInput;
             if (dir == 1) x = layerInput.gather(1, reverseIndex.unsqueeze(2).expand_as(layerInput));
             // All steps' input projections at once: [B, T, G*H]
-            at::Tensor inputProj = at::matmul(x, wIh.t());
-            if (bIh.defined()) inputProj = inputProj + bIh;
+            const at::Tensor inputProj =
+                bIh.defined() ? at::linear(x, wIh, bIh) : at::linear(x, wIh);  // [B, T, G*H]
 
             const int64_t index = layer * dirs + dir;
             at::Tensor h = h0.defined() ? h0[index].to(options)
@@ -145,69 +145,109 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
             const at::Tensor wHhT = wHh.t();
             const at::Tensor wHrT = wHr.defined() ? wHr.t() : at::Tensor();
 
-            std::vector<at::Tensor> hs, cs, g0, g1, g2, g3;
-            hs.reserve(steps);
+            // Every step writes into preallocated time-major buffers with PyTorch's own cell
+            // arithmetic (aten/src/ATen/native/RNN.cpp), so results match the module bit for
+            // bit where the operations do, and the loop allocates nothing.
+            const int64_t width = (lstm ? 4 : gru ? 3 : 1) * hidden;
+            const at::Tensor proj = inputProj.transpose(0, 1).contiguous();  // [T, B, G*H]
+            const at::Tensor hiddenAll = at::empty({steps, batch, outSize}, options);  // [T, B, P]
+            // activated gates, [T, B, G*H]
+            const at::Tensor gatesAll =
+                lstm || gru ? at::empty({steps, batch, width}, options) : at::Tensor();
+            const at::Tensor cellAll =
+                lstm ? at::empty({steps, batch, hidden}, options) : at::Tensor();  // [T, B, H]
+            at::Tensor scratch = at::empty({batch, width}, options);               // [B, G*H]
             for (int64_t t = 0; t < steps; ++t) {
-                const at::Tensor gi = inputProj.select(1, t);  // [B, G*H]
-                // [B, G*H]; addmm is what PyTorch's own cells use (at::linear)
-                const at::Tensor gh = bHh.defined() ? at::addmm(bHh, h, wHhT) : at::mm(h, wHhT);
+                const at::Tensor gi = proj[t];  // [B, G*H]
+                at::Tensor hOut = hiddenAll[t];
                 if (lstm) {
-                    const auto gates = (gi + gh).chunk(4, 1);
-                    const at::Tensor i = gates[0].sigmoid();
-                    const at::Tensor f = gates[1].sigmoid();
-                    const at::Tensor g = gates[2].tanh();
-                    const at::Tensor o = gates[3].sigmoid();
-                    c = f * c + i * g;
-                    h = o * c.tanh();
-                    if (wHrT.defined()) h = at::matmul(h, wHrT);
-                    cs.push_back(c);
-                    g0.push_back(i);
-                    g1.push_back(f);
-                    g2.push_back(g);
-                    g3.push_back(o);
+                    at::Tensor gates = gatesAll[t];
+                    if (bHh.defined())
+                        at::addmm_out(gates, bHh, h, wHhT);
+                    else
+                        at::mm_out(gates, h, wHhT);
+                    gates.add_(gi);
+                    gates.narrow(1, 0, 2 * hidden).sigmoid_();       // i, f
+                    gates.narrow(1, 2 * hidden, hidden).tanh_();     // g
+                    gates.narrow(1, 3 * hidden, hidden).sigmoid_();  // o
+                    const at::Tensor in = gates.narrow(1, 0, hidden);
+                    const at::Tensor forget = gates.narrow(1, hidden, hidden);
+                    const at::Tensor cand = gates.narrow(1, 2 * hidden, hidden);
+                    const at::Tensor out = gates.narrow(1, 3 * hidden, hidden);
+                    at::Tensor cOut = cellAll[t];
+                    at::Tensor product = scratch.narrow(1, 0, hidden);
+                    at::mul_out(cOut, forget, c);
+                    at::mul_out(product, in, cand);
+                    cOut.add_(product);  // c = f * c + i * g
+                    c = cOut;
+                    if (wHrT.defined()) {
+                        at::tanh_out(product, cOut).mul_(out);
+                        at::mm_out(hOut, product, wHrT);  // h = W_hr (o * tanh(c))
+                    } else {
+                        at::tanh_out(hOut, cOut).mul_(out);  // h = o * tanh(c)
+                    }
                 } else if (gru) {
-                    const auto a = gi.chunk(3, 1);
-                    const auto b = gh.chunk(3, 1);
-                    const at::Tensor r = (a[0] + b[0]).sigmoid();
-                    const at::Tensor z = (a[1] + b[1]).sigmoid();
-                    const at::Tensor n = (a[2] + r * b[2]).tanh();
-                    h = (1 - z) * n + z * h;
-                    g0.push_back(r);
-                    g1.push_back(z);
-                    g2.push_back(n);
+                    at::Tensor gates = gatesAll[t];
+                    if (bHh.defined())
+                        at::addmm_out(scratch, bHh, h, wHhT);
+                    else
+                        at::mm_out(scratch, h, wHhT);
+                    at::Tensor rz = gates.narrow(1, 0, 2 * hidden);
+                    at::add_out(rz, gi.narrow(1, 0, 2 * hidden), scratch.narrow(1, 0, 2 * hidden));
+                    rz.sigmoid_();  // r, z
+                    at::Tensor n = gates.narrow(1, 2 * hidden, hidden);
+                    at::mul_out(n, scratch.narrow(1, 2 * hidden, hidden), rz.narrow(1, 0, hidden));
+                    n.add_(gi.narrow(1, 2 * hidden, hidden)).tanh_();  // n
+                    at::sub_out(hOut, h, n);
+                    hOut.mul_(rz.narrow(1, hidden, hidden)).add_(n);  // h = (h - n) z + n
                 } else {
-                    h = relu ? (gi + gh).relu() : (gi + gh).tanh();
+                    if (bHh.defined())
+                        at::addmm_out(hOut, bHh, h, wHhT);
+                    else
+                        at::mm_out(hOut, h, wHhT);
+                    hOut.add_(gi);
+                    if (relu)
+                        hOut.relu_();
+                    else
+                        hOut.tanh_();
                 }
-                hs.push_back(h);
+                h = hOut;
             }
 
-            auto finish = [&](const std::vector<at::Tensor>& perStep, const char* kind) {
-                at::Tensor values = at::stack(perStep, 1);  // [B, T, H]
-                if (dir == 1)
-                    values = values.gather(1, reverseIndex.unsqueeze(2).expand_as(values));
+            // Batch-first, and the reverse direction back in input order: [B, T, .]
+            auto batchFirst = [&](const at::Tensor& timeMajor) {
+                const at::Tensor values = timeMajor.transpose(0, 1);
+                if (dir == 0) return values;
+                return values.gather(
+                    1, reverseIndex.unsqueeze(2).expand({batch, steps, values.size(2)}));
+            };
+            auto addTrack = [&](const at::Tensor& values, const char* kind) {
                 result.tracks.push_back({static_cast<int>(layer), static_cast<int>(dir),
                                          QString::fromLatin1(kind), values});
-                return values;
             };
-            const at::Tensor hiddenSeq = finish(hs, "hidden");
-            directionOutputs.push_back(hiddenSeq);
             // The state after the last valid step: step len-1 forward, step 0 in reverse.
             auto finalOf = [&](const at::Tensor& seq) {
                 if (dir == 1) return seq.select(1, 0);
                 return seq.gather(1, lastIndex.unsqueeze(2).expand({batch, 1, seq.size(2)}))
                     .squeeze(1);
             };
+            const at::Tensor hiddenSeq = batchFirst(hiddenAll);
+            addTrack(hiddenSeq, "hidden");
+            directionOutputs.push_back(hiddenSeq);
             finalHidden.push_back(finalOf(hiddenSeq));
             if (lstm) {
-                finalCell.push_back(finalOf(finish(cs, "cell")));
-                finish(g0, "gate.input");
-                finish(g1, "gate.forget");
-                finish(g2, "gate.cell");
-                finish(g3, "gate.output");
-            } else if (gru) {
-                finish(g0, "gate.reset");
-                finish(g1, "gate.update");
-                finish(g2, "gate.new");
+                const at::Tensor cellSeq = batchFirst(cellAll);
+                addTrack(cellSeq, "cell");
+                finalCell.push_back(finalOf(cellSeq));
+            }
+            if (lstm || gru) {
+                const at::Tensor gates = batchFirst(gatesAll);  // [B, T, G*H]
+                const char* const lstmKinds[] = {"gate.input", "gate.forget", "gate.cell",
+                                                 "gate.output"};
+                const char* const gruKinds[] = {"gate.reset", "gate.update", "gate.new"};
+                for (int64_t k = 0; k < (lstm ? 4 : 3); ++k)
+                    addTrack(gates.narrow(2, k * hidden, hidden),
+                             lstm ? lstmKinds[k] : gruKinds[k]);
             }
         }
         layerInput = at::cat(directionOutputs, 2);  // [B, T, D*P]
