@@ -326,7 +326,9 @@ QVector<AttentionFigure::LegendItem> AttentionFigure::legendItems() const {
                              .arg(tickText(style_.linkThreshold)),
                          kMuted, false});
     if (!data_.truth.empty() && style_.showTruth)
-        items.push_back({QStringLiteral("true source span"), kMuted, true});
+        items.push_back(style_.links
+                            ? LegendItem{QStringLiteral("dashed red: true source span"), kMuted}
+                            : LegendItem{QStringLiteral("true source span"), kMuted, true});
     if (data_.outputDiffers.contains(true))
         items.push_back(
             {QStringLiteral("red output token: differs from the other output"), kDiffers, false});

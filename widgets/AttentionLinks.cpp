@@ -18,7 +18,7 @@ const QColor kLabelHighlight(255, 236, 150);
 struct LinkRows {
     qreal topY = 0, bottomY = 0;  // where the lines end
     qreal topBand = 0, bottomBand = 0;
-    bool rotated = false;
+    bool topRotated = false, bottomRotated = false;
     bool topIsOutput = false;
 };
 
@@ -26,15 +26,18 @@ struct LinkRows {
 
 namespace {
 
+// Extents are the widest label of each row (padding included).
 LinkRows linkRows(const QRectF& area, qreal spacing, const QFont& font, qreal topExtent,
                   qreal bottomExtent, bool transposed) {
     const QFontMetricsF fm(font);
     LinkRows rows;
     rows.topIsOutput = transposed;
-    // Horizontal labels when every token fits its slot, otherwise rotated to read upwards.
-    rows.rotated = std::max(topExtent, bottomExtent) > spacing;
-    rows.topBand = rows.rotated ? topExtent : fm.height() + 4;
-    rows.bottomBand = rows.rotated ? bottomExtent : fm.height() + 4;
+    // Upright labels when every token of the row fits its slot, otherwise rotated to read
+    // upwards, each row on its own.
+    rows.topRotated = topExtent - 10 > spacing - 4;
+    rows.bottomRotated = bottomExtent - 10 > spacing - 4;
+    rows.topBand = rows.topRotated ? topExtent : fm.height() + 4;
+    rows.bottomBand = rows.bottomRotated ? bottomExtent : fm.height() + 4;
     rows.topY = area.top() + rows.topBand + 6;
     rows.bottomY = area.bottom() - rows.bottomBand - 6;
     return rows;
@@ -101,7 +104,7 @@ void AttentionFigure::paintLinks(QPainter& p, const QRectF& area, qreal spacing,
             const QString text = fm.elidedText(labelFor(outputRow, i), Qt::ElideRight, most);
             p.setFont(lit ? bold : font);
             p.setPen(outputRow && data_.outputDiffers.value(i) ? QColor(200, 30, 30) : kInk);
-            if (!lr.rotated) {
+            if (!(top ? lr.topRotated : lr.bottomRotated)) {
                 const QRectF box(x - spacing / 2, top ? y - 6 - fm.height() : y + 6, spacing,
                                  fm.height());
                 if (lit) p.fillRect(box, kLabelHighlight);

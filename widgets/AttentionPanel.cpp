@@ -4,6 +4,8 @@
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLocale>
+#include <QScrollArea>
+#include <QSplitter>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -163,19 +165,35 @@ void AttentionPanel::buildControls() {
     map_ = new AttentionMapView(this);
     stack_->addWidget(messageLabel_);
     stack_->addWidget(map_);
-    layout->addWidget(stack_, 1);
-
+    // The token strips scroll in their own pane under a splitter, so a source of several
+    // hundred tokens never squeezes the map.
+    auto* strips = new QWidget(this);
+    auto* stripsLayout = new QVBoxLayout(strips);
+    stripsLayout->setContentsMargins(0, 0, 0, 0);
     sourceCaption_ =
-        new QLabel(tr("Source (shaded by the hovered output token's attention)"), this);
-    sourceStrip_ = new TokenStrip(this);
+        new QLabel(tr("Source (shaded by the hovered output token's attention)"), strips);
+    sourceStrip_ = new TokenStrip(strips);
     outputCaption_ = new QLabel(tr("Output (shaded by the attention the hovered source token "
                                    "receives)"),
-                                this);
-    outputStrip_ = new TokenStrip(this);
-    layout->addWidget(sourceCaption_);
-    layout->addWidget(sourceStrip_);
-    layout->addWidget(outputCaption_);
-    layout->addWidget(outputStrip_);
+                                strips);
+    outputStrip_ = new TokenStrip(strips);
+    stripsLayout->addWidget(sourceCaption_);
+    stripsLayout->addWidget(sourceStrip_);
+    stripsLayout->addWidget(outputCaption_);
+    stripsLayout->addWidget(outputStrip_);
+    stripsLayout->addStretch(1);
+    auto* stripsScroll = new QScrollArea(this);
+    stripsScroll->setWidget(strips);
+    stripsScroll->setWidgetResizable(true);
+    stripsScroll->setFrameShape(QFrame::NoFrame);
+    stripsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(stack_);
+    splitter->addWidget(stripsScroll);
+    splitter->setStretchFactor(0, 4);
+    splitter->setStretchFactor(1, 1);
+    splitter->setChildrenCollapsible(false);
+    layout->addWidget(splitter, 1);
 
     auto restyle = [this]() { applyStyle(); };
     connect(view_, &QComboBox::currentIndexChanged, this, restyle);
@@ -252,8 +270,16 @@ void AttentionPanel::refresh() {
                "(docs/model-contract.md).");
     else
         message_.clear();
+    // Controls that change the map mean nothing without one.
+    for (QWidget* w :
+         std::initializer_list<QWidget*>{view_, swap_, colours_, truth_, fit_, threshold_})
+        w->setEnabled(message_.isEmpty());
+    log_->setEnabled(message_.isEmpty() && view_->currentIndex() == 0);
+    stats_->setEnabled(message_.isEmpty() && view_->currentIndex() == 0);
     if (!message_.isEmpty()) {
         messageLabel_->setText(message_);
+        heads_->setEnabled(false);
+        sourceCaption_->setText(tr("Input"));
         stack_->setCurrentWidget(messageLabel_);
         map_->setData(AttentionData{});
         status_->clear();
