@@ -6,6 +6,7 @@
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -18,6 +19,8 @@
 #include "app/JobStatusWidget.h"
 #include "core/Session.h"
 #include "core/model/Model.h"
+#include "core/store/ActivationStore.h"
+#include "core/store/LstmVisExport.h"
 #include "widgets/AttentionPanel.h"
 #include "widgets/HiddenUnitsPanel.h"
 #include "widgets/Panel.h"
@@ -158,6 +161,47 @@ void MainWindow::buildMenus() {
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
+
+    QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
+    QAction* capture =
+        analysis->addAction(tr("&Capture Every State of the Dataset"), this, [this]() {
+            const int budgetMb =
+                QSettings().value(QStringLiteral("store/memoryBudgetMB"), 1024).toInt();
+            session_->captureDataset(qint64(budgetMb) << 20);
+        });
+    capture->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    capture->setToolTip(
+        tr("Run the model over every sample and keep all hidden states, cell states "
+           "and gates (in memory, or in an HDF5 file past the memory budget)"));
+    analysis->addAction(tr("&Memory Budget…"), this, [this]() {
+        bool ok = false;
+        const int current = QSettings().value(QStringLiteral("store/memoryBudgetMB"), 1024).toInt();
+        const int mb = QInputDialog::getInt(
+            this, tr("Memory Budget"),
+            tr("Captured states beyond this size go to a compressed HDF5 file (MB):"), current, 16,
+            1 << 20, 64, &ok);
+        if (ok) QSettings().setValue(QStringLiteral("store/memoryBudgetMB"), mb);
+    });
+    analysis->addSeparator();
+    QAction* saveStates = analysis->addAction(tr("Save Captured States (HDF5)…"), this,
+                                              [this]() { exportStore(false); });
+    QAction* lstmVis =
+        analysis->addAction(tr("Export for LSTMVis…"), this, [this]() { exportStore(true); });
+    saveStates->setEnabled(false);
+    lstmVis->setEnabled(false);
+    connect(session_, &Session::storeChanged, this, [this, saveStates, lstmVis]() {
+        const auto store = session_->store();
+        saveStates->setEnabled(store != nullptr);
+        lstmVis->setEnabled(store != nullptr);
+        if (store)
+            statusBar()->showMessage(
+                tr("Captured %1 tokens of %2 samples: %3 MB %4")
+                    .arg(store->tokenCount())
+                    .arg(store->sampleCount())
+                    .arg(double(store->bytes()) / (1 << 20), 0, 'f', 1)
+                    .arg(store->inMemory() ? tr("in memory") : tr("in %1").arg(store->filePath())),
+                8000);
+    });
 
     viewMenu_ = menuBar()->addMenu(tr("&View"));
     for (Panel* p : panelOrder_) viewMenu_->addAction(docks_[p->panelId()]->toggleViewAction());
@@ -339,6 +383,30 @@ void MainWindow::saveSession(bool askForPath) {
     } catch (const std::exception& e) {
         showError(tr("Cannot save the session"), QString::fromUtf8(e.what()));
     }
+}
+
+void MainWindow::exportStore(bool forLstmVis) {
+    const auto store = session_->store();
+    if (!store) return;
+    const QString target =
+        forLstmVis
+            ? QFileDialog::getExistingDirectory(this, tr("Export for LSTMVis: choose a folder"))
+            : QFileDialog::getSaveFileName(this, tr("Save Captured States"), QString(),
+                                           tr("HDF5 files (*.h5)"));
+    if (target.isEmpty()) return;
+    session_->jobs().start<QString>(
+        forLstmVis ? tr("Exporting for LSTMVis") : tr("Saving captured states"), this,
+        [store, target, forLstmVis](JobContext&) {
+            if (forLstmVis) return exportLstmVis(*store, target).directory;
+            store->save(target);
+            return target;
+        },
+        [this](const QString& written) {
+            statusBar()->showMessage(tr("Saved %1").arg(written), 6000);
+        },
+        [this](const QString& error) {
+            showError(tr("Cannot export the captured states"), error);
+        });
 }
 
 void MainWindow::exportFigureDialog() {

@@ -34,6 +34,7 @@ public:
     void resetLayout();
     void exportFigureDialog();
     void saveSession(bool askForPath);
+    void exportStore(bool forLstmVis);
 
 protected:
     void closeEvent(QCloseEvent* event) override;

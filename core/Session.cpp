@@ -8,6 +8,7 @@
 #include "core/Predictions.h"
 #include "core/SessionFile.h"
 #include "core/model/Model.h"
+#include "core/store/ActivationStore.h"
 
 namespace rnnscope {
 
@@ -171,7 +172,12 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path) 
     ++generation_;
     jobs_.cancel(inspectJob_);
     jobs_.cancel(predictionsJob_);
+    jobs_.cancel(storeJob_);
     currentResult_.reset();
+    if (store_) {
+        store_.reset();
+        Q_EMIT storeChanged();
+    }
     Q_EMIT fileOpened(path, FileKind::Model);
     Q_EMIT modelChanged();
     // A dataset read without knowing the task may have been read as the wrong kind.
@@ -193,6 +199,11 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
     dataset_ = std::move(dataset);
     ++generation_;
     jobs_.cancel(predictionsJob_);
+    jobs_.cancel(storeJob_);
+    if (store_) {
+        store_.reset();
+        Q_EMIT storeChanged();
+    }
     Q_EMIT fileOpened(path, FileKind::Dataset);
     Q_EMIT datasetChanged();
     predictions_.assign(static_cast<size_t>(dataset_->size()), SamplePrediction{});
@@ -330,6 +341,34 @@ void Session::applyPredictions(quint64 generation, qint64 first,
         if (at < predictions_.size()) predictions_[at] = batch[i];
     }
     Q_EMIT predictionsChanged();
+}
+
+JobId Session::captureDataset(qint64 memoryBudgetBytes) {
+    if (!model_ || !dataset_) {
+        Q_EMIT errorOccurred(tr("Nothing to capture"),
+                             tr("Open a model and a dataset first (File → Open Demo has both)."));
+        return 0;
+    }
+    jobs_.cancel(storeJob_);
+    auto model = model_;
+    auto dataset = dataset_;
+    const quint64 generation = generation_;
+    ExtractOptions options;
+    options.memoryBudgetBytes = memoryBudgetBytes;
+    storeJob_ = jobs_.start<std::shared_ptr<const ActivationStore>>(
+        tr("Capturing every state of %1 samples").arg(dataset->size()), this,
+        [model, dataset, options](JobContext& ctx) -> std::shared_ptr<const ActivationStore> {
+            return ActivationStore::extract(*model, *dataset, options, ctx);
+        },
+        [this, generation](std::shared_ptr<const ActivationStore> store) {
+            if (generation != generation_) return;
+            store_ = std::move(store);
+            Q_EMIT storeChanged();
+        },
+        [this](const QString& error) {
+            Q_EMIT errorOccurred(tr("Capturing the dataset's states stopped"), error);
+        });
+    return storeJob_;
 }
 
 double Session::accuracy() const {

@@ -21,6 +21,7 @@
 namespace rnnscope {
 
 class Model;
+class ActivationStore;
 
 // The model's verdict on one dataset sample, for lists and the error browser.
 struct SamplePrediction {
@@ -82,6 +83,11 @@ public:
     TimeRange timeRange() const { return timeRange_; }
     void setTimeRange(const TimeRange& range);
 
+    // Every state of every sample (core/store): captured on request, since it costs a pass over
+    // the dataset. Kept in memory under `memoryBudgetBytes`, else in a temporary HDF5 file.
+    JobId captureDataset(qint64 memoryBudgetBytes);
+    std::shared_ptr<const ActivationStore> store() const { return store_; }
+
     // Filled progressively by a job after a model and a dataset are open.
     const std::vector<SamplePrediction>& predictions() const { return predictions_; }
     double accuracy() const;  // share correct among predictions done with a reference; -1 if none
@@ -99,6 +105,7 @@ Q_SIGNALS:
     void selectedUnitsChanged();
     void timeRangeChanged();
     void predictionsChanged();
+    void storeChanged();
     void fileOpened(const QString& path, rnnscope::FileKind kind);
     void errorOccurred(const QString& title, const QString& message);
 
@@ -131,6 +138,8 @@ private:
 
     std::vector<SamplePrediction> predictions_;
     JobId predictionsJob_ = 0;
+    std::shared_ptr<const ActivationStore> store_;
+    JobId storeJob_ = 0;
 
     QString sessionPath_;
     // What an opened session file asks for once its model and dataset are in.

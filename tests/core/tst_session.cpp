@@ -10,6 +10,7 @@
 #include "TestUtil.h"
 #include "core/Session.h"
 #include "core/model/Model.h"
+#include "core/store/ActivationStore.h"
 
 using namespace rnnscope;
 using rnnscope::test::sourcePath;
@@ -159,4 +160,29 @@ TEST_CASE("file kinds are told apart by content and name", "[session]") {
     CHECK(why.contains(QStringLiteral("x.docx")));
     CHECK(Session::detectFileKind(dir.path(), &why) == FileKind::Unknown);
     CHECK(why.contains(QStringLiteral("folder")));
+}
+
+TEST_CASE("capturing the dataset keeps every state, in memory or past the budget in a file",
+          "[session]") {
+    if (!haveDemos()) return;
+    Session session;
+    openAndSettle(session, QStringLiteral("brackets"));
+    QSignalSpy storeChanged(&session, &Session::storeChanged);
+    session.captureDataset(qint64(512) << 20);
+    REQUIRE(waitUntil([&] { return session.store() != nullptr; }, 300000));
+    const auto store = session.store();
+    CHECK(store->inMemory());
+    CHECK(store->sampleCount() == session.dataset()->size());
+    CHECK(store->length(0) == session.dataset()->sample(0).text.size());
+    CHECK(store->findTrack(QStringLiteral("lstm"), 0, 0, QStringLiteral("cell")) >= 0);
+
+    // A budget far below the states' size sends them to an HDF5 file instead.
+    session.captureDataset(qint64(1) << 20);
+    REQUIRE(waitUntil([&] { return session.store() != store; }, 300000));
+    CHECK_FALSE(session.store()->inMemory());
+    CHECK(session.store()->tokenCount() == store->tokenCount());
+
+    // A new dataset drops the store: it described the old one.
+    session.openDataset(demo("brackets", "tsv"));
+    REQUIRE(waitUntil([&] { return session.store() == nullptr; }, 60000));
 }
