@@ -502,17 +502,17 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
                         .arg(detail::shapeText(logits))
                         .arg(size));
     const bool classes = meta.task != Task::Regression;
-    const at::Tensor probabilities = classes ? logits.to(at::kFloat).softmax(-1) : at::Tensor();
+    // Per sequence [B, C] is read as [B, 1, C]: one row per sample.
+    const at::Tensor stepLogits =
+        detail::asFloatContiguous(logits.dim() == 2 ? logits.unsqueeze(1) : logits);
+    const at::Tensor probabilities =
+        classes ? stepLogits.softmax(-1).contiguous() : at::Tensor();  // [B, T, C]
     for (int64_t b = 0; b < size; ++b) {
         SampleResult& r = results[b];
         const int64_t rows = logits.dim() == 2 ? 1 : io.stepsOf(logits.size(1), b, true);
-        const at::Tensor l =
-            logits.dim() == 2 ? logits.slice(0, b, b + 1) : logits[b].slice(0, 0, rows);
-        r.logits = detail::toMatrix(l);
+        r.logits = detail::sampleRows(stepLogits, b, rows);
         if (classes) {
-            const at::Tensor p = logits.dim() == 2 ? probabilities.slice(0, b, b + 1)
-                                                   : probabilities[b].slice(0, 0, rows);
-            r.probabilities = detail::toMatrix(p);
+            r.probabilities = detail::sampleRows(probabilities, b, rows);
             for (int64_t i = 0; i < r.probabilities.rows(); ++i) {
                 Eigen::Index best = 0;
                 r.probabilities.row(i).maxCoeff(&best);

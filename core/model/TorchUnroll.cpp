@@ -404,12 +404,13 @@ std::vector<QString> captureRecurrent(const std::vector<RecurrentModule>& rnns,
             // Steps per sample: the module's own lengths.<path> when given, else the side of
             // the model (input or seq2seq output) whose length it ran.
             std::vector<int64_t> lens(results.size());
-            const at::Tensor given = out.find("lengths." + path);
+            at::Tensor given = out.find("lengths." + path);
+            if (given.defined()) given = given.to(at::kLong).contiguous();
+            const int64_t* givenLens =
+                given.defined() && given.numel() == size ? given.data_ptr<int64_t>() : nullptr;
             const bool decoder = out.seq2seq && (i > 0 || h0.defined());
             for (int64_t b = 0; b < size; ++b) {
-                lens[b] = given.defined() && given.numel() == size
-                              ? given[b].item<int64_t>()
-                              : out.stepsOf(x.size(1), b, decoder);
+                lens[b] = givenLens ? givenLens[b] : out.stepsOf(x.size(1), b, decoder);
                 lens[b] = std::clamp<int64_t>(lens[b], 1, x.size(1));
             }
             try {
