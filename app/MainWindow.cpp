@@ -58,7 +58,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Sess
                      docks_[QStringLiteral("feature-scatter")]);
     tabifyDockWidget(docks_[QStringLiteral("feature-scatter")],
                      docks_[QStringLiteral("error-browser")]);
-    docks_[QStringLiteral("state-space")]->raise();
+    docks_[QStringLiteral("attention")]->raise();
     docks_[QStringLiteral("hidden-units")]->raise();
     defaultState_ = saveState(kLayoutVersion);
 
