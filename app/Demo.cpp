@@ -1,9 +1,11 @@
 #include "app/Demo.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QStandardPaths>
+#include <cstdio>
 
 #include "core/Errors.h"
 
@@ -36,11 +38,20 @@ QString copyOut(const QString& resource, const QString& dir) {
     QFile in(resource);
     // Re-copy when the built-in file differs in size (a newer build), else reuse the copy.
     if (QFileInfo(target).size() == in.size()) return target;
-    QFile::remove(target);
-    if (!in.copy(target))
+    // Copy beside, then rename over: another rnnscope starting at the same moment never sees a
+    // half-copied file (POSIX rename replaces the target atomically).
+    const QString part =
+        target + QStringLiteral(".part-%1").arg(QCoreApplication::applicationPid());
+    QFile::remove(part);
+    if (!in.copy(part))
         throw UserError(
             QObject::tr("cannot copy the demo to %1: %2").arg(target, in.errorString()));
-    QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    QFile::setPermissions(part, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    if (std::rename(QFile::encodeName(part).constData(), QFile::encodeName(target).constData()) !=
+        0) {
+        QFile::remove(part);
+        throw UserError(QObject::tr("cannot copy the demo to %1").arg(target));
+    }
     return target;
 }
 

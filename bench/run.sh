@@ -39,3 +39,12 @@ for demo in brackets dates; do
   ran=$((ran + 1))
 done
 [ "$ran" -gt 0 ] || { echo "bench/run.sh: no demo model to run" >&2; exit 1; }
+
+echo
+echo "Answering typed text: one run with every state captured and verified, per pause in typing"
+TYPING="$BUILD/bench/bench_typing"
+if [ -x "$TYPING" ]; then
+  "$TYPING" "$SRC/resources/demo/dates/dates.pt" "November 26th, 2026" "26/11/2026" \
+    "the twenty-sixth of November 2026"
+  "$TYPING" "$SRC/resources/demo/brackets/brackets.pt" "(([]{()}))[" "{[()()]}((((()))))"
+fi

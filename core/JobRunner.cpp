@@ -18,15 +18,17 @@ void JobContext::setProgress(double fraction, const QString& text) {
 JobRunner::JobRunner(QObject* parent) : QObject(parent) {
     // Two workers: a long projection must not keep the current sample's inference waiting.
     pool_.setMaxThreadCount(2);
+    interactivePool_.setMaxThreadCount(1);
     qRegisterMetaType<rnnscope::JobId>("rnnscope::JobId");
 }
 
 JobRunner::~JobRunner() {
     cancelAll();
     pool_.waitForDone();
+    interactivePool_.waitForDone();
 }
 
-JobId JobRunner::startErased(const QString& title, QObject* receiver,
+JobId JobRunner::startErased(JobLane lane, const QString& title, QObject* receiver,
                              std::function<void(JobContext&)> work, std::function<void()> deliver,
                              std::function<void(const QString&)> onError) {
     auto cancelled = std::make_shared<std::atomic<bool>>(false);
@@ -51,8 +53,9 @@ JobId JobRunner::startErased(const QString& title, QObject* receiver,
             Qt::QueuedConnection);
     };
 
-    pool_.start([self, id, cancelled, report, target, hadReceiver, work = std::move(work),
-                 deliver = std::move(deliver), onError = std::move(onError)]() mutable {
+    QThreadPool& pool = lane == JobLane::Interactive ? interactivePool_ : pool_;
+    pool.start([self, id, cancelled, report, target, hadReceiver, work = std::move(work),
+                deliver = std::move(deliver), onError = std::move(onError)]() mutable {
         JobContext ctx(cancelled, report);
         QString error;
         bool wasCancelled = false;

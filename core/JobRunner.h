@@ -20,6 +20,10 @@ namespace rnnscope {
 
 using JobId = quint64;
 
+// Background jobs (a pass over the dataset, a projection) share two workers; interactive jobs
+// (the current sample, typed text) have a worker of their own, so they never queue behind them.
+enum class JobLane { Background, Interactive };
+
 class JobContext {
 public:
     bool isCancelled() const { return cancelled_->load(std::memory_order_relaxed); }
@@ -53,9 +57,17 @@ public:
     JobId start(const QString& title, QObject* receiver, std::function<Result(JobContext&)> work,
                 std::function<void(Result)> onDone,
                 std::function<void(const QString&)> onError = {}) {
+        return startIn<Result>(JobLane::Background, title, receiver, std::move(work),
+                               std::move(onDone), std::move(onError));
+    }
+
+    template <class Result>
+    JobId startIn(JobLane lane, const QString& title, QObject* receiver,
+                  std::function<Result(JobContext&)> work, std::function<void(Result)> onDone,
+                  std::function<void(const QString&)> onError = {}) {
         auto result = std::make_shared<Result>();
         return startErased(
-            title, receiver,
+            lane, title, receiver,
             [work = std::move(work), result](JobContext& ctx) { *result = work(ctx); },
             [onDone = std::move(onDone), result]() {
                 if (onDone) onDone(std::move(*result));
@@ -77,7 +89,7 @@ Q_SIGNALS:
     void jobFinished(rnnscope::JobId id, bool cancelled, const QString& error);
 
 private:
-    JobId startErased(const QString& title, QObject* receiver,
+    JobId startErased(JobLane lane, const QString& title, QObject* receiver,
                       std::function<void(JobContext&)> work, std::function<void()> deliver,
                       std::function<void(const QString&)> onError);
     void finish(JobId id, bool cancelled, const QString& error, QPointer<QObject> receiver,
@@ -85,6 +97,7 @@ private:
                 const std::function<void(const QString&)>& onError);
 
     QThreadPool pool_;
+    QThreadPool interactivePool_;
     mutable std::mutex mutex_;
     std::unordered_map<JobId, std::shared_ptr<std::atomic<bool>>> running_;
     JobId nextId_ = 1;

@@ -267,8 +267,8 @@ void Session::inspectCurrent() {
     const QString text = currentText_;
     const QString target =
         useReferenceOutput_ || model->meta().task != Task::Seq2Seq ? currentTarget_ : QString();
-    inspectJob_ = jobs_.start<std::shared_ptr<const SampleResult>>(
-        tr("Running the model on the current sample"), this,
+    inspectJob_ = jobs_.startIn<std::shared_ptr<const SampleResult>>(
+        JobLane::Interactive, tr("Running the model on the current sample"), this,
         [model, text, target](JobContext&) -> std::shared_ptr<const SampleResult> {
             RunOptions options;
             options.captureStates = true;

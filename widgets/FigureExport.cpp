@@ -48,9 +48,11 @@ void exportFigure(Panel& panel, const QString& path, const FigureOptions& option
     switch (options.format) {
         case FigureFormat::Png: {
             const double scale = std::max(0.25, options.dpi / 96.0);
+            // Painted at the screen's 96 dpi and scaled, so point-sized fonts come out the same
+            // size as on screen; the PNG's DPI is recorded only after painting.
             QImage image((size * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
-            image.setDotsPerMeterX(qRound(options.dpi / 0.0254));
-            image.setDotsPerMeterY(qRound(options.dpi / 0.0254));
+            image.setDotsPerMeterX(qRound(96 / 0.0254));
+            image.setDotsPerMeterY(qRound(96 / 0.0254));
             image.fill(Qt::white);
             {
                 QPainter painter(&image);
@@ -59,6 +61,8 @@ void exportFigure(Panel& panel, const QString& path, const FigureOptions& option
                 painter.scale(scale, scale);
                 panel.paintFigure(painter, rect);
             }
+            image.setDotsPerMeterX(qRound(options.dpi / 0.0254));
+            image.setDotsPerMeterY(qRound(options.dpi / 0.0254));
             QImageWriter writer(&file, "png");
             if (!writer.write(image))
                 throw UserError(

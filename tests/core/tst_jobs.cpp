@@ -133,3 +133,26 @@ TEST_CASE("two jobs run at the same time, so a long one does not block a short o
     release = true;
     jobs.waitForAll();
 }
+
+TEST_CASE("an interactive job runs while both background workers are busy", "[jobs]") {
+    JobRunner jobs;
+    std::atomic<bool> release{false};
+    std::atomic<int> busy{0};
+    for (int i = 0; i < 3; ++i)
+        jobs.start<int>(
+            QStringLiteral("long"), nullptr,
+            [&](JobContext&) {
+                ++busy;
+                while (!release) QThread::msleep(1);
+                return 0;
+            },
+            [](int) {});
+    REQUIRE(waitUntil([&] { return busy.load() == 2; }));
+    bool answered = false;
+    jobs.startIn<int>(
+        JobLane::Interactive, QStringLiteral("current sample"), nullptr,
+        [](JobContext&) { return 1; }, [&](int) { answered = true; });
+    CHECK(waitUntil([&] { return answered; }, 10000));
+    release = true;
+    jobs.waitForAll();
+}
