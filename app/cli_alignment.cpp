@@ -5,6 +5,8 @@
 
 #include "app/cli_alignment.h"
 
+#include "app/CliCommand.h"
+
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -42,21 +44,11 @@ int runAlignmentCommand(const QStringList& arguments) {
                                          QStringLiteral("N"));
     parser.addOptions({modelOption, dataOption, jsonOption, batchOption, limitOption});
 
+    const int early = parseCliCommand(parser, arguments, "alignment", {&modelOption, &dataOption});
+    if (early >= 0) return early;
     auto usageError = [&](const QString& message) {
-        std::fprintf(stderr, "rnnscope-cli alignment: %s\n\n%s", qPrintable(message),
-                     qPrintable(parser.helpText()));
-        return 2;
+        return cliUsageError(parser, "alignment", message);
     };
-    if (!parser.parse(arguments)) return usageError(parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
-        return 0;
-    }
-    if (!parser.positionalArguments().isEmpty())
-        return usageError(
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().front()));
-    if (!parser.isSet(modelOption)) return usageError(QStringLiteral("--model is required"));
-    if (!parser.isSet(dataOption)) return usageError(QStringLiteral("--data is required"));
     AlignmentOptions options;
     bool ok = false;
     options.batchSize = parser.value(batchOption).toInt(&ok);

@@ -4,6 +4,8 @@
 
 #include "app/cli_inspect.h"
 
+#include "app/CliCommand.h"
+
 #include <QCommandLineParser>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -220,21 +222,11 @@ int runInspectCommand(const QStringList& arguments) {
     parser.addOptions(
         {modelOption, inputOption, targetOption, jsonOption, noVerifyOption, maxOutputOption});
 
+    const int early = parseCliCommand(parser, arguments, "inspect", {&modelOption, &inputOption});
+    if (early >= 0) return early;
     auto usageError = [&](const QString& message) {
-        std::fprintf(stderr, "rnnscope-cli inspect: %s\n\n%s", qPrintable(message),
-                     qPrintable(parser.helpText()));
-        return 2;
+        return cliUsageError(parser, "inspect", message);
     };
-    if (!parser.parse(arguments)) return usageError(parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
-        return 0;
-    }
-    if (!parser.positionalArguments().isEmpty())
-        return usageError(
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().front()));
-    if (!parser.isSet(modelOption)) return usageError(QStringLiteral("--model is required"));
-    if (!parser.isSet(inputOption)) return usageError(QStringLiteral("--input is required"));
     bool ok = false;
     const int maxOutput = parser.value(maxOutputOption).toInt(&ok);
     if (!ok || maxOutput < 1)

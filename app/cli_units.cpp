@@ -4,6 +4,8 @@
 
 #include "app/cli_units.h"
 
+#include "app/CliCommand.h"
+
 #include <QCommandLineParser>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -51,21 +53,11 @@ int runUnitsCommand(const QStringList& arguments) {
     parser.addOptions({modelOption, dataOption, signalOption, layerOption, kindOption, topOption,
                        maxSamplesOption, jsonOption});
 
+    const int early = parseCliCommand(parser, arguments, "units", {&modelOption, &dataOption});
+    if (early >= 0) return early;
     auto usageError = [&](const QString& message) {
-        std::fprintf(stderr, "rnnscope-cli units: %s\n\n%s", qPrintable(message),
-                     qPrintable(parser.helpText()));
-        return 2;
+        return cliUsageError(parser, "units", message);
     };
-    if (!parser.parse(arguments)) return usageError(parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
-        return 0;
-    }
-    if (!parser.positionalArguments().isEmpty())
-        return usageError(
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().front()));
-    if (!parser.isSet(modelOption)) return usageError(QStringLiteral("--model is required"));
-    if (!parser.isSet(dataOption)) return usageError(QStringLiteral("--data is required"));
     if (!parser.isSet(signalOption)) return usageError(QStringLiteral("--signal is required"));
     bool ok = true;
     const int top = parser.value(topOption).toInt(&ok);

@@ -17,31 +17,15 @@
 
 #include "core/Errors.h"
 #include "core/model/Model.h"
+#include "tests/core/TestModels.h"
 #include "tests/core/TestUtil.h"
 
 using namespace rnnscope;
 
 namespace {
 
-// Runs make_test_models.py once per test process; every case shares its folder.
 QString modelDir() {
-    static QTemporaryDir dir;
-    static bool made = false;
-    static QString error;
-    if (!made && error.isEmpty()) {
-        QProcess python;
-        python.start(
-            QStringLiteral("/usr/bin/python3"),
-            {test::sourcePath(QStringLiteral("tests/models/make_test_models.py")), dir.path()});
-        if (!python.waitForFinished(180000) || python.exitCode() != 0)
-            error = QStringLiteral("make_test_models.py failed: ") +
-                    QString::fromUtf8(python.readAllStandardError());
-        else
-            made = true;
-    }
-    INFO(error.toStdString());
-    REQUIRE(made);
-    return dir.path();
+    return test::testModelDir();
 }
 
 QString modelPath(const char* name) {
