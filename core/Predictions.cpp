@@ -29,6 +29,17 @@ DatasetOptions datasetOptionsForModel(const ModelMeta& meta) {
     return options;
 }
 
+SampleInput encodeSample(const Model& model, const DataSample& sample) {
+    if (model.meta().input.type == InputSpec::Type::Features && sample.features.rows() > 0) {
+        SampleInput in;
+        in.features = sample.features;
+        for (Eigen::Index t = 0; t < sample.features.rows(); ++t)
+            in.tokens << QString::number(t + 1);
+        return in;
+    }
+    return model.encode(sample.text, sample.target);
+}
+
 QString joinTokens(const QStringList& tokens, const QString& tokenizer) {
     return tokens.join(tokenizer == QLatin1String("char") ? QString() : QStringLiteral(" "));
 }

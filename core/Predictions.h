@@ -16,6 +16,10 @@ DatasetKind datasetKindForTask(Task task);
 // model's own target tokens (characters or words).
 DatasetOptions datasetOptionsForModel(const ModelMeta& meta);
 
+// What the model reads for a dataset record: the series itself for feature models (one "token"
+// per step), otherwise the text (and seq2seq target) encoded by the model's own tokenizer.
+SampleInput encodeSample(const Model& model, const DataSample& sample);
+
 SamplePrediction summarizePrediction(const Model& model, const SampleResult& result,
                                      const DataSample& sample);
 

@@ -307,7 +307,7 @@ void Session::startPredictions() {
                 std::vector<SampleInput> inputs;
                 for (qint64 i = first; i < last; ++i) {
                     samples.push_back(dataset->sample(i));
-                    inputs.push_back(model->encode(samples.back().text, samples.back().target));
+                    inputs.push_back(encodeSample(*model, samples.back()));
                 }
                 RunOptions options;
                 options.captureStates = false;

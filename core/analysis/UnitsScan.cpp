@@ -1,20 +1,10 @@
 #include "core/analysis/UnitsScan.h"
 
 #include "core/Errors.h"
+#include "core/Predictions.h"
 #include "core/model/Model.h"
 
 namespace rnnscope {
-
-SampleInput encodeSample(const Model& model, const DataSample& sample) {
-    if (model.meta().input.type == InputSpec::Type::Features && sample.features.rows() > 0) {
-        SampleInput in;
-        in.features = sample.features;
-        for (Eigen::Index t = 0; t < sample.features.rows(); ++t)
-            in.tokens << QString::number(t + 1);
-        return in;
-    }
-    return model.encode(sample.text, sample.target);
-}
 
 void forEachResult(const Model& model, const Dataset& dataset, int batchSize, qint64 maxSamples,
                    const std::function<void(qint64, const DataSample&, const SampleResult&)>& visit,

@@ -21,10 +21,6 @@ class Model;
 using ScanProgress = std::function<void(qint64 samplesDone, qint64 samplesTotal)>;
 using ScanCancelled = std::function<bool()>;
 
-// The model's input for a dataset sample: its feature rows (feature models), or its text encoded
-// by the model's own tokenizer.
-SampleInput encodeSample(const Model& model, const DataSample& sample);
-
 // Runs the model with states captured over samples [0, maxSamples) (all when < 0) in batches and
 // calls `visit` for each on the calling thread. Throws JobCancelled when `cancelled` says so.
 void forEachResult(

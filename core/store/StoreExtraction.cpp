@@ -23,19 +23,6 @@ struct Batch {
     std::vector<SampleResult> results;
 };
 
-// What the model reads for a dataset record: the series itself for feature models (one "token"
-// per step), otherwise the text encoded by the model's own tokenizer.
-SampleInput inputFor(const Model& model, const DataSample& sample) {
-    if (model.meta().input.type == InputSpec::Type::Features && sample.features.rows() > 0) {
-        SampleInput in;
-        in.features = sample.features;
-        for (Eigen::Index t = 0; t < sample.features.rows(); ++t)
-            in.tokens << QString::number(t + 1);
-        return in;
-    }
-    return model.encode(sample.text, sample.target);
-}
-
 Batch runBatch(const Model& model, const Dataset& dataset, qint64 first, qint64 last,
                const RunOptions& options) {
     Batch batch;
@@ -43,7 +30,7 @@ Batch runBatch(const Model& model, const Dataset& dataset, qint64 first, qint64 
     for (qint64 i = first; i < last; ++i) {
         batch.samples.push_back(dataset.sample(i));
         try {
-            inputs.push_back(inputFor(model, batch.samples.back()));
+            inputs.push_back(encodeSample(model, batch.samples.back()));
         } catch (const UserError& e) {
             throw DataError(QStringLiteral("sample %1 (line %2 of %3): %4")
                                 .arg(i + 1)
