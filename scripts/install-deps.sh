@@ -11,7 +11,7 @@ PACKAGES=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libgl-dev
   # numerics, model runtime, 3D, tests, storage
   libtorch-dev libeigen3-dev libvtk9-dev catch2 libhdf5-dev
-  libhnswlib-dev
+  libhnswlib-dev libfftw3-dev
   # GUI tests and screenshots under a virtual display
   xvfb xauth imagemagick
   # Python with PyTorch for the example/export scripts and parity tests

@@ -1,0 +1,9 @@
+#include "core/projection/Projection.h"
+
+namespace rnnscope::projection {
+
+void Monitor::checkCancelled() const {
+    if (cancelled && cancelled()) throw Cancelled();
+}
+
+}  // namespace rnnscope::projection
