@@ -1,0 +1,292 @@
+#include "core/projection/Knn.h"
+
+// hnswlib.h defines non-inline functions: include it in this one translation unit only.
+#include <hnswlib/hnswlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <sstream>
+
+#include "core/projection/ParallelFor.h"
+
+namespace rnnscope::projection {
+
+namespace {
+
+using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+void checkFinite(const Points& points) {
+    int64_t bad = 0;
+    int64_t first = -1;
+    for (int64_t i = 0; i < points.rows(); ++i) {
+        if (!points.row(i).allFinite()) {
+            if (first < 0) first = i;
+            ++bad;
+        }
+    }
+    if (bad > 0) {
+        std::ostringstream message;
+        message << "the input has NaN or infinite values in " << bad << " of " << points.rows()
+                << " rows (the first is row " << first << ")";
+        throw InputError(message.str());
+    }
+}
+
+void validate(const Points& points, int k) {
+    if (k < 1) throw InputError("k nearest neighbours need k >= 1, got k = " + std::to_string(k));
+    if (points.rows() <= k) {
+        throw InputError("k nearest neighbours need more than k points: k = " + std::to_string(k) +
+                         ", the input has " + std::to_string(points.rows()));
+    }
+    if (points.rows() > std::numeric_limits<int32_t>::max()) {
+        throw InputError("nearest neighbours handle at most 2^31 - 1 points");
+    }
+    if (points.cols() < 1) throw InputError("the input has no columns");
+    checkFinite(points);
+}
+
+// Rows scaled to unit length; zero rows stay zero (cosine distance 1 to everything) so that no
+// NaN appears.
+RowMajor normalisedRows(const Points& points) {
+    RowMajor out = points;
+    for (int64_t i = 0; i < out.rows(); ++i) {
+        const double norm = out.row(i).cast<double>().norm();
+        if (norm > 0) out.row(i) /= static_cast<float>(norm);
+    }
+    return out;
+}
+
+// The distance the graph stores, from double-precision arithmetic on the rows themselves: the
+// matrix-product shortcut loses digits for near-duplicates, so candidates are re-ranked by this.
+// For cosine the rows are already unit length (or zero).
+double trueDistance(const float* a, const float* b, int64_t d, Metric metric) {
+    if (metric == Metric::Euclidean) {
+        double sum = 0;
+        for (int64_t c = 0; c < d; ++c) {
+            const double diff = double(a[c]) - double(b[c]);
+            sum += diff * diff;
+        }
+        return std::sqrt(sum);
+    }
+    double dot = 0;
+    for (int64_t c = 0; c < d; ++c) dot += double(a[c]) * double(b[c]);
+    return std::clamp(1.0 - dot, 0.0, 2.0);
+}
+
+struct Candidate {
+    double distance;
+    int32_t index;
+    bool operator<(const Candidate& other) const {
+        return distance < other.distance || (distance == other.distance && index < other.index);
+    }
+};
+
+// Sorts candidates by true distance (ties by index, so the result never depends on the order
+// they were found in) and writes the first k into row i of the graph.
+void writeRow(std::vector<Candidate>& candidates, const RowMajor& data, int64_t i, Metric metric,
+              KnnGraph& graph) {
+    const int64_t d = data.cols();
+    for (auto& c : candidates)
+        c.distance = trueDistance(data.row(i).data(), data.row(c.index).data(), d, metric);
+    std::sort(candidates.begin(), candidates.end());
+    const int k = graph.k;
+    for (int j = 0; j < k; ++j) {
+        graph.indices[i * k + j] = candidates[j].index;
+        graph.distances[i * k + j] = static_cast<float>(candidates[j].distance);
+    }
+}
+
+// Exact search: squared distances of a block of query rows against a block of all rows as
+// |a|^2 + |b|^2 - 2 a.b (one matrix product), keeping the best few per row in a max-heap, then
+// re-ranking those by true distance.
+KnnGraph exactNeighbours(const RowMajor& data, Metric metric, int k, int threads,
+                         const Monitor& monitor) {
+    const int64_t n = data.rows();
+    KnnGraph graph;
+    graph.k = k;
+    graph.indices.resize(n * k);
+    graph.distances.resize(n * k);
+
+    // Euclidean distances do not change with a shift; centring keeps |a|^2 small relative to the
+    // differences, which is what the shortcut loses precision on.
+    RowMajor centred;
+    const RowMajor* x = &data;
+    if (metric == Metric::Euclidean) {
+        const Eigen::RowVectorXf mean = data.colwise().mean();
+        centred = data.rowwise() - mean;
+        x = &centred;
+    }
+    const Eigen::VectorXf norms = x->rowwise().squaredNorm();
+    // A few spare candidates so the re-ranking by true distance can reorder near-ties.
+    const int64_t keep = std::min<int64_t>(n - 1, k + 8 + k / 4);
+    constexpr int64_t queryBlock = 64;
+    constexpr int64_t columnBlock = 2048;
+
+    detail::parallelFor(
+        n, queryBlock, threads, monitor, 0.0, 1.0, "nearest neighbours (exact)",
+        [&](int64_t begin, int64_t end) {
+            const int64_t rows = end - begin;
+            std::vector<std::vector<Candidate>> heaps(rows);
+            for (auto& heap : heaps) heap.reserve(keep + 1);
+            Eigen::MatrixXf products;  // [rows, columns of this block], column-major
+            for (int64_t c0 = 0; c0 < n; c0 += columnBlock) {
+                const int64_t cols = std::min(columnBlock, n - c0);
+                products.noalias() =
+                    x->middleRows(begin, rows) * x->middleRows(c0, cols).transpose();
+                for (int64_t r = 0; r < rows; ++r) {
+                    const int64_t i = begin + r;
+                    auto& heap = heaps[r];
+                    const float ni = norms[i];
+                    for (int64_t c = 0; c < cols; ++c) {
+                        const int64_t j = c0 + c;
+                        if (j == i) continue;
+                        const double dist = metric == Metric::Euclidean
+                                                ? double(ni + norms[j] - 2.0f * products(r, c))
+                                                : double(1.0f - products(r, c));
+                        if (static_cast<int64_t>(heap.size()) < keep) {
+                            heap.push_back({dist, static_cast<int32_t>(j)});
+                            std::push_heap(heap.begin(), heap.end());
+                        } else if (dist < heap.front().distance) {
+                            std::pop_heap(heap.begin(), heap.end());
+                            heap.back() = {dist, static_cast<int32_t>(j)};
+                            std::push_heap(heap.begin(), heap.end());
+                        }
+                    }
+                }
+            }
+            for (int64_t r = 0; r < rows; ++r) writeRow(heaps[r], data, begin + r, metric, graph);
+        });
+    return graph;
+}
+
+// Approximate search with an HNSW graph (Malkov & Yashunin 2018): build in parallel, then query
+// every point for k + 1 neighbours and drop the point itself.
+KnnGraph approximateNeighbours(const RowMajor& data, Metric metric, const KnnOptions& options,
+                               int threads, const Monitor& monitor) {
+    const int64_t n = data.rows();
+    const int64_t d = data.cols();
+    const int k = options.k;
+    std::unique_ptr<hnswlib::SpaceInterface<float>> space;
+    // L2Space gives squared Euclidean distance; InnerProductSpace gives 1 - a.b, which is the
+    // cosine distance on unit rows.
+    if (metric == Metric::Euclidean)
+        space = std::make_unique<hnswlib::L2Space>(d);
+    else
+        space = std::make_unique<hnswlib::InnerProductSpace>(d);
+    hnswlib::HierarchicalNSW<float> index(space.get(), n, std::max(2, options.hnswM),
+                                          std::max(options.hnswEfConstruction, k + 1),
+                                          options.seed);
+    // The first point alone, as hnswlib's own bindings do, so parallel inserts have an entry.
+    index.addPoint(data.row(0).data(), 0);
+    // Building is most of the time: 0 to 0.8 of the progress.
+    detail::parallelFor(n - 1, 64, threads, monitor, 0.0, 0.8, "nearest neighbours (index)",
+                        [&](int64_t begin, int64_t end) {
+                            for (int64_t i = begin + 1; i < end + 1; ++i)
+                                index.addPoint(data.row(i).data(), static_cast<size_t>(i));
+                        });
+
+    index.setEf(std::max(options.hnswEf, k + 1));
+    KnnGraph graph;
+    graph.k = k;
+    graph.indices.resize(n * k);
+    graph.distances.resize(n * k);
+    detail::parallelFor(
+        n, 128, threads, monitor, 0.8, 1.0, "nearest neighbours (search)",
+        [&](int64_t begin, int64_t end) {
+            std::vector<Candidate> found;
+            for (int64_t i = begin; i < end; ++i) {
+                found.clear();
+                auto result = index.searchKnn(data.row(i).data(), k + 1);
+                while (!result.empty()) {
+                    const auto [dist, label] = result.top();
+                    result.pop();
+                    if (static_cast<int64_t>(label) != i)
+                        found.push_back({double(dist), static_cast<int32_t>(label)});
+                }
+                if (static_cast<int>(found.size()) < k) {
+                    // The graph search came back short (tiny or heavily duplicated inputs): try
+                    // a much wider beam, then fill with seeded random points so every row has k
+                    // real neighbours with their true distances.
+                    auto wide =
+                        index.searchKnn(data.row(i).data(), std::min<int64_t>(n, 4 * k + 4));
+                    found.clear();
+                    while (!wide.empty()) {
+                        const auto label = static_cast<int64_t>(wide.top().second);
+                        wide.pop();
+                        if (label != i) found.push_back({0.0, static_cast<int32_t>(label)});
+                    }
+                    std::mt19937_64 rng(options.seed + static_cast<uint64_t>(i));
+                    std::uniform_int_distribution<int64_t> pick(0, n - 1);
+                    while (static_cast<int>(found.size()) < k) {
+                        const int64_t j = pick(rng);
+                        if (j == i) continue;
+                        if (std::any_of(found.begin(), found.end(),
+                                        [&](const Candidate& c) { return c.index == j; }))
+                            continue;
+                        found.push_back({0.0, static_cast<int32_t>(j)});
+                    }
+                }
+                writeRow(found, data, i, metric, graph);
+            }
+        });
+    return graph;
+}
+
+}  // namespace
+
+KnnGraph nearestNeighbours(const Points& points, const KnnOptions& options,
+                           const Monitor& monitor) {
+    validate(points, options.k);
+    const int threads = detail::threadCount(options.threads);
+    monitor.report(0.0, "nearest neighbours");
+    monitor.checkCancelled();
+    // For cosine both searches run on unit rows. For Euclidean the exact search centres a copy
+    // itself and HNSW copies the rows into its index, so the input is used as it is.
+    RowMajor unit;
+    if (options.metric == Metric::Cosine) unit = normalisedRows(points);
+    const RowMajor& data = options.metric == Metric::Cosine ? unit : points;
+    const bool exact =
+        options.mode == KnnOptions::Mode::Exact ||
+        (options.mode == KnnOptions::Mode::Auto && points.rows() < options.exactBelow);
+    if (exact) return exactNeighbours(data, options.metric, options.k, threads, monitor);
+    return approximateNeighbours(data, options.metric, options, threads, monitor);
+}
+
+std::vector<std::pair<int64_t, float>> nearestTo(const Points& points,
+                                                 const Eigen::RowVectorXf& query, int k,
+                                                 Metric metric) {
+    if (query.size() != points.cols()) {
+        throw InputError("the query has " + std::to_string(query.size()) +
+                         " values, the points have " + std::to_string(points.cols()));
+    }
+    if (!query.allFinite()) throw InputError("the query has NaN or infinite values");
+    const int64_t n = points.rows();
+    const int64_t d = points.cols();
+    k = static_cast<int>(std::clamp<int64_t>(k, 0, n));
+    Eigen::RowVectorXf q = query;
+    if (metric == Metric::Cosine) {
+        const double norm = q.cast<double>().norm();
+        if (norm > 0) q /= static_cast<float>(norm);
+    }
+    std::vector<Candidate> all(n);
+    for (int64_t i = 0; i < n; ++i) {
+        if (metric == Metric::Euclidean) {
+            all[i] = {trueDistance(points.row(i).data(), q.data(), d, metric),
+                      static_cast<int32_t>(i)};
+        } else {
+            const double norm = points.row(i).cast<double>().norm();
+            double dot = 0;
+            for (int64_t c = 0; c < d; ++c) dot += double(points(i, c)) * double(q[c]);
+            all[i] = {norm > 0 ? std::clamp(1.0 - dot / norm, 0.0, 2.0) : 1.0,
+                      static_cast<int32_t>(i)};
+        }
+    }
+    std::partial_sort(all.begin(), all.begin() + k, all.end());
+    std::vector<std::pair<int64_t, float>> out(k);
+    for (int j = 0; j < k; ++j) out[j] = {all[j].index, static_cast<float>(all[j].distance)};
+    return out;
+}
+
+}  // namespace rnnscope::projection

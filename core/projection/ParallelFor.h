@@ -1,0 +1,77 @@
+#pragma once
+// Internal to rnnscope_projection: an OpenMP loop that hears Cancel and reports progress while it
+// runs. OpenMP cannot leave a parallel loop early, so the calling thread (OpenMP thread 0, the
+// only one that ever calls the monitor, so its callbacks need not be thread-safe) polls the
+// monitor between grains and raises a flag every thread checks before taking more work.
+
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <string>
+
+#include "core/projection/Projection.h"
+
+namespace rnnscope::projection::detail {
+
+// 0 means all cores.
+inline int threadCount(int requested) {
+    return requested > 0 ? requested : std::max(1, omp_get_max_threads());
+}
+
+// Runs body(begin, end) over [0, count) in grains of `grain` items on `threads` threads, reporting
+// progress from `from` to `to` of the whole call under `stage`. Throws Cancelled when the monitor
+// says so, and rethrows the first exception a body threw.
+template <class Body>
+void parallelFor(int64_t count, int64_t grain, int threads, const Monitor& monitor, double from,
+                 double to, const std::string& stage, Body&& body) {
+    grain = std::max<int64_t>(1, grain);
+    const int64_t grains = (count + grain - 1) / grain;
+    std::atomic<int64_t> next{0};
+    std::atomic<int64_t> done{0};
+    std::atomic<bool> stop{false};
+    bool cancelled = false;
+    std::exception_ptr failure;
+    std::mutex failureMutex;
+    auto lastPoll = std::chrono::steady_clock::now();
+#pragma omp parallel num_threads(threads)
+    {
+        // Eigen parallelises its own products with OpenMP when it is not inside a parallel team
+        // of more than one thread; keep it from doing so under threads=1, which must stay
+        // single-threaded.
+        omp_set_num_threads(1);
+        const bool caller = omp_get_thread_num() == 0;
+        while (!stop.load(std::memory_order_relaxed)) {
+            const int64_t g = next.fetch_add(1, std::memory_order_relaxed);
+            if (g >= grains) break;
+            try {
+                body(g * grain, std::min(count, (g + 1) * grain));
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(failureMutex);
+                if (!failure) failure = std::current_exception();
+                stop = true;
+            }
+            const int64_t finished = done.fetch_add(1, std::memory_order_relaxed) + 1;
+            if (caller) {
+                const auto now = std::chrono::steady_clock::now();
+                if (now - lastPoll > std::chrono::milliseconds(20)) {
+                    lastPoll = now;
+                    if (monitor.cancelled && monitor.cancelled()) {
+                        cancelled = true;
+                        stop = true;
+                    }
+                    monitor.report(from + (to - from) * double(finished) / double(grains), stage);
+                }
+            }
+        }
+    }
+    if (failure) std::rethrow_exception(failure);
+    if (cancelled) throw Cancelled();
+    monitor.report(to, stage);
+}
+
+}  // namespace rnnscope::projection::detail
