@@ -1,0 +1,32 @@
+#pragma once
+// NumPy's .npy format (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html)
+// for point matrices: a 2-D float32 or float64 array, one row per point, is what a researcher
+// gets from `np.save("states.npy", h)` whatever produced the states.
+
+#include <string>
+
+#include "core/projection/Projection.h"
+
+namespace rnnscope::projection {
+
+struct NpyShape {
+    int64_t rows = 0;
+    int64_t cols = 0;
+    std::string dtype;  // the header's descr, e.g. "<f4"
+    bool fortranOrder = false;
+};
+
+// Reads only the header. Throws InputError naming the file and the problem: not a .npy file,
+// an unsupported header, a dtype other than float32/float64, not 2-D, or a shape that says more
+// (or fewer) values than the file holds.
+NpyShape readNpyShape(const std::string& path);
+
+// Reads a 2-D float32 or float64 (converted) array, C or Fortran order, little- or big-endian,
+// .npy format version 1, 2 or 3. Same errors as readNpyShape.
+Points readNpy(const std::string& path);
+
+// Writes a float32 C-order .npy (version 1 header). Throws std::runtime_error when the file
+// cannot be written.
+void writeNpy(const std::string& path, const Points& points);
+
+}  // namespace rnnscope::projection
