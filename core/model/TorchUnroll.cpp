@@ -90,6 +90,116 @@ std::vector<RecurrentModule> findRecurrentModules(const torch::jit::Module& root
     return found;
 }
 
+namespace {
+
+using ConstMap = Eigen::Map<const MatrixRM>;
+using Map = Eigen::Map<MatrixRM>;
+
+// A [rows, cols] float matrix view of a contiguous float tensor (or of its row block).
+ConstMap constView(const at::Tensor& t, int64_t rows, int64_t cols) {
+    return ConstMap(t.data_ptr<float>(), rows, cols);
+}
+
+at::Tensor floatParameter(const torch::jit::Module& m, const std::string& name) {
+    const at::Tensor p = parameter(m, name);
+    return p.defined() ? asFloatContiguous(p) : p;
+}
+
+// The weights of one layer and direction, as contiguous float.
+struct CellWeights {
+    at::Tensor wIh, wHh, bIh, bHh, wHr;
+};
+
+// Steps one direction of one layer over time-major input projections. Each step is one small
+// GEMM and one pass of vectorised element-wise arithmetic on Eigen maps of preallocated
+// buffers: no LibTorch operator per step, whose dispatch cost dominates at RNN sizes (this is
+// what keeps capture within 2x of the model's own forward; bench/bench_capture). The equations
+// are nn.LSTM's, nn.GRU's and nn.RNN's (gate order LSTM i, f, g, o; GRU r, z, n).
+struct DirectionRun {
+    const CellWeights& w;
+    int64_t batch, steps, hidden, outSize;
+    bool lstm, gru, relu;
+
+    // proj: [T, B, G*H] input projections (plus b_ih; plus b_hh for LSTM and RNN, folded in
+    // before the call). Fills hiddenAll [T, B, P], gatesAll [T, B, G*H] (LSTM, GRU),
+    // cellAll [T, B, H] (LSTM). h, c: initial state [B, P] / [B, H], overwritten.
+    void run(const at::Tensor& proj, at::Tensor& hiddenAll, at::Tensor& gatesAll,
+             at::Tensor& cellAll, at::Tensor h, at::Tensor c) const {
+        const int64_t width = (lstm ? 4 : gru ? 3 : 1) * hidden;
+        const ConstMap wHh = constView(w.wHh, width, outSize);  // [G*H, P]
+        at::Tensor scratchTensor = at::empty({batch, std::max(width, hidden)}, at::kFloat);
+        const float* hPrev = h.data_ptr<float>();
+        const float* cPrev = lstm ? c.data_ptr<float>() : nullptr;
+        for (int64_t t = 0; t < steps; ++t) {
+            const ConstMap hp(hPrev, batch, outSize);
+            const ConstMap gi(proj.data_ptr<float>() + t * batch * width, batch, width);
+            float* hOutData = hiddenAll.data_ptr<float>() + t * batch * outSize;
+            Map hOut(hOutData, batch, outSize);
+            if (lstm) {
+                Map g(gatesAll.data_ptr<float>() + t * batch * width, batch, width);
+                g.noalias() = hp * wHh.transpose();
+                g += gi;
+                auto a = g.array();
+                a.leftCols(2 * hidden) = a.leftCols(2 * hidden).logistic();                  // i, f
+                a.middleCols(2 * hidden, hidden) = a.middleCols(2 * hidden, hidden).tanh();  // g
+                a.rightCols(hidden) = a.rightCols(hidden).logistic();                        // o
+                float* cOutData = cellAll.data_ptr<float>() + t * batch * hidden;
+                Map cOut(cOutData, batch, hidden);
+                cOut.array() =
+                    a.middleCols(hidden, hidden) * ConstMap(cPrev, batch, hidden).array() +
+                    a.leftCols(hidden) * a.middleCols(2 * hidden, hidden);  // c
+                if (w.wHr.defined()) {
+                    Map product(scratchTensor.data_ptr<float>(), batch, hidden);
+                    product.array() = a.rightCols(hidden) * cOut.array().tanh();
+                    hOut.noalias() = product * constView(w.wHr, outSize, hidden).transpose();
+                } else {
+                    hOut.array() = a.rightCols(hidden) * cOut.array().tanh();  // h = o tanh(c)
+                }
+                cPrev = cOutData;
+            } else if (gru) {
+                Map g(gatesAll.data_ptr<float>() + t * batch * width, batch, width);
+                Map s(scratchTensor.data_ptr<float>(), batch, width);
+                s.noalias() = hp * wHh.transpose();
+                if (w.bHh.defined()) s.rowwise() += constView(w.bHh, 1, width).row(0);
+                auto a = g.array();
+                a.leftCols(2 * hidden) =
+                    (gi.leftCols(2 * hidden) + s.leftCols(2 * hidden)).array().logistic();  // r, z
+                a.rightCols(hidden) = (gi.rightCols(hidden).array() +
+                                       a.leftCols(hidden) * s.rightCols(hidden).array())
+                                          .tanh();  // n
+                // h = (1 - z) n + z h_prev
+                hOut.array() = a.rightCols(hidden) +
+                               a.middleCols(hidden, hidden) * (hp.array() - a.rightCols(hidden));
+            } else {
+                hOut.noalias() = hp * wHh.transpose();
+                hOut += gi;
+                if (relu)
+                    hOut = hOut.cwiseMax(0.0f);
+                else
+                    hOut.array() = hOut.array().tanh();
+            }
+            hPrev = hOutData;
+        }
+    }
+};
+
+}  // namespace
+
+MatrixRM sampleTrack(const UnrolledTrack& track, int64_t b, int64_t length) {
+    const int64_t steps = track.timeMajor.size(0);
+    const int64_t batch = track.timeMajor.size(1);
+    const int64_t stride = track.timeMajor.size(2);
+    length = std::clamp<int64_t>(length, 0, steps);
+    const float* data = track.timeMajor.data_ptr<float>() + b * stride + track.offset;
+    MatrixRM values(length, track.width);
+    for (int64_t t = 0; t < length; ++t) {
+        // A reverse direction's step s is input position length - 1 - s.
+        const int64_t s = track.direction == 1 ? length - 1 - t : t;
+        std::copy_n(data + s * batch * stride, track.width, values.row(t).data());
+    }
+    return values;
+}
+
 Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::Tensor& lengths,
                 const at::Tensor& h0, const at::Tensor& c0) {
     const RecurrentLayerInfo& info = rnn.info;
@@ -101,11 +211,11 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
     const int64_t outSize = info.projSize > 0 ? info.projSize : hidden;
     const int64_t batch = input.size(0);
     const int64_t steps = input.size(1);
+    const int64_t width = (lstm ? 4 : gru ? 3 : 1) * hidden;
 
-    at::Tensor weightSample = parameter(rnn.module, "weight_ih_l0");
-    if (!weightSample.defined())
+    if (!parameter(rnn.module, "weight_ih_l0").defined())
         throw ModelError(QStringLiteral("%1 has no weight_ih_l0 parameter").arg(info.module));
-    const auto options = weightSample.options();
+    const auto options = at::TensorOptions().dtype(at::kFloat);
     const at::Tensor lens = lengths.to(at::kLong).unsqueeze(1);         // [B, 1]
     const at::Tensor time = at::arange(steps, at::kLong).unsqueeze(0);  // [1, T]
     // Reverse order within each sample's valid steps; padding keeps its place. The
@@ -116,114 +226,53 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
     Unrolled result;
     std::vector<at::Tensor> finalHidden;
     std::vector<at::Tensor> finalCell;
-    at::Tensor layerInput = input.to(options);  // [B, T, I]
+    at::Tensor layerInput = asFloatContiguous(input);  // [B, T, I]
     for (int64_t layer = 0; layer < info.numLayers; ++layer) {
         std::vector<at::Tensor> directionOutputs;
         for (int64_t dir = 0; dir < dirs; ++dir) {
             const std::string suffix =
                 "_l" + std::to_string(layer) + (dir == 1 ? std::string("_reverse") : "");
-            const at::Tensor wIh = parameter(rnn.module, "weight_ih" + suffix);
-            const at::Tensor wHh = parameter(rnn.module, "weight_hh" + suffix);
-            const at::Tensor bIh = parameter(rnn.module, "bias_ih" + suffix);
-            const at::Tensor bHh = parameter(rnn.module, "bias_hh" + suffix);
-            const at::Tensor wHr = parameter(rnn.module, "weight_hr" + suffix);
-            if (!wIh.defined() || !wHh.defined())
+            CellWeights w{floatParameter(rnn.module, "weight_ih" + suffix),
+                          floatParameter(rnn.module, "weight_hh" + suffix),
+                          floatParameter(rnn.module, "bias_ih" + suffix),
+                          floatParameter(rnn.module, "bias_hh" + suffix),
+                          floatParameter(rnn.module, "weight_hr" + suffix)};
+            if (!w.wIh.defined() || !w.wHh.defined())
                 throw ModelError(
                     QStringLiteral("%1 has no weights for layer %2").arg(info.module).arg(layer));
 
             at::Tensor x = layerInput;
             if (dir == 1) x = layerInput.gather(1, reverseIndex.unsqueeze(2).expand_as(layerInput));
-            // All steps' input projections at once: [B, T, G*H]
-            const at::Tensor inputProj =
-                bIh.defined() ? at::linear(x, wIh, bIh) : at::linear(x, wIh);  // [B, T, G*H]
+            // Every step's input projection in one GEMM, time-major: [T, B, G*H]. LSTM and RNN
+            // add b_hh unchanged, so it is folded in here; GRU multiplies part of it by r.
+            at::Tensor proj = w.bIh.defined() ? at::linear(x.transpose(0, 1), w.wIh, w.bIh)
+                                              : at::linear(x.transpose(0, 1), w.wIh);
+            if (!gru && w.bHh.defined()) proj.add_(w.bHh);
+            proj = proj.contiguous();
 
             const int64_t index = layer * dirs + dir;
-            at::Tensor h = h0.defined() ? h0[index].to(options)
-                                        : at::zeros({batch, outSize}, options);  // [B, P]
-            at::Tensor c = c0.defined() ? c0[index].to(options)
-                                        : at::zeros({batch, hidden}, options);  // [B, H]
-            const at::Tensor wHhT = wHh.t();
-            const at::Tensor wHrT = wHr.defined() ? wHr.t() : at::Tensor();
-
-            // Every step writes into preallocated time-major buffers with PyTorch's own cell
-            // arithmetic (aten/src/ATen/native/RNN.cpp), so results match the module bit for
-            // bit where the operations do, and the loop allocates nothing.
-            const int64_t width = (lstm ? 4 : gru ? 3 : 1) * hidden;
-            const at::Tensor proj = inputProj.transpose(0, 1).contiguous();  // [T, B, G*H]
-            const at::Tensor hiddenAll = at::empty({steps, batch, outSize}, options);  // [T, B, P]
-            // activated gates, [T, B, G*H]
-            const at::Tensor gatesAll =
+            const at::Tensor h = h0.defined() ? asFloatContiguous(h0[index]).clone()
+                                              : at::zeros({batch, outSize}, options);  // [B, P]
+            const at::Tensor c = c0.defined() ? asFloatContiguous(c0[index]).clone()
+                                              : at::zeros({batch, hidden}, options);  // [B, H]
+            at::Tensor hiddenAll = at::empty({steps, batch, outSize}, options);       // [T, B, P]
+            at::Tensor gatesAll =
                 lstm || gru ? at::empty({steps, batch, width}, options) : at::Tensor();
-            const at::Tensor cellAll =
-                lstm ? at::empty({steps, batch, hidden}, options) : at::Tensor();  // [T, B, H]
-            at::Tensor scratch = at::empty({batch, width}, options);               // [B, G*H]
-            for (int64_t t = 0; t < steps; ++t) {
-                const at::Tensor gi = proj[t];  // [B, G*H]
-                at::Tensor hOut = hiddenAll[t];
-                if (lstm) {
-                    at::Tensor gates = gatesAll[t];
-                    if (bHh.defined())
-                        at::addmm_out(gates, bHh, h, wHhT);
-                    else
-                        at::mm_out(gates, h, wHhT);
-                    gates.add_(gi);
-                    gates.narrow(1, 0, 2 * hidden).sigmoid_();       // i, f
-                    gates.narrow(1, 2 * hidden, hidden).tanh_();     // g
-                    gates.narrow(1, 3 * hidden, hidden).sigmoid_();  // o
-                    const at::Tensor in = gates.narrow(1, 0, hidden);
-                    const at::Tensor forget = gates.narrow(1, hidden, hidden);
-                    const at::Tensor cand = gates.narrow(1, 2 * hidden, hidden);
-                    const at::Tensor out = gates.narrow(1, 3 * hidden, hidden);
-                    at::Tensor cOut = cellAll[t];
-                    at::Tensor product = scratch.narrow(1, 0, hidden);
-                    at::mul_out(cOut, forget, c);
-                    at::mul_out(product, in, cand);
-                    cOut.add_(product);  // c = f * c + i * g
-                    c = cOut;
-                    if (wHrT.defined()) {
-                        at::tanh_out(product, cOut).mul_(out);
-                        at::mm_out(hOut, product, wHrT);  // h = W_hr (o * tanh(c))
-                    } else {
-                        at::tanh_out(hOut, cOut).mul_(out);  // h = o * tanh(c)
-                    }
-                } else if (gru) {
-                    at::Tensor gates = gatesAll[t];
-                    if (bHh.defined())
-                        at::addmm_out(scratch, bHh, h, wHhT);
-                    else
-                        at::mm_out(scratch, h, wHhT);
-                    at::Tensor rz = gates.narrow(1, 0, 2 * hidden);
-                    at::add_out(rz, gi.narrow(1, 0, 2 * hidden), scratch.narrow(1, 0, 2 * hidden));
-                    rz.sigmoid_();  // r, z
-                    at::Tensor n = gates.narrow(1, 2 * hidden, hidden);
-                    at::mul_out(n, scratch.narrow(1, 2 * hidden, hidden), rz.narrow(1, 0, hidden));
-                    n.add_(gi.narrow(1, 2 * hidden, hidden)).tanh_();  // n
-                    at::sub_out(hOut, h, n);
-                    hOut.mul_(rz.narrow(1, hidden, hidden)).add_(n);  // h = (h - n) z + n
-                } else {
-                    if (bHh.defined())
-                        at::addmm_out(hOut, bHh, h, wHhT);
-                    else
-                        at::mm_out(hOut, h, wHhT);
-                    hOut.add_(gi);
-                    if (relu)
-                        hOut.relu_();
-                    else
-                        hOut.tanh_();
-                }
-                h = hOut;
-            }
+            at::Tensor cellAll = lstm ? at::empty({steps, batch, hidden}, options) : at::Tensor();
+            const DirectionRun step{w, batch, steps, hidden, outSize, lstm, gru, relu};
+            step.run(proj, hiddenAll, gatesAll, cellAll, h, c);
 
+            auto addTrack = [&](const at::Tensor& timeMajor, int64_t offset, int64_t size,
+                                const char* kind) {
+                result.tracks.push_back({static_cast<int>(layer), static_cast<int>(dir),
+                                         QString::fromLatin1(kind), timeMajor, offset, size});
+            };
             // Batch-first, and the reverse direction back in input order: [B, T, .]
             auto batchFirst = [&](const at::Tensor& timeMajor) {
                 const at::Tensor values = timeMajor.transpose(0, 1);
                 if (dir == 0) return values;
                 return values.gather(
                     1, reverseIndex.unsqueeze(2).expand({batch, steps, values.size(2)}));
-            };
-            auto addTrack = [&](const at::Tensor& values, const char* kind) {
-                result.tracks.push_back({static_cast<int>(layer), static_cast<int>(dir),
-                                         QString::fromLatin1(kind), values});
             };
             // The state after the last valid step: step len-1 forward, step 0 in reverse.
             auto finalOf = [&](const at::Tensor& seq) {
@@ -232,25 +281,22 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
                     .squeeze(1);
             };
             const at::Tensor hiddenSeq = batchFirst(hiddenAll);
-            addTrack(hiddenSeq, "hidden");
+            addTrack(hiddenAll, 0, outSize, "hidden");
             directionOutputs.push_back(hiddenSeq);
             finalHidden.push_back(finalOf(hiddenSeq));
             if (lstm) {
-                const at::Tensor cellSeq = batchFirst(cellAll);
-                addTrack(cellSeq, "cell");
-                finalCell.push_back(finalOf(cellSeq));
+                addTrack(cellAll, 0, hidden, "cell");
+                finalCell.push_back(finalOf(batchFirst(cellAll)));
             }
             if (lstm || gru) {
-                const at::Tensor gates = batchFirst(gatesAll);  // [B, T, G*H]
                 const char* const lstmKinds[] = {"gate.input", "gate.forget", "gate.cell",
                                                  "gate.output"};
                 const char* const gruKinds[] = {"gate.reset", "gate.update", "gate.new"};
                 for (int64_t k = 0; k < (lstm ? 4 : 3); ++k)
-                    addTrack(gates.narrow(2, k * hidden, hidden),
-                             lstm ? lstmKinds[k] : gruKinds[k]);
+                    addTrack(gatesAll, k * hidden, hidden, lstm ? lstmKinds[k] : gruKinds[k]);
             }
         }
-        layerInput = at::cat(directionOutputs, 2);  // [B, T, D*P]
+        layerInput = at::cat(directionOutputs, 2).contiguous();  // [B, T, D*P]
     }
     result.output = layerInput;
     result.finalHidden = at::stack(finalHidden, 0);        // [L*D, B, P]
@@ -264,7 +310,8 @@ double verifySample(const RecurrentModule& rnn, const at::Tensor& input, int64_t
     const RecurrentLayerInfo& info = rnn.info;
     if (rnn.forwardMethod.empty() || length <= 0) return -1.0;
     const bool lstm = info.type == QLatin1String("LSTM");
-    const auto options = unrolled.output.options();
+    // The module's own dtype: it runs on what it was saved with.
+    const auto options = parameter(rnn.module, "weight_ih_l0").options();
 
     at::Tensor x = input[b].slice(0, 0, length).unsqueeze(0).to(options);  // [1, L, I]
     if (!info.batchFirst) x = x.transpose(0, 1).contiguous();              // [L, 1, I]
@@ -417,20 +464,14 @@ std::vector<QString> captureRecurrent(const std::vector<RecurrentModule>& rnns,
                 const at::Tensor lengths =
                     at::tensor(at::ArrayRef<int64_t>(lens), at::kLong);  // [B]
                 const Unrolled unrolled = unroll(rnn, x, lengths, h0, c0);
-                std::vector<at::Tensor> values;  // [B, T, H] each, float, contiguous
-                for (const auto& track : unrolled.tracks)
-                    values.push_back(asFloatContiguous(track.values));
                 for (int64_t b = 0; b < size; ++b) {
                     if (verify)
                         results[b].maxAbsDiff =
                             std::max(results[b].maxAbsDiff,
                                      verifySample(rnn, x, lens[b], h0, c0, unrolled, b));
-                    for (size_t k = 0; k < unrolled.tracks.size(); ++k) {
-                        const UnrolledTrack& track = unrolled.tracks[k];
+                    for (const UnrolledTrack& track : unrolled.tracks)
                         results[b].tracks.push_back({info.module, track.layer, track.direction,
-                                                     track.kind,
-                                                     sampleRows(values[k], b, lens[b])});
-                    }
+                                                     track.kind, sampleTrack(track, b, lens[b])});
                 }
             } catch (const std::exception& e) {
                 whyNot[i] = QStringLiteral("could not unroll it: %1").arg(describeError(e));

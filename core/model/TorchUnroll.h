@@ -26,8 +26,12 @@ std::vector<RecurrentModule> findRecurrentModules(const torch::jit::Module& root
 struct UnrolledTrack {
     int layer = 0;
     int direction = 0;
-    QString kind;       // "hidden", "cell", "gate.*"
-    at::Tensor values;  // [B, T, H]; rows past a sample's length are meaningless
+    QString kind;  // "hidden", "cell", "gate.*"
+    // Time-major float buffer [T, B, W] in the direction's own step order (a reverse direction
+    // runs from each sample's last valid step); this track is columns [offset, offset + width).
+    at::Tensor timeMajor;
+    int64_t offset = 0;
+    int64_t width = 0;
 };
 
 struct Unrolled {
@@ -36,6 +40,10 @@ struct Unrolled {
     at::Tensor finalHidden;  // [L*D, B, P]: state after each sample's last valid step
     at::Tensor finalCell;    // [L*D, B, H] (LSTM only)
 };
+
+// Steps [0, length) of sample b of `track`, in input order, as a [length, width] matrix: the
+// only copy between the unrolled buffers and the SampleResult.
+MatrixRM sampleTrack(const UnrolledTrack& track, int64_t b, int64_t length);
 
 // Unrolls `rnn` over input [B, T, I] (batch-first), each sample only up to lengths[b]; the
 // reverse direction starts at each sample's last valid step. h0 [L*D, B, P] and c0 [L*D, B, H]
