@@ -1,7 +1,7 @@
 #pragma once
-// Exact principal component analysis of a [N, D] matrix of states (rows are points). Cheap for
-// the sizes a single sample or a few thousand tokens give; the projection engine adds randomized
-// PCA for large inputs.
+// Exact principal component analysis of one sample's states, for the state-space panel: a thin
+// wrapper over the projection engine's PcaModel (core/projection/Pca.h), which also does
+// randomized PCA of whole datasets and projects new points.
 
 #include "core/model/Capture.h"
 
@@ -14,7 +14,8 @@ struct PcaResult {
     Eigen::RowVectorXf mean;     // [D]
 };
 
-// k is clamped to min(N, D); rows may be fewer than k (padded with zeros).
+// Components beyond min(N, D) are zero; an empty matrix gives zeros. Throws
+// projection::InputError when the states hold NaN or infinite values.
 PcaResult pca(const MatrixRM& data, int k);
 
 }  // namespace rnnscope
