@@ -1,12 +1,16 @@
 #include "core/Session.h"
 
+#include <QPointer>
+
 #include <QFile>
 #include <QFileInfo>
+#include <QPointer>
 #include <QThread>
 #include <algorithm>
 
 #include "core/Predictions.h"
 #include "core/SessionFile.h"
+#include "core/analysis/StateProjection.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
 
@@ -174,10 +178,7 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path) 
     jobs_.cancel(predictionsJob_);
     jobs_.cancel(storeJob_);
     currentResult_.reset();
-    if (store_) {
-        store_.reset();
-        Q_EMIT storeChanged();
-    }
+    if (store_) setStore(nullptr);
     Q_EMIT fileOpened(path, FileKind::Model);
     Q_EMIT modelChanged();
     // A dataset read without knowing the task may have been read as the wrong kind.
@@ -200,10 +201,7 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
     ++generation_;
     jobs_.cancel(predictionsJob_);
     jobs_.cancel(storeJob_);
-    if (store_) {
-        store_.reset();
-        Q_EMIT storeChanged();
-    }
+    if (store_) setStore(nullptr);
     Q_EMIT fileOpened(path, FileKind::Dataset);
     Q_EMIT datasetChanged();
     predictions_.assign(static_cast<size_t>(dataset_->size()), SamplePrediction{});
@@ -362,13 +360,70 @@ JobId Session::captureDataset(qint64 memoryBudgetBytes) {
         },
         [this, generation](std::shared_ptr<const ActivationStore> store) {
             if (generation != generation_) return;
-            store_ = std::move(store);
-            Q_EMIT storeChanged();
+            setStore(std::move(store));
         },
         [this](const QString& error) {
             Q_EMIT errorOccurred(tr("Capturing the dataset's states stopped"), error);
         });
     return storeJob_;
+}
+
+void Session::setStore(std::shared_ptr<const ActivationStore> store) {
+    jobs_.cancel(projectionJob_);
+    ++projectionRequest_;
+    projections_.clear();
+    store_ = std::move(store);
+    Q_EMIT storeChanged();
+    if (projection_) {
+        projection_.reset();
+        Q_EMIT stateProjectionChanged();
+    }
+}
+
+JobId Session::projectStates(const ProjectionSpec& spec) {
+    if (!store_) {
+        Q_EMIT errorOccurred(tr("Nothing to project"),
+                             tr("Capture the dataset's states first (Analysis → Capture Every "
+                                "State)."));
+        return 0;
+    }
+    jobs_.cancel(projectionJob_);
+    const quint64 request = ++projectionRequest_;
+    const auto cached = projections_.find(spec.key());
+    if (cached != projections_.end()) {
+        projection_ = cached->second;
+        Q_EMIT stateProjectionChanged();
+        return 0;
+    }
+    auto store = store_;
+    // Partial layouts arrive from the worker; each is applied on this thread unless a newer
+    // request (or a new store) came in meanwhile.
+    QPointer<Session> self(this);
+    auto onLayout = [self, request](std::shared_ptr<const StateProjection> layout) {
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, request, layout]() {
+                if (!self || request != self->projectionRequest_) return;
+                self->projection_ = layout;
+                Q_EMIT self->stateProjectionChanged();
+            },
+            Qt::QueuedConnection);
+    };
+    projectionJob_ = jobs_.start<std::shared_ptr<const StateProjection>>(
+        tr("Projecting %1").arg(spec.methodName()), this,
+        [store, spec, onLayout](JobContext& ctx) -> std::shared_ptr<const StateProjection> {
+            return rnnscope::projectStates(*store, spec, &ctx, onLayout);
+        },
+        [this, request](std::shared_ptr<const StateProjection> result) {
+            if (request != projectionRequest_) return;
+            projections_[result->spec.key()] = result;
+            projection_ = std::move(result);
+            Q_EMIT stateProjectionChanged();
+        },
+        [this](const QString& error) {
+            Q_EMIT errorOccurred(tr("The projection stopped"), error);
+        });
+    return projectionJob_;
 }
 
 double Session::accuracy() const {

@@ -10,11 +10,13 @@
 #include <QObject>
 #include <QString>
 #include <QVector>
+#include <map>
 #include <memory>
 #include <vector>
 
 #include "core/JobRunner.h"
 #include "core/Selection.h"
+#include "core/analysis/StateProjection.h"
 #include "core/data/Dataset.h"
 #include "core/model/Capture.h"
 
@@ -88,6 +90,14 @@ public:
     JobId captureDataset(qint64 memoryBudgetBytes);
     std::shared_ptr<const ActivationStore> store() const { return store_; }
 
+    // The captured states projected to 2D or 3D (the 3D state space). Needs the store; a
+    // projection made before for the same spec and store comes back at once from a cache.
+    // t-SNE and UMAP publish their layout while it converges (stateProjection()->finished is
+    // false until the end).
+    JobId projectStates(const ProjectionSpec& spec);
+    std::shared_ptr<const StateProjection> stateProjection() const { return projection_; }
+    JobId projectionJob() const { return projectionJob_; }
+
     // Filled progressively by a job after a model and a dataset are open.
     const std::vector<SamplePrediction>& predictions() const { return predictions_; }
     double accuracy() const;  // share correct among predictions done with a reference; -1 if none
@@ -106,6 +116,7 @@ Q_SIGNALS:
     void timeRangeChanged();
     void predictionsChanged();
     void storeChanged();
+    void stateProjectionChanged();
     void fileOpened(const QString& path, rnnscope::FileKind kind);
     void errorOccurred(const QString& title, const QString& message);
 
@@ -114,6 +125,7 @@ private:
     void setDataset(std::shared_ptr<const Dataset> dataset, const QString& path);
     DatasetKind datasetKindForModel() const;
     void inspectCurrent();
+    void setStore(std::shared_ptr<const ActivationStore> store);
     void startPredictions();
     void applyPredictions(quint64 generation, qint64 first,
                           const std::vector<SamplePrediction>& batch);
@@ -140,6 +152,10 @@ private:
     JobId predictionsJob_ = 0;
     std::shared_ptr<const ActivationStore> store_;
     JobId storeJob_ = 0;
+    std::shared_ptr<const StateProjection> projection_;
+    std::map<QString, std::shared_ptr<const StateProjection>> projections_;  // by spec key
+    JobId projectionJob_ = 0;
+    quint64 projectionRequest_ = 0;
 
     QString sessionPath_;
     // What an opened session file asks for once its model and dataset are in.
