@@ -23,6 +23,21 @@ inline int threadCount(int requested) {
     return requested > 0 ? requested : std::max(1, omp_get_max_threads());
 }
 
+// While alive, Eigen's own products on this thread stay single-threaded (Eigen asks OpenMP how
+// many threads it may use). Small products of a few dozen columns otherwise spend most of their
+// time starting and spinning threads, and threads=1 would not mean one thread. Loops that want
+// threads say so with num_threads().
+class SerialEigen {
+public:
+    SerialEigen() : saved_(omp_get_max_threads()) { omp_set_num_threads(1); }
+    ~SerialEigen() { omp_set_num_threads(saved_); }
+    SerialEigen(const SerialEigen&) = delete;
+    SerialEigen& operator=(const SerialEigen&) = delete;
+
+private:
+    int saved_;
+};
+
 // Runs body(begin, end) over [0, count) in grains of `grain` items on `threads` threads, reporting
 // progress from `from` to `to` of the whole call under `stage`. Throws Cancelled when the monitor
 // says so, and rethrows the first exception a body threw.

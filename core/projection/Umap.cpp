@@ -1,0 +1,320 @@
+// UMAP's optimisation: stochastic gradient descent over the fuzzy graph's edges with negative
+// sampling, scheduled by epochs_per_sample (an edge of weight w is sampled w / w_max times per
+// epoch), the learning rate decaying linearly to 0 and gradients clipped at 4, as umap-learn's
+// optimize_layout_euclidean and uwot's sgd do.
+
+#include "core/projection/Umap.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "core/projection/Knn.h"
+#include "core/projection/ParallelFor.h"
+#include "core/projection/UmapInternal.h"
+
+namespace rnnscope::projection {
+
+namespace {
+
+// A small fast generator for negative samples (PCG32, O'Neill 2014), seeded per block of rows
+// and epoch so a run depends on the seed, not on which thread took which block.
+struct Pcg32 {
+    uint64_t state;
+    explicit Pcg32(uint64_t seed) : state(seed * 6364136223846793005ULL + 1442695040888963407ULL) {
+        next();
+    }
+    uint32_t next() {
+        const uint64_t old = state;
+        state = old * 6364136223846793005ULL + 1442695040888963407ULL;
+        const uint32_t shifted = static_cast<uint32_t>(((old >> 18u) ^ old) >> 27u);
+        const uint32_t rot = static_cast<uint32_t>(old >> 59u);
+        return (shifted >> rot) | (shifted << ((32 - rot) & 31));
+    }
+    // Uniform in [0, n) by multiply-shift (Lemire 2019); the bias is negligible for n << 2^32.
+    uint32_t below(uint32_t n) { return static_cast<uint32_t>((uint64_t(next()) * n) >> 32); }
+};
+
+uint64_t mix(uint64_t x) {  // splitmix64's finaliser
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+float clip(float g) {
+    return std::clamp(g, -4.0f, 4.0f);
+}
+
+// A monitor whose progress maps 0..1 onto from..to of another's.
+Monitor scaled(const Monitor& monitor, double from, double to) {
+    Monitor out;
+    out.cancelled = monitor.cancelled;
+    if (monitor.progress) {
+        auto progress = monitor.progress;
+        out.progress = [progress, from, to](double f, const std::string& stage) {
+            progress(from + (to - from) * f, stage);
+        };
+    }
+    return out;
+}
+
+class UmapRun final : public IterativeLayout {
+public:
+    UmapRun(const Points& points, const UmapOptions& options, const Monitor& setup,
+            const Monitor& steps)
+        : options_(options), monitor_(steps) {
+        validate(points);
+        threads_ = detail::threadCount(options.threads);
+        const int64_t n = points.rows();
+        total_ = options.epochs > 0 ? options.epochs : (n < 10000 ? 500 : 200);
+
+        KnnOptions knn;
+        knn.k = options.neighbours - 1;  // umap-learn's n_neighbors counts the point itself
+        knn.metric = options.metric;
+        knn.threads = options.threads;
+        knn.seed = options.seed;
+        const KnnGraph graph = nearestNeighbours(points, knn, scaled(setup, 0.0, 0.85));
+        setup.report(0.85, "fuzzy graph");
+        setup.checkCancelled();
+        detail::FuzzyGraph fuzzy = detail::fuzzySimplicialSet(graph, options.neighbours);
+        prune(fuzzy);
+        setup.checkCancelled();
+
+        setup.report(0.9, "initial layout");
+        bool started = false;
+        if (options.init == UmapOptions::Init::Spectral) {
+            started = detail::spectralLayout(fuzzy, points, options.dims, options.seed, threads_,
+                                             setup, layout_);
+            if (!started)
+                setup.report(0.95, "spectral initialisation did not converge: starting from PCA");
+        }
+        if (!started && options.init != UmapOptions::Init::Random) {
+            layout_ = detail::pcaLayout(points, options.dims);
+            started = true;
+        }
+        if (!started) {
+            std::mt19937_64 rng(options.seed);
+            std::uniform_real_distribution<float> uniform(-10.0f, 10.0f);
+            layout_.resize(n, options.dims);
+            for (int64_t i = 0; i < layout_.size(); ++i) layout_.data()[i] = uniform(rng);
+        }
+        schedule(fuzzy);
+        std::tie(a_, b_) = umapCurve(options.minDist, options.spread);
+        setup.report(1.0, "initial layout");
+    }
+
+    int step(int iterations) override {
+        int ran = 0;
+        while (ran < iterations && epoch_ < total_) {
+            monitor_.checkCancelled();
+            const double from = double(epoch_) / total_, to = double(epoch_ + 1) / total_;
+            if (options_.dims == 2)
+                epoch<2>(scaled(monitor_, from, to));
+            else
+                epoch<3>(scaled(monitor_, from, to));
+            ++epoch_;
+            ++ran;
+        }
+        // The estimate costs ~40,000 pair evaluations: every 10 epochs and at the end is enough.
+        if (ran > 0 && (epoch_ - objectiveEpoch_ >= 10 || finished())) {
+            objective_ = estimateObjective();
+            objectiveEpoch_ = epoch_;
+        }
+        return ran;
+    }
+    bool finished() const override { return epoch_ >= total_; }
+    int iteration() const override { return epoch_; }
+    int totalIterations() const override { return total_; }
+    const Points& layout() const override { return layout_; }
+    double objective() const override { return objective_; }
+
+private:
+    void validate(const Points& points) const {
+        const auto& o = options_;
+        if (o.dims != 2 && o.dims != 3)
+            throw InputError("UMAP lays out in 2 or 3 dimensions, not " + std::to_string(o.dims));
+        if (o.neighbours < 2)
+            throw InputError("UMAP needs at least 2 neighbours, got " +
+                             std::to_string(o.neighbours));
+        if (points.rows() < o.neighbours + 1)
+            throw InputError("UMAP with " + std::to_string(o.neighbours) +
+                             " neighbours needs at least " + std::to_string(o.neighbours + 1) +
+                             " points; the input has " + std::to_string(points.rows()));
+        if (!(o.minDist >= 0) || !(o.spread > 0) || o.minDist > o.spread)
+            throw InputError("UMAP needs 0 <= min_dist <= spread and spread > 0");
+        if (!(o.learningRate > 0) || o.negativeSamples < 0 || !(o.repulsionStrength >= 0))
+            throw InputError(
+                "UMAP needs a positive learning rate and non-negative negative samples and "
+                "repulsion");
+    }
+
+    // umap-learn drops edges too weak to be sampled even once in the run.
+    void prune(detail::FuzzyGraph& g) const {
+        const float largest =
+            g.weights.empty() ? 0.0f : *std::max_element(g.weights.begin(), g.weights.end());
+        const float threshold = largest / static_cast<float>(total_);
+        int64_t kept = 0;
+        int64_t begin = 0;
+        for (int64_t i = 0; i < g.n; ++i) {
+            const int64_t end = g.offsets[i + 1];
+            for (int64_t e = begin; e < end; ++e) {
+                if (g.weights[e] >= threshold) {
+                    g.tails[kept] = g.tails[e];
+                    g.weights[kept++] = g.weights[e];
+                }
+            }
+            begin = end;
+            g.offsets[i + 1] = kept;
+        }
+        g.tails.resize(kept);
+        g.weights.resize(kept);
+    }
+
+    void schedule(const detail::FuzzyGraph& g) {
+        offsets_ = g.offsets;
+        tails_ = g.tails;
+        const float largest =
+            g.weights.empty() ? 1.0f : *std::max_element(g.weights.begin(), g.weights.end());
+        const int64_t edges = g.edges();
+        everySample_.resize(edges);
+        nextSample_.resize(edges);
+        nextNegative_.resize(edges);
+        weightSum_ = 0;
+        for (int64_t e = 0; e < edges; ++e) {
+            everySample_[e] = largest / g.weights[e];
+            nextSample_[e] = everySample_[e];
+            nextNegative_[e] = everySample_[e] / std::max(1, options_.negativeSamples);
+            weightSum_ += g.weights[e];
+        }
+        weights_ = g.weights;
+    }
+
+    template <int D>
+    void epoch(const Monitor& monitor) {
+        const int64_t n = layout_.rows();
+        const float a = static_cast<float>(a_), b = static_cast<float>(b_);
+        const float gamma = static_cast<float>(options_.repulsionStrength);
+        const float alpha =
+            static_cast<float>(options_.learningRate * (1.0 - double(epoch_) / total_));
+        const float now = static_cast<float>(epoch_);
+        const int negatives = options_.negativeSamples;
+        float* y = layout_.data();
+        constexpr int64_t grain = 512;  // rows per block: a millisecond or so of work
+        const uint64_t epochSeed = mix(options_.seed ^ mix(uint64_t(epoch_) + 1));
+        detail::parallelFor(
+            n, grain, threads_, monitor, 0.0, 1.0, "optimising layout",
+            [&](int64_t begin, int64_t end) {
+                Pcg32 rng(mix(epochSeed + uint64_t(begin)));
+                for (int64_t i = begin; i < end; ++i) {
+                    float* current = y + i * D;
+                    for (int64_t e = offsets_[i]; e < offsets_[i + 1]; ++e) {
+                        if (nextSample_[e] > now) continue;
+                        const int32_t j = tails_[e];
+                        float* other = y + int64_t(j) * D;
+                        float d2 = 0;
+                        for (int c = 0; c < D; ++c)
+                            d2 += (current[c] - other[c]) * (current[c] - other[c]);
+                        if (d2 > 0) {
+                            const float pb = std::pow(d2, b);
+                            const float coeff = -2.0f * a * b * (pb / d2) / (a * pb + 1.0f);
+                            for (int c = 0; c < D; ++c) {
+                                const float g = clip(coeff * (current[c] - other[c])) * alpha;
+                                current[c] += g;
+                                other[c] -= g;
+                            }
+                        }
+                        nextSample_[e] += everySample_[e];
+                        if (negatives == 0) continue;
+                        const float every = everySample_[e] / negatives;
+                        const int count = static_cast<int>((now - nextNegative_[e]) / every);
+                        for (int s = 0; s < count; ++s) {
+                            const uint32_t k = rng.below(static_cast<uint32_t>(n));
+                            if (k == i) continue;
+                            const float* far = y + int64_t(k) * D;
+                            float r2 = 0;
+                            for (int c = 0; c < D; ++c)
+                                r2 += (current[c] - far[c]) * (current[c] - far[c]);
+                            if (r2 > 0) {
+                                const float pb = std::pow(r2, b);
+                                const float coeff =
+                                    2.0f * gamma * b / ((0.001f + r2) * (a * pb + 1.0f));
+                                for (int c = 0; c < D; ++c)
+                                    current[c] += clip(coeff * (current[c] - far[c])) * alpha;
+                            } else {
+                                // Two points on top of each other: push apart (umap-learn).
+                                for (int c = 0; c < D; ++c) current[c] += 4.0f * alpha;
+                            }
+                        }
+                        nextNegative_[e] += count * every;
+                    }
+                }
+            });
+    }
+
+    // Fuzzy cross-entropy per point, sum over pairs of -w log q - (1 - w) log(1 - q) with
+    // q = 1 / (1 + a d^2b), estimated from 20,000 sampled edges and 20,000 random pairs (which
+    // stand for the non-edges, w = 0).
+    double estimateObjective() const {
+        const int64_t n = layout_.rows(), edges = static_cast<int64_t>(tails_.size());
+        if (edges == 0) return std::numeric_limits<double>::quiet_NaN();
+        auto q = [&](int64_t i, int64_t j) {
+            double d2 = (layout_.row(i) - layout_.row(j)).squaredNorm();
+            double value = 1.0 / (1.0 + a_ * std::pow(d2, b_));
+            return std::clamp(value, 1e-12, 1.0 - 1e-12);
+        };
+        std::mt19937_64 rng(options_.seed + 99);
+        constexpr int samples = 20000;
+        std::uniform_int_distribution<int64_t> pickEdge(0, edges - 1), pickPoint(0, n - 1);
+        double attraction = 0;
+        for (int s = 0; s < samples; ++s) {
+            const int64_t e = pickEdge(rng);
+            const int64_t i =
+                std::upper_bound(offsets_.begin(), offsets_.end(), e) - offsets_.begin() - 1;
+            const double w = weights_[e], qe = q(i, tails_[e]);
+            attraction += -w * std::log(qe) - (1 - w) * std::log(1 - qe);
+        }
+        attraction *= double(edges) / samples;
+        double repulsion = 0;
+        for (int s = 0; s < samples; ++s) {
+            const int64_t i = pickPoint(rng), j = pickPoint(rng);
+            if (i != j) repulsion += -std::log(1 - q(i, j));
+        }
+        repulsion *= double(n) * double(n - 1) / samples;
+        // Both directions of every edge are stored, and ordered pairs are sampled: halve.
+        return 0.5 * (attraction + repulsion) / double(n);
+    }
+
+    UmapOptions options_;
+    Monitor monitor_;
+    int threads_ = 1;
+    int total_ = 0;
+    int epoch_ = 0;
+    int objectiveEpoch_ = 0;
+    double a_ = 1, b_ = 1;
+    double objective_ = std::numeric_limits<double>::quiet_NaN();
+    double weightSum_ = 0;
+    Points layout_;
+    // The fuzzy graph by head, CSR, both directions of every edge.
+    std::vector<int64_t> offsets_;
+    std::vector<int32_t> tails_;
+    std::vector<float> weights_;
+    std::vector<float> everySample_, nextSample_, nextNegative_;
+};
+
+}  // namespace
+
+std::unique_ptr<IterativeLayout> makeUmap(const Points& points, const UmapOptions& options,
+                                          const Monitor& monitor) {
+    return std::make_unique<UmapRun>(points, options, monitor, monitor);
+}
+
+Points umap(const Points& points, const UmapOptions& options, const Monitor& monitor) {
+    // Set-up (mostly the neighbour search) and the epochs take similar time at typical sizes.
+    UmapRun run(points, options, scaled(monitor, 0.0, 0.5), scaled(monitor, 0.5, 1.0));
+    while (!run.finished()) run.step(10);
+    return run.layout();
+}
+
+}  // namespace rnnscope::projection
