@@ -39,8 +39,11 @@ format-check: configure
 test-sanitize:
 	$(MAKE) test BUILD=build-sanitize CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=RelWithDebInfo -DRNNSCOPE_SANITIZE=ON -DRNNSCOPE_BUILD_BENCH=OFF"
 
+# PROJECTION=quick|full|scale picks the projection benchmark's size (bench/projection/run.sh).
+PROJECTION ?= quick
 bench: build
-	@bash bench/run.sh $(BUILD)
+	@bash scripts/install-bench-deps.sh
+	@RNNSCOPE_BENCH_PROJECTION=$(PROJECTION) bash bench/run.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: what white-box capture costs, on the demo models, with PyTorch as the peer in the
-# same run. Builds nothing: run it after `make build` (or `cmake --build <dir> --target
-# bench_capture`).
+# same run, then the projection engine against scikit-learn, umap-learn, Rtsne and uwot
+# (bench/projection/run.sh; RNNSCOPE_BENCH_PROJECTION=quick|full|scale|off, default quick).
+# Builds nothing: run it after `make build` (or `cmake --build <dir> --target bench_capture
+# rnnscope-cli`).
 #
 #   bash bench/run.sh <build dir> [--repeat R] [--batch B]
 set -euo pipefail
@@ -47,4 +49,10 @@ if [ -x "$TYPING" ]; then
   "$TYPING" "$SRC/resources/demo/dates/dates.pt" "November 26th, 2026" "26/11/2026" \
     "the twenty-sixth of November 2026"
   "$TYPING" "$SRC/resources/demo/brackets/brackets.pt" "(([]{()}))[" "{[()()]}((((()))))"
+fi
+
+PROJECTION=${RNNSCOPE_BENCH_PROJECTION:-quick}
+if [ "$PROJECTION" != off ]; then
+  echo
+  bash "$SRC/bench/projection/run.sh" "$BUILD" "--$PROJECTION"
 fi
