@@ -3,6 +3,8 @@
 // hnswlib.h defines non-inline functions: include it in this one translation unit only.
 #include <hnswlib/hnswlib.h>
 
+#include <immintrin.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -121,17 +123,18 @@ KnnGraph exactNeighbours(const RowMajor& data, Metric metric, int k, int threads
     const Eigen::VectorXf norms = x->rowwise().squaredNorm();
     // A few spare candidates so the re-ranking by true distance can reorder near-ties.
     const int64_t keep = std::min<int64_t>(n - 1, k + 8 + k / 4);
-    constexpr int64_t queryBlock = 64;
+    constexpr int64_t queryBlock = 32;  // small enough to hear Cancel often
     constexpr int64_t columnBlock = 2048;
 
     detail::parallelFor(
         n, queryBlock, threads, monitor, 0.0, 1.0, "nearest neighbours (exact)",
-        [&](int64_t begin, int64_t end) {
+        [&](int64_t begin, int64_t end, detail::LoopControl& control) {
             const int64_t rows = end - begin;
             std::vector<std::vector<Candidate>> heaps(rows);
             for (auto& heap : heaps) heap.reserve(keep + 1);
             Eigen::MatrixXf products;  // [rows, columns of this block], column-major
             for (int64_t c0 = 0; c0 < n; c0 += columnBlock) {
+                if (control.poll()) return;  // cancelled: the result is thrown away
                 const int64_t cols = std::min(columnBlock, n - c0);
                 products.noalias() =
                     x->middleRows(begin, rows) * x->middleRows(c0, cols).transpose();
@@ -161,6 +164,110 @@ KnnGraph exactNeighbours(const RowMajor& data, Metric metric, int k, int threads
     return graph;
 }
 
+// hnswlib picks its SIMD distance at compile time, so a portable build (-march=x86-64) gets SSE
+// only. These spaces choose AVX2/FMA or AVX-512 at run time instead: most of the HNSW build is
+// distance evaluations. `param` points at the dimension, as in hnswlib.
+__attribute__((target("avx512f"))) float squaredL2Avx512(const void* a, const void* b,
+                                                         const void* param) {
+    const float* x = static_cast<const float*>(a);
+    const float* y = static_cast<const float*>(b);
+    const size_t d = *static_cast<const size_t*>(param);
+    __m512 sum = _mm512_setzero_ps();
+    size_t c = 0;
+    for (; c + 16 <= d; c += 16) {
+        const __m512 diff = _mm512_sub_ps(_mm512_loadu_ps(x + c), _mm512_loadu_ps(y + c));
+        sum = _mm512_fmadd_ps(diff, diff, sum);
+    }
+    alignas(64) float lanes[16];
+    _mm512_store_ps(lanes, sum);
+    float total = 0;
+    for (float lane : lanes) total += lane;
+    for (; c < d; ++c) total += (x[c] - y[c]) * (x[c] - y[c]);
+    return total;
+}
+
+__attribute__((target("avx2,fma"))) float squaredL2Avx2(const void* a, const void* b,
+                                                        const void* param) {
+    const float* x = static_cast<const float*>(a);
+    const float* y = static_cast<const float*>(b);
+    const size_t d = *static_cast<const size_t*>(param);
+    __m256 sum = _mm256_setzero_ps();
+    size_t c = 0;
+    for (; c + 8 <= d; c += 8) {
+        const __m256 diff = _mm256_sub_ps(_mm256_loadu_ps(x + c), _mm256_loadu_ps(y + c));
+        sum = _mm256_fmadd_ps(diff, diff, sum);
+    }
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, sum);
+    float total = 0;
+    for (float lane : lanes) total += lane;
+    for (; c < d; ++c) total += (x[c] - y[c]) * (x[c] - y[c]);
+    return total;
+}
+
+__attribute__((target("avx512f"))) float cosineAvx512(const void* a, const void* b,
+                                                      const void* param) {
+    const float* x = static_cast<const float*>(a);
+    const float* y = static_cast<const float*>(b);
+    const size_t d = *static_cast<const size_t*>(param);
+    __m512 sum = _mm512_setzero_ps();
+    size_t c = 0;
+    for (; c + 16 <= d; c += 16)
+        sum = _mm512_fmadd_ps(_mm512_loadu_ps(x + c), _mm512_loadu_ps(y + c), sum);
+    alignas(64) float lanes[16];
+    _mm512_store_ps(lanes, sum);
+    float total = 0;
+    for (float lane : lanes) total += lane;
+    for (; c < d; ++c) total += x[c] * y[c];
+    return 1.0f - total;
+}
+
+__attribute__((target("avx2,fma"))) float cosineAvx2(const void* a, const void* b,
+                                                     const void* param) {
+    const float* x = static_cast<const float*>(a);
+    const float* y = static_cast<const float*>(b);
+    const size_t d = *static_cast<const size_t*>(param);
+    __m256 sum = _mm256_setzero_ps();
+    size_t c = 0;
+    for (; c + 8 <= d; c += 8)
+        sum = _mm256_fmadd_ps(_mm256_loadu_ps(x + c), _mm256_loadu_ps(y + c), sum);
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, sum);
+    float total = 0;
+    for (float lane : lanes) total += lane;
+    for (; c < d; ++c) total += x[c] * y[c];
+    return 1.0f - total;
+}
+
+// hnswlib's own space when the CPU has neither AVX2 nor AVX-512 (or for tiny dimensions, where
+// its scalar paths are as good).
+class FastSpace : public hnswlib::SpaceInterface<float> {
+public:
+    FastSpace(size_t dims, Metric metric) : dims_(dims) {
+        if (metric == Metric::Euclidean)
+            fallback_ = std::make_unique<hnswlib::L2Space>(dims);
+        else
+            fallback_ = std::make_unique<hnswlib::InnerProductSpace>(dims);
+        function_ = fallback_->get_dist_func();
+        if (dims >= 16) {
+            __builtin_cpu_init();
+            const bool euclidean = metric == Metric::Euclidean;
+            if (__builtin_cpu_supports("avx512f"))
+                function_ = euclidean ? squaredL2Avx512 : cosineAvx512;
+            else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+                function_ = euclidean ? squaredL2Avx2 : cosineAvx2;
+        }
+    }
+    size_t get_data_size() override { return dims_ * sizeof(float); }
+    hnswlib::DISTFUNC<float> get_dist_func() override { return function_; }
+    void* get_dist_func_param() override { return &dims_; }
+
+private:
+    size_t dims_;
+    std::unique_ptr<hnswlib::SpaceInterface<float>> fallback_;
+    hnswlib::DISTFUNC<float> function_;
+};
+
 // Approximate search with an HNSW graph (Malkov & Yashunin 2018): build in parallel, then query
 // every point for k + 1 neighbours and drop the point itself.
 KnnGraph approximateNeighbours(const RowMajor& data, Metric metric, const KnnOptions& options,
@@ -168,14 +275,9 @@ KnnGraph approximateNeighbours(const RowMajor& data, Metric metric, const KnnOpt
     const int64_t n = data.rows();
     const int64_t d = data.cols();
     const int k = options.k;
-    std::unique_ptr<hnswlib::SpaceInterface<float>> space;
-    // L2Space gives squared Euclidean distance; InnerProductSpace gives 1 - a.b, which is the
-    // cosine distance on unit rows.
-    if (metric == Metric::Euclidean)
-        space = std::make_unique<hnswlib::L2Space>(d);
-    else
-        space = std::make_unique<hnswlib::InnerProductSpace>(d);
-    hnswlib::HierarchicalNSW<float> index(space.get(), n, std::max(2, options.hnswM),
+    // Squared Euclidean distance, or 1 - a.b: the cosine distance on unit rows.
+    FastSpace space(static_cast<size_t>(d), metric);
+    hnswlib::HierarchicalNSW<float> index(&space, n, std::max(2, options.hnswM),
                                           std::max(options.hnswEfConstruction, k + 1),
                                           options.seed);
     // The first point alone, as hnswlib's own bindings do, so parallel inserts have an entry.

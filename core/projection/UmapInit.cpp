@@ -96,7 +96,8 @@ bool componentEigenvectors(const FuzzyGraph& graph, const std::vector<int32_t>& 
         y.resize(size, x.cols());
         constexpr int64_t rows = 4096;
         const int64_t blocks = (size + rows - 1) / rows;
-#pragma omp parallel num_threads(threads)
+        // Threads only pay off for big components; small ones would mostly wait at barriers.
+#pragma omp parallel num_threads(threads) if (blocks > 4)
         {
             omp_set_num_threads(1);
 #pragma omp for schedule(static)
