@@ -7,6 +7,7 @@
 #include "app/cli_alignment.h"
 #include "app/cli_extract.h"
 #include "app/cli_inspect.h"
+#include "app/cli_project.h"
 #include "app/cli_units.h"
 #include "core/model/Model.h"
 
@@ -27,6 +28,10 @@ const char* kUsage =
     "  units --model M.pt --data D --signal NAME [--layer L] [--top K] --json\n"
     "        rank every unit by its correlation with a per-token signal over the dataset\n"
     "        (position, depth, quote, token:TOKEN, label:LABEL)\n\n"
+    "  project --states X.npy --method pca|tsne|umap [--dims 2|3] --out Y.npy|Y.csv\n"
+    "          [--threads N] [--seed S] [--quality] ...\n"
+    "        project states (one row per point) to 2 or 3 dimensions; --quality also prints\n"
+    "        neighbour preservation and trustworthiness\n\n"
     "Run `rnnscope-cli COMMAND --help` for a command's options.\n"
     "  -h, --help      show this help\n"
     "  -v, --version   show the version\n";
@@ -55,6 +60,7 @@ int main(int argc, char** argv) {
     if (command == QLatin1String("extract")) return rnnscope::runExtractCommand(args);
     if (command == QLatin1String("alignment")) return rnnscope::runAlignmentCommand(args);
     if (command == QLatin1String("units")) return rnnscope::runUnitsCommand(args);
+    if (command == QLatin1String("project")) return rnnscope::runProjectCommand(args);
     std::fprintf(stderr, "rnnscope-cli: unknown command '%s'\n\n%s", qPrintable(command), kUsage);
     return 2;
 }
