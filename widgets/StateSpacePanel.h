@@ -1,17 +1,31 @@
 #pragma once
-// The 3D state space: the current sample's hidden states projected to 3D (PCA), drawn as points
-// joined in reading order and coloured by time step, with the tokens at the points. Hovering a
-// point hovers its token in every panel; a token hovered elsewhere is ringed here.
+// The 3D state space. With the dataset's states captured (Analysis → Capture Every State) it
+// shows every token's state (or every sample's final state) of a chosen layer, projected by PCA,
+// t-SNE or UMAP in 2D or 3D and coloured by label, prediction, right/wrong, token, step,
+// position or a unit, with the current sample's path drawn through the cloud and up to five
+// pinned samples beside it. Before that, it shows the current sample's own states (PCA).
+// Hovering a point shows its token in context and hovers it in every panel; clicking makes its
+// sample current; a token hovered elsewhere is ringed here.
 
-#include <QComboBox>
-#include <QLabel>
+#include <QPointer>
 #include <memory>
+#include <vector>
 
-#include "core/model/Capture.h"
+#include "core/analysis/StateProjection.h"
 #include "widgets/Panel.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class QTimer;
+class QToolButton;
 
 namespace rnnscope {
 
+class StateSpaceScene;
+struct StoredTrack;
 class VtkView;
 
 class StateSpacePanel : public Panel {
@@ -24,32 +38,80 @@ public:
     QSizeF figureSize() const override;
     bool isVectorFigure() const override { return false; }
 
-    // The token index of the point drawn under `logicalPos` of the view, or -1.
+    // --- the current sample's path (tests, tooltips) -------------------------------------
+    // The step of the current sample drawn under `logicalPos`, or -1.
     int pickPoint(const QPoint& logicalPos) const;
-    // Where point `index` is drawn, in the view's logical pixels (for tests and tooltips).
+    // Where step `index` of the current sample is drawn, in logical pixels.
     QPoint pointPosition(int index) const;
+    int pointCount() const { return int(trajectory_.rows()); }
+    int hoveredPoint() const { return hoveredStep_; }
+
+    // --- the dataset's cloud -------------------------------------------------------------
+    qint64 cloudPointCount() const;
+    qint64 pickCloudPoint(const QPoint& logicalPos) const;
+    QPoint cloudPointPosition(qint64 point) const;
+    // What the controls ask for now (the next projection).
+    ProjectionSpec spec() const;
+    void setSpec(const ProjectionSpec& spec);  // updates the controls and projects
+    void setColoring(PointColoring coloring, int unit = 0);
+    void pinCurrentSample();
+    const std::vector<qint64>& pinnedSamples() const { return pinned_; }
+    // Writes the projected points as CSV; throws UserError.
+    void exportCoordinates(const QString& path) const;
     VtkView* view() const { return view_; }
-    int pointCount() const { return pointCount_; }
-    int hoveredPoint() const;
 
 protected:
     void refresh() override;
 
 private:
+    void buildControls();
     void rebuildTrackList();
-    void rebuildScene();
+    void updateControls();
+    void requestProjection();
+    void showProjection();
+    void showTrajectory();
+    void showPinned();
     void showHover();
-    void clearScene();
+    void updateColors();
+    void onHovered(const QPoint& pos);
+    void onClicked(const QPoint& pos);
+    QString tokenInContext(qint64 sample, int step) const;
+    // The current sample's states of the projected track, or of the chosen track without a
+    // store; empty when the result has no such track.
+    MatrixRM currentStates() const;
+    const StoredTrack* projectedTrack() const;
 
     VtkView* view_ = nullptr;
+    std::unique_ptr<StateSpaceScene> scene_;
     QComboBox* trackBox_ = nullptr;
+    QComboBox* unitBox_ = nullptr;
+    QComboBox* methodBox_ = nullptr;
+    QComboBox* dimsBox_ = nullptr;
+    QDoubleSpinBox* perplexity_ = nullptr;
+    QSpinBox* neighbours_ = nullptr;
+    QDoubleSpinBox* minDist_ = nullptr;
+    QSpinBox* maxPoints_ = nullptr;
+    QSpinBox* seed_ = nullptr;
+    QWidget* tsneParams_ = nullptr;
+    QWidget* umapParams_ = nullptr;
+    QComboBox* colorBox_ = nullptr;
+    QSpinBox* colorUnit_ = nullptr;
+    QPushButton* captureButton_ = nullptr;
+    QToolButton* pinButton_ = nullptr;
+    QToolButton* clearPinsButton_ = nullptr;
+    QToolButton* exportButton_ = nullptr;
     QLabel* info_ = nullptr;
-    struct Scene;  // VTK objects stay out of this header (and out of moc's translation unit)
-    std::unique_ptr<Scene> scene_;
-    MatrixRM coords_;  // [T, 3]
-    int pointCount_ = 0;
-    int hoveredPoint_ = -1;
+    QTimer* projectTimer_ = nullptr;
+
+    std::shared_ptr<const StateProjection> shown_;  // what the cloud draws
+    QString colorsKey_;                             // what the cloud's colours were made for
+    std::vector<unsigned char> rgb_;
+    MatrixRM trajectory_;  // the current sample's path, [T, dims]
+    std::vector<qint64> pinned_;
+    int hoveredStep_ = -1;
+    qint64 hoveredCloud_ = -1;
     bool cameraSet_ = false;
+    QString cameraFor_;  // spec key the camera was last reset for
 };
 
 }  // namespace rnnscope

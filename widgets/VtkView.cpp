@@ -8,10 +8,12 @@
 #include <vtkOpenGLState.h>
 #include <vtkRenderer.h>
 #include <vtkSmartPointer.h>
+#include <vtkUnsignedCharArray.h>
 #include <QMouseEvent>
 #include <QOpenGLContext>
 #include <QOpenGLFunctions>
 #include <QWheelEvent>
+#include <cstring>
 
 namespace rnnscope {
 
@@ -144,6 +146,36 @@ void VtkView::paintGL() {
 
 QImage VtkView::frame() {
     return grabFramebuffer();
+}
+
+QImage VtkView::renderImage(const QSize& deviceSize) {
+    if (!window_->GetReadyForRendering() || deviceSize.isEmpty()) return {};
+    makeCurrent();
+    const int oldWidth = window_->GetSize()[0];
+    const int oldHeight = window_->GetSize()[1];
+    inPaint_ = true;
+    // VTK renders into its own framebuffer, which follows the window's size: render once at
+    // the figure's size, read it back, and go back to the widget's size.
+    window_->SetSize(deviceSize.width(), deviceSize.height());
+    vtkOpenGLState* state = window_->GetState();
+    state->Reset();
+    state->Push();
+    window_->Render();
+    auto pixels = vtkSmartPointer<vtkUnsignedCharArray>::New();
+    const int w = deviceSize.width(), h = deviceSize.height();
+    window_->GetRGBACharPixelData(0, 0, w - 1, h - 1, 0, pixels, 0);
+    state->Pop();
+    window_->SetSize(oldWidth, oldHeight);
+    inPaint_ = false;
+    doneCurrent();
+    QImage image(w, h, QImage::Format_RGBA8888);
+    if (pixels->GetNumberOfTuples() != vtkIdType(w) * h) return {};
+    // OpenGL rows run bottom to top.
+    for (int y = 0; y < h; ++y)
+        std::memcpy(image.scanLine(h - 1 - y), pixels->GetPointer(vtkIdType(y) * w * 4),
+                    size_t(w) * 4);
+    update();
+    return image.convertToFormat(QImage::Format_RGB32);
 }
 
 void VtkView::forwardMouse(QMouseEvent* event, unsigned long vtkEvent) {

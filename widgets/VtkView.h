@@ -28,6 +28,9 @@ public:
     double pixelRatio() const { return devicePixelRatioF(); }
     // The last frame as an image (for figure export).
     QImage frame();
+    // The scene rendered again at `deviceSize` pixels (larger than the window for a figure);
+    // a null image when the view has no GL context yet.
+    QImage renderImage(const QSize& deviceSize);
 
 Q_SIGNALS:
     // The mouse moved to `logicalPos`; listeners pick what is under it.

@@ -1,0 +1,137 @@
+// The 3D state space over a whole dataset: every token's state drawn once the dataset is
+// captured, a point under the mouse reports its sample and token, clicking it makes that sample
+// current everywhere, the current sample's path runs through its own points, pinned paths stay,
+// and the exports (CSV, a PNG larger than the window) read back.
+
+#include <QDockWidget>
+#include <QFile>
+#include <QImage>
+#include <QTemporaryDir>
+#include <QTest>
+#include <catch2/catch.hpp>
+
+#include "GuiUtil.h"
+#include "app/MainWindow.h"
+#include "core/Session.h"
+#include "core/store/ActivationStore.h"
+#include "widgets/FigureExport.h"
+#include "widgets/StateSpacePanel.h"
+#include "widgets/VtkView.h"
+
+using namespace rnnscope;
+using rnnscope::test::distinctColours;
+using rnnscope::test::waitUntil;
+
+namespace {
+
+QString demo(const QString& name, const QString& suffix) {
+    return QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/%1/%1.%2").arg(name, suffix);
+}
+
+}  // namespace
+
+TEST_CASE("the whole dataset's states are drawn, picked, clicked, pinned and exported",
+          "[statespace]") {
+    if (!QFile::exists(demo("brackets", "pt"))) {
+        WARN("demo models not built yet; skipping");
+        return;
+    }
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    auto* space = qobject_cast<StateSpacePanel*>(window.panel(QStringLiteral("state-space")));
+    REQUIRE(space);
+    window.dock(QStringLiteral("state-space"))->raise();
+    Session& session = window.session();
+    QStringList errors;
+    QObject::connect(&session, &Session::errorOccurred,
+                     [&](const QString& title, const QString& message) {
+                         errors << title + QStringLiteral(": ") + message;
+                     });
+    session.openModelAndDataset(demo("brackets", "pt"), demo("brackets", "tsv"));
+    REQUIRE(waitUntil([&] { return session.currentResult() != nullptr; }, 120000));
+    CHECK(space->cloudPointCount() == 0);  // only the current sample before a capture
+
+    session.captureDataset(qint64(1) << 30);
+    REQUIRE(waitUntil([&] { return session.store() != nullptr; }, 180000));
+    // PCA of every token's state starts by itself.
+    INFO(errors.join(QStringLiteral("\n")).toStdString());
+    REQUIRE(waitUntil([&] { return space->cloudPointCount() == session.store()->tokenCount(); },
+                      60000));
+    const auto projection = session.stateProjection();
+    REQUIRE(projection);
+    CHECK(projection->spec.method == ProjectionMethod::Pca);
+
+    // The current sample's path goes through its own points.
+    session.setCurrentSample(3);
+    REQUIRE(waitUntil([&] {
+        return session.currentResult() && session.currentSample() == 3 &&
+               space->pointCount() == session.store()->length(3);
+    }));
+    const auto own = projection->pointsOfSample(3);
+    REQUIRE(waitUntil(
+        [&] { return space->pointPosition(0) == space->cloudPointPosition(own[0]); }, 5000));
+
+    // A point of another sample, at its place on screen, reports that sample.
+    qint64 target = -1;
+    for (qint64 p = 0; p < projection->pointCount(); p += 97) {
+        if (projection->samples[size_t(p)] == 3) continue;
+        const QPoint at = space->cloudPointPosition(p);
+        if (space->view()->rect().adjusted(20, 20, -20, -20).contains(at) &&
+            space->pickCloudPoint(at) == p && space->pickPoint(at) < 0) {
+            target = p;
+            break;
+        }
+    }
+    REQUIRE(target >= 0);
+    const qint64 sample = projection->samples[size_t(target)];
+    const int step = projection->steps[size_t(target)];
+    QTest::mouseMove(space->view(), space->cloudPointPosition(target));
+    REQUIRE(waitUntil([&] { return session.hoveredToken().sample == sample; }, 5000));
+    CHECK(session.hoveredToken().index == step);
+
+    // Clicking it opens its sample everywhere.
+    space->pinCurrentSample();
+    CHECK(space->pinnedSamples() == std::vector<qint64>{3});
+    QTest::mouseClick(space->view(), Qt::LeftButton, Qt::NoModifier,
+                      space->cloudPointPosition(target));
+    REQUIRE(waitUntil([&] { return session.currentSample() == sample; }, 5000));
+    REQUIRE(waitUntil([&] { return space->pointCount() == session.store()->length(sample); }));
+
+    // t-SNE in 2D on a sample of the dataset, drawn while it converges, then final.
+    ProjectionSpec tsne = space->spec();
+    tsne.method = ProjectionMethod::Tsne;
+    tsne.dims = 2;
+    tsne.maxPoints = 3000;
+    space->setSpec(tsne);
+    REQUIRE(waitUntil(
+        [&] {
+            const auto p = session.stateProjection();
+            return p && p->spec.key() == tsne.key() && p->finished;
+        },
+        180000));
+    CHECK(space->cloudPointCount() == session.stateProjection()->pointCount());
+    space->setColoring(PointColoring::Token);
+
+    QTemporaryDir dir;
+    const QString csv = dir.filePath(QStringLiteral("points.csv"));
+    space->exportCoordinates(csv);
+    QFile file(csv);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    CHECK(file.readLine().trimmed() == "sample,step,token,x,y");
+    qint64 lines = 0;
+    while (!file.readLine().isEmpty()) ++lines;
+    CHECK(lines == session.stateProjection()->pointCount());
+
+    // A PNG at 3x the panel's size: rendered at that size, not scaled up.
+    FigureOptions options;
+    options.dpi = 288;
+    const QString png = dir.filePath(QStringLiteral("space.png"));
+    exportFigure(*space, png, options);
+    QImage image(png);
+    REQUIRE_FALSE(image.isNull());
+    CHECK(image.width() >= 3 * space->view()->width() - 4);
+    CHECK(distinctColours(image) > 12);
+    image.save(QStringLiteral("/tmp/rnnscope-statespace-test.png"));
+}
