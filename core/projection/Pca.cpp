@@ -21,6 +21,12 @@ int threadCount(int requested) {
     return requested > 0 ? requested : std::max(1, omp_get_max_threads());
 }
 
+// Small inputs on one thread: waking a team costs more than a few hundred thousand
+// multiply-adds, and on a busy machine a descheduled thread stalls every barrier.
+int workThreads(int64_t n, int64_t d, int requested) {
+    return int(std::clamp<int64_t>(n * d / (int64_t(1) << 18), 1, threadCount(requested)));
+}
+
 // Rows are processed in blocks of kBlock (one cache-friendly product each); a super-chunk of
 // kChunkBlocks blocks runs in parallel between cancellation checks, so Cancel is heard every
 // ~64k rows (well under 100 ms at D = 128 on one core).
@@ -171,7 +177,7 @@ PcaModel PcaModel::fit(const Points& points, const PcaOptions& options, const Mo
     if (options.components < 1)
         throw InputError("PCA needs at least one component, not " +
                          std::to_string(options.components));
-    const int threads = threadCount(options.threads);
+    const int threads = workThreads(n, d, options.threads);
     const int k = options.components;
     const int64_t rank = std::min(n, d);
     const int q = options.powerIterations >= 0     ? options.powerIterations
@@ -282,15 +288,17 @@ Points PcaModel::transform(const Points& points, int threads) const {
     if (points.cols() != mean_.size())
         throw InputError("these points have " + std::to_string(points.cols()) +
                          " dimensions; the PCA was fitted on " + std::to_string(mean_.size()));
-    return centredTimes(points, mean_, components_, threadCount(threads), Monitor{});
+    return centredTimes(points, mean_, components_,
+                        workThreads(points.rows(), points.cols(), threads), Monitor{});
 }
 
 PcaProjection fitTransform(const Points& points, const PcaOptions& options,
                            const Monitor& monitor) {
     PcaProjection result;
     result.model = PcaModel::fit(points, options, monitor);
-    result.points = centredTimes(points, result.model.mean(), result.model.componentMatrix(),
-                                 threadCount(options.threads), monitor);
+    result.points =
+        centredTimes(points, result.model.mean(), result.model.componentMatrix(),
+                     workThreads(points.rows(), points.cols(), options.threads), monitor);
     return result;
 }
 

@@ -103,7 +103,7 @@ TEST_CASE("New points land where the fit put the same points", "[pca]") {
 }
 
 TEST_CASE("The same seed and threads give the same PCA, bit for bit", "[pca]") {
-    const Points x = decayingSpectrum(4000, 64, 0.9, 4);
+    const Points x = decayingSpectrum(9000, 64, 0.9, 4);  // enough to use 2 threads
     for (int threads : {1, 2}) {
         PcaOptions options;
         options.components = 3;
