@@ -39,6 +39,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Sess
     setAcceptDrops(true);
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
     resize(1400, 900);
+    // Small datasets (the demos) open with every state captured, so the state space and the
+    // hidden-units panel show the whole dataset at once; larger ones wait for Analysis →
+    // Capture Every State.
+    {
+        const QSettings settings;
+        session_->setAutoCapture(
+            settings.value(QStringLiteral("store/autoCaptureSamples"), 5000).toLongLong(),
+            qint64(settings.value(QStringLiteral("store/memoryBudgetMB"), 1024).toInt()) << 20);
+    }
 
     // The sample view is the central reading surface; analyses dock around it.
     addPanel(new SampleViewPanel(*session_), Qt::LeftDockWidgetArea);

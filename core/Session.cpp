@@ -287,8 +287,15 @@ void Session::inspectCurrent() {
         });
 }
 
+void Session::setAutoCapture(qint64 maxSamples, qint64 memoryBudgetBytes) {
+    autoCaptureSamples_ = maxSamples;
+    autoCaptureBudget_ = memoryBudgetBytes;
+}
+
 void Session::startPredictions() {
     if (!model_ || !dataset_) return;
+    if (!store_ && dataset_->size() > 0 && dataset_->size() <= autoCaptureSamples_)
+        captureDataset(autoCaptureBudget_);
     jobs_.cancel(predictionsJob_);
     auto model = model_;
     auto dataset = dataset_;

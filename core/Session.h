@@ -88,6 +88,9 @@ public:
     // Every state of every sample (core/store): captured on request, since it costs a pass over
     // the dataset. Kept in memory under `memoryBudgetBytes`, else in a temporary HDF5 file.
     JobId captureDataset(qint64 memoryBudgetBytes);
+    // Captures by itself when a model and a dataset of at most `maxSamples` samples are open
+    // (the window sets this so small datasets open with every state ready; 0: never).
+    void setAutoCapture(qint64 maxSamples, qint64 memoryBudgetBytes);
     std::shared_ptr<const ActivationStore> store() const { return store_; }
 
     // The captured states projected to 2D or 3D (the 3D state space). Needs the store; a
@@ -152,6 +155,8 @@ private:
     JobId predictionsJob_ = 0;
     std::shared_ptr<const ActivationStore> store_;
     JobId storeJob_ = 0;
+    qint64 autoCaptureSamples_ = 0;
+    qint64 autoCaptureBudget_ = qint64(1) << 30;
     std::shared_ptr<const StateProjection> projection_;
     std::map<QString, std::shared_ptr<const StateProjection>> projections_;  // by spec key
     JobId projectionJob_ = 0;

@@ -52,6 +52,12 @@ QString coloringName(PointColoring c) {
     return {};
 }
 
+// `color` moved towards white by `amount` in [0, 1].
+QColor blend(const QColor& color, double amount) {
+    auto mix = [amount](int c) { return int(std::lround(c + (255 - c) * amount)); };
+    return QColor(mix(color.red()), mix(color.green()), mix(color.blue()));
+}
+
 const StateTrack* findResultTrack(const SampleResult& result, const StoredTrack& stored) {
     for (const StateTrack& t : result.tracks)
         if (t.module == stored.module && t.layer == stored.layer &&
@@ -473,9 +479,11 @@ void StateSpacePanel::updateColors() {
                              : colors.categorical
                                  ? StateSpaceScene::categoryColor(int(v))
                                  : StateSpaceScene::viridis(hi > lo ? (v - lo) / (hi - lo) : 0.0);
-            rgb_[p * 3] = static_cast<unsigned char>(c.red());
-            rgb_[p * 3 + 1] = static_cast<unsigned char>(c.green());
-            rgb_[p * 3 + 2] = static_cast<unsigned char>(c.blue());
+            // A little paler than the legend's swatches, so the current path stands out.
+            const QColor pale = blend(c, 0.25);
+            rgb_[p * 3] = static_cast<unsigned char>(pale.red());
+            rgb_[p * 3 + 1] = static_cast<unsigned char>(pale.green());
+            rgb_[p * 3 + 2] = static_cast<unsigned char>(pale.blue());
         }
         if (colors.unavailable.isEmpty()) {
             if (colors.categorical) {

@@ -53,19 +53,22 @@ vtkSmartPointer<vtkActor> actorFor(vtkPolyData* data) {
     return actor;
 }
 
-// A polyline through `coords` with one colour per vertex.
-vtkSmartPointer<vtkPolyData> polyline(const MatrixRM& coords, vtkUnsignedCharArray* colors) {
+// A polyline through `coords` (and its vertices as points, unless `lineOnly`), with one colour
+// per vertex when `colors` is given.
+vtkSmartPointer<vtkPolyData> polyline(const MatrixRM& coords, vtkUnsignedCharArray* colors,
+                                      bool lineOnly = false) {
     auto data = vtkSmartPointer<vtkPolyData>::New();
     data->SetPoints(toPoints(coords));
     auto line = vtkSmartPointer<vtkCellArray>::New();
     line->InsertNextCell(coords.rows());
     for (Eigen::Index i = 0; i < coords.rows(); ++i) line->InsertCellPoint(i);
     data->SetLines(line);
+    if (colors) data->GetPointData()->SetScalars(colors);
+    if (lineOnly) return data;
     auto verts = vtkSmartPointer<vtkCellArray>::New();
     verts->InsertNextCell(coords.rows());
     for (Eigen::Index i = 0; i < coords.rows(); ++i) verts->InsertCellPoint(i);
     data->SetVerts(verts);
-    if (colors) data->GetPointData()->SetScalars(colors);
     return data;
 }
 
@@ -81,6 +84,9 @@ vtkSmartPointer<vtkUnsignedCharArray> colorArray(vtkIdType n) {
 struct StateSpaceScene::Impl {
     VtkView* view = nullptr;
     vtkRenderer* renderer = nullptr;
+    // Paths, their labels and the hover ring are drawn in a layer above the cloud (same
+    // camera), so a dense 3D cloud never hides the sample being read.
+    vtkSmartPointer<vtkRenderer> overlay;
     bool twoD = false;
     double textScale = 1.0;
 
@@ -168,6 +174,12 @@ StateSpaceScene::StateSpaceScene(VtkView* view) : d(std::make_unique<Impl>()) {
     d->view = view;
     d->renderer = view->renderer();
     d->renderer->SetBackground(1.0, 1.0, 1.0);
+    d->overlay = vtkSmartPointer<vtkRenderer>::New();
+    view->renderWindow()->SetNumberOfLayers(2);
+    d->overlay->SetLayer(1);
+    d->overlay->SetActiveCamera(d->renderer->GetActiveCamera());
+    d->overlay->InteractiveOff();
+    view->renderWindow()->AddRenderer(d->overlay);
 }
 
 StateSpaceScene::~StateSpaceScene() = default;
@@ -218,8 +230,8 @@ qint64 StateSpaceScene::cloudSize() const {
 }
 
 void StateSpaceScene::setTrajectory(const MatrixRM& coords, const QStringList& tokens) {
-    for (auto& a : d->trajectoryActors) d->renderer->RemoveActor(a);
-    for (auto& l : d->labels) d->renderer->RemoveActor2D(l);
+    for (auto& a : d->trajectoryActors) d->overlay->RemoveActor(a);
+    for (auto& l : d->labels) d->overlay->RemoveActor2D(l);
     d->trajectoryActors.clear();
     d->labels.clear();
     d->trajectory = d->as3(coords);
@@ -236,22 +248,19 @@ void StateSpaceScene::setTrajectory(const MatrixRM& coords, const QStringList& t
         p[1] = static_cast<unsigned char>(c.green());
         p[2] = static_cast<unsigned char>(c.blue());
     }
-    auto outline = actorFor(polyline(d->trajectory, nullptr));
+    auto outline = actorFor(polyline(d->trajectory, nullptr, true));
     // Drawn just behind the coloured path so the two don't fight over the same depth.
     outline->GetMapper()->SetRelativeCoincidentTopologyLineOffsetParameters(1, 6);
-    outline->GetMapper()->SetRelativeCoincidentTopologyPointOffsetParameter(6);
     outline->GetMapper()->SetResolveCoincidentTopologyToPolygonOffset();
     outline->GetProperty()->SetColor(0.1, 0.1, 0.1);
     outline->GetProperty()->SetLineWidth(5.0f);
-    outline->GetProperty()->SetPointSize(13.0f);
-    outline->GetProperty()->SetRenderPointsAsSpheres(true);
     auto path = actorFor(polyline(d->trajectory, colors));
     path->GetProperty()->SetLineWidth(3.0f);
     path->GetProperty()->SetPointSize(10.0f);
     path->GetProperty()->SetRenderPointsAsSpheres(true);
     for (auto& a : {outline, path}) {
         d->trajectoryActors.push_back(a);
-        d->renderer->AddActor(a);
+        d->overlay->AddActor(a);
     }
     // Tokens at their points, thinned when crowded.
     const Eigen::Index stride = std::max<Eigen::Index>(1, steps / kMaxLabels);
@@ -266,13 +275,13 @@ void StateSpaceScene::setTrajectory(const MatrixRM& coords, const QStringList& t
                                                  d->trajectory(t, 2));
         label->PickableOff();
         d->labels.push_back(label);
-        d->renderer->AddActor2D(label);
+        d->overlay->AddActor2D(label);
     }
 }
 
 void StateSpaceScene::setPinned(const std::vector<Pinned>& pinned) {
-    for (auto& a : d->pinnedActors) d->renderer->RemoveActor(a);
-    for (auto& l : d->pinnedLabels) d->renderer->RemoveActor2D(l);
+    for (auto& a : d->pinnedActors) d->overlay->RemoveActor(a);
+    for (auto& l : d->pinnedLabels) d->overlay->RemoveActor2D(l);
     d->pinnedActors.clear();
     d->pinnedLabels.clear();
     for (const Pinned& pin : pinned) {
@@ -284,7 +293,7 @@ void StateSpaceScene::setPinned(const std::vector<Pinned>& pinned) {
         actor->GetProperty()->SetPointSize(7.0f);
         actor->GetProperty()->SetRenderPointsAsSpheres(true);
         d->pinnedActors.push_back(actor);
-        d->renderer->AddActor(actor);
+        d->overlay->AddActor(actor);
         auto label = vtkSmartPointer<vtkTextActor>::New();
         label->SetInput(pin.label.toUtf8().constData());
         d->styleLabel(label, 14, pin.color.darker(130));
@@ -292,12 +301,12 @@ void StateSpaceScene::setPinned(const std::vector<Pinned>& pinned) {
         label->GetPositionCoordinate()->SetCoordinateSystemToWorld();
         label->GetPositionCoordinate()->SetValue(c3(last, 0), c3(last, 1), c3(last, 2));
         d->pinnedLabels.push_back(label);
-        d->renderer->AddActor2D(label);
+        d->overlay->AddActor2D(label);
     }
 }
 
 void StateSpaceScene::setHover(const MatrixRM& position) {
-    if (d->hover) d->renderer->RemoveActor(d->hover);
+    if (d->hover) d->overlay->RemoveActor(d->hover);
     d->hover = nullptr;
     if (position.rows() == 0) return;
     const MatrixRM p = d->as3(position);
@@ -313,7 +322,7 @@ void StateSpaceScene::setHover(const MatrixRM& position) {
     d->hover->GetProperty()->SetColor(0.85, 0.2, 0.15);
     d->hover->GetProperty()->SetOpacity(0.55);
     d->hover->PickableOff();
-    d->renderer->AddActor(d->hover);
+    d->overlay->AddActor(d->hover);
 }
 
 void StateSpaceScene::clearLegend() {
@@ -419,6 +428,7 @@ void StateSpaceScene::resetCamera() {
         camera->SetViewUp(0, 0, 1);
     }
     d->renderer->ResetCamera();
+    if (!d->twoD) camera->Zoom(1.5);  // ResetCamera leaves room for any rotation; most is unused
     if (d->twoD) {
         // ResetCamera fits the bounding sphere; a flat layout can fill the view instead.
         const MatrixRM& m = d->cloud.rows() > 0 ? d->cloud : d->trajectory;
