@@ -2,7 +2,8 @@
 // [--seed S] [--perplexity P] [--neighbours K] [--min-dist D] [--iterations N]
 // [--metric euclidean|cosine] [--quality] --out Y.npy|Y.csv`: states that came from anywhere
 // (numpy.save) through the same engine as the state-space view, with a progress line on stderr
-// and a summary on stdout.
+// and a summary on stdout. With `--model M.pt --data D [--layer L] [--final] [--max-points N]`
+// instead of --states, a model's own states over a dataset (app/cli_project_model.cpp).
 
 #include "app/cli_project.h"
 
@@ -18,6 +19,8 @@
 #include <optional>
 
 #include "app/CliCommand.h"
+#include "app/CliProgress.h"
+#include "app/cli_project_model.h"
 #include "core/projection/NpyFile.h"
 #include "core/projection/Pca.h"
 #include "core/projection/Quality.h"
@@ -30,30 +33,7 @@ namespace {
 
 namespace proj = projection;
 
-// "\rproject  PCA: covariance  42%  1.3 s", redrawn at most every 100 ms.
-class ProgressLine {
-public:
-    ProgressLine() { timer_.start(); }
-    void update(const std::string& stage, double fraction, bool force = false) {
-        const qint64 now = timer_.elapsed();
-        if (!force && now - lastMs_ < 100) return;
-        lastMs_ = now;
-        std::fprintf(stderr, "\rproject  %-32s %3d%%  %.1f s   ", stage.c_str(),
-                     int(100 * std::clamp(fraction, 0.0, 1.0)), double(now) / 1000.0);
-        std::fflush(stderr);
-        drawn_ = true;
-    }
-    void end() {
-        if (drawn_) std::fputc('\n', stderr);
-        drawn_ = false;
-    }
-    double seconds() const { return double(timer_.elapsed()) / 1000.0; }
-
-private:
-    QElapsedTimer timer_;
-    qint64 lastMs_ = -1000;
-    bool drawn_ = false;
-};
+using ProgressLine = CliProgress;
 
 enum class Method { Pca, Tsne, Umap };
 
@@ -284,12 +264,38 @@ int runProjectCommand(const QStringList& arguments) {
         QStringLiteral("quality"),
         QStringLiteral("Also print neighbour preservation and trustworthiness (k = 10, on a "
                        "seeded sample of 5,000 points)."));
-    parser.addOptions({statesOption, methodOption, dimsOption, outOption, threadsOption, seedOption,
-                       perplexityOption, neighboursOption, minDistOption, iterationsOption,
-                       metricOption, qualityOption});
+    // A model's own states over a dataset instead of --states: what the 3D State Space shows.
+    const QCommandLineOption modelOption(
+        QStringLiteral("model"),
+        QStringLiteral("Project this model's states over --data instead of --states."),
+        QStringLiteral("M.pt"));
+    const QCommandLineOption dataOption(QStringLiteral("data"),
+                                        QStringLiteral("Dataset the model runs over (--model)."),
+                                        QStringLiteral("D"));
+    const QCommandLineOption layerOption(
+        QStringLiteral("layer"),
+        QStringLiteral("State to project (--model): a track name such as lstm_l0_fwd_hidden, its "
+                       "label, or a layer number (default: the top layer's hidden state)."),
+        QStringLiteral("L"));
+    const QCommandLineOption kindOption(
+        QStringLiteral("kind"),
+        QStringLiteral("With a layer number: hidden, cell or gate.<name> (default hidden)."),
+        QStringLiteral("K"), QStringLiteral("hidden"));
+    const QCommandLineOption finalOption(
+        QStringLiteral("final"),
+        QStringLiteral("One point per sample, its final state, instead of one per token "
+                       "(--model)."));
+    const QCommandLineOption maxPointsOption(
+        QStringLiteral("max-points"),
+        QStringLiteral("At most this many points: a seeded choice of whole samples (--model; "
+                       "default 0: all)."),
+        QStringLiteral("N"), QStringLiteral("0"));
+    parser.addOptions({statesOption, modelOption, dataOption, layerOption, kindOption, finalOption,
+                       maxPointsOption, methodOption, dimsOption, outOption, threadsOption,
+                       seedOption, perplexityOption, neighboursOption, minDistOption,
+                       iterationsOption, metricOption, qualityOption});
 
-    const int early =
-        parseCliCommand(parser, arguments, "project", {&statesOption, &methodOption, &outOption});
+    const int early = parseCliCommand(parser, arguments, "project", {&methodOption, &outOption});
     if (early >= 0) return early;
     auto usageError = [&](const QString& message) {
         return cliUsageError(parser, "project", message);
@@ -371,6 +377,43 @@ int runProjectCommand(const QStringList& arguments) {
         !request.out.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive))
         return usageError(
             QStringLiteral("--out must end in .npy or .csv, not '%1'").arg(request.out));
+    if (parser.isSet(statesOption) == parser.isSet(modelOption))
+        return usageError(QStringLiteral("give either --states X.npy or --model M.pt --data D"));
+    if (parser.isSet(modelOption)) {
+        if (!parser.isSet(dataOption))
+            return usageError(QStringLiteral("--model needs --data: the dataset it runs over"));
+        if (parser.isSet(iterationsOption) || parser.isSet(metricOption))
+            return usageError(
+                QStringLiteral("--iterations and --metric apply to --states only; --model "
+                               "projects as the 3D State Space panel does"));
+        ModelProjectionRequest model;
+        model.modelPath = parser.value(modelOption);
+        model.dataPath = parser.value(dataOption);
+        model.layer = parser.value(layerOption);
+        model.kind = parser.value(kindOption);
+        model.threads = request.threads;
+        model.quality = request.quality;
+        model.out = request.out;
+        model.spec.method = request.method == Method::Pca    ? ProjectionMethod::Pca
+                            : request.method == Method::Tsne ? ProjectionMethod::Tsne
+                                                             : ProjectionMethod::Umap;
+        model.spec.dims = request.dims;
+        model.spec.seed = request.seed;
+        if (request.perplexity) model.spec.perplexity = *request.perplexity;
+        if (request.neighbours) model.spec.neighbours = *request.neighbours;
+        if (request.minDist) model.spec.minDist = *request.minDist;
+        model.spec.unit =
+            parser.isSet(finalOption) ? ProjectionUnit::Samples : ProjectionUnit::Tokens;
+        model.spec.maxPoints = parser.value(maxPointsOption).toLongLong(&ok);
+        if (!ok || model.spec.maxPoints < 0)
+            return usageError(QStringLiteral("--max-points must be 0 (all) or more, not '%1'")
+                                  .arg(parser.value(maxPointsOption)));
+        return projectModelStates(model);
+    }
+    for (const QCommandLineOption* o : {&dataOption, &layerOption, &finalOption, &maxPointsOption})
+        if (parser.isSet(*o))
+            return usageError(
+                QStringLiteral("--%1 applies to --model only").arg(o->names().front()));
     const StatesSource source{parser.value(statesOption)};
 
     auto error = [](const QString& message) {
@@ -383,7 +426,7 @@ int runProjectCommand(const QStringList& arguments) {
     };
     try {
         const proj::Points states = source.load();
-        progress = std::make_unique<ProgressLine>();
+        progress = std::make_unique<ProgressLine>("project");
         const Projected result = project(states, request, *progress);
         const double seconds = progress->seconds();
         progress->update("done", 1.0, true);

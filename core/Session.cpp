@@ -12,6 +12,7 @@
 #include "core/SessionFile.h"
 #include "core/analysis/StateProjection.h"
 #include "core/model/Model.h"
+#include "core/projection/Projection.h"
 #include "core/store/ActivationStore.h"
 
 namespace rnnscope {
@@ -419,7 +420,12 @@ JobId Session::projectStates(const ProjectionSpec& spec) {
     projectionJob_ = jobs_.start<std::shared_ptr<const StateProjection>>(
         tr("Projecting %1").arg(spec.methodName()), this,
         [store, spec, onLayout](JobContext& ctx) -> std::shared_ptr<const StateProjection> {
-            return rnnscope::projectStates(*store, spec, &ctx, onLayout);
+            projection::Monitor monitor;
+            monitor.cancelled = [&ctx] { return ctx.isCancelled(); };
+            monitor.progress = [&ctx](double fraction, const std::string& stage) {
+                ctx.setProgress(fraction, QString::fromStdString(stage));
+            };
+            return rnnscope::projectStates(*store, spec, monitor, onLayout);
         },
         [this, request](std::shared_ptr<const StateProjection> result) {
             if (request != projectionRequest_) return;

@@ -23,13 +23,14 @@ constexpr int kAnchorNeighbours = 8;
 // The layout is handed out at most this often while it converges.
 constexpr qint64 kLayoutIntervalMs = 120;
 
-projection::Monitor monitorFor(JobContext* job, double from, double to) {
+// The part [from, to] of the whole call's progress.
+projection::Monitor part(const projection::Monitor& whole, double from, double to) {
     projection::Monitor m;
-    if (!job) return m;
-    m.cancelled = [job] { return job->isCancelled(); };
-    m.progress = [job, from, to](double f, const std::string& stage) {
-        job->setProgress(from + (to - from) * f, QString::fromStdString(stage));
-    };
+    m.cancelled = whole.cancelled;
+    if (whole.progress)
+        m.progress = [&whole, from, to](double f, const std::string& stage) {
+            whole.progress(from + (to - from) * f, stage);
+        };
     return m;
 }
 
@@ -189,8 +190,56 @@ MatrixRM StateProjection::place(const MatrixRM& states) const {
     return placed;
 }
 
+namespace {
+std::shared_ptr<StateProjection> projectStatesOrThrow(
+    const ActivationStore& store, const ProjectionSpec& spec, const projection::Monitor& monitor,
+    const std::function<void(std::shared_ptr<const StateProjection>)>& onLayout);
+}  // namespace
+
+std::shared_ptr<StateProjection> projectStates(const ActivationStore& store,
+                                               const ProjectionSpec& spec) {
+    return projectStates(store, spec, projection::Monitor{});
+}
+
+QString findProjectedTrack(const ActivationStore& store, const QString& layer, const QString& kind,
+                           QString* why) {
+    const auto& tracks = store.tracks();
+    for (const StoredTrack& t : tracks)
+        if (t.name == layer || t.label() == layer) return t.name;
+    bool isNumber = false;
+    const int number = layer.toInt(&isNumber);
+    if (isNumber) {
+        for (const StoredTrack& t : tracks)
+            if (t.module != QLatin1String("embeddings") && t.layer == number && t.direction == 0 &&
+                t.kind == kind)
+                return t.name;
+    }
+    QStringList names;
+    for (const StoredTrack& t : tracks) names << t.name;
+    if (why)
+        *why = QObject::tr("no captured state \"%1\"%2; the model has: %3")
+                   .arg(layer,
+                        isNumber ? QObject::tr(" (layer %1, %2)").arg(number).arg(kind) : QString(),
+                        names.join(QStringLiteral(", ")));
+    return {};
+}
+
 std::shared_ptr<StateProjection> projectStates(
-    const ActivationStore& store, const ProjectionSpec& spec, JobContext* job,
+    const ActivationStore& store, const ProjectionSpec& spec, const projection::Monitor& monitor,
+    const std::function<void(std::shared_ptr<const StateProjection>)>& onLayout) {
+    try {
+        return projectStatesOrThrow(store, spec, monitor, onLayout);
+    } catch (const projection::InputError& e) {
+        throw UserError(QString::fromStdString(e.what()));
+    } catch (const projection::Cancelled&) {
+        throw JobCancelled();
+    }
+}
+
+namespace {
+
+std::shared_ptr<StateProjection> projectStatesOrThrow(
+    const ActivationStore& store, const ProjectionSpec& spec, const projection::Monitor& monitor,
     const std::function<void(std::shared_ptr<const StateProjection>)>& onLayout) {
     const int trackIndex = store.findTrack(spec.track);
     if (trackIndex < 0)
@@ -204,12 +253,12 @@ std::shared_ptr<StateProjection> projectStates(
     out->units = track.units;
     out->objective = std::nan("");
 
-    if (job) job->setProgress(0.0, QObject::tr("Reading %1").arg(out->trackLabel));
+    monitor.report(0.0, QObject::tr("Reading %1").arg(out->trackLabel).toStdString());
     choosePoints(store, track, spec, *out);
     const bool everything = qint64(out->rows.size()) == store.tokenCount(track.axis);
     MatrixRM states =
         everything ? store.trackMatrix(trackIndex) : store.trackRows(trackIndex, out->rows);
-    if (job) job->checkCancelled();
+    monitor.checkCancelled();
     states = dropNonFinite(std::move(states), *out);
     for (size_t p = 0; p < out->samples.size(); ++p)
         out->firstPoint.emplace(out->samples[p], qint64(p));
@@ -217,12 +266,12 @@ std::shared_ptr<StateProjection> projectStates(
     const qint64 n = states.rows();
     if (n == 0) throw UserError(QObject::tr("There are no states to project."));
     std::vector<qint64> anchors;
-    try {
+    {
         if (spec.method == ProjectionMethod::Pca) {
             projection::PcaOptions options;
             options.components = spec.dims;
             options.seed = spec.seed;
-            auto fit = projection::fitTransform(states, options, monitorFor(job, 0.05, 1.0));
+            auto fit = projection::fitTransform(states, options, part(monitor, 0.05, 1.0));
             out->coords = std::move(fit.points);
             out->explained = fit.model.explainedVarianceRatio();
             out->pca = std::make_shared<projection::PcaModel>(std::move(fit.model));
@@ -232,19 +281,27 @@ std::shared_ptr<StateProjection> projectStates(
         }
         std::unique_ptr<projection::IterativeLayout> layout;
         int perStep = 25;
+        // The engine reports its set-up (neighbours, affinities, start); from the first step on
+        // the iteration count below is the progress.
+        auto stepping = std::make_shared<bool>(false);
+        projection::Monitor setup = part(monitor, 0.05, 0.35);
+        if (setup.progress)
+            setup.progress = [inner = setup.progress, stepping](double f, const std::string& s) {
+                if (!*stepping) inner(f, s);
+            };
         if (spec.method == ProjectionMethod::Tsne) {
             projection::TsneOptions options;
             options.dims = spec.dims;
             options.seed = spec.seed;
             options.perplexity = spec.perplexity;
-            layout = projection::makeTsne(states, options, monitorFor(job, 0.05, 0.35));
+            layout = projection::makeTsne(states, options, setup);
         } else {
             projection::UmapOptions options;
             options.dims = spec.dims;
             options.seed = spec.seed;
             options.neighbours = spec.neighbours;
             options.minDist = spec.minDist;
-            layout = projection::makeUmap(states, options, monitorFor(job, 0.05, 0.35));
+            layout = projection::makeUmap(states, options, setup);
             perStep = 5;
         }
         out->totalIterations = layout->totalIterations();
@@ -252,12 +309,13 @@ std::shared_ptr<StateProjection> projectStates(
         out->anchorStates.resize(Eigen::Index(anchors.size()), states.cols());
         for (size_t k = 0; k < anchors.size(); ++k)
             out->anchorStates.row(Eigen::Index(k)) = states.row(anchors[k]);
-        const projection::Monitor steps = monitorFor(job, 0.35, 1.0);
+        const projection::Monitor steps = part(monitor, 0.35, 1.0);
         QElapsedTimer sinceLayout;
         sinceLayout.start();
+        *stepping = true;
         while (!layout->finished()) {
             layout->step(perStep);
-            if (job) job->checkCancelled();
+            monitor.checkCancelled();
             out->iteration = layout->iteration();
             if (!std::isnan(layout->objective())) out->objective = layout->objective();
             steps.report(double(out->iteration) / std::max(1, out->totalIterations),
@@ -287,15 +345,13 @@ std::shared_ptr<StateProjection> projectStates(
         out->coords = layout->layout();
         out->iteration = layout->iteration();
         out->finished = true;
-    } catch (const projection::InputError& e) {
-        throw UserError(QString::fromStdString(e.what()));
-    } catch (const projection::Cancelled&) {
-        throw JobCancelled();
     }
     out->anchorCoords.resize(Eigen::Index(anchors.size()), out->coords.cols());
     for (size_t k = 0; k < anchors.size(); ++k)
         out->anchorCoords.row(Eigen::Index(k)) = out->coords.row(anchors[k]);
     return out;
 }
+
+}  // namespace
 
 }  // namespace rnnscope

@@ -18,10 +18,10 @@ namespace rnnscope {
 
 class ActivationStore;
 class Dataset;
-class JobContext;
 namespace projection {
 class PcaModel;
-}
+struct Monitor;
+}  // namespace projection
 
 enum class ProjectionMethod { Pca, Tsne, Umap };
 // Tokens: every step of every sample. Samples: each sample's final state (the state after its
@@ -81,13 +81,23 @@ struct StateProjection {
     std::unordered_map<qint64, qint64> firstPoint;  // sample -> its first point
 };
 
-// Reads the track from the store, picks the points, runs the method. Calls `onLayout` with the
+// Reads the track from the store, picks the points, runs the method, reporting progress and
+// hearing Cancel through `monitor` (the job runner's or the CLI's). Calls `onLayout` with the
 // layout so far every few iterations (t-SNE, UMAP), from the calling thread. Throws UserError
 // for what the user can fix (unknown track, too few points for the method: the message says
 // what is needed) and JobCancelled.
 std::shared_ptr<StateProjection> projectStates(
-    const ActivationStore& store, const ProjectionSpec& spec, JobContext* job,
+    const ActivationStore& store, const ProjectionSpec& spec, const projection::Monitor& monitor,
     const std::function<void(std::shared_ptr<const StateProjection>)>& onLayout = {});
+// Without progress or Cancel (tests, scripts).
+std::shared_ptr<StateProjection> projectStates(const ActivationStore& store,
+                                               const ProjectionSpec& spec);
+
+// The track a user means by `layer`: a stored track's name ("lstm_l0_fwd_hidden"), its label
+// ("lstm L0 fwd hidden"), or a layer number (that layer's forward `kind` state of the first
+// recurrent module). Returns "" and sets `why` (listing the tracks) when none matches.
+QString findProjectedTrack(const ActivationStore& store, const QString& layer, const QString& kind,
+                           QString* why);
 
 // How the points are coloured.
 enum class PointColoring { Label, Prediction, Correct, Token, Step, RelativePosition, Unit };

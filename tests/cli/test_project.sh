@@ -131,12 +131,46 @@ expect_exit 1 "cannot write" project --states "$TMP/x.npy" --method pca --out "$
 [ ! -e "$TMP/o.npy" ] || fail "a failed run wrote its output"
 
 # 4. Usage errors: exit 2 with the reason and the help.
-expect_exit 2 "--states is required" project --method pca --out "$TMP/o.npy"
+expect_exit 2 "give either --states X.npy or --model M.pt --data D" project --method pca --out "$TMP/o.npy"
 expect_exit 2 "--method must be pca, tsne or umap, not 'lda'" project --states "$TMP/x.npy" --method lda --out "$TMP/o.npy"
 expect_exit 2 "--dims must be 2 or 3" project --states "$TMP/x.npy" --method pca --dims 4 --out "$TMP/o.npy"
 expect_exit 2 "--out must end in .npy or .csv" project --states "$TMP/x.npy" --method pca --out "$TMP/o.txt"
 expect_exit 2 "--perplexity applies to t-SNE only" project --states "$TMP/x.npy" --method umap --perplexity 30 --out "$TMP/o.npy"
 expect_exit 2 "--threads must be" project --states "$TMP/x.npy" --method pca --threads -1 --out "$TMP/o.npy"
 expect_exit 2 "Usage:" project --states "$TMP/x.npy" --method pca --out "$TMP/o.npy" --frobnicate
+
+# 5. A model's own states over a dataset (what the 3D State Space shows): every token of the
+# brackets demo with its sample, step and token, and the same numbers as PCA of the store.
+SRC=$2
+MODEL="$SRC/resources/demo/brackets/brackets.pt"
+DATA="$SRC/resources/demo/brackets/brackets.tsv"
+if [ -f "$MODEL" ] && [ -f "$DATA" ]; then
+  "$CLI" project --model "$MODEL" --data "$DATA" --method pca --dims 3 --out "$TMP/demo.csv" \
+    > "$TMP/demo.out" 2> "$TMP/demo.err" || fail "project --model failed: $(cat "$TMP/demo.err")"
+  grep -q "44,330 points (PCA 3D of lstm L0 fwd hidden)" "$TMP/demo.out" \
+    || fail "unexpected summary: $(cat "$TMP/demo.out")"
+  "$PY" - "$TMP/demo.csv" "$DATA" <<'PYEOF' || fail "the model's projection does not read back"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+assert rows[0] == ["sample", "step", "token", "x", "y", "z"], rows[0]
+texts = [line.split("\t")[0] for line in open(sys.argv[2], encoding="utf-8").read().splitlines() if line]
+# Every character of every sample, in order, with its token.
+body = rows[1:]
+assert len(body) == sum(len(t) for t in texts), (len(body), sum(len(t) for t in texts))
+for sample, step, token, *xyz in body[:500]:
+    assert texts[int(sample)][int(step)] == token, (sample, step, token)
+    assert len(xyz) == 3
+PYEOF
+  "$CLI" project --model "$MODEL" --data "$DATA" --method tsne --final --max-points 400 \
+    --quality --out "$TMP/final.npy" > "$TMP/final.out" 2> /dev/null || fail "project --model --final failed"
+  grep -q "trustworthiness" "$TMP/final.out" || fail "no quality line: $(cat "$TMP/final.out")"
+  "$PY" -c "import numpy as np, sys; a = np.load('$TMP/final.npy'); assert a.shape[1] == 2 and 400 <= a.shape[0] <= 401, a.shape"
+  expect_exit 1 "no captured state \"nope\"; the model has: embeddings, lstm_l0_fwd_hidden" \
+    project --model "$MODEL" --data "$DATA" --method pca --layer nope --out "$TMP/o.csv"
+  expect_exit 2 "--model needs --data" project --model "$MODEL" --method pca --out "$TMP/o.csv"
+  expect_exit 2 "give either --states X.npy or --model M.pt --data D" \
+    project --model "$MODEL" --data "$DATA" --states "$TMP/x.npy" --method pca --out "$TMP/o.csv"
+  expect_exit 2 "--layer applies to --model only" project --states "$TMP/x.npy" --layer 0 --method pca --out "$TMP/o.npy"
+fi
 
 echo "test_project: all checks passed"

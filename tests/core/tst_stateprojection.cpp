@@ -15,6 +15,7 @@
 #include "core/analysis/StateProjection.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
+#include "core/projection/Projection.h"
 #include "core/store/ActivationStore.h"
 #include "tests/core/TestUtil.h"
 
@@ -79,7 +80,7 @@ TEST_CASE("PCA of every token's state agrees with an independent eigen-decomposi
           "[stateprojection]") {
     const Demo& demo = brackets();
     REQUIRE(demo.store->findTrack(QStringLiteral("lstm_l0_fwd_hidden")) >= 0);
-    const auto p = projectStates(*demo.store, spec(ProjectionMethod::Pca, 3), nullptr);
+    const auto p = projectStates(*demo.store, spec(ProjectionMethod::Pca, 3));
     const MatrixRM states =
         demo.store->trackMatrix(demo.store->findTrack(QStringLiteral("lstm_l0_fwd_hidden")));
     REQUIRE(p->pointCount() == states.rows());
@@ -115,8 +116,8 @@ TEST_CASE("PCA of every token's state agrees with an independent eigen-decomposi
 TEST_CASE("a sample of the dataset keeps whole samples and is the same for the same seed",
           "[stateprojection]") {
     const Demo& demo = brackets();
-    const auto a = projectStates(*demo.store, spec(ProjectionMethod::Pca, 2, 5000), nullptr);
-    const auto b = projectStates(*demo.store, spec(ProjectionMethod::Pca, 2, 5000), nullptr);
+    const auto a = projectStates(*demo.store, spec(ProjectionMethod::Pca, 2, 5000));
+    const auto b = projectStates(*demo.store, spec(ProjectionMethod::Pca, 2, 5000));
     CHECK(a->pointCount() >= 5000);
     CHECK(a->pointCount() < 5000 + 200);
     CHECK(a->samples == b->samples);
@@ -125,7 +126,7 @@ TEST_CASE("a sample of the dataset keeps whole samples and is the same for the s
 
     auto finals = spec(ProjectionMethod::Pca, 3);
     finals.unit = ProjectionUnit::Samples;
-    const auto f = projectStates(*demo.store, finals, nullptr);
+    const auto f = projectStates(*demo.store, finals);
     CHECK(f->pointCount() == demo.store->sampleCount());
     CHECK(f->steps[10] == demo.store->length(10) - 1);
 }
@@ -136,7 +137,7 @@ TEST_CASE("t-SNE and UMAP of the demo's states keep each state's neighbours", "[
     for (ProjectionMethod method : {ProjectionMethod::Tsne, ProjectionMethod::Umap}) {
         INFO(projectionMethodName(method).toStdString());
         int layouts = 0;
-        const auto p = projectStates(*demo.store, spec(method, 2, 1500), nullptr,
+        const auto p = projectStates(*demo.store, spec(method, 2, 1500), projection::Monitor{},
                                      [&](std::shared_ptr<const StateProjection> partial) {
                                          ++layouts;
                                          CHECK_FALSE(partial->finished);
@@ -146,7 +147,7 @@ TEST_CASE("t-SNE and UMAP of the demo's states keep each state's neighbours", "[
         CHECK(p->coords.allFinite());
         const MatrixRM states = demo.store->trackRows(track, p->rows);
         // PCA to 2D keeps few neighbours of a 64-unit state; t-SNE and UMAP keep many more.
-        const auto pca = projectStates(*demo.store, spec(ProjectionMethod::Pca, 2, 1500), nullptr);
+        const auto pca = projectStates(*demo.store, spec(ProjectionMethod::Pca, 2, 1500));
         const double kept = neighboursKept(states, p->coords);
         const double keptByPca = neighboursKept(states, pca->coords);
         CHECK(kept > 0.3);
@@ -165,19 +166,19 @@ TEST_CASE("too few states for t-SNE say what is needed", "[stateprojection]") {
     auto s = spec(ProjectionMethod::Tsne, 2, 30);
     s.unit = ProjectionUnit::Samples;
     try {
-        projectStates(*demo.store, s, nullptr);
+        projectStates(*demo.store, s);
         FAIL("expected an error");
     } catch (const UserError& e) {
         CHECK(e.message().contains(QStringLiteral("perplexity")));
     }
     auto unknown = spec(ProjectionMethod::Pca, 3);
     unknown.track = QStringLiteral("nope");
-    CHECK_THROWS_AS(projectStates(*demo.store, unknown, nullptr), UserError);
+    CHECK_THROWS_AS(projectStates(*demo.store, unknown), UserError);
 }
 
 TEST_CASE("points are coloured by step, token, label and correctness", "[stateprojection]") {
     const Demo& demo = brackets();
-    const auto p = projectStates(*demo.store, spec(ProjectionMethod::Pca, 3, 3000), nullptr);
+    const auto p = projectStates(*demo.store, spec(ProjectionMethod::Pca, 3, 3000));
     const QStringList labels = demo.model->meta().labels;
     const PointColors step =
         colorPoints(*p, *demo.store, demo.dataset.get(), labels, PointColoring::Step);
@@ -201,7 +202,7 @@ TEST_CASE("points are coloured by step, token, label and correctness", "[statepr
 
     auto finals = spec(ProjectionMethod::Pca, 3);
     finals.unit = ProjectionUnit::Samples;
-    const auto f = projectStates(*demo.store, finals, nullptr);
+    const auto f = projectStates(*demo.store, finals);
     CHECK_FALSE(
         colorPoints(*f, *demo.store, nullptr, labels, PointColoring::Step).unavailable.isEmpty());
 }
@@ -209,7 +210,7 @@ TEST_CASE("points are coloured by step, token, label and correctness", "[statepr
 TEST_CASE("the projection's CSV reads back with sample, step, token and coordinates",
           "[stateprojection]") {
     const Demo& demo = brackets();
-    const auto p = projectStates(*demo.store, spec(ProjectionMethod::Pca, 3, 500), nullptr);
+    const auto p = projectStates(*demo.store, spec(ProjectionMethod::Pca, 3, 500));
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("points.csv"));
     writeProjectionCsv(path, *p, *demo.store);
