@@ -47,7 +47,8 @@ int smoothSize(int n) {
 
 class FftRepulsion final : public Repulsion {
 public:
-    explicit FftRepulsion(int threads) : threads_(detail::threadCount(threads)) {}
+    FftRepulsion(int threads, double boxesPerUnit)
+        : threads_(detail::threadCount(threads)), boxesPerUnit_(boxesPerUnit) {}
     ~FftRepulsion() override { releasePlans(); }
     FftRepulsion(const FftRepulsion&) = delete;
     FftRepulsion& operator=(const FftRepulsion&) = delete;
@@ -60,7 +61,7 @@ public:
         }
         const double span = std::max(high - low, 1e-6);
         const double centre = (low + high) / 2;
-        const int boxes = smoothSize(std::max(kMinBoxes, int(std::ceil(span * kBoxesPerUnit))));
+        const int boxes = smoothSize(std::max(kMinBoxes, int(std::ceil(span * boxesPerUnit_))));
         const int nodes = boxes * kNodes;  // per dimension
         const int m = 2 * nodes;           // circulant size
         const double boxWidth = span / boxes;
@@ -212,6 +213,7 @@ private:
     }
 
     int threads_;
+    double boxesPerUnit_;  // FIt-SNE's intervals_per_integer
     int planSize_ = 0;
     fftwf_plan forward_ = nullptr, inverse_ = nullptr;
     float* kernel_ = nullptr;
@@ -226,8 +228,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Repulsion> makeFftRepulsion(int threads) {
-    return std::make_unique<FftRepulsion>(threads);
+std::unique_ptr<Repulsion> makeFftRepulsion(int threads, double boxesPerUnit) {
+    return std::make_unique<FftRepulsion>(threads, boxesPerUnit);
 }
 
 }  // namespace rnnscope::projection

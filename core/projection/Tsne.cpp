@@ -37,10 +37,11 @@ void validate(const Points& points, const TsneOptions& options) {
     if (!(options.perplexity > 0) || !std::isfinite(options.perplexity))
         throw InputError("t-SNE needs a positive perplexity");
     if (options.iterations < 0 || options.earlyExaggerationIterations < 0 ||
-        !(options.earlyExaggeration > 0) || options.learningRate < 0 || !(options.theta >= 0))
+        !(options.earlyExaggeration > 0) || options.learningRate < 0 || !(options.theta >= 0) ||
+        !(options.fftBoxesPerUnit > 0))
         throw InputError(
             "t-SNE needs non-negative iteration counts, learning rate and theta, and a positive "
-            "early exaggeration");
+            "early exaggeration and FFT box density");
     const int64_t n = points.rows();
     const int64_t needed = int64_t(neighboursFor(options.perplexity)) + 1;
     if (n < needed) {
@@ -379,7 +380,8 @@ std::unique_ptr<IterativeLayout> makeTsne(const Points& points, const TsneOption
                      (options.gradient == TsneOptions::Gradient::Auto && options.dims == 2 &&
                       n > options.fftAbove);
     std::unique_ptr<Repulsion> repulsion =
-        fft ? makeFftRepulsion(threads) : makeBarnesHut(options.dims, options.theta, threads);
+        fft ? makeFftRepulsion(threads, options.fftBoxesPerUnit)
+            : makeBarnesHut(options.dims, options.theta, threads);
     monitor.report(kPreparationShare, "t-SNE iterations");
     if (options.dims == 2)
         return std::make_unique<TsneLayout<2>>(std::move(p), std::move(y), options, monitor,

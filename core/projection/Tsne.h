@@ -24,6 +24,11 @@ struct TsneOptions : CommonOptions {
     // Auto: FFT interpolation in 2D above fftAbove points, Barnes-Hut otherwise and in 3D.
     enum class Gradient { Auto, BarnesHut, Fft } gradient = Gradient::Auto;
     int64_t fftAbove = 10000;
+    // FFT accuracy: interpolation boxes (3 x 3 nodes each) per unit of layout length. 1 is
+    // FIt-SNE's default; 2 quarters the interpolation error at 4x the FFT cost, and on 20k
+    // points of Gaussian clusters in 128-D lifted 10-NN preservation from 0.069 to 0.083, the
+    // Barnes-Hut and scikit-learn figure.
+    double fftBoxesPerUnit = 1;
     int klEvery = 50;  // iterations between two estimates of the KL divergence
 };
 

@@ -35,8 +35,8 @@ public:
 std::unique_ptr<Repulsion> makeBarnesHut(int dims, double theta, int threads);
 
 // FIt-SNE's interpolation onto an equispaced grid with FFT convolution (Linderman et al. 2019),
-// 2D only.
-std::unique_ptr<Repulsion> makeFftRepulsion(int threads);
+// 2D only. boxesPerUnit: interpolation boxes per unit of layout length (at least 50 boxes).
+std::unique_ptr<Repulsion> makeFftRepulsion(int threads, double boxesPerUnit = 1);
 
 // Exact O(n^2) reference, for tests.
 std::unique_ptr<Repulsion> makeExactRepulsion(int dims);
