@@ -51,6 +51,16 @@ if [ -x "$TYPING" ]; then
   "$TYPING" "$SRC/resources/demo/brackets/brackets.pt" "(([]{()}))[" "{[()()]}((((()))))"
 fi
 
+echo
+echo "3D State Space: a cloud of clustered points turning under Xvfb's software renderer (Mesa"
+echo "llvmpipe on these cores; a desktop GPU is far faster), hover picking, and a sample change"
+echo "on the brackets demo until its path is redrawn"
+STATESPACE="$BUILD/bench/bench_statespace"
+if [ -x "$STATESPACE" ]; then
+  xvfb-run -a -s "-screen 0 1600x1000x24" "$STATESPACE" --demo "$SRC/resources/demo/brackets" \
+    2>&1 | grep -v XDG_RUNTIME_DIR
+fi
+
 PROJECTION=${RNNSCOPE_BENCH_PROJECTION:-quick}
 if [ "$PROJECTION" != off ]; then
   echo
