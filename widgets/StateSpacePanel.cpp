@@ -93,6 +93,11 @@ StateSpacePanel::StateSpacePanel(Session& session, QWidget* parent)
     });
     connect(view_, &VtkView::hovered, this, &StateSpacePanel::onHovered);
     connect(view_, &VtkView::clicked, this, &StateSpacePanel::onClicked);
+    connect(view_, &VtkView::interactionStarted, this, [this]() { scene_->setInteracting(true); });
+    connect(view_, &VtkView::interactionEnded, this, [this]() {
+        scene_->setInteracting(false);
+        view_->update();
+    });
     rebuildTrackList();
     updateControls();
     refresh();

@@ -93,6 +93,8 @@ struct StateSpaceScene::Impl {
     MatrixRM cloud;  // [N, 3]
     vtkSmartPointer<vtkPolyData> cloudData;
     vtkSmartPointer<vtkActor> cloudActor;
+    vtkSmartPointer<vtkActor> coarseActor;  // every k-th point, shown while interacting
+    bool interacting = false;
 
     MatrixRM trajectory;  // [T, 3]
     std::vector<vtkSmartPointer<vtkActor>> trajectoryActors;
@@ -130,6 +132,27 @@ struct StateSpaceScene::Impl {
         label->GetTextProperty()->SetFontSize(int(std::lround(size * textScale)));
         label->GetTextProperty()->SetBold(true);
         label->GetTextProperty()->SetColor(color.redF(), color.greenF(), color.blueF());
+    }
+
+    // The subset drawn while the view moves: the same points object, every k-th vertex.
+    void buildCoarse() {
+        if (coarseActor) renderer->RemoveActor(coarseActor);
+        coarseActor = nullptr;
+        const qint64 n = cloud.rows();
+        if (n <= kInteractivePoints || !cloudData) return;
+        const qint64 stride = (n + kInteractivePoints - 1) / kInteractivePoints;
+        auto coarse = vtkSmartPointer<vtkPolyData>::New();
+        coarse->SetPoints(cloudData->GetPoints());
+        coarse->GetPointData()->SetScalars(cloudData->GetPointData()->GetScalars());
+        auto verts = vtkSmartPointer<vtkCellArray>::New();
+        verts->InsertNextCell((n + stride - 1) / stride);
+        for (qint64 i = 0; i < n; i += stride) verts->InsertCellPoint(i);
+        coarse->SetVerts(verts);
+        coarseActor = actorFor(coarse);
+        coarseActor->GetProperty()->SetPointSize(cloudActor->GetProperty()->GetPointSize());
+        coarseActor->SetVisibility(interacting);
+        cloudActor->SetVisibility(!interacting);
+        renderer->AddActor(coarseActor);
     }
 
     // Display coordinates of a world point ([x, y, z]) through the camera's matrix.
@@ -200,6 +223,7 @@ void StateSpaceScene::setCloud(const MatrixRM& coords, std::vector<unsigned char
         d->cloudData->SetPoints(toPoints(c3));
         d->cloudData->GetPointData()->SetScalars(colors);
         d->cloudData->Modified();
+        d->buildCoarse();
         return;
     }
     d->cloudData = vtkSmartPointer<vtkPolyData>::New();
@@ -214,11 +238,21 @@ void StateSpaceScene::setCloud(const MatrixRM& coords, std::vector<unsigned char
     d->cloudActor->GetProperty()->SetPointSize(small ? 5.0f : c3.rows() <= 200000 ? 3.0f : 2.0f);
     d->cloudActor->GetProperty()->SetRenderPointsAsSpheres(small);
     d->renderer->AddActor(d->cloudActor);
+    d->buildCoarse();
+}
+
+void StateSpaceScene::setInteracting(bool interacting) {
+    d->interacting = interacting;
+    if (!d->coarseActor || !d->cloudActor) return;
+    d->coarseActor->SetVisibility(interacting);
+    d->cloudActor->SetVisibility(!interacting);
 }
 
 void StateSpaceScene::clearCloud() {
     if (d->cloudActor) d->renderer->RemoveActor(d->cloudActor);
+    if (d->coarseActor) d->renderer->RemoveActor(d->coarseActor);
     d->cloudActor = nullptr;
+    d->coarseActor = nullptr;
     d->cloudData = nullptr;
     d->cloud.resize(0, 3);
     d->screen.clear();

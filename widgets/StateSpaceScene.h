@@ -43,6 +43,11 @@ public:
     void setColorBar(const QString& title, double lo, double hi);
     void clearLegend();
 
+    // While the user turns or zooms the view, a cloud of more than kInteractivePoints is drawn
+    // from an even subset of that many, so it follows the mouse; all points again at rest.
+    static constexpr qint64 kInteractivePoints = 150000;
+    void setInteracting(bool interacting);
+
     void setTwoD(bool twoD);
     void resetCamera();
     // Text scale for exports larger than the window: labels keep their size relative to it.

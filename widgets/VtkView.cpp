@@ -191,6 +191,7 @@ void VtkView::forwardMouse(QMouseEvent* event, unsigned long vtkEvent) {
 
 void VtkView::mousePressEvent(QMouseEvent* event) {
     pressPos_ = event->position().toPoint();
+    Q_EMIT interactionStarted();
     switch (event->button()) {
         case Qt::LeftButton:
             forwardMouse(event, vtkCommand::LeftButtonPressEvent);
@@ -223,6 +224,7 @@ void VtkView::mouseReleaseEvent(QMouseEvent* event) {
         default:
             break;
     }
+    Q_EMIT interactionEnded();
 }
 
 void VtkView::mouseMoveEvent(QMouseEvent* event) {

@@ -36,6 +36,9 @@ Q_SIGNALS:
     // The mouse moved to `logicalPos`; listeners pick what is under it.
     void hovered(const QPoint& logicalPos);
     void clicked(const QPoint& logicalPos);
+    // A mouse button went down on the view (a rotation, zoom or pan may follow) / came up.
+    void interactionStarted();
+    void interactionEnded();
 
 protected:
     void initializeGL() override;
