@@ -155,6 +155,29 @@ struct StateSpaceScene::Impl {
         renderer->AddActor(coarseActor);
     }
 
+    // ResetCamera fits the bounding sphere, leaving room for any rotation that a 3D cloud
+    // mostly does not use: zoom until the points (a sample of them) fill ~90% of the view.
+    void fitToPoints() {
+        const MatrixRM& m = cloud.rows() > 0 ? cloud : trajectory;
+        if (m.rows() == 0) return;
+        vtkCamera* camera = renderer->GetActiveCamera();
+        const Eigen::Index stride = std::max<Eigen::Index>(1, m.rows() / 20000);
+        for (int pass = 0; pass < 2; ++pass) {
+            vtkMatrix4x4* p = camera->GetCompositeProjectionTransformMatrix(
+                renderer->GetTiledAspectRatio(), -1, 1);
+            double extent = 0;
+            for (Eigen::Index i = 0; i < m.rows(); i += stride) {
+                float out[3];
+                project(p, m.row(i).data(), 2, 2, out);  // [0, 2] across the view
+                extent = std::max(
+                    {extent, std::abs(double(out[0]) - 1.0), std::abs(double(out[1]) - 1.0)});
+            }
+            if (extent <= 1e-6) return;
+            camera->Zoom(0.9 / extent);
+        }
+        renderer->ResetCameraClippingRange();
+    }
+
     // Display coordinates of a world point ([x, y, z]) through the camera's matrix.
     void project(const vtkMatrix4x4* m, const float* p, int w, int h, float* out) const {
         const double* e = m->GetData();  // row-major 4x4
@@ -462,7 +485,7 @@ void StateSpaceScene::resetCamera() {
         camera->SetViewUp(0, 0, 1);
     }
     d->renderer->ResetCamera();
-    if (!d->twoD) camera->Zoom(1.5);  // ResetCamera leaves room for any rotation; most is unused
+    if (!d->twoD) d->fitToPoints();
     if (d->twoD) {
         // ResetCamera fits the bounding sphere; a flat layout can fill the view instead.
         const MatrixRM& m = d->cloud.rows() > 0 ? d->cloud : d->trajectory;

@@ -42,6 +42,8 @@ struct DemoWindow {
         window.session().openModelAndDataset(demo("brackets", "pt"), demo("brackets", "tsv"));
         REQUIRE(waitUntil([&] { return window.session().currentResult() != nullptr; }, 120000));
         REQUIRE(waitUntil([&] { return space->pointCount() > 0; }, 10000));
+        // The window captures the small demo by itself; the cloud (and its camera) come next.
+        REQUIRE(waitUntil([&] { return space->cloudPointCount() > 0; }, 120000));
         ready = true;
     }
 };
