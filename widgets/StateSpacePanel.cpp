@@ -385,8 +385,58 @@ void StateSpacePanel::setColoring(PointColoring coloring, int unit) {
 
 void StateSpacePanel::requestProjection() {
     projectTimer_->stop();
-    if (!session().store() || trackBox_->count() == 0) return;
+    const auto store = session().store();
+    if (!store || trackBox_->count() == 0) return;
+    ProjectionSpec s = spec();
+    if (!fitsMethod(s, *store)) return;
+    session().projectStates(s);
+}
+
+bool StateSpacePanel::fitsMethod(const ProjectionSpec& s, const ActivationStore& store) {
+    if (s.method == ProjectionMethod::Pca) return true;
+    const int track = store.findTrack(s.track);
+    const StoreAxis axis = track >= 0 ? store.tracks()[size_t(track)].axis : StoreAxis::Input;
+    qint64 points =
+        s.unit == ProjectionUnit::Samples ? store.sampleCount() : store.tokenCount(axis);
+    if (s.maxPoints > 0) points = std::min(points, s.maxPoints);
+    // t-SNE needs 3 x perplexity + 1 points, UMAP neighbours + 1: say so, and change the
+    // parameter only when the user agrees.
+    const bool tsne = s.method == ProjectionMethod::Tsne;
+    const qint64 needed = tsne ? qint64(std::floor(3 * s.perplexity)) + 1 : s.neighbours + 1;
+    if (points >= needed) return true;
+    const double perplexity = std::floor(double(points - 1) / 3.0);
+    const int neighbours = int(points - 1);
+    if ((tsne && perplexity < 2) || (!tsne && neighbours < 2)) {
+        info_->setText(
+            tr("%1 needs more points than the %L2 there are.").arg(s.methodName()).arg(points));
+        return false;
+    }
+    const QString question =
+        tsne ? tr("t-SNE with perplexity %1 needs at least %L2 points; this projection has %L3.\n\n"
+                  "Use perplexity %4 instead?")
+                   .arg(s.perplexity)
+                   .arg(needed)
+                   .arg(points)
+                   .arg(perplexity)
+             : tr("UMAP with %1 neighbours needs at least %L2 points; this projection has %L3.\n\n"
+                  "Use %4 neighbours instead?")
+                   .arg(s.neighbours)
+                   .arg(needed)
+                   .arg(points)
+                   .arg(neighbours);
+    if (QMessageBox::question(this, tr("Too few points for %1").arg(s.methodName()), question) !=
+        QMessageBox::Yes) {
+        info_->setText(tr("Too few points for %1: lower its parameter or allow more points.")
+                           .arg(s.methodName()));
+        return false;
+    }
+    const QSignalBlocker blockPerplexity(perplexity_), blockNeighbours(neighbours_);
+    if (tsne)
+        perplexity_->setValue(perplexity);
+    else
+        neighbours_->setValue(neighbours);
     session().projectStates(spec());
+    return false;  // already started with the agreed parameter
 }
 
 const StoredTrack* StateSpacePanel::projectedTrack() const {

@@ -24,6 +24,7 @@ class QToolButton;
 
 namespace rnnscope {
 
+class ActivationStore;
 class StateSpaceScene;
 struct StoredTrack;
 class VtkView;
@@ -68,6 +69,9 @@ private:
     void rebuildTrackList();
     void updateControls();
     void requestProjection();
+    // True when the store has enough points for the method; otherwise asks the user whether to
+    // lower the perplexity or neighbours (and projects with it if so) and returns false.
+    bool fitsMethod(const ProjectionSpec& spec, const ActivationStore& store);
     void showProjection();
     void showTrajectory();
     void showPinned();

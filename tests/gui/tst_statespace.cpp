@@ -3,11 +3,15 @@
 // current everywhere, the current sample's path runs through its own points, pinned paths stay,
 // and the exports (CSV, a PNG larger than the window) read back.
 
+#include <QAbstractButton>
+#include <QApplication>
 #include <QDockWidget>
 #include <QFile>
 #include <QImage>
+#include <QMessageBox>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
@@ -137,4 +141,27 @@ TEST_CASE("the whole dataset's states are drawn, picked, clicked, pinned and exp
     CHECK(distinctColours(image) > 12);
     if (qEnvironmentVariableIsSet("RNNSCOPE_TEST_SHOTS"))
         image.save(QStringLiteral("/tmp/statespace-export.png"));
+
+    // Too few points for the perplexity: the panel asks, and lowers it only when told yes.
+    ProjectionSpec few = space->spec();
+    few.unit = ProjectionUnit::Samples;
+    few.maxPoints = 40;
+    few.perplexity = 30;
+    QString asked;
+    QTimer::singleShot(200, [&] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        REQUIRE(box);
+        asked = box->text();
+        box->button(QMessageBox::Yes)->click();
+    });
+    space->setSpec(few);
+    CHECK(asked.contains(QStringLiteral("needs at least 91 points; this projection has 40")));
+    REQUIRE(waitUntil(
+        [&] {
+            const auto p = session.stateProjection();
+            return p && p->spec.unit == ProjectionUnit::Samples && p->finished;
+        },
+        60000));
+    CHECK(session.stateProjection()->spec.perplexity == 13);
+    CHECK(session.stateProjection()->pointCount() == 40);
 }
