@@ -66,13 +66,13 @@ void sceneRun(qint64 n, int frames) {
     timer.start();
     scene.setCloud(points, rgb);
     scene.resetCamera();
-    view.repaint();
+    view.renderNow();
     const double firstMs = double(timer.nsecsElapsed()) / 1e6;
 
     timer.restart();
     for (int f = 0; f < frames; ++f) {
         view.renderer()->GetActiveCamera()->Azimuth(360.0 / frames);
-        view.repaint();  // paintGL: one full render of every point
+        view.renderNow();  // one full render of every point, finished
     }
     const double fps = frames / (double(timer.nsecsElapsed()) / 1e9);
     // What a drag draws: the even subset the scene shows while the view moves.
@@ -80,7 +80,7 @@ void sceneRun(qint64 n, int frames) {
     timer.restart();
     for (int f = 0; f < frames; ++f) {
         view.renderer()->GetActiveCamera()->Azimuth(360.0 / frames);
-        view.repaint();
+        view.renderNow();
     }
     const double dragFps = frames / (double(timer.nsecsElapsed()) / 1e9);
     scene.setInteracting(false);

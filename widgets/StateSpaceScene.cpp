@@ -162,9 +162,10 @@ struct StateSpaceScene::Impl {
         if (m.rows() == 0) return;
         vtkCamera* camera = renderer->GetActiveCamera();
         const Eigen::Index stride = std::max<Eigen::Index>(1, m.rows() / 20000);
+        // The widget's own aspect: before the first frame the renderer has no size yet.
+        const double aspect = double(std::max(1, view->width())) / std::max(1, view->height());
         for (int pass = 0; pass < 2; ++pass) {
-            vtkMatrix4x4* p = camera->GetCompositeProjectionTransformMatrix(
-                renderer->GetTiledAspectRatio(), -1, 1);
+            vtkMatrix4x4* p = camera->GetCompositeProjectionTransformMatrix(aspect, -1, 1);
             double extent = 0;
             for (Eigen::Index i = 0; i < m.rows(); i += stride) {
                 float out[3];
@@ -173,7 +174,7 @@ struct StateSpaceScene::Impl {
                     {extent, std::abs(double(out[0]) - 1.0), std::abs(double(out[1]) - 1.0)});
             }
             if (extent <= 1e-6) return;
-            camera->Zoom(0.9 / extent);
+            camera->Zoom(std::clamp(0.9 / extent, 0.5, 4.0));
         }
         renderer->ResetCameraClippingRange();
     }

@@ -148,6 +148,21 @@ QImage VtkView::frame() {
     return grabFramebuffer();
 }
 
+void VtkView::renderNow() {
+    if (!window_->GetReadyForRendering()) return;
+    makeCurrent();
+    inPaint_ = true;
+    vtkOpenGLState* state = window_->GetState();
+    state->Reset();
+    state->Push();
+    window_->Render();
+    context()->functions()->glFinish();
+    state->Pop();
+    inPaint_ = false;
+    doneCurrent();
+    update();
+}
+
 QImage VtkView::renderImage(const QSize& deviceSize) {
     if (!window_->GetReadyForRendering() || deviceSize.isEmpty()) return {};
     makeCurrent();

@@ -31,6 +31,9 @@ public:
     // The scene rendered again at `deviceSize` pixels (larger than the window for a figure);
     // a null image when the view has no GL context yet.
     QImage renderImage(const QSize& deviceSize);
+    // Renders one frame now and waits until the GPU (or Mesa's software rasteriser) finished it:
+    // what a benchmark times. Qt's repaint() may defer the actual drawing.
+    void renderNow();
 
 Q_SIGNALS:
     // The mouse moved to `logicalPos`; listeners pick what is under it.
