@@ -1,5 +1,6 @@
 // rnnscope-cli: the headless entry point. Never needs a display.
 
+#include <QApplication>
 #include <QCoreApplication>
 #include <QThread>
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include "app/cli_extract.h"
 #include "app/cli_inspect.h"
 #include "app/cli_project.h"
+#include "app/cli_render.h"
 #include "app/cli_units.h"
 #include "core/model/Model.h"
 
@@ -32,6 +34,9 @@ const char* kUsage =
     "          [--threads N] [--seed S] [--quality] ...\n"
     "        project states (one row per point) to 2 or 3 dimensions; --quality also prints\n"
     "        neighbour preservation and trustworthiness\n\n"
+    "  render --model M.pt [--data D --sample N | --input TEXT]\n"
+    "         --view state-space|attention|units|saturation --out FILE.png|svg|pdf [--dpi 300]\n"
+    "        write a panel's figure as File > Export Figure does (needs a display: xvfb-run)\n\n"
     "Run `rnnscope-cli COMMAND --help` for a command's options.\n"
     "  -h, --help      show this help\n"
     "  -v, --version   show the version\n";
@@ -39,7 +44,24 @@ const char* kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
-    // Widgets' drawing code is linked in for `render`; keep Qt off any display.
+    // Only `render` draws: it needs a QApplication on a display. Every other command keeps
+    // Qt off any display, so it runs on servers without X.
+    QStringList raw;
+    for (int i = 1; i < argc; ++i) raw << QString::fromLocal8Bit(argv[i]);
+    if (rnnscope::isRenderCommand(raw)) {
+        if (qEnvironmentVariableIsEmpty("DISPLAY") &&
+            qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
+            std::fputs(
+                "rnnscope-cli render: needs a display to draw on; on a server run it "
+                "under a virtual one: xvfb-run -a rnnscope-cli render ...\n",
+                stderr);
+            return 1;
+        }
+        QApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("rnnscope-cli"));
+        rnnscope::Model::setThreadCount(QThread::idealThreadCount());
+        return rnnscope::runRenderCommand(raw);
+    }
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("rnnscope-cli"));

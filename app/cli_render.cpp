@@ -1,0 +1,193 @@
+#include "app/cli_render.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QWindow>
+#include <cstdio>
+
+#include "app/CliCommand.h"
+#include "app/MainWindow.h"
+#include "core/Errors.h"
+#include "core/Session.h"
+#include "core/store/ActivationStore.h"
+#include "widgets/FigureExport.h"
+#include "widgets/HiddenUnitsPanel.h"
+#include "widgets/StateSpacePanel.h"
+
+namespace rnnscope {
+
+namespace {
+
+bool waitFor(const std::function<bool()>& done, const QString& lastError, int timeoutMs) {
+    QElapsedTimer timer;
+    timer.start();
+    while (!done()) {
+        if (!lastError.isEmpty() || timer.elapsed() > timeoutMs) return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    }
+    // Let queued redraws land before the figure is taken.
+    for (int i = 0; i < 5; ++i) QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    return true;
+}
+
+}  // namespace
+
+bool isRenderCommand(const QStringList& arguments) {
+    return !arguments.isEmpty() && arguments.front() == QLatin1String("render");
+}
+
+int runRenderCommand(const QStringList& arguments) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Writes one panel's figure (PNG at --dpi, SVG or PDF by the --out suffix) for a model, a "
+        "dataset and a sample, as File → Export Figure does. Needs a display: under a server, "
+        "run it with xvfb-run."));
+    parser.addHelpOption();
+    auto option = [&](const char* name, const char* help, const char* value,
+                      const char* fallback = nullptr) {
+        QCommandLineOption o(QString::fromLatin1(name), QString::fromLatin1(help),
+                             QString::fromLatin1(value));
+        if (fallback) o.setDefaultValue(QString::fromLatin1(fallback));
+        parser.addOption(o);
+        return o;
+    };
+    const auto modelOption = option("model", "Model (.pt).", "M.pt");
+    const auto dataOption = option("data", "Dataset (needed by state-space).", "D");
+    const auto viewOption = option("view", "state-space, attention, units or saturation.", "VIEW");
+    const auto outOption = option("out", "Figure to write: .png, .svg or .pdf.", "FILE");
+    const auto sampleOption = option("sample", "Dataset sample to show (default 0).", "N", "0");
+    const auto inputOption = option("input", "Text to run instead of a dataset sample.", "TEXT");
+    const auto dpiOption = option("dpi", "PNG resolution (default 300).", "DPI", "300");
+    const auto sizeOption =
+        option("size", "Panel size in screen pixels (default 1000x700).", "WxH", "1000x700");
+    const auto methodOption =
+        option("method", "state-space: pca, tsne or umap (default pca).", "M", "pca");
+    const auto dimsOption = option("dims", "state-space: 2 or 3 (default 3).", "D", "3");
+    const auto layerOption =
+        option("layer", "state-space: track name or label (default the top hidden state).", "L");
+    const auto maxPointsOption = option(
+        "max-points", "state-space: at most N points, whole samples (default 0: all).", "N", "0");
+    const int early =
+        parseCliCommand(parser, arguments, "render", {&modelOption, &viewOption, &outOption});
+    if (early >= 0) return early;
+    auto usage = [&](const QString& message) { return cliUsageError(parser, "render", message); };
+
+    const QString view = parser.value(viewOption);
+    const QStringList views{QStringLiteral("state-space"), QStringLiteral("attention"),
+                            QStringLiteral("units"), QStringLiteral("saturation")};
+    if (!views.contains(view))
+        return usage(QStringLiteral("--view must be one of %1, not '%2'")
+                         .arg(views.join(QStringLiteral(", ")), view));
+    FigureOptions figure;
+    if (!figureFormatFromPath(parser.value(outOption), &figure.format))
+        return usage(QStringLiteral("--out must end in .png, .svg or .pdf"));
+    bool ok = false;
+    figure.dpi = parser.value(dpiOption).toInt(&ok);
+    if (!ok || figure.dpi < 24 || figure.dpi > 2400)
+        return usage(QStringLiteral("--dpi must be between 24 and 2400"));
+    const QStringList size = parser.value(sizeOption).split(QLatin1Char('x'));
+    const int width = size.value(0).toInt(), height = size.value(1).toInt();
+    if (size.size() != 2 || width < 200 || height < 150)
+        return usage(QStringLiteral("--size must be WxH, at least 200x150"));
+    if (view == QLatin1String("state-space") && !parser.isSet(dataOption))
+        return usage(QStringLiteral("--view state-space needs --data: it projects a dataset"));
+    ProjectionSpec spec;
+    const QString method = parser.value(methodOption);
+    spec.method = method == QLatin1String("tsne")   ? ProjectionMethod::Tsne
+                  : method == QLatin1String("umap") ? ProjectionMethod::Umap
+                                                    : ProjectionMethod::Pca;
+    if (method != QLatin1String("pca") && method != QLatin1String("tsne") &&
+        method != QLatin1String("umap"))
+        return usage(QStringLiteral("--method must be pca, tsne or umap"));
+    spec.dims = parser.value(dimsOption).toInt();
+    if (spec.dims != 2 && spec.dims != 3) return usage(QStringLiteral("--dims must be 2 or 3"));
+    spec.maxPoints = parser.value(maxPointsOption).toLongLong();
+
+    auto fail = [](const QString& message) {
+        std::fprintf(stderr, "rnnscope-cli render: %s\n", qPrintable(message));
+        return 1;
+    };
+    MainWindow window;
+    Session& session = window.session();
+    QString lastError;
+    QObject::connect(&session, &Session::errorOccurred,
+                     [&](const QString& title, const QString& message) {
+                         lastError = title + QStringLiteral(": ") + message;
+                     });
+    const QString panelId = view == QLatin1String("units") || view == QLatin1String("saturation")
+                                ? QStringLiteral("hidden-units")
+                                : view;
+    Panel* panel = window.panel(panelId);
+    QDockWidget* dock = window.dock(panelId);
+    window.show();
+    // The panel alone, at the asked size: a floating dock.
+    dock->setFloating(true);
+    dock->resize(width, height);
+    dock->show();
+    dock->raise();
+    if (!waitFor([&] { return dock->windowHandle() && dock->windowHandle()->isExposed(); },
+                 lastError, 10000))
+        return fail(QStringLiteral("no display to draw on"));
+    if (view == QLatin1String("saturation"))
+        static_cast<HiddenUnitsPanel*>(panel)->showTab(HiddenUnitsPanel::Saturation);
+
+    if (parser.isSet(dataOption))
+        session.openModelAndDataset(parser.value(modelOption), parser.value(dataOption));
+    else
+        session.openModel(parser.value(modelOption));
+    if (!waitFor([&] { return session.model() != nullptr; }, lastError, 120000))
+        return fail(lastError.isEmpty() ? QStringLiteral("the model did not open") : lastError);
+    if (parser.isSet(inputOption)) {
+        session.setCustomInput(parser.value(inputOption));
+    } else if (parser.isSet(dataOption)) {
+        if (!waitFor([&] { return session.dataset() != nullptr; }, lastError, 120000))
+            return fail(lastError);
+        const qint64 sample = parser.value(sampleOption).toLongLong();
+        if (sample < 0 || sample >= session.dataset()->size())
+            return fail(QStringLiteral("--sample %1: the dataset has samples 0 to %2")
+                            .arg(sample)
+                            .arg(session.dataset()->size() - 1));
+        session.setCurrentSample(sample);
+    } else {
+        return usage(QStringLiteral("give --data (and --sample) or --input"));
+    }
+    if (!waitFor([&] { return session.currentResult() != nullptr; }, lastError, 300000))
+        return fail(lastError.isEmpty() ? QStringLiteral("the model gave no result") : lastError);
+
+    if (view == QLatin1String("state-space")) {
+        auto* space = static_cast<StateSpacePanel*>(panel);
+        if (!session.store()) session.captureDataset(qint64(1) << 30);
+        if (!waitFor([&] { return session.store() != nullptr; }, lastError, 3600000))
+            return fail(lastError);
+        spec.track = parser.value(layerOption);
+        if (spec.track.isEmpty()) {
+            spec.track = space->spec().track;
+        } else {
+            QString why;
+            spec.track =
+                findProjectedTrack(*session.store(), spec.track, QStringLiteral("hidden"), &why);
+            if (spec.track.isEmpty()) return fail(QStringLiteral("--layer: %1").arg(why));
+        }
+        space->setSpec(spec);
+        if (!waitFor(
+                [&] {
+                    const auto p = session.stateProjection();
+                    return p && p->spec.key() == spec.key() && p->finished &&
+                           space->pointCount() > 0;
+                },
+                lastError, 3600000))
+            return fail(lastError);
+    }
+    try {
+        exportFigure(*panel, parser.value(outOption), figure);
+    } catch (const UserError& e) {
+        return fail(e.message());
+    }
+    std::printf("%s: %s of %s\n", qPrintable(parser.value(outOption)), qPrintable(view),
+                qPrintable(session.currentResult()->input.tokens.join(QString())));
+    return 0;
+}
+
+}  // namespace rnnscope
