@@ -119,13 +119,20 @@ void sampleChange(const QString& demoDir) {
         timer.start();
         session.setCurrentSample(s * 37);
         const int length = session.store()->length(s * 37);
+        const auto own = session.stateProjection()->pointsOfSample(s * 37);
         waitUntil(
             [&] {
-                return session.currentResult() && space->pointCount() == length &&
-                       session.currentResult()->input.length() == length;
+                return space->pointCount() == length &&
+                       space->pointPosition(0) == space->cloudPointPosition(own[0]);
             },
             10000);
         ms.push_back(double(timer.nsecsElapsed()) / 1e6);
+        // The model's result for the sample (the other panels) before the next change.
+        waitUntil(
+            [&] {
+                return session.currentResult() && session.currentResult()->input.length() == length;
+            },
+            10000);
     }
     std::sort(ms.begin(), ms.end());
     std::printf(

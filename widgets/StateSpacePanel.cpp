@@ -79,6 +79,13 @@ StateSpacePanel::StateSpacePanel(Session& session, QWidget* parent)
     connect(projectTimer_, &QTimer::timeout, this, [this]() { requestProjection(); });
 
     connect(&session, &Session::currentResultChanged, this, [this]() { scheduleRefresh(); });
+    // A sample of the projection is drawn from its own points at once, before the model has
+    // run on it (the result refreshes the rest).
+    connect(&session, &Session::currentSampleChanged, this, [this]() {
+        if (!shown_) return;
+        showTrajectory(false);
+        showHover();
+    });
     connect(&session, &Session::storeChanged, this, [this]() {
         rebuildTrackList();
         updateControls();
@@ -572,7 +579,7 @@ MatrixRM StateSpacePanel::currentStates() const {
     return {};
 }
 
-void StateSpacePanel::showTrajectory() {
+void StateSpacePanel::showTrajectory(bool resultIsCurrent) {
     trajectory_.resize(0, 3);
     const auto result = session().currentResult();
     QStringList tokens = result ? result->input.tokens : QStringList();
@@ -586,10 +593,16 @@ void StateSpacePanel::showTrajectory() {
                                 ? shown_->pointsOfSample(sample)
                                 : std::vector<qint64>();
         if (!points.empty()) {
+            // Everything is in the projection and the store: no need to wait for the model.
             trajectory_.resize(Eigen::Index(points.size()), shown_->coords.cols());
-            for (size_t t = 0; t < points.size(); ++t)
+            tokens.clear();
+            for (size_t t = 0; t < points.size(); ++t) {
                 trajectory_.row(Eigen::Index(t)) = shown_->coords.row(points[t]);
-        } else if (shown_->finished) {
+                if (const auto store = session().store())
+                    tokens << store->tokenText(shown_->rows[points[t]],
+                                               stored ? stored->axis : StoreAxis::Input);
+            }
+        } else if (shown_->finished && resultIsCurrent) {
             trajectory_ = shown_->place(currentStates());
         }
     } else if (!session().store()) {

@@ -73,7 +73,9 @@ private:
     // lower the perplexity or neighbours (and projects with it if so) and returns false.
     bool fitsMethod(const ProjectionSpec& spec, const ActivationStore& store);
     void showProjection();
-    void showTrajectory();
+    // resultIsCurrent: the Session's result belongs to the current sample (not a sample change
+    // still waiting for the model), so its states may be placed.
+    void showTrajectory(bool resultIsCurrent = true);
     void showPinned();
     void showHover();
     void updateColors();
