@@ -23,7 +23,6 @@
 #include "app/cli_project_model.h"
 #include "core/projection/NpyFile.h"
 #include "core/projection/Pca.h"
-#include "core/projection/Quality.h"
 #include "core/projection/Tsne.h"
 #include "core/projection/Umap.h"
 
@@ -437,16 +436,10 @@ int runProjectCommand(const QStringList& arguments) {
                     qPrintable(request.out), qPrintable(locale.toString(qlonglong(states.rows()))),
                     qlonglong(states.cols()), request.dims, methodName(request.method), seconds);
         if (!result.summary.isEmpty()) std::printf("%s\n", qPrintable(result.summary));
-        if (request.quality) {
-            // The same figures for every method, on the states' own metric.
-            const proj::LayoutQuality quality = proj::layoutQuality(
-                states, result.layout, 10, 5000, request.seed, request.metric, request.threads);
-            std::printf(
-                "quality (k = %d, %s sampled points): neighbour preservation %.4f, "
-                "trustworthiness %.4f\n",
-                quality.k, qPrintable(locale.toString(qlonglong(quality.sampled))),
-                quality.neighbourPreservation, quality.trustworthiness);
-        }
+        // The same figures for every method, on the states' own metric.
+        if (request.quality)
+            printLayoutQuality(states, result.layout, request.seed,
+                               request.metric == proj::Metric::Cosine, request.threads);
         return 0;
     } catch (const std::exception& e) {
         endProgress();

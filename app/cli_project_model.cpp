@@ -30,6 +30,18 @@ QString defaultTrack(const ActivationStore& store) {
 
 }  // namespace
 
+void printLayoutQuality(const MatrixRM& states, const MatrixRM& layout, quint64 seed, bool cosine,
+                        int threads) {
+    const auto quality = projection::layoutQuality(
+        states, layout, 10, 5000, seed,
+        cosine ? projection::Metric::Cosine : projection::Metric::Euclidean, threads);
+    std::printf(
+        "quality (k = %d, %s sampled points): neighbour preservation %.4f, trustworthiness "
+        "%.4f\n",
+        quality.k, qPrintable(QLocale().toString(qlonglong(quality.sampled))),
+        quality.neighbourPreservation, quality.trustworthiness);
+}
+
 int projectModelStates(const ModelProjectionRequest& request) {
     CliProgress progress("project");
     auto fail = [&](const QString& message) {
@@ -87,17 +99,9 @@ int projectModelStates(const ModelProjectionRequest& request) {
                 shares << QString::number(projected->explained(c), 'f', 5);
             std::printf("explained variance ratio %s\n", qPrintable(shares.join(' ')));
         }
-        if (request.quality) {
-            const int track = store->findTrack(spec.track);
-            const auto quality = projection::layoutQuality(
-                store->trackRows(track, projected->rows), projected->coords, 10, 5000, spec.seed,
-                projection::Metric::Euclidean, request.threads);
-            std::printf(
-                "quality (k = %d, %s sampled points): neighbour preservation %.4f, "
-                "trustworthiness %.4f\n",
-                quality.k, qPrintable(locale.toString(qlonglong(quality.sampled))),
-                quality.neighbourPreservation, quality.trustworthiness);
-        }
+        if (request.quality)
+            printLayoutQuality(store->trackRows(store->findTrack(spec.track), projected->rows),
+                               projected->coords, spec.seed, false, request.threads);
         return 0;
     } catch (const UserError& e) {
         return fail(e.message());

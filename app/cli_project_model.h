@@ -21,6 +21,11 @@ struct ModelProjectionRequest {
     QString out;
 };
 
+// Prints the layout's quality line (k = 10 neighbours kept, trustworthiness, on a seeded sample
+// of 5,000 points): the same figures for every method and for both kinds of input.
+void printLayoutQuality(const MatrixRM& states, const MatrixRM& layout, quint64 seed, bool cosine,
+                        int threads);
+
 // 0 when the points were written; 1 with one line on stderr when the model, the data or the
 // projection failed.
 int projectModelStates(const ModelProjectionRequest& request);
