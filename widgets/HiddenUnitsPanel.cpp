@@ -9,6 +9,7 @@
 #include "core/Session.h"
 #include "core/analysis/PatternSearch.h"
 #include "core/model/Model.h"
+#include "core/store/ActivationStore.h"
 #include "widgets/HiddenUnitsFinderView.h"
 #include "widgets/HiddenUnitsPatternView.h"
 #include "widgets/HiddenUnitsSaturationView.h"
@@ -322,17 +323,22 @@ void HiddenUnitsPanel::startScan() {
     UnitScanOptions options;
     options.signals = {finder_->signal()};
     const quint64 generation = session().generation();
+    const auto store = wholeDatasetStore();
     scanJob_ = session().jobs().start<std::shared_ptr<const UnitScan>>(
         tr("Ranking units over %1 samples").arg(dataset->size()), this,
-        [model, dataset, options](JobContext& ctx) {
-            return std::make_shared<const UnitScan>(scanUnits(
-                *model, *dataset, options,
-                [&ctx](qint64 done, qint64 total) {
-                    ctx.setProgress(
-                        double(done) / double(std::max<qint64>(1, total)),
-                        QObject::tr("Running the model over %1 / %2 samples").arg(done).arg(total));
-                },
-                [&ctx]() { return ctx.isCancelled(); }));
+        [model, dataset, store, options](JobContext& ctx) {
+            const QString step = store
+                                     ? QObject::tr("Reading the captured states of %1 / %2 samples")
+                                     : QObject::tr("Running the model over %1 / %2 samples");
+            const auto progress = [&ctx, step](qint64 done, qint64 total) {
+                ctx.setProgress(double(done) / double(std::max<qint64>(1, total)),
+                                step.arg(done).arg(total));
+            };
+            const auto cancelled = [&ctx]() { return ctx.isCancelled(); };
+            // The captured states answer without running the model again.
+            return std::make_shared<const UnitScan>(
+                store ? scanUnits(*store, dataset.get(), options, progress, cancelled)
+                      : scanUnits(*model, *dataset, options, progress, cancelled));
         },
         [this, generation](std::shared_ptr<const UnitScan> scan) {
             if (generation != session().generation()) return;  // model or data replaced since
@@ -351,22 +357,36 @@ void HiddenUnitsPanel::startSearch(const PatternQuery& query) {
     session().jobs().cancel(searchJob_);
     const quint64 generation = session().generation();
     const qint64 samples = dataset->size();
+    const auto store = wholeDatasetStore();
+    const int track = store ? store->findTrack(query.track.module, query.track.layer,
+                                               query.track.direction, query.track.kind)
+                            : -1;
     searchJob_ = session().jobs().start<std::vector<PatternHit>>(
         tr("Searching %1 samples for the pattern").arg(samples), this,
-        [model, dataset, query](JobContext& ctx) {
-            return searchPattern(
-                *model, *dataset, query, PatternSearchOptions{},
-                [&ctx](qint64 done, qint64 total) {
-                    ctx.setProgress(double(done) / double(std::max<qint64>(1, total)),
-                                    QObject::tr("Searching %1 / %2 samples").arg(done).arg(total));
-                },
-                [&ctx]() { return ctx.isCancelled(); });
+        [model, dataset, store, track, query](JobContext& ctx) {
+            const auto progress = [&ctx](qint64 done, qint64 total) {
+                ctx.setProgress(double(done) / double(std::max<qint64>(1, total)),
+                                QObject::tr("Searching %1 / %2 samples").arg(done).arg(total));
+            };
+            const auto cancelled = [&ctx]() { return ctx.isCancelled(); };
+            if (store && track >= 0)
+                return searchPattern(*store, track, query, PatternSearchOptions{}, progress,
+                                     cancelled);
+            return searchPattern(*model, *dataset, query, PatternSearchOptions{}, progress,
+                                 cancelled);
         },
         [this, generation, samples](std::vector<PatternHit> hits) {
             if (generation != session().generation()) return;
             patterns_->setHits(std::move(hits), samples);
         });
     patterns_->setBusy(true, tr("Searching the dataset…"));
+}
+
+std::shared_ptr<const ActivationStore> HiddenUnitsPanel::wholeDatasetStore() const {
+    // A store of part of the dataset would leave samples out of a search over "the dataset".
+    const auto store = session().store();
+    const auto dataset = session().dataset();
+    return store && dataset && store->sampleCount() == dataset->size() ? store : nullptr;
 }
 
 QSizeF HiddenUnitsPanel::figureSize() const {

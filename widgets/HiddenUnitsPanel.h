@@ -58,6 +58,9 @@ private:
     void startScan();
     void startSearch(const PatternQuery& query);
     void resetDatasetWork();
+    // The session's activation store when it holds every sample of the dataset: the dataset-wide
+    // scans then read it instead of running the model again.
+    std::shared_ptr<const ActivationStore> wholeDatasetStore() const;
     const StateTrack* currentStateTrack() const;
     int currentSide() const;
 

@@ -45,6 +45,27 @@ bool better(const PatternHit& a, const PatternHit& b) {
 
 }  // namespace
 
+std::vector<PatternHit> keepBestStretches(std::vector<PatternHit> candidates) {
+    // Neighbouring starts see nearly the same units: keep the best of each overlapping stretch.
+    std::sort(candidates.begin(), candidates.end(), better);
+    std::vector<PatternHit> kept;
+    for (PatternHit& c : candidates) {
+        const bool overlaps = std::any_of(kept.begin(), kept.end(), [&](const PatternHit& k) {
+            return c.begin < k.end && k.begin < c.end;
+        });
+        if (!overlaps) kept.push_back(std::move(c));
+    }
+    return kept;
+}
+
+void setContext(PatternHit& hit, const QStringList& tokens) {
+    const int from = std::max(0, hit.begin - 12);
+    const int to = std::min(int(tokens.size()), hit.end + 12);
+    hit.before = tokens.mid(from, hit.begin - from);
+    hit.match = tokens.mid(hit.begin, hit.end - hit.begin);
+    hit.after = tokens.mid(hit.end, to - hit.end);
+}
+
 std::vector<PatternHit> matchSample(const PatternQuery& query, const MatrixRM& values,
                                     const QStringList& tokens, qint64 sample, double minScore) {
     std::vector<PatternHit> candidates;
@@ -63,21 +84,8 @@ std::vector<PatternHit> matchSample(const PatternQuery& query, const MatrixRM& v
         hit.shared = int(std::round(score * double(query.units.size() + on.size()) / (1 + score)));
         candidates.push_back(hit);
     }
-    // Neighbouring starts see nearly the same units: keep the best of each overlapping stretch.
-    std::sort(candidates.begin(), candidates.end(), better);
-    std::vector<PatternHit> kept;
-    for (PatternHit& c : candidates) {
-        const bool overlaps = std::any_of(kept.begin(), kept.end(), [&](const PatternHit& k) {
-            return c.begin < k.end && k.begin < c.end;
-        });
-        if (overlaps) continue;
-        const int from = std::max(0, c.begin - 12);
-        const int to = std::min(int(tokens.size()), c.end + 12);
-        c.before = tokens.mid(from, c.begin - from);
-        c.match = tokens.mid(c.begin, c.end - c.begin);
-        c.after = tokens.mid(c.end, to - c.end);
-        kept.push_back(std::move(c));
-    }
+    std::vector<PatternHit> kept = keepBestStretches(std::move(candidates));
+    for (PatternHit& hit : kept) setContext(hit, tokens);
     return kept;
 }
 

@@ -13,6 +13,8 @@
 
 namespace rnnscope {
 
+class ActivationStore;
+
 // Units of `values` [T, H] that are >= threshold at every step of `range` and, when the range does
 // not start the sequence and `offBefore` is set, < threshold at the step before it. Sorted.
 std::vector<int> unitsSwitchedOn(const MatrixRM& values, const TimeRange& range, float threshold,
@@ -43,6 +45,11 @@ struct PatternHit {
 std::vector<PatternHit> matchSample(const PatternQuery& query, const MatrixRM& values,
                                     const QStringList& tokens, qint64 sample, double minScore);
 
+// The best of each overlapping stretch of one sample's candidates, best first.
+std::vector<PatternHit> keepBestStretches(std::vector<PatternHit> candidates);
+// Fills a hit's before / match / after from its sample's tokens.
+void setContext(PatternHit& hit, const QStringList& tokens);
+
 // Keeps hits sorted by score (then sample, step), at most `limit`.
 void mergeHits(std::vector<PatternHit>& hits, std::vector<PatternHit> more, size_t limit);
 
@@ -51,10 +58,20 @@ struct PatternSearchOptions {
     size_t maxHits = 200;
     int batchSize = 64;
     qint64 maxSamples = -1;
+    int threads = 0;  // store search: 0 uses every core
 };
 
 // Searches the whole dataset (as a job: progress, cancel).
 std::vector<PatternHit> searchPattern(const Model& model, const Dataset& dataset,
+                                      const PatternQuery& query,
+                                      const PatternSearchOptions& options = {},
+                                      const ScanProgress& progress = {},
+                                      const ScanCancelled& cancelled = {});
+
+// The same search over the states of `track` kept in an activation store (memory or HDF5): no
+// model runs, every core works on blocks of samples, and each step's units are compared as one
+// bit set. Gives the same hits as the model-based search on the same states.
+std::vector<PatternHit> searchPattern(const ActivationStore& store, int track,
                                       const PatternQuery& query,
                                       const PatternSearchOptions& options = {},
                                       const ScanProgress& progress = {},

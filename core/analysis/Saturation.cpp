@@ -1,16 +1,41 @@
 #include "core/analysis/Saturation.h"
 
+#include <algorithm>
+
 namespace rnnscope {
 
 SaturationCounter::SaturationCounter(int units)
     : left_(Eigen::VectorXd::Zero(units)), right_(Eigen::VectorXd::Zero(units)) {}
 
 void SaturationCounter::add(const MatrixRM& values) {
-    if (values.cols() != left_.size()) return;
-    steps_ += double(values.rows());
-    left_ += (values.array() < kLeftSaturated).cast<double>().colwise().sum().transpose().matrix();
-    right_ +=
-        (values.array() > kRightSaturated).cast<double>().colwise().sum().transpose().matrix();
+    add(values.data(), values.rows(), int(values.cols()));
+}
+
+void SaturationCounter::add(const float* values, qint64 rows, int units) {
+    if (units != left_.size() || rows <= 0) return;
+    // Counted in float row by row (exact below 2^24 per run), folded into double per run.
+    constexpr qint64 kRun = qint64(1) << 20;
+    Eigen::ArrayXf left(units), right(units);
+    for (qint64 first = 0; first < rows; first += kRun) {
+        const qint64 end = std::min(rows, first + kRun);
+        left.setZero();
+        right.setZero();
+        for (qint64 t = first; t < end; ++t) {
+            const Eigen::Map<const Eigen::ArrayXf> row(values + t * units, units);
+            left += (row < kLeftSaturated).cast<float>();
+            right += (row > kRightSaturated).cast<float>();
+        }
+        left_ += left.cast<double>().matrix();
+        right_ += right.cast<double>().matrix();
+    }
+    steps_ += double(rows);
+}
+
+void SaturationCounter::merge(const SaturationCounter& other) {
+    if (other.left_.size() != left_.size()) return;
+    steps_ += other.steps_;
+    left_ += other.left_;
+    right_ += other.right_;
 }
 
 Eigen::VectorXd SaturationCounter::leftFraction() const {

@@ -18,7 +18,9 @@ constexpr float kRightSaturated = 0.9f;
 class SaturationCounter {
 public:
     explicit SaturationCounter(int units = 0);
-    void add(const MatrixRM& values);  // [T, H]
+    void add(const MatrixRM& values);                       // [T, H]
+    void add(const float* values, qint64 rows, int units);  // row-major [rows, units]
+    void merge(const SaturationCounter& other);
     double steps() const { return steps_; }
     Eigen::VectorXd leftFraction() const;   // [H] share of steps < 0.1
     Eigen::VectorXd rightFraction() const;  // [H] share of steps > 0.9

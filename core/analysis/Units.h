@@ -55,7 +55,10 @@ public:
     explicit CorrelationAccumulator(int units = 0);
     // values [T, H], signal [T]
     void add(const MatrixRM& values, const std::vector<float>& signal);
-    Eigen::VectorXd correlations() const;  // [H]; 0 for a constant unit or signal
+    // Rows of a row-major [rows, units] block with one signal value per row.
+    void add(const float* values, qint64 rows, int units, const float* signal);
+    void merge(const CorrelationAccumulator& other);  // as if other's rows had been added
+    Eigen::VectorXd correlations() const;             // [H]; 0 for a constant unit or signal
     double count() const { return n_; }
     int units() const { return int(sx_.size()); }
 

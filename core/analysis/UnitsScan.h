@@ -16,6 +16,7 @@
 
 namespace rnnscope {
 
+class ActivationStore;
 class Model;
 
 using ScanProgress = std::function<void(qint64 samplesDone, qint64 samplesTotal)>;
@@ -32,6 +33,7 @@ struct UnitScanOptions {
     std::vector<SignalSpec> signals;
     int batchSize = 64;
     qint64 maxSamples = -1;  // < 0: the whole dataset
+    int threads = 0;         // store scan: 0 uses every core
 };
 
 struct TrackCorrelations {
@@ -54,5 +56,12 @@ struct UnitScan {
 
 UnitScan scanUnits(const Model& model, const Dataset& dataset, const UnitScanOptions& options,
                    const ScanProgress& progress = {}, const ScanCancelled& cancelled = {});
+
+// The same scan over the states an activation store keeps (memory or HDF5): no model runs and
+// every core reads its own blocks of samples. `dataset` gives the samples' labels when a signal
+// needs them (Label); otherwise it may be null.
+UnitScan scanUnits(const ActivationStore& store, const Dataset* dataset,
+                   const UnitScanOptions& options, const ScanProgress& progress = {},
+                   const ScanCancelled& cancelled = {});
 
 }  // namespace rnnscope

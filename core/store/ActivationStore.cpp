@@ -57,7 +57,8 @@ std::shared_ptr<ActivationStore> ActivationStore::open(const QString& path,
 
 void ActivationStore::save(const QString& path) const {
     const store::StoreIndex& index = d->index();
-    store::StoreFileWriter writer(path, index.tracks, qint64(256) << 20, 1);
+    store::StoreFileWriter writer(path, index.tracks, qint64(256) << 20,
+                                  ExtractOptions{}.deflateLevel);
     // Copy in blocks so a store larger than memory saves within a bounded buffer.
     constexpr qint64 kBlockRows = 65536;
     std::vector<float> buffer;
@@ -224,6 +225,22 @@ MatrixRM ActivationStore::trackRows(int track, qint64 firstRow, qint64 count) co
     MatrixRM out(count, t.units);
     d->read(track, firstRow, count, 0, t.units, out.data());
     return out;
+}
+
+const float* ActivationStore::readRows(int track, qint64 firstRow, qint64 count,
+                                       std::vector<float>& buffer) const {
+    const StoredTrack& t = checkTrack(d->index(), track);
+    const qint64 rows = d->index().rows(t.axis);
+    if (firstRow < 0 || count < 0 || firstRow + count > rows)
+        throw StoreError(QStringLiteral("rows %1..%2 are outside %3 (%4 rows)")
+                             .arg(firstRow)
+                             .arg(firstRow + count)
+                             .arg(t.label())
+                             .arg(rows));
+    if (!d->file) return d->values[size_t(track)].data() + firstRow * t.units;
+    buffer.resize(size_t(count) * size_t(t.units));
+    d->read(track, firstRow, count, 0, t.units, buffer.data());
+    return buffer.data();
 }
 
 MatrixRM ActivationStore::trackRows(int track, const std::vector<qint64>& rows) const {

@@ -80,8 +80,21 @@ struct ExtractOptions {
     // Where the HDF5 file goes when one is needed; empty: a temporary file removed with the store.
     QString filePath;
     bool alwaysFile = false;  // write filePath even when everything would fit in memory
-    int deflateLevel = 1;     // 1..9; 1 is nearly as small as 4 on float states and 2x faster
-    RunOptions run;           // captures states; seq2seq samples without a target are generated
+    // 0: plain floats, read back with pread() from every core at once; 1..9: shuffle + deflate,
+    // about 20% smaller and several times slower to read (docs/store.md has the numbers).
+    int deflateLevel = 0;
+    RunOptions run;  // captures states; seq2seq samples without a target are generated
+};
+
+// States that came from elsewhere (a test, a benchmark, another tool's dump) rather than from a
+// model run: samples of the given lengths, a token id per row, and per track a row-major
+// [tokens, units] matrix over all samples' rows.
+struct ImportedStates {
+    StoreInfo info;                          // inputVocabulary names the token ids
+    std::vector<qint64> lengths;             // tokens of each sample
+    std::vector<int64_t> tokenIds;           // one per row; empty: -1 (no text) everywhere
+    std::vector<StoredTrack> tracks;         // input axis; an empty name is made from the rest
+    std::vector<std::vector<float>> values;  // per track: [sum(lengths), units]
 };
 
 class ActivationStore {
@@ -105,6 +118,10 @@ public:
     // what is wrong with it (not HDF5, truncated, not a store, inconsistent sizes).
     static std::shared_ptr<ActivationStore> open(const QString& path,
                                                  qint64 memoryBudgetBytes = qint64(256) << 20);
+
+    // A store in memory holding `states` (moved in); save() writes it as a store file. Throws
+    // StoreError when the sizes do not agree (which track, how many values, how many expected).
+    static std::shared_ptr<ActivationStore> fromStates(ImportedStates states);
 
     ~ActivationStore();
     ActivationStore(const ActivationStore&) = delete;
@@ -142,6 +159,11 @@ public:
     // Every row of a track: [tokens, units]. For a 3D state space of the whole dataset.
     MatrixRM trackMatrix(int track) const;
     MatrixRM trackRows(int track, qint64 firstRow, qint64 count) const;  // [count, units]
+    // The same rows without a copy when the store is in memory: a pointer into the store, or,
+    // for a file, into `buffer` after reading them there (a caller passing over a whole track
+    // keeps one buffer, so the pass allocates once). Row-major [count, units].
+    const float* readRows(int track, qint64 firstRow, qint64 count,
+                          std::vector<float>& buffer) const;
     // A subset of rows in the given order (a sample for a projection): [rows.size(), units].
     MatrixRM trackRows(int track, const std::vector<qint64>& rows) const;
     // One unit over every token of the dataset: [tokens]. For the hidden-units panel.

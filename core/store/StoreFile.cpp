@@ -7,6 +7,10 @@
 #include <cstdio>
 #include <cstring>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "core/store/DirectChunks.h"
 #include "core/store/Hdf5.h"
 
 namespace rnnscope::store {
@@ -247,6 +251,9 @@ struct StoreFileReader::Impl {
     Hid file;
     std::vector<Hid> datasets;
     StoreIndex index;
+    // Uncompressed tracks are read with pread() on this descriptor, from any thread at once.
+    int fd = -1;
+    std::vector<std::unique_ptr<DirectChunks>> direct;  // per track; null: through HDF5
 };
 
 StoreFileReader::StoreFileReader(const QString& path, qint64 cacheBytes)
@@ -393,9 +400,20 @@ StoreFileReader::StoreFileReader(const QString& path, qint64 cacheBytes)
                                     QStringLiteral("%1: cannot open track %2").arg(name, t.name)));
         index.tracks.push_back(t);
     }
+
+    d->fd = ::open(path8bit.constData(), O_RDONLY | O_CLOEXEC);
+    const qint64 fileSize = QFileInfo(path).size();
+    for (size_t t = 0; t < index.tracks.size(); ++t) {
+        const StoredTrack& track = index.tracks[t];
+        d->direct.push_back(d->fd < 0
+                                ? nullptr
+                                : DirectChunks::open(d->datasets[t], index.rows(track.axis),
+                                                     track.units, fileSize, name, track.name));
+    }
 }
 
 StoreFileReader::~StoreFileReader() {
+    if (d->fd >= 0) ::close(d->fd);
     std::lock_guard<std::recursive_mutex> lock(hdf5Lock());
     d->datasets.clear();
     d->file.reset();
@@ -408,6 +426,10 @@ const StoreIndex& StoreFileReader::index() const {
 void StoreFileReader::read(int track, qint64 firstRow, qint64 rows, int firstUnit, int units,
                            float* out) const {
     if (rows <= 0 || units <= 0) return;
+    if (const DirectChunks* direct = d->direct[size_t(track)].get()) {
+        direct->read(d->fd, firstRow, rows, firstUnit, units, out);
+        return;
+    }
     std::lock_guard<std::recursive_mutex> lock(hdf5Lock());
     h5::silenceErrors();
     hid_t dataset = d->datasets[size_t(track)];
