@@ -94,6 +94,9 @@ StateSpacePanel::StateSpacePanel(Session& session, QWidget* parent)
     });
     connect(&session, &Session::stateProjectionChanged, this, [this]() { showProjection(); });
     connect(&session, &Session::hoveredTokenChanged, this, [this]() { showHover(); });
+    // A unit selected anywhere (the hidden-units panel's finder, saturation plot or heatmap)
+    // colours the cloud by its activation.
+    connect(&session, &Session::selectedUnitsChanged, this, [this]() { colorBySelectedUnit(); });
     connect(&session, &Session::modelChanged, this, [this]() {
         pinned_.clear();
         showPinned();
@@ -384,7 +387,36 @@ void StateSpacePanel::setSpec(const ProjectionSpec& s) {
     requestProjection();
 }
 
+void StateSpacePanel::colorBySelectedUnit() {
+    const QVector<UnitRef> units = session().selectedUnits();
+    const auto store = session().store();
+    if (units.isEmpty() || !store) return;
+    const UnitRef& u = units.back();  // the one selected last
+    const int track = store->findTrack(u.module, u.layer, u.direction, u.kind);
+    if (track < 0) return;
+    colorTrack_ = store->tracks()[size_t(track)].name;
+    colorUnit_->blockSignals(true);
+    colorUnit_->setValue(u.unit);
+    colorUnit_->blockSignals(false);
+    colorBox_->blockSignals(true);
+    colorBox_->setCurrentIndex(colorBox_->findData(int(PointColoring::Unit)));
+    colorBox_->blockSignals(false);
+    updateControls();
+    updateColors();
+}
+
+PointColoring StateSpacePanel::coloring() const {
+    return PointColoring(colorBox_->currentData().toInt());
+}
+
+QColor StateSpacePanel::cloudPointColor(qint64 point) const {
+    if (point < 0 || size_t(point) * 3 + 2 >= rgb_.size()) return QColor();
+    return QColor(rgb_[size_t(point) * 3], rgb_[size_t(point) * 3 + 1],
+                  rgb_[size_t(point) * 3 + 2]);
+}
+
 void StateSpacePanel::setColoring(PointColoring coloring, int unit) {
+    colorTrack_.clear();
     colorUnit_->setValue(unit);
     colorBox_->setCurrentIndex(colorBox_->findData(int(coloring)));
     updateColors();
@@ -512,17 +544,20 @@ void StateSpacePanel::updateColors() {
     const auto store = session().store();
     if (!store) return;
     const auto coloring = PointColoring(colorBox_->currentData().toInt());
-    const QString key = QStringLiteral("%1|%2|%3|%4")
+    const QString key = QStringLiteral("%1|%2|%3|%4|%5")
                             .arg(shown_->spec.key())
                             .arg(int(coloring))
                             .arg(colorUnit_->value())
-                            .arg(shown_->pointCount());
+                            .arg(shown_->pointCount())
+                            .arg(colorTrack_);
     if (key != colorsKey_) {
         const auto model = session().model();
-        const PointColors colors = colorPoints(*shown_, *store, session().dataset().get(),
-                                               model ? model->meta().labels : QStringList(),
-                                               coloring, colorUnit_->value());
+        const PointColors colors =
+            colorPoints(*shown_, *store, session().dataset().get(),
+                        model ? model->meta().labels : QStringList(), coloring, colorUnit_->value(),
+                        colorTrack_.isEmpty() ? -1 : store->findTrack(colorTrack_));
         rgb_.assign(size_t(shown_->pointCount()) * 3, 0);
+        colorTitle_ = colors.unavailable.isEmpty() ? colors.title : QString();
         if (!colors.unavailable.isEmpty()) {
             scene_->clearLegend();
             info_->setToolTip(colors.unavailable);

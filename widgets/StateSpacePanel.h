@@ -55,6 +55,9 @@ public:
     ProjectionSpec spec() const;
     void setSpec(const ProjectionSpec& spec);  // updates the controls and projects
     void setColoring(PointColoring coloring, int unit = 0);
+    PointColoring coloring() const;
+    QString colorTitle() const { return colorTitle_; }  // the legend's or colour bar's title
+    QColor cloudPointColor(qint64 point) const;
     void pinCurrentSample();
     const std::vector<qint64>& pinnedSamples() const { return pinned_; }
     // Writes the projected points as CSV; throws UserError.
@@ -102,6 +105,9 @@ private:
     QWidget* umapParams_ = nullptr;
     QComboBox* colorBox_ = nullptr;
     QSpinBox* colorUnit_ = nullptr;
+    // The store track of the unit that colours the points: a unit selected in another panel may
+    // be a cell or gate unit while the hidden state is projected. Empty: the projected track.
+    QString colorTrack_;
     QPushButton* captureButton_ = nullptr;
     QToolButton* pinButton_ = nullptr;
     QToolButton* clearPinsButton_ = nullptr;
@@ -110,7 +116,9 @@ private:
     QTimer* projectTimer_ = nullptr;
 
     std::shared_ptr<const StateProjection> shown_;  // what the cloud draws
-    QString colorsKey_;                             // what the cloud's colours were made for
+    void colorBySelectedUnit();
+    QString colorsKey_;
+    QString colorTitle_;  // what the cloud's colours were made for
     std::vector<unsigned char> rgb_;
     MatrixRM trajectory_;  // the current sample's path, [T, dims]
     std::vector<qint64> pinned_;

@@ -49,7 +49,7 @@ void keepFrequent(PointColors& colors, const std::vector<int>& ids, const QStrin
 
 PointColors colorPoints(const StateProjection& projection, const ActivationStore& store,
                         const Dataset* dataset, const QStringList& modelLabels,
-                        PointColoring coloring, int unit) {
+                        PointColoring coloring, int unit, int unitTrack) {
     PointColors colors;
     const size_t n = projection.samples.size();
     const bool tokens = projection.spec.unit == ProjectionUnit::Tokens;
@@ -159,11 +159,24 @@ PointColors colorPoints(const StateProjection& projection, const ActivationStore
             break;
         }
         case PointColoring::Unit: {
-            colors.title = QObject::tr("unit %1").arg(unit);
-            const int t = store.findTrack(projection.spec.track);
-            if (t < 0 || unit < 0 || unit >= projection.units) {
+            const int projected = store.findTrack(projection.spec.track);
+            const int t = unitTrack >= 0 ? unitTrack : projected;
+            if (t < 0 || t >= int(store.tracks().size())) {
+                colors.unavailable = QObject::tr("That state is not in the captured states.");
+                break;
+            }
+            const StoredTrack& track = store.tracks()[size_t(t)];
+            colors.title = t == projected ? QObject::tr("unit %1").arg(unit)
+                                          : QObject::tr("%1 unit %2").arg(track.label()).arg(unit);
+            if (unit < 0 || unit >= track.units) {
                 colors.unavailable =
-                    QObject::tr("This state has units 0 to %1.").arg(projection.units - 1);
+                    QObject::tr("%1 has units 0 to %2.").arg(track.label()).arg(track.units - 1);
+                break;
+            }
+            if (projected >= 0 && store.tracks()[size_t(projected)].axis != track.axis) {
+                colors.unavailable =
+                    QObject::tr("%1 follows other tokens than the projected state.")
+                        .arg(track.label());
                 break;
             }
             const Eigen::VectorXf values = store.unit(t, unit);

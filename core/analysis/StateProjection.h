@@ -110,10 +110,13 @@ struct PointColors {
     QString unavailable;        // why this colouring cannot be shown here ("" when it can)
 };
 
-// `dataset` gives true labels (classification); it may be null. `unit` is used by Unit.
+// `dataset` gives true labels (classification); it may be null. Unit colours by `unit` of the
+// store's track `unitTrack` (< 0: the projected track), which must follow the same tokens as the
+// projected one (a unit selected in the hidden-units panel may be a cell or gate unit while the
+// hidden state is projected).
 PointColors colorPoints(const StateProjection& projection, const ActivationStore& store,
                         const Dataset* dataset, const QStringList& modelLabels,
-                        PointColoring coloring, int unit = 0);
+                        PointColoring coloring, int unit = 0, int unitTrack = -1);
 
 // "sample,step,token,x,y[,z]" with one row per point; throws UserError naming the file when it
 // cannot be written.

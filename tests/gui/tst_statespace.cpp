@@ -120,6 +120,31 @@ TEST_CASE("the whole dataset's states are drawn, picked, clicked, pinned and exp
     if (qEnvironmentVariableIsSet("RNNSCOPE_TEST_SHOTS"))
         window.grab().save(QStringLiteral("/tmp/statespace-window-tsne.png"));
 
+    // A unit selected in another panel (here a cell unit while the hidden state is projected)
+    // colours the cloud by its activation: the points where it is lowest and highest differ.
+    {
+        const auto store = session.store();
+        int cell = -1;
+        for (size_t t = 0; t < store->tracks().size() && cell < 0; ++t)
+            if (store->tracks()[t].kind == QLatin1String("cell")) cell = int(t);
+        REQUIRE(cell >= 0);
+        const StoredTrack& track = store->tracks()[size_t(cell)];
+        session.setSelectedUnits(
+            {UnitRef{track.module, track.layer, track.direction, track.kind, 45}});
+        REQUIRE(waitUntil([&] { return space->coloring() == PointColoring::Unit; }, 5000));
+        CHECK(space->colorTitle() == track.label() + QStringLiteral(" unit 45"));
+        const Eigen::VectorXf values = store->unit(cell, 45);
+        const auto shown = session.stateProjection();
+        qint64 low = 0, high = 0;
+        for (qint64 p = 1; p < shown->pointCount(); ++p) {
+            if (values(shown->rows[size_t(p)]) < values(shown->rows[size_t(low)])) low = p;
+            if (values(shown->rows[size_t(p)]) > values(shown->rows[size_t(high)])) high = p;
+        }
+        CHECK(space->cloudPointColor(low) != space->cloudPointColor(high));
+        space->setColoring(PointColoring::Token);
+        CHECK(space->colorTitle() != track.label() + QStringLiteral(" unit 45"));
+    }
+
     QTemporaryDir dir;
     const QString csv = dir.filePath(QStringLiteral("points.csv"));
     space->exportCoordinates(csv);
