@@ -33,7 +33,9 @@ int runUnitsCommand(const QStringList& arguments) {
                                         QStringLiteral("D"));
     const QCommandLineOption signalOption(
         QStringLiteral("signal"),
-        QStringLiteral("position, depth, quote, token:TOKEN or label:LABEL."),
+        QStringLiteral("position, depth, quote, token:TOKEN, label:LABEL, or a per-token "
+                       "annotation of the dataset: annotation:NAME (its numbers) or "
+                       "annotation:NAME=VALUE (one value against the rest)."),
         QStringLiteral("NAME"));
     const QCommandLineOption layerOption(QStringLiteral("layer"),
                                          QStringLiteral("Only units of this layer (0-based)."),
@@ -100,6 +102,12 @@ int runUnitsCommand(const QStringList& arguments) {
                     return names.join(QStringLiteral(", "));
                 }()));
         const int shown = std::min<int>(top, int(ranked.size()));
+        const qint64 undefined = scan.undefinedSamples.empty() ? 0 : scan.undefinedSamples[0];
+        if (undefined > 0)
+            std::fprintf(stderr,
+                         "rnnscope-cli units: note: %lld samples left out of the ranking: their "
+                         "annotation is missing or has another number of values than tokens\n",
+                         qlonglong(undefined));
         if (parser.isSet(jsonOption)) {
             QJsonObject root;
             root[QStringLiteral("model")] = model->path();
@@ -107,6 +115,7 @@ int runUnitsCommand(const QStringList& arguments) {
             root[QStringLiteral("signal")] = options.signals[0].name();
             root[QStringLiteral("samples")] = double(scan.samples);
             root[QStringLiteral("tokens")] = double(scan.tokens);
+            root[QStringLiteral("samples_left_out")] = double(undefined);
             QJsonArray units;
             for (int i = 0; i < shown; ++i) {
                 const RankedUnit& u = ranked[size_t(i)];

@@ -81,7 +81,15 @@ HiddenUnitsFinderView::HiddenUnitsFinderView(Session& session, QWidget* parent)
 
     connect(signalBox_, &QComboBox::currentIndexChanged, this, [this]() {
         const auto kind = SignalKind(signalBox_->currentData().toInt());
-        valueEdit_->setEnabled(kind == SignalKind::TokenIdentity || kind == SignalKind::Label);
+        valueEdit_->setEnabled(kind == SignalKind::TokenIdentity || kind == SignalKind::Label ||
+                               kind == SignalKind::Annotation);
+        valueEdit_->setPlaceholderText(kind == SignalKind::Annotation ? tr("value (optional)")
+                                                                      : tr("token or label"));
+        valueEdit_->setToolTip(
+            kind == SignalKind::Annotation
+                ? tr("Empty: the annotation's numbers. A value (such as NN): 1 where the "
+                     "annotation is that value, 0 elsewhere.")
+                : QString());
         fillTable();
     });
     connect(valueEdit_, &QLineEdit::editingFinished, this, [this]() { fillTable(); });
@@ -120,13 +128,38 @@ HiddenUnitsFinderView::HiddenUnitsFinderView(Session& session, QWidget* parent)
 }
 
 SignalSpec HiddenUnitsFinderView::signal() const {
-    return SignalSpec{SignalKind(signalBox_->currentData().toInt()), valueEdit_->text().trimmed()};
+    const auto kind = SignalKind(signalBox_->currentData().toInt());
+    const QString value = valueEdit_->text().trimmed();
+    if (kind != SignalKind::Annotation) return SignalSpec{kind, value};
+    const QString name = signalBox_->currentData(kAnnotationRole).toString();
+    return SignalSpec{kind, value.isEmpty() ? name : name + QLatin1Char('=') + value};
 }
 
 void HiddenUnitsFinderView::setSignal(const SignalSpec& spec) {
-    signalBox_->setCurrentIndex(signalBox_->findData(int(spec.kind)));
-    valueEdit_->setText(spec.value);
+    int index = signalBox_->findData(int(spec.kind));
+    if (spec.kind == SignalKind::Annotation)
+        index = signalBox_->findData(spec.annotationName(), kAnnotationRole);
+    if (index < 0) return;
+    signalBox_->setCurrentIndex(index);
+    valueEdit_->setText(spec.kind == SignalKind::Annotation ? spec.annotationValue() : spec.value);
     fillTable();
+}
+
+void HiddenUnitsFinderView::setAnnotationNames(const QStringList& names) {
+    QSignalBlocker block(signalBox_);
+    const SignalSpec current = signal();
+    for (int i = signalBox_->count() - 1; i >= 0; --i)
+        if (SignalKind(signalBox_->itemData(i).toInt()) == SignalKind::Annotation)
+            signalBox_->removeItem(i);
+    for (const QString& name : names) {
+        signalBox_->addItem(tr("Dataset annotation \u201C%1\u201D").arg(name),
+                            int(SignalKind::Annotation));
+        signalBox_->setItemData(signalBox_->count() - 1, name, kAnnotationRole);
+    }
+    const int keep = current.kind == SignalKind::Annotation
+                         ? signalBox_->findData(current.annotationName(), kAnnotationRole)
+                         : signalBox_->findData(int(current.kind));
+    signalBox_->setCurrentIndex(std::max(0, keep));
 }
 
 void HiddenUnitsFinderView::setScan(std::shared_ptr<const UnitScan> scan) {
@@ -172,14 +205,22 @@ void HiddenUnitsFinderView::fillTable() {
     }
     if (scan_ && units.empty() && scanSignalIndex() < 0)
         status_->setText(tr("Not ranked for this signal yet: press Rank Units over Dataset."));
-    else if (scan_ && !units.empty())
-        status_->setText(tr("%1 over %2 tokens of %3 samples: best %4 #%5, r = %6")
-                             .arg(signal().title())
-                             .arg(scan_->tokens)
-                             .arg(scan_->samples)
-                             .arg(units[0].track.label())
-                             .arg(units[0].unit)
-                             .arg(units[0].r, 0, 'f', 3));
+    else if (scan_ && !units.empty()) {
+        QString text = tr("%1 over %2 tokens of %3 samples: best %4 #%5, r = %6")
+                           .arg(signal().title())
+                           .arg(scan_->tokens)
+                           .arg(scan_->samples)
+                           .arg(units[0].track.label())
+                           .arg(units[0].unit)
+                           .arg(units[0].r, 0, 'f', 3);
+        const int s = scanSignalIndex();
+        if (s >= 0 && size_t(s) < scan_->undefinedSamples.size() &&
+            scan_->undefinedSamples[size_t(s)] > 0)
+            text += tr(" (%1 samples left out: the annotation is missing or has another number "
+                       "of values than tokens)")
+                        .arg(scan_->undefinedSamples[size_t(s)]);
+        status_->setText(text);
+    }
     refreshText();
 }
 

@@ -66,6 +66,8 @@ public:
     HiddenUnitsFinderView(Session& session, QWidget* parent = nullptr);
 
     SignalSpec signal() const;
+    // The dataset's per-token annotations, offered as signals after the built-in ones.
+    void setAnnotationNames(const QStringList& names);
     void setSignal(const SignalSpec& spec);
     void setScan(std::shared_ptr<const UnitScan> scan);  // null: not computed yet
     void setBusy(bool busy, const QString& status = QString());
@@ -88,6 +90,7 @@ private:
     int scanSignalIndex() const;
 
     Session& session_;
+    static constexpr int kAnnotationRole = Qt::UserRole + 1;  // an annotation item's name
     QComboBox* signalBox_ = nullptr;
     QLineEdit* valueEdit_ = nullptr;
     QComboBox* kindBox_ = nullptr;

@@ -5,9 +5,12 @@
 #include <QLabel>
 #include <QTabWidget>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
 
 #include "core/Session.h"
 #include "core/analysis/PatternSearch.h"
+#include "core/data/Dataset.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/HiddenUnitsFinderView.h"
@@ -222,7 +225,11 @@ void HiddenUnitsPanel::updateTimeView() {
         const QString label = session().currentData().label;
         if (!label.isEmpty()) data.subtitle += QStringLiteral(" · ") + label;
         const SignalSpec spec = finder_->signal();
-        data.signal = computeSignal(spec, data.tokens, label);
+        data.signal = computeSignal(spec, data.tokens, session().currentData());
+        // Typed text has no annotations: no signal line rather than a line of gaps.
+        if (std::all_of(data.signal.begin(), data.signal.end(),
+                        [](float v) { return std::isnan(v); }))
+            data.signal.clear();
         data.signalTitle = spec.title();
     }
     timeView_->setData(std::move(data));
@@ -303,6 +310,8 @@ void HiddenUnitsPanel::updateQuery() {
 }
 
 void HiddenUnitsPanel::resetDatasetWork() {
+    const auto dataset = session().dataset();
+    finder_->setAnnotationNames(dataset ? dataset->annotationNames() : QStringList());
     session().jobs().cancel(scanJob_);
     session().jobs().cancel(searchJob_);
     scan_.reset();

@@ -10,20 +10,38 @@
 
 namespace rnnscope {
 
+class Dataset;
+struct DataSample;
+
 // Which built-in signal. TokenIdentity and Label are one-vs-rest: 1 where the token (or the
 // sample's label) is the chosen one, 0 elsewhere.
-enum class SignalKind { Position, Depth, Quote, TokenIdentity, Label };
+// Annotation is a per-token annotation of the dataset (TokenAnnotation): its numbers, or with a
+// value ("pos=NN") 1 where the annotation is that value and 0 elsewhere.
+enum class SignalKind { Position, Depth, Quote, TokenIdentity, Label, Annotation };
 
 struct SignalSpec {
     SignalKind kind = SignalKind::Depth;
-    QString value;  // the token (TokenIdentity) or label (Label) compared against
+    QString value;  // the token (TokenIdentity) or label (Label) compared against; Annotation:
+                    // the annotation's name, or "name=VALUE"
 
-    // "position", "depth", "quote", "token:X", "label:X" (as the CLI's --signal takes it).
+    // "position", "depth", "quote", "token:X", "label:X", "annotation:NAME[=VALUE]" (as the
+    // CLI's --signal takes it).
     QString name() const;
     QString title() const;  // "nesting depth of brackets", "token “(” (one vs rest)", ...
     // Parses name(); throws UserError listing the valid names when `name` is none of them.
     static SignalSpec parse(const QString& name);
+
+    bool needsDataset() const {
+        return kind == SignalKind::Label || kind == SignalKind::Annotation;
+    }
+    QString annotationName() const;   // Annotation: "pos" of "pos=NN"
+    QString annotationValue() const;  // Annotation: "NN" of "pos=NN"; null when none
 };
+
+// Throws UserError when `spec` asks for something the dataset does not have: an annotation it
+// lacks ("the dataset has no per-token annotation 'x'; it has: depth, pos"), or words of an
+// annotation used as numbers ("... holds words: pick one, annotation:pos=NN").
+void checkSignal(const SignalSpec& spec, const Dataset& dataset);
 
 // Steps since the start of the sequence: 0, 1, 2, ...
 std::vector<float> positionSignal(int length);
@@ -36,7 +54,12 @@ std::vector<float> quoteSignal(const QStringList& tokens);
 // 1 where the token equals `token`, 0 elsewhere.
 std::vector<float> tokenSignal(const QStringList& tokens, const QString& token);
 
-// The signal for one sample's tokens; `label` is the sample's label (for Label).
+// The signal for one sample's tokens; `sample` gives the label (Label) and the annotations
+// (Annotation). An annotation the sample lacks, or with another number of values than tokens,
+// gives NaN at every step: those steps are left out of correlations.
+std::vector<float> computeSignal(const SignalSpec& spec, const QStringList& tokens,
+                                 const DataSample& sample);
+// The same for a signal that needs no more of the sample than its label.
 std::vector<float> computeSignal(const SignalSpec& spec, const QStringList& tokens,
                                  const QString& label);
 

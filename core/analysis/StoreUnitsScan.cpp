@@ -3,6 +3,8 @@
 
 #include <QtGlobal>
 #include <algorithm>
+#include <atomic>
+#include <cmath>
 
 #include "core/analysis/StoreBlocks.h"
 #include "core/analysis/UnitsScan.h"
@@ -24,9 +26,9 @@ std::vector<int> analysedStoreTracks(const ActivationStore& store) {
     return unrolled.empty() ? exposed : unrolled;
 }
 
-bool needsLabel(const std::vector<SignalSpec>& signals) {
+bool needsDataset(const std::vector<SignalSpec>& signals) {
     return std::any_of(signals.begin(), signals.end(),
-                       [](const SignalSpec& s) { return s.kind == SignalKind::Label; });
+                       [](const SignalSpec& s) { return s.needsDataset(); });
 }
 
 struct WorkerSums {
@@ -52,14 +54,23 @@ UnitScan scanUnits(const ActivationStore& store, const Dataset* dataset,
     scan.samples = blocks.empty() ? 0 : blocks.back().endSample;
     scan.tokens = blocks.empty() ? 0 : blocks.back().endRow;
 
-    QStringList labels;  // per sample, read up front: a Dataset is read from one thread
-    if (needsLabel(options.signals)) {
+    // Labels and annotations per sample, read up front (only what the signals need).
+    std::vector<DataSample> records;
+    if (needsDataset(options.signals)) {
         if (!dataset)
-            throw UserError(
-                QStringLiteral("the label signal needs the dataset the store was "
-                               "extracted from"));
-        for (qint64 s = 0; s < scan.samples; ++s) labels.push_back(dataset->sample(s).label);
+            throw UserError(QStringLiteral("the %1 signal needs the dataset the store was "
+                                           "extracted from")
+                                .arg(options.signals.front().name()));
+        for (const SignalSpec& s : options.signals) checkSignal(s, *dataset);
+        records.resize(size_t(scan.samples));
+        for (qint64 s = 0; s < scan.samples; ++s) {
+            DataSample full = dataset->sample(s);
+            records[size_t(s)].label = full.label;
+            records[size_t(s)].tags = full.tags;
+            records[size_t(s)].annotations = full.annotations;
+        }
     }
+    std::vector<std::atomic<qint64>> undefined(options.signals.size());
 
     const int workers = blockWorkers(blocks.size(), options.threads);
     std::vector<WorkerSums> sums(static_cast<size_t>(workers));
@@ -83,9 +94,11 @@ UnitScan scanUnits(const ActivationStore& store, const Dataset* dataset,
                 QStringList tokens;
                 tokens.reserve(length);
                 for (int t = 0; t < length; ++t) tokens.push_back(store.tokenText(first + t));
-                const QString label = labels.isEmpty() ? QString() : labels[int(s)];
+                const DataSample none;
+                const DataSample& record = records.empty() ? none : records[size_t(s)];
                 for (size_t k = 0; k < options.signals.size(); ++k) {
-                    const std::vector<float> v = computeSignal(options.signals[k], tokens, label);
+                    const std::vector<float> v = computeSignal(options.signals[k], tokens, record);
+                    if (!v.empty() && std::isnan(v.front())) ++undefined[k];
                     signals[k].insert(signals[k].end(), v.begin(), v.end());
                     signals[k].resize(size_t(store.firstRow(s) + length - block.firstRow));
                 }
@@ -110,6 +123,7 @@ UnitScan scanUnits(const ActivationStore& store, const Dataset* dataset,
         },
         progress, cancelled);
 
+    for (const auto& count : undefined) scan.undefinedSamples.push_back(count.load());
     for (size_t k = 0; k < tracks.size(); ++k) {
         for (size_t s = 0; s < options.signals.size(); ++s) {
             CorrelationAccumulator all(scan.tracks[k].units);

@@ -1,5 +1,7 @@
 #include "core/analysis/UnitsScan.h"
 
+#include <cmath>
+
 #include "core/Errors.h"
 #include "core/Predictions.h"
 #include "core/model/Model.h"
@@ -45,8 +47,10 @@ std::vector<RankedUnit> UnitScan::ranked(int signal, const QStringList& kinds, i
 
 UnitScan scanUnits(const Model& model, const Dataset& dataset, const UnitScanOptions& options,
                    const ScanProgress& progress, const ScanCancelled& cancelled) {
+    for (const SignalSpec& s : options.signals) checkSignal(s, dataset);
     UnitScan scan;
     scan.signals = options.signals;
+    scan.undefinedSamples.assign(options.signals.size(), 0);
     std::vector<std::vector<CorrelationAccumulator>> correlations;  // [track][signal]
     std::vector<SaturationCounter> saturation;                      // [track]
     std::vector<float> empty;
@@ -66,8 +70,11 @@ UnitScan scanUnits(const Model& model, const Dataset& dataset, const UnitScanOpt
             ++scan.samples;
             scan.tokens += result.input.length();
             std::vector<std::vector<float>> signals;
-            for (const SignalSpec& s : options.signals)
-                signals.push_back(computeSignal(s, result.input.tokens, data.label));
+            for (size_t s = 0; s < options.signals.size(); ++s) {
+                signals.push_back(computeSignal(options.signals[s], result.input.tokens, data));
+                if (!signals.back().empty() && std::isnan(signals.back().front()))
+                    ++scan.undefinedSamples[s];
+            }
             for (size_t k = 0; k < tracks.size() && k < scan.tracks.size(); ++k) {
                 const StateTrack& t = *tracks[k];
                 if (!scan.tracks[k].track.matches(t)) continue;

@@ -48,6 +48,9 @@ struct UnitScan {
     qint64 tokens = 0;
     std::vector<TrackCorrelations> tracks;
     std::vector<GateSaturation> gates;  // sigmoid gates only, in track order
+    // Per signal: samples it was not defined on (an annotation missing or with another number
+    // of values than the sample has tokens); their steps are left out of that signal's r.
+    std::vector<qint64> undefinedSamples;
 
     // Every unit's r with signals[signal], strongest first. `kinds` (empty: all) and `layer`
     // (< 0: all) narrow the tracks.

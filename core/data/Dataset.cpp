@@ -124,6 +124,17 @@ QStringList Dataset::targetNames() const {
     return d->format->targetNames();
 }
 
+QStringList Dataset::annotationNames() const {
+    QStringList names;
+    if (kind() == DatasetKind::Tagging) names << QStringLiteral("tag");
+    // A file has the same annotations throughout in practice; a few samples catch one that
+    // starts later without reading the file.
+    for (qint64 i = 0; i < std::min<qint64>(size(), 8); ++i)
+        for (const TokenAnnotation& a : sample(i).annotations)
+            if (!names.contains(a.name)) names << a.name;
+    return names;
+}
+
 DataSample Dataset::sample(qint64 index) const {
     if (index < 0 || index >= size())
         throw std::out_of_range("Dataset::sample: index out of range");

@@ -30,6 +30,15 @@ struct SourceSpan {
     int end = 0;    // exclusive
 };
 
+// Per-token values a dataset carries beside its text, one per token of the model's input: JSON
+// Lines `"annotations": {"depth": [0, 1, 2], "pos": ["DT", "NN", "VB"]}`, or the columns between
+// the token and the tag of a CoNLL file ("column2", "column3", ...). Kept as text; the unit
+// finder reads numbers as numbers and compares words one value against the rest.
+struct TokenAnnotation {
+    QString name;
+    QStringList values;
+};
+
 struct DataSample {
     qint64 index = 0;
     qint64 line = 0;             // 1-based line in the file where the sample starts
@@ -44,6 +53,7 @@ struct DataSample {
     // Time series from CSV: the target columns at every step, [T, K] (featureTargets holds the
     // last row's values, the usual target of a sequence regression).
     MatrixRM stepTargets;
+    QVector<TokenAnnotation> annotations;  // per-token annotations, when the file has them
 };
 
 // How a seq2seq target is split into the tokens its spans belong to.
@@ -82,6 +92,9 @@ public:
     qint64 skippedLines() const;            // empty lines passed over while indexing
     QStringList featureNames() const;       // time series: feature columns, in order
     QStringList targetNames() const;        // time series: target columns, in order
+    // Names of the per-token annotations of the first samples, plus "tag" for tagging data
+    // (its tags are one annotation too): what the unit finder can correlate units with.
+    QStringList annotationNames() const;
 
 private:
     Dataset();

@@ -133,6 +133,34 @@ private:
                 sample.text = stringField(object, "text", where);
                 break;
         }
+        readAnnotations(object, where, sample);
+    }
+
+    // "annotations": {"name": [one value per token], ...}
+    static void readAnnotations(const QJsonObject& object, const Where& where, DataSample& sample) {
+        const QJsonValue value = object.value(QLatin1String("annotations"));
+        if (value.isUndefined() || value.isNull()) return;
+        if (!value.isObject())
+            where.fail(
+                QStringLiteral("\"annotations\" is not an object of per-token lists "
+                               "(\"annotations\": {\"depth\": [0, 1, 2]})"));
+        const QJsonObject annotations = value.toObject();
+        for (auto it = annotations.begin(); it != annotations.end(); ++it) {
+            if (!it.value().isArray())
+                where.fail(QStringLiteral("annotation \"%1\" is not a list of per-token values")
+                               .arg(it.key()));
+            TokenAnnotation a;
+            a.name = it.key();
+            for (const QJsonValue& item : it.value().toArray()) {
+                const QString text = scalarText(item);
+                if (text.isNull())
+                    where.fail(QStringLiteral("annotation \"%1\" holds something other than "
+                                              "numbers, strings or true/false")
+                                   .arg(it.key()));
+                a.values.append(text);
+            }
+            sample.annotations.append(a);
+        }
     }
 
     void readSeq2Seq(const QJsonObject& object, const Where& where, DataSample& sample) const {

@@ -65,6 +65,32 @@ PYEOF
 "$CLI" units --model "$M" --data "$D" --signal position --top 2 --max-samples 20 > "$TMP/plain.txt"
 [ "$(wc -l < "$TMP/plain.txt")" = 3 ] || fail "plain output: $(cat "$TMP/plain.txt")"
 
+# A per-token annotation of the dataset is a signal too: the brackets text as JSON Lines with
+# the depth written beside each character ranks the same unit first, with the same r.
+"$PY" - "$D" "$TMP/annotated.jsonl" <<'PYEOF'
+import json, sys
+with open(sys.argv[1]) as f, open(sys.argv[2], "w") as out:
+    for line in list(f)[:300]:
+        text, label = line.rstrip("\n").split("\t")
+        depth, d = [], 0
+        for c in text:
+            d += 1 if c in "([{" else -1 if c in ")]}" else 0
+            depth.append(d)
+        out.write(json.dumps({"text": text, "label": label, "annotations": {"depth": depth}}) + "\n")
+PYEOF
+"$CLI" units --model "$M" --data "$TMP/annotated.jsonl" --signal annotation:depth --top 1 --json \
+  > "$TMP/annotated.json"
+"$CLI" units --model "$M" --data "$TMP/annotated.jsonl" --signal depth --top 1 --json \
+  > "$TMP/builtin.json"
+"$PY" - "$TMP/annotated.json" "$TMP/builtin.json" <<'PYEOF'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert a["signal"] == "annotation:depth" and a["samples_left_out"] == 0, a
+ua, ub = a["units"][0], b["units"][0]
+assert (ua["kind"], ua["unit"]) == (ub["kind"], ub["unit"]), (ua, ub)
+assert abs(ua["r"] - ub["r"]) < 1e-6, (ua, ub)
+PYEOF
+
 expect_exit() {
   local code=$1 pattern=$2; shift 2
   set +e
@@ -79,6 +105,8 @@ expect_exit 2 "--signal is required" units --model "$M" --data "$D"
 expect_exit 2 "--data is required" units --model "$M" --signal depth
 expect_exit 2 "--top must be" units --model "$M" --data "$D" --signal depth --top 0
 expect_exit 1 "unknown signal 'nesting'" units --model "$M" --data "$D" --signal nesting
+expect_exit 1 "has no per-token annotation 'pos'; it has: depth" units --model "$M" \
+  --data "$TMP/annotated.jsonl" --signal annotation:pos
 expect_exit 1 "no units match" units --model "$M" --data "$D" --signal depth --layer 3 \
   --max-samples 5
 

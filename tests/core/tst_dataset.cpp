@@ -217,6 +217,47 @@ TEST_CASE("JSON Lines read for every kind", "[dataset]") {
     CHECK(s.featureTargets == QStringList{"0.5"});
 }
 
+TEST_CASE("per-token annotations come from JSON Lines and CoNLL's extra columns", "[dataset]") {
+    TempFiles files;
+    auto json = Dataset::open(
+        files.write("a.jsonl",
+                    R"j({"text": "(a)", "label": "x", "annotations": {"depth": [1, 1, 0], )j"
+                    R"j("inside": [true, true, false], "kind": ["open", "letter", "close"]}})j"
+                    "\n"
+                    R"({"text": "b", "label": "y"})"
+                    "\n"),
+        kind(DatasetKind::Classification));
+    DataSample s = json->sample(0);
+    REQUIRE(s.annotations.size() == 3);
+    CHECK(s.annotations[0].name == "depth");
+    CHECK(s.annotations[0].values == QStringList{"1", "1", "0"});
+    CHECK(s.annotations[1].values == QStringList{"true", "true", "false"});
+    CHECK(s.annotations[2].values == QStringList{"open", "letter", "close"});
+    CHECK(json->sample(1).annotations.isEmpty());
+    CHECK(json->annotationNames() == QStringList{"depth", "inside", "kind"});
+
+    // CoNLL-2003: token POS chunk NER; the middle columns are named by their column number.
+    auto conll = Dataset::open(files.write("c.conll",
+                                           "EU NNP B-NP B-ORG\n"
+                                           "rejects VBZ B-VP O\n"
+                                           "German JJ B-NP B-MISC\n"),
+                               kind(DatasetKind::Tagging));
+    s = conll->sample(0);
+    CHECK(s.tags == QStringList{"B-ORG", "O", "B-MISC"});
+    REQUIRE(s.annotations.size() == 2);
+    CHECK(s.annotations[0].name == "column2");
+    CHECK(s.annotations[0].values == QStringList{"NNP", "VBZ", "JJ"});
+    CHECK(s.annotations[1].values == QStringList{"B-NP", "B-VP", "B-NP"});
+    CHECK(conll->annotationNames() == QStringList{"tag", "column2", "column3"});
+
+    // An annotation that is not a list of values names the line and the annotation.
+    CHECK(openError(files.write("bad.jsonl", R"({"text": "ab", "label": "x", )"
+                                             R"("annotations": {"depth": 3}})"
+                                             "\n"),
+                    kind(DatasetKind::Classification)) ==
+          "line 1 of bad.jsonl: annotation \"depth\" is not a list of per-token values");
+}
+
 TEST_CASE("Auto guesses the kind from extension and first lines", "[dataset]") {
     const auto guessed = [](const QString& path) { return Dataset::open(path)->kind(); };
     CHECK(guessed(fixture("reviews.tsv")) == DatasetKind::Classification);

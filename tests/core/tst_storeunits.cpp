@@ -9,6 +9,7 @@
 #include <cmath>
 #include <random>
 
+#include "TestModels.h"
 #include "TestUtil.h"
 #include "core/analysis/PatternSearch.h"
 #include "core/analysis/Saturation.h"
@@ -253,4 +254,69 @@ TEST_CASE("on the brackets demo the store scans answer as the model scans do", "
     options.maxSamples = 400;
     requireSameHits(searchPattern(*store, track, query, options),
                     searchPattern(*model, *dataset, query, options));
+}
+
+TEST_CASE("a dataset's per-token annotation ranks units like the built-in signal it encodes",
+          "[storeunits]") {
+    const QString models = test::testModelDir();
+    REQUIRE_FALSE(models.isEmpty());
+    const auto model = Model::open(models + QStringLiteral("/lstm_bi.pt"));
+    // JSON Lines whose "depth" annotation is the bracket depth after each character; the
+    // second file adds one sample whose annotation has one value too few.
+    QTemporaryDir dir;
+    std::mt19937 rng(5);
+    const QString chars = QStringLiteral("ab()[]{} ");
+    QByteArray lines;
+    for (int i = 0; i < 40; ++i) {
+        QString text;
+        for (int k = 0; k < 5 + int(rng() % 30); ++k) text += chars[int(rng() % chars.size())];
+        QStringList tokens;
+        for (QChar c : text) tokens << QString(c);
+        QStringList depth;
+        for (float d : depthSignal(tokens)) depth << QString::number(d);
+        lines += QStringLiteral(R"({"text": "%1", "label": "x", "annotations": {"depth": [%2]}})")
+                     .arg(text, depth.join(QLatin1Char(',')))
+                     .toUtf8() +
+                 "\n";
+    }
+    auto write = [&](const QString& name, const QByteArray& bytes) {
+        QFile f(dir.filePath(name));
+        REQUIRE(f.open(QIODevice::WriteOnly));
+        f.write(bytes);
+        return dir.filePath(name);
+    };
+    DatasetOptions classification;
+    classification.kind = DatasetKind::Classification;
+    const auto good = Dataset::open(write(QStringLiteral("good.jsonl"), lines), classification);
+    const auto bad = Dataset::open(
+        write(QStringLiteral("bad.jsonl"),
+              lines + R"j({"text": "((a))", "label": "x", "annotations": {"depth": [1, 2]}})j"
+                      "\n"),
+        classification);
+
+    UnitScanOptions options;
+    options.signals = {SignalSpec::parse(QStringLiteral("depth")),
+                       SignalSpec::parse(QStringLiteral("annotation:depth"))};
+    const UnitScan onGood = scanUnits(*model, *good, options);
+    CHECK(onGood.undefinedSamples == std::vector<qint64>{0, 0});
+    REQUIRE_FALSE(onGood.tracks.empty());
+    for (const TrackCorrelations& t : onGood.tracks)
+        CHECK((t.r[0] - t.r[1]).cwiseAbs().maxCoeff() < 1e-9);
+
+    // The short annotation leaves its sample out of that signal only, in both scans.
+    const UnitScan onBad = scanUnits(*model, *bad, options);
+    CHECK(onBad.undefinedSamples == std::vector<qint64>{0, 1});
+    ExtractOptions extract;
+    const auto store = ActivationStore::extract(*model, *bad, extract);
+    const UnitScan fromStore = scanUnits(*store, bad.get(), options);
+    CHECK(fromStore.undefinedSamples == std::vector<qint64>{0, 1});
+    for (size_t t = 0; t < onGood.tracks.size(); ++t) {
+        CHECK((onBad.tracks[t].r[1] - onGood.tracks[t].r[0]).cwiseAbs().maxCoeff() < 1e-9);
+        CHECK((fromStore.tracks[t].r[1] - onGood.tracks[t].r[0]).cwiseAbs().maxCoeff() < 1e-5);
+    }
+
+    // Names the dataset does not have, or words used as numbers, are refused up front.
+    options.signals = {SignalSpec::parse(QStringLiteral("annotation:pos"))};
+    CHECK_THROWS_WITH(scanUnits(*model, *good, options),
+                      Catch::Contains("has no per-token annotation 'pos'; it has: depth"));
 }

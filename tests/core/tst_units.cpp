@@ -86,6 +86,31 @@ TEST_CASE("inside-quote covers the string and its quotes, with escapes and mixed
     CHECK_THROWS_AS(SignalSpec::parse(QStringLiteral("nesting")), UserError);
 }
 
+TEST_CASE("annotation signals: numbers, one value against the rest, and gaps", "[units]") {
+    DataSample sample;
+    sample.annotations = {{QStringLiteral("depth"), {"1", "2", "0.5"}},
+                          {QStringLiteral("pos"), {"DT", "NN", "DT"}}};
+    const QStringList tokens{"a", "b", "c"};
+    CHECK(computeSignal(SignalSpec::parse(QStringLiteral("annotation:depth")), tokens, sample) ==
+          std::vector<float>{1, 2, 0.5f});
+    const SignalSpec dt = SignalSpec::parse(QStringLiteral("annotation:pos=DT"));
+    CHECK(dt.annotationName() == "pos");
+    CHECK(dt.annotationValue() == "DT");
+    CHECK(computeSignal(dt, tokens, sample) == std::vector<float>{1, 0, 1});
+    // A sample without the annotation, or with another count of values, has no signal: NaN,
+    // which correlations skip.
+    const auto missing =
+        computeSignal(SignalSpec::parse(QStringLiteral("annotation:depth")), {"a", "b"}, sample);
+    REQUIRE(missing.size() == 2);
+    CHECK(std::isnan(missing[0]));
+    CorrelationAccumulator acc(1);
+    acc.add(matrix(4, 1, {1, 2, 3, 99}), std::vector<float>{2, 4, 6, std::nanf("")});
+    CHECK(acc.count() == 3);
+    CHECK(acc.correlations()[0] == Approx(1.0));
+    CHECK_THROWS_WITH(SignalSpec::parse(QStringLiteral("annotation:")),
+                      Catch::Contains("annotation:NAME[=VALUE]"));
+}
+
 TEST_CASE("units order by variance, correlation and clustering", "[units]") {
     // unit 0 flat, unit 1 small swing, unit 2 big swing following the signal, unit 3 mirrors 2
     const MatrixRM v = matrix(4, 4, {0, 0, 0, 1, 0, 1, 2, 0, 0, 0, 4, -1, 0, 1, 6, -2});
