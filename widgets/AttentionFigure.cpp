@@ -110,8 +110,11 @@ QString AttentionFigure::displayToken(const QString& token) {
 
 void AttentionFigure::setData(AttentionData data) {
     data_ = std::move(data);
-    vmax_ = data_.weights.size() > 0 ? data_.weights.maxCoeff() : 1.0f;
+    // The scale runs to the largest weight that is a number: one NaN or inf must not wash out
+    // (or break) the colours of every other cell.
+    vmax_ = finiteMax(data_.weights);
     if (!(vmax_ > 0)) vmax_ = 1.0f;
+    nonFinite_ = !data_.weights.allFinite();
 }
 
 int AttentionFigure::rows() const {
@@ -131,6 +134,7 @@ float AttentionFigure::scaleMin() const {
 }
 
 QColor AttentionFigure::colourFor(float w) const {
+    if (!std::isfinite(w)) return kNonFiniteColour;
     double t = 0;
     if (style_.logScale) {
         const double lo = std::log10(double(scaleMin())), hi = std::log10(double(vmax_));
@@ -180,7 +184,8 @@ AttentionFigure::Layout AttentionFigure::layout(const QRectF& rect, const QSizeF
     const int captionLines = int(wrapCaption(font, rect.width() - 2 * kMargin).size());
     const qreal titleH = fm.height() * (1.4 + 1.2 * captionLines) + 6;
     l.title = QRectF(rect.left() + kMargin, rect.top() + 6, rect.width() - 2 * kMargin, titleH);
-    const bool legend = !data_.truth.empty() || data_.outputDiffers.contains(true) || style_.links;
+    const bool legend =
+        !data_.truth.empty() || data_.outputDiffers.contains(true) || style_.links || nonFinite_;
     const qreal legendH = legend ? fm.height() + 8 : 0;
     l.legend = QRectF(rect.left() + kMargin, rect.bottom() - legendH - 4,
                       rect.width() - 2 * kMargin, legendH);
@@ -332,6 +337,8 @@ QVector<AttentionFigure::LegendItem> AttentionFigure::legendItems() const {
     if (data_.outputDiffers.contains(true))
         items.push_back(
             {QStringLiteral("red output token: differs from the other output"), kDiffers, false});
+    if (nonFinite_ && !style_.links)
+        items.push_back({QStringLiteral("magenta: NaN or infinite weight"), kNonFiniteColour});
     return items;
 }
 

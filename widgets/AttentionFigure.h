@@ -12,6 +12,7 @@
 #include <QVector>
 #include <vector>
 
+#include "core/analysis/Attention.h"
 #include "core/model/Capture.h"
 
 namespace rnnscope {
@@ -21,6 +22,9 @@ enum class ColourMap { Viridis, Magma, Greys };
 // Perceptually uniform maps (matplotlib's viridis and magma, by van der Walt and Smith, CC0),
 // t in [0, 1]; greys runs from white to black so a printed figure keeps its ordering.
 QColor colourMapAt(ColourMap map, double t);
+// NaN and infinite weights: magenta, a hue none of the maps uses, so a broken cell never passes
+// for a weight.
+inline const QColor kNonFiniteColour{255, 0, 255};
 QString colourMapName(ColourMap map);
 
 // What the figure shows; filled by the panel from the Session's current result.
@@ -139,7 +143,8 @@ private:
 
     AttentionData data_;
     AttentionStyle style_;
-    float vmax_ = 1.0f;
+    float vmax_ = 1.0f;       // largest finite weight
+    bool nonFinite_ = false;  // some weight is NaN or infinite
 };
 
 }  // namespace rnnscope
