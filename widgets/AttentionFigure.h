@@ -7,6 +7,7 @@
 
 #include <QColor>
 #include <QFont>
+#include <QImage>
 #include <QPainter>
 #include <QStringList>
 #include <QVector>
@@ -131,6 +132,7 @@ private:
     QString labelFor(bool outputAxis, int index) const;
     bool rowIsOutput() const { return !style_.transposed; }
     qreal labelExtent(bool outputAxis, const QFont& font) const;
+    qreal widestLabel(bool outputAxis, const QFont& font) const;  // cached per data and font
     bool uprightColumnLabels(qreal cellWidth, const QFont& font) const;
     qreal legendWidth(const QFont& font) const;
     struct LegendItem {
@@ -140,11 +142,18 @@ private:
     };
     QVector<LegendItem> legendItems() const;
     QStringList wrapCaption(const QFont& font, qreal width) const;
+    // The heatmap's colours, one pixel per cell after the axis switch, for raster devices.
+    const QImage& cellImage() const;
 
     AttentionData data_;
     AttentionStyle style_;
-    float vmax_ = 1.0f;       // largest finite weight
-    bool nonFinite_ = false;  // some weight is NaN or infinite
+    float vmax_ = 1.0f;              // largest finite weight
+    bool nonFinite_ = false;         // some weight is NaN or infinite
+    mutable QImage cellImage_;       // cache of cellImage(), cleared by setData()
+    mutable int cellImageKey_ = -1;  // the colour map, log scale and axis switch it was made for
+    mutable bool labelWidthsValid_ = false;  // widestLabel()'s cache, cleared by setData()
+    mutable QFont labelFont_;
+    mutable qreal widestOutput_ = 0, widestSource_ = 0;
 };
 
 }  // namespace rnnscope
