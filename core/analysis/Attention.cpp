@@ -183,6 +183,9 @@ std::vector<int> alignedRows(const MatrixRM& attention,
     std::vector<int> rows(static_cast<size_t>(attention.rows()), -1);
     for (Eigen::Index r = 0; r < attention.rows() && size_t(r) < truth.size(); ++r) {
         if (attention.cols() == 0) break;
+        // A row with NaN or infinite weights has no meaningful argmax (a NaN in column 0 would
+        // otherwise win every comparison): it is not scored.
+        if (!attention.row(r).allFinite()) continue;
         Eigen::Index best = 0;
         for (Eigen::Index c = 1; c < attention.cols(); ++c)
             if (attention(r, c) > attention(r, best)) best = c;  // first maximum wins ties

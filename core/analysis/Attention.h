@@ -75,7 +75,8 @@ struct AlignmentScore {
 };
 
 // Which output rows have their highest-attention source token inside the true span: one entry per
-// row of `attention` that has a span, 1 aligned, 0 not, -1 no ground truth for that row.
+// row of `attention` that has a span, 1 aligned, 0 not, -1 no ground truth for that row (or NaN
+// or infinite weights in it, which have no argmax to judge).
 std::vector<int> alignedRows(const MatrixRM& attention, const std::vector<std::vector<int>>& truth);
 
 // The attention layers a result holds: "attention" for the `attention` key (when the model returns

@@ -187,6 +187,8 @@ TEST_CASE("a matrix that breaks the contract is described line by line, never re
     CHECK(attentionCoverage(bad)[0] == Approx(0.25f));
     CHECK(std::isfinite(attentionEntropy(bad)[1]));
     CHECK(finiteMax(bad) == Approx(0.5f));
+    // Rows with NaN or inf are not scored: a NaN in the true column is no evidence of alignment.
+    CHECK(alignedRows(bad, {{0}, {0}, {0}}) == std::vector<int>{1, -1, -1});
 }
 
 TEST_CASE("attention layers are listed by name and found by it", "[attention]") {
