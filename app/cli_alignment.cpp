@@ -42,7 +42,12 @@ int runAlignmentCommand(const QStringList& arguments) {
     const QCommandLineOption limitOption(QStringLiteral("limit"),
                                          QStringLiteral("Score only the first N samples."),
                                          QStringLiteral("N"));
-    parser.addOptions({modelOption, dataOption, jsonOption, batchOption, limitOption});
+    const QCommandLineOption layerOption(
+        QStringLiteral("attention-layer"),
+        QStringLiteral("Score this attention layer: \"attention\" (default) or the <name> of an "
+                       "attention.<name> entry. Heads are averaged."),
+        QStringLiteral("NAME"));
+    parser.addOptions({modelOption, dataOption, jsonOption, batchOption, limitOption, layerOption});
 
     const int early = parseCliCommand(parser, arguments, "alignment", {&modelOption, &dataOption});
     if (early >= 0) return early;
@@ -50,6 +55,7 @@ int runAlignmentCommand(const QStringList& arguments) {
         return cliUsageError(parser, "alignment", message);
     };
     AlignmentOptions options;
+    options.attentionLayer = parser.value(layerOption);
     bool ok = false;
     options.batchSize = parser.value(batchOption).toInt(&ok);
     if (!ok || options.batchSize < 1)
@@ -87,6 +93,8 @@ int runAlignmentCommand(const QStringList& arguments) {
             QJsonObject root;
             root[QStringLiteral("model")] = model->path();
             root[QStringLiteral("data")] = dataset->path();
+            if (!options.attentionLayer.isEmpty())
+                root[QStringLiteral("attention_layer")] = options.attentionLayer;
             root[QStringLiteral("alignment")] = result.score.share();
             root[QStringLiteral("aligned_tokens")] = double(result.score.aligned);
             root[QStringLiteral("output_tokens")] = double(result.score.total);

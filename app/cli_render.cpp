@@ -12,6 +12,7 @@
 #include "core/Errors.h"
 #include "core/Session.h"
 #include "core/store/ActivationStore.h"
+#include "widgets/AttentionPanel.h"
 #include "widgets/FigureExport.h"
 #include "widgets/HiddenUnitsPanel.h"
 #include "widgets/StateSpacePanel.h"
@@ -42,8 +43,9 @@ int runRenderCommand(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Writes one panel's figure (PNG at --dpi, SVG or PDF by the --out suffix) for a model, a "
-        "dataset and a sample, as File → Export Figure does. Needs a display: under a server, "
-        "run it with xvfb-run."));
+        "dataset and a sample, as File → Export Figure does; for --view attention, a .csv --out "
+        "writes the attention matrix instead. Needs a display: under a server, run it with "
+        "xvfb-run."));
     parser.addHelpOption();
     auto option = [&](const char* name, const char* help, const char* value,
                       const char* fallback = nullptr) {
@@ -56,7 +58,8 @@ int runRenderCommand(const QStringList& arguments) {
     const auto modelOption = option("model", "Model (.pt).", "M.pt");
     const auto dataOption = option("data", "Dataset (needed by state-space).", "D");
     const auto viewOption = option("view", "state-space, attention, units or saturation.", "VIEW");
-    const auto outOption = option("out", "Figure to write: .png, .svg or .pdf.", "FILE");
+    const auto outOption = option(
+        "out", "Figure to write: .png, .svg or .pdf (attention: also .csv, the matrix).", "FILE");
     const auto sampleOption = option("sample", "Dataset sample to show (default 0).", "N", "0");
     const auto inputOption = option("input", "Text to run instead of a dataset sample.", "TEXT");
     const auto dpiOption = option("dpi", "PNG resolution (default 300).", "DPI", "300");
@@ -67,6 +70,10 @@ int runRenderCommand(const QStringList& arguments) {
     const auto dimsOption = option("dims", "state-space: 2 or 3 (default 3).", "D", "3");
     const auto layerOption =
         option("layer", "state-space: track name or label (default the top hidden state).", "L");
+    const auto attentionLayerOption = option(
+        "attention-layer",
+        "attention: \"attention\" or the <name> of an attention.<name> entry (default the first).",
+        "NAME");
     const auto maxPointsOption = option(
         "max-points", "state-space: at most N points, whole samples (default 0: all).", "N", "0");
     const int early =
@@ -81,8 +88,14 @@ int runRenderCommand(const QStringList& arguments) {
         return usage(QStringLiteral("--view must be one of %1, not '%2'")
                          .arg(views.join(QStringLiteral(", ")), view));
     FigureOptions figure;
-    if (!figureFormatFromPath(parser.value(outOption), &figure.format))
+    // The attention matrix as numbers: the same panel, its CSV export instead of its figure.
+    const bool csv = parser.value(outOption).endsWith(QLatin1String(".csv"), Qt::CaseInsensitive);
+    if (csv && view != QLatin1String("attention"))
+        return usage(QStringLiteral("--out .csv is only for --view attention (the matrix)"));
+    if (!csv && !figureFormatFromPath(parser.value(outOption), &figure.format))
         return usage(QStringLiteral("--out must end in .png, .svg or .pdf"));
+    if (parser.isSet(attentionLayerOption) && view != QLatin1String("attention"))
+        return usage(QStringLiteral("--attention-layer is only for --view attention"));
     bool ok = false;
     figure.dpi = parser.value(dpiOption).toInt(&ok);
     if (!ok || figure.dpi < 24 || figure.dpi > 2400)
@@ -180,8 +193,31 @@ int runRenderCommand(const QStringList& arguments) {
                 lastError, 3600000))
             return fail(lastError);
     }
+    if (view == QLatin1String("attention")) {
+        auto* attention = static_cast<AttentionPanel*>(panel);
+        // The panel refreshes on a short timer after the result arrives: wait for its map (or
+        // its one-line message when the model has no attention).
+        if (!waitFor(
+                [&] {
+                    return !attention->figureData().isEmpty() || !attention->message().isEmpty();
+                },
+                lastError, 60000))
+            return fail(lastError);
+        if (parser.isSet(attentionLayerOption) &&
+            !attention->selectAttentionLayer(parser.value(attentionLayerOption)))
+            return fail(QStringLiteral("--attention-layer %1: the model's attention layers are %2")
+                            .arg(parser.value(attentionLayerOption),
+                                 attention->attentionLayers().isEmpty()
+                                     ? QStringLiteral("none")
+                                     : attention->attentionLayers().join(QStringLiteral(", "))));
+        if (!attention->notice().isEmpty())
+            std::fprintf(stderr, "rnnscope-cli render: %s\n", qPrintable(attention->notice()));
+    }
     try {
-        exportFigure(*panel, parser.value(outOption), figure);
+        if (csv)
+            static_cast<AttentionPanel*>(panel)->exportMatrixCsv(parser.value(outOption));
+        else
+            exportFigure(*panel, parser.value(outOption), figure);
     } catch (const UserError& e) {
         return fail(e.message());
     }

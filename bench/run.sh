@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: what white-box capture costs, on the demo models, with PyTorch as the peer in the
 # same run, then the projection engine against scikit-learn, umap-learn, Rtsne and uwot
-# (bench/projection/run.sh; RNNSCOPE_BENCH_PROJECTION=quick|full|scale|off, default quick).
+# (bench/projection/run.sh; RNNSCOPE_BENCH_PROJECTION=quick|full|scale|off, default quick), with
+# the typing latency, the 3D State Space and the attention map's hover repaint in between.
 # Builds nothing: run it after `make build` (or `cmake --build <dir> --target bench_capture
 # rnnscope-cli`).
 #
@@ -59,6 +60,14 @@ STATESPACE="$BUILD/bench/bench_statespace"
 if [ -x "$STATESPACE" ]; then
   xvfb-run -a -s "-screen 0 1600x1000x24" "$STATESPACE" --demo "$SRC/resources/demo/brackets" \
     2>&1 | grep -v XDG_RUNTIME_DIR
+fi
+
+echo
+echo "Attention map: a mouse move over a 500 x 500 heatmap until the repainted frame (hit test,"
+echo "highlight, whole viewport), fitted and zoomed out to every cell; Qt's offscreen raster"
+ATTENTION="$BUILD/bench/bench_attention"
+if [ -x "$ATTENTION" ]; then
+  QT_QPA_PLATFORM=offscreen "$ATTENTION" 2>&1 | grep -v XDG_RUNTIME_DIR
 fi
 
 PROJECTION=${RNNSCOPE_BENCH_PROJECTION:-quick}

@@ -258,12 +258,12 @@ def check_outputs(meta: dict, out: Dict[str, Tensor], batch) -> None:
     for key, value in out.items():
         if key == "embeddings" and (value.dim() != 3 or value.shape[:2] != (B, T_in)):
             fail(f"embeddings must be [B, T, E], got {list(value.shape)}")
-        if key == "attention":
+        if key == "attention" or key.startswith("attention."):  # every attention layer
             t_out = want[1] if task == "seq2seq" else 1
             ok = value.shape[0] == B and value.shape[-1] == T_in and value.shape[-2] == t_out \
                 and value.dim() in (3, 4)
             if not ok:
-                fail(f"attention must be [B, {t_out}, T_in] or [B, heads, {t_out}, T_in], "
+                fail(f"{key} must be [B, {t_out}, T_in] or [B, heads, {t_out}, T_in], "
                      f"got {list(value.shape)}")
         if key.startswith("states.") and (value.dim() != 3 or value.size(0) != B):
             fail(f"{key} must be [B, T, H], got {list(value.shape)}")

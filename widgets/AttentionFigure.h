@@ -7,11 +7,13 @@
 
 #include <QColor>
 #include <QFont>
+#include <QImage>
 #include <QPainter>
 #include <QStringList>
 #include <QVector>
 #include <vector>
 
+#include "core/analysis/Attention.h"
 #include "core/model/Capture.h"
 
 namespace rnnscope {
@@ -21,6 +23,9 @@ enum class ColourMap { Viridis, Magma, Greys };
 // Perceptually uniform maps (matplotlib's viridis and magma, by van der Walt and Smith, CC0),
 // t in [0, 1]; greys runs from white to black so a printed figure keeps its ordering.
 QColor colourMapAt(ColourMap map, double t);
+// NaN and infinite weights: magenta, a hue none of the maps uses, so a broken cell never passes
+// for a weight.
+inline const QColor kNonFiniteColour{255, 0, 255};
 QString colourMapName(ColourMap map);
 
 // What the figure shows; filled by the panel from the Session's current result.
@@ -127,6 +132,7 @@ private:
     QString labelFor(bool outputAxis, int index) const;
     bool rowIsOutput() const { return !style_.transposed; }
     qreal labelExtent(bool outputAxis, const QFont& font) const;
+    qreal widestLabel(bool outputAxis, const QFont& font) const;  // cached per data and font
     bool uprightColumnLabels(qreal cellWidth, const QFont& font) const;
     qreal legendWidth(const QFont& font) const;
     struct LegendItem {
@@ -136,10 +142,18 @@ private:
     };
     QVector<LegendItem> legendItems() const;
     QStringList wrapCaption(const QFont& font, qreal width) const;
+    // The heatmap's colours, one pixel per cell after the axis switch, for raster devices.
+    const QImage& cellImage() const;
 
     AttentionData data_;
     AttentionStyle style_;
-    float vmax_ = 1.0f;
+    float vmax_ = 1.0f;              // largest finite weight
+    bool nonFinite_ = false;         // some weight is NaN or infinite
+    mutable QImage cellImage_;       // cache of cellImage(), cleared by setData()
+    mutable int cellImageKey_ = -1;  // the colour map, log scale and axis switch it was made for
+    mutable bool labelWidthsValid_ = false;  // widestLabel()'s cache, cleared by setData()
+    mutable QFont labelFont_;
+    mutable qreal widestOutput_ = 0, widestSource_ = 0;
 };
 
 }  // namespace rnnscope

@@ -68,7 +68,8 @@ void AttentionFigure::paintLinks(QPainter& p, const QRectF& area, qreal spacing,
     for (int o = 0; o < nOut; ++o) {
         for (int s = 0; s < nSrc; ++s) {
             const float w = data_.weights(o, s);
-            if (w < style_.linkThreshold) continue;
+            // NaN and infinite weights have no width to draw: the heatmap shows them in magenta.
+            if (!std::isfinite(w) || w < style_.linkThreshold) continue;
             const double t = std::clamp(double(w) / double(scaleMax()), 0.0, 1.0);
             const bool mine = o == h.output || s == h.source;
             double alpha = 0.15 + 0.8 * t;

@@ -20,12 +20,23 @@ namespace rnnscope {
 namespace {
 
 // Shading for a token strip: one row (or column) of weights scaled to its largest value.
+// NaN and infinite weights shade nothing (the heatmap shows them in magenta).
 QVector<float> scaled(const Eigen::Ref<const Eigen::VectorXf>& values) {
     QVector<float> out(int(values.size()), 0.0f);
-    const float top = values.size() > 0 ? values.maxCoeff() : 0.0f;
+    float top = 0.0f;
+    for (Eigen::Index i = 0; i < values.size(); ++i)
+        if (std::isfinite(values[i])) top = std::max(top, values[i]);
     if (top <= 0) return out;
-    for (int i = 0; i < out.size(); ++i) out[i] = values[i] / top;
+    for (int i = 0; i < out.size(); ++i) out[i] = std::isfinite(values[i]) ? values[i] / top : 0.0f;
     return out;
+}
+
+// The model's notes about attention entries it could not read ("\"attention\" has shape ...").
+QStringList attentionNotes(const SampleResult& result) {
+    QStringList notes;
+    for (const QString& note : result.notes)
+        if (note.startsWith(QLatin1String("\"attention"))) notes << note;
+    return notes;
 }
 
 // Labels for every row or column of a matrix: the tokens, then "#i" for any the model did not
@@ -91,144 +102,6 @@ AttentionPanel::AttentionPanel(Session& session, QWidget* parent)
     refresh();
 }
 
-void AttentionPanel::buildControls() {
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(6, 6, 6, 6);
-    layout->setSpacing(4);
-    auto* row1 = new QHBoxLayout;
-    auto* row2 = new QHBoxLayout;
-    layout->addLayout(row1);
-    layout->addLayout(row2);
-
-    view_ = new QComboBox(this);
-    view_->addItems({tr("Heatmap"), tr("Links")});
-    view_->setToolTip(tr("Heatmap of weights, or lines between source and output tokens"));
-    heads_ = new QComboBox(this);
-    heads_->setToolTip(tr("Which attention head to show, or their mean"));
-    swap_ = new QPushButton(tr("Swap axes"), this);
-    swap_->setCheckable(true);
-    swap_->setToolTip(tr("Source tokens down the rows and output tokens across, or the reverse"));
-    colours_ = new QComboBox(this);
-    for (ColourMap m : {ColourMap::Viridis, ColourMap::Magma, ColourMap::Greys})
-        colours_->addItem(colourMapName(m), int(m));
-    colours_->setToolTip(tr("Perceptually uniform colour map"));
-    log_ = new QCheckBox(tr("Log scale"), this);
-    log_->setToolTip(tr("Colour by log10 of the weight over three decades, to see small weights"));
-    row1->addWidget(new QLabel(tr("View"), this));
-    row1->addWidget(view_);
-    row1->addWidget(new QLabel(tr("Head"), this));
-    row1->addWidget(heads_);
-    row1->addWidget(swap_);
-    row1->addWidget(colours_);
-    row1->addWidget(log_);
-    row1->addStretch(1);
-
-    output_ = new QComboBox(this);
-    output_->addItems({tr("The model's own output"), tr("The reference (teacher-forced)")});
-    output_->setToolTip(
-        tr("Show attention while the model writes its own output, or while it "
-           "is fed the dataset's reference target"));
-    truth_ = new QCheckBox(tr("True spans"), this);
-    truth_->setChecked(true);
-    truth_->setToolTip(
-        tr("Outline the true source span of each output token, where the dataset "
-           "gives one"));
-    stats_ = new QCheckBox(tr("Entropy and coverage"), this);
-    stats_->setChecked(true);
-    fit_ = new QPushButton(tr("Fit"), this);
-    fit_->setToolTip(tr("Fit the map to the panel (Ctrl+wheel, + and - zoom; 0 fits)"));
-    thresholdLabel_ = new QLabel(this);
-    threshold_ = new QSlider(Qt::Horizontal, this);
-    threshold_->setRange(0, 50);  // hundredths of a weight
-    threshold_->setValue(5);
-    threshold_->setMaximumWidth(120);
-    threshold_->setToolTip(tr("Links lighter than this weight are not drawn"));
-    row2->addWidget(new QLabel(tr("Output"), this));
-    row2->addWidget(output_);
-    row2->addWidget(truth_);
-    row2->addWidget(stats_);
-    row2->addWidget(thresholdLabel_);
-    row2->addWidget(threshold_);
-    row2->addStretch(1);
-    row2->addWidget(fit_);
-
-    status_ = new QLabel(this);
-    status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    status_->setMinimumWidth(100);
-    layout->addWidget(status_);
-
-    stack_ = new QStackedWidget(this);
-    messageLabel_ = new QLabel(this);
-    messageLabel_->setWordWrap(true);
-    messageLabel_->setAlignment(Qt::AlignCenter);
-    messageLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    map_ = new AttentionMapView(this);
-    stack_->addWidget(messageLabel_);
-    stack_->addWidget(map_);
-    // The token strips scroll in their own pane under a splitter, so a source of several
-    // hundred tokens never squeezes the map.
-    auto* strips = new QWidget(this);
-    auto* stripsLayout = new QVBoxLayout(strips);
-    stripsLayout->setContentsMargins(0, 0, 0, 0);
-    sourceCaption_ =
-        new QLabel(tr("Source (shaded by the hovered output token's attention)"), strips);
-    sourceStrip_ = new TokenStrip(strips);
-    outputCaption_ = new QLabel(tr("Output (shaded by the attention the hovered source token "
-                                   "receives)"),
-                                strips);
-    outputStrip_ = new TokenStrip(strips);
-    stripsLayout->addWidget(sourceCaption_);
-    stripsLayout->addWidget(sourceStrip_);
-    stripsLayout->addWidget(outputCaption_);
-    stripsLayout->addWidget(outputStrip_);
-    stripsLayout->addStretch(1);
-    auto* stripsScroll = new QScrollArea(this);
-    stripsScroll->setWidget(strips);
-    stripsScroll->setWidgetResizable(true);
-    stripsScroll->setFrameShape(QFrame::NoFrame);
-    stripsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    auto* splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(stack_);
-    splitter->addWidget(stripsScroll);
-    splitter->setStretchFactor(0, 4);
-    splitter->setStretchFactor(1, 1);
-    splitter->setChildrenCollapsible(false);
-    layout->addWidget(splitter, 1);
-
-    auto restyle = [this]() { applyStyle(); };
-    connect(view_, &QComboBox::currentIndexChanged, this, restyle);
-    connect(swap_, &QPushButton::toggled, this, restyle);
-    connect(colours_, &QComboBox::currentIndexChanged, this, restyle);
-    connect(log_, &QCheckBox::toggled, this, restyle);
-    connect(truth_, &QCheckBox::toggled, this, restyle);
-    connect(stats_, &QCheckBox::toggled, this, restyle);
-    connect(threshold_, &QSlider::valueChanged, this, restyle);
-    connect(heads_, &QComboBox::currentIndexChanged, this, [this]() { scheduleRefresh(); });
-    connect(fit_, &QPushButton::clicked, map_, &AttentionMapView::fitToView);
-    connect(output_, &QComboBox::currentIndexChanged, this, [this](int index) {
-        pinned_ = TokenRef{};
-        session().setUseReferenceOutput(index == 1);
-    });
-    applyStyle();
-}
-
-void AttentionPanel::applyStyle() {
-    AttentionStyle& s = map_->figure().style();
-    s.links = view_->currentIndex() == 1;
-    s.transposed = swap_->isChecked();
-    s.map = ColourMap(colours_->currentData().toInt());
-    s.logScale = log_->isChecked();
-    s.showTruth = truth_->isChecked();
-    s.showStats = stats_->isChecked();
-    s.linkThreshold = float(threshold_->value()) / 100.0f;
-    thresholdLabel_->setText(tr("Links ≥ %1").arg(double(s.linkThreshold), 0, 'f', 2));
-    thresholdLabel_->setVisible(s.links);
-    threshold_->setVisible(s.links);
-    log_->setEnabled(!s.links);
-    stats_->setEnabled(!s.links);
-    map_->styleChanged();
-}
-
 const AttentionData& AttentionPanel::figureData() const {
     return map_->figure().data();
 }
@@ -241,6 +114,39 @@ void AttentionPanel::rebuildHeads(int count) {
     if (count > 1) heads_->addItem(tr("Mean of %1 heads").arg(count));
     for (int h = 0; h < count; ++h) heads_->addItem(tr("Head %1").arg(h + 1));
     heads_->setEnabled(count > 1);
+}
+
+QString AttentionPanel::currentLayer() const {
+    return layers_->currentText();
+}
+
+QStringList AttentionPanel::attentionLayers() const {
+    QStringList names;
+    for (int i = 0; i < layers_->count(); ++i) names << layers_->itemText(i);
+    return names;
+}
+
+bool AttentionPanel::selectAttentionLayer(const QString& name) {
+    wantedLayer_ = name;
+    const int index = layers_->findText(name);
+    if (index < 0) return false;
+    layers_->setCurrentIndex(index);
+    refresh();  // now, so a caller that exports next gets this layer's matrix
+    return true;
+}
+
+void AttentionPanel::rebuildLayers(const QStringList& names) {
+    // The selector shows only when there is a choice; the layer chosen stays chosen across
+    // samples (and models) that have it.
+    layerLabel_->setVisible(names.size() > 1);
+    layers_->setVisible(names.size() > 1);
+    if (names == attentionLayers()) return;
+    QSignalBlocker block(layers_);
+    const QString keep = wantedLayer_.isEmpty() ? layers_->currentText() : wantedLayer_;
+    layers_->clear();
+    layers_->addItems(names);
+    layers_->setCurrentIndex(std::max(0, int(names.indexOf(keep))));
+    headCount_ = -1;  // another layer may have as many heads but is another choice
 }
 
 void AttentionPanel::refresh() {
@@ -263,22 +169,31 @@ void AttentionPanel::refresh() {
         // figure (consistent in itself) rather than pair its attention with this sample's spans.
         status_->setText(tr("Running the model on the current sample…"));
         return;
-    } else if (result->attention.empty())
-        message_ =
-            tr("This model returns no attention: interpret() should return an "
-               "\"attention\" entry, [B, T_out, T_in] or [B, 1, T] for attention pooling "
-               "(docs/model-contract.md).");
-    else
+    } else if (attentionLayerNames(*result).isEmpty()) {
+        // Attention of a shape nothing can draw is not "no attention": say what came back.
+        const QStringList notes = attentionNotes(*result);
+        message_ = notes.isEmpty()
+                       ? tr("This model returns no attention: interpret() should return an "
+                            "\"attention\" entry, [B, T_out, T_in] or [B, 1, T] for attention "
+                            "pooling (docs/model-contract.md).")
+                       : tr("The model's attention cannot be drawn: %1 "
+                            "(docs/model-contract.md)")
+                             .arg(notes.join(QLatin1Char(' ')));
+    } else {
         message_.clear();
+    }
     // Controls that change the map mean nothing without one.
     for (QWidget* w :
-         std::initializer_list<QWidget*>{view_, swap_, colours_, truth_, fit_, threshold_})
+         std::initializer_list<QWidget*>{view_, swap_, colours_, truth_, fit_, threshold_, csv_})
         w->setEnabled(message_.isEmpty());
     log_->setEnabled(message_.isEmpty() && view_->currentIndex() == 0);
     stats_->setEnabled(message_.isEmpty() && view_->currentIndex() == 0);
     if (!message_.isEmpty()) {
         messageLabel_->setText(message_);
         heads_->setEnabled(false);
+        rebuildLayers({});
+        notice_->clear();
+        notice_->setVisible(false);
         sourceCaption_->setText(tr("Input"));
         stack_->setCurrentWidget(messageLabel_);
         map_->setData(AttentionData{});
@@ -289,8 +204,12 @@ void AttentionPanel::refresh() {
         outputCaption_->setVisible(false);
         return;
     }
-    rebuildHeads(int(result->attention.size()));
+    rebuildLayers(attentionLayerNames(*result));
+    rebuildHeads(int(attentionHeads(*result, currentLayer())->size()));
     AttentionData data = buildData();
+    const QStringList notices = noticeLines(data);
+    notice_->setText(notices.join(QLatin1Char('\n')));
+    notice_->setVisible(!notices.isEmpty());
     sourceStrip_->setTokens(data.source);
     outputStrip_->setVisible(!data.pooling);
     outputCaption_->setVisible(!data.pooling);
@@ -310,9 +229,10 @@ AttentionData AttentionPanel::buildData() const {
     auto model = session().model();
     auto result = session().currentResult();
     AttentionData d;
-    const std::vector<MatrixRM>& heads = result->attention;
+    const std::vector<MatrixRM>& heads = *attentionHeads(*result, currentLayer());
     const int choice = std::max(0, heads_->currentIndex());
     QString headText;
+    const QString layerText = layers_->count() > 1 ? tr("layer %1").arg(currentLayer()) : QString();
     if (heads.size() > 1 && choice == 0) {
         try {
             d.weights = meanOverHeads(heads);
@@ -370,6 +290,7 @@ AttentionData AttentionPanel::buildData() const {
 
     QStringList title{d.pooling ? tr("Attention pooling") : tr("Attention")};
     if (session().currentSample() >= 0) title << tr("sample %1").arg(session().currentSample() + 1);
+    if (!layerText.isEmpty()) title << layerText;
     if (!headText.isEmpty()) title << headText;
     if (seq2seq)
         title << (result->outputIsGenerated ? tr("the model's own output")
@@ -377,6 +298,17 @@ AttentionData AttentionPanel::buildData() const {
     d.title = title.join(QStringLiteral(" · "));
     d.caption = scoreCaption(d);
     return d;
+}
+
+QStringList AttentionPanel::noticeLines(const AttentionData& d) const {
+    auto model = session().model();
+    auto result = session().currentResult();
+    const bool seq2seq = model->meta().task == Task::Seq2Seq;
+    // The tokens the matrix should cover: output rows (one for pooling) by source columns.
+    const int rows = seq2seq ? int(result->outputTokens.size()) : d.pooling ? 1 : -1;
+    QStringList lines = checkAttention(d.weights, rows, result->input.length()).notices();
+    lines << attentionNotes(*result);  // further layers that could not be read
+    return lines;
 }
 
 QString AttentionPanel::scoreCaption(const AttentionData& d) const {

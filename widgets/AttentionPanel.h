@@ -3,8 +3,9 @@
 // with token labels, a colour bar, entropy and coverage beside the map, ground-truth spans
 // outlined and the alignment score of the sample and of the whole dataset. Hovering a cell or a
 // token hovers it through the Session, so every panel lights up the same token; a click pins it
-// and Esc clears it. Heads, the axis switch, the colour map and which output (the model's own or
-// the reference) are chosen here.
+// and Esc clears it. Layers (attention and attention.<name>), heads, the axis switch, the colour
+// map and which output (the model's own or the reference) are chosen here; the matrix shown
+// exports as CSV. A matrix that breaks the contract is drawn as is, with a notice saying how.
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -36,10 +37,21 @@ public:
     TokenStrip* sourceStrip() const { return sourceStrip_; }
     TokenStrip* outputStrip() const { return outputStrip_; }
     QComboBox* headSelector() const { return heads_; }
+    QComboBox* layerSelector() const { return layers_; }
+    // The attention layers of the current result ("attention", then each attention.<name>).
+    QStringList attentionLayers() const;
+    // Shows that layer (now if the result has it, else once one does); false when the current
+    // result has no layer of that name.
+    bool selectAttentionLayer(const QString& name);
     QPushButton* swapAxesButton() const { return swap_; }
     QComboBox* viewSelector() const { return view_; }
     QComboBox* outputSelector() const { return output_; }
     QString statusText() const { return status_->text(); }
+    // What breaks the contract in the matrix shown (wrong shape, rows not summing to 1, NaN or
+    // infinite weights), one finding per line; "" when nothing does.
+    QString notice() const { return notice_->text(); }
+    // Writes the matrix shown (layer, head or mean, output choice) as CSV; throws UserError.
+    void exportMatrixCsv(const QString& path) const;
     // The line shown instead of the map when there is nothing to draw ("" when the map shows).
     QString message() const { return message_; }
     TokenRef pinnedToken() const { return pinned_; }
@@ -54,6 +66,10 @@ protected:
 private:
     void buildControls();
     void rebuildHeads(int count);
+    void rebuildLayers(const QStringList& names);
+    QString currentLayer() const;
+    QStringList noticeLines(const AttentionData& data) const;
+    void exportMatrixCsvDialog();
     AttentionData buildData() const;
     void showHighlight();
     void hoverFromMap(const AttentionHit& hit);
@@ -62,13 +78,16 @@ private:
     TokenRef tokenFor(const AttentionHit& hit) const;
     void startDatasetScore();
     QString scoreCaption(const AttentionData& data) const;
-    QString hint() const;
-    bool resultIsCurrent() const;  // the Session's result belongs to the current text  // the
-                                   // status line when nothing is under the cursor
+    QString hint() const;          // the status line when nothing is under the cursor
+    bool resultIsCurrent() const;  // the Session's result belongs to the current text
     void applyStyle();
 
     QComboBox* view_ = nullptr;
     QComboBox* heads_ = nullptr;
+    QLabel* layerLabel_ = nullptr;
+    QComboBox* layers_ = nullptr;
+    QPushButton* csv_ = nullptr;
+    QLabel* notice_ = nullptr;
     QPushButton* swap_ = nullptr;
     QComboBox* colours_ = nullptr;
     QCheckBox* log_ = nullptr;
@@ -91,6 +110,7 @@ private:
     TokenRef pinned_;
     AttentionHit cellHover_;
     int headCount_ = -1;
+    QString wantedLayer_;  // the layer asked for, kept across samples and results
 
     DatasetAlignment datasetScore_;
     quint64 scoredGeneration_ = 0;  // Session generation the dataset score belongs to

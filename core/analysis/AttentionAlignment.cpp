@@ -45,14 +45,23 @@ DatasetAlignment datasetAlignment(const Model& model, const Dataset& dataset,
             const std::vector<SampleResult> results = model.run(inputs, run);
             for (size_t b = 0; b < results.size(); ++b) {
                 const SampleResult& r = results[b];
-                if (r.attention.empty())
+                const std::vector<MatrixRM>* heads = attentionHeads(r, options.attentionLayer);
+                if (!heads) {
+                    if (!options.attentionLayer.isEmpty() &&
+                        options.attentionLayer != QLatin1String("attention"))
+                        throw UserError(
+                            QStringLiteral("the model returns no attention layer "
+                                           "\"%1\" (it has: %2)")
+                                .arg(options.attentionLayer,
+                                     attentionLayerNames(r).join(QStringLiteral(", "))));
                     throw UserError(
                         QStringLiteral("the model returns no attention: interpret() "
                                        "must return an \"attention\" entry "
                                        "(docs/model-contract.md)"));
+                }
                 const auto truth = trueSourceTokens(samples[b].spans,
                                                     tokenRanges(samples[b].text, r.input.tokens));
-                const AlignmentScore s = alignmentScore(meanOverHeads(r.attention), truth);
+                const AlignmentScore s = alignmentScore(meanOverHeads(*heads), truth);
                 if (s.total == 0) {
                     skip(samples[b].index, QStringLiteral("no output token has a span"));
                     continue;

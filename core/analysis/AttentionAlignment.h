@@ -25,6 +25,9 @@ struct DatasetAlignment {
 struct AlignmentOptions {
     int batchSize = 64;
     qint64 limit = -1;  // score only the first `limit` samples (-1: all)
+    // Which attention layer: "attention" (or "") for the `attention` key, <name> for
+    // `attention.<name>`. Heads are averaged.
+    QString attentionLayer;
     std::function<void(qint64 done, qint64 total)> progress;
     std::function<bool()> cancelled;
 };

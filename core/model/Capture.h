@@ -51,6 +51,12 @@ struct StateTrack {
     QString label() const;  // "encoder.rnn L0 fwd hidden"
 };
 
+// A further attention layer a model returns as `attention.<name>` (the first is `attention`).
+struct AttentionLayer {
+    QString name;                 // <name>
+    std::vector<MatrixRM> heads;  // per head: [T_out, T_in]
+};
+
 struct SampleResult {
     SampleInput input;
     MatrixRM logits;                 // [1, C] per sequence, [T, C] per step, seq2seq [T_out, V]
@@ -62,7 +68,8 @@ struct SampleResult {
     // seq2seq: generate() ran, so generatedTokens is the model's own output (it may be empty)
     bool generateRan = false;
     std::vector<MatrixRM> attention;  // per head: [T_out, T_in]; classifier pooling [1, T]
-    MatrixRM embeddings;              // [T, E]
+    std::vector<AttentionLayer> attentionLayers;  // attention.<name> keys, by name
+    MatrixRM embeddings;                          // [T, E]
     std::vector<StateTrack> tracks;
     double maxAbsDiff = -1.0;  // unrolled vs the module's own output; < 0 when not verified
     QStringList notes;         // what the model could add to show more (one line each)

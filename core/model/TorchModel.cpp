@@ -527,24 +527,41 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
     }
 
     // --- attention, embeddings, exposed states ---------------------------------------------
-    const at::Tensor attention = io.find("attention");
-    if (attention.defined()) {
-        if ((attention.dim() == 3 || attention.dim() == 4) && attention.size(0) == size) {
-            const at::Tensor heads = attention.dim() == 3 ? attention.unsqueeze(1) : attention;
-            for (int64_t b = 0; b < size; ++b) {
-                const int64_t rows = heads.size(2) == 1 ? 1 : io.stepsOf(heads.size(2), b, true);
-                const int64_t cols = io.stepsOf(heads.size(3), b, false);
-                for (int64_t h = 0; h < heads.size(1); ++h)
-                    results[b].attention.push_back(
-                        detail::toMatrix(heads[b][h].slice(0, 0, rows).slice(1, 0, cols)));
-            }
-        } else {
+    // `attention` and every `attention.<name>` (further layers): [B, T_out, T_in] or
+    // [B, heads, T_out, T_in]. Widths that match no token count are kept as they are, so the
+    // panel shows them with a notice rather than hiding them.
+    auto readAttention = [&](const std::string& key, const at::Tensor& attention, auto&& headsOf) {
+        if ((attention.dim() != 3 && attention.dim() != 4) || attention.size(0) != size) {
             for (auto& r : results)
                 r.notes << QStringLiteral(
-                               "\"attention\" has shape %1; expected [B, T_out, T_in] "
-                               "or [B, heads, T_out, T_in].")
-                               .arg(detail::shapeText(attention));
+                               "\"%1\" has shape %2; expected [B, T_out, T_in] "
+                               "or [B, heads, T_out, T_in] with B = %3.")
+                               .arg(QString::fromStdString(key), detail::shapeText(attention))
+                               .arg(size);
+            return;
         }
+        const at::Tensor heads = attention.dim() == 3 ? attention.unsqueeze(1) : attention;
+        for (int64_t b = 0; b < size; ++b) {
+            const int64_t rows = heads.size(2) == 1 ? 1 : io.stepsOf(heads.size(2), b, true);
+            const int64_t cols = io.stepsOf(heads.size(3), b, false);
+            std::vector<MatrixRM>& out = headsOf(b);
+            for (int64_t h = 0; h < heads.size(1); ++h)
+                out.push_back(detail::toMatrix(heads[b][h].slice(0, 0, rows).slice(1, 0, cols)));
+        }
+    };
+    if (const at::Tensor attention = io.find("attention"); attention.defined())
+        readAttention("attention", attention,
+                      [&](int64_t b) -> std::vector<MatrixRM>& { return results[b].attention; });
+    for (const auto& [key, value] : io.tensors) {
+        if (key.rfind("attention.", 0) != 0 || key.size() <= 10) continue;
+        const QString name = QString::fromStdString(key.substr(10));
+        for (auto& r : results) r.attentionLayers.push_back({name, {}});
+        readAttention(key, value, [&](int64_t b) -> std::vector<MatrixRM>& {
+            return results[b].attentionLayers.back().heads;
+        });
+        // A layer of the wrong shape is only a note, not an empty entry in the selector.
+        for (auto& r : results)
+            if (r.attentionLayers.back().heads.empty()) r.attentionLayers.pop_back();
     }
     const at::Tensor embeddings = io.find("embeddings");
     if (embeddings.defined() && embeddings.dim() == 3 && embeddings.size(0) == size) {

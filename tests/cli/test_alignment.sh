@@ -69,7 +69,18 @@ grep -q "no true source spans" "$tmp/err.txt" || fail "no spans: $(cat "$tmp/err
 [ $? -eq 1 ] || fail "a classifier should exit 1"
 grep -q "seq2seq" "$tmp/err.txt" || fail "classifier: $(cat "$tmp/err.txt")"
 
-# 5. The trained dates demo, when it is built, looks where the spans say (examples/dates.py).
+# 5. A further attention layer by name: attention.last of the two-layer model looks at the last
+# source token, which is in the span of only the last target character of "c d e f g h".
+"$cli" alignment --model "$tmp/seq2seq_two_layers.pt" --data "$tmp/pairs.tsv" --json \
+    --attention-layer last >"$tmp/last.json" 2>"$tmp/err.txt" || fail "--attention-layer last: $(cat "$tmp/err.txt")"
+/usr/bin/python3 -c "import json,sys; o=json.load(open(sys.argv[1])); assert (o['aligned_tokens'], o['output_tokens'], o['attention_layer']) == (1, 14, 'last'), o" "$tmp/last.json" ||
+    fail "attention.last should align 1 of 14: $(cat "$tmp/last.json")"
+"$cli" alignment --model "$tmp/seq2seq_two_layers.pt" --data "$tmp/pairs.tsv" \
+    --attention-layer nope >/dev/null 2>"$tmp/err.txt"
+[ $? -eq 1 ] || fail "an unknown layer should exit 1"
+grep -q 'no attention layer "nope" (it has: attention, last)' "$tmp/err.txt" || fail "unknown layer: $(cat "$tmp/err.txt")"
+
+# 6. The trained dates demo, when it is built, looks where the spans say (examples/dates.py).
 demo="$src/resources/demo/dates"
 if [ -f "$demo/dates.pt" ] && [ -f "$demo/dates.tsv" ]; then
     "$cli" alignment --model "$demo/dates.pt" --data "$demo/dates.tsv" --json --limit 300 \

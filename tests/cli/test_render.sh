@@ -41,6 +41,35 @@ check_png "$TMP/space.png" 1500 1000
 grep -q "<svg" "$TMP/attention.svg" || fail "attention.svg is not SVG"
 grep -q "Attention" "$TMP/attention.svg" || fail "attention.svg has no title"
 
+# The attention matrix as CSV: source tokens across (quoted: the input has a comma and spaces),
+# output tokens down, every row a distribution, as pandas or a spreadsheet would read it.
+"$CLI" render --model "$DEMO/dates/dates.pt" --input "Nov 26, 2026" --view attention \
+  --out "$TMP/attention.csv" > /dev/null || fail "attention CSV render failed"
+/usr/bin/python3 - "$TMP/attention.csv" <<'PYEOF' || fail "attention.csv is not the matrix"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+header, body = rows[0], rows[1:]
+assert header[0] == "output \\ source", header
+assert "".join(header[1:]).lower() == "nov 26, 2026", header  # char tokens, "," and " " intact
+assert len(body) >= 8 and body[-1][0] == "<eos>", [r[0] for r in body]
+for r in body:
+    assert len(r) == len(header) and abs(sum(map(float, r[1:])) - 1) < 1e-3, r
+PYEOF
+
+# A further attention layer (attention.last of the test model: it looks at the last source
+# token) by name, and an unknown name listing the layers there are.
+if /usr/bin/python3 "$SRC/tests/models/make_test_models.py" "$TMP/models" > /dev/null 2>&1; then
+  "$CLI" render --model "$TMP/models/seq2seq_two_layers.pt" --input "ab cd" --view attention \
+    --attention-layer last --out "$TMP/last.csv" > /dev/null || fail "--attention-layer last failed"
+  /usr/bin/python3 - "$TMP/last.csv" <<'PYEOF' || fail "last.csv is not the attention.last layer"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+for r in rows[1:]:
+    w = list(map(float, r[1:]))
+    assert w.index(max(w)) == len(w) - 1, r  # the mean of its two heads favours the last token
+PYEOF
+fi
+
 "$CLI" render --model "$DEMO/brackets/brackets.pt" --data "$DEMO/brackets/brackets.tsv" \
   --view units --dpi 96 --size 900x500 --out "$TMP/units.png" > /dev/null || fail "units render failed"
 check_png "$TMP/units.png" 850 300
@@ -66,6 +95,12 @@ expect_exit 2 "--view state-space needs --data" \
 expect_exit 1 "--sample 99999: the dataset has samples 0 to 1499" \
   render --model "$DEMO/dates/dates.pt" --data "$DEMO/dates/dates.tsv" --sample 99999 \
   --view attention --out "$TMP/x.png"
+expect_exit 1 "--attention-layer nope: the model's attention layers are attention" \
+  render --model "$DEMO/dates/dates.pt" --input x --view attention --attention-layer nope \
+  --out "$TMP/x.png"
+expect_exit 2 "--out .csv is only for --view attention" \
+  render --model "$DEMO/dates/dates.pt" --input x --view units --out "$TMP/x.csv"
+[ ! -e "$TMP/x.csv" ] || fail "a CSV for a view without a matrix"
 DISPLAY= expect_exit 1 "needs a display to draw on" \
   render --model "$DEMO/dates/dates.pt" --input x --view attention --out "$TMP/x.png"
 [ ! -e "$TMP/x.png" ] || fail "a failed render wrote a figure"

@@ -2,10 +2,15 @@
 // these failed is a wrong alignment score next to their paper's number, an entropy curve that
 // calls a sharp distribution flat, or ground-truth boxes on the wrong source tokens.
 
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "core/Errors.h"
 #include "core/analysis/Attention.h"
+#include "core/analysis/AttentionCsv.h"
 
 using namespace rnnscope;
 
@@ -117,4 +122,84 @@ TEST_CASE("alignment ties go to the first column, as PyTorch's argmax does", "[a
     CHECK(alignmentScore(a, {{0}}).aligned == 1);
     CHECK(alignmentScore(a, {{1}}).aligned == 0);
     CHECK(AlignmentScore{}.share() < 0);  // no ground truth: no score, not 0%
+}
+
+TEST_CASE("the matrix CSV names source tokens across and output tokens down, quoted safely",
+          "[attention]") {
+    // Tokens a naive writer breaks: a comma, a quote, a space, a line break, and a matrix wider
+    // than its tokens (numbered like the panel's labels).
+    const MatrixRM a = matrix(2, 4,
+                              {0.5f, 0.25f, 0.125f, 0.125f,  //
+                               0.0f, 1.0f, 0.0f, 0.0f});
+    const QStringList source{QStringLiteral(","), QStringLiteral("say \"hi\""),
+                             QStringLiteral(" ")};
+    const QStringList output{QStringLiteral("a\nb"), QStringLiteral("<eos>")};
+    const QString csv = QString::fromUtf8(attentionCsv(a, source, output));
+    const QStringList lines = csv.split(QLatin1Char('\n'));
+    REQUIRE(lines.size() == 5);  // header, the quoted line break splits row 1, eos, ""
+    CHECK(lines[0] == QStringLiteral("output \\ source,\",\",\"say \"\"hi\"\"\",\" \",#4"));
+    CHECK(lines[1] == QStringLiteral("\"a"));
+    CHECK(lines[2] == QStringLiteral("b\",0.5,0.25,0.125,0.125"));
+    CHECK(lines[3] == QStringLiteral("<eos>,0,1,0,0"));
+    CHECK(lines[4].isEmpty());
+    CHECK(csvField(QStringLiteral("plain")) == QStringLiteral("plain"));
+
+    // NaN and infinities are written as numpy and pandas read them.
+    MatrixRM bad = matrix(1, 3, {std::nanf(""), INFINITY, -INFINITY});
+    CHECK(QString::fromUtf8(attentionCsv(bad, {"x", "y", "z"}, {"o"}))
+              .endsWith(QStringLiteral("o,nan,inf,-inf\n")));
+}
+
+TEST_CASE("the matrix CSV is written whole or not at all", "[attention]") {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("m.csv"));
+    writeAttentionCsv(path, matrix(1, 2, {0.25f, 0.75f}), {"a", "b"}, {"x"});
+    QFile file(path);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    CHECK(file.readAll() == QByteArray("output \\ source,a,b\nx,0.25,0.75\n"));
+    CHECK(QDir(dir.path()).entryList(QDir::Files).size() == 1);  // no temporary left beside it
+    CHECK_THROWS_AS(writeAttentionCsv(dir.filePath(QStringLiteral("no/such/dir/m.csv")),
+                                      matrix(1, 1, {1}), {"a"}, {"x"}),
+                    UserError);
+    CHECK_THROWS_AS(writeAttentionCsv(path, MatrixRM(), {}, {}), UserError);
+}
+
+TEST_CASE("a matrix that breaks the contract is described line by line, never refused",
+          "[attention]") {
+    const MatrixRM good = matrix(2, 2, {0.5f, 0.5f, 1, 0});
+    CHECK(checkAttention(good, 2, 2).notices().isEmpty());
+
+    // Rows that sum to 0.5, a NaN and an infinity, and one more source column than tokens.
+    const MatrixRM bad = matrix(3, 3,
+                                {0.25f, 0.25f, 0,  //
+                                 std::nanf(""), 0.5f, 0.5f, INFINITY, 0, 0});
+    const AttentionCheck c = checkAttention(bad, 3, 2);
+    CHECK(c.nonFinite == 2);
+    CHECK(c.rowsOffOne == 1);  // rows with NaN or inf are counted as non-finite, not twice
+    CHECK(c.shapeDiffers());
+    const QString text = c.notices().join(QLatin1Char('\n'));
+    CHECK(text.contains(QStringLiteral("3 × 3")));
+    CHECK(text.contains(QStringLiteral("1 of 3 rows do not sum to 1 (sums 0.5)")));
+    CHECK(text.contains(QStringLiteral("2 weights are NaN or infinite")));
+
+    // Statistics skip what is not a weight rather than turning NaN.
+    CHECK(std::isfinite(attentionCoverage(bad)[0]));
+    CHECK(attentionCoverage(bad)[0] == Approx(0.25f));
+    CHECK(std::isfinite(attentionEntropy(bad)[1]));
+    CHECK(finiteMax(bad) == Approx(0.5f));
+    // Rows with NaN or inf are not scored: a NaN in the true column is no evidence of alignment.
+    CHECK(alignedRows(bad, {{0}, {0}, {0}}) == std::vector<int>{1, -1, -1});
+}
+
+TEST_CASE("attention layers are listed by name and found by it", "[attention]") {
+    SampleResult r;
+    CHECK(attentionLayerNames(r).isEmpty());
+    CHECK(attentionHeads(r, QStringLiteral("attention")) == nullptr);
+    r.attention = {matrix(1, 1, {1})};
+    r.attentionLayers.push_back({QStringLiteral("cross"), {matrix(1, 2, {0.5f, 0.5f})}});
+    CHECK(attentionLayerNames(r) == QStringList{"attention", "cross"});
+    REQUIRE(attentionHeads(r, QStringLiteral("cross")) != nullptr);
+    CHECK(attentionHeads(r, QStringLiteral("cross"))->front().cols() == 2);
+    CHECK(attentionHeads(r, QString()) == &r.attention);
+    CHECK(attentionHeads(r, QStringLiteral("self")) == nullptr);
 }

@@ -15,6 +15,8 @@ PyTorch does, not what the models predict. One model per case of docs/model-cont
     seq2seq.pt        GRU encoder, attention, nn.GRU decoder called step by step; exposes
                       inputs.decoder.rnn and h0.decoder.rnn; generate()
     max_len.pt        like lstm_bi.pt with "max_length": 8
+    seq2seq_<mode>.pt seq2seq.pt returning attention that is two layers, or breaks the contract
+                      (see Seq2Seq.mode)
   and files that must be refused with a clear message:
     garbage.pt, text.pt, empty.pt, truncated.pt, state_dict.pt, no_meta.pt, bad_json.pt, bad_key.pt,
     unknown_task.pt, vocab_mismatch.pt, bad_forward.pt
@@ -241,12 +243,19 @@ class Decoder(nn.Module):
 
 
 class Seq2Seq(nn.Module):
-    def __init__(self):
+    """`mode` bends the attention it returns, for the attention panel's layer and bad-input cases:
+    "" as the contract says, "two_layers" adds attention.last ([B, 2, T_out, T_in]: one-hot on
+    the last source token, then uniform over the source), "half" rows that sum to 0.5, "non_finite" a NaN at
+    [0, 0] and +inf at [1, 1], "wide" two more source columns than tokens, "bad_rank"
+    [B, 1, 1, T_out, T_in]."""
+
+    def __init__(self, mode: str = ""):
         super().__init__()
         self.encoder = Encoder()
         self.decoder = Decoder()
         self.bos_id = BOS_ID
         self.eos_id = EOS_ID
+        self.mode = mode
 
     def forward(self, src: Tensor, src_lengths: Tensor, tgt: Tensor, tgt_lengths: Tensor) -> Tensor:
         return self.interpret(src, src_lengths, tgt, tgt_lengths)["logits"]
@@ -267,12 +276,32 @@ class Seq2Seq(nn.Module):
             attention.append(weights)
             inputs.append(x)
             states.append(h[0])
-        return {"logits": torch.stack(logits, 1),  # [B, T_out, V]
-                "attention": torch.stack(attention, 1),  # [B, T_out, T_in]
-                "embeddings": emb,
-                "inputs.decoder.rnn": torch.cat(inputs, 1),  # [B, T_out, 20]
-                "h0.decoder.rnn": h0,
-                "states.decoder": torch.stack(states, 1)}
+        weights = torch.stack(attention, 1)  # [B, T_out, T_in]
+        out = {"logits": torch.stack(logits, 1),  # [B, T_out, V]
+               "attention": weights,
+               "embeddings": emb,
+               "inputs.decoder.rnn": torch.cat(inputs, 1),  # [B, T_out, 20]
+               "h0.decoder.rnn": h0,
+               "states.decoder": torch.stack(states, 1)}
+        if self.mode == "two_layers":
+            # Two heads that both favour the last source token, so their mean's argmax is known.
+            last = torch.nn.functional.one_hot(src_lengths - 1, src.size(1)).float()  # [B, T_in]
+            uniform = mask.float() / src_lengths.unsqueeze(1).float()  # [B, T_in]
+            out["attention.last"] = torch.stack([last.unsqueeze(1).expand_as(weights),
+                                                 uniform.unsqueeze(1).expand_as(weights)], 1)
+        elif self.mode == "half":
+            out["attention"] = weights * 0.5
+        elif self.mode == "non_finite":
+            bad = weights.clone()
+            bad[:, 0, 0] = float("nan")
+            if bad.size(1) > 1 and bad.size(2) > 1:  # rnnscope opens models on short inputs
+                bad[:, 1, 1] = float("inf")
+            out["attention"] = bad
+        elif self.mode == "wide":
+            out["attention"] = torch.cat([weights, torch.zeros(weights.size(0), weights.size(1), 2)], 2)
+        elif self.mode == "bad_rank":
+            out["attention"] = weights.unsqueeze(1).unsqueeze(1)
+        return out
 
     @torch.jit.export
     def generate(self, src: Tensor, src_lengths: Tensor, max_len: int) -> Tensor:
@@ -340,6 +369,10 @@ def main() -> None:
          {"task": "seq2seq", "input": char_input(), "target_vocab": TARGET, "bos": BOS,
           "eos": EOS, "pad": PAD})
     save(LstmBi(), out / "max_len.pt", dict(classify, max_length=8))
+    for mode in ["two_layers", "half", "non_finite", "wide", "bad_rank"]:
+        save(Seq2Seq(mode), out / f"seq2seq_{mode}.pt",
+             {"task": "seq2seq", "input": char_input(), "target_vocab": TARGET, "bos": BOS,
+              "eos": EOS, "pad": PAD})
 
     # Files rnnscope must refuse, each with its own message.
     rng = random.Random(0)
