@@ -70,6 +70,16 @@ if [ -x "$ATTENTION" ]; then
   QT_QPA_PLATFORM=offscreen "$ATTENTION" 2>&1 | grep -v XDG_RUNTIME_DIR
 fi
 
+echo
+echo "Hidden units: pattern search and the unit finder over 1,000,000 tokens x 512 units, read"
+echo "from the activation store in memory and from its HDF5 file (page cache warm), against the"
+echo "same computations in NumPy (bench/units/peer.py, LSTMVis's approach)"
+UNITS="$BUILD/bench/bench_units"
+if [ -x "$UNITS" ]; then
+  mkdir -p "$BUILD/bench-data"
+  "$UNITS" --data "$BUILD/bench-data" --peer "$SRC/bench/units/peer.py"
+fi
+
 PROJECTION=${RNNSCOPE_BENCH_PROJECTION:-quick}
 if [ "$PROJECTION" != off ]; then
   echo
