@@ -93,6 +93,11 @@ int runUnitsCommand(const QStringList& arguments) {
             throw UserError(QStringLiteral("%1 exposes no recurrent states to rank "
                                            "(docs/model-contract.md says what to add)")
                                 .arg(parser.value(modelOption)));
+        if (!scan.constantSignals.empty() && scan.constantSignals[0])
+            throw UserError(QStringLiteral("%1 has the same value on all %2 tokens of the dataset: "
+                                           "no unit can correlate with it (r is undefined)")
+                                .arg(options.signals[0].title())
+                                .arg(scan.tokens));
         const auto ranked = scan.ranked(0, kinds, layer);
         if (ranked.empty())
             throw UserError(

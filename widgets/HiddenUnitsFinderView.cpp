@@ -203,8 +203,15 @@ void HiddenUnitsFinderView::fillTable() {
         r->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         table_->setItem(i, 2, r);
     }
-    if (scan_ && units.empty() && scanSignalIndex() < 0)
+    const int signalIndex = scanSignalIndex();
+    if (scan_ && units.empty() && signalIndex < 0)
         status_->setText(tr("Not ranked for this signal yet: press Rank Units over Dataset."));
+    else if (scan_ && units.empty() && size_t(signalIndex) < scan_->constantSignals.size() &&
+             scan_->constantSignals[size_t(signalIndex)])
+        status_->setText(tr("%1 has the same value on all %2 tokens of the dataset: no unit can "
+                            "correlate with it (r is undefined), so nothing is ranked.")
+                             .arg(signal().title())
+                             .arg(scan_->tokens));
     else if (scan_ && !units.empty()) {
         QString text = tr("%1 over %2 tokens of %3 samples: best %4 #%5, r = %6")
                            .arg(signal().title())

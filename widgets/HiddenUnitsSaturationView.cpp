@@ -71,9 +71,13 @@ void SaturationPlot::paint(QPainter& p, const QRectF& rect) const {
     p.setPen(QColor(30, 30, 30));
     const QStringList gateKinds = kinds();
     if (gateKinds.isEmpty()) {
+        const QString why =
+            emptyReason_.isEmpty()
+                ? tr("Gate saturation: press Compute over Dataset. Only LSTM and GRU layers "
+                     "unrolled by rnnscope have gates.")
+                : emptyReason_;
         p.drawText(rect.adjusted(12, 12, -12, -12), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
-                   tr("Gate saturation: press Compute over Dataset. Only LSTM and GRU layers "
-                      "unrolled by rnnscope have gates."));
+                   why);
         p.restore();
         return;
     }
@@ -251,6 +255,20 @@ HiddenUnitsSaturationView::HiddenUnitsSaturationView(Session& session, QWidget* 
 
 void HiddenUnitsSaturationView::setScan(std::shared_ptr<const UnitScan> scan) {
     scan_ = std::move(scan);
+    // After a scan with no gates, say why there is nothing: which states the model has instead.
+    QStringList states;
+    if (scan_)
+        for (const TrackCorrelations& t : scan_->tracks)
+            if (!states.contains(t.track.kind)) states << t.track.kind;
+    plot_->setEmptyReason(
+        !scan_ ? QString()
+        : states.isEmpty()
+            ? tr("Gate saturation: this model exposes no recurrent states rnnscope could unroll, "
+                 "so there are no gates to count (docs/model-contract.md).")
+            : tr("Gate saturation: this model has no sigmoid gates. Its recurrent states are %1; "
+                 "plain RNN layers (nn.RNN) have no gates, only LSTM (input, forget, output) and "
+                 "GRU (reset, update) layers do.")
+                  .arg(states.join(QStringLiteral(", "))));
     plot_->setGates(
         scan_ ? scan_->gates : std::vector<GateSaturation>{},
         scan_ ? tr("%1 tokens of %2 samples").arg(scan_->tokens).arg(scan_->samples) : QString());

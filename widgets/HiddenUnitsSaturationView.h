@@ -20,6 +20,12 @@ class SaturationPlot : public QWidget {
 public:
     explicit SaturationPlot(QWidget* parent = nullptr);
     void setGates(std::vector<GateSaturation> gates, const QString& subtitle);
+    // What the plot says when there are no gates to draw ("" : press Compute).
+    void setEmptyReason(const QString& reason) {
+        emptyReason_ = reason;
+        update();
+    }
+    QString emptyReason() const { return emptyReason_; }
     void setSelectedUnits(const QVector<UnitRef>& units);
     bool isEmpty() const { return gates_.empty(); }
     QStringList kinds() const;  // one subplot each, in drawing order
@@ -43,6 +49,7 @@ private:
 
     std::vector<GateSaturation> gates_;
     QString subtitle_;
+    QString emptyReason_;
     QVector<UnitRef> selected_;
 };
 

@@ -124,10 +124,13 @@ UnitScan scanUnits(const ActivationStore& store, const Dataset* dataset,
         progress, cancelled);
 
     for (const auto& count : undefined) scan.undefinedSamples.push_back(count.load());
+    scan.constantSignals.assign(options.signals.size(), true);
     for (size_t k = 0; k < tracks.size(); ++k) {
         for (size_t s = 0; s < options.signals.size(); ++s) {
             CorrelationAccumulator all(scan.tracks[k].units);
             for (const WorkerSums& w : sums) all.merge(w.correlations[k][s]);
+            if (all.count() > 0)
+                scan.constantSignals[s] = scan.constantSignals[s] && all.signalIsConstant();
             scan.tracks[k].r.push_back(all.correlations());
         }
         if (isSigmoidGate(scan.tracks[k].track.kind)) {

@@ -80,6 +80,10 @@ void CorrelationAccumulator::merge(const CorrelationAccumulator& other) {
     sxy_ += other.sxy_;
 }
 
+bool CorrelationAccumulator::signalIsConstant() const {
+    return n_ < 2 || syy_ - sy_ * sy_ / n_ <= 1e-12 * std::max(1.0, syy_);
+}
+
 Eigen::VectorXd CorrelationAccumulator::correlations() const {
     Eigen::VectorXd r = Eigen::VectorXd::Zero(sx_.size());
     if (n_ < 2) return r;

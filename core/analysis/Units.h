@@ -60,6 +60,9 @@ public:
     void merge(const CorrelationAccumulator& other);  // as if other's rows had been added
     Eigen::VectorXd correlations() const;             // [H]; 0 for a constant unit or signal
     double count() const { return n_; }
+    // True when the signal had (nearly) one value over every row added, or fewer than two
+    // rows: r is undefined then, and correlations() gives 0 for every unit.
+    bool signalIsConstant() const;
     int units() const { return int(sx_.size()); }
 
 private:

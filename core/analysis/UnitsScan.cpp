@@ -35,6 +35,7 @@ void forEachResult(const Model& model, const Dataset& dataset, int batchSize, qi
 std::vector<RankedUnit> UnitScan::ranked(int signal, const QStringList& kinds, int layer) const {
     std::vector<RankedUnit> out;
     if (signal < 0 || signal >= int(signals.size())) return out;
+    if (size_t(signal) < constantSignals.size() && constantSignals[size_t(signal)]) return out;
     for (const TrackCorrelations& t : tracks) {
         if (!kinds.isEmpty() && !kinds.contains(t.track.kind)) continue;
         if (layer >= 0 && t.track.layer != layer) continue;
@@ -86,7 +87,13 @@ UnitScan scanUnits(const Model& model, const Dataset& dataset, const UnitScanOpt
             }
         },
         progress, cancelled);
+    // Every track saw the same input rows; the first that had any tells whether a signal varied.
+    scan.constantSignals.assign(options.signals.size(), true);
     for (size_t k = 0; k < scan.tracks.size(); ++k) {
+        for (size_t s = 0; s < correlations[k].size(); ++s)
+            if (correlations[k][s].count() > 0)
+                scan.constantSignals[s] =
+                    scan.constantSignals[s] && correlations[k][s].signalIsConstant();
         for (const CorrelationAccumulator& acc : correlations[k])
             scan.tracks[k].r.push_back(acc.correlations());
         if (isSigmoidGate(scan.tracks[k].track.kind))

@@ -51,6 +51,10 @@ struct UnitScan {
     // Per signal: samples it was not defined on (an annotation missing or with another number
     // of values than the sample has tokens); their steps are left out of that signal's r.
     std::vector<qint64> undefinedSamples;
+    // Per signal: true when it had one value over every token scanned (a token that never
+    // occurs, depth on text without brackets): no unit can correlate with it, and ranked()
+    // gives nothing for it rather than every unit at r = 0.
+    std::vector<bool> constantSignals;
 
     // Every unit's r with signals[signal], strongest first. `kinds` (empty: all) and `layer`
     // (< 0: all) narrow the tracks.

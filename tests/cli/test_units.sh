@@ -59,7 +59,8 @@ print("depth unit ok:", best, "PyTorch r", r)
 PYEOF
 
 # --layer and --kind narrow the ranking; the plain output is one line per unit.
-"$CLI" units --model "$M" --data "$D" --signal quote --layer 0 --kind gate.forget --top 3 \
+# (quote would be refused here: the brackets text has no quotes, so that signal is constant.)
+"$CLI" units --model "$M" --data "$D" --signal position --layer 0 --kind gate.forget --top 3 \
   --max-samples 50 --json > "$TMP/quote.json"
 "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); u=d["units"]; assert len(u)==3 and all(x["kind"]=="gate.forget" and x["layer"]==0 for x in u), u; assert d["samples"]==50' "$TMP/quote.json"
 "$CLI" units --model "$M" --data "$D" --signal position --top 2 --max-samples 20 > "$TMP/plain.txt"
@@ -107,6 +108,8 @@ expect_exit 2 "--top must be" units --model "$M" --data "$D" --signal depth --to
 expect_exit 1 "unknown signal 'nesting'" units --model "$M" --data "$D" --signal nesting
 expect_exit 1 "has no per-token annotation 'pos'; it has: depth" units --model "$M" \
   --data "$TMP/annotated.jsonl" --signal annotation:pos
+expect_exit 1 "has the same value on all" units --model "$M" --data "$D" --signal token:Q \
+  --max-samples 20
 expect_exit 1 "no units match" units --model "$M" --data "$D" --signal depth --layer 3 \
   --max-samples 5
 

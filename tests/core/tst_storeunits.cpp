@@ -195,6 +195,15 @@ TEST_CASE("store unit scan equals correlations and saturation counted directly",
     }
     CHECK(scan.gates[0].steps == double(scan.tokens));
 
+    SECTION("a signal with one value everywhere is reported, not ranked at r = 0") {
+        options.signals = {SignalSpec::parse(QStringLiteral("token:never"))};
+        const UnitScan flat = scanUnits(*store, nullptr, options);
+        REQUIRE(flat.constantSignals.size() == 1);
+        CHECK(flat.constantSignals[0]);
+        CHECK(flat.ranked(0).empty());
+        CHECK_FALSE(scan.constantSignals[0]);
+    }
+
     SECTION("a label signal without the dataset is a clear error") {
         options.signals = {SignalSpec::parse(QStringLiteral("label:x"))};
         CHECK_THROWS_WITH(scanUnits(*store, nullptr, options),
@@ -299,6 +308,7 @@ TEST_CASE("a dataset's per-token annotation ranks units like the built-in signal
                        SignalSpec::parse(QStringLiteral("annotation:depth"))};
     const UnitScan onGood = scanUnits(*model, *good, options);
     CHECK(onGood.undefinedSamples == std::vector<qint64>{0, 0});
+    CHECK(onGood.constantSignals == std::vector<bool>{false, false});
     REQUIRE_FALSE(onGood.tracks.empty());
     for (const TrackCorrelations& t : onGood.tracks)
         CHECK((t.r[0] - t.r[1]).cwiseAbs().maxCoeff() < 1e-9);

@@ -226,3 +226,16 @@ TEST_CASE("pattern search finds places where the brushed units switch on and ope
     CHECK(w.session().hoveredToken().index == hit.begin);
     CHECK(distinctColours(exported(*w.panel, QStringLiteral("patterns.png"))) > 3);
 }
+
+TEST_CASE("saturation says why it is empty for a model without gates", "[hiddenunits]") {
+    Session session;
+    HiddenUnitsSaturationView view(session);
+    CHECK(view.plot()->emptyReason().isEmpty());  // before a scan: "press Compute"
+    // A plain RNN: its scan has a hidden state and no sigmoid gates.
+    auto scan = std::make_shared<UnitScan>();
+    scan->tracks.push_back({TrackId{QStringLiteral("rnn"), 0, 0, QStringLiteral("hidden")}, 8, {}});
+    view.setScan(scan);
+    CHECK(view.plot()->kinds().isEmpty());
+    CHECK(view.plot()->emptyReason().contains(QStringLiteral("no sigmoid gates")));
+    CHECK(view.plot()->emptyReason().contains(QStringLiteral("hidden")));
+}
