@@ -98,8 +98,13 @@ int runExtractCommand(const QStringList& arguments) {
         QStringLiteral("Shuffle + deflate level 1-9 for the states: about 20% smaller files, "
                        "several times slower to read back (default 0: plain floats)."),
         QStringLiteral("LEVEL"), QStringLiteral("0"));
+    const QCommandLineOption shardOption(
+        QStringLiteral("shard"),
+        QStringLiteral("Only the K-th of N equal, contiguous parts of the dataset (K from 1 to N), "
+                       "for N machines extracting at once; join them with rnnscope-cli merge."),
+        QStringLiteral("K/N"));
     parser.addOptions({modelOption, dataOption, outOption, lstmVisOption, batchOption,
-                       threadsOption, budgetOption, compressOption});
+                       threadsOption, budgetOption, compressOption, shardOption});
 
     auto error = [](const QString& message) {
         std::fprintf(stderr, "rnnscope-cli extract: %s\n", qPrintable(message));
@@ -137,6 +142,23 @@ int runExtractCommand(const QStringList& arguments) {
         return error(QStringLiteral("--compress must be a level from 0 (none) to 9, not '%1'")
                          .arg(parser.value(compressOption)));
 
+    int shard = 1, shards = 1;
+    if (parser.isSet(shardOption)) {
+        const QStringList parts = parser.value(shardOption).split(QLatin1Char('/'));
+        bool okK = false, okN = false;
+        if (parts.size() == 2) {
+            shard = parts[0].toInt(&okK);
+            shards = parts[1].toInt(&okN);
+        }
+        if (!okK || !okN || shards < 1 || shard < 1 || shard > shards)
+            return error(QStringLiteral("--shard must be K/N with 1 <= K <= N, such as 2/8, not "
+                                        "'%1'")
+                             .arg(parser.value(shardOption)));
+        if (parser.isSet(lstmVisOption))
+            return error(
+                QStringLiteral("--lstmvis needs the whole dataset: export it from the "
+                               "merged store instead of from a shard"));
+    }
     const QString out = parser.value(outOption);
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
@@ -162,6 +184,14 @@ int runExtractCommand(const QStringList& arguments) {
         options.filePath = out;
         options.alwaysFile = true;
         options.deflateLevel = compress;
+        if (shards > 1) {
+            const SampleRange range = shardRange(dataset->size(), shard, shards);
+            options.firstSample = range.first;
+            options.sampleCount = range.end - range.first;
+            std::fprintf(stderr, "shard %d/%d: samples %lld-%lld of %lld\n", shard, shards,
+                         qlonglong(range.first + 1), qlonglong(range.end),
+                         qlonglong(dataset->size()));
+        }
         progress = std::make_unique<ProgressLine>();
         const auto store = ActivationStore::extract(
             *model, *dataset, options,

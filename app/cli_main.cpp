@@ -8,6 +8,7 @@
 #include "app/cli_alignment.h"
 #include "app/cli_extract.h"
 #include "app/cli_inspect.h"
+#include "app/cli_merge.h"
 #include "app/cli_project.h"
 #include "app/cli_render.h"
 #include "app/cli_units.h"
@@ -23,13 +24,16 @@ const char* kUsage =
     "        run the model on one input and print tokens, prediction, attention and every\n"
     "        captured layer (hidden, cell, gates) as one JSON object\n\n"
     "  extract --model M.pt --data D --out F.h5 [--lstmvis DIR] [--batch 64] [--threads N]\n"
-    "          [--memory-budget MB]\n"
-    "        run the model over a whole dataset and store every captured state in HDF5\n\n"
+    "          [--memory-budget MB] [--compress LEVEL] [--shard K/N]\n"
+    "        run the model over a whole dataset and store every captured state in HDF5;\n"
+    "        --shard K/N does the K-th of N parts, one per machine\n\n"
+    "  merge --out ALL.h5 SHARD.h5...\n"
+    "        join the shards of an extraction into one store (no copy)\n\n"
     "  alignment --model M.pt --data D.tsv [--json]\n"
     "        share of output tokens whose strongest attention lies in their true source span\n\n"
     "  units --model M.pt --data D --signal NAME [--layer L] [--top K] --json\n"
     "        rank every unit by its correlation with a per-token signal over the dataset\n"
-    "        (position, depth, quote, token:TOKEN, label:LABEL)\n\n"
+    "        (position, depth, quote, token:TOKEN, label:LABEL, annotation:NAME[=VALUE])\n\n"
     "  project --states X.npy --method pca|tsne|umap [--dims 2|3] --out Y.npy|Y.csv\n"
     "          [--threads N] [--seed S] [--quality] ...\n"
     "        project states (one row per point) to 2 or 3 dimensions; --quality also prints\n"
@@ -80,6 +84,7 @@ int main(int argc, char** argv) {
     const QString command = args.front();
     if (command == QLatin1String("inspect")) return rnnscope::runInspectCommand(args);
     if (command == QLatin1String("extract")) return rnnscope::runExtractCommand(args);
+    if (command == QLatin1String("merge")) return rnnscope::runMergeCommand(args);
     if (command == QLatin1String("alignment")) return rnnscope::runAlignmentCommand(args);
     if (command == QLatin1String("units")) return rnnscope::runUnitsCommand(args);
     if (command == QLatin1String("project")) return rnnscope::runProjectCommand(args);

@@ -69,6 +69,11 @@ struct StoreInfo {
     QString task;                  // taskName(): "classification", "seq2seq", ...
     QStringList inputVocabulary;   // token id -> token (empty for feature models)
     QStringList outputVocabulary;  // seq2seq / language model target vocabulary
+    // A shard of a larger extraction (docs/scaling.md): its samples are dataset samples
+    // [firstSample, firstSample + sampleCount()) of `datasetSamples`. A whole store has 0 and
+    // its own sample count.
+    qint64 firstSample = 0;
+    qint64 datasetSamples = 0;
 };
 
 struct ExtractOptions {
@@ -84,7 +89,19 @@ struct ExtractOptions {
     // about 20% smaller and several times slower to read (docs/store.md has the numbers).
     int deflateLevel = 0;
     RunOptions run;  // captures states; seq2seq samples without a target are generated
+    // Only dataset samples [firstSample, firstSample + sampleCount) (sampleCount < 0: to the end):
+    // one shard of an extraction spread over several machines (shardRange()).
+    qint64 firstSample = 0;
+    qint64 sampleCount = -1;
 };
+
+// Samples [first, end) of shard `k` (1-based) of `n` over `samples` samples: contiguous, in
+// order, sizes differing by at most one, so the shards 1..n cover every sample exactly once.
+struct SampleRange {
+    qint64 first = 0;
+    qint64 end = 0;
+};
+SampleRange shardRange(qint64 samples, int k, int n);
 
 // States that came from elsewhere (a test, a benchmark, another tool's dump) rather than from a
 // model run: samples of the given lengths, a token id per row, and per track a row-major

@@ -24,6 +24,11 @@ public:
     std::shared_ptr<ActivationStore> finish();
 
     bool writingFile() const { return writer_ != nullptr; }
+    // The results are dataset samples from `firstSample` on, of `datasetSamples` in all.
+    void setShard(qint64 firstSample, qint64 datasetSamples) {
+        index_.info.firstSample = firstSample;
+        index_.info.datasetSamples = datasetSamples;
+    }
 
 private:
     void defineTracks(const SampleResult& first);

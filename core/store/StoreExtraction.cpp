@@ -51,30 +51,40 @@ Batch runBatch(const Model& model, const Dataset& dataset, qint64 first, qint64 
 
 }  // namespace
 
+SampleRange shardRange(qint64 samples, int k, int n) {
+    if (n < 1 || k < 1 || k > n) return {};
+    return {samples * (k - 1) / n, samples * k / n};
+}
+
 std::shared_ptr<ActivationStore> ActivationStore::extract(const Model& model,
                                                           const Dataset& dataset,
                                                           const ExtractOptions& options,
                                                           const Progress& progress,
                                                           const IsCancelled& cancelled) {
     if (options.threads > 0) Model::setThreadCount(options.threads);
-    const qint64 n = dataset.size();
+    const qint64 begin = std::clamp<qint64>(options.firstSample, 0, dataset.size());
+    const qint64 end = options.sampleCount < 0
+                           ? dataset.size()
+                           : std::min(dataset.size(), begin + options.sampleCount);
+    const qint64 n = end - begin;
     const qint64 batchSize = std::max(1, options.batchSize);
     auto stop = [&] { return cancelled && cancelled(); };
     StoreBuilder builder(model, QFileInfo(dataset.path()).absoluteFilePath(), n, options);
+    builder.setShard(begin, dataset.size());
     auto start = [&](qint64 first) {
-        const qint64 last = std::min(n, first + batchSize);
+        const qint64 last = std::min(end, first + batchSize);
         return std::async(std::launch::async, [&model, &dataset, &options, first, last] {
             return runBatch(model, dataset, first, last, options.run);
         });
     };
     std::future<Batch> next;
-    if (n > 0) next = start(0);
-    for (qint64 first = 0; first < n; first += batchSize) {
+    if (n > 0) next = start(begin);
+    for (qint64 first = begin; first < end; first += batchSize) {
         Batch current = next.get();
         if (stop()) throw JobCancelled();
-        if (first + batchSize < n) next = start(first + batchSize);
+        if (first + batchSize < end) next = start(first + batchSize);
         builder.add(current.results, current.samples);
-        if (progress) progress(std::min(n, first + batchSize), n);
+        if (progress) progress(std::min(end, first + batchSize) - begin, n);
     }
     if (stop()) throw JobCancelled();
     return builder.finish();

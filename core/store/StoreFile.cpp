@@ -171,22 +171,20 @@ qint64 StoreFileWriter::rowsWritten(int track) const {
     return c.written + c.buffered;
 }
 
-void StoreFileWriter::commit(const StoreIndex& index) {
-    std::lock_guard<std::recursive_mutex> lock(hdf5Lock());
-    h5::silenceErrors();
-    for (int t = 0; t < int(d->columns.size()); ++t) {
-        d->flush(t);
-        const StoredTrack& track = index.tracks[size_t(t)];
-        hid_t dataset = d->columns[size_t(t)].dataset;
-        h5::writeAttribute(dataset, "index", int64_t(t));
-        h5::writeAttribute(dataset, "module", track.module);
-        h5::writeAttribute(dataset, "layer", int64_t(track.layer));
-        h5::writeAttribute(dataset, "direction", int64_t(track.direction));
-        h5::writeAttribute(dataset, "kind", track.kind);
-        h5::writeAttribute(dataset, "axis", QString::fromLatin1(axisName(track.axis)));
-        h5::writeAttribute(dataset, "label", track.label());
-    }
-    hid_t file = d->file;
+namespace {
+
+void writeTrackAttributes(hid_t dataset, const StoredTrack& track, int index) {
+    h5::writeAttribute(dataset, "index", int64_t(index));
+    h5::writeAttribute(dataset, "module", track.module);
+    h5::writeAttribute(dataset, "layer", int64_t(track.layer));
+    h5::writeAttribute(dataset, "direction", int64_t(track.direction));
+    h5::writeAttribute(dataset, "kind", track.kind);
+    h5::writeAttribute(dataset, "axis", QString::fromLatin1(axisName(track.axis)));
+    h5::writeAttribute(dataset, "label", track.label());
+}
+
+// Everything but the track values: attributes, tokens, samples, predictions, vocabularies.
+void writeIndex(hid_t file, const StoreIndex& index) {
     const StoreInfo& info = index.info;
     h5::writeAttribute(file, "format", QString::fromLatin1(kFormat));
     h5::writeAttribute(file, "format_version", kFormatVersion);
@@ -196,6 +194,9 @@ void StoreFileWriter::commit(const StoreIndex& index) {
     h5::writeAttribute(file, "created", info.created);
     h5::writeAttribute(file, "task", info.task);
     h5::writeAttribute(file, "samples", int64_t(index.samples()));
+    h5::writeAttribute(file, "first_sample", int64_t(info.firstSample));
+    h5::writeAttribute(file, "dataset_samples",
+                       int64_t(std::max<qint64>(info.datasetSamples, index.samples())));
     h5::writeAttribute(file, "tokens", int64_t(index.rows(StoreAxis::Input)));
     {
         Hid tokens = h5::createGroup(file, "tokens");
@@ -235,12 +236,83 @@ void StoreFileWriter::commit(const StoreIndex& index) {
         h5::writeStrings(vocab, "input", info.inputVocabulary);
         h5::writeStrings(vocab, "output", info.outputVocabulary);
     }
+}
+
+}  // namespace
+
+void StoreFileWriter::commit(const StoreIndex& index) {
+    std::lock_guard<std::recursive_mutex> lock(hdf5Lock());
+    h5::silenceErrors();
+    for (int t = 0; t < int(d->columns.size()); ++t) {
+        d->flush(t);
+        writeTrackAttributes(d->columns[size_t(t)].dataset, index.tracks[size_t(t)], t);
+    }
+    writeIndex(d->file, index);
     d->closeAll();
     // rename() replaces an existing store atomically: readers see the old file or the new one.
     if (std::rename(path8(d->partPath).constData(), path8(d->path).constData()) != 0)
         throw StoreError(QStringLiteral("cannot rename %1 to %2: %3")
                              .arg(d->partPath, d->path, QString::fromLocal8Bit(strerror(errno))));
     d->committed = true;
+}
+
+void writeVirtualStore(const QString& path, const StoreIndex& index,
+                       const std::vector<VirtualSource>& sources) {
+    std::lock_guard<std::recursive_mutex> lock(hdf5Lock());
+    h5::silenceErrors();
+    const QString part = path + QStringLiteral(".part");
+    const QDir folder = QFileInfo(path).absoluteDir();
+    if (!folder.exists())
+        throw StoreError(QStringLiteral("cannot write %1: the folder %2 does not exist")
+                             .arg(path, folder.path()));
+    try {
+        Hid file =
+            check(H5Fcreate(path8(part).constData(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                  H5Fclose, QStringLiteral("cannot create %1").arg(part));
+        Hid tracks = h5::createGroup(file, "tracks");
+        for (size_t t = 0; t < index.tracks.size(); ++t) {
+            const StoredTrack& track = index.tracks[t];
+            const int axis = int(track.axis);
+            const hsize_t dims[2] = {hsize_t(index.rows(track.axis)), hsize_t(track.units)};
+            Hid space =
+                check(H5Screate_simple(2, dims, nullptr), H5Sclose, QStringLiteral("track space"));
+            Hid create =
+                check(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, QStringLiteral("properties"));
+            const QByteArray source = ("/tracks/" + track.name).toUtf8();
+            hsize_t row = 0;
+            for (const VirtualSource& s : sources) {
+                const hsize_t rows = hsize_t(s.rows[axis]);
+                if (rows == 0) continue;
+                const hsize_t start[2] = {row, 0};
+                const hsize_t count[2] = {rows, hsize_t(track.units)};
+                check(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr),
+                      QStringLiteral("virtual rows"));
+                Hid sourceSpace = check(H5Screate_simple(2, count, nullptr), H5Sclose,
+                                        QStringLiteral("source space"));
+                const QString absolute = QFileInfo(s.file).absoluteFilePath();
+                const QString relative = folder.relativeFilePath(absolute);
+                const QString name = relative.startsWith(QLatin1String("..")) ? absolute : relative;
+                check(H5Pset_virtual(create, space, path8(name).constData(), source.constData(),
+                                     sourceSpace),
+                      QStringLiteral("cannot map %1 of %2").arg(track.name, s.file));
+                row += rows;
+            }
+            H5Sselect_all(space);
+            Hid dataset = check(H5Dcreate2(tracks, track.name.toUtf8().constData(), H5T_IEEE_F32LE,
+                                           space, H5P_DEFAULT, create, H5P_DEFAULT),
+                                H5Dclose, QStringLiteral("cannot create track %1").arg(track.name));
+            writeTrackAttributes(dataset, track, int(t));
+        }
+        writeIndex(file, index);
+    } catch (...) {
+        QFile::remove(part);  // a failed merge leaves nothing behind
+        throw;
+    }
+    if (std::rename(path8(part).constData(), path8(path).constData()) != 0) {
+        QFile::remove(part);
+        throw StoreError(QStringLiteral("cannot rename %1 to %2: %3")
+                             .arg(part, path, QString::fromLocal8Bit(strerror(errno))));
+    }
 }
 
 // --- reader ----------------------------------------------------------------------------------
@@ -292,6 +364,9 @@ StoreFileReader::StoreFileReader(const QString& path, qint64 cacheBytes)
     info.datasetPath = h5::readStringAttribute(file, "dataset_path");
     info.created = h5::readStringAttribute(file, "created");
     info.task = h5::readStringAttribute(file, "task");
+    // Stores written before shards existed are whole: first sample 0.
+    info.firstSample = h5::readIntAttribute(file, "first_sample", 0);
+    info.datasetSamples = h5::readIntAttribute(file, "dataset_samples", 0);
 
     Hid tokens = h5::openGroup(file, "tokens", name);
     Hid samples = h5::openGroup(file, "samples", name);
@@ -331,6 +406,7 @@ StoreFileReader::StoreFileReader(const QString& path, qint64 cacheBytes)
                                    .arg(o.back()));
     }
     const qint64 n = index.samples();
+    if (info.datasetSamples <= 0) info.datasetSamples = n;
     if (index.hasOutputAxis() && qint64(index.offsets[1].size()) != n + 1)
         throw inconsistent(QStringLiteral("input and output offsets differ in sample count"));
     if (qint64(label.size()) != n || qint64(confidence.size()) != n || qint64(correct.size()) != n)
@@ -390,11 +466,16 @@ StoreFileReader::StoreFileReader(const QString& path, qint64 cacheBytes)
                           QStringLiteral("%1: cannot open track %2").arg(name, t.name));
         Hid create = check(H5Dget_create_plist(probe), H5Pclose, QStringLiteral("properties"));
         hsize_t chunk[2] = {1, 1};
-        if (H5Pget_layout(create) == H5D_CHUNKED) H5Pget_chunk(create, 2, chunk);
+        const bool chunked = H5Pget_layout(create) == H5D_CHUNKED;
+        if (chunked) H5Pget_chunk(create, 2, chunk);
         const size_t chunkBytes = size_t(chunk[0] * chunk[1] * sizeof(float));
         const size_t share =
             size_t(std::max<qint64>(0, cacheBytes)) / std::max<size_t>(1, found.size());
-        Hid access = h5::cacheProperties(std::max(share, 2 * chunkBytes), chunkBytes);
+        // A merged store's tracks are virtual (no chunks of their own): its shards' datasets
+        // keep HDF5's default cache, not one sized for 4-byte "chunks" (hundreds of millions
+        // of hash slots).
+        Hid access = chunked ? h5::cacheProperties(std::max(share, 2 * chunkBytes), chunkBytes)
+                             : Hid(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose);
         probe.reset();
         d->datasets.push_back(check(H5Dopen2(tracks, t.name.toUtf8().constData(), access), H5Dclose,
                                     QStringLiteral("%1: cannot open track %2").arg(name, t.name)));

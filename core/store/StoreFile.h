@@ -58,6 +58,19 @@ private:
     std::unique_ptr<Impl> d;
 };
 
+// One shard's part of a virtual store: its file and its rows on each StoreAxis.
+struct VirtualSource {
+    QString file;
+    qint64 rows[2] = {0, 0};
+};
+
+// Writes `path` (atomically, through `path`.part) as a store whose tracks are HDF5 virtual
+// datasets over each source's /tracks/<name>, one after the other, so no value is copied;
+// `index` describes the whole. Sources inside the folder of `path` are named relative to it,
+// so the folder can move as a whole. Throws StoreError.
+void writeVirtualStore(const QString& path, const StoreIndex& index,
+                       const std::vector<VirtualSource>& sources);
+
 class StoreFileReader {
 public:
     // Reads the index and checks every size against it; throws StoreError.

@@ -28,6 +28,7 @@ std::shared_ptr<ActivationStore> ActivationStore::fromStates(ImportedStates stat
             QStringLiteral("%1 token ids for %2 tokens").arg(states.tokenIds.size()).arg(rows));
     index.ids[0] = std::move(states.tokenIds);
     index.predictions.resize(states.lengths.size());
+    index.info.datasetSamples = qint64(states.lengths.size());
     if (states.values.size() != states.tracks.size())
         throw StoreError(QStringLiteral("%1 value arrays for %2 tracks")
                              .arg(states.values.size())

@@ -126,6 +126,34 @@ for name in plain["tracks"]:
 print("compressed store ok")
 PYEOF
 
+# 2c. --shard K/N on three "machines", then merge: the same store as one run (docs/scaling.md).
+for k in 1 2 3; do
+  "$CLI" extract --model "$M/lstm_bi.pt" --data "$TMP/data.tsv" --out "$TMP/part$k.h5" \
+    --shard "$k/3" --threads 2 > /dev/null 2> "$TMP/err.txt" || fail "--shard $k/3: $(cat "$TMP/err.txt")"
+  grep -q "shard $k/3: samples" "$TMP/err.txt" || fail "--shard does not say its samples"
+done
+"$CLI" merge --out "$TMP/merged.h5" "$TMP/part3.h5" "$TMP/part1.h5" "$TMP/part2.h5" \
+  > "$TMP/out.txt" 2> "$TMP/err.txt" || fail "merge: $(cat "$TMP/err.txt")"
+grep -q "3 shards, 150 samples" "$TMP/out.txt" || fail "merge summary: $(cat "$TMP/out.txt")"
+"$PY" - "$TMP/run.h5" "$TMP/merged.h5" <<'PYEOF'
+import sys
+import h5py, numpy as np
+whole, merged = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+for name in whole["tracks"]:
+    assert merged["tracks"][name].is_virtual, name
+    assert np.array_equal(whole["tracks"][name][:], merged["tracks"][name][:]), name
+for path in ["tokens/ids", "samples/offset", "samples/length", "predictions/label"]:
+    assert np.array_equal(whole[path][:], merged[path][:]), path
+print("merged shards ok")
+PYEOF
+set +e
+"$CLI" merge --out "$TMP/gap.h5" "$TMP/part1.h5" "$TMP/part3.h5" > /dev/null 2> "$TMP/err.txt"
+code=$?
+set -e
+[ "$code" = 1 ] || fail "merge with a missing shard exited $code"
+grep -q "samples 51-100 are in none of the shards" "$TMP/err.txt" || fail "gap: $(cat "$TMP/err.txt")"
+[ ! -e "$TMP/gap.h5" ] || fail "a failed merge left gap.h5"
+
 # 3. Errors: exit 1, one line naming the problem, no file left behind.
 expect_error() {
   local pattern=$1; shift
@@ -143,6 +171,8 @@ expect_error "--batch must be a positive" --model "$M/lstm_bi.pt" --data "$TMP/d
   --out "$TMP/x.h5" --batch 0
 expect_error "--compress must be a level" --model "$M/lstm_bi.pt" --data "$TMP/data.tsv" \
   --out "$TMP/x.h5" --compress 12
+expect_error "--shard must be K/N" --model "$M/lstm_bi.pt" --data "$TMP/data.tsv" \
+  --out "$TMP/x.h5" --shard 4/3
 expect_error "garbage.pt" --model "$M/garbage.pt" --data "$TMP/data.tsv" --out "$TMP/x.h5"
 expect_error "nowhere.tsv" --model "$M/lstm_bi.pt" --data "$TMP/nowhere.tsv" --out "$TMP/x.h5"
 expect_error "does not exist" --model "$M/lstm_bi.pt" --data "$TMP/data.tsv" \

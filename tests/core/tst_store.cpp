@@ -20,6 +20,7 @@
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
 #include "core/store/LstmVisExport.h"
+#include "core/store/StoreMerge.h"
 #include "tests/core/TestModels.h"
 #include "tests/core/TestUtil.h"
 
@@ -391,4 +392,52 @@ TEST_CASE("the demo models' datasets go through the store", "[store]") {
         CHECK(store->tokenCount() > 0);
         checkAccessAgrees(*store);
     }
+}
+
+TEST_CASE("shards of an extraction merge into the store one run would have made", "[store]") {
+    QTemporaryDir dir;
+    const auto model = testModel("lstm_bi.pt");
+    const auto dataset =
+        openDataset(writeDataset(dir, "shards.tsv", 47, 30), DatasetKind::Classification);
+    const auto whole = ActivationStore::extract(*model, *dataset);
+    // Three shards of 15, 16 and 16 samples: contiguous, covering every sample once.
+    CHECK(shardRange(47, 1, 3).first == 0);
+    CHECK(shardRange(47, 1, 3).end == 15);
+    CHECK(shardRange(47, 3, 3).end == 47);
+    QStringList paths;
+    for (int k = 3; k >= 1; --k) {  // any order
+        const SampleRange range = shardRange(dataset->size(), k, 3);
+        ExtractOptions options;
+        options.firstSample = range.first;
+        options.sampleCount = range.end - range.first;
+        options.filePath = dir.filePath(QStringLiteral("shard%1.h5").arg(k));
+        options.alwaysFile = true;
+        const auto shard = ActivationStore::extract(*model, *dataset, options);
+        CHECK(shard->info().firstSample == range.first);
+        CHECK(shard->sampleCount() == range.end - range.first);
+        paths << options.filePath;
+    }
+    const QString merged = dir.filePath(QStringLiteral("all.h5"));
+    const MergeSummary summary = mergeStores(paths, merged);
+    CHECK(summary.shards == 3);
+    CHECK(summary.samples == 47);
+    const auto all = ActivationStore::open(merged);
+    REQUIRE(all->sampleCount() == whole->sampleCount());
+    CHECK(all->info().firstSample == 0);
+    CHECK(all->tokenIds() == whole->tokenIds());
+    for (qint64 s : {qint64(0), qint64(14), qint64(15), qint64(46)}) {
+        CHECK(all->length(s) == whole->length(s));
+        CHECK(all->prediction(s).label == whole->prediction(s).label);
+    }
+    REQUIRE(all->tracks().size() == whole->tracks().size());
+    for (int t = 0; t < int(all->tracks().size()); ++t)
+        CHECK(all->trackMatrix(t) == whole->trackMatrix(t));
+
+    // A missing shard or a shard given twice is refused, naming the samples.
+    CHECK_THROWS_WITH(mergeStores({paths[0], paths[2]}, dir.filePath(QStringLiteral("x.h5"))),
+                      Catch::Contains("samples 16-31 are in none of the shards"));
+    CHECK_THROWS_WITH(
+        mergeStores({paths[2], paths[2], paths[1], paths[0]}, dir.filePath(QStringLiteral("x.h5"))),
+        Catch::Contains("repeats samples 1-15"));
+    CHECK_FALSE(QFileInfo::exists(dir.filePath(QStringLiteral("x.h5"))));
 }
