@@ -21,6 +21,7 @@
 #include "app/CliCommand.h"
 #include "app/CliProgress.h"
 #include "app/cli_project_model.h"
+#include "core/analysis/ProjectorExport.h"
 #include "core/projection/NpyFile.h"
 #include "core/projection/Pca.h"
 #include "core/projection/Tsne.h"
@@ -49,6 +50,7 @@ struct ProjectRequest {
     std::optional<int> iterations;     // t-SNE iterations, UMAP epochs
     bool quality = false;
     QString out;
+    QString projector;  // folder for TensorFlow Projector TSVs of the input, or empty
 };
 
 const char* methodName(Method method) {
@@ -289,10 +291,16 @@ int runProjectCommand(const QStringList& arguments) {
         QStringLiteral("At most this many points: a seeded choice of whole samples (--model; "
                        "default 0: all)."),
         QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption projectorOption(
+        QStringLiteral("projector"),
+        QStringLiteral("Also write the projected states as the TensorFlow Embedding Projector "
+                       "reads them: DIR/vectors.tsv and DIR/metadata.tsv (sample, step, token, "
+                       "label with --model; the row with --states)."),
+        QStringLiteral("DIR"));
     parser.addOptions({statesOption, modelOption, dataOption, layerOption, kindOption, finalOption,
                        maxPointsOption, methodOption, dimsOption, outOption, threadsOption,
                        seedOption, perplexityOption, neighboursOption, minDistOption,
-                       iterationsOption, metricOption, qualityOption});
+                       iterationsOption, metricOption, qualityOption, projectorOption});
 
     const int early = parseCliCommand(parser, arguments, "project", {&methodOption, &outOption});
     if (early >= 0) return early;
@@ -372,6 +380,7 @@ int runProjectCommand(const QStringList& arguments) {
     }
     request.quality = parser.isSet(qualityOption);
     request.out = parser.value(outOption);
+    request.projector = parser.value(projectorOption);
     if (!request.out.endsWith(QLatin1String(".npy"), Qt::CaseInsensitive) &&
         !request.out.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive))
         return usageError(
@@ -393,6 +402,7 @@ int runProjectCommand(const QStringList& arguments) {
         model.threads = request.threads;
         model.quality = request.quality;
         model.out = request.out;
+        model.projector = request.projector;
         model.spec.method = request.method == Method::Pca    ? ProjectionMethod::Pca
                             : request.method == Method::Tsne ? ProjectionMethod::Tsne
                                                              : ProjectionMethod::Umap;
@@ -431,6 +441,11 @@ int runProjectCommand(const QStringList& arguments) {
         progress->update("done", 1.0, true);
         endProgress();
         writeLayout(request.out, result.layout);
+        if (!request.projector.isEmpty()) {
+            std::vector<QStringList> rows(size_t(states.rows()));
+            for (size_t r = 0; r < rows.size(); ++r) rows[r] = QStringList{QString::number(r)};
+            writeProjectorTsv(request.projector, states, {QStringLiteral("row")}, rows);
+        }
         const QLocale locale;
         std::printf("%s: %s points, %lld -> %d dimensions by %s in %.2f s\n",
                     qPrintable(request.out), qPrintable(locale.toString(qlonglong(states.rows()))),

@@ -7,6 +7,7 @@
 #include "app/CliProgress.h"
 #include "core/Errors.h"
 #include "core/Predictions.h"
+#include "core/analysis/ProjectorExport.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
 #include "core/projection/NpyFile.h"
@@ -87,6 +88,8 @@ int projectModelStates(const ModelProjectionRequest& request) {
             QFile::remove(part);
             return fail(QStringLiteral("cannot write %1").arg(request.out));
         }
+        if (!request.projector.isEmpty())
+            writeProjectorTsv(request.projector, *projected, *store, dataset.get());
         const QLocale locale;
         std::printf("%s: %s points (%s) by %s in %.1f s\n", qPrintable(request.out),
                     qPrintable(locale.toString(projected->pointCount())),

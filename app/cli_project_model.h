@@ -19,6 +19,7 @@ struct ModelProjectionRequest {
     int threads = 0;
     bool quality = false;
     QString out;
+    QString projector;  // also write the projected states as TensorFlow Projector TSVs here
 };
 
 // Prints the layout's quality line (k = 10 neighbours kept, trustworthiness, on a seeded sample

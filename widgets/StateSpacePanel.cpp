@@ -5,6 +5,7 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
@@ -17,6 +18,7 @@
 #include "core/Errors.h"
 #include "core/Session.h"
 #include "core/analysis/Pca.h"
+#include "core/analysis/ProjectorExport.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/StateSpaceScene.h"
@@ -225,7 +227,9 @@ void StateSpacePanel::buildControls() {
     clearPinsButton_->setText(tr("Unpin All"));
     exportButton_ = new QToolButton(this);
     exportButton_->setText(tr("Export Points…"));
-    exportButton_->setToolTip(tr("Save every point's sample, step, token and coordinates as CSV"));
+    exportButton_->setToolTip(
+        tr("Save the points (sample, step, token, coordinates) as CSV, or their states for the "
+           "TensorFlow Embedding Projector"));
     info_ = new QLabel(this);
     info_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     info_->setWordWrap(true);
@@ -286,7 +290,8 @@ void StateSpacePanel::buildControls() {
         showPinned();
         updateControls();
     });
-    connect(exportButton_, &QToolButton::clicked, this, [this]() {
+    auto* exportMenu = new QMenu(exportButton_);
+    exportMenu->addAction(tr("Points as CSV…"), this, [this]() {
         const QString path = QFileDialog::getSaveFileName(
             this, tr("Export Points"), QStringLiteral("state-space.csv"), tr("CSV (*.csv)"));
         if (path.isEmpty()) return;
@@ -296,6 +301,18 @@ void StateSpacePanel::buildControls() {
             QMessageBox::warning(this, tr("Export Points"), e.message());
         }
     });
+    exportMenu->addAction(tr("States for TensorFlow Projector…"), this, [this]() {
+        const QString dir =
+            QFileDialog::getExistingDirectory(this, tr("Folder for vectors.tsv and metadata.tsv"));
+        if (dir.isEmpty()) return;
+        try {
+            exportProjector(dir);
+        } catch (const UserError& e) {
+            QMessageBox::warning(this, tr("Export for TensorFlow Projector"), e.message());
+        }
+    });
+    exportButton_->setMenu(exportMenu);
+    exportButton_->setPopupMode(QToolButton::InstantPopup);
 }
 
 void StateSpacePanel::rebuildTrackList() {
@@ -823,6 +840,12 @@ qint64 StateSpacePanel::pickCloudPoint(const QPoint& logicalPos) const {
 QPoint StateSpacePanel::cloudPointPosition(qint64 point) const {
     if (!shown_ || point < 0 || point >= shown_->pointCount()) return QPoint(-1, -1);
     return scene_->screenPosition(shown_->coords.row(point));
+}
+
+void StateSpacePanel::exportProjector(const QString& dir) const {
+    const auto store = session().store();
+    if (!shown_ || !store) throw UserError(tr("Nothing is projected yet."));
+    writeProjectorTsv(dir, *shown_, *store, session().dataset().get());
 }
 
 void StateSpacePanel::exportCoordinates(const QString& path) const {

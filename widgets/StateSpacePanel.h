@@ -62,6 +62,8 @@ public:
     const std::vector<qint64>& pinnedSamples() const { return pinned_; }
     // Writes the projected points as CSV; throws UserError.
     void exportCoordinates(const QString& path) const;
+    // The projected states as the TensorFlow Embedding Projector loads them; throws UserError.
+    void exportProjector(const QString& dir) const;
     VtkView* view() const { return view_; }
 
 protected:

@@ -38,6 +38,11 @@ PYEOF
 grep -q "1,500 points, 20 -> 3 dimensions by PCA" "$TMP/out.txt" || fail "summary: $(cat "$TMP/out.txt")"
 grep -q "explained variance ratio" "$TMP/out.txt" || fail "no explained variance: $(cat "$TMP/out.txt")"
 grep -q "100%" "$TMP/err.txt" || fail "no progress line on stderr: $(cat "$TMP/err.txt")"
+# --projector with --states: the input rows as vectors.tsv, the row number as metadata.
+"$CLI" project --states "$TMP/x.npy" --method pca --out "$TMP/p.npy" --projector "$TMP/tfs" \
+  > /dev/null 2>&1 || fail "--projector with --states failed"
+"$PY" -c "import numpy as np; v = np.loadtxt('$TMP/tfs/vectors.tsv', delimiter='\t'); x = np.load('$TMP/x.npy'); assert np.allclose(v, x, atol=1e-5), 'vectors differ'; m = open('$TMP/tfs/metadata.tsv').read().splitlines(); assert m[0] == 'row' and m[1] == '0' and len(m) == len(x) + 1" \
+  || fail "--states projector files"
 for input in x.npy x64.npy xf.npy; do
   "$CLI" project --states "$TMP/$input" --method pca --dims 2 --threads 1 --out "$TMP/pca-$input" \
     > /dev/null 2> "$TMP/err.txt" || { cat "$TMP/err.txt" >&2; fail "pca of $input failed"; }
@@ -162,7 +167,19 @@ for sample, step, token, *xyz in body[:500]:
     assert len(xyz) == 3
 PYEOF
   "$CLI" project --model "$MODEL" --data "$DATA" --method tsne --final --max-points 400 \
-    --quality --out "$TMP/final.npy" > "$TMP/final.out" 2> /dev/null || fail "project --model --final failed"
+    --quality --out "$TMP/final.npy" --projector "$TMP/tfp" > "$TMP/final.out" 2> /dev/null \
+    || fail "project --model --final failed"
+  # The same final states for the TensorFlow Projector: a vector per point, labelled metadata.
+  "$PY" - "$TMP/tfp" "$TMP/final.npy" <<'PYEOF' || fail "--projector files do not read back"
+import numpy as np, sys
+vectors = np.loadtxt(sys.argv[1] + "/vectors.tsv", delimiter="\t", ndmin=2)
+meta = open(sys.argv[1] + "/metadata.tsv", encoding="utf-8").read().splitlines()
+layout = np.load(sys.argv[2])
+assert vectors.shape == (layout.shape[0], 64), vectors.shape
+assert meta[0] == "sample\tstep\ttoken\tlabel\tcorrect", meta[0]
+assert len(meta) == layout.shape[0] + 1
+assert all(line.split("\t")[3] in ("balanced", "unbalanced") for line in meta[1:])
+PYEOF
   grep -q "trustworthiness" "$TMP/final.out" || fail "no quality line: $(cat "$TMP/final.out")"
   "$PY" -c "import numpy as np, sys; a = np.load('$TMP/final.npy'); assert a.shape[1] == 2 and 400 <= a.shape[0] <= 401, a.shape"
   expect_exit 1 "no captured state \"nope\"; the model has: embeddings, lstm_l0_fwd_hidden" \

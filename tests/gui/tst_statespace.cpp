@@ -155,6 +155,21 @@ TEST_CASE("the whole dataset's states are drawn, picked, clicked, pinned and exp
     while (!file.readLine().isEmpty()) ++lines;
     CHECK(lines == session.stateProjection()->pointCount());
 
+    // The same points' states for the TensorFlow Projector: one vector line and one metadata
+    // line per point, vectors as wide as the projected state.
+    const QString projector = dir.filePath(QStringLiteral("projector"));
+    space->exportProjector(projector);
+    QFile vectors(projector + QStringLiteral("/vectors.tsv"));
+    QFile metadata(projector + QStringLiteral("/metadata.tsv"));
+    REQUIRE(vectors.open(QIODevice::ReadOnly));
+    REQUIRE(metadata.open(QIODevice::ReadOnly));
+    const QList<QByteArray> vectorLines = vectors.readAll().split('\n');
+    const QList<QByteArray> metaLines = metadata.readAll().split('\n');
+    CHECK(vectorLines.size() - 1 == session.stateProjection()->pointCount());
+    CHECK(metaLines.size() - 2 == session.stateProjection()->pointCount());  // + header
+    CHECK(metaLines.front() == "sample\tstep\ttoken\tlabel\tcorrect");
+    CHECK(vectorLines.front().split('\t').size() == session.stateProjection()->units);
+
     // A PNG at 3x the panel's size: rendered at that size, not scaled up.
     FigureOptions options;
     options.dpi = 288;
