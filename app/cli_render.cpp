@@ -4,6 +4,9 @@
 #include <QCoreApplication>
 #include <QDockWidget>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
 #include <QWindow>
 #include <cstdio>
 
@@ -11,10 +14,12 @@
 #include "app/MainWindow.h"
 #include "core/Errors.h"
 #include "core/Session.h"
+#include "core/SessionFile.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/AttentionPanel.h"
 #include "widgets/FigureExport.h"
 #include "widgets/HiddenUnitsPanel.h"
+#include "widgets/HiddenUnitsTimeView.h"
 #include "widgets/StateSpacePanel.h"
 
 namespace rnnscope {
@@ -34,6 +39,44 @@ bool waitFor(const std::function<bool()>& done, const QString& lastError, int ti
 }
 
 }  // namespace
+
+std::vector<qint64> parseSampleList(const QString& list, QString* why) {
+    QString text = list;
+    if (text.startsWith(QLatin1Char('@'))) {
+        QFile file(text.mid(1));
+        if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+            *why = QStringLiteral("cannot read %1: %2").arg(text.mid(1), file.errorString());
+            return {};
+        }
+        text = QString::fromUtf8(file.readAll()).replace(QLatin1Char('\n'), QLatin1Char(','));
+    }
+    std::vector<qint64> out;
+    for (const QString& raw : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QString item = raw.trimmed();
+        if (item.isEmpty()) continue;
+        const QStringList range = item.split(QLatin1Char('-'));
+        bool ok1 = false, ok2 = true;
+        const qint64 from = range.value(0).toLongLong(&ok1);
+        const qint64 to = range.size() == 2 ? range.value(1).toLongLong(&ok2) : from;
+        if (range.size() > 2 || !ok1 || !ok2 || from < 0 || to < from) {
+            *why = QStringLiteral("'%1' is not a sample number or a range such as 10-19").arg(item);
+            return {};
+        }
+        for (qint64 s = from; s <= to; ++s) out.push_back(s);
+    }
+    if (out.empty()) *why = QStringLiteral("no samples in '%1'").arg(list);
+    return out;
+}
+
+QString batchFileName(const QString& out, qint64 sample) {
+    if (out.contains(QLatin1String("{sample}")))
+        return QString(out).replace(QLatin1String("{sample}"), QString::number(sample));
+    const QFileInfo info(out);
+    const QString suffix = info.suffix();
+    const QString base = suffix.isEmpty() ? out : out.left(out.size() - suffix.size() - 1);
+    return base + QStringLiteral("-%1").arg(sample) +
+           (suffix.isEmpty() ? QString() : QLatin1Char('.') + suffix);
+}
 
 bool isRenderCommand(const QStringList& arguments) {
     return !arguments.isEmpty() && arguments.front() == QLatin1String("render");
@@ -76,10 +119,32 @@ int runRenderCommand(const QStringList& arguments) {
         "NAME");
     const auto maxPointsOption = option(
         "max-points", "state-space: at most N points, whole samples (default 0: all).", "N", "0");
-    const int early =
-        parseCliCommand(parser, arguments, "render", {&modelOption, &viewOption, &outOption});
+    const auto sessionOption = option(
+        "session",
+        "A saved .rnnscope session instead of --model and --data: its model, dataset, current "
+        "sample and selected units.",
+        "S.rnnscope");
+    const auto batchOption =
+        option("batch",
+               "Several samples, one file each: a list such as 0,4,10-19, or @FILE with one sample "
+               "number per line. --out names each file: {sample} in it is replaced by the sample, "
+               "otherwise -<sample> goes before the extension.",
+               "LIST");
+    const int early = parseCliCommand(parser, arguments, "render", {&viewOption, &outOption});
     if (early >= 0) return early;
     auto usage = [&](const QString& message) { return cliUsageError(parser, "render", message); };
+    if (parser.isSet(sessionOption) == parser.isSet(modelOption))
+        return usage(QStringLiteral("give either --model M.pt or --session S.rnnscope"));
+    if (parser.isSet(sessionOption) && parser.isSet(dataOption))
+        return usage(QStringLiteral("--session brings its own dataset; leave out --data"));
+    std::vector<qint64> batch;
+    if (parser.isSet(batchOption)) {
+        if (parser.isSet(inputOption) || parser.isSet(sampleOption))
+            return usage(QStringLiteral("--batch takes the place of --sample and --input"));
+        QString why;
+        batch = parseSampleList(parser.value(batchOption), &why);
+        if (batch.empty()) return usage(QStringLiteral("--batch: %1").arg(why));
+    }
 
     const QString view = parser.value(viewOption);
     const QStringList views{QStringLiteral("state-space"), QStringLiteral("attention"),
@@ -104,7 +169,8 @@ int runRenderCommand(const QStringList& arguments) {
     const int width = size.value(0).toInt(), height = size.value(1).toInt();
     if (size.size() != 2 || width < 200 || height < 150)
         return usage(QStringLiteral("--size must be WxH, at least 200x150"));
-    if (view == QLatin1String("state-space") && !parser.isSet(dataOption))
+    if (view == QLatin1String("state-space") && !parser.isSet(dataOption) &&
+        !parser.isSet(sessionOption))
         return usage(QStringLiteral("--view state-space needs --data: it projects a dataset"));
     ProjectionSpec spec;
     const QString method = parser.value(methodOption);
@@ -146,30 +212,50 @@ int runRenderCommand(const QStringList& arguments) {
     if (view == QLatin1String("saturation"))
         static_cast<HiddenUnitsPanel*>(panel)->showTab(HiddenUnitsPanel::Saturation);
 
-    if (parser.isSet(dataOption))
+    const bool fromSession = parser.isSet(sessionOption);
+    QString sessionDataset;
+    if (fromSession) {
+        try {
+            sessionDataset = readSessionFile(parser.value(sessionOption)).dataset;
+        } catch (const UserError& e) {
+            return fail(e.message());
+        }
+    }
+    if (fromSession)
+        session.openSession(parser.value(sessionOption));
+    else if (parser.isSet(dataOption))
         session.openModelAndDataset(parser.value(modelOption), parser.value(dataOption));
     else
         session.openModel(parser.value(modelOption));
     if (!waitFor([&] { return session.model() != nullptr; }, lastError, 120000))
         return fail(lastError.isEmpty() ? QStringLiteral("the model did not open") : lastError);
-    if (parser.isSet(inputOption)) {
-        session.setCustomInput(parser.value(inputOption));
-    } else if (parser.isSet(dataOption)) {
-        if (!waitFor([&] { return session.dataset() != nullptr; }, lastError, 120000))
-            return fail(lastError);
-        const qint64 sample = parser.value(sampleOption).toLongLong();
+    const bool hasData = parser.isSet(dataOption) || !sessionDataset.isEmpty();
+    if (hasData && !waitFor([&] { return session.dataset() != nullptr; }, lastError, 120000))
+        return fail(lastError.isEmpty() ? QStringLiteral("the dataset did not open") : lastError);
+    if (batch.empty()) {
+        if (parser.isSet(inputOption)) {
+            session.setCustomInput(parser.value(inputOption));
+        } else if (parser.isSet(sampleOption) || (!fromSession && hasData)) {
+            if (!hasData) return usage(QStringLiteral("--sample needs --data"));
+            batch.push_back(parser.value(sampleOption).toLongLong());
+        } else if (!fromSession) {
+            return usage(QStringLiteral("give --data (and --sample) or --input"));
+        }
+    } else if (!hasData) {
+        return usage(QStringLiteral("--batch needs --data (or a session with a dataset)"));
+    }
+    for (qint64 sample : batch)
         if (sample < 0 || sample >= session.dataset()->size())
-            return fail(QStringLiteral("--sample %1: the dataset has samples 0 to %2")
+            return fail(QStringLiteral("sample %1: the dataset has samples 0 to %2")
                             .arg(sample)
                             .arg(session.dataset()->size() - 1));
-        session.setCurrentSample(sample);
-    } else {
-        return usage(QStringLiteral("give --data (and --sample) or --input"));
-    }
+    if (!batch.empty()) session.setCurrentSample(batch.front());
+    // A session restores its sample (or typed text) once its model and dataset are open.
     if (!waitFor([&] { return session.currentResult() != nullptr; }, lastError, 300000))
         return fail(lastError.isEmpty() ? QStringLiteral("the model gave no result") : lastError);
 
     if (view == QLatin1String("state-space")) {
+        // Projected once; each sample of a batch then only moves the current path.
         auto* space = static_cast<StateSpacePanel*>(panel);
         if (!session.store()) session.captureDataset(qint64(1) << 30);
         if (!waitFor([&] { return session.store() != nullptr; }, lastError, 3600000))
@@ -193,36 +279,93 @@ int runRenderCommand(const QStringList& arguments) {
                 lastError, 3600000))
             return fail(lastError);
     }
-    if (view == QLatin1String("attention")) {
-        auto* attention = static_cast<AttentionPanel*>(panel);
-        // The panel refreshes on a short timer after the result arrives: wait for its map (or
-        // its one-line message when the model has no attention).
-        if (!waitFor(
+
+    // Shows `sample` (< 0: what is current) and waits until the panel has drawn it.
+    auto show = [&](qint64 sample) -> bool {
+        if (sample >= 0 && sample != session.currentSample()) {
+            const SampleResult* before = session.currentResult().get();
+            session.setCurrentSample(sample);
+            if (!waitFor(
+                    [&] {
+                        return session.currentResult() && session.currentResult().get() != before;
+                    },
+                    lastError, 300000))
+                return false;
+        }
+        const QRegularExpression shown(
+            QStringLiteral("sample %1(\\D|$)").arg(session.currentSample() + 1));
+        if (view == QLatin1String("state-space")) {
+            auto* space = static_cast<StateSpacePanel*>(panel);
+            const qint64 s = session.currentSample();
+            return waitFor(
+                [&] { return s < 0 || space->pointCount() == session.store()->length(s); },
+                lastError, 60000);
+        }
+        if (view == QLatin1String("units")) {
+            auto* units = static_cast<HiddenUnitsPanel*>(panel);
+            return waitFor(
                 [&] {
-                    return !attention->figureData().isEmpty() || !attention->message().isEmpty();
+                    return session.currentSample() < 0 ||
+                           shown.match(units->timeView()->data().subtitle).hasMatch();
                 },
-                lastError, 60000))
-            return fail(lastError);
-        if (parser.isSet(attentionLayerOption) &&
-            !attention->selectAttentionLayer(parser.value(attentionLayerOption)))
-            return fail(QStringLiteral("--attention-layer %1: the model's attention layers are %2")
-                            .arg(parser.value(attentionLayerOption),
-                                 attention->attentionLayers().isEmpty()
-                                     ? QStringLiteral("none")
-                                     : attention->attentionLayers().join(QStringLiteral(", "))));
-        if (!attention->notice().isEmpty())
-            std::fprintf(stderr, "rnnscope-cli render: %s\n", qPrintable(attention->notice()));
+                lastError, 60000);
+        }
+        if (view == QLatin1String("attention")) {
+            auto* attention = static_cast<AttentionPanel*>(panel);
+            // The panel refreshes on a short timer after the result arrives: wait for this
+            // sample's map (or its one-line message when the model has no attention).
+            return waitFor(
+                [&] {
+                    return !attention->message().isEmpty() ||
+                           (!attention->figureData().isEmpty() &&
+                            (session.currentSample() < 0 ||
+                             shown.match(attention->figureData().title).hasMatch()));
+                },
+                lastError, 60000);
+        }
+        return true;
+    };
+
+    auto render = [&](const QString& out) -> int {
+        if (view == QLatin1String("attention")) {
+            auto* attention = static_cast<AttentionPanel*>(panel);
+            if (parser.isSet(attentionLayerOption) &&
+                !attention->selectAttentionLayer(parser.value(attentionLayerOption)))
+                return fail(
+                    QStringLiteral("--attention-layer %1: the model's attention layers are %2")
+                        .arg(parser.value(attentionLayerOption),
+                             attention->attentionLayers().isEmpty()
+                                 ? QStringLiteral("none")
+                                 : attention->attentionLayers().join(QStringLiteral(", "))));
+            if (!attention->notice().isEmpty())
+                std::fprintf(stderr, "rnnscope-cli render: %s\n", qPrintable(attention->notice()));
+        }
+        try {
+            if (csv)
+                static_cast<AttentionPanel*>(panel)->exportMatrixCsv(out);
+            else
+                exportFigure(*panel, out, figure);
+        } catch (const UserError& e) {
+            return fail(e.message());
+        }
+        std::printf("%s: %s of %s\n", qPrintable(out), qPrintable(view),
+                    qPrintable(session.currentResult()->input.tokens.join(QString())));
+        return 0;
+    };
+
+    if (batch.size() <= 1) {
+        if (!show(batch.empty() ? -1 : batch.front()))
+            return fail(lastError.isEmpty() ? QStringLiteral("the panel did not draw") : lastError);
+        return render(parser.value(outOption));
     }
-    try {
-        if (csv)
-            static_cast<AttentionPanel*>(panel)->exportMatrixCsv(parser.value(outOption));
-        else
-            exportFigure(*panel, parser.value(outOption), figure);
-    } catch (const UserError& e) {
-        return fail(e.message());
+    for (qint64 sample : batch) {
+        if (!show(sample))
+            return fail(lastError.isEmpty()
+                            ? QStringLiteral("sample %1: the panel did not draw").arg(sample)
+                            : lastError);
+        const int code = render(batchFileName(parser.value(outOption), sample));
+        if (code != 0) return code;
     }
-    std::printf("%s: %s of %s\n", qPrintable(parser.value(outOption)), qPrintable(view),
-                qPrintable(session.currentResult()->input.tokens.join(QString())));
     return 0;
 }
 

@@ -4,8 +4,16 @@
 // same figure File → Export Figure would.
 
 #include <QStringList>
+#include <vector>
 
 namespace rnnscope {
+
+// --batch's list: "0,4,10-19" or "@FILE" (one sample number per line). Empty, with `why` set,
+// when an item is not a number or a range.
+std::vector<qint64> parseSampleList(const QString& list, QString* why);
+// The file for one sample of a batch: {sample} in `out` replaced, or "-<sample>" before the
+// extension ("fig.png" -> "fig-12.png").
+QString batchFileName(const QString& out, qint64 sample);
 
 // True when `arguments` (argv without the program) asks for `render`, which needs a
 // QApplication and a display rather than the CLI's QCoreApplication.

@@ -77,6 +77,27 @@ check_png "$TMP/units.png" 850 300
   --out "$TMP/saturation.pdf" > /dev/null || fail "saturation render failed"
 head -c 5 "$TMP/saturation.pdf" | grep -q "%PDF" || fail "saturation.pdf is not a PDF"
 
+# --batch: one figure per sample, named from --out, each showing its own sample.
+"$CLI" render --model "$DEMO/dates/dates.pt" --data "$DEMO/dates/dates.tsv" --batch 3,5-6 \
+  --view attention --out "$TMP/batch-{sample}.svg" > "$TMP/batch.txt" 2>/dev/null \
+  || fail "render --batch failed"
+for n in 3 5 6; do
+  grep -q "Attention · sample $((n + 1)) " "$TMP/batch-$n.svg" || fail "batch-$n.svg is not sample $n"
+done
+[ "$(wc -l < "$TMP/batch.txt")" = 3 ] || fail "--batch: one line per file expected: $(cat "$TMP/batch.txt")"
+printf '4\n2\n' > "$TMP/list.txt"
+"$CLI" render --model "$DEMO/dates/dates.pt" --data "$DEMO/dates/dates.tsv" --batch "@$TMP/list.txt" \
+  --view attention --out "$TMP/list.csv" > /dev/null 2>&1 || fail "render --batch @file failed"
+[ -s "$TMP/list-4.csv" ] && [ -s "$TMP/list-2.csv" ] || fail "--batch @file: $(ls "$TMP")"
+
+# --session: the model, dataset and sample of a saved session.
+printf '{"version": 1, "model": "%s", "dataset": "%s", "current_sample": 12}\n' \
+  "$DEMO/brackets/brackets.pt" "$DEMO/brackets/brackets.tsv" > "$TMP/s.rnnscope"
+"$CLI" render --session "$TMP/s.rnnscope" --view units --out "$TMP/session.png" > "$TMP/session.txt" \
+  2>/dev/null || fail "render --session failed"
+grep -qF "$(sed -n 13p "$DEMO/brackets/brackets.tsv" | cut -f1)" "$TMP/session.txt" \
+  || fail "render --session did not show the session's sample: $(cat "$TMP/session.txt")"
+
 expect_exit() {
   local code=$1 message=$2; shift 2
   set +e
@@ -92,7 +113,7 @@ expect_exit 2 "--out must end in .png, .svg or .pdf" \
   render --model "$DEMO/dates/dates.pt" --input x --view attention --out "$TMP/x.bmp"
 expect_exit 2 "--view state-space needs --data" \
   render --model "$DEMO/dates/dates.pt" --input x --view state-space --out "$TMP/x.png"
-expect_exit 1 "--sample 99999: the dataset has samples 0 to 1499" \
+expect_exit 1 "sample 99999: the dataset has samples 0 to 1499" \
   render --model "$DEMO/dates/dates.pt" --data "$DEMO/dates/dates.tsv" --sample 99999 \
   --view attention --out "$TMP/x.png"
 expect_exit 1 "--attention-layer nope: the model's attention layers are attention" \
@@ -101,6 +122,10 @@ expect_exit 1 "--attention-layer nope: the model's attention layers are attentio
 expect_exit 2 "--out .csv is only for --view attention" \
   render --model "$DEMO/dates/dates.pt" --input x --view units --out "$TMP/x.csv"
 [ ! -e "$TMP/x.csv" ] || fail "a CSV for a view without a matrix"
+expect_exit 2 "give either --model M.pt or --session S.rnnscope" \
+  render --session "$TMP/s.rnnscope" --model "$DEMO/dates/dates.pt" --view units --out "$TMP/x.png"
+expect_exit 2 "--batch: '5-2' is not a sample number" render --model "$DEMO/dates/dates.pt" \
+  --data "$DEMO/dates/dates.tsv" --batch 1,5-2 --view attention --out "$TMP/x.png"
 DISPLAY= expect_exit 1 "needs a display to draw on" \
   render --model "$DEMO/dates/dates.pt" --input x --view attention --out "$TMP/x.png"
 [ ! -e "$TMP/x.png" ] || fail "a failed render wrote a figure"
