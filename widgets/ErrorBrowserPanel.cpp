@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
@@ -161,6 +162,10 @@ QWidget* ErrorBrowserPanel::buildFilterBar() {
     wrongOnly_ = new QCheckBox(tr("Wrong only"), bar);
     trueClass_ = new QComboBox(bar);
     predictedClass_ = new QComboBox(bar);
+    for (QComboBox* box : {trueClass_, predictedClass_}) {
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(8);
+    }
     trueClass_->setToolTip(tr("The dataset's reference class"));
     predictedClass_->setToolTip(tr("The model's predicted class"));
     minConfidence_ = new QDoubleSpinBox(bar);
@@ -185,26 +190,31 @@ QWidget* ErrorBrowserPanel::buildFilterBar() {
     QFont bold = count_->font();
     bold.setBold(true);
     count_->setFont(bold);
+    // Long texts (unknown labels) are cut rather than widening the dock; the tooltip has it all.
+    count_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    count_->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
 
-    grid->addWidget(wrongOnly_, 0, 0);
-    grid->addWidget(new QLabel(tr("True:"), bar), 0, 1);
-    grid->addWidget(trueClass_, 0, 2);
-    grid->addWidget(new QLabel(tr("Predicted:"), bar), 0, 3);
-    grid->addWidget(predictedClass_, 0, 4);
-    grid->addWidget(new QLabel(tr("Confidence:"), bar), 0, 5);
-    grid->addWidget(minConfidence_, 0, 6);
-    grid->addWidget(new QLabel(tr("to"), bar), 0, 7);
-    grid->addWidget(maxConfidence_, 0, 8);
-    grid->addWidget(new QLabel(tr("Length:"), bar), 0, 9);
-    grid->addWidget(minLength_, 0, 10);
-    grid->addWidget(new QLabel(tr("to"), bar), 0, 11);
-    grid->addWidget(maxLength_, 0, 12);
-    grid->setColumnStretch(13, 1);
-    grid->addWidget(search_, 1, 0, 1, 5);
-    grid->addWidget(regex_, 1, 5);
-    grid->addWidget(clear, 1, 6, 1, 2);
-    grid->addWidget(save, 1, 8, 1, 3);
-    grid->addWidget(count_, 1, 11, 1, 3, Qt::AlignRight);
+    // Two rows that can shrink: the dock must not force the window wider than a laptop screen.
+    auto* numbers = new QHBoxLayout;
+    numbers->addWidget(wrongOnly_);
+    for (auto [label, widget] : {std::pair<QString, QWidget*>{tr("True:"), trueClass_},
+                                 {tr("Predicted:"), predictedClass_},
+                                 {tr("Confidence:"), minConfidence_},
+                                 {tr("to"), maxConfidence_},
+                                 {tr("Length:"), minLength_},
+                                 {tr("to"), maxLength_}}) {
+        numbers->addWidget(new QLabel(label, bar));
+        numbers->addWidget(widget);
+    }
+    numbers->addStretch(1);
+    auto* text = new QHBoxLayout;
+    text->addWidget(search_, 2);
+    text->addWidget(regex_);
+    text->addWidget(clear);
+    text->addWidget(save);
+    text->addWidget(count_, 3);
+    grid->addLayout(numbers, 0, 0);
+    grid->addLayout(text, 1, 0);
 
     auto changed = [this]() {
         readFilterBar();
@@ -457,6 +467,7 @@ void ErrorBrowserPanel::updateCount() {
         text += tr(" · labels the model doesn't know: %1").arg(names.join(QStringLiteral(", ")));
     }
     count_->setText(text);
+    count_->setToolTip(text);
 }
 
 void ErrorBrowserPanel::selectCurrentSample() {

@@ -55,6 +55,10 @@ TEST_CASE("the error browser lists, filters and opens the brackets demo's sample
     REQUIRE(waitUntil([&] { return panel->table() && panel->table()->predictedCount() == 1500; },
                       10000));
 
+    // The dock never makes the window wider than a 1366-pixel laptop screen.
+    CHECK(panel->minimumSizeHint().width() < 1000);
+    CHECK(window.minimumSizeHint().width() <= 1366);
+
     // Every sample is a row, and the count says so.
     CHECK(panel->tableView()->model()->rowCount() == 1500);
     CHECK(panel->countLabel()->text().startsWith(QStringLiteral("1,500 of 1,500")));
