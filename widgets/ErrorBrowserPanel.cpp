@@ -1,17 +1,12 @@
 #include "widgets/ErrorBrowserPanel.h"
 
-#include <QCheckBox>
-#include <QComboBox>
-#include <QDoubleSpinBox>
-#include <QGridLayout>
-#include <QHBoxLayout>
+#include <QFileDialog>
 #include <QHeaderView>
 #include <QInputDialog>
-#include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
-#include <QPushButton>
-#include <QSpinBox>
+#include <QMessageBox>
+#include <QPointer>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -20,7 +15,9 @@
 
 #include "core/Session.h"
 #include "core/errors/ErrorMetrics.h"
+#include "core/errors/ErrorTableCsv.h"
 #include "core/model/Model.h"
+#include "widgets/ErrorFilterBar.h"
 #include "widgets/ErrorMetricsView.h"
 #include "widgets/ErrorSlicesView.h"
 #include "widgets/ErrorTableModel.h"
@@ -61,7 +58,8 @@ ErrorBrowserPanel::ErrorBrowserPanel(Session& session, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->setSpacing(4);
-    layout->addWidget(buildFilterBar());
+    filterBar_ = new ErrorFilterBar(this);
+    layout->addWidget(filterBar_);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
     view_ = new QTableView(split);
@@ -140,6 +138,13 @@ ErrorBrowserPanel::ErrorBrowserPanel(Session& session, QWidget* parent)
         f.wrongOnly = false;  // a diagonal cell holds only right answers
         setFilter(f);
     });
+    connect(filterBar_, &ErrorFilterBar::filterEdited, this, [this]() {
+        filter_ = filterBar_->filter();
+        applyFilter();
+    });
+    connect(filterBar_, &ErrorFilterBar::clearRequested, this, [this]() { setFilter({}); });
+    connect(filterBar_, &ErrorFilterBar::saveSliceRequested, this, [this]() { askSliceName(); });
+    connect(filterBar_, &ErrorFilterBar::exportCsvRequested, this, [this]() { askCsvPath(); });
     connect(slices_, &ErrorSlicesView::saveRequested, this, [this]() { askSliceName(); });
     connect(slices_, &ErrorSlicesView::sliceActivated, this, [this](int index) {
         const auto& all = this->session().errorSlices();
@@ -154,131 +159,14 @@ ErrorBrowserPanel::ErrorBrowserPanel(Session& session, QWidget* parent)
     refresh();
 }
 
-QWidget* ErrorBrowserPanel::buildFilterBar() {
-    auto* bar = new QWidget(this);
-    auto* grid = new QGridLayout(bar);
-    grid->setContentsMargins(0, 0, 0, 0);
-    grid->setHorizontalSpacing(6);
-    wrongOnly_ = new QCheckBox(tr("Wrong only"), bar);
-    trueClass_ = new QComboBox(bar);
-    predictedClass_ = new QComboBox(bar);
-    for (QComboBox* box : {trueClass_, predictedClass_}) {
-        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-        box->setMinimumContentsLength(8);
-    }
-    trueClass_->setToolTip(tr("The dataset's reference class"));
-    predictedClass_->setToolTip(tr("The model's predicted class"));
-    minConfidence_ = new QDoubleSpinBox(bar);
-    maxConfidence_ = new QDoubleSpinBox(bar);
-    for (QDoubleSpinBox* box : {minConfidence_, maxConfidence_}) {
-        box->setRange(0.0, 1.0);
-        box->setSingleStep(0.05);
-        box->setDecimals(2);
-    }
-    maxConfidence_->setValue(1.0);
-    minLength_ = new QSpinBox(bar);
-    maxLength_ = new QSpinBox(bar);
-    for (QSpinBox* box : {minLength_, maxLength_}) box->setRange(0, 1000000);
-    maxLength_->setSpecialValueText(tr("any"));  // 0 = no upper bound
-    search_ = new QLineEdit(bar);
-    search_->setPlaceholderText(tr("Search the text…"));
-    search_->setClearButtonEnabled(true);
-    regex_ = new QCheckBox(tr("Regex"), bar);
-    auto* clear = new QPushButton(tr("Clear Filters"), bar);
-    auto* save = new QPushButton(tr("Save as Slice…"), bar);
-    count_ = new QLabel(bar);
-    QFont bold = count_->font();
-    bold.setBold(true);
-    count_->setFont(bold);
-    // Long texts (unknown labels) are cut rather than widening the dock; the tooltip has it all.
-    count_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    count_->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-
-    // Two rows that can shrink: the dock must not force the window wider than a laptop screen.
-    auto* numbers = new QHBoxLayout;
-    numbers->addWidget(wrongOnly_);
-    for (auto [label, widget] : {std::pair<QString, QWidget*>{tr("True:"), trueClass_},
-                                 {tr("Predicted:"), predictedClass_},
-                                 {tr("Confidence:"), minConfidence_},
-                                 {tr("to"), maxConfidence_},
-                                 {tr("Length:"), minLength_},
-                                 {tr("to"), maxLength_}}) {
-        numbers->addWidget(new QLabel(label, bar));
-        numbers->addWidget(widget);
-    }
-    numbers->addStretch(1);
-    auto* text = new QHBoxLayout;
-    text->addWidget(search_, 2);
-    text->addWidget(regex_);
-    text->addWidget(clear);
-    text->addWidget(save);
-    text->addWidget(count_, 3);
-    grid->addLayout(numbers, 0, 0);
-    grid->addLayout(text, 1, 0);
-
-    auto changed = [this]() {
-        readFilterBar();
-        applyFilter();
-    };
-    connect(wrongOnly_, &QCheckBox::toggled, this, changed);
-    connect(regex_, &QCheckBox::toggled, this, changed);
-    connect(trueClass_, &QComboBox::currentIndexChanged, this, changed);
-    connect(predictedClass_, &QComboBox::currentIndexChanged, this, changed);
-    for (QDoubleSpinBox* box : {minConfidence_, maxConfidence_})
-        connect(box, &QDoubleSpinBox::valueChanged, this, changed);
-    for (QSpinBox* box : {minLength_, maxLength_})
-        connect(box, &QSpinBox::valueChanged, this, changed);
-    // Typing searches once the user pauses, not on every key.
-    searchDelay_.setSingleShot(true);
-    searchDelay_.setInterval(250);
-    connect(&searchDelay_, &QTimer::timeout, this, changed);
-    connect(search_, &QLineEdit::textChanged, this, [this]() { searchDelay_.start(); });
-    connect(clear, &QPushButton::clicked, this, [this]() { setFilter(ErrorFilter{}); });
-    connect(save, &QPushButton::clicked, this, [this]() { askSliceName(); });
-    return bar;
-}
-
-void ErrorBrowserPanel::readFilterBar() {
-    ErrorFilter f;
-    f.wrongOnly = wrongOnly_->isChecked();
-    f.trueLabel = trueClass_->currentIndex() > 0 ? trueClass_->currentText() : QString();
-    f.predictedLabel =
-        predictedClass_->currentIndex() > 0 ? predictedClass_->currentText() : QString();
-    f.minConfidence = float(minConfidence_->value());
-    f.maxConfidence = float(maxConfidence_->value());
-    f.minLength = minLength_->value();
-    f.maxLength = maxLength_->value() > 0 ? maxLength_->value() : std::numeric_limits<int>::max();
-    f.text = search_->text();
-    f.regex = regex_->isChecked();
-    filter_ = f;
-}
-
-void ErrorBrowserPanel::updateFilterBar() {
-    const QSignalBlocker b1(wrongOnly_), b2(trueClass_), b3(predictedClass_), b4(minConfidence_),
-        b5(maxConfidence_), b6(minLength_), b7(maxLength_), b8(search_), b9(regex_);
-    const QStringList classes = table_ ? table_->classNames() : QStringList();
-    for (QComboBox* box : {trueClass_, predictedClass_}) {
-        box->clear();
-        box->addItem(tr("any"));
-        box->addItems(classes);
-        box->setEnabled(!classes.isEmpty());
-    }
-    wrongOnly_->setChecked(filter_.wrongOnly);
-    trueClass_->setCurrentIndex(std::max(0, int(classes.indexOf(filter_.trueLabel)) + 1));
-    predictedClass_->setCurrentIndex(std::max(0, int(classes.indexOf(filter_.predictedLabel)) + 1));
-    minConfidence_->setValue(double(filter_.minConfidence));
-    maxConfidence_->setValue(double(filter_.maxConfidence));
-    minLength_->setValue(filter_.minLength);
-    maxLength_->setValue(filter_.maxLength == std::numeric_limits<int>::max() ? 0
-                                                                              : filter_.maxLength);
-    search_->setText(filter_.text);
-    regex_->setChecked(filter_.regex);
-}
-
 void ErrorBrowserPanel::setFilter(const ErrorFilter& filter) {
     filter_ = filter;
     updateFilterBar();
     applyFilter();
+}
+
+void ErrorBrowserPanel::updateFilterBar() {
+    filterBar_->setFilter(filter_, table_ ? table_->classNames() : QStringList());
 }
 
 qint64 ErrorBrowserPanel::filteredCount() const {
@@ -313,13 +201,14 @@ void ErrorBrowserPanel::rebuildTable() {
     applyFilter();
 }
 
-ErrorTable::TextOf ErrorBrowserPanel::textSource() const {
+ErrorTable::TextOf ErrorBrowserPanel::textSource(bool withOutputs) const {
     auto dataset = session().dataset();
     if (!dataset) return {};
     // Seq2seq outputs live in the Session's predictions: copied (implicitly shared strings) so
     // a job on the worker never reads a vector the GUI thread is filling.
     std::vector<QString> outputs;
-    if (sortColumn_ == ErrorColumn::Prediction && table_ && !table_->isClassification())
+    if ((withOutputs || sortColumn_ == ErrorColumn::Prediction) && table_ &&
+        !table_->isClassification())
         for (const auto& p : session().predictions()) outputs.push_back(p.predicted);
     return [dataset, outputs = std::move(outputs)](qint64 sample, ErrorColumn column) {
         if (column == ErrorColumn::Prediction)
@@ -445,7 +334,7 @@ void ErrorBrowserPanel::updateSlices() {
 
 void ErrorBrowserPanel::updateCount() {
     if (!table_) {
-        count_->setText(tr("No samples"));
+        filterBar_->setCount(tr("No samples"));
         return;
     }
     const QLocale locale;
@@ -466,8 +355,7 @@ void ErrorBrowserPanel::updateCount() {
             names << QStringLiteral("%1 (%2)").arg(label).arg(n);
         text += tr(" · labels the model doesn't know: %1").arg(names.join(QStringLiteral(", ")));
     }
-    count_->setText(text);
-    count_->setToolTip(text);
+    filterBar_->setCount(text);
 }
 
 void ErrorBrowserPanel::selectCurrentSample() {
@@ -480,7 +368,9 @@ void ErrorBrowserPanel::selectCurrentSample() {
     if (view_->currentIndex().row() == row) return;
     view_->selectRow(row);
     view_->setCurrentIndex(model_->index(row, 0));
-    view_->scrollTo(model_->index(row, 0));
+    // After a model reset the header lays its sections out later; scrolling now would use the
+    // old layout and leave the row off screen.
+    QTimer::singleShot(0, view_, [this]() { view_->scrollTo(view_->currentIndex()); });
 }
 
 void ErrorBrowserPanel::saveSlice(const QString& name) {
@@ -497,6 +387,30 @@ void ErrorBrowserPanel::askSliceName() {
     if (!ok || name.trimmed().isEmpty()) return;
     saveSlice(name.trimmed());
     tabs_->setCurrentWidget(slices_);
+}
+
+void ErrorBrowserPanel::askCsvPath() {
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Table as CSV"), QStringLiteral("errors.csv"), tr("CSV files (*.csv)"));
+    if (!path.isEmpty()) exportCsv(path);
+}
+
+void ErrorBrowserPanel::exportCsv(const QString& path) {
+    if (!table_) return;
+    auto table = table_;
+    const std::vector<qint32> rows = model_->samples();
+    const ErrorTable::TextOf textOf = textSource(true);
+    QPointer<ErrorBrowserPanel> self(this);
+    session().jobs().start<bool>(
+        tr("Writing %1 rows to %2").arg(QLocale().toString(qint64(rows.size())), path), this,
+        [=](JobContext& ctx) {
+            writeErrorTableCsv(path, *table, rows, textOf, [&ctx]() { return ctx.isCancelled(); });
+            return true;
+        },
+        [this, path](bool) { Q_EMIT csvWritten(path); },
+        [self](const QString& error) {
+            if (self) QMessageBox::warning(self, tr("Cannot export the table"), error);
+        });
 }
 
 void ErrorBrowserPanel::paintFigure(QPainter& painter, const QRectF& rect) {

@@ -14,17 +14,12 @@
 #include "core/errors/ErrorTable.h"
 #include "widgets/Panel.h"
 
-class QCheckBox;
-class QComboBox;
-class QDoubleSpinBox;
-class QLabel;
-class QLineEdit;
-class QSpinBox;
 class QTableView;
 class QTabWidget;
 
 namespace rnnscope {
 
+class ErrorFilterBar;
 class ErrorMetricsView;
 class ErrorSlicesView;
 class ErrorTableModel;
@@ -48,19 +43,21 @@ public:
     ErrorTableModel* tableModel() const { return model_; }
     ErrorMetricsView* metricsView() const { return metrics_; }
     ErrorSlicesView* slicesView() const { return slices_; }
-    QCheckBox* wrongOnlyBox() const { return wrongOnly_; }
-    QLabel* countLabel() const { return count_; }
+    ErrorFilterBar* filterBar() const { return filterBar_; }
 
     // Saves the current filter as a slice in the Session.
     void saveSlice(const QString& name);
+    // Writes the rows shown, in their order, as CSV (on the worker); errors in a message box.
+    void exportCsv(const QString& path);
+
+Q_SIGNALS:
+    void csvWritten(const QString& path);
 
 protected:
     void refresh() override;
 
 private:
-    QWidget* buildFilterBar();
     void rebuildTable();
-    void readFilterBar();
     void updateFilterBar();
     void applyFilter();
     void showSelection(std::vector<qint32> rows, std::vector<qint32> metricRows);
@@ -69,7 +66,9 @@ private:
     void updateCount();
     void selectCurrentSample();
     void askSliceName();
-    ErrorTable::TextOf textSource() const;
+    void askCsvPath();
+    // Reads Text and Label from the dataset; with `withOutputs`, seq2seq outputs too (copied).
+    ErrorTable::TextOf textSource(bool withOutputs = false) const;
 
     std::shared_ptr<const ErrorTable> table_;
     std::vector<qint32> metricRows_;  // what the metrics are over (filter_ without class filters)
@@ -81,22 +80,12 @@ private:
     bool tableStale_ = true;
     QTimer predictionsThrottle_;
 
-    QCheckBox* wrongOnly_ = nullptr;
-    QComboBox* trueClass_ = nullptr;
-    QComboBox* predictedClass_ = nullptr;
-    QDoubleSpinBox* minConfidence_ = nullptr;
-    QDoubleSpinBox* maxConfidence_ = nullptr;
-    QSpinBox* minLength_ = nullptr;
-    QSpinBox* maxLength_ = nullptr;
-    QLineEdit* search_ = nullptr;
-    QCheckBox* regex_ = nullptr;
-    QLabel* count_ = nullptr;
+    ErrorFilterBar* filterBar_ = nullptr;
     QTableView* view_ = nullptr;
     ErrorTableModel* model_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     ErrorMetricsView* metrics_ = nullptr;
     ErrorSlicesView* slices_ = nullptr;
-    QTimer searchDelay_;
 };
 
 }  // namespace rnnscope

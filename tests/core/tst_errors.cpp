@@ -4,13 +4,16 @@
 // paper and on the demo models' real predictions.
 
 #include <QFile>
+#include <QTemporaryDir>
 #include <catch2/catch.hpp>
 #include <cmath>
 
 #include "TestUtil.h"
+#include "core/Errors.h"
 #include "core/Session.h"
 #include "core/errors/ErrorMetrics.h"
 #include "core/errors/ErrorTable.h"
+#include "core/errors/ErrorTableCsv.h"
 #include "core/model/Model.h"
 
 using namespace rnnscope;
@@ -255,4 +258,25 @@ TEST_CASE("dates demo: exact match and token accuracy of the generated dates", "
     CHECK(m.tokenAccuracy == Approx(1.0).margin(1e-3));
     CHECK(m.tokensTotal == 1500 * 10);  // YYYY-MM-DD
     CHECK(m.meanLoss < 0.05);
+}
+
+TEST_CASE("the filtered table exports as CSV in the order shown", "[errors]") {
+    const ErrorTable table = smallTable();
+    ErrorFilter f;
+    f.wrongOnly = true;
+    std::vector<qint32> rows = table.select(f);
+    table.sort(rows, ErrorColumn::Confidence, true);  // 1 (0.60), 4 (0.55), 8 (0.40)
+    QTemporaryDir dir;
+    const QString path = dir.filePath("wrong.csv");
+    writeErrorTableCsv(path, table, rows, textOf);
+    QFile file(path);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(file.readAll()).split('\n', Qt::SkipEmptyParts);
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0] == "id,text,length,label,prediction,confidence,loss,correct");
+    CHECK(lines[1] == "2,hello world,5,positive,negative,0.600000024,1.20000005,0");
+    CHECK(lines[2] == "5,hollow,4,neutral,positive,0.550000012,2,0");
+    CHECK(lines[3] == "9,w o w,10,,negative,0.400000006,,0");  // reference the model lacks
+    CHECK_THROWS_AS(writeErrorTableCsv(dir.filePath("no/such/dir/x.csv"), table, rows, textOf),
+                    UserError);
 }

@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QHeaderView>
 #include <QLabel>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -20,6 +21,7 @@
 #include "core/Session.h"
 #include "core/errors/ErrorMetrics.h"
 #include "widgets/ErrorBrowserPanel.h"
+#include "widgets/ErrorFilterBar.h"
 #include "widgets/ErrorMetricsView.h"
 #include "widgets/ErrorSlicesView.h"
 #include "widgets/ErrorTableModel.h"
@@ -61,15 +63,16 @@ TEST_CASE("the error browser lists, filters and opens the brackets demo's sample
 
     // Every sample is a row, and the count says so.
     CHECK(panel->tableView()->model()->rowCount() == 1500);
-    CHECK(panel->countLabel()->text().startsWith(QStringLiteral("1,500 of 1,500")));
+    CHECK(panel->filterBar()->countLabel()->text().startsWith(QStringLiteral("1,500 of 1,500")));
     qint64 wrong = 0;
     for (const auto& p : session.predictions()) wrong += p.correct == 0;
     REQUIRE(wrong > 0);  // the demo gets ~13 wrong
 
     // Wrong only: exactly the wrong samples, and the count follows.
-    panel->wrongOnlyBox()->click();
+    panel->filterBar()->wrongOnlyBox()->click();
     CHECK(panel->filteredCount() == wrong);
-    CHECK(panel->countLabel()->text().startsWith(QStringLiteral("%1 of 1,500").arg(wrong)));
+    CHECK(panel->filterBar()->countLabel()->text().startsWith(
+        QStringLiteral("%1 of 1,500").arg(wrong)));
     for (int r = 0; r < panel->tableModel()->rowCount(); ++r)
         CHECK(session.predictions()[size_t(panel->tableModel()->sampleAt(r))].correct == 0);
 
@@ -134,8 +137,28 @@ TEST_CASE("the error browser lists, filters and opens the brackets demo's sample
     REQUIRE(slices->rowCount() == 3);  // all samples, current filter, the slice
     CHECK(slices->item(2, 0)->text() == QStringLiteral("starts with (("));
     CHECK(slices->item(2, 2)->text() == QLocale().toString(found));
+    // The rows shown, as CSV: a header and one line per row.
+    QTemporaryDir csvDir;
+    QSignalSpy written(panel, &ErrorBrowserPanel::csvWritten);
+    panel->exportCsv(csvDir.filePath(QStringLiteral("slice.csv")));
+    REQUIRE(waitUntil([&] { return written.count() == 1; }, 30000));
+    QFile csv(csvDir.filePath(QStringLiteral("slice.csv")));
+    REQUIRE(csv.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = csv.readAll().split('\n');
+    CHECK(lines.size() == found + 2);  // header, rows, and the empty piece after the last "\n"
+    CHECK(lines[1].startsWith(QByteArray::number(panel->tableModel()->sampleAt(0) + 1) + ",(("));
     panel->setFilter(ErrorFilter{});
     CHECK(panel->filteredCount() == 1500);
+    // The current sample's row is selected and scrolled into view after the rows changed.
+    const int currentRow = panel->tableModel()->rowOf(session.currentSample());
+    REQUIRE(currentRow >= 0);
+    CHECK(view->currentIndex().row() == currentRow);
+    REQUIRE(waitUntil(
+        [&] {
+            return view->viewport()->rect().contains(
+                view->visualRect(view->model()->index(currentRow, 0)).center());
+        },
+        5000));
 
     if (qEnvironmentVariableIsSet("RNNSCOPE_TEST_SHOTS"))
         window.grab().save(QStringLiteral("/tmp/errors-window.png"));
