@@ -22,6 +22,7 @@
 #include "core/store/ActivationStore.h"
 #include "core/store/LstmVisExport.h"
 #include "widgets/AttentionPanel.h"
+#include "widgets/ErrorBrowserPanel.h"
 #include "widgets/HiddenUnitsPanel.h"
 #include "widgets/Panel.h"
 #include "widgets/SampleViewPanel.h"
@@ -58,10 +59,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Sess
                               tr("Embeddings and token states projected to 2D, nearest neighbours, "
                                  "and unit–word clusters.")),
              Qt::BottomDockWidgetArea);
-    addPanel(new PlannedPanel(*session_, QStringLiteral("error-browser"), tr("Error Browser"),
-                              tr("The samples the model gets wrong, sliced and sorted, with a "
-                                 "confusion matrix and per-token attribution.")),
-             Qt::BottomDockWidgetArea);
+    addPanel(new ErrorBrowserPanel(*session_), Qt::BottomDockWidgetArea);
     tabifyDockWidget(docks_[QStringLiteral("attention")], docks_[QStringLiteral("state-space")]);
     tabifyDockWidget(docks_[QStringLiteral("hidden-units")],
                      docks_[QStringLiteral("feature-scatter")]);

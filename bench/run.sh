@@ -80,6 +80,15 @@ if [ -x "$UNITS" ]; then
   "$UNITS" --data "$BUILD/bench-data" --peer "$SRC/bench/units/peer.py"
 fi
 
+echo
+echo "Error browser: filter, sort and confusion matrix over 1,000,000 samples, against NumPy"
+echo "(bench/errors/peer.py) on the same rows"
+ERRORS="$BUILD/bench/bench_errors"
+if [ -x "$ERRORS" ]; then
+  mkdir -p "$BUILD/bench-data"
+  "$ERRORS" --data "$BUILD/bench-data" --peer "$SRC/bench/errors/peer.py"
+fi
+
 PROJECTION=${RNNSCOPE_BENCH_PROJECTION:-quick}
 if [ "$PROJECTION" != off ]; then
   echo

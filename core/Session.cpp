@@ -439,6 +439,11 @@ JobId Session::projectStates(const ProjectionSpec& spec) {
     return projectionJob_;
 }
 
+void Session::setErrorSlices(const QVector<ErrorSlice>& slices) {
+    errorSlices_ = slices;
+    Q_EMIT errorSlicesChanged();
+}
+
 double Session::accuracy() const {
     qint64 known = 0, right = 0;
     for (const auto& p : predictions_) {

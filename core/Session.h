@@ -10,6 +10,7 @@
 #include <QObject>
 #include <QString>
 #include <QVector>
+#include <limits>
 #include <map>
 #include <memory>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "core/Selection.h"
 #include "core/analysis/StateProjection.h"
 #include "core/data/Dataset.h"
+#include "core/errors/ErrorFilter.h"
 #include "core/model/Capture.h"
 
 namespace rnnscope {
@@ -31,6 +33,20 @@ struct SamplePrediction {
     QString predicted;        // label, or output text (seq2seq)
     float confidence = 0.0f;  // probability of the predicted label (mean over steps for seq2seq)
     int correct = -1;         // 1 right, 0 wrong, -1 unknown (no reference)
+    int length = 0;           // input tokens as the model reads them
+    // Classification: indices into the model's labels; -1 when there is no reference label or
+    // the model does not know it.
+    int predictedClass = -1;
+    int trueClass = -1;
+    // Cross-entropy of the reference in nats: -log p(true class) for classification, the mean over
+    // reference tokens (teacher-forced, eos included) for seq2seq and tagging. NaN without one.
+    float loss = std::numeric_limits<float>::quiet_NaN();
+    // Seq2seq: the model's own output against the reference, position by position. Token
+    // accuracy is tokensRight / tokensTotal, where tokensTotal = max(|reference|, |output|) so a
+    // missing or extra token counts as wrong. firstWrongToken is 0-based; -1 when all match.
+    int tokensRight = 0;
+    int tokensTotal = 0;
+    int firstWrongToken = -1;
 };
 
 enum class FileKind { Model, Dataset, Session, Unknown };
@@ -105,6 +121,10 @@ public:
     const std::vector<SamplePrediction>& predictions() const { return predictions_; }
     double accuracy() const;  // share correct among predictions done with a reference; -1 if none
 
+    // The error browser's named slices (saved filters), kept with the session.
+    const QVector<ErrorSlice>& errorSlices() const { return errorSlices_; }
+    void setErrorSlices(const QVector<ErrorSlice>& slices);
+
     // Increases whenever the model or dataset changes; results computed for an older generation
     // are dropped.
     quint64 generation() const { return generation_; }
@@ -120,6 +140,7 @@ Q_SIGNALS:
     void predictionsChanged();
     void storeChanged();
     void stateProjectionChanged();
+    void errorSlicesChanged();
     void fileOpened(const QString& path, rnnscope::FileKind kind);
     void errorOccurred(const QString& title, const QString& message);
 
@@ -162,6 +183,7 @@ private:
     JobId projectionJob_ = 0;
     quint64 projectionRequest_ = 0;
 
+    QVector<ErrorSlice> errorSlices_;
     QString sessionPath_;
     // What an opened session file asks for once its model and dataset are in.
     qint64 pendingSample_ = -1;
