@@ -22,6 +22,7 @@
 #include "core/store/ActivationStore.h"
 #include "core/store/LstmVisExport.h"
 #include "widgets/AttentionPanel.h"
+#include "widgets/FeatureScatterPanel.h"
 #include "widgets/HiddenUnitsPanel.h"
 #include "widgets/Panel.h"
 #include "widgets/SampleViewPanel.h"
@@ -54,10 +55,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Sess
     addPanel(new AttentionPanel(*session_), Qt::RightDockWidgetArea);
     addPanel(new StateSpacePanel(*session_), Qt::RightDockWidgetArea);
     addPanel(new HiddenUnitsPanel(*session_), Qt::BottomDockWidgetArea);
-    addPanel(new PlannedPanel(*session_, QStringLiteral("feature-scatter"), tr("Feature Scatter"),
-                              tr("Embeddings and token states projected to 2D, nearest neighbours, "
-                                 "and unit–word clusters.")),
-             Qt::BottomDockWidgetArea);
+    addPanel(new FeatureScatterPanel(*session_), Qt::BottomDockWidgetArea);
     addPanel(new PlannedPanel(*session_, QStringLiteral("error-browser"), tr("Error Browser"),
                               tr("The samples the model gets wrong, sliced and sorted, with a "
                                  "confusion matrix and per-token attribution.")),
