@@ -13,6 +13,7 @@
 #include "core/Session.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/AttentionPanel.h"
+#include "widgets/FeatureScatterPanel.h"
 #include "widgets/FigureExport.h"
 #include "widgets/HiddenUnitsPanel.h"
 #include "widgets/StateSpacePanel.h"
@@ -57,7 +58,8 @@ int runRenderCommand(const QStringList& arguments) {
     };
     const auto modelOption = option("model", "Model (.pt).", "M.pt");
     const auto dataOption = option("data", "Dataset (needed by state-space).", "D");
-    const auto viewOption = option("view", "state-space, attention, units or saturation.", "VIEW");
+    const auto viewOption =
+        option("view", "state-space, attention, units, saturation or features.", "VIEW");
     const auto outOption = option(
         "out", "Figure to write: .png, .svg or .pdf (attention: also .csv, the matrix).", "FILE");
     const auto sampleOption = option("sample", "Dataset sample to show (default 0).", "N", "0");
@@ -74,6 +76,11 @@ int runRenderCommand(const QStringList& arguments) {
         "attention-layer",
         "attention: \"attention\" or the <name> of an attention.<name> entry (default the first).",
         "NAME");
+    const auto tokensOption = option(
+        "tokens",
+        "features: map the states of every occurrence of these tokens (space-separated; needs "
+        "--data) instead of the vocabulary's embeddings.",
+        "TOKENS");
     const auto maxPointsOption = option(
         "max-points", "state-space: at most N points, whole samples (default 0: all).", "N", "0");
     const int early =
@@ -83,7 +90,8 @@ int runRenderCommand(const QStringList& arguments) {
 
     const QString view = parser.value(viewOption);
     const QStringList views{QStringLiteral("state-space"), QStringLiteral("attention"),
-                            QStringLiteral("units"), QStringLiteral("saturation")};
+                            QStringLiteral("units"), QStringLiteral("saturation"),
+                            QStringLiteral("features")};
     if (!views.contains(view))
         return usage(QStringLiteral("--view must be one of %1, not '%2'")
                          .arg(views.join(QStringLiteral(", ")), view));
@@ -106,6 +114,9 @@ int runRenderCommand(const QStringList& arguments) {
         return usage(QStringLiteral("--size must be WxH, at least 200x150"));
     if (view == QLatin1String("state-space") && !parser.isSet(dataOption))
         return usage(QStringLiteral("--view state-space needs --data: it projects a dataset"));
+    if (parser.isSet(tokensOption) &&
+        (view != QLatin1String("features") || !parser.isSet(dataOption)))
+        return usage(QStringLiteral("--tokens is for --view features with --data"));
     ProjectionSpec spec;
     const QString method = parser.value(methodOption);
     spec.method = method == QLatin1String("tsne")   ? ProjectionMethod::Tsne
@@ -131,7 +142,8 @@ int runRenderCommand(const QStringList& arguments) {
                      });
     const QString panelId = view == QLatin1String("units") || view == QLatin1String("saturation")
                                 ? QStringLiteral("hidden-units")
-                                : view;
+                            : view == QLatin1String("features") ? QStringLiteral("feature-scatter")
+                                                                : view;
     Panel* panel = window.panel(panelId);
     QDockWidget* dock = window.dock(panelId);
     window.show();
@@ -192,6 +204,30 @@ int runRenderCommand(const QStringList& arguments) {
                 },
                 lastError, 3600000))
             return fail(lastError);
+    }
+    if (view == QLatin1String("features")) {
+        auto* features = static_cast<FeatureScatterPanel*>(panel);
+        features->setLayoutMethod(spec.method);
+        // With a dataset the map shows how often each token occurs: that needs its states.
+        if (parser.isSet(dataOption)) {
+            if (!session.store()) session.captureDataset(qint64(1) << 30);
+            if (!waitFor([&] { return session.store() != nullptr; }, lastError, 3600000))
+                return fail(lastError);
+        }
+        if (parser.isSet(tokensOption)) {
+            features->setMode(FeatureScatterPanel::Mode::TokenStates);
+            features->setTokens(parser.value(tokensOption));
+        }
+        if (!waitFor(
+                [&] {
+                    if (!features->failure().isEmpty()) return true;
+                    if (parser.isSet(tokensOption)) return features->tokenStateMap() != nullptr;
+                    const auto m = features->embeddingMap();
+                    return m && (!session.store() || !m->embeddings.counts.empty());
+                },
+                lastError, 3600000))
+            return fail(lastError);
+        if (!features->failure().isEmpty()) return fail(features->failure());
     }
     if (view == QLatin1String("attention")) {
         auto* attention = static_cast<AttentionPanel*>(panel);
