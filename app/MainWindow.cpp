@@ -23,6 +23,7 @@
 #include "core/store/LstmVisExport.h"
 #include "widgets/AttentionPanel.h"
 #include "widgets/ErrorBrowserPanel.h"
+#include "widgets/FeatureScatterPanel.h"
 #include "widgets/HiddenUnitsPanel.h"
 #include "widgets/Panel.h"
 #include "widgets/SampleViewPanel.h"
@@ -55,10 +56,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Sess
     addPanel(new AttentionPanel(*session_), Qt::RightDockWidgetArea);
     addPanel(new StateSpacePanel(*session_), Qt::RightDockWidgetArea);
     addPanel(new HiddenUnitsPanel(*session_), Qt::BottomDockWidgetArea);
-    addPanel(new PlannedPanel(*session_, QStringLiteral("feature-scatter"), tr("Feature Scatter"),
-                              tr("Embeddings and token states projected to 2D, nearest neighbours, "
-                                 "and unit–word clusters.")),
-             Qt::BottomDockWidgetArea);
+    addPanel(new FeatureScatterPanel(*session_), Qt::BottomDockWidgetArea);
     addPanel(new ErrorBrowserPanel(*session_), Qt::BottomDockWidgetArea);
     tabifyDockWidget(docks_[QStringLiteral("attention")], docks_[QStringLiteral("state-space")]);
     tabifyDockWidget(docks_[QStringLiteral("hidden-units")],

@@ -9,6 +9,7 @@
 #include "app/cli_extract.h"
 #include "app/cli_inspect.h"
 #include "app/cli_merge.h"
+#include "app/cli_neighbours.h"
 #include "app/cli_project.h"
 #include "app/cli_render.h"
 #include "app/cli_units.h"
@@ -38,8 +39,12 @@ const char* kUsage =
     "          [--threads N] [--seed S] [--quality] ...\n"
     "        project states (one row per point) to 2 or 3 dimensions; --quality also prints\n"
     "        neighbour preservation and trustworthiness\n\n"
+    "  neighbours --model M.pt --token TOK [--k 10] [--metric cosine|euclidean] [--json]\n"
+    "        the tokens nearest to TOK in the model's embedding space, with distances; an\n"
+    "        unknown token is answered with the closest spellings in the vocabulary\n\n"
     "  render --model M.pt [--data D --sample N | --input TEXT]\n"
-    "         --view state-space|attention|units|saturation --out FILE.png|svg|pdf [--dpi 300]\n"
+    "         --view state-space|attention|units|saturation|features [--tokens \"( [\"]\n"
+    "         --out FILE.png|svg|pdf [--dpi 300]\n"
     "        write a panel's figure as File > Export Figure does (needs a display: xvfb-run)\n\n"
     "Run `rnnscope-cli COMMAND --help` for a command's options.\n"
     "  -h, --help      show this help\n"
@@ -88,6 +93,7 @@ int main(int argc, char** argv) {
     if (command == QLatin1String("alignment")) return rnnscope::runAlignmentCommand(args);
     if (command == QLatin1String("units")) return rnnscope::runUnitsCommand(args);
     if (command == QLatin1String("project")) return rnnscope::runProjectCommand(args);
+    if (command == QLatin1String("neighbours")) return rnnscope::runNeighboursCommand(args);
     std::fprintf(stderr, "rnnscope-cli: unknown command '%s'\n\n%s", qPrintable(command), kUsage);
     return 2;
 }

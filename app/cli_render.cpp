@@ -17,6 +17,7 @@
 #include "core/SessionFile.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/AttentionPanel.h"
+#include "widgets/FeatureScatterPanel.h"
 #include "widgets/FigureExport.h"
 #include "widgets/HiddenUnitsPanel.h"
 #include "widgets/HiddenUnitsTimeView.h"
@@ -100,7 +101,8 @@ int runRenderCommand(const QStringList& arguments) {
     };
     const auto modelOption = option("model", "Model (.pt).", "M.pt");
     const auto dataOption = option("data", "Dataset (needed by state-space).", "D");
-    const auto viewOption = option("view", "state-space, attention, units or saturation.", "VIEW");
+    const auto viewOption =
+        option("view", "state-space, attention, units, saturation or features.", "VIEW");
     const auto outOption = option(
         "out", "Figure to write: .png, .svg or .pdf (attention: also .csv, the matrix).", "FILE");
     const auto sampleOption = option("sample", "Dataset sample to show (default 0).", "N", "0");
@@ -117,6 +119,11 @@ int runRenderCommand(const QStringList& arguments) {
         "attention-layer",
         "attention: \"attention\" or the <name> of an attention.<name> entry (default the first).",
         "NAME");
+    const auto tokensOption = option(
+        "tokens",
+        "features: map the states of every occurrence of these tokens (space-separated; needs "
+        "--data) instead of the vocabulary's embeddings.",
+        "TOKENS");
     const auto maxPointsOption = option(
         "max-points", "state-space: at most N points, whole samples (default 0: all).", "N", "0");
     const auto sessionOption = option(
@@ -148,7 +155,8 @@ int runRenderCommand(const QStringList& arguments) {
 
     const QString view = parser.value(viewOption);
     const QStringList views{QStringLiteral("state-space"), QStringLiteral("attention"),
-                            QStringLiteral("units"), QStringLiteral("saturation")};
+                            QStringLiteral("units"), QStringLiteral("saturation"),
+                            QStringLiteral("features")};
     if (!views.contains(view))
         return usage(QStringLiteral("--view must be one of %1, not '%2'")
                          .arg(views.join(QStringLiteral(", ")), view));
@@ -172,6 +180,9 @@ int runRenderCommand(const QStringList& arguments) {
     if (view == QLatin1String("state-space") && !parser.isSet(dataOption) &&
         !parser.isSet(sessionOption))
         return usage(QStringLiteral("--view state-space needs --data: it projects a dataset"));
+    if (parser.isSet(tokensOption) &&
+        (view != QLatin1String("features") || !parser.isSet(dataOption)))
+        return usage(QStringLiteral("--tokens is for --view features with --data"));
     ProjectionSpec spec;
     const QString method = parser.value(methodOption);
     spec.method = method == QLatin1String("tsne")   ? ProjectionMethod::Tsne
@@ -197,7 +208,8 @@ int runRenderCommand(const QStringList& arguments) {
                      });
     const QString panelId = view == QLatin1String("units") || view == QLatin1String("saturation")
                                 ? QStringLiteral("hidden-units")
-                                : view;
+                            : view == QLatin1String("features") ? QStringLiteral("feature-scatter")
+                                                                : view;
     Panel* panel = window.panel(panelId);
     QDockWidget* dock = window.dock(panelId);
     window.show();
@@ -278,6 +290,30 @@ int runRenderCommand(const QStringList& arguments) {
                 },
                 lastError, 3600000))
             return fail(lastError);
+    }
+    if (view == QLatin1String("features")) {
+        auto* features = static_cast<FeatureScatterPanel*>(panel);
+        features->setLayoutMethod(spec.method);
+        // With a dataset the map shows how often each token occurs: that needs its states.
+        if (hasData) {
+            if (!session.store()) session.captureDataset(qint64(1) << 30);
+            if (!waitFor([&] { return session.store() != nullptr; }, lastError, 3600000))
+                return fail(lastError);
+        }
+        if (parser.isSet(tokensOption)) {
+            features->setMode(FeatureScatterPanel::Mode::TokenStates);
+            features->setTokens(parser.value(tokensOption));
+        }
+        if (!waitFor(
+                [&] {
+                    if (!features->failure().isEmpty()) return true;
+                    if (parser.isSet(tokensOption)) return features->tokenStateMap() != nullptr;
+                    const auto m = features->embeddingMap();
+                    return m && (!session.store() || !m->embeddings.counts.empty());
+                },
+                lastError, 3600000))
+            return fail(lastError);
+        if (!features->failure().isEmpty()) return fail(features->failure());
     }
 
     // Shows `sample` (< 0: what is current) and waits until the panel has drawn it.

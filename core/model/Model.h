@@ -18,6 +18,14 @@ struct RunOptions {
     int maxOutputLength = 64;   // seq2seq generate() limit
 };
 
+// A token embedding of the model: an nn.Embedding whose rows are the input vocabulary (or, for a
+// seq2seq decoder, the target vocabulary), row i the vector of token id i.
+struct EmbeddingTable {
+    QString module;       // attribute path of the nn.Embedding, e.g. "embed"
+    bool output = false;  // rows follow meta().targetVocab rather than meta().input.vocab
+    MatrixRM weights;     // [vocab, E]
+};
+
 class Model {
 public:
     // Loads the archive and its rnnscope.json; throws ModelError naming the file and the problem.
@@ -31,6 +39,9 @@ public:
     const std::vector<RecurrentLayerInfo>& recurrentLayers() const;
     bool hasInterpret() const;
     bool hasGenerate() const;
+    // The input embedding (first) and, for seq2seq, the decoder's; empty for feature models and
+    // for models that embed tokens some other way than with an nn.Embedding.
+    const std::vector<EmbeddingTable>& embeddingTables() const;
 
     // Tokenizes text with the model's tokenizer and vocabulary (unknown tokens map to `unk` and
     // are counted). `target` is the seq2seq/LM reference, empty when none.

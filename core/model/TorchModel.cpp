@@ -86,7 +86,8 @@ struct Model::Impl {
         return ModelError(QStringLiteral("%1: %2").arg(path, problem));
     }
     void checkInterface();
-    void checkEmbeddings() const;
+    std::vector<EmbeddingTable> embeddings;
+    void checkEmbeddings();
     std::vector<SampleResult> runBatch(const std::vector<SampleInput>& batch,
                                        const RunOptions& options,
                                        std::vector<QString>* whyNotCaptured) const;
@@ -110,6 +111,9 @@ bool Model::hasInterpret() const {
 }
 bool Model::hasGenerate() const {
     return d->generate;
+}
+const std::vector<EmbeddingTable>& Model::embeddingTables() const {
+    return d->embeddings;
 }
 
 void Model::setThreadCount(int threads) {
@@ -222,20 +226,38 @@ void Model::Impl::checkInterface() {
     }
 }
 
-void Model::Impl::checkEmbeddings() const {
+void Model::Impl::checkEmbeddings() {
     if (meta.input.type != InputSpec::Type::Tokens) return;
     QStringList found;
     bool inputMatches = false;
     bool targetMatches = meta.targetVocab.isEmpty() || !seq2seq();
+    EmbeddingTable input, target;
     for (const auto& named : module.named_modules()) {
         const auto& type = named.value.type();
         if (!type->name() || type->name()->name() != "Embedding") continue;
         if (!named.value.hasattr("weight") || !named.value.attr("weight").isTensor()) continue;
-        const int64_t rows = named.value.attr("weight").toTensor().size(0);
-        found << QStringLiteral("%1 has %2 rows").arg(QString::fromStdString(named.name)).arg(rows);
+        const at::Tensor weight = named.value.attr("weight").toTensor();
+        const int64_t rows = weight.size(0);
+        const QString name = QString::fromStdString(named.name);
+        found << QStringLiteral("%1 has %2 rows").arg(name).arg(rows);
+        // The first table of each vocabulary's size, in module order (the encoder's comes first
+        // in every seq2seq model of the contract); a seq2seq model with equal sizes gives its
+        // first table to the input and its second to the target.
+        auto take = [&](EmbeddingTable& table, bool output) {
+            table.module = name;
+            table.output = output;
+            const at::Tensor w = detail::asFloatContiguous(weight.detach()).reshape({rows, -1});
+            table.weights = Eigen::Map<const MatrixRM>(w.data_ptr<float>(), rows, w.size(1));
+        };
+        if (input.module.isEmpty() && rows == meta.input.vocab.size())
+            take(input, false);
+        else if (seq2seq() && target.module.isEmpty() && rows == meta.targetVocab.size())
+            take(target, true);
         inputMatches = inputMatches || rows == meta.input.vocab.size();
         targetMatches = targetMatches || rows == meta.targetVocab.size();
     }
+    if (!input.module.isEmpty()) embeddings.push_back(std::move(input));
+    if (!target.module.isEmpty()) embeddings.push_back(std::move(target));
     if (found.isEmpty()) return;
     if (!inputMatches)
         throw error(QStringLiteral("rnnscope.json's input vocab has %1 tokens, but no embedding "

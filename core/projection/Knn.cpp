@@ -356,6 +356,135 @@ KnnGraph nearestNeighbours(const Points& points, const KnnOptions& options,
     return approximateNeighbours(data, options.metric, options, threads, monitor);
 }
 
+struct NeighbourIndex::Impl {
+    Metric metric = Metric::Euclidean;
+    RowMajor data;  // unit rows for cosine, as given for Euclidean
+    Eigen::VectorXf squaredNorms;
+    std::unique_ptr<FastSpace> space;
+    std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph;  // null: scan
+
+    // Candidates (distance in the search's own units, index) re-ranked by true distance.
+    std::vector<std::pair<int64_t, float>> rerank(std::vector<Candidate>& found, const float* q,
+                                                  int k) const {
+        for (auto& c : found)
+            c.distance = trueDistance(data.row(c.index).data(), q, data.cols(), metric);
+        std::sort(found.begin(), found.end());
+        std::vector<std::pair<int64_t, float>> out;
+        for (int j = 0; j < k && j < int(found.size()); ++j)
+            out.emplace_back(found[size_t(j)].index, static_cast<float>(found[size_t(j)].distance));
+        return out;
+    }
+
+    std::vector<Candidate> scan(const Eigen::RowVectorXf& q, int keep) const {
+        // One matrix-vector product: |x|^2 - 2 x.q ranks Euclidean distances, -x.q cosine ones.
+        const Eigen::VectorXf products = data * q.transpose();
+        std::vector<Candidate> heap;
+        heap.reserve(size_t(keep) + 1);
+        for (int64_t i = 0; i < data.rows(); ++i) {
+            const double dist = metric == Metric::Euclidean
+                                    ? double(squaredNorms[i]) - 2.0 * double(products[i])
+                                    : -double(products[i]);
+            if (static_cast<int64_t>(heap.size()) < keep) {
+                heap.push_back({dist, static_cast<int32_t>(i)});
+                std::push_heap(heap.begin(), heap.end());
+            } else if (dist < heap.front().distance) {
+                std::pop_heap(heap.begin(), heap.end());
+                heap.back() = {dist, static_cast<int32_t>(i)};
+                std::push_heap(heap.begin(), heap.end());
+            }
+        }
+        return heap;
+    }
+};
+
+NeighbourIndex::NeighbourIndex(const Points& points, Metric metric, const KnnOptions& options,
+                               const Monitor& monitor)
+    : d(std::make_unique<Impl>()) {
+    if (points.rows() < 1) throw InputError("there are no points to search");
+    if (points.rows() > std::numeric_limits<int32_t>::max())
+        throw InputError("nearest neighbours handle at most 2^31 - 1 points");
+    checkFinite(points);
+    d->metric = metric;
+    d->data = metric == Metric::Cosine ? normalisedRows(points) : points;
+    d->squaredNorms = d->data.rowwise().squaredNorm();
+    const int64_t n = d->data.rows();
+    const bool exact = options.mode == KnnOptions::Mode::Exact ||
+                       (options.mode == KnnOptions::Mode::Auto && n < options.exactBelow);
+    if (exact) return;
+    d->space = std::make_unique<FastSpace>(static_cast<size_t>(d->data.cols()), metric);
+    d->graph = std::make_unique<hnswlib::HierarchicalNSW<float>>(
+        d->space.get(), n, std::max(2, options.hnswM), options.hnswEfConstruction, options.seed);
+    d->graph->addPoint(d->data.row(0).data(), 0);
+    detail::parallelFor(n - 1, 64, detail::threadCount(options.threads), monitor, 0.0, 1.0,
+                        "nearest neighbours (index)", [&](int64_t begin, int64_t end) {
+                            for (int64_t i = begin + 1; i < end + 1; ++i)
+                                d->graph->addPoint(d->data.row(i).data(), static_cast<size_t>(i));
+                        });
+    d->graph->setEf(std::max(options.hnswEf, 64));
+}
+
+NeighbourIndex::~NeighbourIndex() = default;
+
+int64_t NeighbourIndex::size() const {
+    return d->data.rows();
+}
+int64_t NeighbourIndex::dims() const {
+    return d->data.cols();
+}
+Metric NeighbourIndex::metric() const {
+    return d->metric;
+}
+bool NeighbourIndex::approximate() const {
+    return d->graph != nullptr;
+}
+
+std::vector<std::pair<int64_t, float>> NeighbourIndex::nearest(const Eigen::RowVectorXf& query,
+                                                               int k) const {
+    if (query.size() != d->data.cols()) {
+        throw InputError("the query has " + std::to_string(query.size()) +
+                         " values, the points have " + std::to_string(d->data.cols()));
+    }
+    if (!query.allFinite()) throw InputError("the query has NaN or infinite values");
+    const int64_t n = d->data.rows();
+    k = static_cast<int>(std::clamp<int64_t>(k, 0, n));
+    if (k == 0) return {};
+    Eigen::RowVectorXf q = query;
+    if (d->metric == Metric::Cosine) {
+        const double norm = q.cast<double>().norm();
+        if (norm > 0) q /= static_cast<float>(norm);
+    }
+    // A few spare candidates so the re-ranking by true distance can reorder near-ties.
+    const int keep = static_cast<int>(std::min<int64_t>(n, k + 8 + k / 4));
+    std::vector<Candidate> found;
+    if (!d->graph) {
+        found = d->scan(q, keep);
+    } else {
+        // searchKnn's beam is max(ef, keep): hnswlib raises it itself.
+        auto result = d->graph->searchKnn(q.data(), static_cast<size_t>(keep));
+        while (!result.empty()) {
+            found.push_back(
+                {double(result.top().first), static_cast<int32_t>(result.top().second)});
+            result.pop();
+        }
+    }
+    return d->rerank(found, q.data(), k);
+}
+
+std::vector<std::pair<int64_t, float>> NeighbourIndex::nearestToPoint(int64_t i, int k) const {
+    if (i < 0 || i >= d->data.rows())
+        throw InputError("point " + std::to_string(i) + " is not among the " +
+                         std::to_string(d->data.rows()) + " points");
+    // The stored row: for cosine already unit length, so nearest() leaves it as it is.
+    auto found = nearest(d->data.row(i), k + 1);
+    const auto self =
+        std::find_if(found.begin(), found.end(), [i](const auto& p) { return p.first == i; });
+    if (self != found.end())
+        found.erase(self);
+    else if (static_cast<int>(found.size()) > k)
+        found.pop_back();
+    return found;
+}
+
 std::vector<std::pair<int64_t, float>> nearestTo(const Points& points,
                                                  const Eigen::RowVectorXf& query, int k,
                                                  Metric metric) {

@@ -1,0 +1,187 @@
+// The feature scatter on the brackets demo: the embedding map has a point per token (the padding
+// left out), hovering one shows its token and count and hovers it in every panel, clicking one
+// lists its neighbours, and clicking a neighbour makes it current; the token-state map draws
+// every "(" of the dataset and lists the nearest occurrences; a rubber band lists what it holds;
+// a category file with a bad line colours the map and reports the line; the exports read back.
+
+#include <QApplication>
+#include <QDockWidget>
+#include <QFile>
+#include <QImage>
+#include <QListWidget>
+#include <QMouseEvent>
+#include <QTemporaryDir>
+#include <QTest>
+#include <catch2/catch.hpp>
+
+#include "GuiUtil.h"
+#include "app/MainWindow.h"
+#include "core/Session.h"
+#include "core/store/ActivationStore.h"
+#include "widgets/FeatureMapView.h"
+#include "widgets/FeatureScatterPanel.h"
+#include "widgets/FigureExport.h"
+
+using namespace rnnscope;
+using rnnscope::test::distinctColours;
+using rnnscope::test::waitUntil;
+
+namespace {
+
+QString demo(const QString& name, const QString& suffix) {
+    return QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/%1/%1.%2").arg(name, suffix);
+}
+
+// A mouse move delivered to the widget itself. QTest::mouseMove also warps the X pointer, and
+// under Xvfb without a window manager the warped pointer lands some pixels away from where Qt
+// meant, so a second, real move event would hover a neighbouring point in a dense cloud.
+void hoverAt(QWidget* widget, const QPoint& pos) {
+    QMouseEvent move(QEvent::MouseMove, QPointF(pos), QPointF(widget->mapToGlobal(pos)),
+                     Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(widget, &move);
+}
+
+void shot(QWidget& widget, const char* name) {
+    if (qEnvironmentVariableIsSet("RNNSCOPE_TEST_SHOTS"))
+        widget.grab().save(QStringLiteral("/tmp/featurescatter-%1.png").arg(name));
+}
+
+}  // namespace
+
+TEST_CASE("the feature scatter maps embeddings and token states, hovers, lists neighbours",
+          "[featurescatter]") {
+    if (!QFile::exists(demo("brackets", "pt"))) {
+        WARN("demo models not built yet; skipping");
+        return;
+    }
+    MainWindow window;
+    window.resize(1500, 950);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    auto* panel =
+        qobject_cast<FeatureScatterPanel*>(window.panel(QStringLiteral("feature-scatter")));
+    REQUIRE(panel);
+    window.dock(QStringLiteral("feature-scatter"))->raise();
+    Session& session = window.session();
+    session.openModelAndDataset(demo("brackets", "pt"), demo("brackets", "tsv"));
+    REQUIRE(waitUntil([&] { return session.currentResult() != nullptr; }, 120000));
+    REQUIRE(waitUntil([&] { return session.store() != nullptr; }, 180000));
+    // The map follows the store (counts): 8 tokens less the padding.
+    REQUIRE(waitUntil(
+        [&] {
+            const auto map = panel->embeddingMap();
+            return map && !map->embeddings.counts.empty() && panel->mapView()->pointCount() == 7;
+        },
+        60000));
+    FeatureMapView* view = panel->mapView();
+    CHECK(view->visibleLabelCount() == 7);  // seven labels fit without overlapping
+    shot(window, "window-embeddings");
+
+    // Hovering "(" shows its count and hovers its first occurrence in the current sample.
+    const auto map = panel->embeddingMap();
+    const int open = map->pointOfToken(2);
+    REQUIRE(map->embeddings.tokens[2] == QStringLiteral("("));
+    hoverAt(view->viewport(), view->pointPosition(open));
+    REQUIRE(waitUntil([&] { return panel->hoverText().startsWith(QStringLiteral("“(”")); }, 5000));
+    CHECK(panel->hoverText().contains(QLocale().toString(map->embeddings.counts[2])));
+    const auto result = session.currentResult();
+    const int first = int(result->input.tokens.indexOf(QStringLiteral("(")));
+    if (first >= 0) {
+        CHECK(session.hoveredToken().index == first);
+        CHECK(session.hoveredToken().sample == session.currentSample());
+    }
+
+    // A click lists the six other tokens, nearest first; clicking one makes it current.
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::NoModifier, view->pointPosition(open));
+    REQUIRE(waitUntil([&] { return panel->neighbourList()->count() == 6; }, 5000));
+    CHECK(panel->currentPoint() == open);
+    QListWidgetItem* second = panel->neighbourList()->item(1);
+    const qint64 next = second->data(Qt::UserRole).toLongLong();
+    QListWidget* list = panel->neighbourList();
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, Qt::NoModifier,
+                      list->visualItemRect(second).center());
+    REQUIRE(waitUntil([&] { return panel->currentPoint() == next; }, 5000));
+    CHECK(panel->neighbourList()->count() == 6);
+    shot(window, "window-neighbours");
+
+    // A category file with one bad line: loaded, and the line reported.
+    QTemporaryDir dir;
+    const QString cats = dir.filePath(QStringLiteral("brackets.tsv"));
+    {
+        QFile f(cats);
+        REQUIRE(f.open(QIODevice::WriteOnly));
+        f.write("(\topen\n[\topen\n{\topen\n)\tclose\n]\tclose\n}\tclose\n<\topen\n");
+    }
+    const QString report = panel->loadCategories(cats);
+    CHECK(report.contains(QStringLiteral("6 tokens in 2 categories; 1 line skipped: line 7")));
+    CHECK(view->pointColour(map->pointOfToken(2)) == view->pointColour(map->pointOfToken(3)));
+    CHECK(view->pointColour(map->pointOfToken(2)) != view->pointColour(map->pointOfToken(5)));
+
+    // The embedding map's figure and coordinates.
+    const QString csv = dir.filePath(QStringLiteral("map.csv"));
+    panel->exportCoordinates(csv);
+    QFile file(csv);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    CHECK(file.readLine().trimmed() == "token,count,x,y,category");
+    CHECK(QString::fromUtf8(file.readAll()).count(QLatin1Char('\n')) == 7);
+    const QString svg = dir.filePath(QStringLiteral("map.svg"));
+    exportFigure(*panel, svg, FigureOptions{FigureFormat::Svg, 96});
+    QFile svgFile(svg);
+    REQUIRE(svgFile.open(QIODevice::ReadOnly));
+    CHECK(svgFile.readAll().contains(">(<"));  // the "(" label, as text
+
+    // Every "(" of the dataset in state space.
+    panel->setMode(FeatureScatterPanel::Mode::TokenStates);
+    panel->setTokens(QStringLiteral("("));
+    qint64 opens = 0;
+    for (int64_t id : session.store()->tokenIds()) opens += id == 2 ? 1 : 0;
+    REQUIRE(waitUntil([&] { return view->pointCount() == opens; }, 120000));
+    const auto states = panel->tokenStateMap();
+    REQUIRE(states);
+    INFO("OpenGL series: " << view->usesOpenGL());
+    WARN("title " << view->chart()->title().toStdString());
+    shot(window, "window-states");
+
+    // Hover a state: its sample and step are hovered in every panel. The point is one that
+    // stands alone, so a pixel of rounding in the mouse position cannot pick its neighbour.
+    auto alone = [&](qint64 p) {
+        const QPoint at = view->pointPosition(p);
+        if (!view->viewport()->rect().adjusted(30, 30, -30, -30).contains(at)) return false;
+        for (int dx = -2; dx <= 2; ++dx)
+            for (int dy = -2; dy <= 2; ++dy)
+                if (view->pickPoint(at + QPoint(dx, dy)) != p) return false;
+        return true;
+    };
+    qint64 target = -1;
+    for (qint64 p = 0; p < states->pointCount() && target < 0; p += 7)
+        if (alone(p)) target = p;
+    REQUIRE(target >= 0);
+    hoverAt(view->viewport(), view->pointPosition(target));
+    REQUIRE(waitUntil(
+        [&] { return session.hoveredToken().sample == states->samples[size_t(target)]; }, 5000));
+    CHECK(session.hoveredToken().index == states->steps[size_t(target)]);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::NoModifier,
+                      view->pointPosition(target));
+    REQUIRE(waitUntil([&] { return panel->neighbourList()->count() == 10; }, 5000));
+    CHECK(panel->neighbourList()->item(0)->text().startsWith(QStringLiteral("“(”")));
+
+    // A rubber band over the middle of the map lists what it holds.
+    const QRect band = view->viewport()->rect().adjusted(
+        view->viewport()->width() / 3, view->viewport()->height() / 3,
+        -view->viewport()->width() / 3, -view->viewport()->height() / 3);
+    const auto inside = view->pointsIn(band);
+    QTest::mousePress(view->viewport(), Qt::LeftButton, Qt::NoModifier, band.topLeft());
+    hoverAt(view->viewport(), band.center());
+    hoverAt(view->viewport(), band.bottomRight());
+    QTest::mouseRelease(view->viewport(), Qt::LeftButton, Qt::NoModifier, band.bottomRight());
+    CHECK(panel->selectionList()->count() == std::min<int>(int(inside.size()), 501));
+
+    // The PNG export draws the points even when OpenGL draws them on screen.
+    const QString png = dir.filePath(QStringLiteral("states.png"));
+    exportFigure(*panel, png, FigureOptions{FigureFormat::Png, 96});
+    QImage image(png);
+    REQUIRE_FALSE(image.isNull());
+    CHECK(distinctColours(image) > 8);
+    if (qEnvironmentVariableIsSet("RNNSCOPE_TEST_SHOTS"))
+        image.save(QStringLiteral("/tmp/featurescatter-export.png"));
+}

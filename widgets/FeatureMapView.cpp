@@ -1,0 +1,424 @@
+#include "widgets/FeatureMapView.h"
+
+#include <QGraphicsLayout>
+#include <QLegendMarker>
+#include <QMouseEvent>
+#include <QOffscreenSurface>
+#include <QOpenGLContext>
+#include <QOpenGLWidget>
+#include <QRubberBand>
+#include <QScatterSeries>
+#include <QValueAxis>
+#include <cmath>
+#include <numeric>
+#include <unordered_map>
+
+#include "widgets/HiddenUnitsColours.h"
+
+namespace rnnscope {
+
+namespace {
+
+// Below this many points every series is drawn by QPainter: crisper, and fast enough.
+constexpr qint64 kOpenGLAbove = 3000;
+constexpr double kPickRadius = 8.0;  // logical pixels
+constexpr int kMaxLabels = 400;
+constexpr double kLabelOffset = 10.0;  // clear of the point and of its ring
+constexpr int kColourBarMargin = 84;   // right of the plot, for the colour bar
+
+}  // namespace
+
+bool FeatureMapView::openGLAvailable() {
+    static const bool available = [] {
+        if (qEnvironmentVariableIntValue("RNNSCOPE_NO_GL_CHARTS") == 1) return false;
+        QOpenGLContext context;
+        if (!context.create()) return false;
+        QOffscreenSurface surface;
+        surface.setFormat(context.format());
+        surface.create();
+        return surface.isValid() && context.makeCurrent(&surface);
+    }();
+    return available;
+}
+
+FeatureMapView::FeatureMapView(QWidget* parent) : QChartView(parent) {
+    chart_ = new QChart;
+    chart_->layout()->setContentsMargins(0, 0, 0, 0);
+    chart_->setBackgroundRoundness(0);
+    chart_->legend()->setAlignment(Qt::AlignRight);
+    chart_->legend()->setVisible(false);
+    xAxis_ = new QValueAxis;
+    yAxis_ = new QValueAxis;
+    for (QValueAxis* axis : {xAxis_, yAxis_}) {
+        axis->setLabelsVisible(false);
+        axis->setTickCount(5);
+        axis->setGridLineColor(QColor(235, 235, 235));
+        axis->setLinePenColor(QColor(190, 190, 190));
+    }
+    chart_->addAxis(xAxis_, Qt::AlignBottom);
+    chart_->addAxis(yAxis_, Qt::AlignLeft);
+    setChart(chart_);
+    setRenderHint(QPainter::Antialiasing);
+    setMouseTracking(true);
+    setDragMode(QGraphicsView::NoDrag);
+    setRubberBand(QChartView::NoRubberBand);
+    band_ = new QRubberBand(QRubberBand::Rectangle, viewport());
+    // Labels move with the axes: any range change redraws the foreground.
+    connect(xAxis_, &QValueAxis::rangeChanged, this, [this]() { viewport()->update(); });
+    connect(yAxis_, &QValueAxis::rangeChanged, this, [this]() { viewport()->update(); });
+}
+
+void FeatureMapView::setTitle(const QString& title) {
+    chart_->setTitle(title);
+    relayout();
+}
+
+void FeatureMapView::setEmptyText(const QString& text) {
+    emptyText_ = text;
+    viewport()->update();
+}
+
+// A new title or new margins only show once the chart lays itself out again, which they alone
+// did not cause here (the title of the previous map stayed): the layout is redone at once.
+void FeatureMapView::relayout() {
+    chart_->layout()->invalidate();
+    chart_->layout()->activate();
+    viewport()->update();
+}
+
+void FeatureMapView::setPoints(const MatrixRM& coords, const QStringList& labels,
+                               const std::vector<double>& priority) {
+    coords_ = coords;
+    labels_ = labels;
+    byPriority_.resize(size_t(coords.rows()));
+    std::iota(byPriority_.begin(), byPriority_.end(), qint64(0));
+    if (priority.size() == byPriority_.size())
+        std::stable_sort(byPriority_.begin(), byPriority_.end(), [&](qint64 a, qint64 b) {
+            return priority[size_t(a)] > priority[size_t(b)];
+        });
+    highlighted_.clear();
+    selected_.clear();
+    hovered_ = -1;
+    colours_ = FeatureMapColours{};
+    colours_.band.assign(size_t(coords.rows()), 0);
+    colours_.colours = {QColor(0x4e79a7)};
+    rebuildSeries();
+    resetZoom();
+}
+
+void FeatureMapView::setColours(const FeatureMapColours& colours) {
+    colours_ = colours;
+    if (colours_.band.size() != size_t(coords_.rows()))
+        colours_.band.assign(size_t(coords_.rows()), 0);
+    if (colours_.colours.empty()) colours_.colours = {QColor(0x4e79a7)};
+    rebuildSeries();
+}
+
+void FeatureMapView::rebuildSeries() {
+    chart_->removeAllSeries();
+    series_.clear();
+    const qint64 n = coords_.rows();
+    openGL_ = n > kOpenGLAbove && openGLAvailable();
+    std::vector<QList<QPointF>> points(colours_.colours.size());
+    for (qint64 p = 0; p < n; ++p) {
+        const int b = std::clamp(colours_.band[size_t(p)], 0, int(points.size()) - 1);
+        points[size_t(b)].append(QPointF(coords_(p, 0), coords_(p, 1)));
+    }
+    const double size = n > 20000 ? 4.0 : n > kOpenGLAbove ? 5.0 : 9.0;
+    for (size_t b = 0; b < points.size(); ++b) {
+        auto* s = new QScatterSeries;
+        s->setUseOpenGL(openGL_);
+        s->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+        s->setMarkerSize(size);
+        s->setColor(colours_.colours[b]);
+        s->setBorderColor(colours_.colours[b].darker(130));
+        s->setName(colours_.names.value(int(b)));
+        s->replace(points[b]);
+        chart_->addSeries(s);
+        s->attachAxis(xAxis_);
+        s->attachAxis(yAxis_);
+        series_.push_back(s);
+    }
+    chart_->setMargins(QMargins(6, 6, colours_.continuous ? kColourBarMargin : 6, 6));
+    const bool legend = !colours_.continuous && !colours_.names.isEmpty();
+    chart_->legend()->setVisible(legend);
+    if (legend)
+        for (QLegendMarker* m : chart_->legend()->markers())
+            m->setVisible(!m->label().isEmpty() && m->series() &&
+                          static_cast<QScatterSeries*>(m->series())->count() > 0);
+    relayout();
+}
+
+void FeatureMapView::resetZoom() {
+    if (coords_.rows() == 0) {
+        xAxis_->setRange(-1, 1);
+        yAxis_->setRange(-1, 1);
+        return;
+    }
+    const Eigen::RowVectorXf lo = coords_.colwise().minCoeff(), hi = coords_.colwise().maxCoeff();
+    auto range = [](QValueAxis* axis, double a, double b) {
+        const double pad = std::max(1e-6, (b - a) * 0.06);
+        axis->setRange(a - pad, b + pad);
+    };
+    range(xAxis_, lo[0], hi[0]);
+    range(yAxis_, lo[1], hi[1]);
+}
+
+void FeatureMapView::zoomBy(double factor, const QPointF& at) {
+    const QPointF value = chart_->mapToValue(chart_->mapFromScene(mapToScene(at.toPoint())));
+    auto zoom = [factor](QValueAxis* axis, double centre) {
+        axis->setRange(centre + (axis->min() - centre) / factor,
+                       centre + (axis->max() - centre) / factor);
+    };
+    zoom(xAxis_, value.x());
+    zoom(yAxis_, value.y());
+}
+
+QPointF FeatureMapView::toScene(double x, double y) const {
+    const QRectF plot = chart_->plotArea();
+    const double fx = (x - xAxis_->min()) / (xAxis_->max() - xAxis_->min());
+    const double fy = (y - yAxis_->min()) / (yAxis_->max() - yAxis_->min());
+    return chart_->mapToScene(
+        QPointF(plot.left() + fx * plot.width(), plot.bottom() - fy * plot.height()));
+}
+
+QPoint FeatureMapView::pointPosition(qint64 point) const {
+    if (point < 0 || point >= coords_.rows()) return {};
+    return mapFromScene(toScene(coords_(point, 0), coords_(point, 1)));
+}
+
+QColor FeatureMapView::pointColour(qint64 point) const {
+    if (point < 0 || size_t(point) >= colours_.band.size()) return {};
+    return colours_.colours[size_t(colours_.band[size_t(point)])];
+}
+
+qint64 FeatureMapView::pickPoint(const QPoint& pos) const {
+    const QPointF at = mapToScene(pos);
+    if (!chart_->mapToScene(chart_->plotArea()).boundingRect().contains(at)) return -1;
+    qint64 best = -1;
+    double bestDistance = kPickRadius * kPickRadius;
+    for (qint64 p = 0; p < coords_.rows(); ++p) {
+        const QPointF d = toScene(coords_(p, 0), coords_(p, 1)) - at;
+        const double dd = d.x() * d.x() + d.y() * d.y();
+        if (dd <= bestDistance) {
+            bestDistance = dd;
+            best = p;
+        }
+    }
+    return best;
+}
+
+std::vector<qint64> FeatureMapView::pointsIn(const QRect& rect) const {
+    std::vector<qint64> out;
+    const QRectF area = mapToScene(rect).boundingRect();
+    for (qint64 p = 0; p < coords_.rows(); ++p)
+        if (area.contains(toScene(coords_(p, 0), coords_(p, 1)))) out.push_back(p);
+    return out;
+}
+
+void FeatureMapView::setHighlighted(const std::vector<qint64>& points) {
+    highlighted_ = points;
+    viewport()->update();
+}
+
+void FeatureMapView::setSelected(const std::vector<qint64>& points) {
+    selected_ = points;
+    viewport()->update();
+}
+
+void FeatureMapView::setHovered(qint64 point) {
+    if (point == hovered_) return;
+    hovered_ = point;
+    viewport()->update();
+}
+
+// Greedy: the highest-priority labels first, each kept only when it overlaps none kept so far
+// (a grid of 64-pixel cells keeps the test cheap). Zooming in spreads the points, so more fit.
+void FeatureMapView::placeLabels(const QFontMetricsF& metrics,
+                                 const std::function<QPointF(qint64)>& at, const QRectF& area) {
+    placedLabels_.clear();
+    if (labels_.isEmpty()) return;
+    constexpr double cell = 64.0;
+    std::unordered_map<qint64, std::vector<QRectF>> grid;
+    auto key = [](int cx, int cy) { return (qint64(cx) << 32) ^ qint64(uint32_t(cy)); };
+    for (qint64 p : byPriority_) {
+        if (int(placedLabels_.size()) >= kMaxLabels) break;
+        const QString& text = labels_.value(int(p));
+        if (text.isEmpty()) continue;
+        const QPointF pos = at(p);
+        if (!area.contains(pos)) continue;
+        const QRectF box(pos + QPointF(kLabelOffset, -metrics.height() / 2), metrics.size(0, text));
+        if (!area.contains(box)) continue;
+        const int x0 = int(std::floor(box.left() / cell)), x1 = int(std::floor(box.right() / cell));
+        const int y0 = int(std::floor(box.top() / cell)), y1 = int(std::floor(box.bottom() / cell));
+        bool free = true;
+        for (int cx = x0; cx <= x1 && free; ++cx)
+            for (int cy = y0; cy <= y1 && free; ++cy)
+                for (const QRectF& r : grid[key(cx, cy)])
+                    if (r.intersects(box)) free = false;
+        if (!free) continue;
+        for (int cx = x0; cx <= x1; ++cx)
+            for (int cy = y0; cy <= y1; ++cy) grid[key(cx, cy)].push_back(box);
+        placedLabels_.push_back(p);
+    }
+}
+
+void FeatureMapView::drawOverlay(QPainter& painter, const std::function<QPointF(qint64)>& at,
+                                 const QRectF& plot) {
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    const QFont font = hiddenunits::figureFont(painter.font(), 11);
+    painter.setFont(font);
+    const QFontMetricsF metrics(font);
+    placeLabels(metrics, at, plot);
+    if (coords_.rows() == 0 && !emptyText_.isEmpty()) {
+        painter.setPen(QColor(90, 90, 90));
+        painter.drawText(plot, Qt::AlignCenter | Qt::TextWordWrap, emptyText_);
+    }
+    painter.setBrush(Qt::NoBrush);
+    painter.setPen(QPen(QColor(20, 20, 20), 1));
+    for (qint64 p : selected_)
+        if (p >= 0 && p < coords_.rows() && plot.contains(at(p))) painter.drawEllipse(at(p), 4, 4);
+    painter.setPen(QPen(QColor(0xd62728), 2));
+    for (qint64 p : highlighted_)
+        if (p >= 0 && p < coords_.rows() && plot.contains(at(p))) painter.drawEllipse(at(p), 7, 7);
+    if (hovered_ >= 0 && hovered_ < coords_.rows()) {
+        painter.setPen(QPen(Qt::black, 2));
+        painter.drawEllipse(at(hovered_), 8, 8);
+    }
+    // Labels last, beside the rings, on a white halo so they read over dense points.
+    for (qint64 p : placedLabels_) {
+        const QPointF pos = at(p) + QPointF(kLabelOffset, metrics.ascent() - metrics.height() / 2);
+        const QString& text = labels_.value(int(p));
+        painter.setPen(QColor(255, 255, 255, 220));
+        for (const QPointF& d : {QPointF(-1, 0), QPointF(1, 0), QPointF(0, -1), QPointF(0, 1)})
+            painter.drawText(pos + d, text);
+        painter.setPen(QColor(30, 30, 30));
+        painter.drawText(pos, text);
+    }
+    if (colours_.continuous && coords_.rows() > 0) {
+        const hiddenunits::ColourScale scale{colours_.diverging, colours_.min, colours_.max};
+        const QRectF bar(plot.right() + 14, plot.top() + 6, 10,
+                         std::max(40.0, std::min(160.0, plot.height() - 12)));
+        hiddenunits::paintColourBar(painter, bar, scale, colours_.title);
+    }
+    painter.restore();
+}
+
+void FeatureMapView::drawForeground(QPainter* painter, const QRectF& rect) {
+    QChartView::drawForeground(painter, rect);
+    const QRectF plot = chart_->mapToScene(chart_->plotArea()).boundingRect();
+    drawOverlay(
+        *painter, [this](qint64 p) { return toScene(coords_(p, 0), coords_(p, 1)); }, plot);
+}
+
+void FeatureMapView::paintMap(QPainter& painter, const QRectF& rect) {
+    const QRectF source = chart_->sceneBoundingRect();
+    scene()->render(&painter, rect, source, Qt::IgnoreAspectRatio);
+    const double sx = rect.width() / source.width(), sy = rect.height() / source.height();
+    auto map = [&](const QPointF& scenePos) {
+        return rect.topLeft() +
+               QPointF((scenePos.x() - source.left()) * sx, (scenePos.y() - source.top()) * sy);
+    };
+    auto at = [&](qint64 p) { return map(toScene(coords_(p, 0), coords_(p, 1))); };
+    const QRectF plotScene = chart_->mapToScene(chart_->plotArea()).boundingRect();
+    const QRectF plot(map(plotScene.topLeft()), map(plotScene.bottomRight()));
+    if (openGL_) {
+        // OpenGL series live in their own GL layer, which a QPainter device never sees: the
+        // points are drawn here, in the same colours and order.
+        painter.save();
+        painter.setClipRect(plot);
+        painter.setRenderHint(QPainter::Antialiasing);
+        const double r = (series_.empty() ? 5.0 : series_.front()->markerSize()) * sx / 2;
+        for (size_t b = 0; b < colours_.colours.size(); ++b) {
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(colours_.colours[b]);
+            for (qint64 p = 0; p < coords_.rows(); ++p)
+                if (colours_.band[size_t(p)] == int(b)) painter.drawEllipse(at(p), r, r);
+        }
+        painter.restore();
+    }
+    drawOverlay(painter, at, plot);
+    // The on-screen labels were placed for the screen; place them again for it next time.
+    viewport()->update();
+}
+
+void FeatureMapView::mousePressEvent(QMouseEvent* event) {
+    pressAt_ = event->pos();
+    if (event->button() == Qt::RightButton || event->button() == Qt::MiddleButton) {
+        panning_ = true;
+        lastPan_ = event->pos();
+    } else if (event->button() == Qt::LeftButton) {
+        selecting_ = true;
+        band_->setGeometry(QRect(pressAt_, QSize()));
+    }
+    event->accept();
+}
+
+void FeatureMapView::mouseMoveEvent(QMouseEvent* event) {
+    if (panning_) {
+        const QPointF a = chart_->mapToValue(chart_->mapFromScene(mapToScene(lastPan_)));
+        const QPointF b = chart_->mapToValue(chart_->mapFromScene(mapToScene(event->pos())));
+        xAxis_->setRange(xAxis_->min() - (b.x() - a.x()), xAxis_->max() - (b.x() - a.x()));
+        yAxis_->setRange(yAxis_->min() - (b.y() - a.y()), yAxis_->max() - (b.y() - a.y()));
+        lastPan_ = event->pos();
+    } else if (selecting_ && (event->pos() - pressAt_).manhattanLength() > 4) {
+        band_->setGeometry(QRect(pressAt_, event->pos()).normalized());
+        band_->show();
+    }
+    const qint64 p = pickPoint(event->pos());
+    if (p != hovered_) {
+        setHovered(p);
+        Q_EMIT pointHovered(p);
+    }
+    event->accept();
+}
+
+void FeatureMapView::mouseReleaseEvent(QMouseEvent* event) {
+    if (selecting_ && event->button() == Qt::LeftButton) {
+        selecting_ = false;
+        if (band_->isVisible()) {
+            band_->hide();
+            Q_EMIT pointsSelected(pointsIn(band_->geometry()));
+        } else {
+            Q_EMIT pointClicked(pickPoint(event->pos()));
+        }
+    }
+    panning_ = false;
+    event->accept();
+}
+
+void FeatureMapView::mouseDoubleClickEvent(QMouseEvent* event) {
+    resetZoom();
+    event->accept();
+}
+
+void FeatureMapView::wheelEvent(QWheelEvent* event) {
+    zoomBy(std::pow(1.2, event->angleDelta().y() / 120.0), event->position());
+    event->accept();
+}
+
+void FeatureMapView::leaveEvent(QEvent* event) {
+    if (hovered_ >= 0) {
+        setHovered(-1);
+        Q_EMIT pointHovered(-1);
+    }
+    QChartView::leaveEvent(event);
+}
+
+// Qt Charts draws OpenGL series in a QOpenGLWidget it lays over the viewport, as the viewport's
+// child. That widget would take every mouse event for itself, and hover, pick, pan and zoom
+// would stop working over the plot: it is made transparent to them.
+bool FeatureMapView::viewportEvent(QEvent* event) {
+    if (event->type() == QEvent::ChildPolished)
+        if (auto* gl = qobject_cast<QOpenGLWidget*>(static_cast<QChildEvent*>(event)->child()))
+            gl->setAttribute(Qt::WA_TransparentForMouseEvents);
+    return QChartView::viewportEvent(event);
+}
+
+void FeatureMapView::resizeEvent(QResizeEvent* event) {
+    QChartView::resizeEvent(event);
+    viewport()->update();
+}
+
+}  // namespace rnnscope

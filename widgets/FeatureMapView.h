@@ -1,0 +1,116 @@
+#pragma once
+// The scatter of the feature scatter panel, drawn with Qt Charts: one QScatterSeries per colour
+// (a category, or a band of a continuous scale), OpenGL-accelerated above a few thousand points
+// when the display can do OpenGL. Token labels are drawn over it, thinned so none overlap: more
+// appear as the user zooms in, most frequent first.
+//
+// Wheel zooms about the cursor, dragging with the right or middle button pans, dragging with the
+// left button selects a rectangle, a click picks a point, a double click shows everything.
+
+#include <QChartView>
+#include <QColor>
+#include <QStringList>
+#include <functional>
+#include <vector>
+
+#include "core/model/Capture.h"
+
+class QRubberBand;
+class QScatterSeries;
+class QValueAxis;
+
+namespace rnnscope {
+
+struct FeatureMapColours {
+    std::vector<int> band;        // per point: index into colours
+    std::vector<QColor> colours;  // per band
+    QStringList names;            // per band: the legend's entries (categorical)
+    bool continuous = false;      // draw a colour bar rather than a legend
+    double min = 0, max = 1;      // continuous: the values at the bar's ends
+    bool diverging = false;       // continuous: blue-white-red rather than viridis
+    QString title;                // "frequency in the dataset", "category", ...
+};
+
+class FeatureMapView : public QChartView {
+    Q_OBJECT
+public:
+    explicit FeatureMapView(QWidget* parent = nullptr);
+
+    // coords [points, 2]; labels per point (empty: none); priority per point decides which
+    // labels show when they would overlap (higher first).
+    void setPoints(const MatrixRM& coords, const QStringList& labels,
+                   const std::vector<double>& priority);
+    void setColours(const FeatureMapColours& colours);
+    void setHighlighted(const std::vector<qint64>& points);  // ringed in red (neighbours)
+    void setSelected(const std::vector<qint64>& points);     // outlined thinly (selection)
+    void setHovered(qint64 point);                           // ringed in black; -1 none
+    void setTitle(const QString& title);
+    void setEmptyText(const QString& text);  // shown while there are no points
+    void resetZoom();
+    void zoomBy(double factor, const QPointF& aboutViewport);
+
+    qint64 pointCount() const { return coords_.rows(); }
+    qint64 pickPoint(const QPoint& viewportPos) const;  // -1 when nothing within reach
+    QPoint pointPosition(qint64 point) const;           // in viewport coordinates
+    std::vector<qint64> pointsIn(const QRect& viewportRect) const;
+    int visibleLabelCount() const { return int(placedLabels_.size()); }
+    bool usesOpenGL() const { return openGL_; }
+    QColor pointColour(qint64 point) const;
+
+    // The chart, labels and colour bar into `rect` (vector output: OpenGL series are drawn
+    // without it meanwhile).
+    void paintMap(QPainter& painter, const QRectF& rect);
+
+    // Whether OpenGL series can be drawn here (a context can be made); RNNSCOPE_NO_GL_CHARTS=1
+    // says no.
+    static bool openGLAvailable();
+
+Q_SIGNALS:
+    void pointHovered(qint64 point);
+    void pointClicked(qint64 point);
+    void pointsSelected(const std::vector<qint64>& points);
+
+protected:
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void drawForeground(QPainter* painter, const QRectF& rect) override;
+    bool viewportEvent(QEvent* event) override;
+
+private:
+    void rebuildSeries();
+    void relayout();
+    // Chart value -> scene position with the axes' current ranges.
+    QPointF toScene(double x, double y) const;
+    void placeLabels(const QFontMetricsF& metrics, const std::function<QPointF(qint64)>& at,
+                     const QRectF& area);
+    void drawOverlay(QPainter& painter, const std::function<QPointF(qint64)>& at,
+                     const QRectF& plot);
+
+    QChart* chart_ = nullptr;
+    QValueAxis* xAxis_ = nullptr;
+    QValueAxis* yAxis_ = nullptr;
+    std::vector<QScatterSeries*> series_;
+    MatrixRM coords_;
+    QStringList labels_;
+    std::vector<qint64> byPriority_;  // points, highest priority first
+    FeatureMapColours colours_;
+    std::vector<qint64> highlighted_;
+    std::vector<qint64> selected_;
+    QString emptyText_;
+    qint64 hovered_ = -1;
+    std::vector<qint64> placedLabels_;
+    bool openGL_ = false;
+
+    QRubberBand* band_ = nullptr;
+    QPoint pressAt_;
+    QPoint lastPan_;
+    bool panning_ = false;
+    bool selecting_ = false;
+};
+
+}  // namespace rnnscope

@@ -1,0 +1,422 @@
+#include "widgets/FeatureScatterPanel.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSplitter>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "core/Errors.h"
+#include "core/Session.h"
+#include "core/analysis/Vocabulary.h"
+#include "core/model/Model.h"
+#include "core/store/ActivationStore.h"
+#include "widgets/FeatureMapView.h"
+#include "widgets/HiddenUnitsColours.h"
+
+namespace rnnscope {
+
+namespace {
+
+constexpr int kNeighbours = 10;
+constexpr int kMaxListed = 500;  // selection list entries
+
+}  // namespace
+
+FeatureScatterPanel::FeatureScatterPanel(Session& session, QWidget* parent)
+    : Panel(session, QStringLiteral("feature-scatter"), tr("Feature Scatter"), parent) {
+    buildControls();
+    connect(&session, &Session::modelChanged, this, [this]() {
+        embeddingMap_.reset();
+        stateMap_.reset();
+        rebuildTrackList();
+        requestMap();
+    });
+    connect(&session, &Session::storeChanged, this, [this]() {
+        rebuildTrackList();
+        requestMap();
+    });
+    connect(&session, &Session::selectedUnitsChanged, this, [this]() {
+        if (!this->session().selectedUnits().isEmpty() && mode() == Mode::Embeddings)
+            setEmbeddingColouring(EmbeddingColouring::UnitResponse);
+        else
+            updateColours();
+    });
+    connect(&session, &Session::hoveredTokenChanged, this, [this]() { followSessionHover(); });
+    connect(&session.jobs(), &JobRunner::jobProgress, this,
+            [this](JobId id, double, const QString& text) {
+                if (id == job_) info_->setText(text);
+            });
+    connect(&session.jobs(), &JobRunner::jobFinished, this,
+            [this](JobId id, bool cancelled, const QString& error) {
+                if (id != job_) return;
+                job_ = 0;
+                if (cancelled) info_->setText(tr("Cancelled."));
+                if (!error.isEmpty()) info_->setText(failure_ = error);
+            });
+    rebuildTrackList();
+    requestMap();
+}
+
+FeatureScatterPanel::~FeatureScatterPanel() {
+    session().jobs().cancel(job_);
+}
+
+FeatureScatterPanel::Mode FeatureScatterPanel::mode() const {
+    return Mode(modeBox_->currentData().toInt());
+}
+
+void FeatureScatterPanel::setMode(Mode mode) {
+    modeBox_->setCurrentIndex(modeBox_->findData(int(mode)));
+}
+
+void FeatureScatterPanel::setTokens(const QString& tokens) {
+    tokensEdit_->setText(tokens);
+    if (mode() == Mode::TokenStates) requestMap();
+}
+
+void FeatureScatterPanel::setLayoutMethod(ProjectionMethod method) {
+    methodBox_->setCurrentIndex(methodBox_->findData(int(method)));
+}
+
+void FeatureScatterPanel::setEmbeddingColouring(EmbeddingColouring colouring) {
+    const int i = colourBox_->findData(int(colouring));
+    if (i >= 0 && i != colourBox_->currentIndex())
+        colourBox_->setCurrentIndex(i);
+    else
+        updateColours();
+}
+
+void FeatureScatterPanel::rebuildTrackList() {
+    const QString previous = trackBox_->currentData().toString();
+    QSignalBlocker block(trackBox_);
+    trackBox_->clear();
+    const auto store = session().store();
+    if (!store) return;
+    int hidden = -1;
+    for (const StoredTrack& t : store->tracks()) {
+        trackBox_->addItem(t.label(), t.name);
+        if (hidden < 0 && t.kind == QLatin1String("hidden")) hidden = trackBox_->count() - 1;
+    }
+    const int same = trackBox_->findData(previous);
+    trackBox_->setCurrentIndex(same >= 0 ? same : std::max(0, hidden));
+    if (tokensEdit_->text().isEmpty()) {
+        // The most frequent token is a telling first choice ("(" in the brackets demo).
+        const auto counts =
+            tokenCounts(*store, StoreAxis::Input, int(store->info().inputVocabulary.size()));
+        const auto most = std::max_element(counts.begin(), counts.end());
+        if (most != counts.end() && *most > 0)
+            tokensEdit_->setText(store->info().inputVocabulary[int(most - counts.begin())]);
+    }
+}
+
+void FeatureScatterPanel::requestMap() {
+    session().jobs().cancel(job_);
+    job_ = 0;
+    failure_.clear();
+    const quint64 request = ++request_;
+    ProjectionSpec spec;
+    spec.method = ProjectionMethod(methodBox_->currentData().toInt());
+    spec.dims = 2;
+    const auto metric = projection::Metric(metricBox_->currentData().toInt());
+    const auto model = session().model();
+    const auto store = session().store();
+    if (mode() == Mode::Embeddings) {
+        stateMap_.reset();
+        if (!model) {
+            view_->setEmptyText(
+                tr("Open a model to see its token embeddings (File → Open Demo has "
+                   "two)."));
+            showMap();
+            return;
+        }
+        job_ = session().jobs().start<std::shared_ptr<const EmbeddingMap>>(
+            tr("Mapping the embeddings"), this,
+            [model, store, spec, metric](JobContext& ctx) -> std::shared_ptr<const EmbeddingMap> {
+                projection::Monitor monitor;
+                monitor.cancelled = [&ctx] { return ctx.isCancelled(); };
+                return mapEmbeddings(vocabularyEmbeddings(model.get(), store.get()), spec, metric,
+                                     monitor);
+            },
+            [this, request](std::shared_ptr<const EmbeddingMap> map) {
+                if (request != request_) return;
+                embeddingMap_ = std::move(map);
+                showMap();
+            });
+        return;
+    }
+    embeddingMap_.reset();
+    if (!store) {
+        view_->setEmptyText(
+            tr("Capture the dataset's states first (Analysis → Capture Every State)."));
+        showMap();
+        return;
+    }
+    TokenStateMapSpec stateSpec;
+    stateSpec.track = trackBox_->currentData().toString();
+    stateSpec.tokens = tokensEdit_->text().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    stateSpec.layout = spec;
+    stateSpec.metric = metric;
+    job_ = session().jobs().start<std::shared_ptr<const TokenStateMap>>(
+        tr("Mapping token states"), this,
+        [store, stateSpec](JobContext& ctx) -> std::shared_ptr<const TokenStateMap> {
+            projection::Monitor monitor;
+            monitor.cancelled = [&ctx] { return ctx.isCancelled(); };
+            monitor.progress = [&ctx](double f, const std::string& stage) {
+                ctx.setProgress(f, QString::fromStdString(stage));
+            };
+            return mapTokenStates(*store, stateSpec, monitor);
+        },
+        [this, request](std::shared_ptr<const TokenStateMap> map) {
+            if (request != request_) return;
+            stateMap_ = std::move(map);
+            showMap();
+        });
+}
+
+void FeatureScatterPanel::showMap() {
+    current_ = hovered_ = -1;
+    neighbours_->clear();
+    selection_->clear();
+    hover_->clear();
+    QSignalBlocker block(colourBox_);
+    const QVariant previous = colourBox_->currentData();
+    colourBox_->clear();
+    if (embeddingMap_) {
+        const EmbeddingMap& m = *embeddingMap_;
+        QStringList labels;
+        std::vector<double> priority;
+        for (size_t p = 0; p < m.tokenIds.size(); ++p) {
+            const int id = m.tokenIds[p];
+            labels << displayToken(m.embeddings.tokens[id]);
+            priority.push_back(m.embeddings.counts.empty()
+                                   ? -double(id)
+                                   : double(m.embeddings.counts[size_t(id)]));
+        }
+        view_->setPoints(m.coords, labels, priority);
+        colourBox_->addItem(tr("frequency"), int(EmbeddingColouring::Frequency));
+        colourBox_->addItem(tr("category file"), int(EmbeddingColouring::Category));
+        colourBox_->addItem(tr("selected unit's mean response"),
+                            int(EmbeddingColouring::UnitResponse));
+        view_->setTitle(tr("%1 of %2 tokens: %3")
+                            .arg(m.spec.methodName())
+                            .arg(m.pointCount())
+                            .arg(m.embeddings.source));
+        info_->setText(m.note);
+    } else if (stateMap_) {
+        const TokenStateMap& m = *stateMap_;
+        view_->setPoints(m.coords, {}, {});
+        for (ContextColoring c :
+             {ContextColoring::Depth, ContextColoring::Position, ContextColoring::RelativePosition,
+              ContextColoring::Label, ContextColoring::Token})
+            colourBox_->addItem(contextColoringName(c), int(c));
+        view_->setTitle(tr("%1 of %Ln occurrences of %2 (%3)", "", int(m.pointCount()))
+                            .arg(m.spec.layout.methodName(),
+                                 m.spec.tokens.join(QStringLiteral(" ")), m.trackLabel));
+        info_->setText(m.note);
+    } else {
+        view_->setPoints(MatrixRM(0, 2), {}, {});
+        view_->setTitle(QString());
+    }
+    const int same = colourBox_->findData(previous);
+    colourBox_->setCurrentIndex(std::max(0, same));
+    categoriesButton_->setVisible(embeddingMap_ != nullptr);
+    updateColours();
+}
+
+QString FeatureScatterPanel::loadCategories(const QString& path) {
+    if (!embeddingMap_) throw UserError(tr("Open a model with token embeddings first."));
+    categories_ = std::make_unique<TokenCategories>(
+        loadTokenCategories(path, embeddingMap_->embeddings.tokens));
+    setEmbeddingColouring(EmbeddingColouring::Category);
+    return categories_->report();
+}
+
+QString FeatureScatterPanel::pointText(qint64 p) const {
+    if (p < 0) return {};
+    if (embeddingMap_ && p < embeddingMap_->pointCount()) {
+        const EmbeddingMap& m = *embeddingMap_;
+        const int id = m.tokenIds[size_t(p)];
+        QString text = QStringLiteral("“%1”").arg(displayToken(m.embeddings.tokens[id]));
+        if (!m.embeddings.counts.empty())
+            text += tr(" · %L1 occurrences").arg(m.embeddings.counts[size_t(id)]);
+        if (categories_ && categories_->categoryOf[size_t(id)] >= 0)
+            text += tr(" · %1").arg(categories_->categories[categories_->categoryOf[size_t(id)]]);
+        return text;
+    }
+    const auto store = session().store();
+    if (stateMap_ && store && p < stateMap_->pointCount()) {
+        const TokenStateMap& m = *stateMap_;
+        const qint64 sample = m.samples[size_t(p)];
+        const int step = m.steps[size_t(p)];
+        const qint64 first = store->firstRow(sample, m.axis);
+        const int length = store->length(sample, m.axis);
+        QString context;
+        for (int s = std::max(0, step - 12); s < std::min(length, step + 13); ++s) {
+            const QString t = displayToken(store->tokenText(first + s, m.axis));
+            context += s == step ? QStringLiteral("[%1]").arg(t) : t;
+            if (store->info().inputVocabulary.size() > 300) context += QLatin1Char(' ');
+        }
+        return tr("“%1” · sample %2, step %3 · %4")
+            .arg(displayToken(store->tokenText(m.rows[size_t(p)], m.axis)))
+            .arg(sample + 1)
+            .arg(step)
+            .arg(context);
+    }
+    return {};
+}
+
+QString FeatureScatterPanel::hoverText() const {
+    return hover_->text();
+}
+
+void FeatureScatterPanel::onHovered(qint64 point) {
+    hovered_ = point;
+    hover_->setText(pointText(point));
+    TokenRef ref;
+    if (point >= 0 && embeddingMap_) {
+        // A vocabulary entry hovers its first occurrence in the current sample, if any.
+        const auto result = session().currentResult();
+        const int id = embeddingMap_->tokenIds[size_t(point)];
+        if (result && !embeddingMap_->embeddings.output)
+            for (size_t i = 0; i < result->input.ids.size(); ++i)
+                if (result->input.ids[i] == id) {
+                    ref = TokenRef{session().currentSample(), TokenRef::Input, int(i)};
+                    break;
+                }
+    } else if (point >= 0 && stateMap_) {
+        ref = TokenRef{stateMap_->samples[size_t(point)],
+                       stateMap_->axis == StoreAxis::Output ? TokenRef::Output : TokenRef::Input,
+                       stateMap_->steps[size_t(point)]};
+    }
+    session().setHoveredToken(ref);
+}
+
+void FeatureScatterPanel::followSessionHover() {
+    const TokenRef ref = session().hoveredToken();
+    qint64 point = -1;
+    if (ref.isValid() && embeddingMap_ && ref.side == TokenRef::Input &&
+        ref.sample == session().currentSample()) {
+        const auto result = session().currentResult();
+        if (result && size_t(ref.index) < result->input.ids.size())
+            point = embeddingMap_->pointOfToken(int(result->input.ids[size_t(ref.index)]));
+    } else if (ref.isValid() && stateMap_) {
+        for (size_t p = 0; p < stateMap_->samples.size(); ++p)
+            if (stateMap_->samples[p] == ref.sample && stateMap_->steps[p] == ref.index) {
+                point = qint64(p);
+                break;
+            }
+    }
+    view_->setHovered(point);
+}
+
+void FeatureScatterPanel::showNeighbours(qint64 point) {
+    neighbours_->clear();
+    current_ = point;
+    std::vector<qint64> ringed;
+    if (embeddingMap_ && point >= 0 && point < embeddingMap_->pointCount()) {
+        const EmbeddingMap& m = *embeddingMap_;
+        for (const TokenNeighbour& n : nearestTokens(m, m.tokenIds[size_t(point)], kNeighbours)) {
+            const qint64 p = m.pointOfToken(n.tokenId);
+            auto* item = new QListWidgetItem(
+                n.count >= 0 ? tr("%1   %2   (%L3×)")
+                                   .arg(displayToken(n.token))
+                                   .arg(n.distance, 0, 'f', 4)
+                                   .arg(n.count)
+                             : tr("%1   %2").arg(displayToken(n.token)).arg(n.distance, 0, 'f', 4));
+            item->setData(Qt::UserRole, p);
+            neighbours_->addItem(item);
+            ringed.push_back(p);
+        }
+    } else if (stateMap_ && point >= 0 && point < stateMap_->pointCount()) {
+        const auto store = session().store();
+        for (const OccurrenceNeighbour& n :
+             nearestOccurrences(*stateMap_, *store, point, kNeighbours)) {
+            auto* item = new QListWidgetItem(tr("“%1” sample %2 step %3   %4")
+                                                 .arg(displayToken(n.token))
+                                                 .arg(n.sample + 1)
+                                                 .arg(n.step)
+                                                 .arg(n.distance, 0, 'f', 4));
+            item->setData(Qt::UserRole, n.point);
+            neighbours_->addItem(item);
+            ringed.push_back(n.point);
+        }
+    }
+    view_->setHighlighted(ringed);
+    view_->setHovered(point);
+    hover_->setText(pointText(point));
+}
+
+void FeatureScatterPanel::onSelected(const std::vector<qint64>& points) {
+    selection_->clear();
+    for (size_t i = 0; i < points.size() && int(i) < kMaxListed; ++i) {
+        auto* item = new QListWidgetItem(pointText(points[i]));
+        item->setData(Qt::UserRole, points[i]);
+        selection_->addItem(item);
+    }
+    if (int(points.size()) > kMaxListed)
+        selection_->addItem(tr("… and %L1 more").arg(qint64(points.size()) - kMaxListed));
+    view_->setSelected(points.size() <= 5000 ? points : std::vector<qint64>{});
+    info_->setText(tr("%Ln points selected.", "", int(points.size())));
+}
+
+void FeatureScatterPanel::exportCoordinates(const QString& path) const {
+    QString csv;
+    auto quote = [](QString s) {
+        s.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+        return QStringLiteral("\"%1\"").arg(s);
+    };
+    if (embeddingMap_) {
+        const EmbeddingMap& m = *embeddingMap_;
+        csv = QStringLiteral("token,count,x,y,category\n");
+        for (qint64 p = 0; p < m.pointCount(); ++p) {
+            const int id = m.tokenIds[size_t(p)];
+            const int c = categories_ ? categories_->categoryOf[size_t(id)] : -1;
+            csv += QStringLiteral("%1,%2,%3,%4,%5\n")
+                       .arg(quote(m.embeddings.tokens[id]))
+                       .arg(m.embeddings.counts.empty() ? -1 : m.embeddings.counts[size_t(id)])
+                       .arg(double(m.coords(p, 0)), 0, 'g', 9)
+                       .arg(double(m.coords(p, 1)), 0, 'g', 9)
+                       .arg(c >= 0 ? quote(categories_->categories[c]) : QString());
+        }
+    } else if (stateMap_ && session().store()) {
+        const TokenStateMap& m = *stateMap_;
+        const auto store = session().store();
+        csv = QStringLiteral("sample,step,token,x,y\n");
+        for (qint64 p = 0; p < m.pointCount(); ++p)
+            csv += QStringLiteral("%1,%2,%3,%4,%5\n")
+                       .arg(m.samples[size_t(p)])
+                       .arg(m.steps[size_t(p)])
+                       .arg(quote(store->tokenText(m.rows[size_t(p)], m.axis)))
+                       .arg(double(m.coords(p, 0)), 0, 'g', 9)
+                       .arg(double(m.coords(p, 1)), 0, 'g', 9);
+    } else {
+        throw UserError(tr("There is no map to save yet."));
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(csv.toUtf8()) < 0 || !file.commit())
+        throw UserError(tr("%1 cannot be written: %2").arg(path, file.errorString()));
+}
+
+void FeatureScatterPanel::refresh() {
+    followSessionHover();
+    update();
+}
+
+void FeatureScatterPanel::paintFigure(QPainter& painter, const QRectF& rect) {
+    view_->paintMap(painter, rect);
+}
+
+QSizeF FeatureScatterPanel::figureSize() const {
+    return view_->size();
+}
+
+}  // namespace rnnscope
