@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "app/cli_alignment.h"
+#include "app/cli_errors.h"
 #include "app/cli_extract.h"
 #include "app/cli_inspect.h"
 #include "app/cli_merge.h"
@@ -32,6 +33,9 @@ const char* kUsage =
     "        join the shards of an extraction into one store (no copy)\n\n"
     "  alignment --model M.pt --data D.tsv [--json]\n"
     "        share of output tokens whose strongest attention lies in their true source span\n\n"
+    "  errors --model M.pt --data D [--wrong N] --json\n"
+    "        metrics over a dataset (confusion matrix and per-class F1, or seq2seq exact match\n"
+    "        and token accuracy) and the wrong samples, highest loss first\n\n"
     "  units --model M.pt --data D --signal NAME [--layer L] [--top K] --json\n"
     "        rank every unit by its correlation with a per-token signal over the dataset\n"
     "        (position, depth, quote, token:TOKEN, label:LABEL, annotation:NAME[=VALUE])\n\n"
@@ -91,6 +95,7 @@ int main(int argc, char** argv) {
     if (command == QLatin1String("extract")) return rnnscope::runExtractCommand(args);
     if (command == QLatin1String("merge")) return rnnscope::runMergeCommand(args);
     if (command == QLatin1String("alignment")) return rnnscope::runAlignmentCommand(args);
+    if (command == QLatin1String("errors")) return rnnscope::runErrorsCommand(args);
     if (command == QLatin1String("units")) return rnnscope::runUnitsCommand(args);
     if (command == QLatin1String("project")) return rnnscope::runProjectCommand(args);
     if (command == QLatin1String("neighbours")) return rnnscope::runNeighboursCommand(args);

@@ -80,6 +80,23 @@ SampleInput encodeSample(const Model& model, const DataSample& sample) {
     return model.encode(sample.text, sample.target);
 }
 
+std::vector<SamplePrediction> predictSamples(const Model& model, const Dataset& dataset,
+                                             qint64 first, qint64 last) {
+    std::vector<DataSample> samples;
+    std::vector<SampleInput> inputs;
+    for (qint64 i = first; i < last; ++i) {
+        samples.push_back(dataset.sample(i));
+        inputs.push_back(encodeSample(model, samples.back()));
+    }
+    RunOptions options;
+    options.captureStates = false;
+    const auto results = model.run(inputs, options);
+    std::vector<SamplePrediction> batch;
+    for (size_t i = 0; i < results.size(); ++i)
+        batch.push_back(summarizePrediction(model, results[i], samples[i]));
+    return batch;
+}
+
 QString joinTokens(const QStringList& tokens, const QString& tokenizer) {
     return tokens.join(tokenizer == QLatin1String("char") ? QString() : QStringLiteral(" "));
 }

@@ -23,6 +23,11 @@ SampleInput encodeSample(const Model& model, const DataSample& sample);
 SamplePrediction summarizePrediction(const Model& model, const SampleResult& result,
                                      const DataSample& sample);
 
+// The model's verdict on samples [first, last) of `dataset`, run as one batch without capturing
+// states: what the Session's background pass and `rnnscope-cli errors` both do.
+std::vector<SamplePrediction> predictSamples(const Model& model, const Dataset& dataset,
+                                             qint64 first, qint64 last);
+
 // Joins output tokens the way the model's tokenizer split them (chars: no separator).
 QString joinTokens(const QStringList& tokens, const QString& tokenizer);
 

@@ -309,18 +309,7 @@ void Session::startPredictions() {
             for (qint64 first = 0; first < n; first += kPredictionBatch) {
                 ctx.checkCancelled();
                 const qint64 last = std::min(n, first + kPredictionBatch);
-                std::vector<DataSample> samples;
-                std::vector<SampleInput> inputs;
-                for (qint64 i = first; i < last; ++i) {
-                    samples.push_back(dataset->sample(i));
-                    inputs.push_back(encodeSample(*model, samples.back()));
-                }
-                RunOptions options;
-                options.captureStates = false;
-                const auto results = model->run(inputs, options);
-                std::vector<SamplePrediction> batch;
-                for (size_t i = 0; i < results.size(); ++i)
-                    batch.push_back(summarizePrediction(*model, results[i], samples[i]));
+                const auto batch = predictSamples(*model, *dataset, first, last);
                 // Partial results go out per batch; the GUI coalesces the redraws.
                 QMetaObject::invokeMethod(
                     self.data(),
