@@ -3,7 +3,7 @@
 // Qt Charts' QPainter series as the peer, and a nearest-neighbour query over 100,000 vectors
 // through the HNSW graph against the exact scan (goal: under 50 ms), with the graph's recall.
 //
-//   xvfb-run -a bench_features [--points N] [--frames F] [--dims D]
+//   xvfb-run -a bench_features [--points N] [--frames F] [--dims D] [--no-labels]
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -63,7 +63,7 @@ double panAndZoom(FeatureMapView& view, int frames) {
     return frames / (timer.elapsed() / 1000.0);
 }
 
-void mapRun(qint64 n, int frames, bool openGL) {
+void mapRun(qint64 n, int frames, bool openGL, bool withLabels) {
     const MatrixRM coords = clusters(n, 2, 30, 3);
     FeatureMapColours colours;
     for (int b = 0; b < 10; ++b) colours.colours.push_back(QColor::fromHsv(b * 36, 200, 200));
@@ -72,7 +72,7 @@ void mapRun(qint64 n, int frames, bool openGL) {
     QStringList labels;
     std::vector<double> priority;
     for (qint64 p = 0; p < n; ++p) {
-        if (qEnvironmentVariableIsEmpty("NOLABELS")) labels << QStringLiteral("w%1").arg(p);
+        if (withLabels) labels << QStringLiteral("w%1").arg(p);
         priority.push_back(double(n - p));
     }
     FeatureMapView view;
@@ -139,15 +139,18 @@ int main(int argc, char** argv) {
                                           QStringLiteral("F"), QStringLiteral("60"));
     const QCommandLineOption dimsOption(QStringLiteral("dims"), QStringLiteral("query width"),
                                         QStringLiteral("D"), QStringLiteral("64"));
-    parser.addOptions({pointsOption, framesOption, dimsOption});
+    const QCommandLineOption noLabelsOption(QStringLiteral("no-labels"),
+                                            QStringLiteral("draw no token labels"));
+    parser.addOptions({pointsOption, framesOption, dimsOption, noLabelsOption});
     parser.process(app);
     const qint64 n = parser.value(pointsOption).toLongLong();
     std::printf("Feature scatter: pan and zoom of %lld points (OpenGL available: %s)\n",
                 qlonglong(n), FeatureMapView::openGLAvailable() ? "yes" : "no");
     const int frames = parser.value(framesOption).toInt();
-    mapRun(n, frames, true);
+    const bool labels = !parser.isSet(noLabelsOption);
+    mapRun(n, frames, true, labels);
     // The peer: the same series drawn by QPainter (fewer frames: each takes long).
-    mapRun(n, std::max(5, frames / 6), false);
+    mapRun(n, std::max(5, frames / 6), false, labels);
     std::printf("Nearest-neighbour queries (k = 10), 200 queries each\n");
     queryRun(n, parser.value(dimsOption).toInt());
     return 0;
