@@ -71,6 +71,14 @@ if [ -x "$ATTENTION" ]; then
 fi
 
 echo
+echo "Feature scatter: pan and zoom of 100,000 points under Xvfb (OpenGL series against QPainter"
+echo "series), and nearest-neighbour queries over 100,000 x 64 vectors (HNSW against the scan)"
+FEATURES="$BUILD/bench/bench_features"
+if [ -x "$FEATURES" ]; then
+  xvfb-run -a -s "-screen 0 1600x1000x24" "$FEATURES" 2>&1 | grep -v XDG_RUNTIME_DIR
+fi
+
+echo
 echo "Hidden units: pattern search and the unit finder over 1,000,000 tokens x 512 units, read"
 echo "from the activation store in memory and from its HDF5 file (page cache warm), against the"
 echo "same computations in NumPy (bench/units/peer.py, LSTMVis's approach)"

@@ -23,6 +23,9 @@ namespace {
 constexpr qint64 kOpenGLAbove = 3000;
 constexpr double kPickRadius = 8.0;  // logical pixels
 constexpr int kMaxLabels = 400;
+// Only the most frequent tokens compete for a label: a bounded cost per frame, and a token
+// outside them would hardly ever find free room anyway.
+constexpr int kMaxLabelCandidates = 20000;
 constexpr double kLabelOffset = 10.0;  // clear of the point and of its ring
 constexpr int kColourBarMargin = 84;   // right of the plot, for the colour bar
 
@@ -118,7 +121,7 @@ void FeatureMapView::rebuildSeries() {
     chart_->removeAllSeries();
     series_.clear();
     const qint64 n = coords_.rows();
-    openGL_ = n > kOpenGLAbove && openGLAvailable();
+    openGL_ = openGLAllowed_ && n > kOpenGLAbove && openGLAvailable();
     std::vector<QList<QPointF>> points(colours_.colours.size());
     for (qint64 p = 0; p < n; ++p) {
         const int b = std::clamp(colours_.band[size_t(p)], 0, int(points.size()) - 1);
@@ -174,6 +177,19 @@ void FeatureMapView::zoomBy(double factor, const QPointF& at) {
     zoom(yAxis_, value.y());
 }
 
+std::function<QPointF(qint64)> FeatureMapView::sceneMapping() const {
+    // Worked out once per frame: the chart's own mapToPosition per point is far slower.
+    const QRectF plot = chart_->mapToScene(chart_->plotArea()).boundingRect();
+    const double x0 = xAxis_->min(), y0 = yAxis_->min();
+    const double sx = plot.width() / (xAxis_->max() - x0);
+    const double sy = plot.height() / (yAxis_->max() - y0);
+    const float* data = coords_.data();
+    return [=](qint64 p) {
+        return QPointF(plot.left() + (double(data[2 * p]) - x0) * sx,
+                       plot.bottom() - (double(data[2 * p + 1]) - y0) * sy);
+    };
+}
+
 QPointF FeatureMapView::toScene(double x, double y) const {
     const QRectF plot = chart_->plotArea();
     const double fx = (x - xAxis_->min()) / (xAxis_->max() - xAxis_->min());
@@ -197,8 +213,9 @@ qint64 FeatureMapView::pickPoint(const QPoint& pos) const {
     if (!chart_->mapToScene(chart_->plotArea()).boundingRect().contains(at)) return -1;
     qint64 best = -1;
     double bestDistance = kPickRadius * kPickRadius;
+    const auto scenePos = sceneMapping();
     for (qint64 p = 0; p < coords_.rows(); ++p) {
-        const QPointF d = toScene(coords_(p, 0), coords_(p, 1)) - at;
+        const QPointF d = scenePos(p) - at;
         const double dd = d.x() * d.x() + d.y() * d.y();
         if (dd <= bestDistance) {
             bestDistance = dd;
@@ -211,8 +228,9 @@ qint64 FeatureMapView::pickPoint(const QPoint& pos) const {
 std::vector<qint64> FeatureMapView::pointsIn(const QRect& rect) const {
     std::vector<qint64> out;
     const QRectF area = mapToScene(rect).boundingRect();
+    const auto scenePos = sceneMapping();
     for (qint64 p = 0; p < coords_.rows(); ++p)
-        if (area.contains(toScene(coords_(p, 0), coords_(p, 1)))) out.push_back(p);
+        if (area.contains(scenePos(p))) out.push_back(p);
     return out;
 }
 
@@ -241,8 +259,9 @@ void FeatureMapView::placeLabels(const QFontMetricsF& metrics,
     constexpr double cell = 64.0;
     std::unordered_map<qint64, std::vector<QRectF>> grid;
     auto key = [](int cx, int cy) { return (qint64(cx) << 32) ^ qint64(uint32_t(cy)); };
+    int tried = 0;
     for (qint64 p : byPriority_) {
-        if (int(placedLabels_.size()) >= kMaxLabels) break;
+        if (int(placedLabels_.size()) >= kMaxLabels || ++tried > kMaxLabelCandidates) break;
         const QString& text = labels_.value(int(p));
         if (text.isEmpty()) continue;
         const QPointF pos = at(p);
@@ -254,8 +273,9 @@ void FeatureMapView::placeLabels(const QFontMetricsF& metrics,
         bool free = true;
         for (int cx = x0; cx <= x1 && free; ++cx)
             for (int cy = y0; cy <= y1 && free; ++cy)
-                for (const QRectF& r : grid[key(cx, cy)])
-                    if (r.intersects(box)) free = false;
+                if (const auto cell = grid.find(key(cx, cy)); cell != grid.end())
+                    for (const QRectF& r : cell->second)
+                        if (r.intersects(box)) free = false;
         if (!free) continue;
         for (int cx = x0; cx <= x1; ++cx)
             for (int cy = y0; cy <= y1; ++cy) grid[key(cx, cy)].push_back(box);
@@ -286,15 +306,14 @@ void FeatureMapView::drawOverlay(QPainter& painter, const std::function<QPointF(
         painter.setPen(QPen(Qt::black, 2));
         painter.drawEllipse(at(hovered_), 8, 8);
     }
-    // Labels last, beside the rings, on a white halo so they read over dense points.
+    // Labels last, beside the rings, on a pale box so they read over dense points (one box and
+    // one text per label: text is most of a frame's cost at 100,000 points).
+    painter.setPen(QColor(30, 30, 30));
     for (qint64 p : placedLabels_) {
-        const QPointF pos = at(p) + QPointF(kLabelOffset, metrics.ascent() - metrics.height() / 2);
         const QString& text = labels_.value(int(p));
-        painter.setPen(QColor(255, 255, 255, 220));
-        for (const QPointF& d : {QPointF(-1, 0), QPointF(1, 0), QPointF(0, -1), QPointF(0, 1)})
-            painter.drawText(pos + d, text);
-        painter.setPen(QColor(30, 30, 30));
-        painter.drawText(pos, text);
+        const QPointF pos = at(p) + QPointF(kLabelOffset, -metrics.height() / 2);
+        painter.fillRect(QRectF(pos, metrics.size(0, text)), QColor(255, 255, 255, 170));
+        painter.drawText(pos + QPointF(0, metrics.ascent()), text);
     }
     if (colours_.continuous && coords_.rows() > 0) {
         const hiddenunits::ColourScale scale{colours_.diverging, colours_.min, colours_.max};
@@ -308,8 +327,7 @@ void FeatureMapView::drawOverlay(QPainter& painter, const std::function<QPointF(
 void FeatureMapView::drawForeground(QPainter* painter, const QRectF& rect) {
     QChartView::drawForeground(painter, rect);
     const QRectF plot = chart_->mapToScene(chart_->plotArea()).boundingRect();
-    drawOverlay(
-        *painter, [this](qint64 p) { return toScene(coords_(p, 0), coords_(p, 1)); }, plot);
+    drawOverlay(*painter, sceneMapping(), plot);
 }
 
 void FeatureMapView::paintMap(QPainter& painter, const QRectF& rect) {
@@ -320,7 +338,8 @@ void FeatureMapView::paintMap(QPainter& painter, const QRectF& rect) {
         return rect.topLeft() +
                QPointF((scenePos.x() - source.left()) * sx, (scenePos.y() - source.top()) * sy);
     };
-    auto at = [&](qint64 p) { return map(toScene(coords_(p, 0), coords_(p, 1))); };
+    const auto scenePos = sceneMapping();
+    auto at = [&](qint64 p) { return map(scenePos(p)); };
     const QRectF plotScene = chart_->mapToScene(chart_->plotArea()).boundingRect();
     const QRectF plot(map(plotScene.topLeft()), map(plotScene.bottomRight()));
     if (openGL_) {

@@ -55,6 +55,8 @@ public:
     std::vector<qint64> pointsIn(const QRect& viewportRect) const;
     int visibleLabelCount() const { return int(placedLabels_.size()); }
     bool usesOpenGL() const { return openGL_; }
+    // False draws every series with QPainter (the benchmark's peer); takes effect on new points.
+    void setOpenGLAllowed(bool allowed) { openGLAllowed_ = allowed; }
     QColor pointColour(qint64 point) const;
 
     // The chart, labels and colour bar into `rect` (vector output: OpenGL series are drawn
@@ -86,6 +88,7 @@ private:
     void relayout();
     // Chart value -> scene position with the axes' current ranges.
     QPointF toScene(double x, double y) const;
+    std::function<QPointF(qint64)> sceneMapping() const;  // point -> scene position
     void placeLabels(const QFontMetricsF& metrics, const std::function<QPointF(qint64)>& at,
                      const QRectF& area);
     void drawOverlay(QPainter& painter, const std::function<QPointF(qint64)>& at,
@@ -105,6 +108,7 @@ private:
     qint64 hovered_ = -1;
     std::vector<qint64> placedLabels_;
     bool openGL_ = false;
+    bool openGLAllowed_ = true;
 
     QRubberBand* band_ = nullptr;
     QPoint pressAt_;

@@ -243,8 +243,9 @@ void FeatureScatterPanel::updateColours() {
         return;
     }
     if (stateMap_ && store) {
-        const PointColors c = contextColors(*stateMap_, *store, session().dataset().get(),
-                                            ContextColoring(colourBox_->currentData().toInt()));
+        const PointColors c =
+            contextColors(*stateMap_, *store, session().dataset().get(),
+                          ContextColoring(colourBox_->currentData().toInt() - kContextColouring));
         if (!c.unavailable.isEmpty()) info_->setText(c.unavailable);
         view_->setColours(c.categorical ? categoryBands(c.values, c.categories, c.title)
                                         : continuousBands(c.values, false, c.title));

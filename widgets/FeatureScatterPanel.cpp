@@ -217,7 +217,7 @@ void FeatureScatterPanel::showMap() {
         for (ContextColoring c :
              {ContextColoring::Depth, ContextColoring::Position, ContextColoring::RelativePosition,
               ContextColoring::Label, ContextColoring::Token})
-            colourBox_->addItem(contextColoringName(c), int(c));
+            colourBox_->addItem(contextColoringName(c), kContextColouring + int(c));
         view_->setTitle(tr("%1 of %Ln occurrences of %2 (%3)", "", int(m.pointCount()))
                             .arg(m.spec.layout.methodName(),
                                  m.spec.tokens.join(QStringLiteral(" ")), m.trackLabel));

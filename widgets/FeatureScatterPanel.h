@@ -33,6 +33,9 @@ class FeatureScatterPanel : public Panel {
 public:
     enum class Mode { Embeddings, TokenStates };
     enum class EmbeddingColouring { Frequency, Category, UnitResponse };
+    // The colour box's data: an EmbeddingColouring, or this plus a ContextColoring, so that a
+    // choice made for one map is never read as a choice for the other.
+    static constexpr int kContextColouring = 100;
 
     explicit FeatureScatterPanel(Session& session, QWidget* parent = nullptr);
     ~FeatureScatterPanel() override;

@@ -50,6 +50,12 @@ QString metricName(projection::Metric metric) {
                                                 : QStringLiteral("Euclidean");
 }
 
+projection::KnnOptions neighbourSearchOptions(qint64 dims) {
+    projection::KnnOptions options;
+    options.exactBelow = std::max<qint64>(20000, qint64(50'000'000) / std::max<qint64>(1, dims));
+    return options;
+}
+
 std::vector<qint64> tokenCounts(const ActivationStore& store, StoreAxis axis, int vocabularySize) {
     std::vector<qint64> counts(size_t(std::max(0, vocabularySize)), 0);
     for (int64_t id : store.tokenIds(axis))
@@ -196,9 +202,12 @@ std::shared_ptr<EmbeddingMap> mapEmbeddings(VocabularyEmbeddings embeddings,
     if (vectors.rows() == 0) throw UserError(QObject::tr("The vocabulary has no tokens to map."));
     map->coords = layOutPoints(vectors, map->spec, monitor, &map->note);
     try {
-        map->index = std::make_shared<projection::NeighbourIndex>(vectors, metric);
+        map->index = std::make_shared<projection::NeighbourIndex>(
+            vectors, metric, neighbourSearchOptions(vectors.cols()), monitor);
     } catch (const projection::InputError& e) {
         throw UserError(QObject::tr("The embeddings cannot be searched: %1").arg(e.what()));
+    } catch (const projection::Cancelled&) {
+        throw JobCancelled();
     }
     return map;
 }

@@ -74,9 +74,12 @@ std::shared_ptr<TokenStateMap> mapTokenStates(const ActivationStore& store,
     map->coords = layOutPoints(map->states, spec.layout, monitor, &layoutNote);
     if (!layoutNote.isEmpty()) map->note = (map->note + QLatin1Char(' ') + layoutNote).trimmed();
     try {
-        map->index = std::make_shared<projection::NeighbourIndex>(map->states, spec.metric);
+        map->index = std::make_shared<projection::NeighbourIndex>(
+            map->states, spec.metric, neighbourSearchOptions(map->states.cols()), monitor);
     } catch (const projection::InputError& e) {
         throw UserError(QString::fromStdString(e.what()));
+    } catch (const projection::Cancelled&) {
+        throw JobCancelled();
     }
     return map;
 }
