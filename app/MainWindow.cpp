@@ -10,6 +10,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTimer>
@@ -40,7 +41,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Sess
     setObjectName(QStringLiteral("MainWindow"));
     setAcceptDrops(true);
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
-    resize(1400, 900);
     // Small datasets (the demos) open with every state captured, so the state space and the
     // hidden-units panel show the whole dataset at once; larger ones wait for Analysis →
     // Capture Every State.
@@ -71,6 +71,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Sess
     statusBar()->addPermanentWidget(jobStatus_);
     buildMenus();
     restoreSettings();
+    // Sized only now: while the bottom docks were added side by side, before they were tabbed,
+    // their minimum widths added up and widened the window past a 1600-pixel screen.
+    if (!restoredGeometry_) {
+        QSize size(1400, 900);
+        if (const QScreen* screen = this->screen())
+            size = size.boundedTo(screen->availableGeometry().size());
+        resize(size);
+    }
 
     connect(session_, &Session::errorOccurred, this, &MainWindow::showError);
     connect(session_, &Session::fileOpened, this, [this](const QString& path, FileKind) {
@@ -255,7 +263,8 @@ void MainWindow::applyDefaultSizes() {
 
 void MainWindow::restoreSettings() {
     QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoredGeometry_ =
+        restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     const QByteArray state = settings.value(QStringLiteral("window/state")).toByteArray();
     // A corrupt or outdated layout is ignored: restoreState refuses it and the default stays.
     restoredLayout_ = !state.isEmpty() && restoreState(state, kLayoutVersion);

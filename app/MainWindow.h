@@ -56,6 +56,7 @@ private:
     QMap<QString, QDockWidget*> docks_;
     QList<Panel*> panelOrder_;
     QByteArray defaultState_;
+    bool restoredGeometry_ = false;  // a saved window geometry was applied
     bool restoredLayout_ = false;
     bool shownOnce_ = false;
     JobStatusWidget* jobStatus_ = nullptr;
