@@ -352,6 +352,7 @@ int runRenderCommand(const QStringList& arguments) {
             // sample's map (or its one-line message when the model has no attention).
             return waitFor(
                 [&] {
+                    if (attention->isWaiting()) return false;
                     return !attention->message().isEmpty() ||
                            (!attention->figureData().isEmpty() &&
                             (session.currentSample() < 0 ||

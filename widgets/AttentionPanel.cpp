@@ -158,6 +158,8 @@ void AttentionPanel::refresh() {
         output_->setCurrentIndex(session().useReferenceOutput() ? 1 : 0);
         output_->setEnabled(seq2seq && !session().currentTarget().isEmpty());
     }
+    // Until the current input's own result is drawn, a figure or message is not its answer.
+    waiting_ = !model || !result || !resultIsCurrent();
     if (!model)
         message_ =
             tr("Open a model and a dataset (File → Open Demo → Dates) to see where the "

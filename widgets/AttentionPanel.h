@@ -54,6 +54,10 @@ public:
     void exportMatrixCsv(const QString& path) const;
     // The line shown instead of the map when there is nothing to draw ("" when the map shows).
     QString message() const { return message_; }
+    // True until the panel shows the current input's own result: no model yet, the model still
+    // running, or the previous sample's figure kept meanwhile. Headless renders and tests wait
+    // for it to turn false before they read the figure or the message.
+    bool isWaiting() const { return waiting_; }
     TokenRef pinnedToken() const { return pinned_; }
     const AttentionData& figureData() const;
     // The dataset's alignment score once computed (score.total == 0 before).
@@ -106,6 +110,7 @@ private:
     TokenStrip* sourceStrip_ = nullptr;
     TokenStrip* outputStrip_ = nullptr;
 
+    bool waiting_ = true;
     QString message_;
     TokenRef pinned_;
     AttentionHit cellHover_;

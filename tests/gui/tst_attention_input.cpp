@@ -41,13 +41,12 @@ struct TypedFixture {
         session.openModel(dir + QLatin1Char('/') + model);
         if (!waitUntil([&] { return session.model() != nullptr; }, 60000)) return;
         session.setCustomInput(text);
-        // Either a map or a line saying why there is none (not "Running the model…").
+        // Either a map or a line saying why there is none, for this input's own result (not
+        // "Running the model…", nor the no-model line left from before the model opened).
         ready = waitUntil(
             [&] {
-                return session.currentResult() &&
-                       (!panel.figureData().isEmpty() ||
-                        (!panel.message().isEmpty() &&
-                         !panel.message().startsWith(QStringLiteral("Running"))));
+                return session.currentResult() && !panel.isWaiting() &&
+                       (!panel.figureData().isEmpty() || !panel.message().isEmpty());
             },
             60000);
     }
