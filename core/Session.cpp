@@ -13,6 +13,7 @@
 #include "core/analysis/StateProjection.h"
 #include "core/model/Model.h"
 #include "core/projection/Projection.h"
+#include "core/store/ActivationImport.h"
 #include "core/store/ActivationStore.h"
 
 namespace rnnscope {
@@ -38,9 +39,14 @@ FileKind Session::detectFileKind(const QString& path, QString* why) {
         return FileKind::Unknown;
     };
     if (!info.exists()) return fail(QStringLiteral("%1 does not exist").arg(path));
-    if (info.isDir()) return fail(QStringLiteral("%1 is a folder, not a file").arg(path));
+    if (info.isDir()) {
+        if (isLstmVisProject(path)) return FileKind::Activations;
+        return fail(
+            QStringLiteral("%1 is a folder with no lstm.yml (an LSTMVis project)").arg(path));
+    }
     const QString suffix = info.suffix().toLower();
     if (suffix == QLatin1String("rnnscope")) return FileKind::Session;
+    if (isLstmVisProject(path)) return FileKind::Activations;
 
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
@@ -68,6 +74,9 @@ void Session::openFile(const QString& path) {
             break;
         case FileKind::Session:
             openSession(path);
+            break;
+        case FileKind::Activations:
+            openActivations(path);
             break;
         case FileKind::Unknown:
             Q_EMIT errorOccurred(tr("Cannot open %1").arg(QFileInfo(path).fileName()), why);
@@ -126,6 +135,7 @@ void Session::openModelAndDataset(const QString& modelPath, const QString& datas
         },
         [this, modelPath, datasetPath](Pair pair) {
             // Install both before announcing either, so no panel sees a mismatched pair.
+            leaveModelFree();
             model_ = std::move(pair.first);
             dataset_ = std::move(pair.second);
             setModel(model_, modelPath);
@@ -173,6 +183,7 @@ DatasetKind Session::datasetKindForModel() const {
 }
 
 void Session::setModel(std::shared_ptr<const Model> model, const QString& path) {
+    leaveModelFree();
     model_ = std::move(model);
     ++generation_;
     jobs_.cancel(inspectJob_);
@@ -198,6 +209,7 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path) 
 }
 
 void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& path) {
+    modelFree_ = false;
     dataset_ = std::move(dataset);
     ++generation_;
     jobs_.cancel(predictionsJob_);
@@ -258,6 +270,10 @@ void Session::setCustomInput(const QString& text, const QString& target) {
 }
 
 void Session::inspectCurrent() {
+    if (modelFree_) {
+        inspectFromStore();
+        return;
+    }
     if (!model_ || currentText_.isEmpty()) return;
     // Only the newest request matters: cancel the one in flight and drop its result if it lands.
     jobs_.cancel(inspectJob_);

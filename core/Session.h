@@ -49,7 +49,8 @@ struct SamplePrediction {
     int firstWrongToken = -1;
 };
 
-enum class FileKind { Model, Dataset, Session, Unknown };
+// Activations: states extracted elsewhere (an LSTMVis project's lstm.yml), model-free mode.
+enum class FileKind { Model, Dataset, Session, Activations, Unknown };
 
 class Session : public QObject {
     Q_OBJECT
@@ -73,6 +74,14 @@ public:
     void openSession(const QString& path);
     // Throws UserError when the file cannot be written.
     void saveSession(const QString& path);
+    // Model-free mode (core/store/ActivationImport.h): states another tool extracted, with their
+    // tokens, become the store and the dataset; there is no model. `path` is an LSTMVis project
+    // (lstm.yml or its folder), or a states file (.npy, .h5) read with `tokensPath`. Opening a
+    // model afterwards leaves model-free mode.
+    void openActivations(const QString& path, const QString& tokensPath = QString());
+    bool modelFree() const { return modelFree_; }
+    // How the imported token stream became samples, and anything read differently than asked.
+    QStringList activationNotes() const { return activationNotes_; }
     QString sessionPath() const { return sessionPath_; }
 
     std::shared_ptr<const Model> model() const { return model_; }
@@ -150,6 +159,8 @@ private:
     DatasetKind datasetKindForModel() const;
     void inspectCurrent();
     void setStore(std::shared_ptr<const ActivationStore> store);
+    void inspectFromStore();  // model-free mode: the current sample's states, from the store
+    void leaveModelFree();
     void startPredictions();
     void applyPredictions(quint64 generation, qint64 first,
                           const std::vector<SamplePrediction>& batch);
@@ -182,6 +193,10 @@ private:
     std::map<QString, std::shared_ptr<const StateProjection>> projections_;  // by spec key
     JobId projectionJob_ = 0;
     quint64 projectionRequest_ = 0;
+
+    bool modelFree_ = false;
+    QStringList activationNotes_;
+    qint64 importBudget_ = qint64(4) << 30;
 
     QVector<ErrorSlice> errorSlices_;
     QString sessionPath_;

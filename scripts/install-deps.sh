@@ -12,6 +12,8 @@ PACKAGES=(
   # numerics, model runtime, 3D, tests, storage
   libtorch-dev libeigen3-dev libvtk9-dev catch2 libhdf5-dev
   libhnswlib-dev libfftw3-dev
+  # LSTMVis projects (lstm.yml) in model-free mode
+  libyaml-cpp-dev
   # GUI tests and screenshots under a virtual display
   xvfb xauth imagemagick
   # Python with PyTorch for the example/export scripts and parity tests

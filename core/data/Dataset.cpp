@@ -39,6 +39,9 @@ struct Dataset::Impl {
     qint64 fileSize = 0;  // to notice a file rewritten after indexing
     std::unique_ptr<SampleFormat> format;
     SampleIndex index;
+    // fromSamples: no file format, samples from memory.
+    SampleSource source;
+    qint64 sourceCount = 0;
 };
 
 namespace {
@@ -93,6 +96,18 @@ std::shared_ptr<Dataset> Dataset::open(const QString& path, const DatasetOptions
     return dataset;
 }
 
+std::shared_ptr<Dataset> Dataset::fromSamples(const QString& path, DatasetKind kind, qint64 count,
+                                              SampleSource sample) {
+    std::shared_ptr<Dataset> dataset(new Dataset);
+    Impl& d = *dataset->d;
+    d.path = path;
+    d.name = QFileInfo(path).fileName();
+    d.kind = kind;
+    d.source = std::move(sample);
+    d.sourceCount = count;
+    return dataset;
+}
+
 QString Dataset::path() const {
     return d->path;
 }
@@ -103,25 +118,25 @@ DatasetKind Dataset::kind() const {
     return d->kind;
 }
 qint64 Dataset::size() const {
-    return d->index.size();
+    return d->source ? d->sourceCount : d->index.size();
 }
 QStringList Dataset::labels() const {
-    return d->format->labels();
+    return d->format ? d->format->labels() : QStringList();
 }
 QString Dataset::labelOf(qint64 index) const {
-    return d->format->labelOf(index);
+    return d->format ? d->format->labelOf(index) : QString();
 }
 bool Dataset::hasSpans() const {
-    return d->format->hasSpans();
+    return d->format && d->format->hasSpans();
 }
 qint64 Dataset::skippedLines() const {
     return d->index.skippedLines;
 }
 QStringList Dataset::featureNames() const {
-    return d->format->featureNames();
+    return d->format ? d->format->featureNames() : QStringList();
 }
 QStringList Dataset::targetNames() const {
-    return d->format->targetNames();
+    return d->format ? d->format->targetNames() : QStringList();
 }
 
 QStringList Dataset::annotationNames() const {
@@ -138,6 +153,11 @@ QStringList Dataset::annotationNames() const {
 DataSample Dataset::sample(qint64 index) const {
     if (index < 0 || index >= size())
         throw std::out_of_range("Dataset::sample: index out of range");
+    if (d->source) {
+        DataSample sample = d->source(index);
+        sample.index = index;
+        return sample;
+    }
     // A QFile per call: samples are read from several threads at once without a lock.
     QFile file;
     openForReading(file, d->path);

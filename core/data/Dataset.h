@@ -79,6 +79,12 @@ public:
     static std::shared_ptr<Dataset> open(const QString& path, const DatasetOptions& options = {},
                                          const Progress& progress = {},
                                          const IsCancelled& cancelled = {});
+    // Samples that come from memory rather than a file: model-free mode's token sequences
+    // (core/store/ActivationImport.h). `sample` is called from any thread. path() is `path`, the
+    // file the samples were read from (an LSTMVis project's lstm.yml, a token file).
+    using SampleSource = std::function<DataSample(qint64 index)>;
+    static std::shared_ptr<Dataset> fromSamples(const QString& path, DatasetKind kind, qint64 count,
+                                                SampleSource sample);
     ~Dataset();
 
     QString path() const;

@@ -44,7 +44,9 @@ std::string dtypeName(const std::string& kind, int size) {
     return "'" + kind + "'";
 }
 
-Header parseHeader(std::ifstream& in, const std::string& path) {
+// maxRank 2: one row per point; 3: [samples, steps, units] stacks are accepted too, their rows
+// being every (sample, step) pair in C order.
+Header parseHeader(std::ifstream& in, const std::string& path, size_t maxRank = 2) {
     if (!in) fail(path, std::string("cannot open the file: ") + std::strerror(errno));
     in.seekg(0, std::ios::end);
     const int64_t fileSize = in.tellg();
@@ -108,10 +110,23 @@ Header parseHeader(std::ifstream& in, const std::string& path) {
         if (digits.size() > 15) fail(path, "the .npy shape (" + shapeText + ") is absurd");
         dims.push_back(std::stoll(digits));
     }
-    if (dims.size() != 2)
+    if (dims.size() < 2 || dims.size() > maxRank)
         fail(path, "is a " + std::to_string(dims.size()) + "-D array of shape (" + shapeText +
-                       "); rnnscope needs a 2-D array with one row per point (reshape it to "
-                       "(points, dimensions))");
+                       (maxRank == 2 ? "); rnnscope needs a 2-D array with one row per point "
+                                       "(reshape it to (points, dimensions))"
+                                     : "); rnnscope needs a 2-D array (tokens, units) or a 3-D "
+                                       "array (samples, steps, units)"));
+    if (dims.size() == 3 && header.shape.fortranOrder)
+        fail(path,
+             "is a 3-D array in Fortran order; save it in C order "
+             "(numpy.ascontiguousarray)");
+    header.shape.dims = dims;
+    // A stack is read as its rows: [samples * steps, units].
+    if (dims.size() == 3) {
+        if (dims[1] > 0 && dims[0] > (int64_t(1) << 50) / dims[1])
+            fail(path, "the .npy shape (" + shapeText + ") is absurd");
+        dims = {dims[0] * dims[1], dims[2]};
+    }
     header.shape.rows = dims[0];
     header.shape.cols = dims[1];
     // The shape decides how much to allocate: check it against the file before trusting it.
@@ -167,6 +182,8 @@ void readValues(std::ifstream& in, const std::string& path, const Header& header
     }
 }
 
+Points readNpyRows(std::ifstream& in, const std::string& path, const Header& header);
+
 }  // namespace
 
 NpyShape readNpyShape(const std::string& path) {
@@ -176,7 +193,18 @@ NpyShape readNpyShape(const std::string& path) {
 
 Points readNpy(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    const Header header = parseHeader(in, path);
+    return readNpyRows(in, path, parseHeader(in, path));
+}
+
+Points readNpyStack(const std::string& path, NpyShape* shape) {
+    std::ifstream in(path, std::ios::binary);
+    const Header header = parseHeader(in, path, 3);
+    if (shape) *shape = header.shape;
+    return readNpyRows(in, path, header);
+}
+
+namespace {
+Points readNpyRows(std::ifstream& in, const std::string& path, const Header& header) {
     const int64_t rows = header.shape.rows, cols = header.shape.cols;
     Points points(rows, cols);
     if (!header.shape.fortranOrder) {
@@ -189,6 +217,7 @@ Points readNpy(const std::string& path) {
     }
     return points;
 }
+}  // namespace
 
 void writeNpy(const std::string& path, const Points& points) {
     std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" +

@@ -4,6 +4,7 @@
 // gets from `np.save("states.npy", h)` whatever produced the states.
 
 #include <string>
+#include <vector>
 
 #include "core/projection/Projection.h"
 
@@ -14,6 +15,7 @@ struct NpyShape {
     int64_t cols = 0;
     std::string dtype;  // the header's descr, e.g. "<f4"
     bool fortranOrder = false;
+    std::vector<int64_t> dims;  // as the header says; rows x cols is their rows view
 };
 
 // Reads only the header. Throws InputError naming the file and the problem: not a .npy file,
@@ -24,6 +26,10 @@ NpyShape readNpyShape(const std::string& path);
 // Reads a 2-D float32 or float64 (converted) array, C or Fortran order, little- or big-endian,
 // .npy format version 1, 2 or 3. Same errors as readNpyShape.
 Points readNpy(const std::string& path);
+
+// readNpy that also takes a 3-D stack [samples, steps, units] (Keras's return_sequences
+// output), returned as its [samples * steps, units] rows; `shape->dims` keeps the 3-D shape.
+Points readNpyStack(const std::string& path, NpyShape* shape = nullptr);
 
 // Writes a float32 C-order .npy (version 1 header). Throws std::runtime_error when the file
 // cannot be written.

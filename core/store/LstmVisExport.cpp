@@ -114,6 +114,10 @@ LstmVisExport exportLstmVis(const ActivationStore& store, const QString& directo
         {
             Hid file = createFile(dir.filePath(QStringLiteral("words.h5")));
             store::h5::writeVector(file, "words", words);
+            // Not LSTMVis's (it reads one stream): rnnscope's import cuts samples here again.
+            std::vector<int64_t> lengths(size_t(store.sampleCount()));
+            for (qint64 s = 0; s < store.sampleCount(); ++s) lengths[size_t(s)] = store.length(s);
+            store::h5::writeVector(file, "sample_lengths", lengths);
         }
         Hid file = createFile(dir.filePath(QStringLiteral("states.h5")));
         constexpr qint64 kBlockRows = 65536;
