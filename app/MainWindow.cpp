@@ -155,6 +155,11 @@ void MainWindow::buildMenus() {
                                                           tr("rnnscope sessions (*.rnnscope)"));
         if (!path.isEmpty()) session_->openSession(path);
     });
+    QAction* openActivations =
+        file->addAction(tr("Open &Activations…"), this, &MainWindow::openActivationsDialog);
+    openActivations->setToolTip(
+        tr("States extracted elsewhere, without a model: an LSTMVis project (lstm.yml), an "
+           "rnnscope store (.h5), or a .npy / HDF5 array with a token file"));
     QMenu* demos = file->addMenu(tr("Open De&mo"));
     for (const QString& name : demoNames())
         demos->addAction(demoTitle(name), this, [this, name]() { openDemo(name); });

@@ -35,6 +35,8 @@ public:
     void exportFigureDialog();
     void saveSession(bool askForPath);
     void exportStore(bool forLstmVis);
+    // File → Open Activations…: model-free mode (app/MainWindowActivations.cpp).
+    void openActivationsDialog();
 
 protected:
     void closeEvent(QCloseEvent* event) override;

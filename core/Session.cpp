@@ -47,6 +47,10 @@ FileKind Session::detectFileKind(const QString& path, QString* why) {
     const QString suffix = info.suffix().toLower();
     if (suffix == QLatin1String("rnnscope")) return FileKind::Session;
     if (isLstmVisProject(path)) return FileKind::Activations;
+    // States from elsewhere (tokens beside them) or an rnnscope store: model-free mode.
+    if (suffix == QLatin1String("npy") || suffix == QLatin1String("h5") ||
+        suffix == QLatin1String("hdf5"))
+        return FileKind::Activations;
 
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))

@@ -76,8 +76,9 @@ public:
     void saveSession(const QString& path);
     // Model-free mode (core/store/ActivationImport.h): states another tool extracted, with their
     // tokens, become the store and the dataset; there is no model. `path` is an LSTMVis project
-    // (lstm.yml or its folder), or a states file (.npy, .h5) read with `tokensPath`. Opening a
-    // model afterwards leaves model-free mode.
+    // (lstm.yml or its folder), an rnnscope store file, or a states file (.npy, .h5) read with
+    // `tokensPath` (empty: tokens.txt / tokens.jsonl beside it). The states must fit the memory
+    // budget of setAutoCapture. Opening a model afterwards leaves model-free mode.
     void openActivations(const QString& path, const QString& tokensPath = QString());
     bool modelFree() const { return modelFree_; }
     // How the imported token stream became samples, and anything read differently than asked.
@@ -196,7 +197,6 @@ private:
 
     bool modelFree_ = false;
     QStringList activationNotes_;
-    qint64 importBudget_ = qint64(4) << 30;
 
     QVector<ErrorSlice> errorSlices_;
     QString sessionPath_;

@@ -29,23 +29,11 @@ QString tokensBeside(const QString& statesPath) {
     return QString();
 }
 
-// An rnnscope store file (rnnscope-cli extract --out) carries its own tokens.
-bool isStoreFile(const QString& path) {
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    if (suffix != QLatin1String("h5") && suffix != QLatin1String("hdf5")) return false;
-    try {
-        ActivationStore::open(path, qint64(16) << 20);
-        return true;
-    } catch (const UserError&) {
-        return false;
-    }
-}
-
 }  // namespace
 
 void Session::openActivations(const QString& path, const QString& tokensPath) {
     const QString name = QFileInfo(path).fileName();
-    const qint64 budget = importBudget_;
+    const qint64 budget = autoCaptureBudget_;
     jobs_.start<ActivationImport>(
         tr("Opening activations %1").arg(name), this,
         [path, tokensPath, budget](JobContext& ctx) -> ActivationImport {
@@ -54,12 +42,12 @@ void Session::openActivations(const QString& path, const QString& tokensPath) {
             options.memoryBudgetBytes = budget;
             options.cancelled = [&ctx] { return ctx.isCancelled(); };
             if (isLstmVisProject(path)) return importLstmVisProject(path, options);
-            if (tokensPath.isEmpty() && isStoreFile(path)) {
+            if (tokensPath.isEmpty() && isRnnscopeStore(path)) {
                 ActivationImport result;
                 result.store = ActivationStore::open(path, budget);
-                result.dataset = datasetOfStore(result.store, path);
                 result.source = QFileInfo(path).absoluteFilePath();
-                result.name = QFileInfo(path).completeBaseName();
+                result.name = QFileInfo(path).fileName();
+                result.dataset = datasetOfStore(result.store, path, result.name);
                 result.samplesFrom = tr("the samples the store was extracted from");
                 return result;
             }
@@ -80,9 +68,9 @@ void Session::openActivations(const QString& path, const QString& tokensPath) {
             jobs_.cancel(storeJob_);
             currentResult_.reset();
             model_.reset();
-            Q_EMIT modelChanged();
             setDataset(imported.dataset, imported.source);
             modelFree_ = true;
+            Q_EMIT modelChanged();  // after modelFree_: panels ask it when the model goes
             activationNotes_.clear();
             activationNotes_ << tr("Model-free: %1 (%2 samples, %3 tokens, %4 tracks); samples %5.")
                                     .arg(imported.name)

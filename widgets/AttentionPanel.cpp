@@ -160,7 +160,11 @@ void AttentionPanel::refresh() {
     }
     // Until the current input's own result is drawn, a figure or message is not its answer.
     waiting_ = !model || !result || !resultIsCurrent();
-    if (!model)
+    if (!model && session().modelFree())
+        message_ =
+            tr("Model-free mode has states and tokens only: attention weights come from "
+               "running the model (File → Open Model…).");
+    else if (!model)
         message_ =
             tr("Open a model and a dataset (File → Open Demo → Dates) to see where the "
                "model looks.");

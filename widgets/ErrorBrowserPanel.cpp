@@ -182,10 +182,14 @@ void ErrorBrowserPanel::rebuildTable() {
     auto model = session().model();
     auto dataset = session().dataset();
     const auto& predictions = session().predictions();
-    if (!dataset || predictions.empty()) {
+    if (!dataset || predictions.empty() || session().modelFree()) {
         table_.reset();
         model_->setRows(nullptr, {});
-        metrics_->setMessage(tr("Open a model and a dataset to see which samples it gets wrong."));
+        metrics_->setMessage(
+            session().modelFree()
+                ? tr("Model-free mode has states and tokens but no predictions: the error "
+                     "browser needs the model (File → Open Model…).")
+                : tr("Open a model and a dataset to see which samples it gets wrong."));
         updateCount();
         return;
     }

@@ -133,8 +133,11 @@ void FeatureScatterPanel::requestMap() {
         stateMap_.reset();
         if (!model) {
             view_->setEmptyText(
-                tr("Open a model to see its token embeddings (File → Open Demo has "
-                   "two)."));
+                session().modelFree()
+                    ? tr("Model-free mode: the embedding map needs the model's embedding "
+                         "matrix. The token-state map works on the imported states.")
+                    : tr("Open a model to see its token embeddings (File → Open Demo has "
+                         "two)."));
             showMap();
             return;
         }

@@ -323,7 +323,8 @@ void HiddenUnitsPanel::resetDatasetWork() {
 void HiddenUnitsPanel::startScan() {
     auto model = session().model();
     auto dataset = session().dataset();
-    if (!model || !dataset) {
+    // Without a model (model-free mode) the captured states answer alone.
+    if (!dataset || (!model && !wholeDatasetStore())) {
         finder_->setBusy(false, tr("Open a model and a dataset first."));
         saturation_->setBusy(false, tr("Open a model and a dataset first."));
         return;
@@ -362,7 +363,7 @@ void HiddenUnitsPanel::startScan() {
 void HiddenUnitsPanel::startSearch(const PatternQuery& query) {
     auto model = session().model();
     auto dataset = session().dataset();
-    if (!model || !dataset || query.units.empty()) return;
+    if (!dataset || (!model && !wholeDatasetStore()) || query.units.empty()) return;
     session().jobs().cancel(searchJob_);
     const quint64 generation = session().generation();
     const qint64 samples = dataset->size();

@@ -98,7 +98,8 @@ void HiddenUnitsPatternView::setQuery(const PatternQuery& query, const QString& 
     query_ = query;
     description_ = description;
     queryLabel_->setText(description);
-    search_->setEnabled(!query.units.empty() && session_.model() && session_.dataset());
+    search_->setEnabled(!query.units.empty() && (session_.model() || session_.store()) &&
+                        session_.dataset());
 }
 
 void HiddenUnitsPatternView::setHits(std::vector<PatternHit> hits, qint64 samples) {

@@ -98,6 +98,15 @@ void SampleViewPanel::refresh() {
     outputStrip_->setVisible(seq2seq);
     inputCaption_->setText(seq2seq ? tr("Source") : tr("Input"));
     if (!model) {
+        // Model-free mode: the tokens and states are there, predictions are not.
+        if (session().modelFree() && result) {
+            inputStrip_->setTokens(result->input.tokens);
+            prediction_->setText(
+                tr("<i>%1 tokens; predictions need the model.</i><br><small>%2</small>")
+                    .arg(result->input.length())
+                    .arg(session().activationNotes().join(QStringLiteral("<br>")).toHtmlEscaped()));
+            return;
+        }
         prediction_->setText(
             tr("<i>Open a model (File → Open Model…) to see its predictions.</i>"));
         inputStrip_->setTokens({});

@@ -96,12 +96,12 @@ std::shared_ptr<Dataset> Dataset::open(const QString& path, const DatasetOptions
     return dataset;
 }
 
-std::shared_ptr<Dataset> Dataset::fromSamples(const QString& path, DatasetKind kind, qint64 count,
-                                              SampleSource sample) {
+std::shared_ptr<Dataset> Dataset::fromSamples(const QString& path, const QString& displayName,
+                                              DatasetKind kind, qint64 count, SampleSource sample) {
     std::shared_ptr<Dataset> dataset(new Dataset);
     Impl& d = *dataset->d;
     d.path = path;
-    d.name = QFileInfo(path).fileName();
+    d.name = displayName;
     d.kind = kind;
     d.source = std::move(sample);
     d.sourceCount = count;

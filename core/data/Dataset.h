@@ -83,7 +83,8 @@ public:
     // (core/store/ActivationImport.h). `sample` is called from any thread. path() is `path`, the
     // file the samples were read from (an LSTMVis project's lstm.yml, a token file).
     using SampleSource = std::function<DataSample(qint64 index)>;
-    static std::shared_ptr<Dataset> fromSamples(const QString& path, DatasetKind kind, qint64 count,
+    static std::shared_ptr<Dataset> fromSamples(const QString& path, const QString& displayName,
+                                                DatasetKind kind, qint64 count,
                                                 SampleSource sample);
     ~Dataset();
 

@@ -36,9 +36,10 @@ QString gigabytes(qint64 bytes) {
 
 void checkBudget(qint64 bytes, const ImportOptions& options, const QString& what) {
     if (bytes > options.memoryBudgetBytes)
-        throw StoreError(QStringLiteral("%1 take %2, more than the memory budget of %3; raise the "
-                                        "budget in Preferences or open fewer tracks")
-                             .arg(what, gigabytes(bytes), gigabytes(options.memoryBudgetBytes)));
+        throw StoreError(
+            QStringLiteral("%1 take %2, more than the memory budget of %3 they must fit "
+                           "in; raise it in Analysis → Memory Budget")
+                .arg(what, gigabytes(bytes), gigabytes(options.memoryBudgetBytes)));
 }
 
 void checkCancelled(const ImportOptions& options) {
@@ -70,12 +71,13 @@ bool charLevel(const QStringList& vocabulary) {
 }  // namespace
 
 std::shared_ptr<Dataset> datasetOfStore(const std::shared_ptr<const ActivationStore>& store,
-                                        const QString& path) {
+                                        const QString& path, const QString& name) {
     const QString separator =
         charLevel(store->info().inputVocabulary) ? QString() : QStringLiteral(" ");
     std::weak_ptr<const ActivationStore> weak = store;
     // The dataset reads the store's token ids: no second copy of the text.
-    return Dataset::fromSamples(path, DatasetKind::PlainText, store->sampleCount(),
+    return Dataset::fromSamples(path, name.isEmpty() ? QFileInfo(path).fileName() : name,
+                                DatasetKind::PlainText, store->sampleCount(),
                                 [weak, separator](qint64 index) {
                                     DataSample sample;
                                     const auto s = weak.lock();
@@ -403,6 +405,17 @@ QStringList readDict(const QString& path, const QString& key) {
 
 }  // namespace
 
+bool isRnnscopeStore(const QString& path) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix != QLatin1String("h5") && suffix != QLatin1String("hdf5")) return false;
+    try {
+        ActivationStore::open(path, qint64(16) << 20);
+        return true;
+    } catch (const UserError&) {
+        return false;
+    }
+}
+
 bool isLstmVisProject(const QString& path) {
     const QFileInfo info(projectFile(path));
     return info.isFile() &&
@@ -537,7 +550,7 @@ ActivationImport importLstmVisProject(const QString& path, const ImportOptions& 
         imported.values.push_back(std::move(m.values));
     }
     result.store = ActivationStore::fromStates(std::move(imported));
-    result.dataset = datasetOfStore(result.store, result.source);
+    result.dataset = datasetOfStore(result.store, result.source, result.name);
     return result;
 }
 
@@ -616,7 +629,8 @@ ActivationImport importStateArrays(const QString& statesPath, const QString& tok
         }
     }
     result.store = ActivationStore::fromStates(std::move(imported));
-    result.dataset = datasetOfStore(result.store, QFileInfo(tokensPath).absoluteFilePath());
+    result.dataset =
+        datasetOfStore(result.store, QFileInfo(tokensPath).absoluteFilePath(), statesName);
     return result;
 }
 

@@ -53,9 +53,12 @@ ActivationImport importStateArrays(const QString& statesPath, const QString& tok
 // The store's samples as a dataset of token sequences (kind PlainText), read from the store's
 // token ids when asked: no second copy of the text. The dataset must not outlive the store.
 std::shared_ptr<Dataset> datasetOfStore(const std::shared_ptr<const ActivationStore>& store,
-                                        const QString& path);
+                                        const QString& path, const QString& name = QString());
 
 // True when `path` looks like an LSTMVis project (an lstm.yml, or a folder with one).
 bool isLstmVisProject(const QString& path);
+// True when `path` is a store file of rnnscope's own (`rnnscope-cli extract --out`): it holds its
+// tokens, so it opens model-free without a token file.
+bool isRnnscopeStore(const QString& path);
 
 }  // namespace rnnscope

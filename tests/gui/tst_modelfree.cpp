@@ -1,0 +1,92 @@
+// Model-free mode in the window: the brackets demo's states, exported as an LSTMVis project and
+// opened without the model, fill the state space and let the unit finder find the
+// depth-counting cell, while the panels that need the model say so.
+
+#include <QDir>
+#include <QDockWidget>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+#include <catch2/catch.hpp>
+
+#include "GuiUtil.h"
+#include "app/MainWindow.h"
+#include "core/Predictions.h"
+#include "core/Session.h"
+#include "core/data/Dataset.h"
+#include "core/model/Model.h"
+#include "core/store/ActivationStore.h"
+#include "core/store/LstmVisExport.h"
+#include "widgets/AttentionPanel.h"
+#include "widgets/HiddenUnitsFinderView.h"
+#include "widgets/HiddenUnitsPanel.h"
+#include "widgets/StateSpacePanel.h"
+
+using namespace rnnscope;
+using rnnscope::test::waitUntil;
+
+namespace {
+
+QString demo(const QString& name, const QString& suffix) {
+    return QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/%1/%1.%2").arg(name, suffix);
+}
+
+}  // namespace
+
+TEST_CASE("an LSTMVis project opens without its model and the state panels work", "[modelfree]") {
+    if (!QFile::exists(demo("brackets", "pt"))) {
+        WARN("demo models not built yet; skipping");
+        return;
+    }
+    QTemporaryDir dir;
+    {
+        const auto model = Model::open(demo("brackets", "pt"));
+        const auto dataset =
+            Dataset::open(demo("brackets", "tsv"), datasetOptionsForModel(model->meta()));
+        exportLstmVis(*ActivationStore::extract(*model, *dataset), dir.path(),
+                      QStringLiteral("brackets LSTM"));
+    }
+
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    Session& session = window.session();
+    QStringList errors;
+    QObject::connect(&session, &Session::errorOccurred,
+                     [&](const QString& title, const QString& message) {
+                         errors << title + QStringLiteral(": ") + message;
+                     });
+    window.openFiles({QDir(dir.path()).filePath(QStringLiteral("lstm.yml"))});
+    INFO(errors.join(QStringLiteral("\n")).toStdString());
+    REQUIRE(waitUntil([&] { return session.modelFree() && session.currentResult(); }, 60000));
+    CHECK(window.windowTitle().contains(QStringLiteral("brackets LSTM")));
+
+    // The state space projects every imported token by itself.
+    auto* space = qobject_cast<StateSpacePanel*>(window.panel(QStringLiteral("state-space")));
+    REQUIRE(space);
+    window.dock(QStringLiteral("state-space"))->raise();
+    REQUIRE(waitUntil([&] { return space->cloudPointCount() == session.store()->tokenCount(); },
+                      120000));
+
+    // The unit finder reads the imported states: the depth-counting cell is still found.
+    auto* units = qobject_cast<HiddenUnitsPanel*>(window.panel(QStringLiteral("hidden-units")));
+    REQUIRE(units);
+    window.dock(QStringLiteral("hidden-units"))->raise();
+    units->showTab(HiddenUnitsPanel::Finder);
+    HiddenUnitsFinderView* finder = units->finderView();
+    finder->rankButton()->click();
+    REQUIRE(waitUntil([&] { return !finder->ranked().empty(); }, 120000));
+    CHECK(std::abs(finder->ranked().front().r) > 0.7);
+
+    // Attention needs the model, and says so rather than waiting for it.
+    auto* attention = qobject_cast<AttentionPanel*>(window.panel(QStringLiteral("attention")));
+    REQUIRE(attention);
+    window.dock(QStringLiteral("attention"))->raise();
+    QTest::qWait(200);
+    INFO(attention->message().toStdString());
+    CHECK(session.modelFree());
+    CHECK(session.model() == nullptr);
+    REQUIRE(waitUntil([&] { return attention->message().contains(QStringLiteral("Model-free")); },
+                      10000));
+}
