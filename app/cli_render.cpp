@@ -126,6 +126,15 @@ int runRenderCommand(const QStringList& arguments) {
         "TOKENS");
     const auto maxPointsOption = option(
         "max-points", "state-space: at most N points, whole samples (default 0: all).", "N", "0");
+    const auto activationsOption = option(
+        "activations",
+        "Model-free, instead of --model and --data: an LSTMVis project (lstm.yml or its folder), "
+        "an rnnscope store (.h5), or a .npy / HDF5 file of states with --token-file "
+        "(docs/model-free.md). Views: state-space, units.",
+        "PATH");
+    const auto tokenFileOption = option(
+        "token-file", "With --activations on an array of states: its tokens, one sample per line.",
+        "FILE");
     const auto sessionOption = option(
         "session",
         "A saved .rnnscope session instead of --model and --data: its model, dataset, current "
@@ -140,8 +149,15 @@ int runRenderCommand(const QStringList& arguments) {
     const int early = parseCliCommand(parser, arguments, "render", {&viewOption, &outOption});
     if (early >= 0) return early;
     auto usage = [&](const QString& message) { return cliUsageError(parser, "render", message); };
-    if (parser.isSet(sessionOption) == parser.isSet(modelOption))
-        return usage(QStringLiteral("give either --model M.pt or --session S.rnnscope"));
+    const int sources = int(parser.isSet(sessionOption)) + int(parser.isSet(modelOption)) +
+                        int(parser.isSet(activationsOption));
+    if (sources != 1)
+        return usage(
+            QStringLiteral("give one of --model M.pt, --session S.rnnscope or --activations PATH"));
+    if (parser.isSet(activationsOption) && parser.isSet(dataOption))
+        return usage(QStringLiteral("--activations brings its own tokens; leave out --data"));
+    if (parser.isSet(activationsOption) && parser.isSet(inputOption))
+        return usage(QStringLiteral("--input needs a model to run; --activations has none"));
     if (parser.isSet(sessionOption) && parser.isSet(dataOption))
         return usage(QStringLiteral("--session brings its own dataset; leave out --data"));
     std::vector<qint64> batch;
@@ -177,8 +193,13 @@ int runRenderCommand(const QStringList& arguments) {
     const int width = size.value(0).toInt(), height = size.value(1).toInt();
     if (size.size() != 2 || width < 200 || height < 150)
         return usage(QStringLiteral("--size must be WxH, at least 200x150"));
+    if (parser.isSet(activationsOption) && view != QLatin1String("state-space") &&
+        view != QLatin1String("units") && view != QLatin1String("saturation"))
+        return usage(QStringLiteral("--view %1 needs the model; with --activations the views are "
+                                    "state-space, units and saturation")
+                         .arg(view));
     if (view == QLatin1String("state-space") && !parser.isSet(dataOption) &&
-        !parser.isSet(sessionOption))
+        !parser.isSet(sessionOption) && !parser.isSet(activationsOption))
         return usage(QStringLiteral("--view state-space needs --data: it projects a dataset"));
     if (parser.isSet(tokensOption) &&
         (view != QLatin1String("features") || !parser.isSet(dataOption)))
@@ -233,15 +254,19 @@ int runRenderCommand(const QStringList& arguments) {
             return fail(e.message());
         }
     }
-    if (fromSession)
+    const bool modelFree = parser.isSet(activationsOption);
+    if (modelFree)
+        session.openActivations(parser.value(activationsOption), parser.value(tokenFileOption));
+    else if (fromSession)
         session.openSession(parser.value(sessionOption));
     else if (parser.isSet(dataOption))
         session.openModelAndDataset(parser.value(modelOption), parser.value(dataOption));
     else
         session.openModel(parser.value(modelOption));
-    if (!waitFor([&] { return session.model() != nullptr; }, lastError, 120000))
+    if (!waitFor([&] { return session.model() != nullptr || session.modelFree(); }, lastError,
+                 120000))
         return fail(lastError.isEmpty() ? QStringLiteral("the model did not open") : lastError);
-    const bool hasData = parser.isSet(dataOption) || !sessionDataset.isEmpty();
+    const bool hasData = parser.isSet(dataOption) || !sessionDataset.isEmpty() || modelFree;
     if (hasData && !waitFor([&] { return session.dataset() != nullptr; }, lastError, 120000))
         return fail(lastError.isEmpty() ? QStringLiteral("the dataset did not open") : lastError);
     if (batch.empty()) {

@@ -72,12 +72,13 @@ void Session::openActivations(const QString& path, const QString& tokensPath) {
             modelFree_ = true;
             Q_EMIT modelChanged();  // after modelFree_: panels ask it when the model goes
             activationNotes_.clear();
-            activationNotes_ << tr("Model-free: %1 (%2 samples, %3 tokens, %4 tracks); samples %5.")
-                                    .arg(imported.name)
-                                    .arg(imported.store->sampleCount())
-                                    .arg(imported.store->tokenCount())
-                                    .arg(imported.store->tracks().size())
-                                    .arg(imported.samplesFrom);
+            activationNotes_
+                << tr("Model-free: %1 (%2 samples, %3 tokens, %4 tracks). Samples: %5.")
+                       .arg(imported.name)
+                       .arg(imported.store->sampleCount())
+                       .arg(imported.store->tokenCount())
+                       .arg(imported.store->tracks().size())
+                       .arg(imported.samplesFrom);
             activationNotes_ << imported.notes;
             setStore(imported.store);
             Q_EMIT fileOpened(path, FileKind::Activations);

@@ -94,6 +94,11 @@ void SampleViewPanel::refresh() {
     auto model = session().model();
     auto result = session().currentResult();
     const bool seq2seq = model && model->meta().task == Task::Seq2Seq;
+    // Typed text needs a model to run on.
+    input_->setEnabled(!session().modelFree());
+    input_->setPlaceholderText(session().modelFree()
+                                   ? tr("Model-free mode: typed text needs a model to run on")
+                                   : tr("Type any text to run the model on it…"));
     outputCaption_->setVisible(seq2seq);
     outputStrip_->setVisible(seq2seq);
     inputCaption_->setText(seq2seq ? tr("Source") : tr("Input"));
