@@ -7,6 +7,8 @@
 // job on the JobRunner; results are applied on the GUI thread and stale ones (from a model or
 // dataset that has since been replaced) are dropped by a generation counter.
 
+#include <QByteArray>
+#include <QJsonObject>
 #include <QObject>
 #include <QString>
 #include <QVector>
@@ -17,6 +19,7 @@
 
 #include "core/JobRunner.h"
 #include "core/Selection.h"
+#include "core/SessionFile.h"
 #include "core/analysis/StateProjection.h"
 #include "core/data/Dataset.h"
 #include "core/errors/ErrorFilter.h"
@@ -51,6 +54,12 @@ struct SamplePrediction {
 
 enum class FileKind { Model, Dataset, Session, Unknown };
 
+// The window's part of a session file, opaque to core: the dock layout and panel settings.
+struct SessionViewState {
+    QByteArray windowLayout;
+    QJsonObject panels;
+};
+
 class Session : public QObject {
     Q_OBJECT
 public:
@@ -70,10 +79,22 @@ public:
     // Model and dataset together (the demo): the dataset is read with the model's task.
     void openModelAndDataset(const QString& modelPath, const QString& datasetPath);
     // A `.rnnscope` session file (core/SessionFile.h): model, dataset and what was selected.
+    // Opens what can be opened; errorOccurred names what was not found or not read.
     void openSession(const QString& path);
-    // Throws UserError when the file cannot be written.
-    void saveSession(const QString& path);
+    // The same with a file already read (the window may have located moved files in it).
+    void openSession(const QString& path, const SessionFileContent& content);
+    // Throws UserError when the file cannot be written. `view` is the window's part (dock
+    // layout, panel settings), opaque to core. `asRecovery` writes a copy (autosave) without
+    // making it the session's file or clearing the modified mark.
+    void saveSession(const QString& path, const SessionViewState& view = {},
+                     bool asRecovery = false);
     QString sessionPath() const { return sessionPath_; }
+    // What the last opened session file asked for (the window applies its view state).
+    const SessionFileContent& openedSession() const { return opened_; }
+    // Whether something a session file keeps changed since it was last saved or opened.
+    bool isModified() const { return modified_; }
+    void setModified(bool modified);
+    void markModified() { setModified(true); }
 
     std::shared_ptr<const Model> model() const { return model_; }
     std::shared_ptr<const Dataset> dataset() const { return dataset_; }
@@ -141,6 +162,12 @@ Q_SIGNALS:
     void storeChanged();
     void stateProjectionChanged();
     void errorSlicesChanged();
+    void modifiedChanged(bool modified);
+    // An opened session's model, dataset, selection (and projection, once states are captured)
+    // are in; the window applies the file's layout and panel settings now.
+    void sessionRestored();
+    // Something the user should know that is not an error ("the projection was recomputed").
+    void noticeOccurred(const QString& message);
     void fileOpened(const QString& path, rnnscope::FileKind kind);
     void errorOccurred(const QString& title, const QString& message);
 
@@ -183,8 +210,16 @@ private:
     JobId projectionJob_ = 0;
     quint64 projectionRequest_ = 0;
 
+    void restoreProjection();
+    void finishRestoring();
+
     QVector<ErrorSlice> errorSlices_;
     QString sessionPath_;
+    SessionFileContent opened_;
+    bool modified_ = false;
+    bool restoring_ = false;  // an opened session's files are loading: changes are not edits
+    int applyingFiles_ = 0;   // a new dataset's first sample is being applied
+    bool projectionPending_ = false;  // opened_.projection waits for captured states
     // What an opened session file asks for once its model and dataset are in.
     qint64 pendingSample_ = -1;
     QString pendingInput_;
