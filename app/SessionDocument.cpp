@@ -119,6 +119,15 @@ void SessionDocument::open(const QString& path) {
             located = true;
         }
     }
+    // Read in part but every file there: say so here (a missing file makes the Session's own
+    // message, which includes these).
+    const bool allThere = QFileInfo(content.model).isFile() &&
+                          (content.dataset.isEmpty() || QFileInfo(content.dataset).isFile());
+    if (allThere && !content.warnings.isEmpty()) {
+        window_.showError(tr("Session %1 opened in part").arg(QFileInfo(path).fileName()),
+                          content.warnings.join(QStringLiteral(";\n")) + QStringLiteral("."));
+        content.warnings.clear();
+    }
     session_.openSession(path, content);
     if (located)
         connect(

@@ -233,6 +233,10 @@ int runRenderCommand(const QStringList& arguments) {
             return fail(e.message());
         }
     }
+    // What a session file could not give (cut short, newer version) is a warning, not a stop.
+    QObject::connect(&session, &Session::noticeOccurred, [](const QString& message) {
+        std::fprintf(stderr, "rnnscope-cli render: warning: %s\n", qPrintable(message));
+    });
     if (fromSession)
         session.openSession(parser.value(sessionOption));
     else if (parser.isSet(dataOption))

@@ -159,9 +159,13 @@ void Session::openSession(const QString& path, const SessionFileContent& content
     if (!modelThere) problems << tr("the model (\"model\") was not found at %1").arg(content.model);
     if (!content.dataset.isEmpty() && !datasetThere)
         problems << tr("the dataset (\"dataset\") was not found at %1").arg(content.dataset);
-    if (!problems.isEmpty())
+    // A missing file is an error; a file read in part (cut short, newer) that still has all its
+    // files is worth a word but opens fully.
+    if (problems.size() > content.warnings.size())
         Q_EMIT errorOccurred(tr("Session %1 opened in part").arg(name),
                              problems.join(QStringLiteral(";\n")) + QStringLiteral("."));
+    else if (!problems.isEmpty())
+        Q_EMIT noticeOccurred(problems.join(QStringLiteral("; ")));
     if (!modelThere && !datasetThere) return;  // nothing to open: what is open stays
 
     // A recovered session opens under the file it belongs to ("" when it was never saved).

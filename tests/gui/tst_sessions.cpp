@@ -5,6 +5,7 @@
 
 #include <QDockWidget>
 #include <QFile>
+#include <QSettings>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -36,10 +37,16 @@ QByteArray readAll(const QString& path) {
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-// Restores the non-interactive prompts of tests/gui/main.cpp when a test ends.
+// Restores the non-interactive prompts of tests/gui/main.cpp when a test ends, and forgets the
+// window layout these tests leave in the settings (a closed dock would hide a panel from the
+// next test binary).
 struct PromptsGuard {
     SessionPrompts saved = sessionPrompts();
-    ~PromptsGuard() { sessionPrompts() = saved; }
+    PromptsGuard() { QSettings().clear(); }
+    ~PromptsGuard() {
+        sessionPrompts() = saved;
+        QSettings().clear();
+    }
 };
 
 bool openDemo(MainWindow& window) {
