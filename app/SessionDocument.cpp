@@ -82,8 +82,13 @@ bool SessionDocument::save(bool askForPath) {
     return true;
 }
 
+void SessionDocument::setInteractive(bool interactive) {
+    interactive_ = interactive;
+    recovery_->setEnabled(interactive);
+}
+
 bool SessionDocument::confirmDiscard() {
-    if (!session_.isModified() || !session_.model()) return true;
+    if (!interactive_ || !session_.isModified() || !session_.model()) return true;
     const QString name =
         session_.sessionPath().isEmpty() ? QString() : QFileInfo(session_.sessionPath()).fileName();
     switch (sessionPrompts().unsavedChanges(&window_, name)) {
@@ -136,6 +141,7 @@ void SessionDocument::open(const QString& path) {
 }
 
 bool SessionDocument::offerRecovery() {
+    if (!interactive_) return false;
     const QStringList files = SessionRecovery::leftOver();
     if (files.isEmpty()) return false;
     const QString file = files.front();

@@ -38,6 +38,9 @@ public:
     void closeCleanly();
 
     SessionRecovery& recovery() { return *recovery_; }
+    // Off for windows that only render (rnnscope-cli render): no questions, no autosave, no
+    // recovery offer; unsaved changes are dropped silently.
+    void setInteractive(bool interactive);
 
 private:
     void applyViewState(bool layoutToo);
@@ -47,6 +50,7 @@ private:
     SessionRecovery* recovery_;
     QString recoveredFrom_;  // a leftover recovery file being restored, removed once it is in
     bool applyAgainOnResult_ = false;
+    bool interactive_ = true;
 };
 
 }  // namespace rnnscope

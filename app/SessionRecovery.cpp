@@ -59,8 +59,16 @@ QStringList SessionRecovery::leftOver() {
     return found;
 }
 
+void SessionRecovery::setEnabled(bool enabled) {
+    enabled_ = enabled;
+    if (enabled)
+        timer_.start();
+    else
+        timer_.stop();
+}
+
 bool SessionRecovery::writeNow() {
-    if (!session_.isModified() || !session_.model()) return false;
+    if (!enabled_ || !session_.isModified() || !session_.model()) return false;
     try {
         QDir().mkpath(folder());
         session_.saveSession(path(), viewState_(), /*asRecovery=*/true);

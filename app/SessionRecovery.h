@@ -31,6 +31,7 @@ public:
     bool writeNow();
     void discard();  // removes this process's recovery file (after a clean save or quit)
     int intervalMs() const { return timer_.interval(); }
+    void setEnabled(bool enabled);  // off: writes nothing (a window that only renders)
 
 Q_SIGNALS:
     void failed(const QString& message);
@@ -39,6 +40,7 @@ private:
     Session& session_;
     std::function<SessionViewState()> viewState_;
     QTimer timer_;
+    bool enabled_ = true;
 };
 
 }  // namespace rnnscope

@@ -12,6 +12,7 @@
 
 #include "app/CliCommand.h"
 #include "app/MainWindow.h"
+#include "app/SessionDocument.h"
 #include "core/Errors.h"
 #include "core/Session.h"
 #include "core/SessionFile.h"
@@ -200,6 +201,8 @@ int runRenderCommand(const QStringList& arguments) {
         return 1;
     };
     MainWindow window;
+    // A window that only renders asks nothing and leaves no recovery copy behind.
+    window.document().setInteractive(false);
     Session& session = window.session();
     QString lastError;
     QObject::connect(&session, &Session::errorOccurred,

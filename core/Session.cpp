@@ -276,6 +276,7 @@ DatasetKind Session::datasetKindForModel() const {
 }
 
 void Session::setModel(std::shared_ptr<const Model> model, const QString& path) {
+    if (!restoring_) projectionPending_ = false;  // another model: the saved projection is moot
     model_ = std::move(model);
     ++generation_;
     jobs_.cancel(inspectJob_);
@@ -306,6 +307,7 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path) 
 }
 
 void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& path) {
+    if (!restoring_) projectionPending_ = false;
     dataset_ = std::move(dataset);
     ++generation_;
     jobs_.cancel(predictionsJob_);
