@@ -18,6 +18,8 @@
 #include "app/Demo.h"
 #include "app/ExportFigureDialog.h"
 #include "app/JobStatusWidget.h"
+#include "app/SessionDocument.h"
+#include "app/SessionRecovery.h"
 #include "core/Session.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
@@ -67,6 +69,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Sess
     docks_[QStringLiteral("hidden-units")]->raise();
     defaultState_ = saveState(kLayoutVersion);
 
+    document_ = new SessionDocument(*this, *session_);
     jobStatus_ = new JobStatusWidget(session_->jobs(), this);
     statusBar()->addPermanentWidget(jobStatus_);
     buildMenus();
@@ -81,6 +84,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Sess
     }
 
     connect(session_, &Session::errorOccurred, this, &MainWindow::showError);
+    connect(session_, &Session::noticeOccurred, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 10000); });
+    connect(session_, &Session::modifiedChanged, this, &QWidget::setWindowModified);
+    connect(&document_->recovery(), &SessionRecovery::failed, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 10000); });
     connect(session_, &Session::fileOpened, this, [this](const QString& path, FileKind) {
         rememberRecent(path);
         statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 4000);
@@ -153,7 +161,7 @@ void MainWindow::buildMenus() {
     file->addAction(tr("Open &Session…"), this, [this]() {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"), QString(),
                                                           tr("rnnscope sessions (*.rnnscope)"));
-        if (!path.isEmpty()) session_->openSession(path);
+        if (!path.isEmpty()) document_->open(path);
     });
     QAction* openActivations =
         file->addAction(tr("Open &Activations…"), this, &MainWindow::openActivationsDialog);
@@ -281,6 +289,8 @@ void MainWindow::showEvent(QShowEvent* event) {
     if (shownOnce_) return;
     shownOnce_ = true;
     if (!restoredLayout_) QTimer::singleShot(0, this, &MainWindow::applyDefaultSizes);
+    // A session autosaved by a window that crashed is offered back once the window is up.
+    QTimer::singleShot(0, this, [this]() { document_->offerRecovery(); });
 }
 
 void MainWindow::resetLayout() {
@@ -293,6 +303,11 @@ void MainWindow::resetLayout() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!document_->confirmDiscard()) {
+        event->ignore();
+        return;
+    }
+    document_->closeCleanly();
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState(kLayoutVersion));
@@ -303,8 +318,13 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 void MainWindow::openFiles(const QStringList& paths) {
     // A model first, so a dataset given with it is read with the model's task.
     QStringList models, others;
-    for (const QString& p : paths)
+    for (const QString& p : paths) {
+        if (Session::detectFileKind(p) == FileKind::Session) {
+            document_->open(p);  // asks about unsaved changes, locates moved files
+            continue;
+        }
         (Session::detectFileKind(p) == FileKind::Model ? models : others) << p;
+    }
     if (models.size() == 1 && others.size() == 1 &&
         Session::detectFileKind(others.front()) == FileKind::Dataset) {
         session_->openModelAndDataset(models.front(), others.front());
@@ -324,6 +344,7 @@ void MainWindow::openDemo(const QString& name) {
 
 void MainWindow::rememberRecent(const QString& path) {
     if (path.contains(QStringLiteral("/demo/"))) return;  // the demo has its own menu
+    if (path.isEmpty() || path.startsWith(SessionRecovery::folder())) return;
     QSettings settings;
     QStringList recent = settings.value(QStringLiteral("recentFiles")).toStringList();
     const QString absolute = QFileInfo(path).absoluteFilePath();
@@ -339,8 +360,7 @@ void MainWindow::rebuildRecentMenu() {
     const QStringList recent = QSettings().value(QStringLiteral("recentFiles")).toStringList();
     for (const QString& path : recent)
         recentMenu_
-            ->addAction(QFileInfo(path).fileName(), this,
-                        [this, path]() { session_->openFile(path); })
+            ->addAction(QFileInfo(path).fileName(), this, [this, path]() { openFiles({path}); })
             ->setToolTip(path);
     recentMenu_->setEnabled(!recent.isEmpty());
     if (!recent.isEmpty()) {
@@ -364,11 +384,15 @@ void MainWindow::showError(const QString& title, const QString& message) {
 
 void MainWindow::updateTitle() {
     QStringList parts;
-    if (!session_->sessionPath().isEmpty()) parts << QFileInfo(session_->sessionPath()).fileName();
+    // "[*]" is where Qt shows the unsaved-changes mark (setWindowModified).
+    if (!session_->sessionPath().isEmpty())
+        parts << QFileInfo(session_->sessionPath()).fileName() + QStringLiteral("[*]");
     if (auto model = session_->model()) parts << QFileInfo(model->path()).fileName();
     if (auto data = session_->dataset()) parts << data->displayName();
+    if (session_->sessionPath().isEmpty() && !parts.isEmpty())
+        parts.front() += QStringLiteral("[*]");
     setWindowTitle(parts.isEmpty()
-                       ? QStringLiteral("rnnscope")
+                       ? QStringLiteral("rnnscope[*]")
                        : parts.join(QStringLiteral(" · ")) + QStringLiteral(" — rnnscope"));
 }
 
@@ -387,21 +411,21 @@ void MainWindow::dropEvent(QDropEvent* event) {
 }
 
 void MainWindow::saveSession(bool askForPath) {
-    QString path = session_->sessionPath();
-    if (askForPath || path.isEmpty()) {
-        path = QFileDialog::getSaveFileName(this, tr("Save Session"), path,
-                                            tr("rnnscope sessions (*.rnnscope)"));
-        if (path.isEmpty()) return;
-        if (!path.endsWith(QLatin1String(".rnnscope"))) path += QStringLiteral(".rnnscope");
-    }
-    try {
-        session_->saveSession(path);
-        rememberRecent(path);
-        statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 4000);
-        updateTitle();
-    } catch (const std::exception& e) {
-        showError(tr("Cannot save the session"), QString::fromUtf8(e.what()));
-    }
+    document_->save(askForPath);
+}
+
+void MainWindow::sessionSaved(const QString& path) {
+    rememberRecent(path);
+    statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 4000);
+    updateTitle();
+}
+
+QByteArray MainWindow::layoutState() const {
+    return saveState(kLayoutVersion);
+}
+
+bool MainWindow::restoreLayoutState(const QByteArray& state) {
+    return restoreState(state, kLayoutVersion);
 }
 
 void MainWindow::exportStore(bool forLstmVis) {

@@ -11,6 +11,7 @@ namespace rnnscope {
 
 class Panel;
 class Session;
+class SessionDocument;
 class JobStatusWidget;
 
 class MainWindow : public QMainWindow {
@@ -38,6 +39,14 @@ public:
     // File → Open Activations…: model-free mode (app/MainWindowActivations.cpp).
     void openActivationsDialog();
 
+    // Session files (app/SessionDocument.h): the dock layout they keep, and what the window
+    // does once one is saved.
+    SessionDocument& document() const { return *document_; }
+    QByteArray layoutState() const;
+    bool restoreLayoutState(const QByteArray& state);
+    void sessionSaved(const QString& path);
+    void showError(const QString& title, const QString& message);
+
 protected:
     void closeEvent(QCloseEvent* event) override;
     void showEvent(QShowEvent* event) override;
@@ -51,10 +60,10 @@ private:
     void applyDefaultSizes();
     void rememberRecent(const QString& path);
     void rebuildRecentMenu();
-    void showError(const QString& title, const QString& message);
     void updateTitle();
 
     Session* session_;
+    SessionDocument* document_ = nullptr;
     QMap<QString, QDockWidget*> docks_;
     QList<Panel*> panelOrder_;
     QByteArray defaultState_;

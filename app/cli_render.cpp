@@ -12,6 +12,7 @@
 
 #include "app/CliCommand.h"
 #include "app/MainWindow.h"
+#include "app/SessionDocument.h"
 #include "core/Errors.h"
 #include "core/Session.h"
 #include "core/SessionFile.h"
@@ -221,6 +222,8 @@ int runRenderCommand(const QStringList& arguments) {
         return 1;
     };
     MainWindow window;
+    // A window that only renders asks nothing and leaves no recovery copy behind.
+    window.document().setInteractive(false);
     Session& session = window.session();
     QString lastError;
     QObject::connect(&session, &Session::errorOccurred,
@@ -254,6 +257,10 @@ int runRenderCommand(const QStringList& arguments) {
             return fail(e.message());
         }
     }
+    // What a session file could not give (cut short, newer version) is a warning, not a stop.
+    QObject::connect(&session, &Session::noticeOccurred, [](const QString& message) {
+        std::fprintf(stderr, "rnnscope-cli render: warning: %s\n", qPrintable(message));
+    });
     const bool modelFree = parser.isSet(activationsOption);
     if (modelFree)
         session.openActivations(parser.value(activationsOption), parser.value(tokenFileOption));

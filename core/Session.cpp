@@ -1,7 +1,5 @@
 #include "core/Session.h"
 
-#include <QPointer>
-
 #include <QFile>
 #include <QFileInfo>
 #include <QPointer>
@@ -10,6 +8,7 @@
 
 #include "core/Predictions.h"
 #include "core/SessionFile.h"
+#include "core/analysis/ProjectionCache.h"
 #include "core/analysis/StateProjection.h"
 #include "core/model/Model.h"
 #include "core/projection/Projection.h"
@@ -98,6 +97,7 @@ void Session::openModel(const QString& path) {
         },
         [this, path](std::shared_ptr<const Model> model) { setModel(std::move(model), path); },
         [this, path](const QString& error) {
+            restoring_ = false;
             Q_EMIT errorOccurred(tr("Cannot open model %1").arg(QFileInfo(path).fileName()), error);
         });
 }
@@ -119,6 +119,7 @@ void Session::openDataset(const QString& path) {
             setDataset(std::move(dataset), path);
         },
         [this, path](const QString& error) {
+            restoring_ = false;
             Q_EMIT errorOccurred(tr("Cannot open dataset %1").arg(QFileInfo(path).fileName()),
                                  error);
         });
@@ -146,6 +147,7 @@ void Session::openModelAndDataset(const QString& modelPath, const QString& datas
             setDataset(dataset_, datasetPath);
         },
         [this, modelPath](const QString& error) {
+            restoring_ = false;
             Q_EMIT errorOccurred(tr("Cannot open %1").arg(QFileInfo(modelPath).fileName()), error);
         });
 }
@@ -159,27 +161,128 @@ void Session::openSession(const QString& path) {
                              e.message());
         return;
     }
-    sessionPath_ = QFileInfo(path).absoluteFilePath();
+    openSession(path, content);
+}
+
+void Session::openSession(const QString& path, const SessionFileContent& content) {
+    const QString name = QFileInfo(path).fileName();
+    // Open what can be opened; name each file that is not where the session says.
+    QStringList problems = content.warnings;
+    const bool modelThere = QFileInfo(content.model).isFile();
+    const bool datasetThere = !content.dataset.isEmpty() && QFileInfo(content.dataset).isFile();
+    if (!modelThere) problems << tr("the model (\"model\") was not found at %1").arg(content.model);
+    if (!content.dataset.isEmpty() && !datasetThere)
+        problems << tr("the dataset (\"dataset\") was not found at %1").arg(content.dataset);
+    // A missing file is an error; a file read in part (cut short, newer) that still has all its
+    // files is worth a word but opens fully.
+    if (problems.size() > content.warnings.size())
+        Q_EMIT errorOccurred(tr("Session %1 opened in part").arg(name),
+                             problems.join(QStringLiteral(";\n")) + QStringLiteral("."));
+    else if (!problems.isEmpty())
+        Q_EMIT noticeOccurred(problems.join(QStringLiteral("; ")));
+    if (!modelThere && !datasetThere) return;  // nothing to open: what is open stays
+
+    // A recovered session opens under the file it belongs to ("" when it was never saved).
+    const QString belongsTo = content.recoveryOf.isEmpty() ? path
+                              : content.recoveryOf == QLatin1String("untitled")
+                                  ? QString()
+                                  : content.recoveryOf;
+    sessionPath_ = belongsTo.isEmpty() ? QString() : QFileInfo(belongsTo).absoluteFilePath();
+    opened_ = content;
+    if (!modelThere) opened_.model.clear();
+    if (!datasetThere) opened_.dataset.clear();
     pendingSample_ = content.currentSample;
     pendingInput_ = content.customInput;
     pendingUnits_ = content.selectedUnits;
-    if (content.dataset.isEmpty())
+    projectionPending_ = content.hasProjection;
+    restoring_ = true;
+    setErrorSlices(content.errorSlices);
+    if (modelThere && datasetThere)
+        openModelAndDataset(content.model, content.dataset);
+    else if (modelThere)
         openModel(content.model);
     else
-        openModelAndDataset(content.model, content.dataset);
+        openDataset(content.dataset);
     Q_EMIT fileOpened(path, FileKind::Session);
 }
 
-void Session::saveSession(const QString& path) {
+void Session::saveSession(const QString& path, const SessionViewState& view, bool asRecovery) {
     SessionFileContent content;
     content.model = model_ ? model_->path() : QString();
     content.dataset = dataset_ ? dataset_->path() : QString();
     content.currentSample = currentSample_;
     if (currentSample_ < 0) content.customInput = currentText_;
     content.selectedUnits = selectedUnits_;
+    content.errorSlices = errorSlices_;
+    content.windowLayout = view.windowLayout;
+    content.panels = view.panels;
+    if (asRecovery)
+        content.recoveryOf = sessionPath_.isEmpty() ? QStringLiteral("untitled") : sessionPath_;
     if (content.model.isEmpty()) throw UserError(tr("there is no model to save a session of"));
+    if (projection_) {
+        content.hasProjection = true;
+        content.projection = projection_->spec;
+    } else if (projectionPending_) {  // opened but not restored yet: keep what the file had
+        content.hasProjection = true;
+        content.projection = opened_.projection;
+    }
+    // The finished coordinates go beside the session; a failed cache write loses only the
+    // cache, never the session.
+    QString cacheError;
+    if (projection_ && projection_->finished && store_) {
+        content.projectionCache = projectionCachePath(path);
+        try {
+            writeProjectionCache(content.projectionCache, *projection_, *store_);
+        } catch (const UserError& e) {
+            content.projectionCache.clear();
+            cacheError = e.message();
+        }
+    } else if (projectionPending_ && QFile::exists(opened_.projectionCache)) {
+        // Not restored yet (no states captured): the cache it was opened with still holds it.
+        content.projectionCache = opened_.projectionCache;
+    }
     writeSessionFile(path, content);
+    if (asRecovery) return;
     sessionPath_ = QFileInfo(path).absoluteFilePath();
+    setModified(false);
+    if (!cacheError.isEmpty())
+        Q_EMIT noticeOccurred(
+            tr("Saved the session without its projection cache: %1").arg(cacheError));
+}
+
+void Session::setModified(bool modified) {
+    // Loading a session, or the first sample a new dataset shows, is not an edit.
+    if (modified && (restoring_ || applyingFiles_ > 0)) return;
+    if (modified == modified_) return;
+    modified_ = modified;
+    Q_EMIT modifiedChanged(modified);
+}
+
+void Session::finishRestoring() {
+    if (!restoring_) return;
+    restoring_ = false;
+    setModified(!opened_.recoveryOf.isEmpty());  // recovered work was never saved
+    Q_EMIT sessionRestored();
+}
+
+void Session::restoreProjection() {
+    if (!projectionPending_ || !store_) return;
+    projectionPending_ = false;
+    const ProjectionSpec spec = opened_.projection;
+    QString why;
+    auto cached = opened_.projectionCache.isEmpty()
+                      ? nullptr
+                      : readProjectionCache(opened_.projectionCache, spec, *store_, &why);
+    if (cached) {
+        projections_[spec.key()] = cached;
+    } else {
+        if (opened_.projectionCache.isEmpty()) why = tr("the session has no cache of it");
+        Q_EMIT noticeOccurred(
+            tr("Recomputing the saved %1 projection: %2.").arg(spec.methodName(), why));
+    }
+    const bool wasModified = modified_;
+    projectStates(spec);
+    if (!wasModified) setModified(false);
 }
 
 DatasetKind Session::datasetKindForModel() const {
@@ -187,6 +290,7 @@ DatasetKind Session::datasetKindForModel() const {
 }
 
 void Session::setModel(std::shared_ptr<const Model> model, const QString& path) {
+    if (!restoring_) projectionPending_ = false;  // another model: the saved projection is moot
     leaveModelFree();
     model_ = std::move(model);
     ++generation_;
@@ -204,15 +308,21 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path) 
         return;
     }
     if (!dataset_ && !pendingInput_.isEmpty()) {  // a session saved with typed text only
+        ++applyingFiles_;
         setCustomInput(pendingInput_);
+        --applyingFiles_;
         pendingInput_.clear();
+        if (opened_.dataset.isEmpty()) finishRestoring();
         return;
     }
     startPredictions();
     inspectCurrent();
+    if (!sessionPath_.isEmpty()) markModified();
+    if (opened_.dataset.isEmpty()) finishRestoring();  // a session of a model alone
 }
 
 void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& path) {
+    if (!restoring_) projectionPending_ = false;
     modelFree_ = false;
     dataset_ = std::move(dataset);
     ++generation_;
@@ -224,6 +334,7 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
     predictions_.assign(static_cast<size_t>(dataset_->size()), SamplePrediction{});
     Q_EMIT predictionsChanged();
     // A session file's selection applies once, to the dataset it was saved with.
+    ++applyingFiles_;
     const qint64 wanted = pendingSample_;
     pendingSample_ = -1;
     if (!pendingInput_.isEmpty()) {
@@ -238,7 +349,11 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
         setSelectedUnits(pendingUnits_);
         pendingUnits_.clear();
     }
+    --applyingFiles_;
     startPredictions();
+    // Opening a dataset is an edit of a saved session, not of an untitled one.
+    if (!sessionPath_.isEmpty()) markModified();
+    if (model_ || opened_.model.isEmpty()) finishRestoring();
 }
 
 void Session::setCurrentSample(qint64 index) {
@@ -257,6 +372,7 @@ void Session::setCurrentSample(qint64 index) {
     timeRange_ = TimeRange{};
     Q_EMIT currentSampleChanged(index);
     inspectCurrent();
+    markModified();
 }
 
 void Session::setCustomInput(const QString& text, const QString& target) {
@@ -271,6 +387,7 @@ void Session::setCustomInput(const QString& text, const QString& target) {
     timeRange_ = TimeRange{};
     Q_EMIT currentSampleChanged(-1);
     inspectCurrent();
+    markModified();
 }
 
 void Session::inspectCurrent() {
@@ -395,6 +512,7 @@ void Session::setStore(std::shared_ptr<const ActivationStore> store) {
         projection_.reset();
         Q_EMIT stateProjectionChanged();
     }
+    restoreProjection();
 }
 
 JobId Session::projectStates(const ProjectionSpec& spec) {
@@ -406,6 +524,8 @@ JobId Session::projectStates(const ProjectionSpec& spec) {
     }
     jobs_.cancel(projectionJob_);
     const quint64 request = ++projectionRequest_;
+    // The first projection of new states is the panel's own; choosing another one is an edit.
+    if (projection_ && projection_->spec.key() != spec.key()) markModified();
     const auto cached = projections_.find(spec.key());
     if (cached != projections_.end()) {
         projection_ = cached->second;
@@ -449,8 +569,15 @@ JobId Session::projectStates(const ProjectionSpec& spec) {
 }
 
 void Session::setErrorSlices(const QVector<ErrorSlice>& slices) {
+    if (slices.size() == errorSlices_.size() &&
+        std::equal(slices.begin(), slices.end(), errorSlices_.begin(),
+                   [](const ErrorSlice& a, const ErrorSlice& b) {
+                       return a.name == b.name && a.filter == b.filter;
+                   }))
+        return;
     errorSlices_ = slices;
     Q_EMIT errorSlicesChanged();
+    markModified();
 }
 
 double Session::accuracy() const {
@@ -481,6 +608,7 @@ void Session::setSelectedUnits(const QVector<UnitRef>& units) {
     if (units == selectedUnits_) return;
     selectedUnits_ = units;
     Q_EMIT selectedUnitsChanged();
+    markModified();
 }
 
 void Session::setTimeRange(const TimeRange& range) {

@@ -7,6 +7,8 @@
 // job on the JobRunner; results are applied on the GUI thread and stale ones (from a model or
 // dataset that has since been replaced) are dropped by a generation counter.
 
+#include <QByteArray>
+#include <QJsonObject>
 #include <QObject>
 #include <QString>
 #include <QVector>
@@ -17,6 +19,7 @@
 
 #include "core/JobRunner.h"
 #include "core/Selection.h"
+#include "core/SessionFile.h"
 #include "core/analysis/StateProjection.h"
 #include "core/data/Dataset.h"
 #include "core/errors/ErrorFilter.h"
@@ -52,6 +55,12 @@ struct SamplePrediction {
 // Activations: states extracted elsewhere (an LSTMVis project's lstm.yml), model-free mode.
 enum class FileKind { Model, Dataset, Session, Activations, Unknown };
 
+// The window's part of a session file, opaque to core: the dock layout and panel settings.
+struct SessionViewState {
+    QByteArray windowLayout;
+    QJsonObject panels;
+};
+
 class Session : public QObject {
     Q_OBJECT
 public:
@@ -71,9 +80,15 @@ public:
     // Model and dataset together (the demo): the dataset is read with the model's task.
     void openModelAndDataset(const QString& modelPath, const QString& datasetPath);
     // A `.rnnscope` session file (core/SessionFile.h): model, dataset and what was selected.
+    // Opens what can be opened; errorOccurred names what was not found or not read.
     void openSession(const QString& path);
-    // Throws UserError when the file cannot be written.
-    void saveSession(const QString& path);
+    // The same with a file already read (the window may have located moved files in it).
+    void openSession(const QString& path, const SessionFileContent& content);
+    // Throws UserError when the file cannot be written. `view` is the window's part (dock
+    // layout, panel settings), opaque to core. `asRecovery` writes a copy (autosave) without
+    // making it the session's file or clearing the modified mark.
+    void saveSession(const QString& path, const SessionViewState& view = {},
+                     bool asRecovery = false);
     // Model-free mode (core/store/ActivationImport.h): states another tool extracted, with their
     // tokens, become the store and the dataset; there is no model. `path` is an LSTMVis project
     // (lstm.yml or its folder), an rnnscope store file, or a states file (.npy, .h5) read with
@@ -84,6 +99,12 @@ public:
     // How the imported token stream became samples, and anything read differently than asked.
     QStringList activationNotes() const { return activationNotes_; }
     QString sessionPath() const { return sessionPath_; }
+    // What the last opened session file asked for (the window applies its view state).
+    const SessionFileContent& openedSession() const { return opened_; }
+    // Whether something a session file keeps changed since it was last saved or opened.
+    bool isModified() const { return modified_; }
+    void setModified(bool modified);
+    void markModified() { setModified(true); }
 
     std::shared_ptr<const Model> model() const { return model_; }
     std::shared_ptr<const Dataset> dataset() const { return dataset_; }
@@ -151,6 +172,12 @@ Q_SIGNALS:
     void storeChanged();
     void stateProjectionChanged();
     void errorSlicesChanged();
+    void modifiedChanged(bool modified);
+    // An opened session's model, dataset, selection (and projection, once states are captured)
+    // are in; the window applies the file's layout and panel settings now.
+    void sessionRestored();
+    // Something the user should know that is not an error ("the projection was recomputed").
+    void noticeOccurred(const QString& message);
     void fileOpened(const QString& path, rnnscope::FileKind kind);
     void errorOccurred(const QString& title, const QString& message);
 
@@ -197,9 +224,16 @@ private:
 
     bool modelFree_ = false;
     QStringList activationNotes_;
+    void restoreProjection();
+    void finishRestoring();
 
     QVector<ErrorSlice> errorSlices_;
     QString sessionPath_;
+    SessionFileContent opened_;
+    bool modified_ = false;
+    bool restoring_ = false;  // an opened session's files are loading: changes are not edits
+    int applyingFiles_ = 0;   // a new dataset's first sample is being applied
+    bool projectionPending_ = false;  // opened_.projection waits for captured states
     // What an opened session file asks for once its model and dataset are in.
     qint64 pendingSample_ = -1;
     QString pendingInput_;

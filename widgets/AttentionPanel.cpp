@@ -100,6 +100,14 @@ AttentionPanel::AttentionPanel(Session& session, QWidget* parent)
         if (!map_->figure().data().isEmpty()) startDatasetScore();
     });
     refresh();
+    keepSettings({{QStringLiteral("view"), view_},
+                  {QStringLiteral("layer"), layers_},
+                  {QStringLiteral("head"), heads_},
+                  {QStringLiteral("colours"), colours_},
+                  {QStringLiteral("log"), log_},
+                  {QStringLiteral("truth"), truth_},
+                  {QStringLiteral("stats"), stats_},
+                  {QStringLiteral("output"), output_}});
 }
 
 const AttentionData& AttentionPanel::figureData() const {

@@ -141,8 +141,13 @@ ErrorBrowserPanel::ErrorBrowserPanel(Session& session, QWidget* parent)
     connect(filterBar_, &ErrorFilterBar::filterEdited, this, [this]() {
         filter_ = filterBar_->filter();
         applyFilter();
+        Q_EMIT settingsChanged();
     });
-    connect(filterBar_, &ErrorFilterBar::clearRequested, this, [this]() { setFilter({}); });
+    connect(filterBar_, &ErrorFilterBar::clearRequested, this, [this]() {
+        setFilter({});
+        Q_EMIT settingsChanged();
+    });
+    keepSettings({{QStringLiteral("tab"), tabs_}});
     connect(filterBar_, &ErrorFilterBar::saveSliceRequested, this, [this]() { askSliceName(); });
     connect(filterBar_, &ErrorFilterBar::exportCsvRequested, this, [this]() { askCsvPath(); });
     connect(slices_, &ErrorSlicesView::saveRequested, this, [this]() { askSliceName(); });
@@ -163,6 +168,18 @@ void ErrorBrowserPanel::setFilter(const ErrorFilter& filter) {
     filter_ = filter;
     updateFilterBar();
     applyFilter();
+}
+
+QJsonObject ErrorBrowserPanel::saveSettings() const {
+    QJsonObject out = Panel::saveSettings();
+    out[QStringLiteral("filter")] = errorFilterToJson(filter_);
+    return out;
+}
+
+void ErrorBrowserPanel::restoreSettings(const QJsonObject& settings) {
+    Panel::restoreSettings(settings);
+    if (settings.contains(QStringLiteral("filter")))
+        setFilter(errorFilterFromJson(settings.value(QStringLiteral("filter")).toObject()));
 }
 
 void ErrorBrowserPanel::updateFilterBar() {

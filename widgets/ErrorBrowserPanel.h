@@ -34,6 +34,9 @@ public:
     QSizeF figureSize() const override;
 
     ErrorFilter filter() const { return filter_; }
+    // The filter and the shown tab, for session files.
+    QJsonObject saveSettings() const override;
+    void restoreSettings(const QJsonObject& settings) override;
     void setFilter(const ErrorFilter& filter);
     qint64 filteredCount() const;
     bool isFiltering() const { return filterJob_ != 0; }  // a text search still running

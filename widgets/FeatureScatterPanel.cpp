@@ -63,6 +63,11 @@ FeatureScatterPanel::FeatureScatterPanel(Session& session, QWidget* parent)
                 if (!error.isEmpty()) info_->setText(failure_ = error);
             });
     rebuildTrackList();
+    keepSettings({{QStringLiteral("mode"), modeBox_},
+                  {QStringLiteral("method"), methodBox_},
+                  {QStringLiteral("metric"), metricBox_},
+                  {QStringLiteral("colour"), colourBox_},
+                  {QStringLiteral("track"), trackBox_}});
     requestMap();
 }
 

@@ -138,6 +138,10 @@ HiddenUnitsPanel::HiddenUnitsPanel(Session& session, QWidget* parent)
                     patterns_->setBusy(false, why);
                 }
             });
+    keepSettings({{QStringLiteral("tab"), tabs_},
+                  {QStringLiteral("track"), trackBox_},
+                  {QStringLiteral("mode"), modeBox_},
+                  {QStringLiteral("order"), orderBox_}});
     refresh();
 }
 

@@ -11,7 +11,10 @@ Panel::Panel(Session& session, const QString& id, const QString& title, QWidget*
     setObjectName(id);
     refreshTimer_.setSingleShot(true);
     refreshTimer_.setInterval(30);
-    connect(&refreshTimer_, &QTimer::timeout, this, [this]() { refresh(); });
+    connect(&refreshTimer_, &QTimer::timeout, this, [this]() {
+        if (!pendingSettings_.isEmpty()) restoreSettings(pendingSettings_);
+        refresh();
+    });
 }
 
 void Panel::scheduleRefresh() {

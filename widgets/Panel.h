@@ -4,7 +4,10 @@
 // Every panel draws its figure through paintFigure(), so the screen, PNG, SVG, PDF and the
 // headless CLI share one drawing path.
 
+#include <QJsonObject>
+#include <QList>
 #include <QPainter>
+#include <QPair>
 #include <QTimer>
 #include <QWidget>
 
@@ -27,7 +30,21 @@ public:
     // Panels that are not QPainter-drawn (the VTK view) export a raster image instead.
     virtual bool isVectorFigure() const { return true; }
 
+    // What a session file keeps of this panel: its choices (method, layer, head, filters...),
+    // never its data. The defaults save and restore the controls listed with keepSettings();
+    // a choice that does not exist yet (a layer of a model still loading) is applied as soon
+    // as it does, at a later refresh.
+    virtual QJsonObject saveSettings() const;
+    virtual void restoreSettings(const QJsonObject& settings);
+
+Q_SIGNALS:
+    // The user changed a choice that saveSettings() keeps (the session has unsaved changes).
+    void settingsChanged();
+
 protected:
+    // Controls kept by name: combo boxes by their shown text, check boxes, spin boxes, tab
+    // widgets by their current tab. Only the user's own changes emit settingsChanged.
+    void keepSettings(const QList<QPair<QString, QWidget*>>& controls);
     Session& session() const { return session_; }
     void scheduleRefresh();               // coalesced
     virtual void refresh() { update(); }  // redraw from the Session's state
@@ -37,6 +54,8 @@ private:
     QString id_;
     QString title_;
     QTimer refreshTimer_;
+    QList<QPair<QString, QWidget*>> keptControls_;
+    QJsonObject pendingSettings_;  // restored choices that did not exist yet
 };
 
 // A panel whose issue has not landed yet: it says plainly what it will show.

@@ -113,6 +113,18 @@ StateSpacePanel::StateSpacePanel(Session& session, QWidget* parent)
     rebuildTrackList();
     updateControls();
     refresh();
+    // The method's own change of max points comes first, the saved value after it.
+    keepSettings({{QStringLiteral("track"), trackBox_},
+                  {QStringLiteral("points"), unitBox_},
+                  {QStringLiteral("method"), methodBox_},
+                  {QStringLiteral("dims"), dimsBox_},
+                  {QStringLiteral("perplexity"), perplexity_},
+                  {QStringLiteral("neighbours"), neighbours_},
+                  {QStringLiteral("min_dist"), minDist_},
+                  {QStringLiteral("max_points"), maxPoints_},
+                  {QStringLiteral("seed"), seed_},
+                  {QStringLiteral("colour"), colorBox_},
+                  {QStringLiteral("colour_unit"), colorUnit_}});
 }
 
 StateSpacePanel::~StateSpacePanel() = default;

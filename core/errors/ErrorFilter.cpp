@@ -25,4 +25,31 @@ QString ErrorFilter::describe() const {
     return parts.isEmpty() ? QStringLiteral("all samples") : parts.join(QStringLiteral(", "));
 }
 
+QJsonObject errorFilterToJson(const ErrorFilter& f) {
+    QJsonObject o{{QStringLiteral("wrong_only"), f.wrongOnly},
+                  {QStringLiteral("true_label"), f.trueLabel},
+                  {QStringLiteral("predicted_label"), f.predictedLabel},
+                  {QStringLiteral("min_confidence"), double(f.minConfidence)},
+                  {QStringLiteral("max_confidence"), double(f.maxConfidence)},
+                  {QStringLiteral("min_length"), f.minLength},
+                  {QStringLiteral("text"), f.text},
+                  {QStringLiteral("regex"), f.regex}};
+    if (f.maxLength != ErrorFilter{}.maxLength) o[QStringLiteral("max_length")] = f.maxLength;
+    return o;
+}
+
+ErrorFilter errorFilterFromJson(const QJsonObject& o) {
+    ErrorFilter f;
+    f.wrongOnly = o.value(QStringLiteral("wrong_only")).toBool();
+    f.trueLabel = o.value(QStringLiteral("true_label")).toString();
+    f.predictedLabel = o.value(QStringLiteral("predicted_label")).toString();
+    f.minConfidence = float(o.value(QStringLiteral("min_confidence")).toDouble(0.0));
+    f.maxConfidence = float(o.value(QStringLiteral("max_confidence")).toDouble(1.0));
+    f.minLength = o.value(QStringLiteral("min_length")).toInt(0);
+    f.maxLength = o.value(QStringLiteral("max_length")).toInt(f.maxLength);
+    f.text = o.value(QStringLiteral("text")).toString();
+    f.regex = o.value(QStringLiteral("regex")).toBool();
+    return f;
+}
+
 }  // namespace rnnscope

@@ -3,6 +3,7 @@
 // slice keeps it, and a session file can store it. Classes are named rather than numbered so a
 // saved slice still means the same thing when the model's label order changes.
 
+#include <QJsonObject>
 #include <QString>
 #include <limits>
 
@@ -30,6 +31,10 @@ struct ErrorFilter {
     // One line a user reads in a slice list: "wrong, true ( → predicted ), text ~ /a+/".
     QString describe() const;
 };
+
+// As stored in session files (names in snake_case; an open length range is left out).
+QJsonObject errorFilterToJson(const ErrorFilter& filter);
+ErrorFilter errorFilterFromJson(const QJsonObject& json);
 
 // A filter the user saved under a name, to compare its metrics with other slices.
 struct ErrorSlice {

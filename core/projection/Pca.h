@@ -33,6 +33,16 @@ public:
     // Points with the fit's D columns into the fit's space: (points - mean) * components,
     // [N, components]. Throws InputError when the width differs.
     Points transform(const Points& points, int threads = 0) const;
+    // A fit saved earlier (a session's projection cache), without refitting.
+    static PcaModel fromParts(Eigen::RowVectorXf mean, Eigen::MatrixXf components,
+                              Eigen::VectorXd ratio) {
+        PcaModel m;
+        m.mean_ = std::move(mean);
+        m.components_ = std::move(components);
+        m.ratio_ = std::move(ratio);
+        m.variance_ = Eigen::VectorXd::Zero(m.components_.cols());
+        return m;
+    }
 
     int components() const { return static_cast<int>(components_.cols()); }
     int64_t dims() const { return mean_.size(); }

@@ -328,6 +328,36 @@ struct StoreFileReader::Impl {
     std::vector<std::unique_ptr<DirectChunks>> direct;  // per track; null: through HDF5
 };
 
+namespace {
+
+// A merged store's tracks are HDF5 virtual datasets over its shard files; HDF5 reads a missing
+// shard as fill values (zeros) without a word, so every source file must be there at open.
+// Relative source names resolve against the store's folder; "." is the store itself.
+void requireVirtualSources(hid_t dataset, const QString& storePath, const QString& track) {
+    Hid create = check(H5Dget_create_plist(dataset), H5Pclose, QStringLiteral("properties"));
+    if (H5Pget_layout(create) != H5D_VIRTUAL) return;
+    size_t count = 0;
+    check(H5Pget_virtual_count(create, &count), QStringLiteral("virtual sources"));
+    const QDir folder = QFileInfo(storePath).absoluteDir();
+    for (size_t i = 0; i < count; ++i) {
+        const ssize_t length = H5Pget_virtual_filename(create, i, nullptr, 0);
+        if (length < 0) h5::fail(QStringLiteral("cannot read the shards of track %1").arg(track));
+        QByteArray file(int(length) + 1, '\0');
+        H5Pget_virtual_filename(create, i, file.data(), size_t(length) + 1);
+        file.truncate(int(length));
+        const QString source = QFile::decodeName(file);
+        if (source == QLatin1String(".")) continue;
+        const QString resolved = QDir::cleanPath(folder.absoluteFilePath(source));
+        if (!QFileInfo(resolved).isFile())
+            throw StoreError(QStringLiteral("%1 is a merged store and its shard %2 is missing "
+                                            "(track %3 reads from it); put the shard back "
+                                            "beside it or merge again")
+                                 .arg(QFileInfo(storePath).fileName(), resolved, track));
+    }
+}
+
+}  // namespace
+
 StoreFileReader::StoreFileReader(const QString& path, qint64 cacheBytes)
     : d(std::make_unique<Impl>()) {
     std::lock_guard<std::recursive_mutex> lock(hdf5Lock());
@@ -432,6 +462,7 @@ StoreFileReader::StoreFileReader(const QString& path, qint64 cacheBytes)
         t.name = QString::fromUtf8(buffer);
         Hid dataset = check(H5Dopen2(tracks, buffer, H5P_DEFAULT), H5Dclose,
                             QStringLiteral("%1: cannot open track %2").arg(name, t.name));
+        requireVirtualSources(dataset, path, t.name);
         t.module = h5::readStringAttribute(dataset, "module");
         t.layer = int(h5::readIntAttribute(dataset, "layer", 0));
         t.direction = int(h5::readIntAttribute(dataset, "direction", 0));

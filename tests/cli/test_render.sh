@@ -97,6 +97,14 @@ printf '{"version": 1, "model": "%s", "dataset": "%s", "current_sample": 12}\n' 
   2>/dev/null || fail "render --session failed"
 grep -qF "$(sed -n 13p "$DEMO/brackets/brackets.tsv" | cut -f1)" "$TMP/session.txt" \
   || fail "render --session did not show the session's sample: $(cat "$TMP/session.txt")"
+# A session from a newer rnnscope renders what this one understands, with a warning.
+printf '{"version": 9, "model": "%s", "dataset": "%s", "current_sample": 12, "later": {}}\n' \
+  "$DEMO/brackets/brackets.pt" "$DEMO/brackets/brackets.tsv" > "$TMP/newer.rnnscope"
+"$CLI" render --session "$TMP/newer.rnnscope" --view units --out "$TMP/newer.png" > /dev/null \
+  2> "$TMP/err.txt" || fail "render of a newer session failed: $(cat "$TMP/err.txt")"
+grep -q "warning: newer.rnnscope was written by a newer rnnscope (session version 9" "$TMP/err.txt" \
+  || fail "no warning for a newer session: $(cat "$TMP/err.txt")"
+[ -s "$TMP/newer.png" ] || fail "render of a newer session wrote nothing"
 
 expect_exit() {
   local code=$1 message=$2; shift 2

@@ -440,4 +440,12 @@ TEST_CASE("shards of an extraction merge into the store one run would have made"
         mergeStores({paths[2], paths[2], paths[1], paths[0]}, dir.filePath(QStringLiteral("x.h5"))),
         Catch::Contains("repeats samples 1-15"));
     CHECK_FALSE(QFileInfo::exists(dir.filePath(QStringLiteral("x.h5"))));
+
+    // A shard deleted after the merge would read as zeros: the merged store refuses to open,
+    // naming the missing file.
+    REQUIRE(QFile::remove(dir.filePath(QStringLiteral("shard2.h5"))));
+    CHECK_THROWS_WITH(
+        ActivationStore::open(merged),
+        Catch::Contains("shard " + dir.filePath(QStringLiteral("shard2.h5")).toStdString() +
+                        " is missing"));
 }

@@ -5,6 +5,7 @@
 #include <QStandardPaths>
 #include <catch2/catch.hpp>
 
+#include "app/SessionPrompts.h"
 #include "app/SurfaceFormat.h"
 
 int main(int argc, char** argv) {
@@ -13,5 +14,14 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("rnnscope-tests"));
     QApplication::setApplicationName(QStringLiteral("rnnscope-tests"));
+    // No test may wait on a dialog: unsaved changes are discarded, recovery files declined,
+    // moved files skipped, and saving asks no path (tests that care answer for themselves).
+    rnnscope::SessionPrompts& prompts = rnnscope::sessionPrompts();
+    prompts.unsavedChanges = [](QWidget*, const QString&) {
+        return rnnscope::UnsavedChoice::Discard;
+    };
+    prompts.restoreRecovery = [](QWidget*, const QString&) { return false; };
+    prompts.locate = [](QWidget*, const QString&, const QString&) { return QString(); };
+    prompts.savePath = [](QWidget*, const QString&) { return QString(); };
     return Catch::Session().run(argc, argv);
 }

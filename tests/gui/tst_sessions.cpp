@@ -1,0 +1,304 @@
+// Session files as a user meets them in the window: everything saved comes back (sample,
+// slices, projection, panel choices, dock layout), the title marks unsaved changes, quitting
+// with them asks, an autosaved copy comes back after a crash, and a model that moved can be
+// located without the session file being touched. Dialogs are answered by injected prompts.
+
+#include <QDockWidget>
+#include <QFile>
+#include <QSettings>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <catch2/catch.hpp>
+
+#include "GuiUtil.h"
+#include "app/MainWindow.h"
+#include "app/SessionDocument.h"
+#include "app/SessionPrompts.h"
+#include "app/SessionRecovery.h"
+#include "core/Session.h"
+#include "core/SessionFile.h"
+#include "core/model/Model.h"
+#include "widgets/ErrorBrowserPanel.h"
+#include "widgets/HiddenUnitsPanel.h"
+#include "widgets/StateSpacePanel.h"
+
+using namespace rnnscope;
+using rnnscope::test::waitUntil;
+
+namespace {
+
+QString demo(const QString& suffix) {
+    return QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/brackets/brackets.%1").arg(suffix);
+}
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// Restores the non-interactive prompts of tests/gui/main.cpp when a test ends, and forgets the
+// window layout these tests leave in the settings (a closed dock would hide a panel from the
+// next test binary).
+struct PromptsGuard {
+    SessionPrompts saved = sessionPrompts();
+    PromptsGuard() { QSettings().clear(); }
+    ~PromptsGuard() {
+        sessionPrompts() = saved;
+        QSettings().clear();
+    }
+};
+
+bool openDemo(MainWindow& window) {
+    window.session().openModelAndDataset(demo(QStringLiteral("pt")), demo(QStringLiteral("tsv")));
+    return waitUntil([&] { return window.session().currentResult() && window.session().store(); },
+                     120000);
+}
+
+}  // namespace
+
+TEST_CASE("a saved session brings back sample, slices, projection, panel choices and layout",
+          "[sessions]") {
+    if (!QFile::exists(demo(QStringLiteral("pt")))) {
+        WARN("demo models not built yet; skipping");
+        return;
+    }
+    PromptsGuard guard;
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("study.rnnscope"));
+    sessionPrompts().savePath = [&](QWidget*, const QString&) { return path; };
+    ProjectionSpec spec;
+    {
+        MainWindow window;
+        window.show();
+        REQUIRE(QTest::qWaitForWindowExposed(&window));
+        REQUIRE(openDemo(window));
+        CHECK_FALSE(window.isWindowModified());  // opening files is not an edit
+        window.session().setCurrentSample(7);
+        CHECK(window.isWindowModified());
+
+        auto* space = qobject_cast<StateSpacePanel*>(window.panel(QStringLiteral("state-space")));
+        spec = space->spec();
+        spec.dims = 2;
+        spec.seed = 7;
+        space->setSpec(spec);
+        REQUIRE(waitUntil(
+            [&] {
+                auto p = window.session().stateProjection();
+                return p && p->finished && p->spec.key() == spec.key();
+            },
+            120000));
+        auto* errors =
+            qobject_cast<ErrorBrowserPanel*>(window.panel(QStringLiteral("error-browser")));
+        ErrorFilter wrong;
+        wrong.wrongOnly = true;
+        wrong.minLength = 4;
+        errors->setFilter(wrong);
+        errors->saveSlice(QStringLiteral("wrong ones"));
+        auto* units = qobject_cast<HiddenUnitsPanel*>(window.panel(QStringLiteral("hidden-units")));
+        units->tabs()->setCurrentIndex(2);
+        window.dock(QStringLiteral("feature-scatter"))->close();
+
+        window.saveSession(false);
+        REQUIRE(QFile::exists(path));
+        CHECK(QFile::exists(projectionCachePath(path)));
+        CHECK_FALSE(window.isWindowModified());
+        CHECK(window.windowTitle().startsWith(QStringLiteral("study.rnnscope")));
+        REQUIRE(window.close());  // nothing unsaved: no question
+    }
+
+    MainWindow window;
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    window.openFiles({path});
+    auto* space = qobject_cast<StateSpacePanel*>(window.panel(QStringLiteral("state-space")));
+    auto* errors = qobject_cast<ErrorBrowserPanel*>(window.panel(QStringLiteral("error-browser")));
+    auto* units = qobject_cast<HiddenUnitsPanel*>(window.panel(QStringLiteral("hidden-units")));
+    REQUIRE(waitUntil(
+        [&] {
+            auto p = window.session().stateProjection();
+            return window.session().currentSample() == 7 && window.session().currentResult() && p &&
+                   p->finished && space->spec().key() == spec.key();
+        },
+        120000));
+    CHECK(window.session().projectionJob() == 0);  // the layout came from the sidecar
+    CHECK(window.session().stateProjection()->spec.key() == spec.key());
+    REQUIRE(window.session().errorSlices().size() == 1);
+    CHECK(window.session().errorSlices().front().name == QStringLiteral("wrong ones"));
+    CHECK(errors->filter().wrongOnly);
+    CHECK(errors->filter().minLength == 4);
+    CHECK(units->tabs()->currentIndex() == 2);
+    CHECK_FALSE(window.dock(QStringLiteral("feature-scatter"))->isVisible());
+    CHECK(window.dock(QStringLiteral("attention"))->isVisibleTo(&window));
+    CHECK_FALSE(window.isWindowModified());
+    CHECK(window.windowTitle().startsWith(QStringLiteral("study.rnnscope")));
+    CHECK(window.windowTitle().endsWith(QStringLiteral(" — rnnscope")));
+}
+
+TEST_CASE("quitting or opening another session with unsaved changes asks Save, Discard, Cancel",
+          "[sessions]") {
+    if (!QFile::exists(demo(QStringLiteral("pt")))) return;
+    PromptsGuard guard;
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("asked.rnnscope"));
+    int asked = 0;
+    UnsavedChoice answer = UnsavedChoice::Cancel;
+    sessionPrompts().unsavedChanges = [&](QWidget*, const QString&) {
+        ++asked;
+        return answer;
+    };
+    sessionPrompts().savePath = [&](QWidget*, const QString&) { return path; };
+
+    MainWindow window;
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    REQUIRE(openDemo(window));
+    CHECK(window.close());  // nothing changed yet: closes without a question
+    CHECK(asked == 0);
+    window.show();
+    window.session().setCurrentSample(3);
+    REQUIRE(window.isWindowModified());
+
+    // Cancel: the window stays, with its changes.
+    CHECK_FALSE(window.close());
+    CHECK(asked == 1);
+    CHECK(window.isVisible());
+    CHECK(window.isWindowModified());
+    // Opening another session asks too; Cancel keeps this one.
+    SessionFileContent other;
+    other.model = demo(QStringLiteral("pt"));
+    other.dataset = demo(QStringLiteral("tsv"));
+    other.currentSample = 11;
+    writeSessionFile(dir.filePath(QStringLiteral("other.rnnscope")), other);
+    window.openFiles({dir.filePath(QStringLiteral("other.rnnscope"))});
+    CHECK(asked == 2);
+    CHECK(window.session().sessionPath().isEmpty());
+
+    // Save: written where the prompt said, then the window closes.
+    answer = UnsavedChoice::Save;
+    CHECK(window.close());
+    CHECK(asked == 3);
+    REQUIRE(QFile::exists(path));
+    CHECK(readSessionFile(path).currentSample == 3);
+
+    // Discard: closes and writes nothing.
+    window.show();
+    window.session().setCurrentSample(5);
+    answer = UnsavedChoice::Discard;
+    CHECK(window.close());
+    CHECK(readSessionFile(path).currentSample == 3);
+}
+
+TEST_CASE("an autosaved copy left by a crash is offered at start and brings the work back",
+          "[sessions]") {
+    if (!QFile::exists(demo(QStringLiteral("pt")))) return;
+    PromptsGuard guard;
+    QDir(SessionRecovery::folder()).removeRecursively();
+    const QString crashed =
+        SessionRecovery::folder() + QStringLiteral("/recovery-999999999.rnnscope");
+    {
+        MainWindow window;
+        window.show();
+        REQUIRE(QTest::qWaitForWindowExposed(&window));
+        CHECK(window.document().recovery().intervalMs() == 3 * 60 * 1000);  // the default
+        REQUIRE(openDemo(window));
+        CHECK_FALSE(window.document().recovery().writeNow());  // nothing unsaved
+        window.session().setCurrentSample(9);
+        REQUIRE(window.document().recovery().writeNow());
+        REQUIRE(QFile::exists(window.document().recovery().path()));
+        // A process that died leaves its copy under its own (now gone) process id.
+        REQUIRE(QFile::rename(window.document().recovery().path(), crashed));
+        CHECK(SessionRecovery::leftOver() == QStringList{crashed});
+        CHECK(window.close());
+    }
+
+    QString offered;
+    sessionPrompts().restoreRecovery = [&](QWidget*, const QString& describe) {
+        offered = describe;
+        return true;
+    };
+    MainWindow window;
+    window.show();  // the offer comes once the window is up
+    REQUIRE(waitUntil([&] { return !offered.isEmpty(); }, 10000));
+    CHECK(offered.contains(QStringLiteral("brackets.pt")));
+    REQUIRE(waitUntil([&] { return window.session().currentSample() == 9; }, 120000));
+    CHECK(window.isWindowModified());  // recovered work is not saved anywhere yet
+    CHECK(window.session().sessionPath().isEmpty());
+    CHECK_FALSE(QFile::exists(crashed));
+    // A clean quit leaves nothing to recover.
+    sessionPrompts().unsavedChanges = [](QWidget*, const QString&) {
+        return UnsavedChoice::Discard;
+    };
+    CHECK(window.close());
+    CHECK(SessionRecovery::leftOver().isEmpty());
+    CHECK_FALSE(QFile::exists(window.document().recovery().path()));
+}
+
+TEST_CASE("a session whose model moved is opened after the user locates it; bad files say why",
+          "[sessions]") {
+    if (!QFile::exists(demo(QStringLiteral("pt")))) return;
+    PromptsGuard guard;
+    QTemporaryDir dir;
+    QDir(dir.path()).mkpath(QStringLiteral("moved"));
+    const QString movedModel = dir.filePath(QStringLiteral("moved/brackets.pt"));
+    REQUIRE(QFile::copy(demo(QStringLiteral("pt")), movedModel));
+    SessionFileContent c;
+    c.model = dir.filePath(QStringLiteral("models/brackets.pt"));  // not there any more
+    c.dataset = demo(QStringLiteral("tsv"));
+    c.currentSample = 6;
+    const QString path = dir.filePath(QStringLiteral("moved.rnnscope"));
+    writeSessionFile(path, c);
+    const QByteArray before = readAll(path);
+
+    QString askedKey, askedPath;
+    sessionPrompts().locate = [&](QWidget*, const QString& key, const QString& missing) {
+        askedKey = key;
+        askedPath = missing;
+        return movedModel;
+    };
+    MainWindow window;
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    window.openFiles({path});
+    CHECK(askedKey == QStringLiteral("model"));
+    CHECK(askedPath == c.model);
+    REQUIRE(waitUntil(
+        [&] { return window.session().model() && window.session().currentSample() == 6; }, 120000));
+    CHECK(window.session().model()->path() == movedModel);
+    CHECK(window.isWindowModified());  // the new place is a change to save
+    CHECK(readAll(path) == before);    // the session file is untouched until saved
+
+    // Not located: the dataset still opens and the message names the key and the path.
+    sessionPrompts().locate = [](QWidget*, const QString&, const QString&) { return QString(); };
+    sessionPrompts().unsavedChanges = [](QWidget*, const QString&) {
+        return UnsavedChoice::Discard;
+    };
+    MainWindow second;
+    second.openFiles({path});
+    CHECK(second.lastError().contains(QStringLiteral("\"model\"")));
+    CHECK(second.lastError().contains(c.model));
+    REQUIRE(waitUntil([&] { return second.session().dataset() != nullptr; }, 60000));
+    CHECK(readAll(path) == before);
+
+    // Cut short and from a newer version: opened, with a message saying so.
+    QByteArray newer = before;
+    newer.replace("\"version\": 1", "\"version\": 3");
+    const QString newerPath = dir.filePath(QStringLiteral("newer.rnnscope"));
+    QFile n(newerPath);
+    REQUIRE(n.open(QIODevice::WriteOnly));
+    n.write(newer);
+    n.close();
+    MainWindow third;
+    third.openFiles({newerPath});
+    CHECK(third.lastError().contains(QStringLiteral("newer rnnscope (session version 3")));
+    CHECK(readAll(newerPath) == newer);
+
+    const QString cutPath = dir.filePath(QStringLiteral("cut.rnnscope"));
+    QFile cut(cutPath);
+    REQUIRE(cut.open(QIODevice::WriteOnly));
+    cut.write(before.left(before.size() - 4));
+    cut.close();
+    MainWindow fourth;
+    fourth.openFiles({cutPath});
+    CHECK(fourth.lastError().contains(QStringLiteral("cut short")));
+}
