@@ -18,6 +18,7 @@
 #include "core/JobRunner.h"
 #include "core/Selection.h"
 #include "core/analysis/StateProjection.h"
+#include "core/analysis/TokenGroups.h"
 #include "core/data/Dataset.h"
 #include "core/errors/ErrorFilter.h"
 #include "core/model/Capture.h"
@@ -125,6 +126,12 @@ public:
     const QVector<ErrorSlice>& errorSlices() const { return errorSlices_; }
     void setErrorSlices(const QVector<ErrorSlice>& slices);
 
+    // Named groups of tokens (core/analysis/TokenGroups.h) saved in the feature scatter; every
+    // panel may colour by them. Cleared when the model or dataset changes (ids and samples
+    // would no longer mean the same tokens).
+    const QVector<TokenGroup>& tokenGroups() const { return tokenGroups_; }
+    void setTokenGroups(const QVector<TokenGroup>& groups);
+
     // Increases whenever the model or dataset changes; results computed for an older generation
     // are dropped.
     quint64 generation() const { return generation_; }
@@ -141,6 +148,7 @@ Q_SIGNALS:
     void storeChanged();
     void stateProjectionChanged();
     void errorSlicesChanged();
+    void tokenGroupsChanged();
     void fileOpened(const QString& path, rnnscope::FileKind kind);
     void errorOccurred(const QString& title, const QString& message);
 
@@ -184,6 +192,7 @@ private:
     quint64 projectionRequest_ = 0;
 
     QVector<ErrorSlice> errorSlices_;
+    QVector<TokenGroup> tokenGroups_;
     QString sessionPath_;
     // What an opened session file asks for once its model and dataset are in.
     qint64 pendingSample_ = -1;
