@@ -19,6 +19,7 @@
 #include "core/analysis/Vocabulary.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
+#include "widgets/CoClusterView.h"
 #include "widgets/FeatureMapView.h"
 #include "widgets/HiddenUnitsColours.h"
 
@@ -45,12 +46,14 @@ FeatureScatterPanel::FeatureScatterPanel(Session& session, QWidget* parent)
         requestMap();
     });
     connect(&session, &Session::selectedUnitsChanged, this, [this]() {
+        followSelectedUnits();
         if (!this->session().selectedUnits().isEmpty() && mode() == Mode::Embeddings)
             setEmbeddingColouring(EmbeddingColouring::UnitResponse);
         else
             updateColours();
     });
     connect(&session, &Session::hoveredTokenChanged, this, [this]() { followSessionHover(); });
+    connect(&session, &Session::tokenGroupsChanged, this, [this]() { rebuildGroupColourings(); });
     connect(&session.jobs(), &JobRunner::jobProgress, this,
             [this](JobId id, double, const QString& text) {
                 if (id == job_) info_->setText(text);
@@ -129,6 +132,13 @@ void FeatureScatterPanel::requestMap() {
     const auto metric = projection::Metric(metricBox_->currentData().toInt());
     const auto model = session().model();
     const auto store = session().store();
+    if (mode() == Mode::CoClusters) {
+        embeddingMap_.reset();
+        stateMap_.reset();
+        requestCoClusters();
+        return;
+    }
+    coClusters_.reset();
     if (mode() == Mode::Embeddings) {
         stateMap_.reset();
         if (!model) {
@@ -226,9 +236,15 @@ void FeatureScatterPanel::showMap() {
         view_->setPoints(MatrixRM(0, 2), {}, {});
         view_->setTitle(QString());
     }
+    const auto& groups = session().tokenGroups();
+    if (embeddingMap_ || stateMap_)
+        for (int g = 0; g < groups.size(); ++g)
+            colourBox_->addItem(tr("Group: %1").arg(groups[g].name), kGroupColouring + g);
     const int same = colourBox_->findData(previous);
     colourBox_->setCurrentIndex(std::max(0, same));
     categoriesButton_->setVisible(embeddingMap_ != nullptr);
+    selected_.clear();
+    saveGroupButton_->setEnabled(false);
     updateColours();
 }
 
@@ -356,6 +372,8 @@ void FeatureScatterPanel::showNeighbours(qint64 point) {
 }
 
 void FeatureScatterPanel::onSelected(const std::vector<qint64>& points) {
+    selected_ = points;
+    saveGroupButton_->setEnabled(!points.empty());
     selection_->clear();
     for (size_t i = 0; i < points.size() && int(i) < kMaxListed; ++i) {
         auto* item = new QListWidgetItem(pointText(points[i]));
@@ -412,11 +430,14 @@ void FeatureScatterPanel::refresh() {
 }
 
 void FeatureScatterPanel::paintFigure(QPainter& painter, const QRectF& rect) {
-    view_->paintMap(painter, rect);
+    if (mode() == Mode::CoClusters)
+        coView_->paint(painter, rect);
+    else
+        view_->paintMap(painter, rect);
 }
 
 QSizeF FeatureScatterPanel::figureSize() const {
-    return view_->size();
+    return mode() == Mode::CoClusters ? QSizeF(coView_->size()) : QSizeF(view_->size());
 }
 
 }  // namespace rnnscope
