@@ -26,6 +26,7 @@
 #include "widgets/CoClusterView.h"
 #include "widgets/FeatureMapView.h"
 #include "widgets/HiddenUnitsColours.h"
+#include "widgets/TokenContextDelegate.h"
 
 namespace rnnscope {
 
@@ -161,6 +162,11 @@ void FeatureScatterPanel::buildControls() {
     sideLayout->addWidget(
         new QLabel(tr("Selected (drag a rectangle; Shift or Lasso: an outline):"), side));
     sideLayout->addWidget(selection_, 1);
+    selection_->setItemDelegate(new TokenContextDelegate(selection_));
+    connect(selection_, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
+        const QVariant p = item->data(Qt::UserRole);
+        if (p.isValid()) openSelected(p.toLongLong());
+    });
     split->addWidget(stack_);
     split->addWidget(side);
     split->setStretchFactor(0, 4);

@@ -22,6 +22,7 @@
 #include "widgets/CoClusterView.h"
 #include "widgets/FeatureMapView.h"
 #include "widgets/HiddenUnitsColours.h"
+#include "widgets/TokenContextDelegate.h"
 
 namespace rnnscope {
 
@@ -290,6 +291,42 @@ QString FeatureScatterPanel::pointText(qint64 p) const {
     return {};
 }
 
+QString FeatureScatterPanel::contextHtml(qint64 p) const {
+    const auto store = session().store();
+    if (!stateMap_ || !store || p < 0 || p >= stateMap_->pointCount()) return {};
+    const TokenStateMap& m = *stateMap_;
+    const qint64 sample = m.samples[size_t(p)];
+    const int step = m.steps[size_t(p)];
+    const qint64 first = store->firstRow(sample, m.axis);
+    const int length = store->length(sample, m.axis);
+    const bool words = store->info().inputVocabulary.size() > 300;  // else characters
+    const int reach = words ? 5 : 12;
+    QString context;
+    for (int s = std::max(0, step - reach); s < std::min(length, step + reach + 1); ++s) {
+        const QString t = displayToken(store->tokenText(first + s, m.axis)).toHtmlEscaped();
+        context += s == step ? QStringLiteral("<b>%1</b>").arg(t) : t;
+        if (words) context += QLatin1Char(' ');
+    }
+    return tr("<span style=\"color:#666\">sample %1, step %2</span>&nbsp;&nbsp;%3")
+        .arg(sample + 1)
+        .arg(step)
+        .arg(context);
+}
+
+void FeatureScatterPanel::openSelected(qint64 p) {
+    if (embeddingMap_ && p >= 0 && p < embeddingMap_->pointCount()) {
+        showNeighbours(p);
+        return;
+    }
+    if (!stateMap_ || p < 0 || p >= stateMap_->pointCount()) return;
+    // The occurrence's sample in every panel, with the token itself hovered.
+    const qint64 sample = stateMap_->samples[size_t(p)];
+    session().setCurrentSample(sample);
+    session().setHoveredToken(TokenRef{sample, int(stateMap_->axis), stateMap_->steps[size_t(p)]});
+    view_->setHovered(p);
+    hover_->setText(pointText(p));
+}
+
 QString FeatureScatterPanel::hoverText() const {
     return hover_->text();
 }
@@ -378,6 +415,7 @@ void FeatureScatterPanel::onSelected(const std::vector<qint64>& points) {
     for (size_t i = 0; i < points.size() && int(i) < kMaxListed; ++i) {
         auto* item = new QListWidgetItem(pointText(points[i]));
         item->setData(Qt::UserRole, points[i]);
+        item->setData(TokenContextDelegate::kHtmlRole, contextHtml(points[i]));
         selection_->addItem(item);
     }
     if (int(points.size()) > kMaxListed)

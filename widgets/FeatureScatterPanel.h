@@ -84,6 +84,9 @@ public:
     QString failure() const { return failure_; }
     // Lists the neighbours of a point and rings them (what a click does).
     void showNeighbours(qint64 point);
+    // What a click on a selected point's entry does: a token's neighbours, or an occurrence's
+    // sample made current everywhere with the token hovered.
+    void openSelected(qint64 point);
     // "token,count,x,y,category" or "sample,step,token,x,y,<colour>"; throws UserError.
     void exportCoordinates(const QString& path) const;
 
@@ -109,6 +112,8 @@ private:
     void onSelected(const std::vector<qint64>& points);
     void followSessionHover();
     QString pointText(qint64 point) const;
+    // A selected occurrence as rich text: sample, step, and the tokens around it, its own bold.
+    QString contextHtml(qint64 point) const;
     void rebuildTrackList();
 
     FeatureMapView* view_ = nullptr;
