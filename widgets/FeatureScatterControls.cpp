@@ -107,6 +107,13 @@ void FeatureScatterPanel::buildControls() {
     metricBox_->addItem(tr("cosine"), int(projection::Metric::Cosine));
     metricBox_->addItem(tr("Euclidean"), int(projection::Metric::Euclidean));
     metricBox_->setToolTip(tr("Distance of the nearest-neighbour lists"));
+    vocabularyBox_ = new QComboBox(this);
+    vocabularyBox_->addItem(tr("input"), false);
+    vocabularyBox_->addItem(tr("output"), true);
+    vocabularyBox_->setToolTip(
+        tr("Which vocabulary's embeddings: the input, or the output (target) vocabulary of a "
+           "seq2seq decoder or language model"));
+    vocabularyBox_->setEnabled(false);
     colourBox_ = new QComboBox(this);
     categoriesButton_ = new QPushButton(tr("Categories…"), this);
     categoriesButton_->setToolTip(tr("Colour tokens by a file of token<TAB>category lines"));
@@ -114,6 +121,7 @@ void FeatureScatterPanel::buildControls() {
     exportButton->setToolTip(tr("Save every point's coordinates as CSV"));
     bar->addWidget(new QLabel(tr("Show:"), this));
     bar->addWidget(modeBox_);
+    bar->addWidget(vocabularyBox_);
     bar->addWidget(new QLabel(tr("Layout:"), this));
     bar->addWidget(methodBox_);
     bar->addWidget(new QLabel(tr("Neighbours by:"), this));
@@ -180,6 +188,7 @@ void FeatureScatterPanel::buildControls() {
 
     auto remap = [this]() {
         const Mode m = mode();
+        vocabularyBox_->setVisible(m == Mode::Embeddings);
         stateControls_->setVisible(m != Mode::Embeddings);
         tokensLabel_->setVisible(m == Mode::TokenStates);
         tokensEdit_->setVisible(m == Mode::TokenStates);
@@ -190,6 +199,7 @@ void FeatureScatterPanel::buildControls() {
     };
     connect(modeBox_, &QComboBox::currentIndexChanged, this, remap);
     connect(methodBox_, &QComboBox::currentIndexChanged, this, remap);
+    connect(vocabularyBox_, &QComboBox::currentIndexChanged, this, remap);
     connect(metricBox_, &QComboBox::currentIndexChanged, this, remap);
     connect(trackBox_, &QComboBox::currentIndexChanged, this, remap);
     connect(tokensEdit_, &QLineEdit::returnPressed, this, remap);

@@ -82,7 +82,11 @@ void FeatureScatterPanel::saveSelectionAsGroup(const QString& rawName) {
     TokenGroup group;
     group.name = name;
     group.colour = int(groups.size());
-    if (embeddingMap_) {
+    if (embeddingMap_ && embeddingMap_->embeddings.output) {
+        throw UserError(
+            tr("Groups of output-vocabulary tokens are not supported yet: the other "
+               "panels colour input tokens."));
+    } else if (embeddingMap_) {
         for (qint64 p : selected_) group.tokenIds << embeddingMap_->tokenIds[size_t(p)];
     } else if (stateMap_) {
         for (qint64 p : selected_)

@@ -40,6 +40,15 @@ FeatureScatterPanel::FeatureScatterPanel(Session& session, QWidget* parent)
         embeddingMap_.reset();
         stateMap_.reset();
         rebuildTrackList();
+        // The output vocabulary is offered when the model has an embedding table of it.
+        bool hasOutput = false;
+        if (const auto model = this->session().model())
+            for (const EmbeddingTable& t : model->embeddingTables()) hasOutput |= t.output;
+        {
+            QSignalBlocker block(vocabularyBox_);
+            if (!hasOutput) vocabularyBox_->setCurrentIndex(0);
+            vocabularyBox_->setEnabled(hasOutput);
+        }
         requestMap();
     });
     connect(&session, &Session::storeChanged, this, [this]() {
@@ -85,6 +94,10 @@ void FeatureScatterPanel::setMode(Mode mode) {
 void FeatureScatterPanel::setTokens(const QString& tokens) {
     tokensEdit_->setText(tokens);
     if (mode() == Mode::TokenStates) requestMap();
+}
+
+void FeatureScatterPanel::setOutputVocabulary(bool output) {
+    vocabularyBox_->setCurrentIndex(output ? 1 : 0);
 }
 
 void FeatureScatterPanel::setLayoutMethod(ProjectionMethod method) {
@@ -149,13 +162,15 @@ void FeatureScatterPanel::requestMap() {
             showMap();
             return;
         }
+        const bool output = vocabularyBox_->currentData().toBool();
         job_ = session().jobs().start<std::shared_ptr<const EmbeddingMap>>(
             tr("Mapping the embeddings"), this,
-            [model, store, spec, metric](JobContext& ctx) -> std::shared_ptr<const EmbeddingMap> {
+            [model, store, spec, metric,
+             output](JobContext& ctx) -> std::shared_ptr<const EmbeddingMap> {
                 projection::Monitor monitor;
                 monitor.cancelled = [&ctx] { return ctx.isCancelled(); };
-                return mapEmbeddings(vocabularyEmbeddings(model.get(), store.get()), spec, metric,
-                                     monitor);
+                return mapEmbeddings(vocabularyEmbeddings(model.get(), store.get(), output), spec,
+                                     metric, monitor);
             },
             [this, request](std::shared_ptr<const EmbeddingMap> map) {
                 if (request != request_) return;

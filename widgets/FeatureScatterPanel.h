@@ -53,6 +53,9 @@ public:
     void setMode(Mode mode);
     void setTokens(const QString& tokens);  // the token-state map's tokens, space-separated
     void setLayoutMethod(ProjectionMethod method);
+    // The embedding map of the input vocabulary, or of the output (target) vocabulary when the
+    // model has an embedding of it (seq2seq decoders, language models).
+    void setOutputVocabulary(bool output);
     void setEmbeddingColouring(EmbeddingColouring colouring);
     // Reads a token<TAB>category file and colours by it; the report says what was skipped.
     // Throws UserError.
@@ -129,6 +132,7 @@ private:
     QComboBox* modeBox_ = nullptr;
     QComboBox* methodBox_ = nullptr;
     QComboBox* metricBox_ = nullptr;
+    QComboBox* vocabularyBox_ = nullptr;
     QComboBox* colourBox_ = nullptr;
     QComboBox* trackBox_ = nullptr;
     QLineEdit* tokensEdit_ = nullptr;

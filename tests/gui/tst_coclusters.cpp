@@ -16,6 +16,7 @@
 #include "app/MainWindow.h"
 #include "core/Session.h"
 #include "core/analysis/Vocabulary.h"
+#include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/CoClusterView.h"
 #include "widgets/FeatureMapView.h"
@@ -117,4 +118,18 @@ TEST_CASE("co-clusters: units select in every panel, words open their token stat
         [&] { return panel->mapView()->pointCount() == std::min<qint64>(occurrences, 20000); },
         120000));
     CHECK(panel->tokenStateMap()->spec.tokens == QStringList{word});
+
+    // The decoder's output vocabulary has an embedding map of its own: every target token but
+    // the padding.
+    panel->setMode(FeatureScatterPanel::Mode::Embeddings);
+    panel->setOutputVocabulary(true);
+    const QStringList target = session.model()->meta().targetVocab;
+    REQUIRE(waitUntil(
+        [&] {
+            const auto m = panel->embeddingMap();
+            return m && m->embeddings.output;
+        },
+        60000));
+    CHECK(panel->embeddingMap()->embeddings.tokens == target);
+    CHECK(panel->mapView()->pointCount() == target.size() - 1);
 }
