@@ -189,6 +189,9 @@ void FeatureScatterPanel::buildControls() {
     auto remap = [this]() {
         const Mode m = mode();
         vocabularyBox_->setVisible(m == Mode::Embeddings);
+        // The co-cluster matrix has no layout, neighbours or point colours.
+        for (QWidget* w : std::initializer_list<QWidget*>{methodBox_, metricBox_, colourBox_})
+            w->setEnabled(m != Mode::CoClusters);
         stateControls_->setVisible(m != Mode::Embeddings);
         tokensLabel_->setVisible(m == Mode::TokenStates);
         tokensEdit_->setVisible(m == Mode::TokenStates);
