@@ -125,6 +125,14 @@ int runRenderCommand(const QStringList& arguments) {
         "features: map the states of every occurrence of these tokens (space-separated; needs "
         "--data) instead of the vocabulary's embeddings.",
         "TOKENS");
+    const auto coClustersOption = option(
+        "coclusters",
+        "features: unit-word co-clusters (K clusters) of the first hidden state instead of a "
+        "map (needs --data).",
+        "K");
+    const auto minCountOption = option(
+        "min-count", "features with --coclusters: words seen fewer times are left out (default 5).",
+        "N", "5");
     const auto maxPointsOption = option(
         "max-points", "state-space: at most N points, whole samples (default 0: all).", "N", "0");
     const auto activationsOption = option(
@@ -205,6 +213,13 @@ int runRenderCommand(const QStringList& arguments) {
     if (parser.isSet(tokensOption) &&
         (view != QLatin1String("features") || !parser.isSet(dataOption)))
         return usage(QStringLiteral("--tokens is for --view features with --data"));
+    const int coClusters = parser.value(coClustersOption).toInt();
+    if (parser.isSet(coClustersOption) &&
+        (view != QLatin1String("features") || !parser.isSet(dataOption) || coClusters < 2 ||
+         coClusters > 20 || parser.value(minCountOption).toInt() < 1))
+        return usage(
+            QStringLiteral("--coclusters K (2 to 20, with --min-count N >= 1) is for --view "
+                           "features with --data"));
     ProjectionSpec spec;
     const QString method = parser.value(methodOption);
     spec.method = method == QLatin1String("tsne")   ? ProjectionMethod::Tsne
@@ -335,11 +350,15 @@ int runRenderCommand(const QStringList& arguments) {
         if (parser.isSet(tokensOption)) {
             features->setMode(FeatureScatterPanel::Mode::TokenStates);
             features->setTokens(parser.value(tokensOption));
+        } else if (coClusters > 0) {
+            features->setCoClusterOptions(coClusters, parser.value(minCountOption).toInt());
+            features->setMode(FeatureScatterPanel::Mode::CoClusters);
         }
         if (!waitFor(
                 [&] {
                     if (!features->failure().isEmpty()) return true;
                     if (parser.isSet(tokensOption)) return features->tokenStateMap() != nullptr;
+                    if (coClusters > 0) return features->coClusters() != nullptr;
                     const auto m = features->embeddingMap();
                     return m && (!session.store() || !m->embeddings.counts.empty());
                 },

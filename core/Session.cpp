@@ -299,6 +299,7 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path) 
     jobs_.cancel(storeJob_);
     currentResult_.reset();
     if (store_) setStore(nullptr);
+    if (!tokenGroups_.isEmpty()) setTokenGroups({});
     Q_EMIT fileOpened(path, FileKind::Model);
     Q_EMIT modelChanged();
     // A dataset read without knowing the task may have been read as the wrong kind.
@@ -329,6 +330,7 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
     jobs_.cancel(predictionsJob_);
     jobs_.cancel(storeJob_);
     if (store_) setStore(nullptr);
+    if (!tokenGroups_.isEmpty()) setTokenGroups({});
     Q_EMIT fileOpened(path, FileKind::Dataset);
     Q_EMIT datasetChanged();
     predictions_.assign(static_cast<size_t>(dataset_->size()), SamplePrediction{});
@@ -566,6 +568,11 @@ JobId Session::projectStates(const ProjectionSpec& spec) {
             Q_EMIT errorOccurred(tr("The projection stopped"), error);
         });
     return projectionJob_;
+}
+
+void Session::setTokenGroups(const QVector<TokenGroup>& groups) {
+    tokenGroups_ = groups;
+    Q_EMIT tokenGroupsChanged();
 }
 
 void Session::setErrorSlices(const QVector<ErrorSlice>& slices) {

@@ -21,6 +21,7 @@
 #include "core/Selection.h"
 #include "core/SessionFile.h"
 #include "core/analysis/StateProjection.h"
+#include "core/analysis/TokenGroups.h"
 #include "core/data/Dataset.h"
 #include "core/errors/ErrorFilter.h"
 #include "core/model/Capture.h"
@@ -156,6 +157,12 @@ public:
     const QVector<ErrorSlice>& errorSlices() const { return errorSlices_; }
     void setErrorSlices(const QVector<ErrorSlice>& slices);
 
+    // Named groups of tokens (core/analysis/TokenGroups.h) saved in the feature scatter; every
+    // panel may colour by them. Cleared when the model or dataset changes (ids and samples
+    // would no longer mean the same tokens).
+    const QVector<TokenGroup>& tokenGroups() const { return tokenGroups_; }
+    void setTokenGroups(const QVector<TokenGroup>& groups);
+
     // Increases whenever the model or dataset changes; results computed for an older generation
     // are dropped.
     quint64 generation() const { return generation_; }
@@ -178,6 +185,7 @@ Q_SIGNALS:
     void sessionRestored();
     // Something the user should know that is not an error ("the projection was recomputed").
     void noticeOccurred(const QString& message);
+    void tokenGroupsChanged();
     void fileOpened(const QString& path, rnnscope::FileKind kind);
     void errorOccurred(const QString& title, const QString& message);
 
@@ -228,6 +236,7 @@ private:
     void finishRestoring();
 
     QVector<ErrorSlice> errorSlices_;
+    QVector<TokenGroup> tokenGroups_;
     QString sessionPath_;
     SessionFileContent opened_;
     bool modified_ = false;

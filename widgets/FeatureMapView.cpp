@@ -12,7 +12,9 @@
 #include <cmath>
 #include <numeric>
 #include <unordered_map>
+#include <utility>
 
+#include "core/analysis/PolygonSelection.h"
 #include "widgets/HiddenUnitsColours.h"
 
 namespace rnnscope {
@@ -234,6 +236,12 @@ std::vector<qint64> FeatureMapView::pointsIn(const QRect& rect) const {
     return out;
 }
 
+std::vector<qint64> FeatureMapView::pointsIn(const QPolygon& viewportOutline) const {
+    const QPolygonF outline = mapToScene(viewportOutline);
+    return pointsInPolygon(QVector<QPointF>(outline.begin(), outline.end()), coords_.rows(),
+                           sceneMapping());
+}
+
 void FeatureMapView::setHighlighted(const std::vector<qint64>& points) {
     highlighted_ = points;
     viewport()->update();
@@ -328,6 +336,14 @@ void FeatureMapView::drawForeground(QPainter* painter, const QRectF& rect) {
     QChartView::drawForeground(painter, rect);
     const QRectF plot = chart_->mapToScene(chart_->plotArea()).boundingRect();
     drawOverlay(*painter, sceneMapping(), plot);
+    if (lasso_.size() >= 2) {
+        painter->save();
+        painter->setRenderHint(QPainter::Antialiasing);
+        painter->setPen(QPen(QColor(20, 20, 20), 1.2, Qt::DashLine));
+        painter->setBrush(QColor(70, 120, 200, 40));
+        painter->drawPolygon(mapToScene(lasso_));
+        painter->restore();
+    }
 }
 
 void FeatureMapView::paintMap(QPainter& painter, const QRectF& rect) {
@@ -369,6 +385,8 @@ void FeatureMapView::mousePressEvent(QMouseEvent* event) {
         lastPan_ = event->pos();
     } else if (event->button() == Qt::LeftButton) {
         selecting_ = true;
+        lassoing_ = lassoMode_ || event->modifiers().testFlag(Qt::ShiftModifier);
+        lasso_ = QPolygon{pressAt_};
         band_->setGeometry(QRect(pressAt_, QSize()));
     }
     event->accept();
@@ -381,6 +399,11 @@ void FeatureMapView::mouseMoveEvent(QMouseEvent* event) {
         xAxis_->setRange(xAxis_->min() - (b.x() - a.x()), xAxis_->max() - (b.x() - a.x()));
         yAxis_->setRange(yAxis_->min() - (b.y() - a.y()), yAxis_->max() - (b.y() - a.y()));
         lastPan_ = event->pos();
+    } else if (selecting_ && lassoing_) {
+        if ((event->pos() - lasso_.back()).manhattanLength() > 2) {
+            lasso_ << event->pos();
+            viewport()->update();
+        }
     } else if (selecting_ && (event->pos() - pressAt_).manhattanLength() > 4) {
         band_->setGeometry(QRect(pressAt_, event->pos()).normalized());
         band_->show();
@@ -396,7 +419,16 @@ void FeatureMapView::mouseMoveEvent(QMouseEvent* event) {
 void FeatureMapView::mouseReleaseEvent(QMouseEvent* event) {
     if (selecting_ && event->button() == Qt::LeftButton) {
         selecting_ = false;
-        if (band_->isVisible()) {
+        if (lassoing_) {
+            lassoing_ = false;
+            const QPolygon outline = std::exchange(lasso_, QPolygon());
+            viewport()->update();
+            if (outline.size() >= 3 &&
+                outline.boundingRect().width() + outline.boundingRect().height() > 6)
+                Q_EMIT pointsSelected(pointsIn(outline));
+            else
+                Q_EMIT pointClicked(pickPoint(event->pos()));
+        } else if (band_->isVisible()) {
             band_->hide();
             Q_EMIT pointsSelected(pointsIn(band_->geometry()));
         } else {

@@ -5,7 +5,8 @@
 // appear as the user zooms in, most frequent first.
 //
 // Wheel zooms about the cursor, dragging with the right or middle button pans, dragging with the
-// left button selects a rectangle, a click picks a point, a double click shows everything.
+// left button selects a rectangle (with Shift held, or in lasso mode, an outline drawn freehand),
+// a click picks a point, a double click shows everything.
 
 #include <QChartView>
 #include <QColor>
@@ -53,6 +54,11 @@ public:
     qint64 pickPoint(const QPoint& viewportPos) const;  // -1 when nothing within reach
     QPoint pointPosition(qint64 point) const;           // in viewport coordinates
     std::vector<qint64> pointsIn(const QRect& viewportRect) const;
+    // The points inside a freehand outline (viewport coordinates; even–odd rule).
+    std::vector<qint64> pointsIn(const QPolygon& viewportOutline) const;
+    // Left drags draw a lasso rather than a rectangle (Shift does the same for one drag).
+    void setLassoMode(bool lasso) { lassoMode_ = lasso; }
+    bool lassoMode() const { return lassoMode_; }
     int visibleLabelCount() const { return int(placedLabels_.size()); }
     bool usesOpenGL() const { return openGL_; }
     // False draws every series with QPainter (the benchmark's peer); takes effect on new points.
@@ -115,6 +121,9 @@ private:
     QPoint lastPan_;
     bool panning_ = false;
     bool selecting_ = false;
+    bool lassoMode_ = false;
+    bool lassoing_ = false;
+    QPolygon lasso_;  // viewport coordinates, while drawn
 };
 
 }  // namespace rnnscope

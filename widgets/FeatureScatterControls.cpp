@@ -13,6 +13,8 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSplitter>
+#include <QStackedWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <cmath>
 
@@ -21,8 +23,10 @@
 #include "core/analysis/Vocabulary.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
+#include "widgets/CoClusterView.h"
 #include "widgets/FeatureMapView.h"
 #include "widgets/HiddenUnitsColours.h"
+#include "widgets/TokenContextDelegate.h"
 
 namespace rnnscope {
 
@@ -91,9 +95,10 @@ void FeatureScatterPanel::buildControls() {
     modeBox_ = new QComboBox(this);
     modeBox_->addItem(tr("Embeddings"), int(Mode::Embeddings));
     modeBox_->addItem(tr("Token states"), int(Mode::TokenStates));
+    modeBox_->addItem(tr("Unit–word co-clusters"), int(Mode::CoClusters));
     modeBox_->setToolTip(
-        tr("The vocabulary's embeddings, or the states of every occurrence of "
-           "chosen tokens"));
+        tr("The vocabulary's embeddings, the states of every occurrence of chosen tokens, or "
+           "which units respond to which words"));
     methodBox_ = new QComboBox(this);
     methodBox_->addItem(QStringLiteral("PCA"), int(ProjectionMethod::Pca));
     methodBox_->addItem(QStringLiteral("t-SNE"), int(ProjectionMethod::Tsne));
@@ -102,6 +107,13 @@ void FeatureScatterPanel::buildControls() {
     metricBox_->addItem(tr("cosine"), int(projection::Metric::Cosine));
     metricBox_->addItem(tr("Euclidean"), int(projection::Metric::Euclidean));
     metricBox_->setToolTip(tr("Distance of the nearest-neighbour lists"));
+    vocabularyBox_ = new QComboBox(this);
+    vocabularyBox_->addItem(tr("input"), false);
+    vocabularyBox_->addItem(tr("output"), true);
+    vocabularyBox_->setToolTip(
+        tr("Which vocabulary's embeddings: the input, or the output (target) vocabulary of a "
+           "seq2seq decoder or language model"));
+    vocabularyBox_->setEnabled(false);
     colourBox_ = new QComboBox(this);
     categoriesButton_ = new QPushButton(tr("Categories…"), this);
     categoriesButton_->setToolTip(tr("Colour tokens by a file of token<TAB>category lines"));
@@ -109,6 +121,7 @@ void FeatureScatterPanel::buildControls() {
     exportButton->setToolTip(tr("Save every point's coordinates as CSV"));
     bar->addWidget(new QLabel(tr("Show:"), this));
     bar->addWidget(modeBox_);
+    bar->addWidget(vocabularyBox_);
     bar->addWidget(new QLabel(tr("Layout:"), this));
     bar->addWidget(methodBox_);
     bar->addWidget(new QLabel(tr("Neighbours by:"), this));
@@ -117,6 +130,12 @@ void FeatureScatterPanel::buildControls() {
     bar->addWidget(colourBox_);
     bar->addWidget(categoriesButton_);
     bar->addStretch(1);
+    auto* lasso = new QToolButton(this);
+    lasso->setText(tr("Lasso"));
+    lasso->setCheckable(true);
+    lasso->setToolTip(tr("Select by drawing an outline (Shift while dragging does it once)"));
+    bar->addWidget(lasso);
+    buildGroupControls(bar);
     bar->addWidget(exportButton);
     layout->addLayout(bar);
 
@@ -126,24 +145,37 @@ void FeatureScatterPanel::buildControls() {
     tokensEdit_ = new QLineEdit(stateControls_);
     tokensEdit_->setPlaceholderText(tr("tokens, separated by spaces: ( [ {"));
     trackBox_ = new QComboBox(stateControls_);
-    states->addWidget(new QLabel(tr("Every occurrence of:"), stateControls_));
+    tokensLabel_ = new QLabel(tr("Every occurrence of:"), stateControls_);
+    states->addWidget(tokensLabel_);
     states->addWidget(tokensEdit_, 1);
+    coControls_ = buildCoClusterControls();
+    states->addWidget(coControls_);
     states->addWidget(new QLabel(tr("State:"), stateControls_));
     states->addWidget(trackBox_);
     layout->addWidget(stateControls_);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
-    view_ = new FeatureMapView(split);
-    auto* side = new QWidget(split);
+    stack_ = new QStackedWidget(split);
+    view_ = new FeatureMapView(stack_);
+    coView_ = new CoClusterView(stack_);
+    stack_->addWidget(view_);
+    stack_->addWidget(coView_);
+    auto* side = side_ = new QWidget(split);
     auto* sideLayout = new QVBoxLayout(side);
     sideLayout->setContentsMargins(0, 0, 0, 0);
     neighbours_ = new QListWidget(side);
     selection_ = new QListWidget(side);
     sideLayout->addWidget(new QLabel(tr("Nearest neighbours (click a point):"), side));
     sideLayout->addWidget(neighbours_, 1);
-    sideLayout->addWidget(new QLabel(tr("Selected (drag a rectangle):"), side));
+    sideLayout->addWidget(
+        new QLabel(tr("Selected (drag a rectangle; Shift or Lasso: an outline):"), side));
     sideLayout->addWidget(selection_, 1);
-    split->addWidget(view_);
+    selection_->setItemDelegate(new TokenContextDelegate(selection_));
+    connect(selection_, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
+        const QVariant p = item->data(Qt::UserRole);
+        if (p.isValid()) openSelected(p.toLongLong());
+    });
+    split->addWidget(stack_);
     split->addWidget(side);
     split->setStretchFactor(0, 4);
     split->setStretchFactor(1, 1);
@@ -155,11 +187,22 @@ void FeatureScatterPanel::buildControls() {
     layout->addWidget(info_);
 
     auto remap = [this]() {
-        stateControls_->setVisible(mode() == Mode::TokenStates);
+        const Mode m = mode();
+        vocabularyBox_->setVisible(m == Mode::Embeddings);
+        // The co-cluster matrix has no layout, neighbours or point colours.
+        for (QWidget* w : std::initializer_list<QWidget*>{methodBox_, metricBox_, colourBox_})
+            w->setEnabled(m != Mode::CoClusters);
+        stateControls_->setVisible(m != Mode::Embeddings);
+        tokensLabel_->setVisible(m == Mode::TokenStates);
+        tokensEdit_->setVisible(m == Mode::TokenStates);
+        coControls_->setVisible(m == Mode::CoClusters);
+        side_->setVisible(m != Mode::CoClusters);
+        stack_->setCurrentWidget(m == Mode::CoClusters ? static_cast<QWidget*>(coView_) : view_);
         requestMap();
     };
     connect(modeBox_, &QComboBox::currentIndexChanged, this, remap);
     connect(methodBox_, &QComboBox::currentIndexChanged, this, remap);
+    connect(vocabularyBox_, &QComboBox::currentIndexChanged, this, remap);
     connect(metricBox_, &QComboBox::currentIndexChanged, this, remap);
     connect(trackBox_, &QComboBox::currentIndexChanged, this, remap);
     connect(tokensEdit_, &QLineEdit::returnPressed, this, remap);
@@ -183,6 +226,7 @@ void FeatureScatterPanel::buildControls() {
             QMessageBox::warning(this, tr("Not saved"), e.message());
         }
     });
+    connect(lasso, &QToolButton::toggled, view_, &FeatureMapView::setLassoMode);
     connect(view_, &FeatureMapView::pointHovered, this, &FeatureScatterPanel::onHovered);
     connect(view_, &FeatureMapView::pointClicked, this, [this](qint64 p) {
         if (p >= 0) showNeighbours(p);
@@ -196,11 +240,13 @@ void FeatureScatterPanel::buildControls() {
         if (mode() == Mode::TokenStates && stateMap_)
             session().setCurrentSample(stateMap_->samples[size_t(p)]);
     });
+    connectCoClusterView();
     stateControls_->setVisible(false);
 }
 
 void FeatureScatterPanel::updateColours() {
     const auto store = session().store();
+    if (colourByGroup(colourBox_->currentData().toInt() - kGroupColouring)) return;
     if (embeddingMap_) {
         const EmbeddingMap& m = *embeddingMap_;
         const auto colouring = EmbeddingColouring(colourBox_->currentData().toInt());

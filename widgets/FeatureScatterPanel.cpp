@@ -19,8 +19,10 @@
 #include "core/analysis/Vocabulary.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
+#include "widgets/CoClusterView.h"
 #include "widgets/FeatureMapView.h"
 #include "widgets/HiddenUnitsColours.h"
+#include "widgets/TokenContextDelegate.h"
 
 namespace rnnscope {
 
@@ -38,6 +40,15 @@ FeatureScatterPanel::FeatureScatterPanel(Session& session, QWidget* parent)
         embeddingMap_.reset();
         stateMap_.reset();
         rebuildTrackList();
+        // The output vocabulary is offered when the model has an embedding table of it.
+        bool hasOutput = false;
+        if (const auto model = this->session().model())
+            for (const EmbeddingTable& t : model->embeddingTables()) hasOutput |= t.output;
+        {
+            QSignalBlocker block(vocabularyBox_);
+            if (!hasOutput) vocabularyBox_->setCurrentIndex(0);
+            vocabularyBox_->setEnabled(hasOutput);
+        }
         requestMap();
     });
     connect(&session, &Session::storeChanged, this, [this]() {
@@ -45,12 +56,14 @@ FeatureScatterPanel::FeatureScatterPanel(Session& session, QWidget* parent)
         requestMap();
     });
     connect(&session, &Session::selectedUnitsChanged, this, [this]() {
+        followSelectedUnits();
         if (!this->session().selectedUnits().isEmpty() && mode() == Mode::Embeddings)
             setEmbeddingColouring(EmbeddingColouring::UnitResponse);
         else
             updateColours();
     });
     connect(&session, &Session::hoveredTokenChanged, this, [this]() { followSessionHover(); });
+    connect(&session, &Session::tokenGroupsChanged, this, [this]() { rebuildGroupColourings(); });
     connect(&session.jobs(), &JobRunner::jobProgress, this,
             [this](JobId id, double, const QString& text) {
                 if (id == job_) info_->setText(text);
@@ -86,6 +99,10 @@ void FeatureScatterPanel::setMode(Mode mode) {
 void FeatureScatterPanel::setTokens(const QString& tokens) {
     tokensEdit_->setText(tokens);
     if (mode() == Mode::TokenStates) requestMap();
+}
+
+void FeatureScatterPanel::setOutputVocabulary(bool output) {
+    vocabularyBox_->setCurrentIndex(output ? 1 : 0);
 }
 
 void FeatureScatterPanel::setLayoutMethod(ProjectionMethod method) {
@@ -134,6 +151,13 @@ void FeatureScatterPanel::requestMap() {
     const auto metric = projection::Metric(metricBox_->currentData().toInt());
     const auto model = session().model();
     const auto store = session().store();
+    if (mode() == Mode::CoClusters) {
+        embeddingMap_.reset();
+        stateMap_.reset();
+        requestCoClusters();
+        return;
+    }
+    coClusters_.reset();
     if (mode() == Mode::Embeddings) {
         stateMap_.reset();
         if (!model) {
@@ -146,13 +170,15 @@ void FeatureScatterPanel::requestMap() {
             showMap();
             return;
         }
+        const bool output = vocabularyBox_->currentData().toBool();
         job_ = session().jobs().start<std::shared_ptr<const EmbeddingMap>>(
             tr("Mapping the embeddings"), this,
-            [model, store, spec, metric](JobContext& ctx) -> std::shared_ptr<const EmbeddingMap> {
+            [model, store, spec, metric,
+             output](JobContext& ctx) -> std::shared_ptr<const EmbeddingMap> {
                 projection::Monitor monitor;
                 monitor.cancelled = [&ctx] { return ctx.isCancelled(); };
-                return mapEmbeddings(vocabularyEmbeddings(model.get(), store.get()), spec, metric,
-                                     monitor);
+                return mapEmbeddings(vocabularyEmbeddings(model.get(), store.get(), output), spec,
+                                     metric, monitor);
             },
             [this, request](std::shared_ptr<const EmbeddingMap> map) {
                 if (request != request_) return;
@@ -234,9 +260,15 @@ void FeatureScatterPanel::showMap() {
         view_->setPoints(MatrixRM(0, 2), {}, {});
         view_->setTitle(QString());
     }
+    const auto& groups = session().tokenGroups();
+    if (embeddingMap_ || stateMap_)
+        for (int g = 0; g < groups.size(); ++g)
+            colourBox_->addItem(tr("Group: %1").arg(groups[g].name), kGroupColouring + g);
     const int same = colourBox_->findData(previous);
     colourBox_->setCurrentIndex(std::max(0, same));
     categoriesButton_->setVisible(embeddingMap_ != nullptr);
+    selected_.clear();
+    saveGroupButton_->setEnabled(false);
     updateColours();
 }
 
@@ -280,6 +312,42 @@ QString FeatureScatterPanel::pointText(qint64 p) const {
             .arg(context);
     }
     return {};
+}
+
+QString FeatureScatterPanel::contextHtml(qint64 p) const {
+    const auto store = session().store();
+    if (!stateMap_ || !store || p < 0 || p >= stateMap_->pointCount()) return {};
+    const TokenStateMap& m = *stateMap_;
+    const qint64 sample = m.samples[size_t(p)];
+    const int step = m.steps[size_t(p)];
+    const qint64 first = store->firstRow(sample, m.axis);
+    const int length = store->length(sample, m.axis);
+    const bool words = store->info().inputVocabulary.size() > 300;  // else characters
+    const int reach = words ? 5 : 12;
+    QString context;
+    for (int s = std::max(0, step - reach); s < std::min(length, step + reach + 1); ++s) {
+        const QString t = displayToken(store->tokenText(first + s, m.axis)).toHtmlEscaped();
+        context += s == step ? QStringLiteral("<b>%1</b>").arg(t) : t;
+        if (words) context += QLatin1Char(' ');
+    }
+    return tr("<span style=\"color:#666\">sample %1, step %2</span>&nbsp;&nbsp;%3")
+        .arg(sample + 1)
+        .arg(step)
+        .arg(context);
+}
+
+void FeatureScatterPanel::openSelected(qint64 p) {
+    if (embeddingMap_ && p >= 0 && p < embeddingMap_->pointCount()) {
+        showNeighbours(p);
+        return;
+    }
+    if (!stateMap_ || p < 0 || p >= stateMap_->pointCount()) return;
+    // The occurrence's sample in every panel, with the token itself hovered.
+    const qint64 sample = stateMap_->samples[size_t(p)];
+    session().setCurrentSample(sample);
+    session().setHoveredToken(TokenRef{sample, int(stateMap_->axis), stateMap_->steps[size_t(p)]});
+    view_->setHovered(p);
+    hover_->setText(pointText(p));
 }
 
 QString FeatureScatterPanel::hoverText() const {
@@ -364,10 +432,13 @@ void FeatureScatterPanel::showNeighbours(qint64 point) {
 }
 
 void FeatureScatterPanel::onSelected(const std::vector<qint64>& points) {
+    selected_ = points;
+    saveGroupButton_->setEnabled(!points.empty());
     selection_->clear();
     for (size_t i = 0; i < points.size() && int(i) < kMaxListed; ++i) {
         auto* item = new QListWidgetItem(pointText(points[i]));
         item->setData(Qt::UserRole, points[i]);
+        item->setData(TokenContextDelegate::kHtmlRole, contextHtml(points[i]));
         selection_->addItem(item);
     }
     if (int(points.size()) > kMaxListed)
@@ -420,11 +491,14 @@ void FeatureScatterPanel::refresh() {
 }
 
 void FeatureScatterPanel::paintFigure(QPainter& painter, const QRectF& rect) {
-    view_->paintMap(painter, rect);
+    if (mode() == Mode::CoClusters)
+        coView_->paint(painter, rect);
+    else
+        view_->paintMap(painter, rect);
 }
 
 QSizeF FeatureScatterPanel::figureSize() const {
-    return view_->size();
+    return mode() == Mode::CoClusters ? QSizeF(coView_->size()) : QSizeF(view_->size());
 }
 
 }  // namespace rnnscope

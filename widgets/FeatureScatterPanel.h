@@ -8,30 +8,36 @@
 // Hover shows the token and its count and hovers it in every panel; a click lists the point's
 // nearest neighbours (cosine or Euclidean, in embedding or state space), and clicking one of
 // them makes it current; a rubber band lists the tokens or occurrences inside it.
+// A third mode shows unit–word co-clusters (RNNVis) of a captured state in a CoClusterView.
 
 #include <memory>
 #include <vector>
 
 #include "core/JobRunner.h"
+#include "core/analysis/CoClustering.h"
 #include "core/analysis/EmbeddingMap.h"
 #include "core/analysis/TokenCategories.h"
 #include "core/analysis/TokenStateMap.h"
 #include "widgets/Panel.h"
 
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QListWidget;
 class QPushButton;
+class QSpinBox;
+class QStackedWidget;
 
 namespace rnnscope {
 
+class CoClusterView;
 class FeatureMapView;
 
 class FeatureScatterPanel : public Panel {
     Q_OBJECT
 public:
-    enum class Mode { Embeddings, TokenStates };
+    enum class Mode { Embeddings, TokenStates, CoClusters };
     enum class EmbeddingColouring { Frequency, Category, UnitResponse };
     // The colour box's data: an EmbeddingColouring, or this plus a ContextColoring, so that a
     // choice made for one map is never read as a choice for the other.
@@ -47,12 +53,30 @@ public:
     void setMode(Mode mode);
     void setTokens(const QString& tokens);  // the token-state map's tokens, space-separated
     void setLayoutMethod(ProjectionMethod method);
+    // The embedding map of the input vocabulary, or of the output (target) vocabulary when the
+    // model has an embedding of it (seq2seq decoders, language models).
+    void setOutputVocabulary(bool output);
     void setEmbeddingColouring(EmbeddingColouring colouring);
     // Reads a token<TAB>category file and colours by it; the report says what was skipped.
     // Throws UserError.
     QString loadCategories(const QString& path);
 
+    // Named groups (kept in the Session, so every panel can colour by them): the points of the
+    // last rubber band become a group; throws UserError without a selection or with an empty or
+    // taken name. Groups save to and load from CSV (core/analysis/TokenGroups.h).
+    void saveSelectionAsGroup(const QString& name);
+    void saveGroups(const QString& path) const;
+    QString loadGroups(const QString& path);  // returns the report of skipped lines
+    const std::vector<qint64>& selectedPoints() const { return selected_; }
+    static constexpr int kGroupColouring = 200;  // colour box data: this + group index
+
+    // Co-clusters: how many, and how often a word must occur to be a column.
+    void setCoClusterOptions(int clusters, int minOccurrences);
+    static constexpr int kCoClusterWords = 150;  // the most frequent words at most
+
     FeatureMapView* mapView() const { return view_; }
+    CoClusterView* coClusterView() const { return coView_; }
+    std::shared_ptr<const UnitWordCoClusters> coClusters() const { return coClusters_; }
     std::shared_ptr<const EmbeddingMap> embeddingMap() const { return embeddingMap_; }
     std::shared_ptr<const TokenStateMap> tokenStateMap() const { return stateMap_; }
     QListWidget* neighbourList() const { return neighbours_; }
@@ -63,6 +87,9 @@ public:
     QString failure() const { return failure_; }
     // Lists the neighbours of a point and rings them (what a click does).
     void showNeighbours(qint64 point);
+    // What a click on a selected point's entry does: a token's neighbours, or an occurrence's
+    // sample made current everywhere with the token hovered.
+    void openSelected(qint64 point);
     // "token,count,x,y,category" or "sample,step,token,x,y,<colour>"; throws UserError.
     void exportCoordinates(const QString& path) const;
 
@@ -71,6 +98,16 @@ protected:
 
 private:
     void buildControls();
+    QWidget* buildCoClusterControls();
+    void connectCoClusterView();
+    void requestCoClusters();
+    void showCoClusters();
+    void selectCoClusterUnit(int unit);
+    void followSelectedUnits();
+    void buildGroupControls(QHBoxLayout* bar);
+    void rebuildGroupColourings();
+    bool colourByGroup(int group);
+    QStringList groupVocabulary() const;
     void requestMap();
     void showMap();
     void updateColours();
@@ -78,12 +115,24 @@ private:
     void onSelected(const std::vector<qint64>& points);
     void followSessionHover();
     QString pointText(qint64 point) const;
+    // A selected occurrence as rich text: sample, step, and the tokens around it, its own bold.
+    QString contextHtml(qint64 point) const;
     void rebuildTrackList();
 
     FeatureMapView* view_ = nullptr;
+    CoClusterView* coView_ = nullptr;
+    QStackedWidget* stack_ = nullptr;
+    QWidget* side_ = nullptr;
+    QWidget* coControls_ = nullptr;
+    QWidget* tokensLabel_ = nullptr;
+    QSpinBox* clustersBox_ = nullptr;
+    QSpinBox* minCountBox_ = nullptr;
+    QPushButton* saveGroupButton_ = nullptr;
+    std::vector<qint64> selected_;  // the last rubber band's points
     QComboBox* modeBox_ = nullptr;
     QComboBox* methodBox_ = nullptr;
     QComboBox* metricBox_ = nullptr;
+    QComboBox* vocabularyBox_ = nullptr;
     QComboBox* colourBox_ = nullptr;
     QComboBox* trackBox_ = nullptr;
     QLineEdit* tokensEdit_ = nullptr;
@@ -96,6 +145,7 @@ private:
 
     std::shared_ptr<const EmbeddingMap> embeddingMap_;
     std::shared_ptr<const TokenStateMap> stateMap_;
+    std::shared_ptr<const UnitWordCoClusters> coClusters_;
     std::unique_ptr<TokenCategories> categories_;
     JobId job_ = 0;
     quint64 request_ = 0;

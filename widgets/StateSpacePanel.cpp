@@ -34,6 +34,35 @@ const QRgb kPinColors[kMaxPinned] = {0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x1
 // Default points for t-SNE and UMAP: enough for a dense picture, minutes at most on a laptop.
 constexpr int kDefaultIterativePoints = 50000;
 
+// A token group's members in the first category colour, every other point grey (-1).
+PointColors groupColors(const StateProjection& projection, const ActivationStore& store,
+                        const TokenGroup& group) {
+    PointColors colors;
+    colors.categorical = true;
+    colors.title = QObject::tr("token group");
+    colors.categories << group.name;
+    if (projection.spec.unit != ProjectionUnit::Tokens) {
+        colors.unavailable = QObject::tr(
+            "Colouring by a token group needs a projection of tokens, not of final "
+            "states.");
+        colors.values.assign(projection.samples.size(), -1.0f);
+        return colors;
+    }
+    const int track = store.findTrack(projection.spec.track);
+    const StoreAxis axis = track >= 0 ? store.tracks()[size_t(track)].axis : StoreAxis::Input;
+    const std::vector<char> in =
+        groupMembership(group, store, axis, projection.samples, projection.steps);
+    for (char m : in) colors.values.push_back(m ? 0.0f : -1.0f);
+    return colors;
+}
+
+// Part of the colours' cache key: a group's name and size, so that editing it recolours.
+QString groupKey(const Session& session, int group) {
+    if (group < 0 || group >= session.tokenGroups().size()) return QString();
+    const TokenGroup& g = session.tokenGroups()[group];
+    return QStringLiteral("|%1|%2").arg(g.name).arg(g.size());
+}
+
 QString coloringName(PointColoring c) {
     switch (c) {
         case PointColoring::Label:
@@ -99,6 +128,7 @@ StateSpacePanel::StateSpacePanel(Session& session, QWidget* parent)
     // A unit selected anywhere (the hidden-units panel's finder, saturation plot or heatmap)
     // colours the cloud by its activation.
     connect(&session, &Session::selectedUnitsChanged, this, [this]() { colorBySelectedUnit(); });
+    connect(&session, &Session::tokenGroupsChanged, this, [this]() { rebuildGroupColorings(); });
     connect(&session, &Session::modelChanged, this, [this]() {
         pinned_.clear();
         showPinned();
@@ -434,6 +464,44 @@ void StateSpacePanel::colorBySelectedUnit() {
     updateColors();
 }
 
+void StateSpacePanel::rebuildGroupColorings() {
+    const QVariant previous = colorBox_->currentData();
+    const QString previousText = colorBox_->currentText();
+    QSignalBlocker block(colorBox_);
+    for (int i = colorBox_->count() - 1; i >= 0; --i)
+        if (colorBox_->itemData(i).toInt() >= kGroupColoring) colorBox_->removeItem(i);
+    const auto& groups = session().tokenGroups();
+    for (int g = 0; g < groups.size(); ++g)
+        colorBox_->addItem(tr("Group: %1").arg(groups[g].name), kGroupColoring + g);
+    // The same group by name, else the same colouring, else step.
+    int same = colorBox_->findText(previousText);
+    if (same < 0 && previous.toInt() < kGroupColoring) same = colorBox_->findData(previous);
+    if (same < 0) same = colorBox_->findData(int(PointColoring::Step));
+    colorBox_->setCurrentIndex(same);
+    colorsKey_.clear();
+    updateControls();
+    updateColors();
+}
+
+bool StateSpacePanel::colorByGroup(const QString& name) {
+    const int i = colorBox_->findText(tr("Group: %1").arg(name));
+    if (i < 0) return false;
+    colorBox_->setCurrentIndex(i);
+    updateColors();
+    return true;
+}
+
+QStringList StateSpacePanel::groupColorings() const {
+    QStringList names;
+    for (int i = 0; i < colorBox_->count(); ++i)
+        if (colorBox_->itemData(i).toInt() >= kGroupColoring)
+            names << session()
+                         .tokenGroups()
+                         .value(colorBox_->itemData(i).toInt() - kGroupColoring)
+                         .name;
+    return names;
+}
+
 PointColoring StateSpacePanel::coloring() const {
     return PointColoring(colorBox_->currentData().toInt());
 }
@@ -578,13 +646,17 @@ void StateSpacePanel::updateColors() {
                             .arg(int(coloring))
                             .arg(colorUnit_->value())
                             .arg(shown_->pointCount())
-                            .arg(colorTrack_);
+                            .arg(colorTrack_) +
+                        groupKey(session(), colorBox_->currentData().toInt() - kGroupColoring);
     if (key != colorsKey_) {
         const auto model = session().model();
+        const int group = colorBox_->currentData().toInt() - kGroupColoring;
         const PointColors colors =
-            colorPoints(*shown_, *store, session().dataset().get(),
-                        model ? model->meta().labels : QStringList(), coloring, colorUnit_->value(),
-                        colorTrack_.isEmpty() ? -1 : store->findTrack(colorTrack_));
+            group >= 0 ? groupColors(*shown_, *store, session().tokenGroups().value(group))
+                       : colorPoints(*shown_, *store, session().dataset().get(),
+                                     model ? model->meta().labels : QStringList(), coloring,
+                                     colorUnit_->value(),
+                                     colorTrack_.isEmpty() ? -1 : store->findTrack(colorTrack_));
         rgb_.assign(size_t(shown_->pointCount()) * 3, 0);
         colorTitle_ = colors.unavailable.isEmpty() ? colors.title : QString();
         if (!colors.unavailable.isEmpty()) {

@@ -56,6 +56,10 @@ public:
     void setSpec(const ProjectionSpec& spec);  // updates the controls and projects
     void setColoring(PointColoring coloring, int unit = 0);
     PointColoring coloring() const;
+    // Colouring by a named token group of the Session ("Group: NAME" in the colour box): its
+    // members in one colour, every other point grey. False when there is no such group.
+    bool colorByGroup(const QString& name);
+    QStringList groupColorings() const;                 // the group names the colour box offers
     QString colorTitle() const { return colorTitle_; }  // the legend's or colour bar's title
     QColor cloudPointColor(qint64 point) const;
     void pinCurrentSample();
@@ -119,6 +123,8 @@ private:
 
     std::shared_ptr<const StateProjection> shown_;  // what the cloud draws
     void colorBySelectedUnit();
+    void rebuildGroupColorings();
+    static constexpr int kGroupColoring = 1000;  // colour box data: this + group index
     QString colorsKey_;
     QString colorTitle_;  // what the cloud's colours were made for
     std::vector<unsigned char> rgb_;

@@ -98,6 +98,13 @@ if [ -n "${DISPLAY:-}" ]; then
     --tokens "<" --out "$TMP/none.png"
   expect_exit 2 "--tokens is for --view features with --data" render --model "$B" \
     --input "()" --view features --tokens "(" --out "$TMP/none.png"
+  # Unit-word co-clusters as a figure: the title and the words are text in the SVG.
+  "$CLI" render --model "$B" --data "$BD" --view features --coclusters 3 --min-count 10 \
+    --out "$TMP/co.svg" > /dev/null || fail "co-cluster render failed"
+  grep -q "Co-clusters of" "$TMP/co.svg" || fail "the co-cluster title is missing from the SVG"
+  grep -q "Cluster 3" "$TMP/co.svg" || fail "the third cluster's word list is missing"
+  expect_exit 2 "--coclusters K (2 to 20" render --model "$B" --data "$BD" --view features \
+    --coclusters 1 --out "$TMP/none.png"
 fi
 
 echo "test_neighbours: all checks passed"

@@ -176,6 +176,20 @@ TEST_CASE("the feature scatter maps embeddings and token states, hovers, lists n
     QTest::mouseRelease(view->viewport(), Qt::LeftButton, Qt::NoModifier, band.bottomRight());
     CHECK(panel->selectionList()->count() == std::min<int>(int(inside.size()), 501));
 
+    // Each selected occurrence carries its context with the token in bold; a click on one opens
+    // its sample in every panel with the token hovered.
+    REQUIRE(panel->selectionList()->count() > 0);
+    QListWidgetItem* picked = panel->selectionList()->item(0);
+    const qint64 pickedPoint = picked->data(Qt::UserRole).toLongLong();
+    CHECK(picked->data(Qt::UserRole + 1).toString().contains(QStringLiteral("<b>(</b>")));
+    QListWidget* selected = panel->selectionList();
+    QTest::mouseClick(selected->viewport(), Qt::LeftButton, Qt::NoModifier,
+                      selected->visualItemRect(picked).center());
+    const qint64 pickedSample = states->samples[size_t(pickedPoint)];
+    REQUIRE(waitUntil([&] { return session.currentSample() == pickedSample; }, 5000));
+    CHECK(session.hoveredToken().sample == pickedSample);
+    CHECK(session.hoveredToken().index == states->steps[size_t(pickedPoint)]);
+
     // The PNG export draws the points even when OpenGL draws them on screen.
     const QString png = dir.filePath(QStringLiteral("states.png"));
     exportFigure(*panel, png, FigureOptions{FigureFormat::Png, 96});
