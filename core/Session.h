@@ -20,6 +20,7 @@
 #include "core/analysis/StateProjection.h"
 #include "core/data/Dataset.h"
 #include "core/errors/ErrorFilter.h"
+#include "core/errors/SampleAttribution.h"
 #include "core/model/Capture.h"
 
 namespace rnnscope {
@@ -125,6 +126,16 @@ public:
     const QVector<ErrorSlice>& errorSlices() const { return errorSlices_; }
     void setErrorSlices(const QVector<ErrorSlice>& slices);
 
+    // Per-token attribution of the current sample (the Error Browser's attribution view), run on
+    // the worker after each current result with these settings, when the model supports it.
+    AttributionSettings attributionSettings() const { return attributionSettings_; }
+    void setAttributionSettings(const AttributionSettings& settings);
+    // Null while it runs, and when there is none; then attributionError() says why (the model
+    // lacks logits_from_embeddings, or it failed), or is empty while it runs.
+    std::shared_ptr<const SampleAttribution> currentAttribution() const { return attribution_; }
+    QString attributionError() const { return attributionError_; }
+    bool isAttributing() const { return attributionJob_ != 0 && jobs_.isRunning(attributionJob_); }
+
     // Increases whenever the model or dataset changes; results computed for an older generation
     // are dropped.
     quint64 generation() const { return generation_; }
@@ -141,6 +152,7 @@ Q_SIGNALS:
     void storeChanged();
     void stateProjectionChanged();
     void errorSlicesChanged();
+    void attributionChanged();
     void fileOpened(const QString& path, rnnscope::FileKind kind);
     void errorOccurred(const QString& title, const QString& message);
 
@@ -153,6 +165,7 @@ private:
     void startPredictions();
     void applyPredictions(quint64 generation, qint64 first,
                           const std::vector<SamplePrediction>& batch);
+    void startAttribution();
 
     JobRunner jobs_;
     std::shared_ptr<const Model> model_;
@@ -184,6 +197,11 @@ private:
     quint64 projectionRequest_ = 0;
 
     QVector<ErrorSlice> errorSlices_;
+    AttributionSettings attributionSettings_;
+    std::shared_ptr<const SampleAttribution> attribution_;
+    QString attributionError_;
+    JobId attributionJob_ = 0;
+    quint64 attributionRequest_ = 0;
     QString sessionPath_;
     // What an opened session file asks for once its model and dataset are in.
     qint64 pendingSample_ = -1;

@@ -17,6 +17,8 @@
 #include "core/errors/ErrorMetrics.h"
 #include "core/errors/ErrorTableCsv.h"
 #include "core/model/Model.h"
+#include "widgets/AttributionFigure.h"
+#include "widgets/AttributionView.h"
 #include "widgets/ErrorFilterBar.h"
 #include "widgets/ErrorMetricsView.h"
 #include "widgets/ErrorSlicesView.h"
@@ -97,6 +99,8 @@ ErrorBrowserPanel::ErrorBrowserPanel(Session& session, QWidget* parent)
     slices_ = new ErrorSlicesView;
     tabs_->addTab(metrics_, tr("Metrics"));
     tabs_->addTab(slices_, tr("Slices"));
+    attribution_ = new AttributionView(session);
+    tabs_->addTab(attribution_, tr("Attribution"));
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     layout->addWidget(split, 1);
@@ -413,12 +417,23 @@ void ErrorBrowserPanel::exportCsv(const QString& path) {
         });
 }
 
+bool ErrorBrowserPanel::showsAttribution() const {
+    return tabs_->currentWidget() == attribution_;
+}
+
+void ErrorBrowserPanel::showAttribution() {
+    tabs_->setCurrentWidget(attribution_);
+}
+
 void ErrorBrowserPanel::paintFigure(QPainter& painter, const QRectF& rect) {
-    metrics_->paint(painter, rect);
+    if (showsAttribution())
+        attribution_->figure()->paint(painter, rect);
+    else
+        metrics_->paint(painter, rect);
 }
 
 QSizeF ErrorBrowserPanel::figureSize() const {
-    return metrics_->figureSize();
+    return showsAttribution() ? attribution_->figure()->figureSize() : metrics_->figureSize();
 }
 
 }  // namespace rnnscope
