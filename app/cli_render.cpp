@@ -17,8 +17,8 @@
 #include "core/SessionFile.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/AttentionPanel.h"
-#include "widgets/FeatureScatterPanel.h"
 #include "widgets/ErrorBrowserPanel.h"
+#include "widgets/FeatureScatterPanel.h"
 #include "widgets/FigureExport.h"
 #include "widgets/HiddenUnitsPanel.h"
 #include "widgets/HiddenUnitsTimeView.h"
@@ -102,9 +102,8 @@ int runRenderCommand(const QStringList& arguments) {
     };
     const auto modelOption = option("model", "Model (.pt).", "M.pt");
     const auto dataOption = option("data", "Dataset (needed by state-space).", "D");
-    const auto viewOption =
-        option("view", "state-space, attention, units, saturation, features or attribution.",
-               "VIEW");
+    const auto viewOption = option(
+        "view", "state-space, attention, units, saturation, features or attribution.", "VIEW");
     const auto outOption = option(
         "out", "Figure to write: .png, .svg or .pdf (attention: also .csv, the matrix).", "FILE");
     const auto sampleOption = option("sample", "Dataset sample to show (default 0).", "N", "0");
@@ -157,8 +156,8 @@ int runRenderCommand(const QStringList& arguments) {
 
     const QString view = parser.value(viewOption);
     const QStringList views{QStringLiteral("state-space"), QStringLiteral("attention"),
-                            QStringLiteral("units"), QStringLiteral("saturation"),
-                            QStringLiteral("features"), QStringLiteral("attribution")};
+                            QStringLiteral("units"),       QStringLiteral("saturation"),
+                            QStringLiteral("features"),    QStringLiteral("attribution")};
     if (!views.contains(view))
         return usage(QStringLiteral("--view must be one of %1, not '%2'")
                          .arg(views.join(QStringLiteral(", ")), view));

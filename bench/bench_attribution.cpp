@@ -39,7 +39,7 @@ struct Timing {
 };
 
 template <class F>
-Timing time(int repeat, F&& f) {
+Timing timeIt(int repeat, F&& f) {
     std::vector<double> s;
     for (int r = 0; r < repeat; ++r) {
         QElapsedTimer t;
@@ -62,8 +62,9 @@ int main(int argc, char** argv) {
     };
     const QString modelPath = value("--model", QString());
     if (modelPath.isEmpty()) {
-        std::fprintf(stderr, "usage: bench_attribution --model M.pt [--peer peer.py] "
-                             "[--repeat 5] [--threads N]\n");
+        std::fprintf(stderr,
+                     "usage: bench_attribution --model M.pt [--peer peer.py] "
+                     "[--repeat 5] [--threads N]\n");
         return 2;
     }
     const int repeat = std::max(1, value("--repeat", QStringLiteral("5")).toInt());
@@ -77,33 +78,32 @@ int main(int argc, char** argv) {
     }
     const QString text = hundredTokens();
     const SampleInput input = model->encode(text);
-    AttributionSettings settings;  // integrated gradients, 50 steps, pad baseline
+    AttributionSettings settings;              // integrated gradients, 50 steps, pad baseline
     attributeSample(*model, input, settings);  // warm-up: the first TorchScript call optimises
 
     SampleAttribution batched;
-    const Timing ours = time(repeat, [&] { batched = attributeSample(*model, input, settings); });
+    const Timing ours = timeIt(repeat, [&] { batched = attributeSample(*model, input, settings); });
     // The same integral one point at a time: what batching buys.
     const EmbeddingBinding binding = model->bindEmbeddings(input);
     const BatchEmbeddingFunction f = binding.output(binding.predicted);
     TokenAttribution single;
-    const Timing oneByOne = time(std::min(repeat, 3), [&] {
+    const Timing oneByOne = timeIt(std::min(repeat, 3), [&] {
         single = integratedGradientsInBatches(binding.embeddings, binding.padEmbeddings, 50, f, 1);
     });
     settings.method = AttributionMethod::GradientTimesInput;
-    const Timing grad = time(repeat, [&] { attributeSample(*model, input, settings); });
+    const Timing grad = timeIt(repeat, [&] { attributeSample(*model, input, settings); });
     settings.method = AttributionMethod::Occlusion;
-    const Timing occlusion = time(repeat, [&] { attributeSample(*model, input, settings); });
+    const Timing occlusion = timeIt(repeat, [&] { attributeSample(*model, input, settings); });
 
     const TokenAttribution& ig = batched.classes.front().scores;
-    const QByteArray title = "100 tokens of " + model->meta().name.toUtf8() + ", threads " +
-                             QByteArray::number(threads);
+    const QByteArray title =
+        "100 tokens of " + model->meta().name.toUtf8() + ", threads " + QByteArray::number(threads);
     std::printf("%-44s %9s %9s\n", title.constData(), "best", "median");
     std::printf("%-44s %8.3fs %8.3fs  (goal < 1 s; completeness error %.2f%%)\n",
                 "integrated gradients, 50 steps, one batch", ours.best, ours.median,
                 ig.completenessError * 100.0);
-    std::printf("%-44s %8.3fs %8.3fs  (%.1fx the batched time)\n",
-                "the same, one point per pass", oneByOne.best, oneByOne.median,
-                oneByOne.best / ours.best);
+    std::printf("%-44s %8.3fs %8.3fs  (%.1fx the batched time)\n", "the same, one point per pass",
+                oneByOne.best, oneByOne.median, oneByOne.best / ours.best);
     std::printf("%-44s %8.3fs %8.3fs\n", "gradient x input", grad.best, grad.median);
     std::printf("%-44s %8.3fs %8.3fs\n", "occlusion (101 points, batched)", occlusion.best,
                 occlusion.median);

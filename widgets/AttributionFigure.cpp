@@ -172,12 +172,17 @@ void AttributionFigure::paint(QPainter& painter, const QRectF& rect) const {
     const qreal lw = std::min<qreal>(240, inner.width() / 2);
     const QRectF bar(inner.left() + fm.horizontalAdvance(QStringLiteral("−0.000 ")), ly + 2, lw,
                      line - 4);
-    QLinearGradient gradient(bar.topLeft(), bar.topRight());
-    gradient.setColorAt(0.0, divergingColour(-1, 1));
-    gradient.setColorAt(0.5, Qt::white);
-    gradient.setColorAt(1.0, divergingColour(1, 1));
-    painter.fillRect(bar, gradient);
+    // Solid slices rather than a gradient brush: the same in every export format.
+    constexpr int kSlices = 60;
+    for (int i = 0; i < kSlices; ++i) {
+        const qreal x0 = bar.left() + bar.width() * i / kSlices;
+        const qreal x1 = bar.left() + bar.width() * (i + 1) / kSlices;
+        const double v = -1.0 + 2.0 * (i + 0.5) / kSlices;
+        painter.fillRect(QRectF(x0, bar.top(), x1 - x0 + 0.5, bar.height()),
+                         divergingColour(v, 1.0));
+    }
     painter.setPen(QColor(120, 120, 120));
+    painter.setBrush(Qt::NoBrush);  // the token boxes left theirs set
     painter.drawRect(bar);
     painter.setPen(Qt::black);
     painter.drawText(QRectF(inner.left(), ly, bar.left() - inner.left() - 2, line),

@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "AttentionFixture.h"
 #include "GuiUtil.h"
