@@ -102,8 +102,10 @@ echo "Attribution: integrated gradients (50 steps) on 100 tokens of the brackets
 echo "through LibTorch's autograd, against plain PyTorch (bench/attribution/peer.py)"
 ATTRIBUTION="$BUILD/bench/bench_attribution"
 if [ -x "$ATTRIBUTION" ]; then
-  "$ATTRIBUTION" --model "$SRC/resources/demo/brackets/brackets.pt" \
-    --peer "$SRC/bench/attribution/peer.py"
+  for threads in $(echo "$THREADS 1" | tr ' ' '\n' | sort -rnu); do
+    "$ATTRIBUTION" --model "$SRC/resources/demo/brackets/brackets.pt" --threads "$threads" \
+      --peer "$SRC/bench/attribution/peer.py"
+  done
 fi
 
 PROJECTION=${RNNSCOPE_BENCH_PROJECTION:-quick}
