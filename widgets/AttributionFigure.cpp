@@ -84,7 +84,9 @@ qreal AttributionFigure::columnHeight(qreal width) const {
     const qreal line = fm.height() + 2;
     const QVector<QRectF> boxes = stripBoxes(attribution_->tokens, fm, width);
     const qreal strip = boxes.isEmpty() ? 0 : boxes.back().bottom();
-    return 2 * line + 4 + strip + 8 + attribution_->tokens.size() * line;
+    const int textLines =
+        attribution_->settings.method == AttributionMethod::IntegratedGradients ? 3 : 2;
+    return textLines * line + 4 + strip + 8 + attribution_->tokens.size() * line;
 }
 
 QSizeF AttributionFigure::figureSize(qreal width) const {
@@ -213,18 +215,23 @@ qreal AttributionFigure::paintColumn(QPainter& painter, const ClassAttribution& 
     y += line;
     painter.setFont(font());
     const TokenAttribution& s = c.scores;
-    QString values = tr("logit %1").arg(scoreText(s.output));
+    QStringList values{tr("logit %1").arg(scoreText(s.output))};
     if (a.settings.method == AttributionMethod::IntegratedGradients) {
         double total = 0.0;
         for (double v : s.scores) total += v;
-        values += tr(" · at baseline %1 · Σ scores %2 · completeness error %3%")
-                      .arg(scoreText(s.baselineOutput), scoreText(total),
-                           QString::number(s.completenessError * 100.0, 'f', 2));
+        values.front() += tr(" · at baseline %1").arg(scoreText(s.baselineOutput));
+        // A line of its own: it says whether 50 steps were enough for this input.
+        values << tr("Σ scores %1 · completeness error %2%")
+                      .arg(scoreText(total), QString::number(s.completenessError * 100.0, 'f', 2));
     }
     painter.setPen(QColor(70, 70, 70));
-    painter.drawText(QRectF(rect.left(), y, rect.width(), line), Qt::AlignLeft | Qt::AlignVCenter,
-                     fm.elidedText(values, Qt::ElideRight, rect.width()));
-    y += line + 4;
+    for (const QString& text : values) {
+        painter.drawText(QRectF(rect.left(), y, rect.width(), line),
+                         Qt::AlignLeft | Qt::AlignVCenter,
+                         fm.elidedText(text, Qt::ElideRight, rect.width()));
+        y += line;
+    }
+    y += 4;
 
     // The tokens, shaded by their score.
     const QVector<QRectF> boxes = stripBoxes(a.tokens, fm, rect.width());

@@ -11,6 +11,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 #include "core/Session.h"
@@ -433,7 +434,10 @@ void ErrorBrowserPanel::paintFigure(QPainter& painter, const QRectF& rect) {
 }
 
 QSizeF ErrorBrowserPanel::figureSize() const {
-    return showsAttribution() ? attribution_->figure()->figureSize() : metrics_->figureSize();
+    if (!showsAttribution()) return metrics_->figureSize();
+    // As wide as on screen (two columns need the room), as tall as its tokens need.
+    const AttributionFigure* figure = attribution_->figure();
+    return figure->figureSize(std::max(640, figure->width()));
 }
 
 }  // namespace rnnscope
