@@ -264,6 +264,8 @@ void Session::inspectCurrent() {
     if (!model_ || currentText_.isEmpty()) return;
     // Only the newest request matters: cancel the one in flight and drop its result if it lands.
     jobs_.cancel(inspectJob_);
+    // The old sample's attribution shares the interactive worker: a queued one must not start.
+    jobs_.cancel(attributionJob_);
     const quint64 request = ++inspectRequest_;
     auto model = model_;
     const QString text = currentText_;
@@ -463,6 +465,7 @@ void Session::startAttribution() {
     attributionJob_ = jobs_.startIn<std::shared_ptr<const SampleAttribution>>(
         JobLane::Interactive, tr("Attributing the current sample"), this,
         [model, input, settings, trueClass](JobContext& ctx) {
+            ctx.checkCancelled();  // cancelled while it waited for the worker
             return std::make_shared<const SampleAttribution>(attributeSample(
                 *model, input, settings, trueClass, [&ctx]() { return ctx.isCancelled(); }));
         },
