@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "app/cli_alignment.h"
+#include "app/cli_attribute.h"
 #include "app/cli_errors.h"
 #include "app/cli_extract.h"
 #include "app/cli_inspect.h"
@@ -36,6 +37,10 @@ const char* kUsage =
     "  errors --model M.pt --data D [--wrong N] --json\n"
     "        metrics over a dataset (confusion matrix and per-class F1, or seq2seq exact match\n"
     "        and token accuracy) and the wrong samples, highest loss first\n\n"
+    "  attribute --model M.pt --input TEXT --method grad|ig|occlusion [--target CLASS]\n"
+    "            [--steps 50] [--baseline pad|zeros] --json\n"
+    "        per-token attribution of the model's output (needs logits_from_embeddings);\n"
+    "        integrated gradients also print their completeness error\n\n"
     "  units --model M.pt --data D --signal NAME [--layer L] [--top K] --json\n"
     "        rank every unit by its correlation with a per-token signal over the dataset\n"
     "        (position, depth, quote, token:TOKEN, label:LABEL, annotation:NAME[=VALUE])\n\n"
@@ -47,7 +52,8 @@ const char* kUsage =
     "        the tokens nearest to TOK in the model's embedding space, with distances; an\n"
     "        unknown token is answered with the closest spellings in the vocabulary\n\n"
     "  render --model M.pt [--data D --sample N | --input TEXT]\n"
-    "         --view state-space|attention|units|saturation|features [--tokens \"( [\"]\n"
+    "         --view state-space|attention|units|saturation|features|attribution\n"
+    "         [--tokens \"( [\"]\n"
     "         --out FILE.png|svg|pdf [--dpi 300]\n"
     "        write a panel's figure as File > Export Figure does (needs a display: xvfb-run)\n\n"
     "Run `rnnscope-cli COMMAND --help` for a command's options.\n"
@@ -97,6 +103,7 @@ int main(int argc, char** argv) {
     if (command == QLatin1String("alignment")) return rnnscope::runAlignmentCommand(args);
     if (command == QLatin1String("errors")) return rnnscope::runErrorsCommand(args);
     if (command == QLatin1String("units")) return rnnscope::runUnitsCommand(args);
+    if (command == QLatin1String("attribute")) return rnnscope::runAttributeCommand(args);
     if (command == QLatin1String("project")) return rnnscope::runProjectCommand(args);
     if (command == QLatin1String("neighbours")) return rnnscope::runNeighboursCommand(args);
     std::fprintf(stderr, "rnnscope-cli: unknown command '%s'\n\n%s", qPrintable(command), kUsage);

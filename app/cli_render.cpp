@@ -18,6 +18,7 @@
 #include "core/SessionFile.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/AttentionPanel.h"
+#include "widgets/ErrorBrowserPanel.h"
 #include "widgets/FeatureScatterPanel.h"
 #include "widgets/FigureExport.h"
 #include "widgets/HiddenUnitsPanel.h"
@@ -102,8 +103,8 @@ int runRenderCommand(const QStringList& arguments) {
     };
     const auto modelOption = option("model", "Model (.pt).", "M.pt");
     const auto dataOption = option("data", "Dataset (needed by state-space).", "D");
-    const auto viewOption =
-        option("view", "state-space, attention, units, saturation or features.", "VIEW");
+    const auto viewOption = option(
+        "view", "state-space, attention, units, saturation, features or attribution.", "VIEW");
     const auto outOption = option(
         "out", "Figure to write: .png, .svg or .pdf (attention: also .csv, the matrix).", "FILE");
     const auto sampleOption = option("sample", "Dataset sample to show (default 0).", "N", "0");
@@ -180,8 +181,8 @@ int runRenderCommand(const QStringList& arguments) {
 
     const QString view = parser.value(viewOption);
     const QStringList views{QStringLiteral("state-space"), QStringLiteral("attention"),
-                            QStringLiteral("units"), QStringLiteral("saturation"),
-                            QStringLiteral("features")};
+                            QStringLiteral("units"),       QStringLiteral("saturation"),
+                            QStringLiteral("features"),    QStringLiteral("attribution")};
     if (!views.contains(view))
         return usage(QStringLiteral("--view must be one of %1, not '%2'")
                          .arg(views.join(QStringLiteral(", ")), view));
@@ -248,7 +249,8 @@ int runRenderCommand(const QStringList& arguments) {
     const QString panelId = view == QLatin1String("units") || view == QLatin1String("saturation")
                                 ? QStringLiteral("hidden-units")
                             : view == QLatin1String("features") ? QStringLiteral("feature-scatter")
-                                                                : view;
+                            : view == QLatin1String("attribution") ? QStringLiteral("error-browser")
+                                                                   : view;
     Panel* panel = window.panel(panelId);
     QDockWidget* dock = window.dock(panelId);
     window.show();
@@ -262,6 +264,8 @@ int runRenderCommand(const QStringList& arguments) {
         return fail(QStringLiteral("no display to draw on"));
     if (view == QLatin1String("saturation"))
         static_cast<HiddenUnitsPanel*>(panel)->showTab(HiddenUnitsPanel::Saturation);
+    if (view == QLatin1String("attribution"))
+        static_cast<ErrorBrowserPanel*>(panel)->showAttribution();
 
     const bool fromSession = parser.isSet(sessionOption);
     QString sessionDataset;
@@ -410,6 +414,20 @@ int runRenderCommand(const QStringList& arguments) {
                              shown.match(attention->figureData().title).hasMatch()));
                 },
                 lastError, 60000);
+        }
+        if (view == QLatin1String("attribution")) {
+            // This sample's scores, or the reason there are none (printed, and drawn).
+            if (!waitFor(
+                    [&] {
+                        const auto a = session.currentAttribution();
+                        return !session.attributionError().isEmpty() ||
+                               (a && a->tokens == session.currentResult()->input.tokens);
+                    },
+                    lastError, 300000))
+                return false;
+            if (!session.attributionError().isEmpty())
+                std::fprintf(stderr, "rnnscope-cli render: %s\n",
+                             qPrintable(session.attributionError()));
         }
         return true;
     };

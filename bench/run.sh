@@ -97,6 +97,17 @@ if [ -x "$ERRORS" ]; then
   "$ERRORS" --data "$BUILD/bench-data" --peer "$SRC/bench/errors/peer.py"
 fi
 
+echo
+echo "Attribution: integrated gradients (50 steps) on 100 tokens of the brackets demo, batched"
+echo "through LibTorch's autograd, against plain PyTorch (bench/attribution/peer.py)"
+ATTRIBUTION="$BUILD/bench/bench_attribution"
+if [ -x "$ATTRIBUTION" ]; then
+  for threads in $(echo "$THREADS 1" | tr ' ' '\n' | sort -rnu); do
+    "$ATTRIBUTION" --model "$SRC/resources/demo/brackets/brackets.pt" --threads "$threads" \
+      --peer "$SRC/bench/attribution/peer.py"
+  done
+fi
+
 PROJECTION=${RNNSCOPE_BENCH_PROJECTION:-quick}
 if [ "$PROJECTION" != off ]; then
   echo

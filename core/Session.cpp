@@ -24,6 +24,8 @@ constexpr int kPredictionBatch = 64;
 Session::Session(QObject* parent) : QObject(parent) {
     qRegisterMetaType<rnnscope::TokenRef>("rnnscope::TokenRef");
     qRegisterMetaType<rnnscope::FileKind>("rnnscope::FileKind");
+    // Every new result of the current sample (a new sample, a new model) gets its attribution.
+    connect(this, &Session::currentResultChanged, this, &Session::startAttribution);
 }
 
 Session::~Session() {
@@ -298,6 +300,7 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path) 
     jobs_.cancel(predictionsJob_);
     jobs_.cancel(storeJob_);
     currentResult_.reset();
+    startAttribution();  // drops the old model's scores
     if (store_) setStore(nullptr);
     if (!tokenGroups_.isEmpty()) setTokenGroups({});
     Q_EMIT fileOpened(path, FileKind::Model);
@@ -400,6 +403,8 @@ void Session::inspectCurrent() {
     if (!model_ || currentText_.isEmpty()) return;
     // Only the newest request matters: cancel the one in flight and drop its result if it lands.
     jobs_.cancel(inspectJob_);
+    // The old sample's attribution shares the interactive worker: a queued one must not start.
+    jobs_.cancel(attributionJob_);
     const quint64 request = ++inspectRequest_;
     auto model = model_;
     const QString text = currentText_;
@@ -573,6 +578,53 @@ JobId Session::projectStates(const ProjectionSpec& spec) {
 void Session::setTokenGroups(const QVector<TokenGroup>& groups) {
     tokenGroups_ = groups;
     Q_EMIT tokenGroupsChanged();
+void Session::setAttributionSettings(const AttributionSettings& settings) {
+    if (settings == attributionSettings_) return;
+    attributionSettings_ = settings;
+    startAttribution();
+}
+
+void Session::startAttribution() {
+    // Only the newest request lands: a result for an older sample, model or setting is dropped.
+    jobs_.cancel(attributionJob_);
+    attributionJob_ = 0;
+    const quint64 request = ++attributionRequest_;
+    attribution_.reset();
+    attributionError_.clear();
+    if (!model_ || !currentResult_) {
+        Q_EMIT attributionChanged();
+        return;
+    }
+    if (!model_->hasAttribution()) {
+        attributionError_ = model_->attributionProblem();
+        Q_EMIT attributionChanged();
+        return;
+    }
+    auto model = model_;
+    const SampleInput input = currentResult_->input;
+    const AttributionSettings settings = attributionSettings_;
+    const int trueClass = currentSample_ >= 0 && !currentData_.label.isEmpty()
+                              ? int(model->meta().labels.indexOf(currentData_.label))
+                              : -1;
+    const quint64 generation = generation_;
+    attributionJob_ = jobs_.startIn<std::shared_ptr<const SampleAttribution>>(
+        JobLane::Interactive, tr("Attributing the current sample"), this,
+        [model, input, settings, trueClass](JobContext& ctx) {
+            ctx.checkCancelled();  // cancelled while it waited for the worker
+            return std::make_shared<const SampleAttribution>(attributeSample(
+                *model, input, settings, trueClass, [&ctx]() { return ctx.isCancelled(); }));
+        },
+        [this, request, generation](std::shared_ptr<const SampleAttribution> result) {
+            if (request != attributionRequest_ || generation != generation_) return;
+            attribution_ = std::move(result);
+            Q_EMIT attributionChanged();
+        },
+        [this, request](const QString& error) {
+            if (request != attributionRequest_) return;
+            attributionError_ = error;
+            Q_EMIT attributionChanged();
+        });
+    Q_EMIT attributionChanged();  // the previous sample's scores are gone; the new ones run
 }
 
 void Session::setErrorSlices(const QVector<ErrorSlice>& slices) {

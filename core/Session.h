@@ -24,6 +24,7 @@
 #include "core/analysis/TokenGroups.h"
 #include "core/data/Dataset.h"
 #include "core/errors/ErrorFilter.h"
+#include "core/errors/SampleAttribution.h"
 #include "core/model/Capture.h"
 
 namespace rnnscope {
@@ -162,6 +163,15 @@ public:
     // would no longer mean the same tokens).
     const QVector<TokenGroup>& tokenGroups() const { return tokenGroups_; }
     void setTokenGroups(const QVector<TokenGroup>& groups);
+    // Per-token attribution of the current sample (the Error Browser's attribution view), run on
+    // the worker after each current result with these settings, when the model supports it.
+    AttributionSettings attributionSettings() const { return attributionSettings_; }
+    void setAttributionSettings(const AttributionSettings& settings);
+    // Null while it runs, and when there is none; then attributionError() says why (the model
+    // lacks logits_from_embeddings, or it failed), or is empty while it runs.
+    std::shared_ptr<const SampleAttribution> currentAttribution() const { return attribution_; }
+    QString attributionError() const { return attributionError_; }
+    bool isAttributing() const { return attributionJob_ != 0 && jobs_.isRunning(attributionJob_); }
 
     // Increases whenever the model or dataset changes; results computed for an older generation
     // are dropped.
@@ -186,6 +196,7 @@ Q_SIGNALS:
     // Something the user should know that is not an error ("the projection was recomputed").
     void noticeOccurred(const QString& message);
     void tokenGroupsChanged();
+    void attributionChanged();
     void fileOpened(const QString& path, rnnscope::FileKind kind);
     void errorOccurred(const QString& title, const QString& message);
 
@@ -200,6 +211,7 @@ private:
     void startPredictions();
     void applyPredictions(quint64 generation, qint64 first,
                           const std::vector<SamplePrediction>& batch);
+    void startAttribution();
 
     JobRunner jobs_;
     std::shared_ptr<const Model> model_;
@@ -237,6 +249,11 @@ private:
 
     QVector<ErrorSlice> errorSlices_;
     QVector<TokenGroup> tokenGroups_;
+    AttributionSettings attributionSettings_;
+    std::shared_ptr<const SampleAttribution> attribution_;
+    QString attributionError_;
+    JobId attributionJob_ = 0;
+    quint64 attributionRequest_ = 0;
     QString sessionPath_;
     SessionFileContent opened_;
     bool modified_ = false;

@@ -14,6 +14,7 @@ Writes <out>/brackets.pt, brackets.tsv (held-out split, text<TAB>label), bracket
 and metrics.json.
 """
 
+import json
 import random
 from typing import Dict, List, Tuple
 
@@ -134,8 +135,13 @@ class BracketClassifier(nn.Module):
         self.out = nn.Linear(hidden_size, len(LABELS))
 
     def forward(self, inputs: Tensor, lengths: Tensor) -> Tensor:
-        x = self.embed(inputs)  # [B, T, E]
-        h, _ = self.lstm(x)  # [B, T, H]
+        return self.logits_from_embeddings(self.embed(inputs), lengths)
+
+    @torch.jit.export
+    def logits_from_embeddings(self, embeddings: Tensor, lengths: Tensor) -> Tensor:
+        """Everything forward() does after the embedding lookup, so rnnscope can take gradients
+        with respect to the embeddings (attribution in the Error Browser)."""
+        h, _ = self.lstm(embeddings)  # [B, T, H]
         # Unidirectional, so padding after a sequence's end cannot reach its last valid step.
         last = h[torch.arange(h.size(0)), lengths - 1]  # [B, H]
         return self.out(last)  # [B, classes]
@@ -219,7 +225,9 @@ def main() -> None:
     model = BracketClassifier(len(vocab))
     optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs)
-    for epoch in range(args.epochs):
+    if args.weights_from:
+        common.load_weights(model, args.weights_from)
+    for epoch in range(0 if args.weights_from else args.epochs):
         model.train()
         total = 0.0
         for idx in common.bucketed_minibatches([len(t) for t in train_ids], 32, rng):
@@ -237,6 +245,9 @@ def main() -> None:
         print(f"epoch {epoch + 1:2d}  loss {total / len(train):.4f}  held-out acc {acc:.4f}"
               f"  ({clock.seconds():.0f} s)", flush=True)
     train_seconds, train_cpu_seconds = clock.seconds(), clock.cpu_seconds()
+    if args.weights_from:  # keep what the training that made these weights cost
+        earlier = json.loads((args.out / "metrics.json").read_text())
+        train_seconds, train_cpu_seconds = earlier["train_seconds"], earlier["train_cpu_seconds"]
 
     meta = {
         "name": "brackets",

@@ -6,6 +6,7 @@ Loads the archive with its rnnscope.json, runs interpret() on a small padded bat
 lines of --data, or random tokens from the model's vocabulary) and prints:
   * the metadata and every key interpret() returns, with its shape;
   * whether padding leaks: each sample run alone must give the same logits as in the batch;
+  * logits_from_embeddings(), when exported: the same logits as forward() from the embeddings;
   * for every nn.LSTM / nn.GRU / nn.RNN submodule, whether its input can be rebuilt from
     `inputs.<path>` (+ `h0.<path>`, `c0.<path>`): the module is run on it, and also unrolled by
     hand from its weights (what rnnscope does), and both are compared with `states.<path>`
@@ -289,6 +290,24 @@ def check_padding(model, meta: dict, out: Dict[str, Tensor], batch) -> None:
         fail("padding changes the results: use lengths (packing, gathering, masks)")
 
 
+def check_attribution(model, meta: dict, out: Dict[str, Tensor], batch, forward: Tensor) -> None:
+    """The optional logits_from_embeddings() must be forward() after the embedding lookup."""
+    if not hasattr(model, "logits_from_embeddings"):
+        print("logits_from_embeddings: not exported (no attribution in the Error Browser)")
+        return
+    if "embeddings" not in out:
+        fail("logits_from_embeddings() is exported but interpret() returns no 'embeddings'")
+        return
+    with torch.no_grad():
+        logits = model.logits_from_embeddings(out["embeddings"], *batch[1:])
+    worst = float((logits - forward).abs().max())
+    print(f"logits_from_embeddings(interpret()['embeddings']) vs forward(): max abs diff "
+          f"{worst:.2e}")
+    if worst > TOLERANCE:
+        fail("logits_from_embeddings() does not compute what forward() does after the "
+             "embedding lookup")
+
+
 def check_generate(model, meta: dict, batch) -> None:
     with torch.no_grad():
         ids = model.generate(batch[0], batch[1], 20)
@@ -334,6 +353,7 @@ def main() -> int:
     if (forward - out["logits"]).abs().max() > TOLERANCE:
         fail("forward() and interpret()['logits'] differ")
     check_padding(model, meta, out, batch)
+    check_attribution(model, meta, out, batch, forward)
     if meta["task"] == "seq2seq":
         check_generate(model, meta, batch)
     check_recurrent(model, out, batch, meta["task"])

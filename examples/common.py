@@ -35,6 +35,9 @@ def parse_args(name: str, description: str, epochs: int) -> argparse.Namespace:
     parser.add_argument("--epochs", type=int, default=epochs, help="passes over the training set")
     parser.add_argument("--seed", type=int, default=0,
                         help="seeds the data generator, the split and the weights")
+    parser.add_argument("--weights-from", type=Path, default=None, metavar="MODEL.pt",
+                        help="skip training and take the weights of an earlier export of the "
+                             "same model (to re-export it with a new method)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     return args
@@ -134,6 +137,12 @@ def write_tsv(path: Path, rows: Sequence[Sequence[str]]) -> None:
             for field in row:
                 assert "\t" not in field and "\n" not in field, field
             f.write("\t".join(row) + "\n")
+
+
+def load_weights(module: torch.nn.Module, archive: Path) -> None:
+    """Copies the parameters of an earlier TorchScript export of the same model into `module`."""
+    module.load_state_dict(torch.jit.load(str(archive)).state_dict())
+    print(f"weights from {archive}: training skipped")
 
 
 def save_model(module: torch.nn.Module, path: Path, meta: dict) -> torch.jit.ScriptModule:

@@ -75,14 +75,21 @@ class FortuneClassifier(nn.Module):
         return self.interpret(inputs, lengths)["logits"]
 
     @torch.jit.export
+    def logits_from_embeddings(self, embeddings: Tensor, lengths: Tensor) -> Tensor:
+        """The logits as a function of the embeddings, for attribution (docs/model-contract.md)."""
+        return self.from_embeddings(embeddings, lengths)["logits"]
+
+    @torch.jit.export
     def interpret(self, inputs: Tensor, lengths: Tensor) -> Dict[str, Tensor]:
-        x = self.embed(inputs)  # [B, T, E]
+        return self.from_embeddings(self.embed(inputs), lengths)
+
+    def from_embeddings(self, x: Tensor, lengths: Tensor) -> Dict[str, Tensor]:
         read = self.dropout(x)  # what the LSTM reads; the same as x in eval()
         packed = nn.utils.rnn.pack_padded_sequence(read, lengths, batch_first=True,
                                                    enforce_sorted=False)
         h, _ = self.lstm(packed)
-        h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=inputs.size(1))
-        valid = torch.arange(inputs.size(1)).unsqueeze(0) < lengths.unsqueeze(1)  # [B, T]
+        h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=x.size(1))
+        valid = torch.arange(x.size(1)).unsqueeze(0) < lengths.unsqueeze(1)  # [B, T]
         scores = self.score(h).squeeze(2).masked_fill(~valid, float("-inf"))  # [B, T]
         weights = torch.softmax(scores, dim=1)  # [B, T], zero on padding
         pooled = torch.bmm(weights.unsqueeze(1), h).squeeze(1)  # [B, 2H]

@@ -11,12 +11,15 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 #include "core/Session.h"
 #include "core/errors/ErrorMetrics.h"
 #include "core/errors/ErrorTableCsv.h"
 #include "core/model/Model.h"
+#include "widgets/AttributionFigure.h"
+#include "widgets/AttributionView.h"
 #include "widgets/ErrorFilterBar.h"
 #include "widgets/ErrorMetricsView.h"
 #include "widgets/ErrorSlicesView.h"
@@ -97,6 +100,8 @@ ErrorBrowserPanel::ErrorBrowserPanel(Session& session, QWidget* parent)
     slices_ = new ErrorSlicesView;
     tabs_->addTab(metrics_, tr("Metrics"));
     tabs_->addTab(slices_, tr("Slices"));
+    attribution_ = new AttributionView(session);
+    tabs_->addTab(attribution_, tr("Attribution"));
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     layout->addWidget(split, 1);
@@ -434,12 +439,26 @@ void ErrorBrowserPanel::exportCsv(const QString& path) {
         });
 }
 
+bool ErrorBrowserPanel::showsAttribution() const {
+    return tabs_->currentWidget() == attribution_;
+}
+
+void ErrorBrowserPanel::showAttribution() {
+    tabs_->setCurrentWidget(attribution_);
+}
+
 void ErrorBrowserPanel::paintFigure(QPainter& painter, const QRectF& rect) {
-    metrics_->paint(painter, rect);
+    if (showsAttribution())
+        attribution_->figure()->paint(painter, rect);
+    else
+        metrics_->paint(painter, rect);
 }
 
 QSizeF ErrorBrowserPanel::figureSize() const {
-    return metrics_->figureSize();
+    if (!showsAttribution()) return metrics_->figureSize();
+    // As wide as on screen (two columns need the room), as tall as its tokens need.
+    const AttributionFigure* figure = attribution_->figure();
+    return figure->figureSize(std::max(640, figure->width()));
 }
 
 }  // namespace rnnscope

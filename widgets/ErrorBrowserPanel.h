@@ -19,6 +19,7 @@ class QTabWidget;
 
 namespace rnnscope {
 
+class AttributionView;
 class ErrorFilterBar;
 class ErrorMetricsView;
 class ErrorSlicesView;
@@ -29,7 +30,8 @@ class ErrorBrowserPanel : public Panel {
 public:
     explicit ErrorBrowserPanel(Session& session, QWidget* parent = nullptr);
 
-    // The exported figure is the metrics view (confusion matrix or seq2seq summary).
+    // The exported figure is the tab shown: the metrics view (confusion matrix or seq2seq
+    // summary), or the current sample's attribution.
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override;
 
@@ -47,6 +49,9 @@ public:
     ErrorMetricsView* metricsView() const { return metrics_; }
     ErrorSlicesView* slicesView() const { return slices_; }
     ErrorFilterBar* filterBar() const { return filterBar_; }
+    AttributionView* attributionView() const { return attribution_; }
+    bool showsAttribution() const;
+    void showAttribution();  // brings the attribution tab to the front
 
     // Saves the current filter as a slice in the Session.
     void saveSlice(const QString& name);
@@ -89,6 +94,7 @@ private:
     QTabWidget* tabs_ = nullptr;
     ErrorMetricsView* metrics_ = nullptr;
     ErrorSlicesView* slices_ = nullptr;
+    AttributionView* attribution_ = nullptr;
 };
 
 }  // namespace rnnscope

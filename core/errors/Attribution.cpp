@@ -1,5 +1,6 @@
 #include "core/errors/Attribution.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/Errors.h"
@@ -35,26 +36,71 @@ TokenAttribution gradientTimesInput(const MatrixRM& embeddings, const EmbeddingF
     return a;
 }
 
+namespace {
+
+// One point at a time: what a plain EmbeddingFunction gives the batched methods.
+BatchEmbeddingFunction oneByOne(const EmbeddingFunction& f) {
+    return [&f](const std::vector<MatrixRM>& points, bool withGradient) {
+        std::vector<OutputAndGradient> out;
+        out.reserve(points.size());
+        for (const MatrixRM& p : points) out.push_back(f(p, withGradient));
+        return out;
+    };
+}
+
+// Evaluates points 0 .. count - 1, made by `point(k)` one batch at a time (a long input's T + 1
+// occlusion points would not fit in memory at once), in batches of up to `batchSize`, handing
+// each result to `use(k, result)`.
+template <class Point, class Use>
+void evaluateInBatches(size_t count, Point&& point, bool withGradient,
+                       const BatchEmbeddingFunction& f, int batchSize,
+                       const std::function<bool()>& cancelled, Use&& use) {
+    batchSize = std::max(1, batchSize);
+    std::vector<MatrixRM> batch;
+    for (size_t first = 0; first < count; first += size_t(batchSize)) {
+        if (cancelled && cancelled()) throw JobCancelled();
+        const size_t last = std::min(count, first + size_t(batchSize));
+        batch.clear();
+        for (size_t k = first; k < last; ++k) batch.push_back(point(k));
+        const std::vector<OutputAndGradient> results = f(batch, withGradient);
+        if (results.size() != batch.size())
+            throw UserError(QStringLiteral("the model gave %1 outputs for %2 inputs")
+                                .arg(results.size())
+                                .arg(batch.size()));
+        for (size_t i = 0; i < results.size(); ++i) use(first + i, results[i]);
+    }
+}
+
+}  // namespace
+
 TokenAttribution integratedGradients(const MatrixRM& embeddings, const MatrixRM& baseline,
                                      int steps, const EmbeddingFunction& f,
                                      const std::function<bool()>& cancelled) {
+    return integratedGradientsInBatches(embeddings, baseline, steps, oneByOne(f), 1, cancelled);
+}
+
+TokenAttribution integratedGradientsInBatches(const MatrixRM& embeddings, const MatrixRM& baseline,
+                                              int steps, const BatchEmbeddingFunction& f,
+                                              int batchSize,
+                                              const std::function<bool()>& cancelled) {
     requireSameShape(embeddings, baseline, "the baseline");
     steps = std::max(1, steps);
     const MatrixRM delta = embeddings - baseline;
+    auto point = [&](size_t k) -> MatrixRM {
+        const float alpha = float(k) / float(steps);
+        return baseline + alpha * delta;
+    };
     // Accumulated in double: 50+ gradients of a float model sum with float rounding otherwise.
     Eigen::MatrixXd integral = Eigen::MatrixXd::Zero(embeddings.rows(), embeddings.cols());
     TokenAttribution a;
-    for (int k = 0; k <= steps; ++k) {
-        if (cancelled && cancelled()) throw JobCancelled();
-        const float alpha = float(k) / float(steps);
-        const MatrixRM point = baseline + alpha * delta;
-        const OutputAndGradient at = f(point, true);
-        requireSameShape(embeddings, at.gradient, "the gradient");
-        const double weight = (k == 0 || k == steps) ? 0.5 : 1.0;  // trapezoid rule
-        integral += weight * at.gradient.cast<double>();
-        if (k == 0) a.baselineOutput = at.value;
-        if (k == steps) a.output = at.value;
-    }
+    evaluateInBatches(size_t(steps) + 1, point, true, f, batchSize, cancelled,
+                      [&](size_t k, const OutputAndGradient& at) {
+                          requireSameShape(embeddings, at.gradient, "the gradient");
+                          const bool end = k == 0 || k == size_t(steps);
+                          integral += (end ? 0.5 : 1.0) * at.gradient.cast<double>();  // trapezoid
+                          if (k == 0) a.baselineOutput = at.value;
+                          if (k == size_t(steps)) a.output = at.value;
+                      });
     integral /= double(steps);
     const Eigen::MatrixXd scores = delta.cast<double>().cwiseProduct(integral);
     a.scores.resize(size_t(scores.rows()));
@@ -71,16 +117,27 @@ TokenAttribution integratedGradients(const MatrixRM& embeddings, const MatrixRM&
 
 TokenAttribution occlusion(const MatrixRM& embeddings, const MatrixRM& replacement,
                            const EmbeddingFunction& f) {
+    return occlusionInBatches(embeddings, replacement, oneByOne(f), 1);
+}
+
+TokenAttribution occlusionInBatches(const MatrixRM& embeddings, const MatrixRM& replacement,
+                                    const BatchEmbeddingFunction& f, int batchSize,
+                                    const std::function<bool()>& cancelled) {
     requireSameShape(embeddings, replacement, "the replacement");
+    // Point 0 is the input itself; point t + 1 has row t replaced.
+    auto point = [&](size_t k) -> MatrixRM {
+        MatrixRM p = embeddings;
+        if (k > 0) p.row(Eigen::Index(k) - 1) = replacement.row(Eigen::Index(k) - 1);
+        return p;
+    };
+    const size_t count = size_t(embeddings.rows()) + 1;
+    std::vector<double> values(count);
+    evaluateInBatches(count, point, false, f, batchSize, cancelled,
+                      [&](size_t k, const OutputAndGradient& at) { values[k] = at.value; });
     TokenAttribution a;
-    a.output = f(embeddings, false).value;
+    a.output = values[0];
     a.scores.resize(size_t(embeddings.rows()));
-    MatrixRM occluded = embeddings;
-    for (Eigen::Index t = 0; t < embeddings.rows(); ++t) {
-        occluded.row(t) = replacement.row(t);
-        a.scores[size_t(t)] = a.output - f(occluded, false).value;
-        occluded.row(t) = embeddings.row(t);
-    }
+    for (size_t t = 0; t < a.scores.size(); ++t) a.scores[t] = a.output - values[t + 1];
     return a;
 }
 

@@ -22,6 +22,11 @@ struct OutputAndGradient {
 };
 using EmbeddingFunction =
     std::function<OutputAndGradient(const MatrixRM& embeddings, bool withGradient)>;
+// The same at many points at once (each [T, E], one result per point, in order): a model
+// evaluates them as one batch [B, T, E], so 51 integrated-gradient points cost one or two
+// forward/backward passes instead of 51.
+using BatchEmbeddingFunction = std::function<std::vector<OutputAndGradient>(
+    const std::vector<MatrixRM>& points, bool withGradient)>;
 
 struct TokenAttribution {
     std::vector<double> scores;  // one per token (a row of the embeddings)
@@ -44,9 +49,20 @@ TokenAttribution integratedGradients(const MatrixRM& embeddings, const MatrixRM&
                                      int steps, const EmbeddingFunction& f,
                                      const std::function<bool()>& cancelled = {});
 
+// The same, with the steps + 1 points handed to `f` in batches of up to `batchSize`.
+TokenAttribution integratedGradientsInBatches(const MatrixRM& embeddings, const MatrixRM& baseline,
+                                              int steps, const BatchEmbeddingFunction& f,
+                                              int batchSize = 64,
+                                              const std::function<bool()>& cancelled = {});
+
 // score_t = f(x) - f(x with row t replaced by replacement row t): how much the output drops
 // without that token. `replacement` [T, E] (the pad embedding, or zeros).
 TokenAttribution occlusion(const MatrixRM& embeddings, const MatrixRM& replacement,
                            const EmbeddingFunction& f);
+
+// The same, with the T + 1 inputs handed to `f` in batches of up to `batchSize`.
+TokenAttribution occlusionInBatches(const MatrixRM& embeddings, const MatrixRM& replacement,
+                                    const BatchEmbeddingFunction& f, int batchSize = 64,
+                                    const std::function<bool()>& cancelled = {});
 
 }  // namespace rnnscope

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/errors/Attribution.h"
 #include "core/model/Capture.h"
 #include "core/model/ModelMeta.h"
 
@@ -26,6 +27,28 @@ struct EmbeddingTable {
     MatrixRM weights;     // [vocab, E]
 };
 
+// One sample's logits as a differentiable function of its input embeddings, for attribution
+// (core/errors/Attribution.h), through the model's logits_from_embeddings().
+struct EmbeddingBinding {
+    MatrixRM embeddings;            // [T, E]: interpret()["embeddings"] of the sample
+    MatrixRM padEmbeddings;         // [T, E]: every row the pad token's embedding, or zeros
+    bool padKnown = false;          // padEmbeddings come from the model's embedding table
+    std::vector<double> logits;     // [C]: forward()'s logits for the sample
+    int predicted = -1;             // argmax of logits
+    double contractDifference = 0;  // max |logits_from_embeddings - forward| on this sample
+    // Logit `target` at many points [T, E], evaluated as batches [B, T, E] by LibTorch with
+    // autograd for the gradients. Holds the model's module, so it outlives the binding's Model.
+    std::function<std::vector<OutputAndGradient>(const std::vector<MatrixRM>& points,
+                                                 bool withGradient, int target)>
+        evaluate;
+    BatchEmbeddingFunction output(int target) const {
+        auto f = evaluate;
+        return [f, target](const std::vector<MatrixRM>& points, bool withGradient) {
+            return f(points, withGradient, target);
+        };
+    }
+};
+
 class Model {
 public:
     // Loads the archive and its rnnscope.json; throws ModelError naming the file and the problem.
@@ -39,6 +62,14 @@ public:
     const std::vector<RecurrentLayerInfo>& recurrentLayers() const;
     bool hasInterpret() const;
     bool hasGenerate() const;
+    // The model exports logits_from_embeddings() and it agreed with forward() when loaded.
+    bool hasAttribution() const;
+    // Why not, in words a user can act on (what to export, or how it disagreed); "" when it has.
+    QString attributionProblem() const;
+    // Runs the sample and binds its output to its embeddings. Throws ModelError when the model
+    // has no attribution, or when logits_from_embeddings() disagrees with forward() on this
+    // sample by more than 1e-5 (docs/model-contract.md).
+    EmbeddingBinding bindEmbeddings(const SampleInput& sample) const;
     // The input embedding (first) and, for seq2seq, the decoder's; empty for feature models and
     // for models that embed tokens some other way than with an nn.Embedding.
     const std::vector<EmbeddingTable>& embeddingTables() const;

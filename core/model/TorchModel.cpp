@@ -7,10 +7,12 @@
 #include <QHash>
 #include <QRegularExpression>
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "core/Errors.h"
 #include "core/model/Model.h"
+#include "core/model/TorchAttribution.h"
 #include "core/model/TorchUnroll.h"
 
 #include <ATen/Parallel.h>
@@ -78,6 +80,7 @@ struct Model::Impl {
     std::vector<RecurrentLayerInfo> layers;
     bool interpret = false;
     bool generate = false;
+    QString attributionProblem;  // "" when logits_from_embeddings() is there and agrees
     QHash<QString, int64_t> inputIndex, targetIndex;
     int64_t padId = 0, unkId = -1, targetPadId = 0, targetUnkId = -1, bosId = -1, eosId = -1;
 
@@ -114,6 +117,44 @@ bool Model::hasGenerate() const {
 }
 const std::vector<EmbeddingTable>& Model::embeddingTables() const {
     return d->embeddings;
+}
+bool Model::hasAttribution() const {
+    return d->attributionProblem.isEmpty();
+}
+QString Model::attributionProblem() const {
+    return d->attributionProblem;
+}
+
+EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample) const {
+    if (!hasAttribution()) throw d->error(d->attributionProblem);
+    const SampleResult run = d->runBatch({sample}, RunOptions{false, false, false, 4}, nullptr)[0];
+    EmbeddingBinding b;
+    b.embeddings = run.embeddings;
+    b.padEmbeddings = MatrixRM::Zero(b.embeddings.rows(), b.embeddings.cols());
+    for (const EmbeddingTable& table : d->embeddings) {
+        if (table.output || d->padId >= table.weights.rows() ||
+            table.weights.cols() != b.embeddings.cols())
+            continue;
+        b.padEmbeddings.rowwise() = table.weights.row(d->padId);
+        b.padKnown = true;
+        break;
+    }
+    for (Eigen::Index c = 0; c < run.logits.cols(); ++c) b.logits.push_back(run.logits(0, c));
+    b.predicted = run.predicted.empty() ? -1 : run.predicted.front();
+    const std::vector<float> again = detail::logitsFromEmbeddings(d->module, b.embeddings);
+    for (size_t c = 0; c < again.size() && c < b.logits.size(); ++c)
+        b.contractDifference = std::max(b.contractDifference, std::abs(again[c] - b.logits[c]));
+    if (!(b.contractDifference <= 1e-5))
+        throw d->error(QStringLiteral("logits_from_embeddings() disagrees with forward() by %1 "
+                                      "on this input; it must compute exactly what forward() "
+                                      "does after the embedding lookup "
+                                      "(docs/model-contract.md)")
+                           .arg(b.contractDifference, 0, 'g', 3));
+    const torch::jit::Module module = d->module;
+    b.evaluate = [module](const std::vector<MatrixRM>& points, bool withGradient, int target) {
+        return detail::outputAtEmbeddings(module, points, target, withGradient);
+    };
+    return b;
 }
 
 void Model::setThreadCount(int threads) {
@@ -184,7 +225,9 @@ std::shared_ptr<Model> Model::open(const QString& path) {
     // One tiny run tells which recurrent modules can be captured, and proves the model runs.
     std::vector<QString> whyNot;
     try {
-        d.runBatch({d.probeSample()}, RunOptions{true, false, false, 4}, &whyNot);
+        const auto probe =
+            d.runBatch({d.probeSample()}, RunOptions{true, false, false, 4}, &whyNot);
+        d.attributionProblem = detail::attributionProblem(d.module, d.meta, probe.front());
     } catch (const ModelError& e) {
         QString why = e.message();
         if (why.startsWith(path + QStringLiteral(": "))) why = why.mid(path.size() + 2);

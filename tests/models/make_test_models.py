@@ -4,7 +4,9 @@ Untrained, seeded weights: the tests check that rnnscope unrolls every recurrent
 PyTorch does, not what the models predict. One model per case of docs/model-contract.md:
 
     lstm_bi.pt        classification, 2-layer bidirectional batch-first LSTM, attention pooling,
-                      only `embeddings` exposed (the first recurrent module reads them)
+                      only `embeddings` exposed (the first recurrent module reads them);
+                      logits_from_embeddings() for attribution
+    attribution_wrong.pt  lstm_bi.pt whose logits_from_embeddings() is twice forward()
     lstm_proj.pt      tagging, whitespace tokens, lowercase, LSTM with proj_size, inputs.lstm,
                       learned non-zero h0.lstm / c0.lstm
     gru_lm.pt         language model, 2-layer GRU with batch_first=False
@@ -63,25 +65,38 @@ class LstmBi(nn.Module):
         self.rnn = nn.LSTM(8, 6, num_layers=2, bidirectional=True, batch_first=True)
         self.score = nn.Linear(12, 1)
         self.out = nn.Linear(12, 3)
+        self.attribution_scale = 1.0
 
-    def run(self, inputs: Tensor, lengths: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
-        x = self.embed(inputs)  # [B, T, E]
+    def run(self, x: Tensor, lengths: Tensor) -> Tuple[Tensor, Tensor]:
         packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
         h, _ = self.rnn(packed)
-        h, _ = pad_packed_sequence(h, batch_first=True, total_length=inputs.size(1))  # [B, T, 12]
+        h, _ = pad_packed_sequence(h, batch_first=True, total_length=x.size(1))  # [B, T, 12]
         score = self.score(h).squeeze(2)  # [B, T]
-        score = score.masked_fill(~valid_mask(lengths, inputs.size(1)), -1e9)
+        score = score.masked_fill(~valid_mask(lengths, x.size(1)), -1e9)
         weights = torch.softmax(score, 1)  # [B, T]
         pooled = (weights.unsqueeze(2) * h).sum(1)  # [B, 12]
-        return self.out(pooled), x, weights.unsqueeze(1)
+        return self.out(pooled), weights.unsqueeze(1)
 
     def forward(self, inputs: Tensor, lengths: Tensor) -> Tensor:
-        return self.run(inputs, lengths)[0]
+        return self.run(self.embed(inputs), lengths)[0]
 
     @torch.jit.export
     def interpret(self, inputs: Tensor, lengths: Tensor) -> Dict[str, Tensor]:
-        logits, x, attention = self.run(inputs, lengths)
+        x = self.embed(inputs)  # [B, T, E]
+        logits, attention = self.run(x, lengths)
         return {"logits": logits, "embeddings": x, "attention": attention}
+
+    @torch.jit.export
+    def logits_from_embeddings(self, embeddings: Tensor, lengths: Tensor) -> Tensor:
+        return self.run(embeddings, lengths)[0] * self.attribution_scale
+
+
+class LstmBiWrongAttribution(LstmBi):
+    """logits_from_embeddings that disagrees with forward: rnnscope must say so, not attribute."""
+
+    def __init__(self):
+        super().__init__()
+        self.attribution_scale = 2.0
 
 
 class LstmProj(nn.Module):
@@ -389,6 +404,9 @@ def main() -> None:
     save(LstmBi(), out / "vocab_mismatch.pt",
          dict(classify, input=char_input(CHARS[:10])))
     save(BadForward(), out / "bad_forward.pt", classify)
+    # Last, so the models above keep the weights their tests were written against.
+    save(LstmBiWrongAttribution(), out / "attribution_wrong.pt",
+         dict(classify, name="attribution_wrong"))
 
 
 if __name__ == "__main__":

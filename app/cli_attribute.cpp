@@ -1,0 +1,158 @@
+// `rnnscope-cli attribute --model M.pt --input TEXT --method grad|ig|occlusion [--target CLASS]
+// [--steps N] [--baseline pad|zeros] [--json]`: one score per input token for the chosen class
+// (the predicted one by default), and for integrated gradients the completeness error
+// (docs/error-browser.md#attribution).
+
+#include "app/cli_attribute.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <cmath>
+#include <cstdio>
+
+#include "app/CliCommand.h"
+#include "core/Errors.h"
+#include "core/errors/SampleAttribution.h"
+#include "core/model/Model.h"
+
+namespace rnnscope {
+
+namespace {
+
+QJsonValue number(double v) {
+    return std::isnan(v) ? QJsonValue() : QJsonValue(v);
+}
+
+// A class by name or by index; -2 when it is neither.
+int classOf(const QString& text, const QStringList& names) {
+    const int byName = int(names.indexOf(text));
+    if (byName >= 0) return byName;
+    bool ok = false;
+    const int index = text.toInt(&ok);
+    return ok && index >= 0 ? index : -2;
+}
+
+}  // namespace
+
+int runAttributeCommand(const QStringList& arguments) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Per-token attribution of the model's output on one input: gradient x input (grad), "
+        "integrated gradients (ig) or occlusion. Needs the model's logits_from_embeddings() "
+        "method (docs/model-contract.md)."));
+    parser.addHelpOption();
+    const QCommandLineOption modelOption(QStringLiteral("model"),
+                                         QStringLiteral("TorchScript model (.pt) to open."),
+                                         QStringLiteral("M.pt"));
+    const QCommandLineOption inputOption(
+        QStringLiteral("input"), QStringLiteral("The text to attribute."), QStringLiteral("TEXT"));
+    const QCommandLineOption methodOption(QStringLiteral("method"),
+                                          QStringLiteral("grad, ig or occlusion (default ig)."),
+                                          QStringLiteral("METHOD"), QStringLiteral("ig"));
+    const QCommandLineOption targetOption(
+        QStringLiteral("target"),
+        QStringLiteral("The class to explain, by name or index (default: the predicted one)."),
+        QStringLiteral("CLASS"));
+    const QCommandLineOption stepsOption(
+        QStringLiteral("steps"),
+        QStringLiteral("Integrated gradients: trapezoid intervals (default 50)."),
+        QStringLiteral("N"), QStringLiteral("50"));
+    const QCommandLineOption baselineOption(
+        QStringLiteral("baseline"),
+        QStringLiteral("What ig starts from and occlusion puts in a token's place: pad (the pad "
+                       "token's embedding, the default) or zeros."),
+        QStringLiteral("pad|zeros"), QStringLiteral("pad"));
+    const QCommandLineOption jsonOption(QStringLiteral("json"),
+                                        QStringLiteral("Print one JSON object."));
+    parser.addOptions({modelOption, inputOption, methodOption, targetOption, stepsOption,
+                       baselineOption, jsonOption});
+    const int early = parseCliCommand(parser, arguments, "attribute", {&modelOption, &inputOption});
+    if (early >= 0) return early;
+
+    AttributionSettings settings;
+    if (!parseAttributionMethod(parser.value(methodOption), &settings.method))
+        return cliUsageError(parser, "attribute",
+                             QStringLiteral("--method must be grad, ig or occlusion, not \"%1\"")
+                                 .arg(parser.value(methodOption)));
+    bool ok = false;
+    settings.steps = parser.value(stepsOption).toInt(&ok);
+    if (!ok || settings.steps < 1 || settings.steps > 100000)
+        return cliUsageError(parser, "attribute",
+                             QStringLiteral("--steps must be a whole number from 1 to 100000"));
+    const QString baseline = parser.value(baselineOption);
+    if (baseline != QLatin1String("pad") && baseline != QLatin1String("zeros"))
+        return cliUsageError(
+            parser, "attribute",
+            QStringLiteral("--baseline must be pad or zeros, not \"%1\"").arg(baseline));
+    settings.baseline =
+        baseline == QLatin1String("pad") ? AttributionBaseline::Pad : AttributionBaseline::Zeros;
+
+    try {
+        const auto model = Model::open(parser.value(modelOption));
+        if (!model->hasAttribution()) throw ModelError(model->attributionProblem());
+        const QStringList& names =
+            model->meta().task == Task::Regression ? model->meta().outputs : model->meta().labels;
+        if (parser.isSet(targetOption)) {
+            settings.target = classOf(parser.value(targetOption), names);
+            if (settings.target < 0)
+                throw UserError(
+                    QStringLiteral("--target \"%1\" is neither a class of the model "
+                                   "(%2) nor a class index")
+                        .arg(parser.value(targetOption), names.join(QStringLiteral(", "))));
+        }
+        const SampleInput input = model->encode(parser.value(inputOption));
+        const SampleAttribution a = attributeSample(*model, input, settings);
+        const ClassAttribution& c = a.classes.front();
+        const bool ig = settings.method == AttributionMethod::IntegratedGradients;
+
+        QJsonObject root;
+        root[QStringLiteral("model")] = model->path();
+        root[QStringLiteral("input")] = parser.value(inputOption);
+        root[QStringLiteral("method")] = attributionMethodKey(settings.method);
+        root[QStringLiteral("target")] = QJsonObject{{QStringLiteral("index"), c.classIndex},
+                                                     {QStringLiteral("label"), c.label}};
+        root[QStringLiteral("predicted")] =
+            QJsonObject{{QStringLiteral("index"), a.predicted},
+                        {QStringLiteral("label"), names.value(a.predicted)}};
+        root[QStringLiteral("tokens")] = QJsonArray::fromStringList(a.tokens);
+        QJsonArray scores;
+        for (double s : c.scores.scores) scores.append(s);
+        root[QStringLiteral("scores")] = scores;
+        root[QStringLiteral("output")] = c.scores.output;  // the target's logit
+        if (settings.method != AttributionMethod::GradientTimesInput)
+            root[QStringLiteral("baseline")] =
+                a.padBaseline ? QStringLiteral("pad") : QStringLiteral("zeros");
+        if (ig) {
+            root[QStringLiteral("steps")] = settings.steps;
+            root[QStringLiteral("baseline_output")] = number(c.scores.baselineOutput);
+            root[QStringLiteral("completeness_error")] = number(c.scores.completenessError);
+        }
+        root[QStringLiteral("seconds")] = a.seconds;
+
+        if (parser.isSet(jsonOption)) {
+            std::printf("%s", QJsonDocument(root).toJson(QJsonDocument::Indented).constData());
+            return 0;
+        }
+        std::printf("%s of class %s (logit %.4f; predicted %s)\n",
+                    qPrintable(attributionMethodName(settings.method)), qPrintable(c.label),
+                    c.scores.output, qPrintable(names.value(a.predicted)));
+        for (int t = 0; t < a.tokens.size(); ++t)
+            std::printf("%4d  %-16s %+.6f\n", t + 1, qPrintable(a.tokens[t]),
+                        c.scores.scores[size_t(t)]);
+        if (ig)
+            std::printf("completeness error %.4f%% (%d steps, baseline %s)\n",
+                        c.scores.completenessError * 100.0, settings.steps,
+                        a.padBaseline ? "pad" : "zeros");
+        return 0;
+    } catch (const UserError& e) {
+        std::fprintf(stderr, "rnnscope-cli attribute: %s\n", qPrintable(e.message()));
+        return 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "rnnscope-cli attribute: %s\n", e.what());
+        return 1;
+    }
+}
+
+}  // namespace rnnscope

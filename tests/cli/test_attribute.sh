@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# `rnnscope-cli attribute` as a user calls it: integrated gradients on the brackets demo add up
+# and agree with plain PyTorch on the same model (bench/attribution/peer.py), occlusion agrees
+# with running the model again with the token replaced by pad, a class can be chosen by name,
+# and wrong calls or a model without logits_from_embeddings get a clear message.
+#   test_attribute.sh PATH/TO/rnnscope-cli SOURCE_DIR
+set -u
+cli="$1"
+src="$2"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+model="$src/resources/demo/brackets/brackets.pt"
+[ -f "$model" ] || { echo "SKIP: demo models not built"; exit 0; }
+input='(([]{})]'
+
+"$cli" attribute --model "$model" --input "$input" --method ig --json >"$tmp/ig.json" \
+    2>"$tmp/err.txt" || fail "attribute --method ig exited $?: $(cat "$tmp/err.txt")"
+/usr/bin/python3 "$src/bench/attribution/peer.py" "$model" "$input" 50 1 1 >"$tmp/peer.json" \
+    || fail "the PyTorch peer failed"
+/usr/bin/python3 - "$tmp/ig.json" "$tmp/peer.json" "$input" <<'PY' || fail "ig JSON: $(cat "$tmp/ig.json")"
+import json, sys
+out, peer, text = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+assert out["method"] == "ig" and out["steps"] == 50 and out["baseline"] == "pad", out
+assert out["tokens"] == list(text), out["tokens"]
+assert len(out["scores"]) == len(text)
+assert out["target"] == out["predicted"], "the default target is the predicted class"
+assert out["completeness_error"] < 0.01, out["completeness_error"]
+change = out["output"] - out["baseline_output"]
+assert abs(sum(out["scores"]) - change) <= 0.01 * abs(change)
+# The same integral in plain PyTorch on the same model: the same scores.
+for ours, theirs in zip(out["scores"], peer["scores"]):
+    assert abs(ours - theirs) < 1e-3, (out["scores"], peer["scores"])
+PY
+
+"$cli" attribute --model "$model" --input "$input" --method occlusion --target balanced --json \
+    >"$tmp/occ.json" 2>"$tmp/err.txt" || fail "occlusion exited $?: $(cat "$tmp/err.txt")"
+/usr/bin/python3 - "$tmp/occ.json" "$model" "$input" <<'PY' || fail "occlusion JSON: $(cat "$tmp/occ.json")"
+import json, sys
+import torch
+out, model, text = json.load(open(sys.argv[1])), torch.jit.load(sys.argv[2]), sys.argv[3]
+assert out["target"]["label"] == "balanced" and out["target"]["index"] == 0, out["target"]
+assert "completeness_error" not in out
+extra = {"rnnscope.json": ""}
+torch.jit.load(sys.argv[2], _extra_files=extra)
+vocab = json.loads(extra["rnnscope.json"])["input"]["vocab"]
+ids = torch.tensor([[vocab.index(c) for c in text]])
+lengths = torch.tensor([len(text)])
+with torch.no_grad():
+    full = float(model(ids, lengths)[0, 0])
+    for t, score in enumerate(out["scores"]):
+        occluded = ids.clone()
+        occluded[0, t] = 0  # pad
+        expected = full - float(model(occluded, lengths)[0, 0])
+        assert abs(score - expected) < 1e-4, (t, score, expected)
+PY
+
+"$cli" attribute --model "$model" --input "$input" --method grad >"$tmp/grad.txt" 2>&1 \
+    || fail "grad without --json exited $?"
+[ "$(grep -c '^ *[0-9]\+  ' "$tmp/grad.txt")" -eq ${#input} ] || fail "grad table: $(cat "$tmp/grad.txt")"
+
+# Wrong calls: a usage error exits 2, a model or input that cannot be attributed exits 1.
+"$cli" attribute --model "$model" --input "$input" --method shap >/dev/null 2>"$tmp/e.txt"
+[ $? -eq 2 ] || fail "--method shap is not a usage error"
+grep -q "grad, ig or occlusion" "$tmp/e.txt" || fail "the usage error does not list the methods"
+"$cli" attribute --model "$model" >/dev/null 2>"$tmp/e.txt"
+[ $? -eq 2 ] || fail "a missing --input is not a usage error"
+"$cli" attribute --model "$model" --input "$input" --target 7 >/dev/null 2>"$tmp/e.txt"
+[ $? -eq 1 ] || fail "--target 7 on a 2-class model does not exit 1"
+grep -q "not one of the model's 2 classes" "$tmp/e.txt" || fail "class 7: $(cat "$tmp/e.txt")"
+"$cli" attribute --model "$model" --input "$input" --target nonsense >/dev/null 2>"$tmp/e.txt"
+[ $? -eq 1 ] || fail "--target nonsense does not exit 1"
+grep -q "balanced, unbalanced" "$tmp/e.txt" || fail "the error does not list the classes"
+"$cli" attribute --model "$model" --input "" >/dev/null 2>"$tmp/e.txt"
+[ $? -eq 1 ] || fail "an empty input does not exit 1"
+grep -q "empty" "$tmp/e.txt" || fail "the empty input's message: $(cat "$tmp/e.txt")"
+if [ -f "$src/resources/demo/dates/dates.pt" ]; then
+    "$cli" attribute --model "$src/resources/demo/dates/dates.pt" --input "Nov 26, 2026" \
+        >/dev/null 2>"$tmp/e.txt"
+    [ $? -eq 1 ] || fail "the dates demo (no logits_from_embeddings) does not exit 1"
+    grep -q "logits_from_embeddings" "$tmp/e.txt" || fail "dates: $(cat "$tmp/e.txt")"
+fi
+echo "PASS"

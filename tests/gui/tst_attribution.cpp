@@ -1,0 +1,157 @@
+// The Error Browser's attribution tab as a researcher uses it: on the brackets demo the current
+// sample's tokens are shaded blue and red by their scores, the method and class pickers re-run
+// it, integrated gradients show their completeness error, a chosen class shows beside the true
+// one, and the figure exports; a model without logits_from_embeddings says what to export.
+
+#include <QComboBox>
+#include <QDockWidget>
+#include <QFile>
+#include <QImage>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "AttentionFixture.h"
+#include "GuiUtil.h"
+#include "app/MainWindow.h"
+#include "core/Session.h"
+#include "core/model/Model.h"
+#include "widgets/AttributionFigure.h"
+#include "widgets/AttributionView.h"
+#include "widgets/ErrorBrowserPanel.h"
+#include "widgets/FigureExport.h"
+
+using namespace rnnscope;
+using rnnscope::test::waitUntil;
+
+namespace {
+
+QString bracketsDemo(const QString& suffix) {
+    return QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/brackets/brackets.") + suffix;
+}
+
+// Pixels clearly red (positive score) and clearly blue (negative) in a picture of the figure.
+std::pair<int, int> redAndBlue(const QImage& image) {
+    int red = 0, blue = 0;
+    for (int y = 0; y < image.height(); y += 2)
+        for (int x = 0; x < image.width(); x += 2) {
+            const QColor c = image.pixelColor(x, y);
+            if (c.red() > c.blue() + 60 && c.red() > c.green() + 60) ++red;
+            if (c.blue() > c.red() + 60) ++blue;
+        }
+    return {red, blue};
+}
+
+bool attributionOfCurrent(Session& session) {
+    const auto a = session.currentAttribution();
+    return a && session.currentResult() && a->tokens == session.currentResult()->input.tokens;
+}
+
+}  // namespace
+
+TEST_CASE("the attribution tab shades the current sample's tokens by their scores",
+          "[attribution]") {
+    MainWindow window;
+    window.resize(1500, 950);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    auto* panel = qobject_cast<ErrorBrowserPanel*>(window.panel(QStringLiteral("error-browser")));
+    REQUIRE(panel);
+    window.dock(QStringLiteral("error-browser"))->raise();
+    panel->showAttribution();
+    AttributionView* view = panel->attributionView();
+    Session& session = window.session();
+    session.openModelAndDataset(bracketsDemo(QStringLiteral("pt")),
+                                bracketsDemo(QStringLiteral("tsv")));
+    REQUIRE(waitUntil([&] { return session.model() && session.dataset(); }, 120000));
+    session.setCurrentSample(2);
+    REQUIRE(waitUntil([&] { return attributionOfCurrent(session); }, 120000));
+    REQUIRE(waitUntil([&] { return view->figure()->attribution() == session.currentAttribution(); },
+                      5000));
+
+    // Integrated gradients by default, of the predicted class, with the completeness error.
+    const auto a = view->figure()->attribution();
+    CHECK(view->methodBox()->currentText() == QStringLiteral("integrated gradients"));
+    CHECK(view->stepsBox()->value() == 50);
+    CHECK(view->stepsBox()->isEnabled());
+    CHECK(view->targetBox()->currentText() == QStringLiteral("predicted"));
+    REQUIRE_FALSE(a->classes.empty());
+    CHECK(a->classes.front().classIndex == a->predicted);
+    CHECK(std::isfinite(a->classes.front().scores.completenessError));
+    const QImage picture = view->figure()->grab().toImage();
+    const auto [red, blue] = redAndBlue(picture);
+    bool anyPositive = false, anyNegative = false;
+    for (double s : a->classes.front().scores.scores) {
+        anyPositive = anyPositive || s > 0;
+        anyNegative = anyNegative || s < 0;
+    }
+    if (anyPositive) CHECK(red > 20);
+    if (anyNegative) CHECK(blue > 20);
+
+    // The other class, chosen by name: it and the true class side by side.
+    const int other = 1 - a->predicted;
+    view->targetBox()->setCurrentIndex(view->targetBox()->findData(other));
+    REQUIRE(waitUntil(
+        [&] {
+            const auto b = session.currentAttribution();
+            return b && b->settings.target == other && attributionOfCurrent(session);
+        },
+        60000));
+    const auto chosen = session.currentAttribution();
+    CHECK(chosen->classes.front().classIndex == other);
+    if (chosen->trueClass >= 0 && chosen->trueClass != other) {
+        REQUIRE(chosen->classes.size() == 2);
+        CHECK(chosen->classes[1].isTrue);
+    }
+
+    // Occlusion: steps do not apply, the scores change method.
+    view->methodBox()->setCurrentIndex(
+        view->methodBox()->findData(int(AttributionMethod::Occlusion)));
+    REQUIRE(waitUntil(
+        [&] {
+            const auto b = session.currentAttribution();
+            return b && b->settings.method == AttributionMethod::Occlusion;
+        },
+        60000));
+    CHECK_FALSE(view->stepsBox()->isEnabled());
+    CHECK(std::isnan(session.currentAttribution()->classes.front().scores.completenessError));
+
+    // File → Export Figure with the tab shown writes the attribution figure.
+    QTemporaryDir dir;
+    const QString png = dir.filePath(QStringLiteral("attribution.png"));
+    const QString svg = dir.filePath(QStringLiteral("attribution.svg"));
+    exportFigure(*panel, png, FigureOptions{FigureFormat::Png, 96});
+    exportFigure(*panel, svg, FigureOptions{FigureFormat::Svg, 96});
+    const QImage exported(png);
+    REQUIRE_FALSE(exported.isNull());
+    const auto [exportedRed, exportedBlue] = redAndBlue(exported);
+    CHECK(exportedRed + exportedBlue > 20);
+    QFile svgFile(svg);
+    REQUIRE(svgFile.open(QIODevice::ReadOnly));
+    CHECK(svgFile.readAll().contains("occlusion"));
+}
+
+TEST_CASE("a model without logits_from_embeddings says what to export", "[attribution]") {
+    const QString dir = rnnscope::test::testModelDir();
+    if (dir.isEmpty()) return;  // no PyTorch: make_test_models.py could not run
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    auto* panel = qobject_cast<ErrorBrowserPanel*>(window.panel(QStringLiteral("error-browser")));
+    panel->showAttribution();
+    AttributionView* view = panel->attributionView();
+    Session& session = window.session();
+    session.openModel(dir + QStringLiteral("/two_rnn.pt"));
+    REQUIRE(waitUntil([&] { return session.model() != nullptr; }, 60000));
+    session.setCustomInput(QStringLiteral("abc"));
+    REQUIRE(waitUntil(
+        [&] { return view->figure()->message().contains(QLatin1String("logits_from_embeddings")); },
+        60000));
+    CHECK(view->figure()->message().contains(QLatin1String("@torch.jit.export")));
+    CHECK(view->figure()->message().contains(QLatin1String("docs/model-contract.md")));
+    CHECK(view->figure()->attribution() == nullptr);
+    CHECK_FALSE(view->methodBox()->isEnabled());
+}

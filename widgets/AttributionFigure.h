@@ -1,0 +1,47 @@
+#pragma once
+// The attribution of one sample as a figure: per class (the target, then the true class beside
+// it), the tokens shaded on a diverging scale (blue negative, white 0, red positive, symmetric
+// about 0 and shared by both columns so they compare) and a bar per token. Integrated gradients
+// show their completeness error. A model that cannot attribute gets the reason instead. The
+// screen, File → Export Figure and `rnnscope-cli render --view attribution` share paint().
+
+#include <QWidget>
+#include <memory>
+
+#include "core/errors/SampleAttribution.h"
+
+namespace rnnscope {
+
+// Blue–white–red for `value` in [-scale, scale].
+QColor divergingColour(double value, double scale);
+
+class AttributionFigure : public QWidget {
+    Q_OBJECT
+public:
+    explicit AttributionFigure(QWidget* parent = nullptr);
+
+    void setAttribution(std::shared_ptr<const SampleAttribution> attribution);
+    void setMessage(const QString& message);  // no scores, and why (or "computing")
+    std::shared_ptr<const SampleAttribution> attribution() const { return attribution_; }
+    QString message() const { return message_; }
+
+    void paint(QPainter& painter, const QRectF& rect) const;
+    // Natural size at a given width: the bars need one row per token.
+    QSizeF figureSize(qreal width = 640) const;
+    int heightForWidth(int width) const override;
+    bool hasHeightForWidth() const override { return true; }
+    QSize sizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent*) override;
+
+private:
+    qreal columnHeight(qreal width) const;
+    qreal paintColumn(QPainter& painter, const ClassAttribution& c, const QRectF& rect,
+                      double scale) const;
+
+    std::shared_ptr<const SampleAttribution> attribution_;
+    QString message_;
+};
+
+}  // namespace rnnscope

@@ -1,0 +1,128 @@
+#include "widgets/AttributionView.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QScrollArea>
+#include <QSignalBlocker>
+#include <QSpinBox>
+#include <QVBoxLayout>
+#include <algorithm>
+
+#include "core/Session.h"
+#include "core/model/Model.h"
+#include "widgets/AttributionFigure.h"
+
+namespace rnnscope {
+
+AttributionView::AttributionView(Session& session, QWidget* parent)
+    : QWidget(parent), session_(session) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(2, 2, 2, 2);
+    layout->setSpacing(4);
+    auto* controls = new QHBoxLayout;
+    controls->setSpacing(4);
+    method_ = new QComboBox(this);
+    method_->setToolTip(tr("How each token's share of the output is computed"));
+    method_->addItem(attributionMethodName(AttributionMethod::GradientTimesInput),
+                     int(AttributionMethod::GradientTimesInput));
+    method_->addItem(attributionMethodName(AttributionMethod::IntegratedGradients),
+                     int(AttributionMethod::IntegratedGradients));
+    method_->addItem(attributionMethodName(AttributionMethod::Occlusion),
+                     int(AttributionMethod::Occlusion));
+    target_ = new QComboBox(this);
+    target_->setToolTip(
+        tr("The class whose logit is explained; the true class is shown beside "
+           "it when the sample has one"));
+    steps_ = new QSpinBox(this);
+    steps_->setRange(1, 2000);
+    steps_->setToolTip(tr("Integrated gradients: trapezoid intervals between baseline and input"));
+    stepsLabel_ = new QLabel(tr("Steps"), this);
+    baseline_ = new QComboBox(this);
+    baseline_->setToolTip(
+        tr("What integrated gradients start from and occlusion puts in a "
+           "token's place"));
+    baseline_->addItem(tr("pad embedding"), int(AttributionBaseline::Pad));
+    baseline_->addItem(tr("zeros"), int(AttributionBaseline::Zeros));
+    controls->addWidget(method_);
+    controls->addWidget(new QLabel(tr("Class"), this));
+    controls->addWidget(target_, 1);
+    controls->addWidget(stepsLabel_);
+    controls->addWidget(steps_);
+    controls->addWidget(new QLabel(tr("Baseline"), this));
+    controls->addWidget(baseline_);
+    layout->addLayout(controls);
+
+    figure_ = new AttributionFigure;
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(figure_);
+    layout->addWidget(scroll, 1);
+
+    auto send = [this]() { sendSettings(); };
+    connect(method_, qOverload<int>(&QComboBox::currentIndexChanged), this, send);
+    connect(target_, qOverload<int>(&QComboBox::currentIndexChanged), this, send);
+    connect(baseline_, qOverload<int>(&QComboBox::currentIndexChanged), this, send);
+    // A spin box reports every keystroke; one run when editing ends (or an arrow click).
+    steps_->setKeyboardTracking(false);
+    connect(steps_, qOverload<int>(&QSpinBox::valueChanged), this, send);
+
+    connect(&session_, &Session::attributionChanged, this, [this]() { updateFromSession(); });
+    connect(&session_, &Session::modelChanged, this, [this]() { updateFromSession(); });
+    updateFromSession();
+}
+
+void AttributionView::sendSettings() {
+    AttributionSettings s = session_.attributionSettings();
+    s.method = AttributionMethod(method_->currentData().toInt());
+    s.target = target_->currentData().toInt();
+    s.steps = steps_->value();
+    s.baseline = AttributionBaseline(baseline_->currentData().toInt());
+    session_.setAttributionSettings(s);
+}
+
+void AttributionView::updateFromSession() {
+    const AttributionSettings s = session_.attributionSettings();
+    {
+        const QSignalBlocker b1(method_), b2(target_), b3(steps_), b4(baseline_);
+        method_->setCurrentIndex(method_->findData(int(s.method)));
+        baseline_->setCurrentIndex(baseline_->findData(int(s.baseline)));
+        steps_->setValue(s.steps);
+        // Classes: "predicted" first, then every class of the model by name.
+        const auto model = session_.model();
+        QStringList names;
+        if (model)
+            names = model->meta().task == Task::Regression ? model->meta().outputs
+                                                           : model->meta().labels;
+        if (target_->count() != names.size() + 1 ||
+            (names.size() > 0 && target_->itemText(1) != names.front())) {
+            target_->clear();
+            target_->addItem(tr("predicted"), -1);
+            for (int c = 0; c < names.size(); ++c) target_->addItem(names[c], c);
+        }
+        target_->setCurrentIndex(std::max(0, target_->findData(s.target)));
+    }
+    const bool ig = s.method == AttributionMethod::IntegratedGradients;
+    steps_->setEnabled(ig);
+    stepsLabel_->setEnabled(ig);
+    baseline_->setEnabled(s.method != AttributionMethod::GradientTimesInput);
+    const bool usable = session_.model() && session_.model()->hasAttribution();
+    for (QWidget* w : {static_cast<QWidget*>(method_), static_cast<QWidget*>(target_)})
+        w->setEnabled(usable);
+    if (!usable) {
+        steps_->setEnabled(false);
+        baseline_->setEnabled(false);
+    }
+
+    if (const auto attribution = session_.currentAttribution())
+        figure_->setAttribution(attribution);
+    else if (!session_.attributionError().isEmpty())
+        figure_->setMessage(session_.attributionError());
+    else if (!session_.model())
+        figure_->setMessage(tr("Open a model and a sample to see why the model decided."));
+    else
+        figure_->setMessage(tr("Computing the attribution of the current sample…"));
+}
+
+}  // namespace rnnscope
