@@ -578,6 +578,8 @@ JobId Session::projectStates(const ProjectionSpec& spec) {
 void Session::setTokenGroups(const QVector<TokenGroup>& groups) {
     tokenGroups_ = groups;
     Q_EMIT tokenGroupsChanged();
+}
+
 void Session::setAttributionSettings(const AttributionSettings& settings) {
     if (settings == attributionSettings_) return;
     attributionSettings_ = settings;
