@@ -75,7 +75,7 @@ void ExportFigureDialog::updateState() {
 }
 
 void ExportFigureDialog::exportNow() const {
-    FigureOptions options;
+    FigureOptions options = preferredFigureOptions();
     figureFormatFromPath(path(), &options.format);
     options.dpi = dpi();
     exportFigure(*panel(), path(), options);

@@ -184,6 +184,11 @@ void MainWindow::buildMenus() {
         file->addAction(tr("&Export Figure…"), this, &MainWindow::exportFigureDialog);
     exportFigure->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     file->addSeparator();
+    QAction* preferences = file->addAction(tr("&Preferences…"), this, &MainWindow::showPreferences);
+    preferences->setShortcut(QKeySequence::Preferences);
+    preferences->setMenuRole(QAction::PreferencesRole);
+    preferences->setToolTip(tr("Threads, memory budget, colour map, figure resolution and font"));
+    file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
@@ -199,15 +204,8 @@ void MainWindow::buildMenus() {
     capture->setToolTip(
         tr("Run the model over every sample and keep all hidden states, cell states "
            "and gates (in memory, or in an HDF5 file past the memory budget)"));
-    analysis->addAction(tr("&Memory Budget…"), this, [this]() {
-        bool ok = false;
-        const int current = QSettings().value(QStringLiteral("store/memoryBudgetMB"), 1024).toInt();
-        const int mb = QInputDialog::getInt(
-            this, tr("Memory Budget"),
-            tr("Captured states beyond this size go to a compressed HDF5 file (MB):"), current, 16,
-            1 << 20, 64, &ok);
-        if (ok) QSettings().setValue(QStringLiteral("store/memoryBudgetMB"), mb);
-    });
+    // The budget is one of the Preferences; this entry is where users looked for it first.
+    analysis->addAction(tr("&Memory Budget…"), this, &MainWindow::showPreferences);
     analysis->addSeparator();
     QAction* saveStates = analysis->addAction(tr("Save Captured States (HDF5)…"), this,
                                               [this]() { exportStore(false); });

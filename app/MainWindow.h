@@ -10,6 +10,7 @@
 namespace rnnscope {
 
 class Panel;
+struct Preferences;
 class Session;
 class SessionDocument;
 class JobStatusWidget;
@@ -38,6 +39,9 @@ public:
     void exportStore(bool forLstmVis);
     // File → Open Activations…: model-free mode (app/MainWindowActivations.cpp).
     void openActivationsDialog();
+    // File → Preferences… (app/MainWindowPreferences.cpp); applyPreferences saves and applies.
+    void showPreferences();
+    void applyPreferences(const Preferences& preferences);
 
     // Session files (app/SessionDocument.h): the dock layout they keep, and what the window
     // does once one is saved.

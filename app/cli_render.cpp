@@ -140,7 +140,7 @@ int runRenderCommand(const QStringList& arguments) {
         "activations",
         "Model-free, instead of --model and --data: an LSTMVis project (lstm.yml or its folder), "
         "an rnnscope store (.h5), or a .npy / HDF5 file of states with --token-file "
-        "(docs/model-free.md). Views: state-space, units.",
+        "(docs/model-free.md). Views: state-space, units, saturation.",
         "PATH");
     const auto tokenFileOption = option(
         "token-file", "With --activations on an array of states: its tokens, one sample per line.",
@@ -186,7 +186,8 @@ int runRenderCommand(const QStringList& arguments) {
     if (!views.contains(view))
         return usage(QStringLiteral("--view must be one of %1, not '%2'")
                          .arg(views.join(QStringLiteral(", ")), view));
-    FigureOptions figure;
+    // The same font as File → Export Figure (Preferences); --dpi decides the resolution.
+    FigureOptions figure = preferredFigureOptions();
     // The attention matrix as numbers: the same panel, its CSV export instead of its figure.
     const bool csv = parser.value(outOption).endsWith(QLatin1String(".csv"), Qt::CaseInsensitive);
     if (csv && view != QLatin1String("attention"))

@@ -9,6 +9,7 @@
 
 #include "app/MainWindow.h"
 #include "app/SurfaceFormat.h"
+#include "core/Preferences.h"
 #include "core/model/Model.h"
 
 namespace {
@@ -63,7 +64,8 @@ int main(int argc, char** argv) {
     QApplication::setOrganizationName(QStringLiteral("rnnscope"));
     QApplication::setApplicationName(QStringLiteral("rnnscope"));
     QApplication::setApplicationVersion(QStringLiteral(RNNSCOPE_VERSION));
-    rnnscope::Model::setThreadCount(QThread::idealThreadCount());  // LibTorch here defaults to 1
+    // LibTorch here defaults to 1 thread; Preferences say how many (every core by default).
+    rnnscope::Model::setThreadCount(rnnscope::Preferences::load().effectiveThreads());
 
     QCommandLineParser parser;
     QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("open a demo"),

@@ -88,6 +88,12 @@ QColor colourMapAt(ColourMap map, double t) {
     return Qt::black;
 }
 
+ColourMap colourMapNamed(const QString& name) {
+    if (name == QLatin1String("magma")) return ColourMap::Magma;
+    if (name == QLatin1String("greys")) return ColourMap::Greys;
+    return ColourMap::Viridis;
+}
+
 QString colourMapName(ColourMap map) {
     switch (map) {
         case ColourMap::Viridis:

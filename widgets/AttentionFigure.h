@@ -27,6 +27,8 @@ QColor colourMapAt(ColourMap map, double t);
 // for a weight.
 inline const QColor kNonFiniteColour{255, 0, 255};
 QString colourMapName(ColourMap map);
+// "viridis", "magma", "greys" (Preferences); anything else is viridis.
+ColourMap colourMapNamed(const QString& name);
 
 // What the figure shows; filled by the panel from the Session's current result.
 struct AttentionData {

@@ -46,6 +46,7 @@ public:
     QPushButton* swapAxesButton() const { return swap_; }
     QComboBox* viewSelector() const { return view_; }
     QComboBox* outputSelector() const { return output_; }
+    QComboBox* colourMapSelector() const { return colours_; }
     QString statusText() const { return status_->text(); }
     // What breaks the contract in the matrix shown (wrong shape, rows not summing to 1, NaN or
     // infinite weights), one finding per line; "" when nothing does.

@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 
 #include "core/Errors.h"
+#include "core/Preferences.h"
 #include "core/Session.h"
 #include "core/analysis/AttentionCsv.h"
 #include "widgets/AttentionMapView.h"
@@ -44,6 +45,9 @@ void AttentionPanel::buildControls() {
     for (ColourMap m : {ColourMap::Viridis, ColourMap::Magma, ColourMap::Greys})
         colours_->addItem(colourMapName(m), int(m));
     colours_->setToolTip(tr("Perceptually uniform colour map"));
+    // Opens with the map of Preferences.
+    colours_->setCurrentIndex(std::max(
+        0, colours_->findText(colourMapName(colourMapNamed(Preferences::load().colourMap)))));
     log_ = new QCheckBox(tr("Log scale"), this);
     log_->setToolTip(tr("Colour by log10 of the weight over three decades, to see small weights"));
     row1->addWidget(new QLabel(tr("View"), this));

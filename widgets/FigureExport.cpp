@@ -1,5 +1,7 @@
 #include "widgets/FigureExport.h"
 
+#include "core/Preferences.h"
+
 #include <QFileInfo>
 #include <QImage>
 #include <QImageWriter>
@@ -13,6 +15,15 @@
 #include "widgets/Panel.h"
 
 namespace rnnscope {
+
+FigureOptions preferredFigureOptions() {
+    const Preferences prefs = Preferences::load();
+    FigureOptions options;
+    options.dpi = prefs.figureDpi;
+    options.fontFamily = prefs.figureFont;
+    options.fontPoints = prefs.figureFontPoints;
+    return options;
+}
 
 bool figureFormatFromPath(const QString& path, FigureFormat* format) {
     const QString suffix = QFileInfo(path).suffix().toLower();
@@ -45,6 +56,14 @@ void exportFigure(Panel& panel, const QString& path, const FigureOptions& option
     if (!file.open(QIODevice::WriteOnly))
         throw UserError(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
 
+    // Panels draw their labels with the painter's font: the preferred one, when there is one.
+    auto setFont = [&options](QPainter& painter) {
+        if (options.fontFamily.isEmpty() && options.fontPoints <= 0) return;
+        QFont font = painter.font();
+        if (!options.fontFamily.isEmpty()) font.setFamily(options.fontFamily);
+        if (options.fontPoints > 0) font.setPointSizeF(options.fontPoints);
+        painter.setFont(font);
+    };
     switch (options.format) {
         case FigureFormat::Png: {
             const double scale = std::max(0.25, options.dpi / 96.0);
@@ -59,6 +78,7 @@ void exportFigure(Panel& panel, const QString& path, const FigureOptions& option
                 painter.setRenderHint(QPainter::Antialiasing);
                 painter.setRenderHint(QPainter::TextAntialiasing);
                 painter.scale(scale, scale);
+                setFont(painter);
                 panel.paintFigure(painter, rect);
             }
             image.setDotsPerMeterX(qRound(options.dpi / 0.0254));
@@ -78,6 +98,7 @@ void exportFigure(Panel& panel, const QString& path, const FigureOptions& option
             generator.setDescription(QStringLiteral("rnnscope figure"));
             QPainter painter(&generator);
             painter.setRenderHint(QPainter::Antialiasing);
+            setFont(painter);
             panel.paintFigure(painter, rect);
             break;
         }
@@ -93,6 +114,7 @@ void exportFigure(Panel& panel, const QString& path, const FigureOptions& option
             // The page is in points (1/72 in) while the painter works at 96 dpi.
             const QRect page = painter.viewport();
             painter.scale(page.width() / size.width(), page.height() / size.height());
+            setFont(painter);
             panel.paintFigure(painter, rect);
             break;
         }

@@ -12,9 +12,17 @@ class Panel;
 enum class FigureFormat { Png, Svg, Pdf };
 
 struct FigureOptions {
+    FigureOptions() = default;
+    FigureOptions(FigureFormat f, int d = 300) : format(f), dpi(d) {}
     FigureFormat format = FigureFormat::Png;
     int dpi = 300;  // PNG only: 96 is the screen's size, 300 is print quality
+    // The figure's text (Preferences): a family and size for every label the panel draws with
+    // the painter's font; empty / 0 keeps the panel's own.
+    QString fontFamily;
+    int fontPoints = 0;
 };
+// The options Preferences ask for (DPI and font), for the window and rnnscope-cli alike.
+FigureOptions preferredFigureOptions();
 
 // Guesses the format from the file name's suffix; false when it is none of png, svg, pdf.
 bool figureFormatFromPath(const QString& path, FigureFormat* format);

@@ -1,0 +1,26 @@
+#pragma once
+// The user's preferences (Preferences dialog), kept in QSettings so the window and rnnscope-cli
+// read the same values. Each is applied where it is used: threads to LibTorch, the memory
+// budget to captures and imports, the colour map to the attention map, DPI and font to exported
+// figures (window and rnnscope-cli render).
+
+#include <QString>
+
+namespace rnnscope {
+
+struct Preferences {
+    int threads = 0;            // LibTorch intra-op threads; 0: every core
+    int memoryBudgetMB = 1024;  // captured states beyond this go to an HDF5 file
+    QString colourMap = QStringLiteral("viridis");  // viridis, magma or greys
+    int figureDpi = 300;                            // PNG exports
+    QString figureFont;          // family for exported figures; empty: the panels' own
+    int figureFontPoints = 0;    // 0: the panels' own sizes
+    double autosaveMinutes = 3;  // recovery copies of unsaved sessions; read at start
+
+    static Preferences load();
+    void save() const;
+    int effectiveThreads() const;  // threads, or the machine's cores when 0
+    bool operator==(const Preferences& o) const;
+};
+
+}  // namespace rnnscope
