@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QWindow>
 #include <cstdio>
@@ -22,6 +23,7 @@
 #include "widgets/FeatureScatterPanel.h"
 #include "widgets/FigureExport.h"
 #include "widgets/HiddenUnitsPanel.h"
+#include "widgets/HiddenUnitsSaturationView.h"
 #include "widgets/HiddenUnitsTimeView.h"
 #include "widgets/StateSpacePanel.h"
 
@@ -392,6 +394,19 @@ int runRenderCommand(const QStringList& arguments) {
             return waitFor(
                 [&] { return s < 0 || space->pointCount() == session.store()->length(s); },
                 lastError, 60000);
+        }
+        if (view == QLatin1String("saturation")) {
+            auto* units = static_cast<HiddenUnitsPanel*>(panel);
+            SaturationPlot* plot = units->saturationView()->plot();
+            QPushButton* compute = units->saturationView()->computeButton();
+            // Saturation is one pass over the whole dataset, made once for every sample of a
+            // batch, as Compute over Dataset does; without a dataset the plot says what it needs.
+            if (plot->isEmpty() && plot->emptyReason().isEmpty() && compute->isEnabled() &&
+                !units->isScanning())
+                compute->click();
+            return !session.dataset() ||
+                   waitFor([&] { return !plot->isEmpty() || !plot->emptyReason().isEmpty(); },
+                           lastError, 3600000);
         }
         if (view == QLatin1String("units")) {
             auto* units = static_cast<HiddenUnitsPanel*>(panel);

@@ -76,6 +76,15 @@ check_png "$TMP/units.png" 850 300
 "$CLI" render --model "$DEMO/brackets/brackets.pt" --input "(([]))" --view saturation \
   --out "$TMP/saturation.pdf" > /dev/null || fail "saturation render failed"
 head -c 5 "$TMP/saturation.pdf" | grep -q "%PDF" || fail "saturation.pdf is not a PDF"
+# With a dataset the pass over it runs headless too: a plot of every gate unit, not the
+# "press Compute" placeholder a typed input alone gets.
+"$CLI" render --model "$DEMO/brackets/brackets.pt" --input "(([]))" --view saturation \
+  --size 800x600 --dpi 96 --out "$TMP/sat-alone.png" > /dev/null || fail "saturation render failed"
+"$CLI" render --model "$DEMO/brackets/brackets.pt" --data "$DEMO/brackets/brackets.tsv" \
+  --sample 2 --view saturation --size 800x600 --dpi 96 --out "$TMP/sat-data.png" > /dev/null \
+  || fail "saturation render with a dataset failed"
+[ "$(stat -c %s "$TMP/sat-data.png")" -gt $((2 * $(stat -c %s "$TMP/sat-alone.png"))) ] \
+  || fail "saturation with a dataset drew no plot ($(stat -c %s "$TMP/sat-data.png") bytes)"
 
 # --batch: one figure per sample, named from --out, each showing its own sample.
 "$CLI" render --model "$DEMO/dates/dates.pt" --data "$DEMO/dates/dates.tsv" --batch 3,5-6 \
