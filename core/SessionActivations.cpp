@@ -37,6 +37,8 @@ void Session::openActivations(const QString& path, const QString& tokensPath) {
     jobs_.start<ActivationImport>(
         tr("Opening activations %1").arg(name), this,
         [path, tokensPath, budget](JobContext& ctx) -> ActivationImport {
+            if (!QFileInfo::exists(path))
+                throw UserError(tr("%1 does not exist").arg(QDir::toNativeSeparators(path)));
             ctx.setProgress(0.0, tr("Reading %1").arg(QFileInfo(path).fileName()));
             ImportOptions options;
             options.memoryBudgetBytes = budget;

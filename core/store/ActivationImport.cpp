@@ -417,9 +417,10 @@ bool isRnnscopeStore(const QString& path) {
 }
 
 bool isLstmVisProject(const QString& path) {
+    // LSTMVis looks for lstm.yml; a project file renamed (or .yaml) is still one.
     const QFileInfo info(projectFile(path));
-    return info.isFile() &&
-           info.fileName().compare(QStringLiteral("lstm.yml"), Qt::CaseInsensitive) == 0;
+    const QString suffix = info.suffix().toLower();
+    return info.isFile() && (suffix == QLatin1String("yml") || suffix == QLatin1String("yaml"));
 }
 
 ActivationImport importLstmVisProject(const QString& path, const ImportOptions& options) {

@@ -55,7 +55,8 @@ ActivationImport importStateArrays(const QString& statesPath, const QString& tok
 std::shared_ptr<Dataset> datasetOfStore(const std::shared_ptr<const ActivationStore>& store,
                                         const QString& path, const QString& name = QString());
 
-// True when `path` looks like an LSTMVis project (an lstm.yml, or a folder with one).
+// True when `path` looks like an LSTMVis project (a .yml / .yaml file, or a folder with an
+// lstm.yml).
 bool isLstmVisProject(const QString& path);
 // True when `path` is a store file of rnnscope's own (`rnnscope-cli extract --out`): it holds its
 // tokens, so it opens model-free without a token file.

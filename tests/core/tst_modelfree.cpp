@@ -142,6 +142,11 @@ TEST_CASE("an LSTMVis project as LSTMVis's README lays it out opens", "[modelfre
     writeLstmVisProject(dir.path(), QString::fromUtf8(kLstmYml));
     REQUIRE(isLstmVisProject(dir.path()));
     REQUIRE(isLstmVisProject(QDir(dir.path()).filePath(QStringLiteral("lstm.yml"))));
+    // A project file under another name is still one.
+    QFile::copy(QDir(dir.path()).filePath(QStringLiteral("lstm.yml")),
+                QDir(dir.path()).filePath(QStringLiteral("toy.yaml")));
+    CHECK(importLstmVisProject(QDir(dir.path()).filePath(QStringLiteral("toy.yaml")))
+              .store->tokenCount() == 12);
     const ActivationImport imported = importLstmVisProject(dir.path());
     CHECK(imported.name == QStringLiteral("toy - 1x5"));
     const ActivationStore& store = *imported.store;
@@ -314,6 +319,13 @@ TEST_CASE("the Session shows imported states without a model, until a model is o
     QTemporaryDir dir;
     writeLstmVisProject(dir.path(), QString::fromUtf8(kLstmYml));
     Session session;
+    // A path that is not there says so, not that it "holds states but no tokens".
+    QString error;
+    QObject::connect(&session, &Session::errorOccurred,
+                     [&](const QString&, const QString& message) { error = message; });
+    session.openActivations(QDir(dir.path()).filePath(QStringLiteral("gone.npy")));
+    REQUIRE(waitUntil([&] { return !error.isEmpty(); }));
+    CHECK(error.contains(QStringLiteral("does not exist")));
     QSignalSpy opened(&session, &Session::fileOpened);
     CHECK(Session::detectFileKind(dir.path()) == FileKind::Activations);
     session.openFile(QDir(dir.path()).filePath(QStringLiteral("lstm.yml")));
