@@ -159,6 +159,7 @@ class Bench:
               f"{self.threads} threads", flush=True)
         print(f"  {'method':<6} {'tool':<13} {'seconds':>9} {'preserv.':>9} {'trust.':>8} "
               f"{'ours x faster':>14}")
+        self.neighbour_graphs(states, x.shape[0])
         plan = {
             "pca": [("scikit-learn", lambda o: self.python_peer("sklearn-pca", states, o))],
             "tsne": [("scikit-learn", lambda o: self.python_peer("sklearn-tsne", states, o)),
@@ -208,6 +209,16 @@ class Bench:
                 gap = max(best[0] - q[0], best[1] - q[1])
                 print(f"         quality vs best peer: {-gap:+.4f} "
                       f"({'within' if gap <= 0.01 else 'MORE than'} 0.01 of the best peer)")
+
+    def neighbour_graphs(self, states: Path, n: int):
+        # The approximate (HNSW) graphs t-SNE and UMAP build on, with their recall@k against an
+        # exact search; below 20,000 points both search exactly.
+        knn = Path(self.cli).resolve().parent.parent / "bench" / "bench_knn"
+        if n < 20000 or not knn.exists() or not {"tsne", "umap"} & set(self.args.methods):
+            return
+        text = run([str(knn), str(states), "--threads", str(self.threads)]).stdout
+        for line in text.splitlines()[1:]:
+            print("  neighbours " + line.strip(), flush=True)
 
     # --- a million points -------------------------------------------------------------------
 

@@ -338,6 +338,15 @@ private:
 
 }  // namespace
 
+KnnOptions tsneNeighbourOptions(const TsneOptions& options) {
+    KnnOptions knn;
+    knn.k = neighboursFor(options.perplexity);
+    knn.metric = options.metric;
+    knn.threads = detail::threadCount(options.threads);
+    knn.seed = options.seed;
+    return knn;
+}
+
 std::unique_ptr<IterativeLayout> makeTsne(const Points& points, const TsneOptions& options,
                                           const Monitor& monitor) {
     validate(points, options);
@@ -346,11 +355,7 @@ std::unique_ptr<IterativeLayout> makeTsne(const Points& points, const TsneOption
     const int k = neighboursFor(options.perplexity);
 
     monitor.report(0, "nearest neighbours");
-    KnnOptions knnOptions;
-    knnOptions.k = k;
-    knnOptions.metric = options.metric;
-    knnOptions.threads = threads;
-    knnOptions.seed = options.seed;
+    const KnnOptions knnOptions = tsneNeighbourOptions(options);
     Monitor knnMonitor;
     knnMonitor.cancelled = monitor.cancelled;
     if (monitor.progress)

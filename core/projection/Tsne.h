@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "core/projection/Knn.h"
 #include "core/projection/Projection.h"
 
 namespace rnnscope::projection {
@@ -39,6 +40,10 @@ struct TsneOptions : CommonOptions {
 // constant input are projected (constant input onto a small random cloud), never to NaN.
 // objective() is the KL divergence KL(P || Q) every klEvery iterations and at the end, NaN in
 // between.
+// The neighbour search t-SNE runs for these options (k = 3 x perplexity), for the benchmark's
+// recall figure.
+KnnOptions tsneNeighbourOptions(const TsneOptions& options);
+
 std::unique_ptr<IterativeLayout> makeTsne(const Points& points, const TsneOptions& options,
                                           const Monitor& monitor = {});
 

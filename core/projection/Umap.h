@@ -4,6 +4,7 @@
 // stochastic gradient descent with negative sampling, a few epochs per step() so a view can draw
 // the layout while it settles.
 
+#include "core/projection/Knn.h"
 #include "core/projection/Projection.h"
 
 namespace rnnscope::projection {
@@ -31,6 +32,10 @@ struct UmapOptions : CommonOptions {
 // Hogwild-style (as uwot does), so layouts differ slightly from run to run.
 std::unique_ptr<IterativeLayout> makeUmap(const Points& points, const UmapOptions& options,
                                           const Monitor& monitor = {});
+
+// The neighbour search UMAP runs for these options (k, metric, threads and the HNSW beams it
+// picks), so the benchmark can measure that very graph's recall against the exact one.
+KnnOptions umapNeighbourOptions(const UmapOptions& options);
 
 // Runs makeUmap to the end and returns the layout, [n, dims].
 Points umap(const Points& points, const UmapOptions& options, const Monitor& monitor = {});
