@@ -334,6 +334,8 @@ std::shared_ptr<StateProjection> projectStatesOrThrow(
                 snapshot->samples = out->samples;
                 snapshot->steps = out->steps;
                 snapshot->firstPoint = out->firstPoint;
+                snapshot->totalRows = out->totalRows;
+                snapshot->excludedNonFinite = out->excludedNonFinite;
                 snapshot->iteration = out->iteration;
                 snapshot->totalIterations = out->totalIterations;
                 snapshot->objective = out->objective;
