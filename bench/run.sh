@@ -108,6 +108,16 @@ if [ -x "$ATTRIBUTION" ]; then
   done
 fi
 
+echo
+echo "Memory bounds: the brackets demo repeated until its states are 10x a 64 MB budget, extracted"
+echo "to the HDF5 store and explored (samples, unit finder, pattern search, PCA), resident memory"
+echo "against the budget"
+MEMORY="$BUILD/bench/bench_memory"
+if [ -x "$MEMORY" ]; then
+  "$MEMORY" --model "$SRC/resources/demo/brackets/brackets.pt" \
+    --data "$SRC/resources/demo/brackets/brackets.tsv" --budget-mb 64 --times 10 --threads "$THREADS"
+fi
+
 PROJECTION=${RNNSCOPE_BENCH_PROJECTION:-quick}
 if [ "$PROJECTION" != off ]; then
   echo
