@@ -115,21 +115,49 @@ bool componentEigenvectors(const FuzzyGraph& graph, const std::vector<int32_t>& 
         }
         y = yRows;
     };
+    // The tall products of the iteration (a^T b and a * m over `size` rows) in the same row
+    // blocks on the same threads. a^T b adds the blocks' partial products in block order, so
+    // the result does not depend on the thread count either.
+    auto transposeTimes = [&](const Dense& a, const Dense& b) {
+        constexpr int64_t rows = 4096;
+        const int64_t blocks = (size + rows - 1) / rows;
+        std::vector<Dense> partial(static_cast<size_t>(blocks));
+#pragma omp parallel for num_threads(threads) schedule(static) if (blocks > 4)
+        for (int64_t k = 0; k < blocks; ++k) {
+            const int64_t begin = k * rows, count = std::min(rows, size - begin);
+            partial[size_t(k)].noalias() =
+                a.middleRows(begin, count).transpose() * b.middleRows(begin, count);
+        }
+        Dense sum = Dense::Zero(a.cols(), b.cols());
+        for (const Dense& part : partial) sum += part;
+        return sum;
+    };
+    auto times = [&](const Dense& a, const Dense& m) {
+        constexpr int64_t rows = 4096;
+        const int64_t blocks = (size + rows - 1) / rows;
+        Dense out(size, m.cols());
+#pragma omp parallel for num_threads(threads) schedule(static) if (blocks > 4)
+        for (int64_t k = 0; k < blocks; ++k) {
+            const int64_t begin = k * rows, count = std::min(rows, size - begin);
+            out.middleRows(begin, count).noalias() = a.middleRows(begin, count) * m;
+        }
+        return out;
+    };
     // An orthonormal basis of span(s) without the trivial vector, by SVQB (Stathopoulos & Wu
     // 2002): directions that add (almost) nothing are dropped, so it may be narrower than s.
     auto basis = [&](Dense s) {
         for (int pass = 0; pass < 2; ++pass) {
-            s -= trivial * (trivial.transpose() * s);
+            s -= trivial * transposeTimes(trivial, s);
             const Eigen::VectorXd norms = s.colwise().norm();
             for (int64_t c = 0; c < s.cols(); ++c)
                 if (norms[c] > 0) s.col(c) /= norms[c];
-            Eigen::SelfAdjointEigenSolver<Dense> gram(s.transpose() * s);
+            Eigen::SelfAdjointEigenSolver<Dense> gram(transposeTimes(s, s));
             const double largest = gram.eigenvalues().maxCoeff();
             int64_t kept = 0;
             for (int64_t c = 0; c < s.cols(); ++c) kept += gram.eigenvalues()[c] > 1e-10 * largest;
             const auto values = gram.eigenvalues().tail(kept);
             const Dense v = gram.eigenvectors().rightCols(kept);
-            s = s * (v * values.cwiseSqrt().cwiseInverse().asDiagonal());
+            s = times(s, v * values.cwiseSqrt().cwiseInverse().asDiagonal());
         }
         return s;
     };
@@ -170,16 +198,16 @@ bool componentEigenvectors(const FuzzyGraph& graph, const std::vector<int32_t>& 
         all << x, r, p;
         s = basis(all);
         multiply(s, as);
-        Eigen::SelfAdjointEigenSolver<Dense> rr(s.transpose() * as);
+        Eigen::SelfAdjointEigenSolver<Dense> rr(transposeTimes(s, as));
         if (rr.info() != Eigen::Success) return false;
         const int64_t width = s.cols();
         const int keep = static_cast<int>(std::min<int64_t>(block, width));
         const Dense coefficients = rr.eigenvectors().rightCols(keep).rowwise().reverse();
-        const Dense xNew = s * coefficients;
+        Dense xNew = times(s, coefficients);
         // The new direction: the part of the step that did not come from the old X.
-        p = xNew - x * (x.transpose() * xNew);
-        x = xNew;
-        ax = as * coefficients;
+        p = xNew - times(x, transposeTimes(x, xNew));
+        x = std::move(xNew);
+        ax = times(as, coefficients);
         theta = rr.eigenvalues().tail(keep).reverse();
     }
     if (x.cols() < dims) return false;
