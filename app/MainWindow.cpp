@@ -371,6 +371,8 @@ void MainWindow::openDemo(const QString& name) {
 }
 
 void MainWindow::rememberRecent(const QString& path) {
+    // A window that only renders (rnnscope-cli render) leaves the user's recent files alone.
+    if (!document_->isInteractive()) return;
     if (path.contains(QStringLiteral("/demo/"))) return;  // the demo has its own menu
     if (path.isEmpty() || path.startsWith(SessionRecovery::folder())) return;
     QSettings settings;

@@ -75,6 +75,9 @@ found = len(np.unique(packed[::2, ::2]))
 share = 100.0 * np.count_nonzero(packed != 0xFFFFFF) / packed.size
 assert found >= colours, ("colours", found)
 assert share >= ink, ("ink %%", share)
+# How much of it is in colour (not black, white or grey): printed for the colour-map check.
+spread = rgb.max(axis=2) - rgb.min(axis=2)
+print("%.3f" % (100.0 * np.count_nonzero(spread > 60) / spread[:, :, None].size))
 PYEOF
 }
 "$CLI" render --model "$DEMO/brackets/brackets.pt" --data "$DEMO/brackets/brackets.tsv" \
@@ -154,6 +157,20 @@ for view in sample attention state-space units saturation features errors attrib
   check_figure "$TMP/every-$view.png" 150 40 6 1
 done
 
+# The colour map of Preferences reaches headless figures: the state space's path and its
+# colouring by step in viridis, then in greys (read from the window's settings).
+for map in viridis greys; do
+  mkdir -p "$TMP/config-$map/rnnscope"
+  printf '[prefs]\ncolourMap=%s\n' $map > "$TMP/config-$map/rnnscope/rnnscope.conf"
+  XDG_CONFIG_HOME="$TMP/config-$map" "$CLI" render --model "$DEMO/brackets/brackets.pt" \
+    --data "$DEMO/brackets/brackets.tsv" --sample 8 --view state-space --dims 2 --dpi 48 \
+    --size 800x500 --out "$TMP/map-$map.png" > /dev/null 2>&1 || fail "state-space in $map failed"
+done
+viridis=$(check_figure "$TMP/map-viridis.png" 150 100 6 1)
+greys=$(check_figure "$TMP/map-greys.png" 150 100 6 1)
+/usr/bin/python3 -c "import sys; v, g = map(float, sys.argv[1:]); assert v > 5 and g < 0.5 * v, (v, g)" \
+  "$viridis" "$greys" || fail "the colour map preference did not reach render ($viridis% vs $greys% in colour)"
+
 # The Samples panel: the sample's tokens with the model's prediction and the verdict.
 "$CLI" render --model "$DEMO/brackets/brackets.pt" --data "$DEMO/brackets/brackets.tsv" \
   --sample 6 --view sample --dpi 96 --size 900x400 --out "$TMP/sample.png" > "$TMP/out.txt" \
@@ -182,15 +199,20 @@ grep -q "not predicted yet" "$TMP/errors.svg" && fail "errors.svg drawn before e
 grep -q "Exact match: " "$TMP/errors-dates.svg" || fail "errors-dates.svg has no exact match"
 grep -q "Token accuracy: " "$TMP/errors-dates.svg" || fail "errors-dates.svg has no token accuracy"
 
-# Attribution takes --size like every panel (it used to keep 640 pixels whatever was asked).
-for size in 700x450 1200x450; do
+# Attribution takes --size like every panel (it used to keep 640 pixels whatever was asked),
+# down to the Error Browser's own minimum size.
+for size in 1000x800 1400x900; do
   "$CLI" render --model "$DEMO/brackets/brackets.pt" --data "$DEMO/brackets/brackets.tsv" \
     --sample 3 --view attribution --dpi 96 --size $size --out "$TMP/attr-$size.png" > /dev/null \
     2>&1 || fail "attribution render at $size failed"
 done
-check_figure "$TMP/attr-700x450.png" 660 400 8 1
-check_figure "$TMP/attr-1200x450.png" 1150 400 8 1
-/usr/bin/python3 - "$TMP/attr-700x450.png" "$TMP/attr-1200x450.png" <<'PYEOF' || fail "attribution ignores --size"
+check_figure "$TMP/attr-1000x800.png" 950 750 8 1
+check_figure "$TMP/attr-1400x900.png" 1350 850 8 1
+/usr/bin/python3 - "$TMP/attr-1000x800.png" "$TMP/attr-1400x900.png" <<'PYEOF' || fail "attribution ignores --size"
+import struct, sys
+small, large = (struct.unpack(">II", open(p, "rb").read()[16:24]) for p in sys.argv[1:])
+assert small[0] <= 1000 and large[0] > 1300 and large[1] > small[1], (small, large)
+PYEOF || fail "attribution ignores --size"
 import struct, sys
 small, large = (struct.unpack(">II", open(p, "rb").read()[16:24]) for p in sys.argv[1:])
 assert small[0] <= 700 and large[0] > 1100, (small, large)
