@@ -74,6 +74,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Sess
     statusBar()->addPermanentWidget(jobStatus_);
     buildMenus();
     restoreSettings();
+    // Only now: the docks' own placement and the saved layout above are not the user's edits.
+    for (QDockWidget* dock : std::as_const(docks_)) watchDock(dock);
     // Sized only now: while the bottom docks were added side by side, before they were tabbed,
     // their minimum widths added up and widened the window past a 1600-pixel screen.
     if (!restoredGeometry_) {
@@ -105,6 +107,27 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Sess
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::watchDock(QDockWidget* dock) {
+    // Moving a dock to another side, floating or docking it, and closing or reopening it are
+    // changes the session file keeps (window_layout): the title gets its unsaved mark. Layouts
+    // restored by the window itself (at start, from a session file) are not.
+    auto changed = [this]() {
+        if (restoringLayout_ == 0) session_->markModified();
+    };
+    connect(dock, &QDockWidget::dockLocationChanged, this, changed);
+    connect(dock, &QDockWidget::topLevelChanged, this, changed);
+    connect(dock->toggleViewAction(), &QAction::triggered, this, changed);
+    dock->installEventFilter(this);
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+    // The close button of a dock's title bar.
+    if (event->type() == QEvent::Close && restoringLayout_ == 0 &&
+        qobject_cast<QDockWidget*>(watched))
+        session_->markModified();
+    return QMainWindow::eventFilter(watched, event);
+}
 
 void MainWindow::addPanel(Panel* panel, Qt::DockWidgetArea area) {
     auto* dock = new QDockWidget(panel->title(), this);
@@ -278,8 +301,10 @@ void MainWindow::restoreSettings() {
         restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     const QByteArray state = settings.value(QStringLiteral("window/state")).toByteArray();
     // A corrupt or outdated layout is ignored: restoreState refuses it and the default stays.
+    ++restoringLayout_;
     restoredLayout_ = !state.isEmpty() && restoreState(state, kLayoutVersion);
     if (!restoredLayout_) restoreState(defaultState_, kLayoutVersion);
+    --restoringLayout_;
 }
 
 void MainWindow::showEvent(QShowEvent* event) {
@@ -292,12 +317,17 @@ void MainWindow::showEvent(QShowEvent* event) {
 }
 
 void MainWindow::resetLayout() {
+    const QByteArray before = saveState(kLayoutVersion);
+    ++restoringLayout_;
     for (QDockWidget* d : docks_) {
         d->setFloating(false);
         d->show();
     }
     restoreState(defaultState_, kLayoutVersion);
     applyDefaultSizes();
+    --restoringLayout_;
+    // The user's own choice: a change when the layout was not the default already.
+    if (saveState(kLayoutVersion) != before) session_->markModified();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -341,6 +371,8 @@ void MainWindow::openDemo(const QString& name) {
 }
 
 void MainWindow::rememberRecent(const QString& path) {
+    // A window that only renders (rnnscope-cli render) leaves the user's recent files alone.
+    if (!document_->isInteractive()) return;
     if (path.contains(QStringLiteral("/demo/"))) return;  // the demo has its own menu
     if (path.isEmpty() || path.startsWith(SessionRecovery::folder())) return;
     QSettings settings;
@@ -423,7 +455,10 @@ QByteArray MainWindow::layoutState() const {
 }
 
 bool MainWindow::restoreLayoutState(const QByteArray& state) {
-    return restoreState(state, kLayoutVersion);
+    ++restoringLayout_;
+    const bool restored = restoreState(state, kLayoutVersion);
+    --restoringLayout_;
+    return restored;
 }
 
 void MainWindow::exportStore(bool forLstmVis) {
@@ -437,8 +472,12 @@ void MainWindow::exportStore(bool forLstmVis) {
     if (target.isEmpty()) return;
     session_->jobs().start<QString>(
         forLstmVis ? tr("Exporting for LSTMVis") : tr("Saving captured states"), this,
-        [store, target, forLstmVis](JobContext&) {
-            if (forLstmVis) return exportLstmVis(*store, target).directory;
+        [store, target, forLstmVis](JobContext& ctx) {
+            // Cancelled halfway, the previous export stays as it was (core/AtomicFile.h).
+            if (forLstmVis)
+                return exportLstmVis(*store, target, QString(),
+                                     [&ctx]() { return ctx.isCancelled(); })
+                    .directory;
             store->save(target);
             return target;
         },

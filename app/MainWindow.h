@@ -56,9 +56,11 @@ protected:
     void showEvent(QShowEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void addPanel(Panel* panel, Qt::DockWidgetArea area);
+    void watchDock(QDockWidget* dock);  // user changes of the layout mark the session modified
     void buildMenus();
     void restoreSettings();
     void applyDefaultSizes();
@@ -74,6 +76,7 @@ private:
     bool restoredGeometry_ = false;  // a saved window geometry was applied
     bool restoredLayout_ = false;
     bool shownOnce_ = false;
+    int restoringLayout_ = 0;  // > 0 while the window restores a layout itself
     JobStatusWidget* jobStatus_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QMenu* viewMenu_ = nullptr;

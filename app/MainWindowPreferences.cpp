@@ -8,6 +8,7 @@
 #include "core/Preferences.h"
 #include "core/Session.h"
 #include "core/model/Model.h"
+#include "widgets/ColourMaps.h"
 
 namespace rnnscope {
 
@@ -20,6 +21,8 @@ void MainWindow::showPreferences() {
 void MainWindow::applyPreferences(const Preferences& preferences) {
     preferences.save();
     Model::setThreadCount(preferences.effectiveThreads());
+    // Every panel that draws a sequential scale redraws with it (widgets/ColourMaps.h).
+    setPreferredColourMap(colourMapNamed(preferences.colourMap));
     session_->setAutoCapture(
         QSettings().value(QStringLiteral("store/autoCaptureSamples"), 5000).toLongLong(),
         qint64(preferences.memoryBudgetMB) << 20);

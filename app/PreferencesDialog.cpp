@@ -43,8 +43,9 @@ PreferencesDialog::PreferencesDialog(const Preferences& current, QWidget* parent
     colourMap_->addItem(tr("greys (prints in black and white)"), QStringLiteral("greys"));
     colourMap_->setCurrentIndex(std::max(0, colourMap_->findData(current.colourMap)));
     colourMap_->setToolTip(
-        tr("The colour map attention maps open with (the 3D state space and "
-           "hidden units keep viridis for now)"));
+        tr("The colour map of every magnitude: attention maps, the state space's path and "
+           "continuous colourings, gate heatmaps, feature-scatter counts; in the window and in "
+           "rnnscope-cli render. Signed values keep their blue–white–red map."));
     form->addRow(tr("Colour map:"), colourMap_);
 
     dpi_ = new QSpinBox(this);

@@ -88,7 +88,8 @@ void SessionDocument::setInteractive(bool interactive) {
 }
 
 bool SessionDocument::confirmDiscard() {
-    if (!interactive_ || !session_.isModified() || !session_.model()) return true;
+    if (!interactive_ || !session_.isModified() || (!session_.model() && !session_.modelFree()))
+        return true;
     const QString name =
         session_.sessionPath().isEmpty() ? QString() : QFileInfo(session_.sessionPath()).fileName();
     switch (sessionPrompts().unsavedChanges(&window_, name)) {
@@ -149,9 +150,12 @@ bool SessionDocument::offerRecovery() {
     QString describe;
     try {
         content = readSessionFile(file);
-        describe = content.recoveryOf.isEmpty() || content.recoveryOf == QLatin1String("untitled")
-                       ? tr("an unsaved session of %1").arg(QFileInfo(content.model).fileName())
-                       : content.recoveryOf;
+        describe =
+            content.recoveryOf.isEmpty() || content.recoveryOf == QLatin1String("untitled")
+                ? tr("an unsaved session of %1")
+                      .arg(QFileInfo(content.model.isEmpty() ? content.activations : content.model)
+                               .fileName())
+                : content.recoveryOf;
         describe +=
             tr(" (autosaved %1)")
                 .arg(QFileInfo(file).lastModified().toString(QStringLiteral("yyyy-MM-dd HH:mm")));

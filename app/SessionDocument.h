@@ -41,6 +41,7 @@ public:
     // Off for windows that only render (rnnscope-cli render): no questions, no autosave, no
     // recovery offer; unsaved changes are dropped silently.
     void setInteractive(bool interactive);
+    bool isInteractive() const { return interactive_; }
 
 private:
     void applyViewState(bool layoutToo);

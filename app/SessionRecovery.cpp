@@ -6,8 +6,10 @@
 #include <QFileInfo>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QtConcurrent>
 #include <algorithm>
 
+#include "core/AtomicFile.h"
 #include "core/Errors.h"
 #include "core/SessionFile.h"
 
@@ -24,6 +26,8 @@ SessionRecovery::SessionRecovery(Session& session, std::function<SessionViewStat
     const double minutes =
         QSettings().value(QStringLiteral("session/autosaveMinutes"), kDefaultMinutes).toDouble();
     timer_.setInterval(int(std::max(0.05, minutes) * 60 * 1000));
+    pool_.setMaxThreadCount(1);
+    connect(&writer_, &QFutureWatcher<QString>::finished, this, [this]() { finishWrite(); });
     connect(&timer_, &QTimer::timeout, this, [this]() { writeNow(); });
     timer_.start();
     // Saved or discarded: nothing left to recover.
@@ -32,7 +36,9 @@ SessionRecovery::SessionRecovery(Session& session, std::function<SessionViewStat
     });
 }
 
-SessionRecovery::~SessionRecovery() = default;
+SessionRecovery::~SessionRecovery() {
+    writer_.waitForFinished();
+}
 
 QString SessionRecovery::folder() {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
@@ -46,6 +52,10 @@ QString SessionRecovery::path() const {
 
 QStringList SessionRecovery::leftOver() {
     QStringList found;
+    // Temporaries of recovery copies whose write was killed (nobody holds them) go first.
+    for (const QFileInfo& f :
+         QDir(folder()).entryInfoList({kPrefix + QStringLiteral("*.rnnscope.saving")}, QDir::Files))
+        removeStaleTemporary(f.absoluteFilePath().chopped(7));
     const QFileInfoList files =
         QDir(folder()).entryInfoList({kPrefix + QStringLiteral("*.rnnscope")}, QDir::Files,
                                      QDir::Time);  // newest first
@@ -68,18 +78,58 @@ void SessionRecovery::setEnabled(bool enabled) {
 }
 
 bool SessionRecovery::writeNow() {
-    if (!enabled_ || !session_.isModified() || !session_.model()) return false;
+    if (!enabled_ || !session_.isModified() || (!session_.model() && !session_.modelFree()))
+        return false;
+    if (writer_.isRunning()) {
+        writeAgain_ = true;  // the newer state follows once this write is done
+        return false;
+    }
+    SessionSnapshot snapshot;
     try {
         QDir().mkpath(folder());
-        session_.saveSession(path(), viewState_(), /*asRecovery=*/true);
-        return true;
+        snapshot = session_.snapshotSession(path(), viewState_(), /*asRecovery=*/true);
     } catch (const UserError& e) {
         Q_EMIT failed(tr("Autosave failed: %1").arg(e.message()));
         return false;
     }
+    auto hook = beforeWrite_;
+    reported_ = false;
+    writer_.setFuture(QtConcurrent::run(&pool_, [snapshot = std::move(snapshot), hook]() {
+        if (hook) hook();
+        try {
+            writeSessionSnapshot(snapshot);  // a sidecar that fails is not worth a word here
+            return QString();
+        } catch (const UserError& e) {
+            return e.message();
+        }
+    }));
+    return true;
+}
+
+void SessionRecovery::waitForWrite() {
+    if (!writer_.isRunning()) return;
+    writer_.waitForFinished();
+    // The watcher reports on the event loop; report now so the caller sees the outcome.
+    finishWrite();
+}
+
+void SessionRecovery::finishWrite() {
+    if (reported_ || !writer_.future().isFinished()) return;
+    reported_ = true;
+    const QString error = writer_.future().result();
+    if (error.isEmpty())
+        Q_EMIT written(path());
+    else
+        Q_EMIT failed(tr("Autosave failed: %1").arg(error));
+    if (writeAgain_) {
+        writeAgain_ = false;
+        writeNow();
+    }
 }
 
 void SessionRecovery::discard() {
+    writeAgain_ = false;
+    waitForWrite();  // a write under way would bring the copy back after its removal
     QFile::remove(path());
     QFile::remove(projectionCachePath(path()));
 }

@@ -52,10 +52,11 @@ const char* kUsage =
     "        the tokens nearest to TOK in the model's embedding space, with distances; an\n"
     "        unknown token is answered with the closest spellings in the vocabulary\n\n"
     "  render --model M.pt [--data D --sample N | --input TEXT]\n"
-    "         --view state-space|attention|units|saturation|features|attribution\n"
-    "         [--tokens \"( [\"]\n"
+    "         --view sample|attention|state-space|units|saturation|features|errors|attribution\n"
+    "         [--tokens \"( [\"] [--batch 1,4,10-19] [--session S.rnnscope]\n"
     "         --out FILE.png|svg|pdf [--dpi 300]\n"
-    "        write a panel's figure as File > Export Figure does (needs a display: xvfb-run)\n\n"
+    "        write any panel's figure as File > Export Figure does, with the window's\n"
+    "        Preferences (needs a display: xvfb-run); samples are numbered from 1\n\n"
     "Run `rnnscope-cli COMMAND --help` for a command's options.\n"
     "  -h, --help      show this help\n"
     "  -v, --version   show the version\n";
@@ -77,7 +78,10 @@ int main(int argc, char** argv) {
             return 1;
         }
         QApplication app(argc, argv);
-        QCoreApplication::setApplicationName(QStringLiteral("rnnscope-cli"));
+        // The window's settings: its Preferences (colour map, figure font and DPI, memory
+        // budget) apply to the figures render draws, as they do to File > Export Figure.
+        QCoreApplication::setOrganizationName(QStringLiteral("rnnscope"));
+        QCoreApplication::setApplicationName(QStringLiteral("rnnscope"));
         rnnscope::Model::setThreadCount(QThread::idealThreadCount());
         return rnnscope::runRenderCommand(raw);
     }

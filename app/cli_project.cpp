@@ -21,6 +21,7 @@
 #include "app/CliCommand.h"
 #include "app/CliProgress.h"
 #include "app/cli_project_model.h"
+#include "core/AtomicFile.h"
 #include "core/analysis/ProjectorExport.h"
 #include "core/projection/NpyFile.h"
 #include "core/projection/Pca.h"
@@ -197,23 +198,15 @@ void writeCsv(const QString& path, const proj::Points& layout) {
                                  file.errorString().toStdString());
 }
 
-// Writes beside the target and renames, so a failed run leaves no partial file.
+// Writes beside the target and renames (core/AtomicFile.h), so a failed run leaves the
+// previous file, never a partial one.
 void writeLayout(const QString& path, const proj::Points& layout) {
-    const QString part = path + QStringLiteral(".part");
-    try {
-        if (path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive))
-            writeCsv(part, layout);
-        else
-            proj::writeNpy(part.toStdString(), layout);
-    } catch (...) {
-        QFile::remove(part);
-        throw;
-    }
-    QFile::remove(path);
-    if (!QFile::rename(part, path)) {
-        QFile::remove(part);
-        throw std::runtime_error("cannot write " + path.toStdString());
-    }
+    AtomicFile target(path);
+    if (path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive))
+        writeCsv(target.temporaryPath(), layout);
+    else
+        proj::writeNpy(target.temporaryPath().toStdString(), layout);
+    target.commit();
 }
 
 }  // namespace

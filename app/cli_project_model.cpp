@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "app/CliProgress.h"
+#include "core/AtomicFile.h"
 #include "core/Errors.h"
 #include "core/Predictions.h"
 #include "core/analysis/ProjectorExport.h"
@@ -78,15 +79,12 @@ int projectModelStates(const ModelProjectionRequest& request) {
         progress.update("done", 1.0, true);
         progress.end();
 
-        const QString part = request.out + QStringLiteral(".part");
-        if (request.out.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive))
-            writeProjectionCsv(part, *projected, *store);
-        else
-            projection::writeNpy(part.toStdString(), projected->coords);
-        QFile::remove(request.out);
-        if (!QFile::rename(part, request.out)) {
-            QFile::remove(part);
-            return fail(QStringLiteral("cannot write %1").arg(request.out));
+        if (request.out.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive)) {
+            writeProjectionCsv(request.out, *projected, *store);  // atomic itself
+        } else {
+            AtomicFile target(request.out);
+            projection::writeNpy(target.temporaryPath().toStdString(), projected->coords);
+            target.commit();
         }
         if (!request.projector.isEmpty())
             writeProjectorTsv(request.projector, *projected, *store, dataset.get());

@@ -9,6 +9,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QWindow>
+#include <algorithm>
 #include <cstdio>
 
 #include "app/CliCommand.h"
@@ -17,15 +18,19 @@
 #include "core/Errors.h"
 #include "core/Session.h"
 #include "core/SessionFile.h"
+#include "core/errors/ErrorTable.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/AttentionPanel.h"
 #include "widgets/ErrorBrowserPanel.h"
+#include "widgets/ErrorMetricsView.h"
 #include "widgets/FeatureScatterPanel.h"
 #include "widgets/FigureExport.h"
 #include "widgets/HiddenUnitsPanel.h"
 #include "widgets/HiddenUnitsSaturationView.h"
 #include "widgets/HiddenUnitsTimeView.h"
+#include "widgets/SampleViewPanel.h"
 #include "widgets/StateSpacePanel.h"
+#include "widgets/TokenStrip.h"
 
 namespace rnnscope {
 
@@ -67,6 +72,10 @@ std::vector<qint64> parseSampleList(const QString& list, QString* why) {
             *why = QStringLiteral("'%1' is not a sample number or a range such as 10-19").arg(item);
             return {};
         }
+        if (from == 0) {
+            *why = QStringLiteral("'%1': samples are numbered from 1, as in the window").arg(item);
+            return {};
+        }
         for (qint64 s = from; s <= to; ++s) out.push_back(s);
     }
     if (out.empty()) *why = QStringLiteral("no samples in '%1'").arg(list);
@@ -92,8 +101,19 @@ int runRenderCommand(const QStringList& arguments) {
     parser.setApplicationDescription(QStringLiteral(
         "Writes one panel's figure (PNG at --dpi, SVG or PDF by the --out suffix) for a model, a "
         "dataset and a sample, as File → Export Figure does; for --view attention, a .csv --out "
-        "writes the attention matrix instead. Needs a display: under a server, run it with "
-        "xvfb-run."));
+        "writes the attention matrix instead. Samples are numbered from 1, as in the window. "
+        "Needs a display: under a server, run it with xvfb-run.\n\n"
+        "Views (panel: figure):\n"
+        "  sample       Samples and Tokens: the sample's tokens with the model's prediction\n"
+        "  attention    Attention: the heatmap of the current sample\n"
+        "  state-space  3D State Space: the projected states with the sample's path\n"
+        "  units        Hidden Units: the selected units over time\n"
+        "  saturation   Hidden Units: gate saturation over the dataset\n"
+        "  features     Feature Scatter: embeddings, token states or co-clusters\n"
+        "  errors       Error Browser: confusion matrix with precision, recall and F1\n"
+        "               (classification), or exact match, token accuracy and where the first\n"
+        "               wrong token falls (seq2seq), over the whole dataset\n"
+        "  attribution  Error Browser: per-token attribution of the sample's prediction"));
     parser.addHelpOption();
     auto option = [&](const char* name, const char* help, const char* value,
                       const char* fallback = nullptr) {
@@ -105,15 +125,23 @@ int runRenderCommand(const QStringList& arguments) {
     };
     const auto modelOption = option("model", "Model (.pt).", "M.pt");
     const auto dataOption = option("data", "Dataset (needed by state-space).", "D");
-    const auto viewOption = option(
-        "view", "state-space, attention, units, saturation, features or attribution.", "VIEW");
+    const auto viewOption =
+        option("view",
+               "sample, attention, state-space, units, saturation, features, errors or "
+               "attribution (see above).",
+               "VIEW");
     const auto outOption = option(
         "out", "Figure to write: .png, .svg or .pdf (attention: also .csv, the matrix).", "FILE");
-    const auto sampleOption = option("sample", "Dataset sample to show (default 0).", "N", "0");
+    const auto sampleOption =
+        option("sample", "Dataset sample to show, numbered from 1 as in the window (default 1).",
+               "N", "1");
     const auto inputOption = option("input", "Text to run instead of a dataset sample.", "TEXT");
     const auto dpiOption = option("dpi", "PNG resolution (default 300).", "DPI", "300");
-    const auto sizeOption =
-        option("size", "Panel size in screen pixels (default 1000x700).", "WxH", "1000x700");
+    const auto sizeOption = option(
+        "size",
+        "Panel size in screen pixels (default 1000x700); a figure whose content needs more room "
+        "(every label of a long attention map, the metrics table) grows past it.",
+        "WxH", "1000x700");
     const auto methodOption =
         option("method", "state-space: pca, tsne or umap (default pca).", "M", "pca");
     const auto dimsOption = option("dims", "state-space: 2 or 3 (default 3).", "D", "3");
@@ -142,7 +170,7 @@ int runRenderCommand(const QStringList& arguments) {
         "activations",
         "Model-free, instead of --model and --data: an LSTMVis project (lstm.yml or its folder), "
         "an rnnscope store (.h5), or a .npy / HDF5 file of states with --token-file "
-        "(docs/model-free.md). Views: state-space, units, saturation.",
+        "(docs/model-free.md). Views: sample, state-space, units, saturation.",
         "PATH");
     const auto tokenFileOption = option(
         "token-file", "With --activations on an array of states: its tokens, one sample per line.",
@@ -154,9 +182,9 @@ int runRenderCommand(const QStringList& arguments) {
         "S.rnnscope");
     const auto batchOption =
         option("batch",
-               "Several samples, one file each: a list such as 0,4,10-19, or @FILE with one sample "
-               "number per line. --out names each file: {sample} in it is replaced by the sample, "
-               "otherwise -<sample> goes before the extension.",
+               "Several samples, one file each: a list such as 1,4,10-19, or @FILE with one sample "
+               "number per line (numbered from 1). --out names each file: {sample} in it is "
+               "replaced by the sample number, otherwise -<sample> goes before the extension.",
                "LIST");
     const int early = parseCliCommand(parser, arguments, "render", {&viewOption, &outOption});
     if (early >= 0) return early;
@@ -184,7 +212,8 @@ int runRenderCommand(const QStringList& arguments) {
     const QString view = parser.value(viewOption);
     const QStringList views{QStringLiteral("state-space"), QStringLiteral("attention"),
                             QStringLiteral("units"),       QStringLiteral("saturation"),
-                            QStringLiteral("features"),    QStringLiteral("attribution")};
+                            QStringLiteral("features"),    QStringLiteral("attribution"),
+                            QStringLiteral("errors"),      QStringLiteral("sample")};
     if (!views.contains(view))
         return usage(QStringLiteral("--view must be one of %1, not '%2'")
                          .arg(views.join(QStringLiteral(", ")), view));
@@ -206,11 +235,39 @@ int runRenderCommand(const QStringList& arguments) {
     const int width = size.value(0).toInt(), height = size.value(1).toInt();
     if (size.size() != 2 || width < 200 || height < 150)
         return usage(QStringLiteral("--size must be WxH, at least 200x150"));
-    if (parser.isSet(activationsOption) && view != QLatin1String("state-space") &&
-        view != QLatin1String("units") && view != QLatin1String("saturation"))
-        return usage(QStringLiteral("--view %1 needs the model; with --activations the views are "
-                                    "state-space, units and saturation")
-                         .arg(view));
+    // A model-free session (saved after File → Open Activations) is read like --activations.
+    QString sessionDataset;
+    bool sessionModelFree = false;
+    if (parser.isSet(sessionOption)) {
+        try {
+            const SessionFileContent content = readSessionFile(parser.value(sessionOption));
+            sessionDataset = content.dataset;
+            sessionModelFree = content.model.isEmpty() && !content.activations.isEmpty();
+        } catch (const UserError& e) {
+            std::fprintf(stderr, "rnnscope-cli render: %s\n", qPrintable(e.message()));
+            return 1;
+        }
+    }
+    if ((parser.isSet(activationsOption) || sessionModelFree) &&
+        view != QLatin1String("state-space") && view != QLatin1String("units") &&
+        view != QLatin1String("saturation") && view != QLatin1String("sample"))
+        return usage(QStringLiteral("--view %1 needs the model; with %2 the views are "
+                                    "sample, state-space, units and saturation")
+                         .arg(view, sessionModelFree ? QStringLiteral("a model-free session")
+                                                     : QStringLiteral("--activations")));
+    if (view == QLatin1String("errors") && !parser.isSet(dataOption) &&
+        !parser.isSet(sessionOption))
+        return usage(QStringLiteral("--view errors needs --data: its metrics are over a dataset"));
+    // Numbered from 1, as the window shows them.
+    qint64 sampleNumber = 0;
+    if (parser.isSet(sampleOption)) {
+        sampleNumber = parser.value(sampleOption).toLongLong(&ok);
+        if (!ok || sampleNumber < 0)
+            return usage(QStringLiteral("--sample must be a sample number, such as 1"));
+        if (sampleNumber == 0)
+            return usage(
+                QStringLiteral("--sample 0: samples are numbered from 1, as in the window"));
+    }
     if (view == QLatin1String("state-space") && !parser.isSet(dataOption) &&
         !parser.isSet(sessionOption) && !parser.isSet(activationsOption))
         return usage(QStringLiteral("--view state-space needs --data: it projects a dataset"));
@@ -249,11 +306,14 @@ int runRenderCommand(const QStringList& arguments) {
                      [&](const QString& title, const QString& message) {
                          lastError = title + QStringLiteral(": ") + message;
                      });
-    const QString panelId = view == QLatin1String("units") || view == QLatin1String("saturation")
-                                ? QStringLiteral("hidden-units")
-                            : view == QLatin1String("features") ? QStringLiteral("feature-scatter")
-                            : view == QLatin1String("attribution") ? QStringLiteral("error-browser")
-                                                                   : view;
+    const QString panelId =
+        view == QLatin1String("units") || view == QLatin1String("saturation")
+            ? QStringLiteral("hidden-units")
+        : view == QLatin1String("features") ? QStringLiteral("feature-scatter")
+        : view == QLatin1String("attribution") || view == QLatin1String("errors")
+            ? QStringLiteral("error-browser")
+        : view == QLatin1String("sample") ? QStringLiteral("samples")
+                                          : view;
     Panel* panel = window.panel(panelId);
     QDockWidget* dock = window.dock(panelId);
     window.show();
@@ -267,18 +327,17 @@ int runRenderCommand(const QStringList& arguments) {
         return fail(QStringLiteral("no display to draw on"));
     if (view == QLatin1String("saturation"))
         static_cast<HiddenUnitsPanel*>(panel)->showTab(HiddenUnitsPanel::Saturation);
-    if (view == QLatin1String("attribution"))
-        static_cast<ErrorBrowserPanel*>(panel)->showAttribution();
+    // The Error Browser's figure is the tab shown (set again before each figure: a session's
+    // own choice of tab is restored once it opens).
+    auto showErrorBrowserTab = [&]() {
+        if (view == QLatin1String("attribution"))
+            static_cast<ErrorBrowserPanel*>(panel)->showAttribution();
+        else if (view == QLatin1String("errors"))
+            static_cast<ErrorBrowserPanel*>(panel)->showMetrics();
+    };
+    showErrorBrowserTab();
 
     const bool fromSession = parser.isSet(sessionOption);
-    QString sessionDataset;
-    if (fromSession) {
-        try {
-            sessionDataset = readSessionFile(parser.value(sessionOption)).dataset;
-        } catch (const UserError& e) {
-            return fail(e.message());
-        }
-    }
     // What a session file could not give (cut short, newer version) is a warning, not a stop.
     QObject::connect(&session, &Session::noticeOccurred, [](const QString& message) {
         std::fprintf(stderr, "rnnscope-cli render: warning: %s\n", qPrintable(message));
@@ -295,7 +354,8 @@ int runRenderCommand(const QStringList& arguments) {
     if (!waitFor([&] { return session.model() != nullptr || session.modelFree(); }, lastError,
                  120000))
         return fail(lastError.isEmpty() ? QStringLiteral("the model did not open") : lastError);
-    const bool hasData = parser.isSet(dataOption) || !sessionDataset.isEmpty() || modelFree;
+    const bool hasData =
+        parser.isSet(dataOption) || !sessionDataset.isEmpty() || modelFree || sessionModelFree;
     if (hasData && !waitFor([&] { return session.dataset() != nullptr; }, lastError, 120000))
         return fail(lastError.isEmpty() ? QStringLiteral("the dataset did not open") : lastError);
     if (batch.empty()) {
@@ -303,19 +363,20 @@ int runRenderCommand(const QStringList& arguments) {
             session.setCustomInput(parser.value(inputOption));
         } else if (parser.isSet(sampleOption) || (!fromSession && hasData)) {
             if (!hasData) return usage(QStringLiteral("--sample needs --data"));
-            batch.push_back(parser.value(sampleOption).toLongLong());
+            batch.push_back(parser.isSet(sampleOption) ? sampleNumber : 1);
         } else if (!fromSession) {
             return usage(QStringLiteral("give --data (and --sample) or --input"));
         }
     } else if (!hasData) {
         return usage(QStringLiteral("--batch needs --data (or a session with a dataset)"));
     }
+    // From here on `batch` holds the numbers the user gave (from 1); the Session counts from 0.
     for (qint64 sample : batch)
-        if (sample < 0 || sample >= session.dataset()->size())
-            return fail(QStringLiteral("sample %1: the dataset has samples 0 to %2")
+        if (sample < 1 || sample > session.dataset()->size())
+            return fail(QStringLiteral("sample %1: the dataset has samples 1 to %2")
                             .arg(sample)
-                            .arg(session.dataset()->size() - 1));
-    if (!batch.empty()) session.setCurrentSample(batch.front());
+                            .arg(session.dataset()->size()));
+    if (!batch.empty()) session.setCurrentSample(batch.front() - 1);
     // A session restores its sample (or typed text) once its model and dataset are open.
     if (!waitFor([&] { return session.currentResult() != nullptr; }, lastError, 300000))
         return fail(lastError.isEmpty() ? QStringLiteral("the model gave no result") : lastError);
@@ -374,7 +435,8 @@ int runRenderCommand(const QStringList& arguments) {
         if (!features->failure().isEmpty()) return fail(features->failure());
     }
 
-    // Shows `sample` (< 0: what is current) and waits until the panel has drawn it.
+    // Shows `sample` (a 0-based index; < 0: what is current) and waits until the panel has
+    // drawn it.
     auto show = [&](qint64 sample) -> bool {
         if (sample >= 0 && sample != session.currentSample()) {
             const SampleResult* before = session.currentResult().get();
@@ -431,6 +493,38 @@ int runRenderCommand(const QStringList& arguments) {
                 },
                 lastError, 60000);
         }
+        if (view == QLatin1String("sample")) {
+            auto* samples = static_cast<SampleViewPanel*>(panel);
+            // The strip shows this result's tokens and the line above it its prediction (or
+            // what model-free mode has instead).
+            return waitFor(
+                [&] {
+                    const auto result = session.currentResult();
+                    return result && samples->inputStrip()->tokens() == result->input.tokens &&
+                           !samples->predictionText().isEmpty() &&
+                           !samples->predictionText().contains(QStringLiteral("Running"));
+                },
+                lastError, 60000);
+        }
+        if (view == QLatin1String("errors")) {
+            // The metrics are over the whole dataset: every prediction first, then the table
+            // the panel builds from them (on a short timer after the last batch).
+            auto* errors = static_cast<ErrorBrowserPanel*>(panel);
+            const qint64 samples = session.dataset() ? session.dataset()->size() : 0;
+            return waitFor(
+                [&] {
+                    const auto& p = session.predictions();
+                    if (qint64(p.size()) != samples ||
+                        !std::all_of(p.begin(), p.end(), [](const auto& x) { return x.done; }))
+                        return false;
+                    const auto table = errors->table();
+                    if (!table || table->size() != samples || errors->isFiltering()) return false;
+                    for (qint64 s = 0; s < samples; ++s)
+                        if (!table->row(s).predicted) return false;
+                    return true;
+                },
+                lastError, 3600000);
+        }
         if (view == QLatin1String("attribution")) {
             // This sample's scores, or the reason there are none (printed, and drawn).
             if (!waitFor(
@@ -462,6 +556,7 @@ int runRenderCommand(const QStringList& arguments) {
             if (!attention->notice().isEmpty())
                 std::fprintf(stderr, "rnnscope-cli render: %s\n", qPrintable(attention->notice()));
         }
+        showErrorBrowserTab();
         try {
             if (csv)
                 static_cast<AttentionPanel*>(panel)->exportMatrixCsv(out);
@@ -476,12 +571,12 @@ int runRenderCommand(const QStringList& arguments) {
     };
 
     if (batch.size() <= 1) {
-        if (!show(batch.empty() ? -1 : batch.front()))
+        if (!show(batch.empty() ? -1 : batch.front() - 1))
             return fail(lastError.isEmpty() ? QStringLiteral("the panel did not draw") : lastError);
         return render(parser.value(outOption));
     }
     for (qint64 sample : batch) {
-        if (!show(sample))
+        if (!show(sample - 1))
             return fail(lastError.isEmpty()
                             ? QStringLiteral("sample %1: the panel did not draw").arg(sample)
                             : lastError);

@@ -1,7 +1,8 @@
 #pragma once
 // The user's preferences (Preferences dialog), kept in QSettings so the window and rnnscope-cli
 // read the same values. Each is applied where it is used: threads to LibTorch, the memory
-// budget to captures and imports, the colour map to the attention map, DPI and font to exported
+// budget to captures and imports, the colour map to every sequential scale (widgets/ColourMaps.h:
+// attention, state space, hidden-units heatmaps, feature scatter), DPI and font to exported
 // figures (window and rnnscope-cli render).
 
 #include <QString>

@@ -6,6 +6,7 @@
 #include <QThread>
 #include <algorithm>
 
+#include "core/AtomicFile.h"
 #include "core/Predictions.h"
 #include "core/SessionFile.h"
 #include "core/analysis/ProjectionCache.h"
@@ -46,6 +47,10 @@ FileKind Session::detectFileKind(const QString& path, QString* why) {
             QStringLiteral("%1 is a folder with no lstm.yml (an LSTMVis project)").arg(path));
     }
     const QString suffix = info.suffix().toLower();
+    if (isAtomicTemporaryPath(path))
+        return fail(QStringLiteral("%1 is an unfinished save left by a crash (core/AtomicFile.h); "
+                                   "open %2 instead")
+                        .arg(info.fileName(), QFileInfo(path.chopped(7)).fileName()));
     if (suffix == QLatin1String("rnnscope")) return FileKind::Session;
     if (isLstmVisProject(path)) return FileKind::Activations;
     // States from elsewhere (tokens beside them) or an rnnscope store: model-free mode.
@@ -168,6 +173,12 @@ void Session::openSession(const QString& path) {
 
 void Session::openSession(const QString& path, const SessionFileContent& content) {
     const QString name = QFileInfo(path).fileName();
+    // A save of this file that was killed halfway left its temporary: it goes now.
+    removeStaleTemporary(path);
+    if (content.model.isEmpty() && !content.activations.isEmpty()) {
+        openModelFreeSession(path, content);
+        return;
+    }
     // Open what can be opened; name each file that is not where the session says.
     QStringList problems = content.warnings;
     const bool modelThere = QFileInfo(content.model).isFile();
@@ -196,6 +207,7 @@ void Session::openSession(const QString& path, const SessionFileContent& content
     pendingSample_ = content.currentSample;
     pendingInput_ = content.customInput;
     pendingUnits_ = content.selectedUnits;
+    pendingGroups_ = content.tokenGroups;
     projectionPending_ = content.hasProjection;
     restoring_ = true;
     setErrorSlices(content.errorSlices);
@@ -209,9 +221,29 @@ void Session::openSession(const QString& path, const SessionFileContent& content
 }
 
 void Session::saveSession(const QString& path, const SessionViewState& view, bool asRecovery) {
-    SessionFileContent content;
+    const QString cacheError = writeSessionSnapshot(snapshotSession(path, view, asRecovery));
+    if (asRecovery) return;
+    sessionPath_ = QFileInfo(path).absoluteFilePath();
+    setModified(false);
+    if (!cacheError.isEmpty())
+        Q_EMIT noticeOccurred(
+            tr("Saved the session without its projection cache: %1").arg(cacheError));
+}
+
+SessionSnapshot Session::snapshotSession(const QString& path, const SessionViewState& view,
+                                         bool asRecovery) const {
+    SessionSnapshot snapshot;
+    snapshot.path = path;
+    SessionFileContent& content = snapshot.content;
     content.model = model_ ? model_->path() : QString();
-    content.dataset = dataset_ ? dataset_->path() : QString();
+    // Model-free: the imported states and their tokens stand in for the model and dataset.
+    if (modelFree_) {
+        content.activations = activationsPath_;
+        content.activationTokens = activationTokensPath_;
+    } else {
+        content.dataset = dataset_ ? dataset_->path() : QString();
+    }
+    content.tokenGroups = tokenGroups_;
     content.currentSample = currentSample_;
     if (currentSample_ < 0) content.customInput = currentText_;
     content.selectedUnits = selectedUnits_;
@@ -220,7 +252,8 @@ void Session::saveSession(const QString& path, const SessionViewState& view, boo
     content.panels = view.panels;
     if (asRecovery)
         content.recoveryOf = sessionPath_.isEmpty() ? QStringLiteral("untitled") : sessionPath_;
-    if (content.model.isEmpty()) throw UserError(tr("there is no model to save a session of"));
+    if (content.model.isEmpty() && content.activations.isEmpty())
+        throw UserError(tr("there is no model or activations to save a session of"));
     if (projection_) {
         content.hasProjection = true;
         content.projection = projection_->spec;
@@ -228,28 +261,32 @@ void Session::saveSession(const QString& path, const SessionViewState& view, boo
         content.hasProjection = true;
         content.projection = opened_.projection;
     }
-    // The finished coordinates go beside the session; a failed cache write loses only the
-    // cache, never the session.
-    QString cacheError;
     if (projection_ && projection_->finished && store_) {
+        // The finished coordinates go beside the session (written with it).
         content.projectionCache = projectionCachePath(path);
-        try {
-            writeProjectionCache(content.projectionCache, *projection_, *store_);
-        } catch (const UserError& e) {
-            content.projectionCache.clear();
-            cacheError = e.message();
-        }
+        snapshot.projection = projection_;
+        snapshot.store = store_;
     } else if (projectionPending_ && QFile::exists(opened_.projectionCache)) {
         // Not restored yet (no states captured): the cache it was opened with still holds it.
         content.projectionCache = opened_.projectionCache;
     }
-    writeSessionFile(path, content);
-    if (asRecovery) return;
-    sessionPath_ = QFileInfo(path).absoluteFilePath();
-    setModified(false);
-    if (!cacheError.isEmpty())
-        Q_EMIT noticeOccurred(
-            tr("Saved the session without its projection cache: %1").arg(cacheError));
+    return snapshot;
+}
+
+QString writeSessionSnapshot(SessionSnapshot snapshot) {
+    // A failed cache write loses only the cache, never the session.
+    QString cacheError;
+    if (snapshot.projection && snapshot.store) {
+        try {
+            writeProjectionCache(snapshot.content.projectionCache, *snapshot.projection,
+                                 *snapshot.store);
+        } catch (const UserError& e) {
+            snapshot.content.projectionCache.clear();
+            cacheError = e.message();
+        }
+    }
+    writeSessionFile(snapshot.path, snapshot.content);
+    return cacheError;
 }
 
 void Session::setModified(bool modified) {
@@ -262,6 +299,12 @@ void Session::setModified(bool modified) {
 
 void Session::finishRestoring() {
     if (!restoring_) return;
+    // Groups name tokens of this dataset (and samples of it): given back once it is in.
+    if (!pendingGroups_.isEmpty()) {
+        tokenGroups_ = pendingGroups_;
+        pendingGroups_.clear();
+        Q_EMIT tokenGroupsChanged();
+    }
     restoring_ = false;
     setModified(!opened_.recoveryOf.isEmpty());  // recovered work was never saved
     Q_EMIT sessionRestored();
@@ -302,7 +345,7 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path) 
     currentResult_.reset();
     startAttribution();  // drops the old model's scores
     if (store_) setStore(nullptr);
-    if (!tokenGroups_.isEmpty()) setTokenGroups({});
+    clearTokenGroups();
     Q_EMIT fileOpened(path, FileKind::Model);
     Q_EMIT modelChanged();
     // A dataset read without knowing the task may have been read as the wrong kind.
@@ -333,7 +376,7 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
     jobs_.cancel(predictionsJob_);
     jobs_.cancel(storeJob_);
     if (store_) setStore(nullptr);
-    if (!tokenGroups_.isEmpty()) setTokenGroups({});
+    clearTokenGroups();
     Q_EMIT fileOpened(path, FileKind::Dataset);
     Q_EMIT datasetChanged();
     predictions_.assign(static_cast<size_t>(dataset_->size()), SamplePrediction{});
@@ -358,7 +401,8 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
     startPredictions();
     // Opening a dataset is an edit of a saved session, not of an untitled one.
     if (!sessionPath_.isEmpty()) markModified();
-    if (model_ || opened_.model.isEmpty()) finishRestoring();
+    // A model-free session finishes once its states are in (SessionActivations.cpp).
+    if ((model_ || opened_.model.isEmpty()) && opened_.activations.isEmpty()) finishRestoring();
 }
 
 void Session::setCurrentSample(qint64 index) {
@@ -576,7 +620,15 @@ JobId Session::projectStates(const ProjectionSpec& spec) {
 }
 
 void Session::setTokenGroups(const QVector<TokenGroup>& groups) {
+    if (groups == tokenGroups_) return;
     tokenGroups_ = groups;
+    Q_EMIT tokenGroupsChanged();
+    markModified();  // the session file keeps them
+}
+
+void Session::clearTokenGroups() {
+    if (tokenGroups_.isEmpty()) return;
+    tokenGroups_.clear();
     Q_EMIT tokenGroupsChanged();
 }
 

@@ -63,6 +63,19 @@ struct SessionViewState {
     QJsonObject panels;
 };
 
+// A session as it will be written: the file's content, and the finished projection whose
+// coordinates go in the sidecar beside it (null when there is none to write).
+struct SessionSnapshot {
+    QString path;
+    SessionFileContent content;
+    std::shared_ptr<const StateProjection> projection;
+    std::shared_ptr<const ActivationStore> store;
+};
+// Writes the sidecar (when there is one) and the session file, atomically; safe on any thread.
+// Throws UserError when the session file cannot be written; returns why the sidecar could not
+// be (the file is then written without it), or "".
+QString writeSessionSnapshot(SessionSnapshot snapshot);
+
 class Session : public QObject {
     Q_OBJECT
 public:
@@ -91,6 +104,12 @@ public:
     // making it the session's file or clearing the modified mark.
     void saveSession(const QString& path, const SessionViewState& view = {},
                      bool asRecovery = false);
+    // What saveSession would write, taken on the GUI thread (cheap: paths, selections and
+    // shared pointers to the finished projection and its store), to be written elsewhere with
+    // writeSessionSnapshot (the recovery copy, on a worker). Throws UserError when there is
+    // nothing to save.
+    SessionSnapshot snapshotSession(const QString& path, const SessionViewState& view = {},
+                                    bool asRecovery = false) const;
     // Model-free mode (core/store/ActivationImport.h): states another tool extracted, with their
     // tokens, become the store and the dataset; there is no model. `path` is an LSTMVis project
     // (lstm.yml or its folder), an rnnscope store file, or a states file (.npy, .h5) read with
@@ -98,6 +117,9 @@ public:
     // budget of setAutoCapture. Opening a model afterwards leaves model-free mode.
     void openActivations(const QString& path, const QString& tokensPath = QString());
     bool modelFree() const { return modelFree_; }
+    // What the model-free session was opened from (saved with it).
+    QString activationsPath() const { return activationsPath_; }
+    QString activationTokensPath() const { return activationTokensPath_; }
     // How the imported token stream became samples, and anything read differently than asked.
     QStringList activationNotes() const { return activationNotes_; }
     QString sessionPath() const { return sessionPath_; }
@@ -208,6 +230,8 @@ private:
     void setStore(std::shared_ptr<const ActivationStore> store);
     void inspectFromStore();  // model-free mode: the current sample's states, from the store
     void leaveModelFree();
+    void openModelFreeSession(const QString& path, const SessionFileContent& content);
+    void clearTokenGroups();  // with the model or dataset they named
     void startPredictions();
     void applyPredictions(quint64 generation, qint64 first,
                           const std::vector<SamplePrediction>& batch);
@@ -244,6 +268,8 @@ private:
 
     bool modelFree_ = false;
     QStringList activationNotes_;
+    QString activationsPath_;
+    QString activationTokensPath_;
     void restoreProjection();
     void finishRestoring();
 
@@ -264,6 +290,7 @@ private:
     qint64 pendingSample_ = -1;
     QString pendingInput_;
     QVector<UnitRef> pendingUnits_;
+    QVector<TokenGroup> pendingGroups_;
 };
 
 }  // namespace rnnscope

@@ -62,8 +62,12 @@ void Session::openActivations(const QString& path, const QString& tokensPath) {
                         .arg(QFileInfo(path).fileName()));
             return importStateArrays(path, tokens, options);
         },
-        [this, path](ActivationImport imported) {
+        [this, path, tokensPath](ActivationImport imported) {
             // Like opening a model and a dataset at once: drop both, then install the import.
+            if (!restoring_) pendingGroups_.clear();
+            activationsPath_ = QFileInfo(path).absoluteFilePath();
+            activationTokensPath_ =
+                tokensPath.isEmpty() ? QString() : QFileInfo(tokensPath).absoluteFilePath();
             ++generation_;
             jobs_.cancel(inspectJob_);
             jobs_.cancel(predictionsJob_);
@@ -85,10 +89,39 @@ void Session::openActivations(const QString& path, const QString& tokensPath) {
             setStore(imported.store);
             Q_EMIT fileOpened(path, FileKind::Activations);
             inspectCurrent();
+            finishRestoring();  // a model-free session file: its groups and view now
         },
         [this, name](const QString& error) {
+            restoring_ = false;
             Q_EMIT errorOccurred(tr("Cannot open activations %1").arg(name), error);
         });
+}
+
+void Session::openModelFreeSession(const QString& path, const SessionFileContent& content) {
+    const QString name = QFileInfo(path).fileName();
+    if (!QFileInfo::exists(content.activations)) {
+        Q_EMIT errorOccurred(
+            tr("Cannot open session %1").arg(name),
+            tr("the activations (\"activations\") were not found at %1.").arg(content.activations));
+        return;
+    }
+    if (!content.warnings.isEmpty())
+        Q_EMIT noticeOccurred(content.warnings.join(QStringLiteral("; ")));
+    const QString belongsTo = content.recoveryOf.isEmpty() ? path
+                              : content.recoveryOf == QLatin1String("untitled")
+                                  ? QString()
+                                  : content.recoveryOf;
+    sessionPath_ = belongsTo.isEmpty() ? QString() : QFileInfo(belongsTo).absoluteFilePath();
+    opened_ = content;
+    pendingSample_ = content.currentSample;
+    pendingInput_.clear();  // typed text needs a model
+    pendingUnits_ = content.selectedUnits;
+    pendingGroups_ = content.tokenGroups;
+    projectionPending_ = content.hasProjection;
+    restoring_ = true;
+    setErrorSlices(content.errorSlices);
+    openActivations(content.activations, content.activationTokens);
+    Q_EMIT fileOpened(path, FileKind::Session);
 }
 
 void Session::leaveModelFree() {

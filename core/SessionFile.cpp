@@ -90,6 +90,11 @@ QString projectionCachePath(const QString& sessionPath) {
 
 SessionFileContent readSessionFile(const QString& path) {
     const QString name = QFileInfo(path).fileName();
+    // What a killed save left behind is never taken for the session it was replacing.
+    if (isAtomicTemporaryPath(path))
+        throw UserError(QStringLiteral("%1 is an unfinished save left by a crash, not a session; "
+                                       "open %2 instead")
+                            .arg(name, QFileInfo(path.chopped(7)).fileName()));
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw UserError(QStringLiteral("cannot open %1: %2").arg(path, file.errorString()));
@@ -133,7 +138,10 @@ SessionFileContent readSessionFile(const QString& path) {
     const QDir base = QFileInfo(path).absoluteDir();
     c.model = resolve(root.value(QStringLiteral("model")).toString(), base);
     c.dataset = resolve(root.value(QStringLiteral("dataset")).toString(), base);
-    if (c.model.isEmpty()) throw UserError(QStringLiteral("%1 names no \"model\"").arg(name));
+    c.activations = resolve(root.value(QStringLiteral("activations")).toString(), base);
+    c.activationTokens = resolve(root.value(QStringLiteral("activation_tokens")).toString(), base);
+    if (c.model.isEmpty() && c.activations.isEmpty())
+        throw UserError(QStringLiteral("%1 names no \"model\" (nor \"activations\")").arg(name));
     c.currentSample = root.value(QStringLiteral("current_sample")).toInteger(-1);
     c.customInput = root.value(QStringLiteral("custom_input")).toString();
     for (const QJsonValue& v : root.value(QStringLiteral("selected_units")).toArray()) {
@@ -148,6 +156,22 @@ SessionFileContent readSessionFile(const QString& path) {
         c.errorSlices.push_back(
             ErrorSlice{s.value(QStringLiteral("name")).toString(),
                        errorFilterFromJson(s.value(QStringLiteral("filter")).toObject())});
+    }
+    for (const QJsonValue& v : root.value(QStringLiteral("token_groups")).toArray()) {
+        const QJsonObject g = v.toObject();
+        TokenGroup group;
+        group.name = g.value(QStringLiteral("name")).toString();
+        group.colour = g.value(QStringLiteral("colour")).toInt();
+        for (const QJsonValue& id : g.value(QStringLiteral("token_ids")).toArray())
+            group.tokenIds << id.toInt();
+        // [sample, side, step] each: side 0 is the input, 1 the output.
+        for (const QJsonValue& o : g.value(QStringLiteral("occurrences")).toArray()) {
+            const QJsonArray a = o.toArray();
+            group.occurrences << TokenRef{a.at(0).toInteger(-1),
+                                          a.at(1).toInt() == 1 ? TokenRef::Output : TokenRef::Input,
+                                          a.at(2).toInt(-1)};
+        }
+        if (!group.name.isEmpty()) c.tokenGroups << group;
     }
     const QJsonObject projection = root.value(QStringLiteral("projection")).toObject();
     if (!projection.isEmpty()) {
@@ -168,6 +192,11 @@ void writeSessionFile(const QString& path, const SessionFileContent& c) {
     root[QStringLiteral("version")] = SessionFileContent::kVersion;
     root[QStringLiteral("model")] = relativeIfBeside(c.model, base);
     root[QStringLiteral("dataset")] = relativeIfBeside(c.dataset, base);
+    if (!c.activations.isEmpty()) {
+        root[QStringLiteral("activations")] = relativeIfBeside(c.activations, base);
+        if (!c.activationTokens.isEmpty())
+            root[QStringLiteral("activation_tokens")] = relativeIfBeside(c.activationTokens, base);
+    }
     root[QStringLiteral("current_sample")] = c.currentSample;
     if (!c.customInput.isEmpty()) root[QStringLiteral("custom_input")] = c.customInput;
     QJsonArray units;
@@ -183,6 +212,21 @@ void writeSessionFile(const QString& path, const SessionFileContent& c) {
         slices.append(QJsonObject{{QStringLiteral("name"), s.name},
                                   {QStringLiteral("filter"), errorFilterToJson(s.filter)}});
     root[QStringLiteral("error_slices")] = slices;
+    if (!c.tokenGroups.isEmpty()) {
+        QJsonArray groups;
+        for (const TokenGroup& g : c.tokenGroups) {
+            QJsonArray ids, occurrences;
+            for (int id : g.tokenIds) ids.append(id);
+            for (const TokenRef& t : g.occurrences)
+                occurrences.append(
+                    QJsonArray{t.sample, t.side == TokenRef::Output ? 1 : 0, t.index});
+            groups.append(QJsonObject{{QStringLiteral("name"), g.name},
+                                      {QStringLiteral("colour"), g.colour},
+                                      {QStringLiteral("token_ids"), ids},
+                                      {QStringLiteral("occurrences"), occurrences}});
+        }
+        root[QStringLiteral("token_groups")] = groups;
+    }
     if (c.hasProjection) {
         QJsonObject projection = specToJson(c.projection);
         if (!c.projectionCache.isEmpty())

@@ -14,18 +14,24 @@
 
 #include "core/Selection.h"
 #include "core/analysis/StateProjection.h"
+#include "core/analysis/TokenGroups.h"
 #include "core/errors/ErrorFilter.h"
 
 namespace rnnscope {
 
 struct SessionFileContent {
     static constexpr int kVersion = 1;
-    QString model;    // absolute once read
+    QString model;    // absolute once read; empty for a model-free session
     QString dataset;  // absolute once read; may be empty
+    // Model-free sessions (File → Open Activations): the states another tool extracted and
+    // their token file (may be empty: beside the states, or none needed), absolute once read.
+    QString activations;
+    QString activationTokens;
     qint64 currentSample = -1;
     QString customInput;  // typed text, when no dataset sample was current
     QVector<UnitRef> selectedUnits;
     QVector<ErrorSlice> errorSlices;
+    QVector<TokenGroup> tokenGroups;  // the feature scatter's named groups of tokens
     bool hasProjection = false;
     ProjectionSpec projection;  // the state space's projection, when there was one
     QString projectionCache;    // the sidecar with its coordinates (absolute once read), or ""
@@ -41,7 +47,7 @@ struct SessionFileContent {
 // Reads what can be read. A file cut short keeps every complete entry before the cut, and a
 // file from a newer rnnscope keeps what this version understands; both say so in `warnings`.
 // Throws UserError naming the file and the problem when nothing usable is there (not JSON at
-// all, no model).
+// all, neither a model nor activations).
 SessionFileContent readSessionFile(const QString& path);
 // Throws UserError when the file cannot be written; an existing file is replaced only whole.
 void writeSessionFile(const QString& path, const SessionFileContent& content);

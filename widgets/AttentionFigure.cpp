@@ -21,23 +21,6 @@ const QColor kTruth(228, 26, 28);  // ground-truth outlines: red reads on every 
 const QColor kDiffers(200, 30, 30);
 const QColor kLabelHighlight(255, 236, 150);
 
-// Ten evenly spaced samples of each map, interpolated linearly: indistinguishable from the 256
-// entries at the sizes a heatmap cell has.
-const QRgb kViridis[] = {0x440154, 0x482878, 0x3e4989, 0x31688e, 0x26828e,
-                         0x1f9e89, 0x35b779, 0x6ece58, 0xb5de2b, 0xfde725};
-const QRgb kMagma[] = {0x000004, 0x180f3d, 0x440f76, 0x721f81, 0x9e2f7f,
-                       0xcd4071, 0xf1605d, 0xfd9668, 0xfeca8d, 0xfcfdbf};
-
-QColor interpolate(const QRgb* stops, int n, double t) {
-    t = std::clamp(t, 0.0, 1.0) * (n - 1);
-    const int i = std::min(n - 2, int(t));
-    const double f = t - i;
-    const QColor a(stops[i]), b(stops[i + 1]);
-    return QColor::fromRgbF(float(a.redF() + f * (b.redF() - a.redF())),
-                            float(a.greenF() + f * (b.greenF() - a.greenF())),
-                            float(a.blueF() + f * (b.blueF() - a.blueF())));
-}
-
 // Round tick values for a linear scale from 0 to `top`: steps of 1, 2, 2.5 or 5 times a power
 // of ten, about four of them.
 QVector<double> linearTicks(double top) {
@@ -72,38 +55,6 @@ QFont pixelFont(const QFont& font) {
 
 QFont AttentionFigure::figureFont(const QFont& font) {
     return pixelFont(font);
-}
-
-QColor colourMapAt(ColourMap map, double t) {
-    switch (map) {
-        case ColourMap::Viridis:
-            return interpolate(kViridis, 10, t);
-        case ColourMap::Magma:
-            return interpolate(kMagma, 10, t);
-        case ColourMap::Greys: {
-            const int v = int(std::lround(255 * (1.0 - std::clamp(t, 0.0, 1.0))));
-            return QColor(v, v, v);
-        }
-    }
-    return Qt::black;
-}
-
-ColourMap colourMapNamed(const QString& name) {
-    if (name == QLatin1String("magma")) return ColourMap::Magma;
-    if (name == QLatin1String("greys")) return ColourMap::Greys;
-    return ColourMap::Viridis;
-}
-
-QString colourMapName(ColourMap map) {
-    switch (map) {
-        case ColourMap::Viridis:
-            return QStringLiteral("viridis");
-        case ColourMap::Magma:
-            return QStringLiteral("magma");
-        case ColourMap::Greys:
-            return QStringLiteral("greys");
-    }
-    return QString();
 }
 
 QString AttentionFigure::displayToken(const QString& token) {

@@ -15,20 +15,9 @@
 
 #include "core/analysis/Attention.h"
 #include "core/model/Capture.h"
+#include "widgets/ColourMaps.h"
 
 namespace rnnscope {
-
-enum class ColourMap { Viridis, Magma, Greys };
-
-// Perceptually uniform maps (matplotlib's viridis and magma, by van der Walt and Smith, CC0),
-// t in [0, 1]; greys runs from white to black so a printed figure keeps its ordering.
-QColor colourMapAt(ColourMap map, double t);
-// NaN and infinite weights: magenta, a hue none of the maps uses, so a broken cell never passes
-// for a weight.
-inline const QColor kNonFiniteColour{255, 0, 255};
-QString colourMapName(ColourMap map);
-// "viridis", "magma", "greys" (Preferences); anything else is viridis.
-ColourMap colourMapNamed(const QString& name);
 
 // What the figure shows; filled by the panel from the Session's current result.
 struct AttentionData {

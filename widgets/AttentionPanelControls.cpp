@@ -10,7 +10,6 @@
 #include <QVBoxLayout>
 
 #include "core/Errors.h"
-#include "core/Preferences.h"
 #include "core/Session.h"
 #include "core/analysis/AttentionCsv.h"
 #include "widgets/AttentionMapView.h"
@@ -42,12 +41,10 @@ void AttentionPanel::buildControls() {
     swap_->setCheckable(true);
     swap_->setToolTip(tr("Source tokens down the rows and output tokens across, or the reverse"));
     colours_ = new QComboBox(this);
-    for (ColourMap m : {ColourMap::Viridis, ColourMap::Magma, ColourMap::Greys})
-        colours_->addItem(colourMapName(m), int(m));
+    for (ColourMap m : sequentialColourMaps()) colours_->addItem(colourMapName(m), int(m));
     colours_->setToolTip(tr("Perceptually uniform colour map"));
     // Opens with the map of Preferences.
-    colours_->setCurrentIndex(std::max(
-        0, colours_->findText(colourMapName(colourMapNamed(Preferences::load().colourMap)))));
+    colours_->setCurrentIndex(std::max(0, colours_->findText(colourMapName(preferredColourMap()))));
     log_ = new QCheckBox(tr("Log scale"), this);
     log_->setToolTip(tr("Colour by log10 of the weight over three decades, to see small weights"));
     row1->addWidget(new QLabel(tr("View"), this));
@@ -150,6 +147,12 @@ void AttentionPanel::buildControls() {
     connect(view_, &QComboBox::currentIndexChanged, this, restyle);
     connect(swap_, &QPushButton::toggled, this, restyle);
     connect(colours_, &QComboBox::currentIndexChanged, this, restyle);
+    // A new preferred map (Preferences) is shown at once; the panel's own choice stays its own
+    // until then (and is kept with the session).
+    connect(&ColourMapPreference::instance(), &ColourMapPreference::changed, this,
+            [this](ColourMap map) {
+                colours_->setCurrentIndex(std::max(0, colours_->findData(int(map))));
+            });
     connect(log_, &QCheckBox::toggled, this, restyle);
     connect(truth_, &QCheckBox::toggled, this, restyle);
     connect(stats_, &QCheckBox::toggled, this, restyle);

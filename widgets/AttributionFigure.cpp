@@ -51,15 +51,6 @@ QString roleText(const ClassAttribution& c, int predicted) {
 
 }  // namespace
 
-QColor divergingColour(double value, double scale) {
-    const double t = scale > 0 ? std::clamp(value / scale, -1.0, 1.0) : 0.0;
-    // ColorBrewer RdBu ends: red (178, 24, 43) for positive, blue (33, 102, 172) for negative.
-    const QColor end = t >= 0 ? QColor(178, 24, 43) : QColor(33, 102, 172);
-    const double a = std::abs(t);
-    auto mix = [a](int to) { return int(std::lround(255.0 + (to - 255.0) * a)); };
-    return QColor(mix(end.red()), mix(end.green()), mix(end.blue()));
-}
-
 AttributionFigure::AttributionFigure(QWidget* parent) : QWidget(parent) {
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     setAutoFillBackground(false);

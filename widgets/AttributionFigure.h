@@ -9,11 +9,9 @@
 #include <memory>
 
 #include "core/errors/SampleAttribution.h"
+#include "widgets/ColourMaps.h"  // divergingColour
 
 namespace rnnscope {
-
-// Blue–white–red for `value` in [-scale, scale].
-QColor divergingColour(double value, double scale);
 
 class AttributionFigure : public QWidget {
     Q_OBJECT

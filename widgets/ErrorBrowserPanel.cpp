@@ -447,6 +447,10 @@ void ErrorBrowserPanel::showAttribution() {
     tabs_->setCurrentWidget(attribution_);
 }
 
+void ErrorBrowserPanel::showMetrics() {
+    tabs_->setCurrentWidget(metrics_);
+}
+
 void ErrorBrowserPanel::paintFigure(QPainter& painter, const QRectF& rect) {
     if (showsAttribution())
         attribution_->figure()->paint(painter, rect);
@@ -456,9 +460,11 @@ void ErrorBrowserPanel::paintFigure(QPainter& painter, const QRectF& rect) {
 
 QSizeF ErrorBrowserPanel::figureSize() const {
     if (!showsAttribution()) return metrics_->figureSize();
-    // As wide as on screen (two columns need the room), as tall as its tokens need.
+    // As wide as the panel (two columns need the room; rnnscope-cli render --size sets it), and
+    // as tall as the panel or as its tokens need, whichever is more.
     const AttributionFigure* figure = attribution_->figure();
-    return figure->figureSize(std::max(640, figure->width()));
+    const QSizeF natural = figure->figureSize(std::max(640, width()));
+    return {natural.width(), std::max(natural.height(), qreal(height()))};
 }
 
 }  // namespace rnnscope

@@ -52,6 +52,7 @@ public:
     AttributionView* attributionView() const { return attribution_; }
     bool showsAttribution() const;
     void showAttribution();  // brings the attribution tab to the front
+    void showMetrics();      // brings the metrics tab (confusion matrix, seq2seq summary) forward
 
     // Saves the current filter as a slice in the Session.
     void saveSlice(const QString& name);

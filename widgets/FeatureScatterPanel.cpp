@@ -9,17 +9,18 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSplitter>
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "core/AtomicFile.h"
 #include "core/Errors.h"
 #include "core/Session.h"
 #include "core/analysis/Vocabulary.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/CoClusterView.h"
+#include "widgets/ColourMaps.h"
 #include "widgets/FeatureMapView.h"
 #include "widgets/HiddenUnitsColours.h"
 #include "widgets/TokenContextDelegate.h"
@@ -63,6 +64,11 @@ FeatureScatterPanel::FeatureScatterPanel(Session& session, QWidget* parent)
             updateColours();
     });
     connect(&session, &Session::hoveredTokenChanged, this, [this]() { followSessionHover(); });
+    // Preferences → colour map: counts and other magnitudes take the new map at once.
+    connect(&ColourMapPreference::instance(), &ColourMapPreference::changed, this, [this]() {
+        updateColours();
+        coView_->update();
+    });
     connect(&session, &Session::tokenGroupsChanged, this, [this]() { rebuildGroupColourings(); });
     connect(&session.jobs(), &JobRunner::jobProgress, this,
             [this](JobId id, double, const QString& text) {
@@ -480,9 +486,7 @@ void FeatureScatterPanel::exportCoordinates(const QString& path) const {
     } else {
         throw UserError(tr("There is no map to save yet."));
     }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(csv.toUtf8()) < 0 || !file.commit())
-        throw UserError(tr("%1 cannot be written: %2").arg(path, file.errorString()));
+    writeFileAtomically(path, csv.toUtf8());
 }
 
 void FeatureScatterPanel::refresh() {

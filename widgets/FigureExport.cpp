@@ -8,9 +8,9 @@
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
-#include <QSaveFile>
 #include <QSvgGenerator>
 
+#include "core/AtomicFile.h"
 #include "core/Errors.h"
 #include "widgets/Panel.h"
 
@@ -38,23 +38,14 @@ bool figureFormatFromPath(const QString& path, FigureFormat* format) {
     return true;
 }
 
-namespace {
-
-void commit(QSaveFile& file, const QString& path) {
-    if (!file.commit())
-        throw UserError(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
-}
-
-}  // namespace
-
 void exportFigure(Panel& panel, const QString& path, const FigureOptions& options) {
     QSizeF size = panel.figureSize();
     if (size.width() < 1 || size.height() < 1) size = QSizeF(800, 600);
     const QRectF rect(QPointF(0, 0), size);
 
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        throw UserError(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+    // Written beside the target and renamed when complete (core/AtomicFile.h).
+    AtomicFile target(path);
+    QIODevice& file = target.device();
 
     // Panels draw their labels with the painter's font: the preferred one, when there is one.
     auto setFont = [&options](QPainter& painter) {
@@ -119,7 +110,7 @@ void exportFigure(Panel& panel, const QString& path, const FigureOptions& option
             break;
         }
     }
-    commit(file, path);
+    target.commit();
 }
 
 }  // namespace rnnscope

@@ -1,7 +1,8 @@
 #pragma once
 // Writes a panel's figure as PNG (at a chosen DPI), SVG or PDF through the panel's own
 // paintFigure(), so the file shows exactly what the screen does. Files are written atomically
-// (QSaveFile): a failed export never leaves a half-written figure in place of an older one.
+// (core/AtomicFile.h): a failed export never leaves a half-written figure in place of an older
+// one.
 
 #include <QString>
 

@@ -3,66 +3,18 @@
 #include <QFileDialog>
 #include <QLinearGradient>
 #include <QMessageBox>
-#include <QSaveFile>
 #include <algorithm>
 #include <array>
 #include <cmath>
 
+#include "core/AtomicFile.h"
+#include "core/Errors.h"
+#include "widgets/ColourMaps.h"
+
 namespace rnnscope::hiddenunits {
 
-namespace {
-
-// matplotlib's viridis (van der Walt and Smith, CC0) sampled every 0.1; linear in between.
-constexpr std::array<std::array<float, 3>, 11> kViridis{{{0.267f, 0.005f, 0.329f},
-                                                         {0.283f, 0.141f, 0.458f},
-                                                         {0.254f, 0.265f, 0.530f},
-                                                         {0.207f, 0.372f, 0.553f},
-                                                         {0.164f, 0.471f, 0.558f},
-                                                         {0.128f, 0.567f, 0.551f},
-                                                         {0.135f, 0.659f, 0.518f},
-                                                         {0.267f, 0.749f, 0.441f},
-                                                         {0.478f, 0.821f, 0.318f},
-                                                         {0.741f, 0.873f, 0.150f},
-                                                         {0.993f, 0.906f, 0.144f}}};
-constexpr int kViridisStops = 11;
-
-// ColorBrewer RdBu (11 classes), reversed so negative is blue: a diverging map with a white
-// centre, light enough at the middle for text drawn on it.
-constexpr std::array<std::array<int, 3>, 11> kRdBu{{{5, 48, 97},
-                                                    {33, 102, 172},
-                                                    {67, 147, 195},
-                                                    {146, 197, 222},
-                                                    {209, 229, 240},
-                                                    {247, 247, 247},
-                                                    {253, 219, 199},
-                                                    {244, 165, 130},
-                                                    {214, 96, 77},
-                                                    {178, 24, 43},
-                                                    {103, 0, 31}}};
-
-}  // namespace
-
-QColor viridis(double t) {
-    if (!std::isfinite(t)) t = 0;
-    t = std::clamp(t, 0.0, 1.0) * (kViridisStops - 1);
-    const int i = std::min(int(t), kViridisStops - 2);
-    const double f = t - i;
-    const auto& a = kViridis[size_t(i)];
-    const auto& b = kViridis[size_t(i + 1)];
-    return QColor::fromRgbF(float(a[0] + f * (b[0] - a[0])), float(a[1] + f * (b[1] - a[1])),
-                            float(a[2] + f * (b[2] - a[2])));
-}
-
 QColor diverging(double t) {
-    if (!std::isfinite(t)) t = 0;
-    const double x = (std::clamp(t, -1.0, 1.0) + 1.0) / 2.0 * 10.0;
-    const int i = std::min(int(x), 9);
-    const double f = x - i;
-    const auto& a = kRdBu[size_t(i)];
-    const auto& b = kRdBu[size_t(i + 1)];
-    return QColor(int(std::lround(a[0] + f * (b[0] - a[0]))),
-                  int(std::lround(a[1] + f * (b[1] - a[1]))),
-                  int(std::lround(a[2] + f * (b[2] - a[2]))));
+    return divergingAt(t);
 }
 
 QColor categorical(int i) {
@@ -73,7 +25,7 @@ QColor categorical(int i) {
 
 QColor ColourScale::colour(double v) const {
     if (isSigned) return diverging(max > 0 ? v / max : 0.0);
-    return viridis(max > min ? (v - min) / (max - min) : 0.0);
+    return sequentialColour(max > min ? (v - min) / (max - min) : 0.0);
 }
 
 ColourScale ColourScale::forValues(bool isSigned, double maxAbs) {
@@ -132,10 +84,11 @@ void saveCsvWithDialog(QWidget* parent, const QString& suggestedName, const QStr
     const QString path = QFileDialog::getSaveFileName(
         parent, QObject::tr("Save CSV"), suggestedName, QObject::tr("CSV files (*.csv)"));
     if (path.isEmpty()) return;
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(csv.toUtf8()) < 0 || !file.commit())
-        QMessageBox::warning(parent, QObject::tr("Cannot save the CSV"),
-                             QObject::tr("%1: %2").arg(path, file.errorString()));
+    try {
+        writeFileAtomically(path, csv.toUtf8());
+    } catch (const UserError& e) {
+        QMessageBox::warning(parent, QObject::tr("Cannot save the CSV"), e.message());
+    }
 }
 
 QString tokenLabel(const QString& token) {

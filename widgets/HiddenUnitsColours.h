@@ -1,5 +1,6 @@
 #pragma once
-// Colour maps and the colour bar of the hidden-units views: viridis for magnitudes (gates in
+// Colour scales and the colour bar of the hidden-units views: the preferred sequential map
+// (widgets/ColourMaps.h, viridis unless Preferences say otherwise) for magnitudes (gates in
 // [0, 1]) and a diverging blue–white–red map for signed activations (hidden and cell states), both
 // perceptually ordered so a printed figure keeps its meaning in greyscale too.
 
@@ -12,8 +13,7 @@ class QWidget;
 
 namespace rnnscope::hiddenunits {
 
-QColor viridis(double t);    // t in [0, 1]
-QColor diverging(double t);  // t in [-1, 1]: blue, white at 0, red
+QColor diverging(double t);  // t in [-1, 1]: blue, white at 0, red (ColourMaps' divergingAt)
 QColor categorical(int i);   // Tableau 10, for lines of selected units
 
 // How values map to colours in one figure.

@@ -13,6 +13,7 @@
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
+#include "widgets/ColourMaps.h"
 #include "widgets/HiddenUnitsFinderView.h"
 #include "widgets/HiddenUnitsPatternView.h"
 #include "widgets/HiddenUnitsSaturationView.h"
@@ -89,6 +90,12 @@ HiddenUnitsPanel::HiddenUnitsPanel(Session& session, QWidget* parent)
     });
     connect(timeView_, &HiddenUnitsTimeView::rangeBrushed, this, &HiddenUnitsPanel::brushed);
     connect(&session, &Session::hoveredTokenChanged, this, [this]() { showHover(); });
+    // Preferences → colour map: gate heatmaps and colour bars take the new map at once.
+    connect(&ColourMapPreference::instance(), &ColourMapPreference::changed, this, [this]() {
+        timeView_->redrawColours();
+        for (QWidget* view : std::initializer_list<QWidget*>{finder_, saturation_, patterns_})
+            view->update();
+    });
     connect(&session, &Session::selectedUnitsChanged, this, [this]() {
         showSelection();
         updateQuery();

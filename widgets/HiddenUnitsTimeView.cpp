@@ -338,6 +338,11 @@ void HiddenUnitsTimeView::paintTokens(QPainter& p, const Layout& l, bool hovered
         Qt::AlignCenter, tr("token (time step →)"));
 }
 
+void HiddenUnitsTimeView::redrawColours() {
+    baseDirty_ = true;
+    update();
+}
+
 void HiddenUnitsTimeView::paintEvent(QPaintEvent*) {
     // Hovering repaints at mouse speed: the lines or heatmap (thousands of paths or cells on a
     // large layer) come from a cached image, only the hover and the brushed range are redrawn.

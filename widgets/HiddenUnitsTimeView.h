@@ -29,6 +29,8 @@ public:
     explicit HiddenUnitsTimeView(QWidget* parent = nullptr);
 
     void setData(TimeViewData data);
+    // Draws the heatmap again with the preferred colour map (Preferences changed it).
+    void redrawColours();
     const TimeViewData& data() const { return data_; }
     void setMode(Mode mode);
     Mode mode() const { return mode_; }

@@ -1,6 +1,7 @@
 #include "widgets/SampleViewPanel.h"
 
 #include <QHeaderView>
+#include <QTextDocument>
 #include <QVBoxLayout>
 
 #include "core/Predictions.h"
@@ -196,33 +197,73 @@ void SampleViewPanel::showHover() {
     outputStrip_->setHighlighted(t.isValid() && t.side == TokenRef::Output ? t.index : -1);
 }
 
+QString SampleViewPanel::figureTitle() const {
+    const qint64 sample = session().currentSample();
+    auto dataset = session().dataset();
+    if (sample < 0) return tr("Typed input");
+    return dataset ? tr("Sample %1 of %2").arg(sample + 1).arg(dataset->displayName())
+                   : tr("Sample %1").arg(sample + 1);
+}
+
+namespace {
+constexpr qreal kFigureMargin = 12;
+
+// The prediction line as the panel shows it (rich text: the verdict in colour), wrapped.
+void layoutPrediction(QTextDocument& doc, const QString& html, const QFont& font, qreal width) {
+    doc.setDefaultFont(font);
+    doc.setDocumentMargin(0);
+    doc.setHtml(html);
+    doc.setTextWidth(width);
+}
+}  // namespace
+
 QSizeF SampleViewPanel::figureSize() const {
     const int w = std::max(480, width());
-    return QSizeF(w,
-                  60 + inputStrip_->heightForWidth(w - 24) +
-                      (outputStrip_->isVisible() ? 40 + outputStrip_->heightForWidth(w - 24) : 0));
+    const qreal inner = w - 2 * kFigureMargin;
+    QTextDocument prediction;
+    layoutPrediction(prediction, prediction_->text(), font(), inner);
+    const QFontMetricsF fm(font());
+    qreal h = kFigureMargin + fm.height() + 8 + prediction.size().height() + 12;
+    h += fm.height() + 6 + inputStrip_->heightForWidth(int(inner)) + 14;
+    if (outputStrip_->isVisible())
+        h += fm.height() + 6 + outputStrip_->heightForWidth(int(inner)) + 14;
+    return QSizeF(w, h);
 }
 
 void SampleViewPanel::paintFigure(QPainter& painter, const QRectF& rect) {
+    painter.save();
     painter.fillRect(rect, Qt::white);
     painter.setPen(QColor(30, 30, 30));
-    QFont bold = font();
+    // The painter's font: the panel's, or the one Preferences set for figures.
+    const QFont base = painter.font();
+    QFont bold = base;
     bold.setBold(true);
-    qreal y = rect.top() + 12;
-    painter.setFont(bold);
-    painter.drawText(QPointF(rect.left() + 12, y + painter.fontMetrics().ascent()),
-                     inputCaption_->text());
-    y += painter.fontMetrics().height() + 6;
-    painter.setFont(font());
-    y += inputStrip_->paintStrip(painter, QPointF(rect.left() + 12, y), rect.width() - 24) + 14;
-    if (outputStrip_->isVisible()) {
+    const qreal left = rect.left() + kFigureMargin;
+    const qreal inner = rect.width() - 2 * kFigureMargin;
+    qreal y = rect.top() + kFigureMargin;
+    auto caption = [&](const QString& text) {
         painter.setFont(bold);
-        painter.drawText(QPointF(rect.left() + 12, y + painter.fontMetrics().ascent()),
-                         outputCaption_->text());
+        painter.setPen(QColor(30, 30, 30));
+        painter.drawText(QPointF(left, y + painter.fontMetrics().ascent()), text);
         y += painter.fontMetrics().height() + 6;
-        painter.setFont(font());
-        outputStrip_->paintStrip(painter, QPointF(rect.left() + 12, y), rect.width() - 24);
+        painter.setFont(base);
+    };
+    caption(figureTitle());
+    y += 2;
+    QTextDocument prediction;
+    layoutPrediction(prediction, prediction_->text(), base, inner);
+    painter.save();
+    painter.translate(left, y);
+    prediction.drawContents(&painter);
+    painter.restore();
+    y += prediction.size().height() + 12;
+    caption(inputCaption_->text());
+    y += inputStrip_->paintStrip(painter, QPointF(left, y), inner) + 14;
+    if (outputStrip_->isVisible()) {
+        caption(outputCaption_->text());
+        outputStrip_->paintStrip(painter, QPointF(left, y), inner);
     }
+    painter.restore();
 }
 
 }  // namespace rnnscope

@@ -28,6 +28,8 @@ public:
     TokenStrip* outputStrip() const { return outputStrip_; }
     QTableView* table() const { return table_; }
     QString predictionText() const { return prediction_->text(); }
+    // The exported figure's heading: "Sample 6 of brackets.tsv", or "Typed input".
+    QString figureTitle() const;
 
 protected:
     void refresh() override;

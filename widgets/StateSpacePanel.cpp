@@ -21,6 +21,7 @@
 #include "core/analysis/ProjectorExport.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
+#include "widgets/ColourMaps.h"
 #include "widgets/StateSpaceScene.h"
 #include "widgets/VtkView.h"
 
@@ -132,6 +133,13 @@ StateSpacePanel::StateSpacePanel(Session& session, QWidget* parent)
     connect(&session, &Session::modelChanged, this, [this]() {
         pinned_.clear();
         showPinned();
+    });
+    // Preferences → colour map: the path and a continuous colouring take the new map at once.
+    connect(&ColourMapPreference::instance(), &ColourMapPreference::changed, this, [this]() {
+        colorsKey_.clear();
+        updateColors();
+        if (shown_) showTrajectory(true);
+        view_->update();
     });
     connect(view_, &VtkView::hovered, this, &StateSpacePanel::onHovered);
     connect(view_, &VtkView::clicked, this, &StateSpacePanel::onClicked);
@@ -676,7 +684,7 @@ void StateSpacePanel::updateColors() {
             const QColor c = !colors.unavailable.isEmpty() ? StateSpaceScene::categoryColor(-1)
                              : colors.categorical
                                  ? StateSpaceScene::categoryColor(int(v))
-                                 : StateSpaceScene::viridis(hi > lo ? (v - lo) / (hi - lo) : 0.0);
+                                 : sequentialColour(hi > lo ? (v - lo) / (hi - lo) : 0.0);
             // A little paler than the legend's swatches, so the current path stands out.
             const QColor pale = blend(c, 0.25);
             rgb_[p * 3] = static_cast<unsigned char>(pale.red());

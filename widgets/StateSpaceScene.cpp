@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "widgets/ColourMaps.h"
 #include "widgets/VtkView.h"
 
 namespace rnnscope {
@@ -296,11 +297,11 @@ void StateSpaceScene::setTrajectory(const MatrixRM& coords, const QStringList& t
     const Eigen::Index steps = d->trajectory.rows();
     if (steps == 0) return;
 
-    // Reading order as a colour gradient (viridis, dark to yellow), over a dark outline so the
-    // path stands out from the cloud.
+    // Reading order as a colour gradient (the preferred map: viridis runs dark to yellow), over a
+    // dark outline so the path stands out from the cloud.
     auto colors = colorArray(steps);
     for (Eigen::Index t = 0; t < steps; ++t) {
-        const QColor c = viridis(steps > 1 ? double(t) / double(steps - 1) : 0.0);
+        const QColor c = sequentialColour(steps > 1 ? double(t) / double(steps - 1) : 0.0);
         unsigned char* p = colors->GetPointer(t * 3);
         p[0] = static_cast<unsigned char>(c.red());
         p[1] = static_cast<unsigned char>(c.green());
@@ -438,7 +439,7 @@ void StateSpaceScene::setColorBar(const QString& title, double lo, double hi) {
     lut->SetNumberOfTableValues(256);
     lut->SetRange(lo, hi > lo ? hi : lo + 1);
     for (int i = 0; i < 256; ++i) {
-        const QColor c = viridis(i / 255.0);
+        const QColor c = sequentialColour(i / 255.0);
         lut->SetTableValue(i, c.redF(), c.greenF(), c.blueF(), 1.0);
     }
     lut->Build();
@@ -576,19 +577,6 @@ QColor StateSpaceScene::categoryColor(int index) {
                                    0xb07aa1, 0xff9da7, 0x9c755f, 0xbab0ac, 0x86bcb6, 0xd37295};
     if (index < 0) return QColor(205, 205, 205);
     return QColor(palette[size_t(index) % (sizeof(palette) / sizeof(palette[0]))]);
-}
-
-QColor StateSpaceScene::viridis(double t) {
-    static const double stops[9][3] = {
-        {0.267, 0.005, 0.329}, {0.283, 0.141, 0.458}, {0.254, 0.265, 0.530},
-        {0.207, 0.372, 0.553}, {0.164, 0.471, 0.558}, {0.128, 0.567, 0.551},
-        {0.135, 0.659, 0.518}, {0.267, 0.749, 0.441}, {0.993, 0.906, 0.144}};
-    const double x = std::clamp(t, 0.0, 1.0) * 8.0;
-    const int a = std::min(7, int(x));
-    const double f = x - a;
-    return QColor::fromRgbF(float(stops[a][0] * (1 - f) + stops[a + 1][0] * f),
-                            float(stops[a][1] * (1 - f) + stops[a + 1][1] * f),
-                            float(stops[a][2] * (1 - f) + stops[a + 1][2] * f));
 }
 
 }  // namespace rnnscope

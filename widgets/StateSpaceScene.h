@@ -61,9 +61,9 @@ public:
     QPoint screenPosition(const Eigen::RowVectorXf& point) const;
     qint64 cloudSize() const;
 
-    // The palette for categories (Tableau 10 and two more) and the continuous map (viridis).
+    // The palette for categories (Tableau 10 and two more); continuous values use the preferred
+    // sequential map (widgets/ColourMaps.h).
     static QColor categoryColor(int index);
-    static QColor viridis(double t);  // t in [0, 1]
 
 private:
     struct Impl;

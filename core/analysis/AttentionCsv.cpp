@@ -1,8 +1,8 @@
 #include "core/analysis/AttentionCsv.h"
 
-#include <QSaveFile>
 #include <cmath>
 
+#include "core/AtomicFile.h"
 #include "core/Errors.h"
 
 namespace rnnscope {
@@ -53,12 +53,7 @@ void writeAttentionCsv(const QString& path, const MatrixRM& weights,
                        const QStringList& sourceTokens, const QStringList& outputTokens) {
     if (weights.size() == 0)
         throw UserError(QStringLiteral("There is no attention matrix to write to %1.").arg(path));
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        throw UserError(QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
-    file.write(attentionCsv(weights, sourceTokens, outputTokens));
-    if (!file.commit())
-        throw UserError(QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
+    writeFileAtomically(path, attentionCsv(weights, sourceTokens, outputTokens));
 }
 
 }  // namespace rnnscope

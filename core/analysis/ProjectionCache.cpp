@@ -56,7 +56,8 @@ h5::Hid openFile(const QString& path) {
 
 void writeProjectionCache(const QString& path, const StateProjection& p,
                           const ActivationStore& store) {
-    const QString part = atomicTemporaryPath(path);
+    AtomicFile target(path);
+    const QString part = target.temporaryPath();
     {
         std::lock_guard<std::recursive_mutex> lock(store::hdf5Lock());
         h5::silenceErrors();
@@ -97,11 +98,7 @@ void writeProjectionCache(const QString& path, const StateProjection& p,
         h5::writeVector(file, "anchor_coords", flat(p.anchorCoords.data(), p.anchorCoords.size()));
         h5::check(H5Fflush(file, H5F_SCOPE_GLOBAL), QObject::tr("cannot write %1").arg(path));
     }
-    if (std::rename(QFile::encodeName(part).constData(), QFile::encodeName(path).constData()) !=
-        0) {
-        QFile::remove(part);
-        throw UserError(QObject::tr("cannot replace %1 with the new version").arg(path));
-    }
+    target.commit();
 }
 
 std::shared_ptr<StateProjection> readProjectionCache(const QString& path,

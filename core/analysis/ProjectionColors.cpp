@@ -2,10 +2,10 @@
 // each point's token, sample and the model's verdict.
 
 #include <QObject>
-#include <QSaveFile>
 #include <algorithm>
 #include <unordered_map>
 
+#include "core/AtomicFile.h"
 #include "core/Errors.h"
 #include "core/analysis/StateProjection.h"
 #include "core/data/Dataset.h"
@@ -195,9 +195,8 @@ PointColors colorPoints(const StateProjection& projection, const ActivationStore
 
 void writeProjectionCsv(const QString& path, const StateProjection& projection,
                         const ActivationStore& store) {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Text))
-        throw UserError(QObject::tr("Cannot write %1: %2").arg(path, file.errorString()));
+    AtomicFile target(path);
+    QIODevice& file = target.device();
     const int dims = int(projection.coords.cols());
     const int t = store.findTrack(projection.spec.track);
     const StoreAxis axis = t >= 0 ? store.tracks()[size_t(t)].axis : StoreAxis::Input;
@@ -218,13 +217,14 @@ void writeProjectionCsv(const QString& path, const StateProjection& projection,
             out += ',' + QByteArray::number(double(projection.coords(p, d)), 'g', 7);
         out += '\n';
         if (out.size() > (1 << 20)) {
-            file.write(out);
+            if (file.write(out) != out.size())
+                throw UserError(QObject::tr("Cannot write %1: %2").arg(path, file.errorString()));
             out.clear();
         }
     }
-    file.write(out);
-    if (!file.commit())
+    if (file.write(out) != out.size())
         throw UserError(QObject::tr("Cannot write %1: %2").arg(path, file.errorString()));
+    target.commit();
 }
 
 }  // namespace rnnscope

@@ -2,8 +2,8 @@
 
 #include <QDir>
 #include <QObject>
-#include <QSaveFile>
 
+#include "core/AtomicFile.h"
 #include "core/Errors.h"
 #include "core/analysis/StateProjection.h"
 #include "core/data/Dataset.h"
@@ -23,21 +23,21 @@ QByteArray field(QString text) {
 // Writes `path` from lines made by `line(i, out)` for i in [0, count), flushing every megabyte.
 template <typename Line>
 void writeLines(const QString& path, const QByteArray& first, qint64 count, Line line) {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        throw UserError(QObject::tr("Cannot write %1: %2").arg(path, file.errorString()));
+    AtomicFile target(path);
+    QIODevice& file = target.device();
     QByteArray out = first;
     for (qint64 i = 0; i < count; ++i) {
         line(i, out);
         out += '\n';
         if (out.size() > (1 << 20)) {
-            file.write(out);
+            if (file.write(out) != out.size())
+                throw UserError(QObject::tr("Cannot write %1: %2").arg(path, file.errorString()));
             out.clear();
         }
     }
-    file.write(out);
-    if (!file.commit())
+    if (file.write(out) != out.size())
         throw UserError(QObject::tr("Cannot write %1: %2").arg(path, file.errorString()));
+    target.commit();
 }
 
 }  // namespace

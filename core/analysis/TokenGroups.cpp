@@ -3,10 +3,10 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QObject>
-#include <QSaveFile>
 #include <QSet>
 #include <algorithm>
 
+#include "core/AtomicFile.h"
 #include "core/Errors.h"
 #include "core/analysis/Vocabulary.h"
 #include "core/store/ActivationStore.h"
@@ -195,10 +195,7 @@ QVector<TokenGroup> parseTokenGroupsCsv(const QString& text, const QStringList& 
 
 void saveTokenGroups(const QString& path, const QVector<TokenGroup>& groups,
                      const QStringList& vocabulary, const ActivationStore* store) {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) ||
-        file.write(tokenGroupsCsv(groups, vocabulary, store).toUtf8()) < 0 || !file.commit())
-        throw UserError(QObject::tr("%1 cannot be written: %2").arg(path, file.errorString()));
+    writeFileAtomically(path, tokenGroupsCsv(groups, vocabulary, store).toUtf8());
 }
 
 QVector<TokenGroup> loadTokenGroups(const QString& path, const QStringList& vocabulary,

@@ -1,8 +1,8 @@
 #include "core/errors/ErrorTableCsv.h"
 
-#include <QSaveFile>
 #include <cmath>
 
+#include "core/AtomicFile.h"
 #include "core/Errors.h"
 #include "core/analysis/AttentionCsv.h"
 
@@ -11,9 +11,9 @@ namespace rnnscope {
 void writeErrorTableCsv(const QString& path, const ErrorTable& table,
                         const std::vector<qint32>& samples, const ErrorTable::TextOf& textOf,
                         const ErrorTable::IsCancelled& cancelled) {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        throw UserError(QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
+    // Cancelled or failed halfway: the temporary goes and the previous file stays.
+    AtomicFile target(path);
+    QIODevice& file = target.device();
     auto className = [&](int c) {
         return c >= 0 && c < table.classNames().size() ? table.classNames()[c] : QString();
     };
@@ -41,13 +41,15 @@ void writeErrorTableCsv(const QString& path, const ErrorTable& table,
         };
         chunk += fields.join(QLatin1Char(',')).toUtf8() + '\n';
         if (chunk.size() > (1 << 20)) {
-            file.write(chunk);
+            if (file.write(chunk) != chunk.size())
+                throw UserError(
+                    QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
             chunk.clear();
         }
     }
-    file.write(chunk);
-    if (!file.commit())
+    if (file.write(chunk) != chunk.size())
         throw UserError(QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
+    target.commit();
 }
 
 }  // namespace rnnscope

@@ -4,10 +4,11 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QMap>
-#include <QSaveFile>
 #include <QTextStream>
 #include <algorithm>
 
+#include "core/AtomicFile.h"
+#include "core/Errors.h"
 #include "core/store/ActivationStore.h"
 #include "core/store/Hdf5.h"
 #include "core/store/StoreFile.h"
@@ -52,19 +53,17 @@ Hid createFile(const QString& path) {
         H5Fclose, QStringLiteral("cannot create %1").arg(path));
 }
 
-void writeText(const QString& path, const QString& text) {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        throw StoreError(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
-    file.write(text.toUtf8());
-    if (!file.commit())
-        throw StoreError(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+void writeText(AtomicFile& file, const QString& text) {
+    const QByteArray bytes = text.toUtf8();
+    if (file.device().write(bytes) != bytes.size())
+        throw StoreError(
+            QStringLiteral("cannot write %1: %2").arg(file.path(), file.device().errorString()));
 }
 
 }  // namespace
 
 LstmVisExport exportLstmVis(const ActivationStore& store, const QString& directory,
-                            const QString& projectName) {
+                            const QString& projectName, const std::function<bool()>& cancelled) {
     const QStringList& vocab = store.info().inputVocabulary;
     if (vocab.isEmpty())
         throw StoreError(
@@ -106,20 +105,29 @@ LstmVisExport exportLstmVis(const ActivationStore& store, const QString& directo
             QStringLiteral("the store has no hidden or cell states on the input "
                            "tokens to export for LSTMVis"));
 
+    // The four files are written beside their targets and renamed only once all four are
+    // complete: a failed or cancelled export leaves the previous project as it was.
+    AtomicFile wordsFile(dir.filePath(QStringLiteral("words.h5")));
+    AtomicFile statesFile(dir.filePath(QStringLiteral("states.h5")));
+    AtomicFile dictFile(dir.filePath(QStringLiteral("train.dict")));
+    AtomicFile ymlFile(dir.filePath(QStringLiteral("lstm.yml")));
+    auto checkCancelled = [&cancelled]() {
+        if (cancelled && cancelled()) throw JobCancelled();
+    };
     {
         std::lock_guard<std::recursive_mutex> lock(store::hdf5Lock());
         store::h5::silenceErrors();
         const auto& ids = store.tokenIds();
         std::vector<int32_t> words(ids.begin(), ids.end());
         {
-            Hid file = createFile(dir.filePath(QStringLiteral("words.h5")));
+            Hid file = createFile(wordsFile.temporaryPath());
             store::h5::writeVector(file, "words", words);
             // Not LSTMVis's (it reads one stream): rnnscope's import cuts samples here again.
             std::vector<int64_t> lengths(size_t(store.sampleCount()));
             for (qint64 s = 0; s < store.sampleCount(); ++s) lengths[size_t(s)] = store.length(s);
             store::h5::writeVector(file, "sample_lengths", lengths);
         }
-        Hid file = createFile(dir.filePath(QStringLiteral("states.h5")));
+        Hid file = createFile(statesFile.temporaryPath());
         constexpr qint64 kBlockRows = 65536;
         for (const Entry& e : entries) {
             const StoredTrack& track = tracks[size_t(e.track)];
@@ -133,6 +141,7 @@ LstmVisExport exportLstmVis(const ActivationStore& store, const QString& directo
                                            space, H5P_DEFAULT, create, H5P_DEFAULT),
                                 H5Dclose, QStringLiteral("cannot create %1").arg(track.name));
             for (qint64 first = 0; first < rows; first += kBlockRows) {
+                checkCancelled();
                 const qint64 count = std::min(kBlockRows, rows - first);
                 const MatrixRM block = store.trackRows(e.track, first, count);
                 const hsize_t start[2] = {hsize_t(first), 0};
@@ -150,7 +159,7 @@ LstmVisExport exportLstmVis(const ActivationStore& store, const QString& directo
     QString dict;
     for (int id = 0; id < vocab.size(); ++id)
         dict += dictToken(vocab[id]) + QLatin1Char(' ') + QString::number(id) + QLatin1Char('\n');
-    writeText(dir.filePath(QStringLiteral("train.dict")), dict);
+    writeText(dictFile, dict);
 
     const QString name = projectName.isEmpty()
                              ? QStringLiteral("%1 on %2")
@@ -182,7 +191,13 @@ LstmVisExport exportLstmVis(const ActivationStore& store, const QString& directo
             << (i + 1 < entries.size() ? "," : "") << "\n";
     out << "  ]\n";
     out.flush();
-    writeText(dir.filePath(QStringLiteral("lstm.yml")), yml);
+    writeText(ymlFile, yml);
+    checkCancelled();
+    try {
+        for (AtomicFile* file : {&wordsFile, &statesFile, &dictFile, &ymlFile}) file->commit();
+    } catch (const UserError& e) {
+        throw StoreError(e.message());
+    }
     return result;
 }
 

@@ -9,6 +9,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <functional>
 
 namespace rnnscope {
 
@@ -21,9 +22,11 @@ struct LstmVisExport {
 };
 
 // Throws StoreError when the store has no token ids (feature models) or a file cannot be
-// written. Only tracks on the input tokens are exported: LSTMVis aligns every state row with a
-// word of the sequence.
+// written, JobCancelled when `cancelled` says so. Only tracks on the input tokens are exported:
+// LSTMVis aligns every state row with a word of the sequence. The files are written atomically
+// (core/AtomicFile.h) and replace an earlier export only once all of them are complete.
 LstmVisExport exportLstmVis(const ActivationStore& store, const QString& directory,
-                            const QString& projectName = QString());
+                            const QString& projectName = QString(),
+                            const std::function<bool()>& cancelled = {});
 
 }  // namespace rnnscope

@@ -33,15 +33,15 @@ PYEOF
 # 1. 150 samples of the brackets demo, exported for LSTMVis, then drawn without the model.
 head -n 150 "$DEMO/brackets/brackets.tsv" > "$TMP/brackets.tsv"
 "$CLI" extract --model "$DEMO/brackets/brackets.pt" --data "$TMP/brackets.tsv" --out "$TMP/run.h5" --lstmvis "$TMP/vis" > /dev/null || fail "extract failed"
-"$CLI" render --activations "$TMP/vis" --sample 3 --view state-space --size 800x600 --dpi 96 \
+"$CLI" render --activations "$TMP/vis" --sample 4 --view state-space --size 800x600 --dpi 96 \
   --out "$TMP/space.png" > "$TMP/out.txt" || fail "state-space from LSTMVis failed"
 grep -q "space.png: state-space of" "$TMP/out.txt" || fail "no summary line"
 check_png "$TMP/space.png" 700 450
-"$CLI" render --activations "$TMP/vis/lstm.yml" --sample 3 --view units --size 800x600 --dpi 96 \
+"$CLI" render --activations "$TMP/vis/lstm.yml" --sample 4 --view units --size 800x600 --dpi 96 \
   --out "$TMP/units.png" > /dev/null || fail "units from LSTMVis failed"
 check_png "$TMP/units.png" 700 450
 # rnnscope's own store opens model-free too.
-"$CLI" render --activations "$TMP/run.h5" --sample 0 --view units --size 800x600 --dpi 96 \
+"$CLI" render --activations "$TMP/run.h5" --sample 1 --view units --size 800x600 --dpi 96 \
   --out "$TMP/store-units.png" > /dev/null || fail "units from a store failed"
 check_png "$TMP/store-units.png" 700 450
 
@@ -57,13 +57,20 @@ open(d + "/tokens.txt", "w").write("\n".join(lines) + "\n")
 open(d + "/short.txt", "w").write("the cat\n")
 PYEOF
 # tokens.txt beside the states is found without --token-file.
-"$CLI" render --activations "$TMP/h.npy" --sample 1 --view units --size 800x600 --dpi 96 \
+"$CLI" render --activations "$TMP/h.npy" --sample 2 --view units --size 800x600 --dpi 96 \
   --out "$TMP/beside.png" > "$TMP/out.txt" || fail "tokens.txt beside h.npy not found"
 grep -q "a dog ran\|adogran" "$TMP/out.txt" || fail "wrong sample: $(cat "$TMP/out.txt")"
-"$CLI" render --activations "$TMP/h.npy" --token-file "$TMP/tokens.txt" --sample 2 --view units \
+"$CLI" render --activations "$TMP/h.npy" --token-file "$TMP/tokens.txt" --sample 3 --view units \
   --size 800x600 --dpi 96 --out "$TMP/npy-units.png" > "$TMP/out.txt" || fail "units from .npy failed"
 grep -q "the dog sat on a cat\|thedogsatonacat" "$TMP/out.txt" || fail "wrong sample: $(cat "$TMP/out.txt")"
 check_png "$TMP/npy-units.png" 700 450
+
+# The Samples panel's figure works without the model: the sample's tokens, and what model-free
+# mode has instead of a prediction.
+"$CLI" render --activations "$TMP/h.npy" --sample 3 --view sample --size 800x400 --dpi 96 \
+  --out "$TMP/sample.svg" > "$TMP/out.txt" || fail "sample view from .npy failed"
+grep -q "Sample 3 of" "$TMP/sample.svg" || fail "sample.svg has no title"
+grep -q "predictions need the model" "$TMP/sample.svg" || fail "sample.svg does not say why there is no prediction"
 
 # 3. Bad calls: one line that says what is wrong, and a non-zero exit.
 set +e

@@ -29,7 +29,57 @@ width, height = struct.unpack(">II", data[16:24])
 assert width >= w and height >= h, (width, height)
 PYEOF
 }
-
+# A figure that is not blank: a PNG of at least W x H pixels with at least N distinct colours,
+# ink (not white) on at least P percent of it. Decoded with zlib and NumPy (no imaging library).
+check_figure() {
+  /usr/bin/python3 - "$@" <<'PYEOF' || fail "$1 is blank or not the expected figure"
+import struct, sys, zlib
+import numpy as np
+path, w, h, colours, ink = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+data = open(path, "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+pos, idat, header = 8, b"", None
+while pos < len(data):
+    length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+    body = data[pos + 8:pos + 8 + length]
+    if kind == b"IHDR": header = struct.unpack(">IIBBBBB", body)
+    if kind == b"IDAT": idat += body
+    pos += 12 + length
+width, height, depth, colour_type = header[:4]
+assert width >= w and height >= h, ("too small", width, height)
+assert depth == 8 and colour_type in (2, 6), header
+bpp = 3 if colour_type == 2 else 4
+raw = np.frombuffer(zlib.decompress(idat), dtype=np.uint8).reshape(height, 1 + width * bpp)
+out = np.zeros((height, width * bpp), dtype=np.int32)
+prior = np.zeros(width * bpp, dtype=np.int32)
+for y in range(height):
+    f, line = raw[y, 0], raw[y, 1:].astype(np.int32)
+    if f == 0: cur = line
+    elif f == 2: cur = (line + prior) & 255
+    else:
+        cur = line.copy()
+        for i in range(len(cur)):
+            a = cur[i - bpp] if i >= bpp else 0
+            b = prior[i]
+            c = prior[i - bpp] if i >= bpp else 0
+            if f == 1: cur[i] = (cur[i] + a) & 255
+            elif f == 3: cur[i] = (cur[i] + ((a + b) >> 1)) & 255
+            else:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                cur[i] = (cur[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    out[y], prior = cur, cur
+rgb = out.reshape(height, width, bpp)[:, :, :3]
+packed = (rgb[:, :, 0] << 16) | (rgb[:, :, 1] << 8) | rgb[:, :, 2]
+found = len(np.unique(packed[::2, ::2]))
+share = 100.0 * np.count_nonzero(packed != 0xFFFFFF) / packed.size
+assert found >= colours, ("colours", found)
+assert share >= ink, ("ink %%", share)
+# How much of it is in colour (not black, white or grey): printed for the colour-map check.
+spread = rgb.max(axis=2) - rgb.min(axis=2)
+print("%.3f" % (100.0 * np.count_nonzero(spread > 60) / spread[:, :, None].size))
+PYEOF
+}
 "$CLI" render --model "$DEMO/brackets/brackets.pt" --data "$DEMO/brackets/brackets.tsv" \
   --sample 5 --view state-space --method pca --dims 3 --dpi 192 --size 800x600 \
   --out "$TMP/space.png" > "$TMP/out.txt" || fail "state-space render failed"
@@ -90,14 +140,79 @@ head -c 5 "$TMP/saturation.pdf" | grep -q "%PDF" || fail "saturation.pdf is not 
 "$CLI" render --model "$DEMO/dates/dates.pt" --data "$DEMO/dates/dates.tsv" --batch 3,5-6 \
   --view attention --out "$TMP/batch-{sample}.svg" > "$TMP/batch.txt" 2>/dev/null \
   || fail "render --batch failed"
-for n in 3 5 6; do
-  grep -q "Attention · sample $((n + 1)) " "$TMP/batch-$n.svg" || fail "batch-$n.svg is not sample $n"
+for n in 3 5 6; do  # numbered from 1, as the window and the figure's title count
+  grep -q "Attention · sample $n " "$TMP/batch-$n.svg" || fail "batch-$n.svg is not sample $n"
 done
 [ "$(wc -l < "$TMP/batch.txt")" = 3 ] || fail "--batch: one line per file expected: $(cat "$TMP/batch.txt")"
 printf '4\n2\n' > "$TMP/list.txt"
 "$CLI" render --model "$DEMO/dates/dates.pt" --data "$DEMO/dates/dates.tsv" --batch "@$TMP/list.txt" \
   --view attention --out "$TMP/list.csv" > /dev/null 2>&1 || fail "render --batch @file failed"
 [ -s "$TMP/list-4.csv" ] && [ -s "$TMP/list-2.csv" ] || fail "--batch @file: $(ls "$TMP")"
+
+# Every view writes a real figure of the demo: not blank, more than a handful of colours.
+for view in sample attention state-space units saturation features errors attribution; do
+  "$CLI" render --model "$DEMO/brackets/brackets.pt" --data "$DEMO/brackets/brackets.tsv" \
+    --sample 8 --view $view --dpi 48 --size 800x500 --out "$TMP/every-$view.png" > /dev/null \
+    2> "$TMP/err.txt" || fail "--view $view failed: $(cat "$TMP/err.txt")"
+  check_figure "$TMP/every-$view.png" 150 40 6 1
+done
+
+# The colour map of Preferences reaches headless figures: the state space's path and its
+# colouring by step in viridis, then in greys (read from the window's settings).
+for map in viridis greys; do
+  mkdir -p "$TMP/config-$map/rnnscope"
+  printf '[prefs]\ncolourMap=%s\n' $map > "$TMP/config-$map/rnnscope/rnnscope.conf"
+  XDG_CONFIG_HOME="$TMP/config-$map" "$CLI" render --model "$DEMO/brackets/brackets.pt" \
+    --data "$DEMO/brackets/brackets.tsv" --sample 8 --view state-space --dims 2 --dpi 48 \
+    --size 800x500 --out "$TMP/map-$map.png" > /dev/null 2>&1 || fail "state-space in $map failed"
+done
+viridis=$(check_figure "$TMP/map-viridis.png" 150 100 6 1)
+greys=$(check_figure "$TMP/map-greys.png" 150 100 6 1)
+/usr/bin/python3 -c "import sys; v, g = map(float, sys.argv[1:]); assert v > 5 and g < 0.5 * v, (v, g)" \
+  "$viridis" "$greys" || fail "the colour map preference did not reach render ($viridis% vs $greys% in colour)"
+
+# The Samples panel: the sample's tokens with the model's prediction and the verdict.
+"$CLI" render --model "$DEMO/brackets/brackets.pt" --data "$DEMO/brackets/brackets.tsv" \
+  --sample 6 --view sample --dpi 96 --size 900x400 --out "$TMP/sample.png" > "$TMP/out.txt" \
+  || fail "sample render failed"
+grep -q "sample.png: sample of" "$TMP/out.txt" || fail "no summary line for sample"
+check_figure "$TMP/sample.png" 850 100 8 2
+"$CLI" render --model "$DEMO/brackets/brackets.pt" --data "$DEMO/brackets/brackets.tsv" \
+  --sample 6 --view sample --out "$TMP/sample.svg" > /dev/null || fail "sample SVG failed"
+grep -q "Sample 6 of brackets.tsv" "$TMP/sample.svg" || fail "sample.svg is not sample 6"
+grep -q "Prediction" "$TMP/sample.svg" || fail "sample.svg has no prediction"
+grep -q "label: " "$TMP/sample.svg" || fail "sample.svg has no reference label"
+
+# The Error Browser's metrics over the whole dataset: the confusion matrix with per-class
+# precision, recall and F1 (classification), exact match and token accuracy (seq2seq).
+"$CLI" render --model "$DEMO/brackets/brackets.pt" --data "$DEMO/brackets/brackets.tsv" \
+  --view errors --dpi 96 --out "$TMP/errors.png" > /dev/null || fail "errors render failed"
+check_figure "$TMP/errors.png" 500 250 8 3
+"$CLI" render --model "$DEMO/brackets/brackets.pt" --data "$DEMO/brackets/brackets.tsv" \
+  --view errors --out "$TMP/errors.svg" > /dev/null || fail "errors SVG failed"
+for word in "Confusion matrix" precision recall F1 support "1,500 samples\|1500 samples"; do
+  grep -q "$word" "$TMP/errors.svg" || fail "errors.svg lacks '$word'"
+done
+grep -q "not predicted yet" "$TMP/errors.svg" && fail "errors.svg drawn before every prediction was in"
+"$CLI" render --model "$DEMO/dates/dates.pt" --data "$DEMO/dates/dates.tsv" --view errors \
+  --out "$TMP/errors-dates.svg" > /dev/null || fail "seq2seq errors render failed"
+grep -q "Exact match: " "$TMP/errors-dates.svg" || fail "errors-dates.svg has no exact match"
+grep -q "Token accuracy: " "$TMP/errors-dates.svg" || fail "errors-dates.svg has no token accuracy"
+
+# Attribution takes --size like every panel (it used to keep 640 pixels whatever was asked),
+# down to the Error Browser's own minimum size.
+for size in 1000x800 1400x900; do
+  "$CLI" render --model "$DEMO/brackets/brackets.pt" --data "$DEMO/brackets/brackets.tsv" \
+    --sample 3 --view attribution --dpi 96 --size $size --out "$TMP/attr-$size.png" > /dev/null \
+    2>&1 || fail "attribution render at $size failed"
+done
+check_figure "$TMP/attr-1000x800.png" 950 750 8 1
+check_figure "$TMP/attr-1400x900.png" 1350 850 8 1
+/usr/bin/python3 - "$TMP/attr-1000x800.png" "$TMP/attr-1400x900.png" <<'PYEOF' || fail "attribution ignores --size"
+import struct, sys
+small, large = (struct.unpack(">II", open(p, "rb").read()[16:24]) for p in sys.argv[1:])
+assert small[0] <= 1000 and large[0] > 1300 and large[1] > small[1], (small, large)
+PYEOF
 
 # --session: the model, dataset and sample of a saved session.
 printf '{"version": 1, "model": "%s", "dataset": "%s", "current_sample": 12}\n' \
@@ -114,6 +229,23 @@ printf '{"version": 9, "model": "%s", "dataset": "%s", "current_sample": 12, "la
 grep -q "warning: newer.rnnscope was written by a newer rnnscope (session version 9" "$TMP/err.txt" \
   || fail "no warning for a newer session: $(cat "$TMP/err.txt")"
 [ -s "$TMP/newer.png" ] || fail "render of a newer session wrote nothing"
+# The new views with --session and --batch too.
+"$CLI" render --session "$TMP/s.rnnscope" --view sample --out "$TMP/session-sample.svg" > /dev/null \
+  2>&1 || fail "render --session --view sample failed"
+grep -q "Sample 13 of brackets.tsv" "$TMP/session-sample.svg" || fail "session sample is not sample 13"
+"$CLI" render --session "$TMP/s.rnnscope" --view errors --dpi 96 --out "$TMP/session-errors.png" \
+  > /dev/null 2>&1 || fail "render --session --view errors failed"
+check_figure "$TMP/session-errors.png" 500 250 8 3
+"$CLI" render --model "$DEMO/brackets/brackets.pt" --data "$DEMO/brackets/brackets.tsv" \
+  --batch 2,4 --view sample --out "$TMP/bs-{sample}.svg" > /dev/null 2>&1 \
+  || fail "render --batch --view sample failed"
+grep -q "Sample 2 of" "$TMP/bs-2.svg" && grep -q "Sample 4 of" "$TMP/bs-4.svg" \
+  || fail "--batch --view sample: each file its own sample"
+"$CLI" render --model "$DEMO/dates/dates.pt" --data "$DEMO/dates/dates.tsv" \
+  --batch 1-2 --view errors --dpi 96 --out "$TMP/be.png" > /dev/null 2>&1 \
+  || fail "render --batch --view errors failed"
+check_figure "$TMP/be-1.png" 400 250 8 2
+check_figure "$TMP/be-2.png" 400 250 8 2
 
 expect_exit() {
   local code=$1 message=$2; shift 2
@@ -124,13 +256,13 @@ expect_exit() {
   [ "$got" = "$code" ] || fail "$* exited $got, expected $code: $(cat "$TMP/stderr")"
   grep -qF -- "$message" "$TMP/stderr" || fail "$* said: $(cat "$TMP/stderr"), expected: $message"
 }
-expect_exit 2 "--view must be one of state-space, attention, units, saturation" \
+expect_exit 2 "--view must be one of state-space, attention, units, saturation, features, attribution, errors, sample" \
   render --model "$DEMO/dates/dates.pt" --input x --view pie --out "$TMP/x.png"
 expect_exit 2 "--out must end in .png, .svg or .pdf" \
   render --model "$DEMO/dates/dates.pt" --input x --view attention --out "$TMP/x.bmp"
 expect_exit 2 "--view state-space needs --data" \
   render --model "$DEMO/dates/dates.pt" --input x --view state-space --out "$TMP/x.png"
-expect_exit 1 "sample 99999: the dataset has samples 0 to 1499" \
+expect_exit 1 "sample 99999: the dataset has samples 1 to 1500" \
   render --model "$DEMO/dates/dates.pt" --data "$DEMO/dates/dates.tsv" --sample 99999 \
   --view attention --out "$TMP/x.png"
 expect_exit 1 "--attention-layer nope: the model's attention layers are attention" \
@@ -143,6 +275,13 @@ expect_exit 2 "give one of --model M.pt, --session S.rnnscope or --activations P
   render --session "$TMP/s.rnnscope" --model "$DEMO/dates/dates.pt" --view units --out "$TMP/x.png"
 expect_exit 2 "--batch: '5-2' is not a sample number" render --model "$DEMO/dates/dates.pt" \
   --data "$DEMO/dates/dates.tsv" --batch 1,5-2 --view attention --out "$TMP/x.png"
+# Samples are numbered from 1, as in the window: 0 says so instead of showing the first.
+expect_exit 2 "--sample 0: samples are numbered from 1" render --model "$DEMO/dates/dates.pt" \
+  --data "$DEMO/dates/dates.tsv" --sample 0 --view attention --out "$TMP/x.png"
+expect_exit 2 "samples are numbered from 1" render --model "$DEMO/dates/dates.pt" \
+  --data "$DEMO/dates/dates.tsv" --batch 0-3 --view attention --out "$TMP/x.png"
+expect_exit 2 "--view errors needs --data" render --model "$DEMO/dates/dates.pt" --input x \
+  --view errors --out "$TMP/x.png"
 DISPLAY= expect_exit 1 "needs a display to draw on" \
   render --model "$DEMO/dates/dates.pt" --input x --view attention --out "$TMP/x.png"
 [ ! -e "$TMP/x.png" ] || fail "a failed render wrote a figure"

@@ -3,6 +3,7 @@
 // precision/recall/F1, seq2seq exact match and token accuracy), on a small table worked out on
 // paper and on the demo models' real predictions.
 
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <catch2/catch.hpp>
@@ -279,4 +280,39 @@ TEST_CASE("the filtered table exports as CSV in the order shown", "[errors]") {
     CHECK(lines[3] == "9,w o w,10,,negative,0.400000006,,0");  // reference the model lacks
     CHECK_THROWS_AS(writeErrorTableCsv(dir.filePath("no/such/dir/x.csv"), table, rows, textOf),
                     UserError);
+}
+
+TEST_CASE("a cancelled or failed CSV export leaves the previous file as it was", "[errors]") {
+    const ErrorTable table = smallTable();
+    const Rows every = all(table);
+    QTemporaryDir dir;
+    const QString path = dir.filePath("errors.csv");
+    writeErrorTableCsv(path, table, every, textOf);
+    QFile file(path);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    const QByteArray before = file.readAll();
+    file.close();
+    REQUIRE(before.count('\n') == int(every.size()) + 1);
+
+    // Cancelled (the job's Cancel button): JobCancelled, and the earlier export is untouched.
+    std::vector<qint32> wrong = table.select([] {
+        ErrorFilter f;
+        f.wrongOnly = true;
+        return f;
+    }());
+    CHECK_THROWS_AS(writeErrorTableCsv(path, table, wrong, textOf, [] { return true; }),
+                    JobCancelled);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    CHECK(file.readAll() == before);
+    file.close();
+    // Failed halfway (the text source throws, as a dataset read error would): the same.
+    auto failing = [](qint64 s, ErrorColumn c) -> QString {
+        if (s >= 4) throw UserError(QStringLiteral("cannot read sample 5"));
+        return textOf(s, c);
+    };
+    CHECK_THROWS_AS(writeErrorTableCsv(path, table, every, failing), UserError);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    CHECK(file.readAll() == before);
+    file.close();
+    CHECK(QDir(dir.path()).entryList(QDir::Files) == QStringList{QStringLiteral("errors.csv")});
 }

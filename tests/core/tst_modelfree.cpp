@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -353,4 +354,79 @@ TEST_CASE("the Session shows imported states without a model, until a model is o
         CHECK_FALSE(session.dataset());
         CHECK_FALSE(session.store());
     }
+}
+
+TEST_CASE("a model-free session saves and reopens model-free with its states, sample and groups",
+          "[modelfree]") {
+    QTemporaryDir dir;
+    const QDir d(dir.path());
+    projection::Points states(5, 3);
+    for (int r = 0; r < 5; ++r)
+        for (int c = 0; c < 3; ++c) states(r, c) = float(r * 10 + c);
+    // A states file and a token file that is not beside it under a name found by itself.
+    QDir().mkpath(d.filePath(QStringLiteral("run")));
+    const QString statesPath = d.filePath(QStringLiteral("run/h.npy"));
+    const QString tokensPath = d.filePath(QStringLiteral("words.txt"));
+    projection::writeNpy(statesPath.toStdString(), states);
+    writeText(tokensPath, "the cat sat\nno way\n");
+
+    Session session;
+    session.openActivations(statesPath, tokensPath);
+    REQUIRE(waitUntil([&] { return session.currentResult() != nullptr; }));
+    REQUIRE(session.modelFree());
+    session.setCurrentSample(1);
+    REQUIRE(waitUntil([&] { return session.currentResult()->input.tokens.first() == "no"; }));
+    const QVector<UnitRef> units{
+        {session.store()->tracks()[0].module, 0, 0, session.store()->tracks()[0].kind, 2}};
+    session.setSelectedUnits(units);
+    TokenGroup group;
+    group.name = QStringLiteral("nouns");
+    group.colour = 3;
+    group.tokenIds << 1;
+    group.occurrences << TokenRef{1, TokenRef::Input, 1};
+    session.setTokenGroups({group});
+    CHECK(session.isModified());
+    const QString path = d.filePath(QStringLiteral("free.rnnscope"));
+    session.saveSession(path);  // used to say "there is no model to save a session of"
+    CHECK_FALSE(session.isModified());
+
+    const SessionFileContent saved = readSessionFile(path);
+    CHECK(saved.model.isEmpty());
+    CHECK(saved.dataset.isEmpty());
+    CHECK(saved.activations == QFileInfo(statesPath).absoluteFilePath());
+    CHECK(saved.activationTokens == QFileInfo(tokensPath).absoluteFilePath());
+    CHECK(saved.currentSample == 1);
+    REQUIRE(saved.tokenGroups.size() == 1);
+    CHECK(saved.tokenGroups.front() == group);
+    {  // stored relative: the folder can move whole
+        QFile f(path);
+        REQUIRE(f.open(QIODevice::ReadOnly));
+        const QByteArray text = f.readAll();
+        CHECK(text.contains("\"activations\": \"run/h.npy\""));
+        CHECK(text.contains("\"activation_tokens\": \"words.txt\""));
+    }
+
+    Session reopened;
+    QSignalSpy restored(&reopened, &Session::sessionRestored);
+    reopened.openSession(path);
+    REQUIRE(waitUntil([&] { return restored.count() == 1; }));
+    REQUIRE(waitUntil([&] { return reopened.currentResult() != nullptr; }));
+    CHECK(reopened.modelFree());
+    CHECK_FALSE(reopened.model());
+    CHECK(reopened.sessionPath() == QFileInfo(path).absoluteFilePath());
+    CHECK(reopened.activationsPath() == QFileInfo(statesPath).absoluteFilePath());
+    CHECK(reopened.activationTokensPath() == QFileInfo(tokensPath).absoluteFilePath());
+    CHECK(reopened.currentSample() == 1);
+    CHECK(reopened.currentResult()->input.tokens == QStringList({"no", "way"}));
+    CHECK(reopened.selectedUnits() == units);
+    REQUIRE(reopened.tokenGroups().size() == 1);
+    CHECK(reopened.tokenGroups().front() == group);
+    CHECK_FALSE(reopened.isModified());  // opening is not editing
+
+    // Saved again, it is still a model-free session.
+    reopened.setCurrentSample(0);
+    CHECK(reopened.isModified());
+    reopened.saveSession(path);
+    CHECK(readSessionFile(path).activations == QFileInfo(statesPath).absoluteFilePath());
+    CHECK(readSessionFile(path).currentSample == 0);
 }

@@ -249,6 +249,61 @@ TEST_CASE("a save killed halfway leaves the previous session file byte for byte"
     CHECK_FALSE(QFile::exists(atomicTemporaryPath(path)));
 }
 
+TEST_CASE("a stray NAME.saving from a killed save is cleaned up and never taken for the session",
+          "[sessionfile]") {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("s.rnnscope"));
+    const QString part = atomicTemporaryPath(path);
+    SessionFileContent old;
+    old.model = dir.filePath(QStringLiteral("old.pt"));
+    old.currentSample = 3;
+    writeSessionFile(path, old);
+
+    auto killedSave = [&]() {
+        QProcess child;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("RNNSCOPE_TEST_KILL_SAVE_AFTER_BYTES"), QStringLiteral("4000"));
+        child.setProcessEnvironment(env);
+        child.start(QStringLiteral(RNNSCOPE_SAVE_HELPER), {path, QStringLiteral("2000")});
+        REQUIRE(child.waitForFinished(60000));
+        REQUIRE(child.exitStatus() == QProcess::CrashExit);
+        REQUIRE(QFile::exists(part));
+    };
+    killedSave();
+    // The stray is not a session, whichever way it is opened.
+    CHECK_THROWS_WITH(readSessionFile(part), Catch::Contains("unfinished save left by a crash"));
+    QString why;
+    CHECK(Session::detectFileKind(part, &why) == FileKind::Unknown);
+    CHECK(why.contains(QStringLiteral("open s.rnnscope instead")));
+
+    // The next save of the same file takes the stray's place and leaves nothing beside it.
+    SessionFileContent next = old;
+    next.currentSample = 7;
+    writeSessionFile(path, next);
+    CHECK_FALSE(QFile::exists(part));
+    CHECK(readSessionFile(path).currentSample == 7);
+
+    // Opening the session removes a stray too...
+    killedSave();
+    Session session;
+    session.openSession(path);
+    CHECK_FALSE(QFile::exists(part));
+    CHECK(readSessionFile(path).currentSample == 7);
+
+    // ...but a temporary that a writer still holds (a save under way) is left alone, and a
+    // second save of the same file at the same time is refused instead of mixing the two.
+    {
+        AtomicFile writing(path);
+        writing.device().write("{}");
+        CHECK_FALSE(removeStaleTemporary(path));
+        CHECK(QFile::exists(part));
+        CHECK_THROWS_WITH(writeSessionFile(path, old), Catch::Contains("another save"));
+        // Given up (an exception, a cancel): the temporary goes, the file stays.
+    }
+    CHECK_FALSE(QFile::exists(part));
+    CHECK(readSessionFile(path).currentSample == 7);
+}
+
 TEST_CASE(
     "a saved projection comes back from its sidecar without recomputing, unless the "
     "states differ",

@@ -373,6 +373,38 @@ TEST_CASE("the LSTMVis export describes every hidden and cell state", "[store]")
     for (const QString& line : lines) CHECK(line.split(QLatin1Char(' ')).size() == 2);
 }
 
+TEST_CASE("a cancelled LSTMVis export leaves the previous export as it was", "[store]") {
+    QTemporaryDir dir;
+    const auto model = testModel("lstm_bi.pt");
+    const auto first = openDataset(writeDataset(dir, "a.tsv", 10, 20), DatasetKind::Classification);
+    const QString folder = dir.filePath(QStringLiteral("vis"));
+    exportLstmVis(*ActivationStore::extract(*model, *first), folder, QStringLiteral("first"));
+    auto read = [&](const char* name) {
+        QFile f(QDir(folder).filePath(QString::fromLatin1(name)));
+        REQUIRE(f.open(QIODevice::ReadOnly));
+        return f.readAll();
+    };
+    const QByteArray yml = read("lstm.yml"), words = read("words.h5"), states = read("states.h5");
+
+    // A bigger capture, cancelled once its states are half written: nothing of it lands.
+    const auto second =
+        openDataset(writeDataset(dir, "b.tsv", 30, 40), DatasetKind::Classification);
+    const auto store = ActivationStore::extract(*model, *second);
+    int asked = 0;
+    CHECK_THROWS_AS(
+        exportLstmVis(*store, folder, QStringLiteral("second"), [&asked]() { return ++asked > 3; }),
+        JobCancelled);
+    CHECK(read("lstm.yml") == yml);
+    CHECK(read("words.h5") == words);
+    CHECK(read("states.h5") == states);
+    CHECK(QDir(folder).entryList(QDir::Files).size() == 4);  // no .saving left beside them
+
+    // Not cancelled, it replaces all four.
+    exportLstmVis(*store, folder, QStringLiteral("second"));
+    CHECK(read("lstm.yml").contains("name: \"second\""));
+    CHECK(read("words.h5") != words);
+}
+
 TEST_CASE("the demo models' datasets go through the store", "[store]") {
     for (const char* demo : {"brackets/brackets", "dates/dates"}) {
         const QString base = test::sourcePath(QStringLiteral("resources/demo/")) + demo;

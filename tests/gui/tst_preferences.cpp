@@ -1,16 +1,19 @@
 // Preferences: what the dialog says is saved, read back by the window and rnnscope-cli alike,
 // and applied: the figure font reaches exported figures, the DPI the export dialog, the colour
-// map a new attention map.
+// map every sequential scale (attention, state space, hidden units, feature scatter) at once.
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QFile>
 #include <QFontComboBox>
+#include <QPainter>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
 #include <catch2/catch.hpp>
+#include <tuple>
 
 #include "GuiUtil.h"
 #include "app/MainWindow.h"
@@ -18,8 +21,11 @@
 #include "core/Preferences.h"
 #include "core/Session.h"
 #include "widgets/AttentionPanel.h"
+#include "widgets/ColourMaps.h"
+#include "widgets/FeatureScatterPanel.h"
 #include "widgets/FigureExport.h"
 #include "widgets/HiddenUnitsPanel.h"
+#include "widgets/StateSpacePanel.h"
 
 using namespace rnnscope;
 using rnnscope::test::waitUntil;
@@ -104,4 +110,119 @@ TEST_CASE("preferences are saved, read back and applied to figures", "[preferenc
     CHECK_FALSE(dialog.fontBox()->isEnabled());
     window.applyPreferences(dialog.preferences());
     CHECK(preferredFigureOptions().fontFamily.isEmpty());
+}
+
+namespace {
+
+// The panel's figure as File → Export Figure draws it, at screen size.
+QImage figureOf(Panel& panel) {
+    QSizeF size = panel.figureSize();
+    if (size.width() < 1 || size.height() < 1) size = QSizeF(800, 600);
+    QImage image(size.toSize(), QImage::Format_RGB32);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    panel.paintFigure(painter, QRectF(QPointF(0, 0), size));
+    return image;
+}
+
+// Pixels within a few levels of `colour`.
+int pixelsNear(const QImage& image, const QColor& colour) {
+    int n = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) {
+            const QColor c = image.pixelColor(x, y);
+            if (std::abs(c.red() - colour.red()) + std::abs(c.green() - colour.green()) +
+                    std::abs(c.blue() - colour.blue()) <=
+                12)
+                ++n;
+        }
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("the preferred colour map reaches the state space, hidden units and feature scatter",
+          "[preferences]") {
+    KeepPreferences keep;
+    if (!QFile::exists(demo("brackets", "pt"))) {
+        WARN("demo models not built yet; skipping");
+        return;
+    }
+    MainWindow window;
+    Preferences prefs = Preferences::load();
+    prefs.colourMap = QStringLiteral("viridis");
+    window.applyPreferences(prefs);
+    window.resize(1400, 900);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    window.session().openModelAndDataset(demo("brackets", "pt"), demo("brackets", "tsv"));
+    REQUIRE(waitUntil([&] { return window.session().currentResult() && window.session().store(); },
+                      120000));
+
+    // Hidden Units: a gate (values in [0, 1]) as a heatmap, a sequential scale.
+    auto* units = qobject_cast<HiddenUnitsPanel*>(window.panel(QStringLiteral("hidden-units")));
+    window.dock(QStringLiteral("hidden-units"))->raise();
+    int gate = -1;
+    for (int i = 0; i < units->trackBox()->count() && gate < 0; ++i)
+        if (units->trackBox()->itemText(i).contains(QStringLiteral("gate"))) gate = i;
+    REQUIRE(gate >= 0);
+    units->trackBox()->setCurrentIndex(gate);
+    units->modeBox()->setCurrentIndex(1);  // heatmap
+    // Feature Scatter: the embedding map coloured by how often each token occurs.
+    auto* features =
+        qobject_cast<FeatureScatterPanel*>(window.panel(QStringLiteral("feature-scatter")));
+    window.dock(QStringLiteral("feature-scatter"))->raise();
+    REQUIRE(waitUntil(
+        [&] {
+            const auto m = features->embeddingMap();
+            return m && !m->embeddings.counts.empty();
+        },
+        120000));
+    // State Space: the current sample's path runs along the map.
+    auto* space = qobject_cast<StateSpacePanel*>(window.panel(QStringLiteral("state-space")));
+    window.dock(QStringLiteral("state-space"))->raise();
+    REQUIRE(waitUntil([&] { return space->pointCount() > 0; }, 120000));
+    QTest::qWait(300);  // coalesced redraws of all three
+
+    const QColor viridisTop = colourMapAt(ColourMap::Viridis, 1.0);  // yellow
+    const QColor magmaTop = colourMapAt(ColourMap::Magma, 1.0);      // pale cream
+    window.dock(QStringLiteral("hidden-units"))->raise();
+    const QImage unitsBefore = figureOf(*units);
+    window.dock(QStringLiteral("feature-scatter"))->raise();
+    const QImage featuresBefore = figureOf(*features);
+    window.dock(QStringLiteral("state-space"))->raise();
+    QTest::qWait(200);
+    const QImage spaceBefore = figureOf(*space);
+
+    prefs.colourMap = QStringLiteral("magma");
+    window.applyPreferences(prefs);  // applies at once, to every panel
+    CHECK(preferredColourMap() == ColourMap::Magma);
+    QTest::qWait(300);
+    window.dock(QStringLiteral("hidden-units"))->raise();
+    const QImage unitsAfter = figureOf(*units);
+    window.dock(QStringLiteral("feature-scatter"))->raise();
+    const QImage featuresAfter = figureOf(*features);
+    window.dock(QStringLiteral("state-space"))->raise();
+    QImage spaceAfter;
+    CHECK(waitUntil(
+        [&] {
+            spaceAfter = figureOf(*space);
+            return spaceAfter != spaceBefore;
+        },
+        10000));
+
+    for (auto [name, before, after] : {std::tuple{"hidden units", unitsBefore, unitsAfter},
+                                       std::tuple{"feature scatter", featuresBefore, featuresAfter},
+                                       std::tuple{"state space", spaceBefore, spaceAfter}}) {
+        INFO(name);
+        CHECK(before != after);
+        // Colour bars, heatmap cells, points or the path: magma's colours replace viridis'.
+        CHECK(pixelsNear(before, viridisTop) > pixelsNear(after, viridisTop));
+        CHECK(pixelsNear(after, magmaTop) > pixelsNear(before, magmaTop));
+    }
+    if (qEnvironmentVariableIsSet("RNNSCOPE_TEST_SHOTS")) {
+        unitsAfter.save(QStringLiteral("/tmp/magma-units.png"));
+        featuresAfter.save(QStringLiteral("/tmp/magma-features.png"));
+        spaceAfter.save(QStringLiteral("/tmp/magma-space.png"));
+    }
 }

@@ -3,22 +3,30 @@
 // with them asks, an autosaved copy comes back after a crash, and a model that moved can be
 // located without the session file being touched. Dialogs are answered by injected prompts.
 
+#include <QAction>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QSemaphore>
 #include <QSettings>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "GuiUtil.h"
 #include "app/MainWindow.h"
 #include "app/SessionDocument.h"
 #include "app/SessionPrompts.h"
 #include "app/SessionRecovery.h"
+#include "core/AtomicFile.h"
 #include "core/Session.h"
 #include "core/SessionFile.h"
 #include "core/model/Model.h"
+#include "core/store/ActivationStore.h"
 #include "widgets/ErrorBrowserPanel.h"
 #include "widgets/HiddenUnitsPanel.h"
 #include "widgets/StateSpacePanel.h"
@@ -205,6 +213,7 @@ TEST_CASE("an autosaved copy left by a crash is offered at start and brings the 
         CHECK_FALSE(window.document().recovery().writeNow());  // nothing unsaved
         window.session().setCurrentSample(9);
         REQUIRE(window.document().recovery().writeNow());
+        window.document().recovery().waitForWrite();  // written on its own thread
         REQUIRE(QFile::exists(window.document().recovery().path()));
         // A process that died leaves its copy under its own (now gone) process id.
         REQUIRE(QFile::rename(window.document().recovery().path(), crashed));
@@ -232,6 +241,182 @@ TEST_CASE("an autosaved copy left by a crash is offered at start and brings the 
     CHECK(window.close());
     CHECK(SessionRecovery::leftOver().isEmpty());
     CHECK_FALSE(QFile::exists(window.document().recovery().path()));
+}
+
+TEST_CASE("moving, floating and closing docks marks the session modified; restoring does not",
+          "[sessions]") {
+    if (!QFile::exists(demo(QStringLiteral("pt")))) return;
+    PromptsGuard guard;
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("layout.rnnscope"));
+    sessionPrompts().savePath = [&](QWidget*, const QString&) { return path; };
+    {
+        // A layout the last window left in the settings (a floating dock) is restored at start.
+        MainWindow previous;
+        previous.dock(QStringLiteral("attention"))->setFloating(true);
+        QSettings().setValue(QStringLiteral("window/state"), previous.layoutState());
+    }
+    MainWindow window;
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    CHECK(window.dock(QStringLiteral("attention"))->isFloating());
+    REQUIRE(openDemo(window));
+    CHECK_FALSE(window.isWindowModified());  // the restored layout is not an edit
+    window.saveSession(false);
+    REQUIRE_FALSE(window.isWindowModified());
+
+    auto expectModified = [&](const char* what) {
+        INFO(what);
+        CHECK(window.isWindowModified());
+        CHECK(window.session().isModified());
+        window.saveSession(false);  // clean again for the next step
+        REQUIRE_FALSE(window.isWindowModified());
+    };
+    QDockWidget* attention = window.dock(QStringLiteral("attention"));
+    attention->setFloating(false);
+    expectModified("docking a floating panel");
+    window.dock(QStringLiteral("error-browser"))->setFloating(true);
+    expectModified("floating a panel");
+    window.addDockWidget(Qt::LeftDockWidgetArea, window.dock(QStringLiteral("hidden-units")));
+    expectModified("moving a panel to another side");
+    window.dock(QStringLiteral("feature-scatter"))->close();  // its title bar's close button
+    expectModified("closing a panel");
+    window.dock(QStringLiteral("feature-scatter"))->toggleViewAction()->trigger();  // View menu
+    CHECK(window.dock(QStringLiteral("feature-scatter"))->isVisible());
+    expectModified("reopening it from the View menu");
+    window.resetLayout();
+    expectModified("View → Reset Layout");
+
+    // Opening the session applies its layout: not an edit either.
+    window.dock(QStringLiteral("samples"))->setFloating(true);
+    CHECK(window.isWindowModified());
+    sessionPrompts().unsavedChanges = [](QWidget*, const QString&) {
+        return UnsavedChoice::Discard;
+    };
+    window.document().open(path);
+    REQUIRE(waitUntil(
+        [&] {
+            return !window.dock(QStringLiteral("samples"))->isFloating() &&
+                   window.session().currentResult();
+        },
+        120000));
+    QTest::qWait(100);
+    CHECK_FALSE(window.isWindowModified());
+    CHECK_FALSE(window.dock(QStringLiteral("samples"))->isFloating());
+}
+
+TEST_CASE(
+    "the recovery copy is written off the GUI thread, one write at a time, and quitting "
+    "waits for it",
+    "[sessions]") {
+    if (!QFile::exists(demo(QStringLiteral("pt")))) return;
+    PromptsGuard guard;
+    QDir(SessionRecovery::folder()).removeRecursively();
+    MainWindow window;
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    REQUIRE(openDemo(window));
+    SessionRecovery& recovery = window.document().recovery();
+
+    // The writing thread holds each write until the test lets it go.
+    QSemaphore go;
+    std::atomic<int> writing{0}, most{0}, writes{0};
+    std::atomic<bool> onGuiThread{false};
+    QThread* gui = QThread::currentThread();
+    recovery.setBeforeWriteForTest([&]() {
+        onGuiThread = onGuiThread || QThread::currentThread() == gui;
+        most = std::max(most.load(), ++writing);
+        go.acquire();
+        --writing;
+        ++writes;
+    });
+    // Writing is counted when the hook returns; the file appears right after.
+    int written = 0;
+    QObject::connect(&recovery, &SessionRecovery::written, [&]() { ++written; });
+
+    window.session().setCurrentSample(4);
+    REQUIRE(recovery.writeNow());
+    REQUIRE(waitUntil([&] { return writing == 1; }, 10000));
+    // The window keeps answering while the write waits.
+    QElapsedTimer timer;
+    timer.start();
+    QTest::qWait(50);
+    CHECK(timer.elapsed() < 1000);
+    CHECK(recovery.isWriting());
+    // An autosave due now does not start a second write beside it...
+    window.session().setCurrentSample(6);
+    CHECK_FALSE(recovery.writeNow());
+    go.release();
+    // ...it follows once the first is done, with the newer state.
+    REQUIRE(waitUntil([&] { return writing == 1 && writes == 1; }, 10000));
+    go.release();
+    REQUIRE(waitUntil([&] { return written == 2 && !recovery.isWriting(); }, 10000));
+    CHECK(most == 1);
+    CHECK_FALSE(onGuiThread);
+    CHECK(readSessionFile(recovery.path()).currentSample == 6);
+
+    // Quitting while a write is under way waits for it, then removes the copy for good.
+    window.session().setCurrentSample(8);
+    REQUIRE(recovery.writeNow());
+    REQUIRE(waitUntil([&] { return writing == 1; }, 10000));
+    std::thread release([&]() {
+        QThread::msleep(300);
+        go.release();
+    });
+    sessionPrompts().unsavedChanges = [](QWidget*, const QString&) {
+        return UnsavedChoice::Discard;
+    };
+    CHECK(window.close());
+    release.join();
+    CHECK(writes == 3);                           // the write finished before the close returned...
+    CHECK_FALSE(QFile::exists(recovery.path()));  // ...and did not bring the copy back
+    CHECK_FALSE(QFile::exists(atomicTemporaryPath(recovery.path())));
+}
+
+TEST_CASE("a model-free session saves from the window and reopens model-free", "[sessions]") {
+    if (!QFile::exists(demo(QStringLiteral("pt")))) return;
+    PromptsGuard guard;
+    QTemporaryDir dir;
+    // States from elsewhere: the demo's captured states saved as an rnnscope store.
+    const QString states = dir.filePath(QStringLiteral("states.h5"));
+    {
+        MainWindow window;
+        REQUIRE(openDemo(window));
+        window.session().store()->save(states);
+    }
+    const QString path = dir.filePath(QStringLiteral("free.rnnscope"));
+    sessionPrompts().savePath = [&](QWidget*, const QString&) { return path; };
+    {
+        MainWindow window;
+        window.show();
+        REQUIRE(QTest::qWaitForWindowExposed(&window));
+        window.session().openActivations(states);
+        REQUIRE(waitUntil([&] { return window.session().currentResult() != nullptr; }, 60000));
+        REQUIRE(window.session().modelFree());
+        window.session().setCurrentSample(11);
+        window.dock(QStringLiteral("attention"))->close();
+        CHECK(window.isWindowModified());
+        window.saveSession(false);
+        REQUIRE(QFile::exists(path));
+        CHECK(window.lastError().isEmpty());
+        CHECK_FALSE(window.isWindowModified());
+        CHECK(window.windowTitle().startsWith(QStringLiteral("free.rnnscope")));
+    }
+    MainWindow window;
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    window.openFiles({path});
+    REQUIRE(waitUntil(
+        [&] {
+            return window.session().modelFree() && window.session().currentSample() == 11 &&
+                   window.session().currentResult();
+        },
+        60000));
+    CHECK(window.session().activationsPath() == states);
+    CHECK_FALSE(window.session().model());
+    QTest::qWait(100);
+    CHECK_FALSE(window.dock(QStringLiteral("attention"))->isVisible());
+    CHECK_FALSE(window.isWindowModified());
 }
 
 TEST_CASE("a session whose model moved is opened after the user locates it; bad files say why",
