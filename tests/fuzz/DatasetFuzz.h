@@ -1,0 +1,45 @@
+#pragma once
+// The dataset fuzzers: the input is a dataset file of one layout (the name's extension picks it,
+// as in the Open dialog), opened as each kind a model could ask for, and its first samples read
+// back, the way the sample list and every panel read them.
+
+#include <algorithm>
+#include <initializer_list>
+
+#include "core/data/Dataset.h"
+#include "tests/fuzz/FuzzInput.h"
+
+namespace rnnscope::fuzz {
+
+inline void readDataset(const QString& path, const DatasetOptions& options) {
+    expectCleanErrors([&] {
+        const auto dataset = Dataset::open(path, options);
+        dataset->labels();
+        dataset->featureNames();
+        dataset->targetNames();
+        dataset->annotationNames();
+        for (qint64 i = 0; i < std::min<qint64>(dataset->size(), 64); ++i) {
+            dataset->sample(i);
+            if (!dataset->labels().isEmpty()) dataset->labelOf(i);
+        }
+    });
+}
+
+inline void fuzzDataset(const QByteArray& input, const QString& fileName,
+                        std::initializer_list<DatasetKind> kinds,
+                        std::initializer_list<int> windows = {0}) {
+    const QString path = writeFile(fileName, input.constData(), size_t(input.size()));
+    for (DatasetKind kind : kinds)
+        for (int window : windows) {
+            DatasetOptions options;
+            options.kind = kind;
+            options.window = window;
+            readDataset(path, options);
+            if (kind == DatasetKind::Seq2Seq) {
+                options.targetTokenizer = TargetTokenizer::Words;
+                readDataset(path, options);
+            }
+        }
+}
+
+}  // namespace rnnscope::fuzz
