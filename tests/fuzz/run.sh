@@ -59,19 +59,35 @@ for name in "${FUZZERS[@]}"; do
   mkdir -p "$BUILD/corpus/$name" "$BUILD/findings/$name" "$SEEDS/$name"
   log="$BUILD/findings/$name.log"
   echo "=== $name: ${SECONDS_EACH}s"
+  # HDF5 1.10.8 can loop forever inside libhdf5 on a damaged global heap (docs/reliability.md);
+  # the targets that open HDF5 files run in fork mode, which records such hangs and goes on
+  # instead of stopping at the first. Their hangs are listed but do not fail the run.
+  mode=()
+  case "$name" in fuzz_store_file|fuzz_states_hdf5) mode=(-fork=1 -ignore_timeouts=1) ;; esac
   start=$(date +%s)
-  nice -n 10 "$bin" -max_total_time="$SECONDS_EACH" -timeout="$TIMEOUT" -rss_limit_mb="$RSS_MB" \
-    -malloc_limit_mb="$RSS_MB" -print_final_stats=1 -artifact_prefix="$BUILD/findings/$name/" \
-    "$BUILD/corpus/$name" "$SEEDS/$name" > "$log" 2>&1
+  nice -n 10 "$bin" "${mode[@]}" -max_total_time="$SECONDS_EACH" -timeout="$TIMEOUT" \
+    -rss_limit_mb="$RSS_MB" -malloc_limit_mb="$RSS_MB" -print_final_stats=1 \
+    -artifact_prefix="$BUILD/findings/$name/" "$BUILD/corpus/$name" "$SEEDS/$name" > "$log" 2>&1
   rc=$?
   secs=$(( $(date +%s) - start ))
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-  rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  if [ ${#mode[@]} -gt 0 ]; then
+    execs=$(grep -o '^#[0-9]*: cov' "$log" | tail -1 | grep -o '[0-9]*')
+    rate=$(( ${execs:-0} / (secs > 0 ? secs : 1) ))
+  else
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+    rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  fi
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*')
   ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*')
   found=$(find "$BUILD/findings/$name" -type f | wc -l)
+  hangs=0
+  if [ ${#mode[@]} -gt 0 ]; then
+    hangs=$(find "$BUILD/findings/$name" -type f -name 'timeout-*' | wc -l)
+    found=$(( found - hangs ))
+  fi
   printf "%-20s %6s %6s %12s %8s %7s %7s %s\n" "$name" "$(ls "$SEEDS/$name" | wc -l)" "$secs" \
-    "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "$found" >> "$SUMMARY"
+    "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" \
+    "$found$([ "$hangs" -gt 0 ] && echo " (+$hangs HDF5 hangs)")" >> "$SUMMARY"
   if [ $rc -ne 0 ] || [ "$found" -gt 0 ]; then
     echo "    FOUND something (exit $rc): $log, $BUILD/findings/$name/"
     grep -m3 -E 'ERROR|SUMMARY|terminate|Assertion' "$log" | sed 's/^/    /'
