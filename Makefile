@@ -10,7 +10,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 export CCACHE_MAXSIZE ?= 5G
 
-.PHONY: all deps configure build run test format format-check test-sanitize bench clean
+.PHONY: all deps configure build run test format format-check test-sanitize fuzz bench clean
 
 all: build
 
@@ -36,8 +36,24 @@ format:
 format-check: configure
 	cmake --build $(BUILD) --target format-check
 
+# Every test under AddressSanitizer + UndefinedBehaviorSanitizer (docs/reliability.md); the
+# options and suppressions of tests/sanitize/ reach every test through ctest. Warnings are not
+# errors here: GCC's flow warnings give false positives under -fsanitize (its manual says so of
+# -Wmaybe-uninitialized); the normal build keeps them errors.
 test-sanitize:
-	$(MAKE) test BUILD=build-sanitize CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=RelWithDebInfo -DRNNSCOPE_SANITIZE=ON -DRNNSCOPE_BUILD_BENCH=OFF"
+	$(MAKE) test BUILD=build-sanitize CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=RelWithDebInfo -DRNNSCOPE_SANITIZE=ON -DRNNSCOPE_WERROR=OFF -DRNNSCOPE_BUILD_BENCH=OFF"
+
+# libFuzzer on every parser of a user's file (docs/reliability.md): its own clang build in
+# $(FUZZ_BUILD), each fuzzer run $(FUZZ_SECONDS) s; FUZZERS="fuzz_npy ..." picks some.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZERS ?=
+fuzz: deps
+	@bash scripts/install-fuzz-deps.sh
+	@test -f $(FUZZ_BUILD)/CMakeCache.txt || cmake -S . -B $(FUZZ_BUILD) -DRNNSCOPE_FUZZ=ON \
+		-DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	nice -n 10 cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZERS)
 
 # PROJECTION=quick|full|scale picks the projection benchmark's size (bench/projection/run.sh).
 PROJECTION ?= quick

@@ -12,6 +12,7 @@
 #include <QRegularExpression>
 #include <QTextStream>
 #include <algorithm>
+#include <limits>
 #include <mutex>
 
 #include "core/Errors.h"
@@ -40,6 +41,24 @@ void checkBudget(qint64 bytes, const ImportOptions& options, const QString& what
             QStringLiteral("%1 take %2, more than the memory budget of %3 they must fit "
                            "in; raise it in Analysis → Memory Budget")
                 .arg(what, gigabytes(bytes), gigabytes(options.memoryBudgetBytes)));
+}
+
+// Bytes of `itemBytes`-sized values over an HDF5 shape, or -1 when that passes 2^62: the shape
+// is the file's word, and a damaged or hostile file can claim any (2^40 x 2^40 costs it nothing).
+qint64 shapeBytes(const std::vector<hsize_t>& dims, qint64 itemBytes) {
+    constexpr qint64 kLimit = qint64(1) << 62;
+    qint64 bytes = itemBytes;
+    for (hsize_t d : dims) {
+        if (d > hsize_t(kLimit) || (d > 0 && bytes > kLimit / qint64(d))) return -1;
+        bytes *= qint64(d);
+    }
+    return bytes;
+}
+
+void checkShapeBudget(const std::vector<hsize_t>& dims, qint64 itemBytes,
+                      const ImportOptions& options, const QString& what) {
+    const qint64 bytes = shapeBytes(dims, itemBytes);
+    checkBudget(bytes < 0 ? std::numeric_limits<qint64>::max() : bytes, options, what);
 }
 
 void checkCancelled(const ImportOptions& options) {
@@ -198,9 +217,11 @@ Hid openDataset(hid_t file, const QString& path, const QString& key, const QStri
 }
 
 std::vector<int64_t> readIds(hid_t file, const QString& path, const QString& key,
-                             const QString& fileName) {
+                             const QString& fileName, const ImportOptions& options) {
     Hid dataset = openDataset(file, path, key, fileName);
     const auto dims = datasetDims(dataset);
+    checkShapeBudget(dims, qint64(sizeof(int64_t)), options,
+                     QStringLiteral("the word ids \"%1\" in %2").arg(path, fileName));
     qint64 count = 1;
     for (hsize_t d : dims) count *= qint64(d);
     // LSTMVis's word ids are [tokens] or [tokens, 1].
@@ -239,10 +260,10 @@ FloatMatrix readFloats(hid_t file, const QString& path, const QString& key, cons
     if (H5Tget_class(type) != H5T_FLOAT && H5Tget_class(type) != H5T_INTEGER)
         throw StoreError(
             QStringLiteral("%1: \"%2\" in %3 does not hold numbers").arg(key, path, fileName));
+    checkShapeBudget(out.dims, qint64(sizeof(float)), options,
+                     QStringLiteral("the states \"%1\" in %2").arg(path, fileName));
     qint64 count = 1;
     for (hsize_t d : out.dims) count *= qint64(d);
-    checkBudget(count * qint64(sizeof(float)), options,
-                QStringLiteral("the states \"%1\" in %2").arg(path, fileName));
     out.values.resize(size_t(count));
     check(H5Dread(dataset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.values.data()),
           QStringLiteral("%1: cannot read \"%2\" in %3").arg(key, path, fileName));
@@ -351,8 +372,19 @@ QString projectFile(const QString& path) {
     return path;
 }
 
+// yaml-cpp throws BadSubscript for a key looked up in a scalar or a list: say what was meant.
+void checkMapping(const YAML::Node& node, const QString& where, const QString& file) {
+    if (!node.IsMap())
+        throw StoreError(QStringLiteral("%1: %2 should hold \"key: value\" entries%3")
+                             .arg(file, where,
+                                  node.Mark().is_null()
+                                      ? QString()
+                                      : QStringLiteral(" (line %1)").arg(node.Mark().line + 1)));
+}
+
 YAML::Node child(const YAML::Node& node, const char* key, const QString& where,
                  const QString& file) {
+    checkMapping(node, where, file);
     const YAML::Node value = node[key];
     if (!value)
         throw StoreError(
@@ -387,10 +419,20 @@ QStringList readDict(const QString& path, const QString& key) {
         const int space = line.lastIndexOf(QRegularExpression(QStringLiteral("\\s")));
         bool ok = false;
         const qint64 id = space > 0 ? line.mid(space + 1).toLongLong(&ok) : 0;
-        if (!ok || id < 0 || id > 100'000'000)
+        if (!ok || id < 0)
             throw StoreError(QStringLiteral("line %1 of %2: expected \"token id\", found \"%3\"")
                                  .arg(lineNumber)
                                  .arg(name, line.left(60)));
+        // Ids past the entries leave placeholders (a sparse dict), but never more than the
+        // file could plausibly describe: "word 99999999" must not make 10^8 of them.
+        const qint64 maxId = std::max<qint64>(1'000'000, file.size());
+        if (id > maxId)
+            throw StoreError(QStringLiteral("line %1 of %2: word id %3 is beyond any vocabulary a "
+                                            "file of this size describes (at most %4)")
+                                 .arg(lineNumber)
+                                 .arg(name)
+                                 .arg(id)
+                                 .arg(maxId));
         if (id >= vocabulary.size()) {
             while (vocabulary.size() < id)
                 vocabulary << QStringLiteral("<id %1>").arg(vocabulary.size());
@@ -423,7 +465,9 @@ bool isLstmVisProject(const QString& path) {
     return info.isFile() && (suffix == QLatin1String("yml") || suffix == QLatin1String("yaml"));
 }
 
-ActivationImport importLstmVisProject(const QString& path, const ImportOptions& options) {
+namespace {
+
+ActivationImport importLstmVis(const QString& path, const ImportOptions& options) {
     const QString ymlPath = projectFile(path);
     const QFileInfo ymlInfo(ymlPath);
     if (!ymlInfo.isFile())
@@ -442,6 +486,7 @@ ActivationImport importLstmVisProject(const QString& path, const ImportOptions& 
     if (!root.IsMap()) throw StoreError(QStringLiteral("%1 is not a YAML mapping").arg(yml));
 
     const YAML::Node files = child(root, "files", QStringLiteral("the top level"), yml);
+    checkMapping(files, QStringLiteral("files"), yml);
     // A key of `files` to the file it names, relative to the project folder.
     auto fileFor = [&](const YAML::Node& ref, const QString& key) {
         const QString name = text(ref, key, yml);
@@ -482,7 +527,7 @@ ActivationImport importLstmVisProject(const QString& path, const ImportOptions& 
         Hid file = openHdf5(wordsFile, key);
         const QString fileName = QFileInfo(wordsFile).fileName();
         imported.tokenIds =
-            readIds(file, wordsPath, QStringLiteral("word_sequence.path"), fileName);
+            readIds(file, wordsPath, QStringLiteral("word_sequence.path"), fileName, options);
         for (int64_t& id : imported.tokenIds) {
             if (id < 0 || id >= imported.info.inputVocabulary.size()) {
                 const int64_t bad = id;
@@ -553,6 +598,22 @@ ActivationImport importLstmVisProject(const QString& path, const ImportOptions& 
     result.store = ActivationStore::fromStates(std::move(imported));
     result.dataset = datasetOfStore(result.store, result.source, result.name);
     return result;
+}
+
+}  // namespace
+
+ActivationImport importLstmVisProject(const QString& path, const ImportOptions& options) {
+    try {
+        return importLstmVis(path, options);
+    } catch (const YAML::Exception& e) {
+        // Anything of lstm.yml's shape the checks above did not foresee.
+        const QString yml = QFileInfo(projectFile(path)).fileName();
+        throw StoreError(e.mark.is_null()
+                             ? QStringLiteral("%1: %2").arg(yml, QString::fromStdString(e.msg))
+                             : QStringLiteral("line %1 of %2: %3")
+                                   .arg(e.mark.line + 1)
+                                   .arg(yml, QString::fromStdString(e.msg)));
+    }
 }
 
 ActivationImport importStateArrays(const QString& statesPath, const QString& tokensPath,

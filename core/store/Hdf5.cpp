@@ -154,6 +154,18 @@ qint64 vectorLength(hid_t parent, const char* name, const QString& file) {
             QStringLiteral("%1: \"%2\" is not a 1-D dataset").arg(file, QLatin1String(name)));
     hsize_t dims[1] = {0};
     H5Sget_simple_extent_dims(space, dims, nullptr);
+    // The length sizes an allocation, and a damaged header can claim any: no dataset holds more
+    // than its stored bytes inflate to (deflate packs at most ~1032 bytes into one), and every
+    // vector of a store is written whole, so a longer claim is damage, not data.
+    Hid type = check(H5Dget_type(dataset), H5Tclose, QStringLiteral("type"));
+    const double claimed = double(dims[0]) * double(std::max<size_t>(1, H5Tget_size(type)));
+    const double stored = double(H5Dget_storage_size(dataset));
+    if (claimed > 1100.0 * stored + double(1 << 20))
+        throw StoreError(QStringLiteral("%1 is damaged: \"%2\" claims %3 values but stores only "
+                                        "%4 bytes")
+                             .arg(file, QLatin1String(name))
+                             .arg(dims[0])
+                             .arg(qint64(stored)));
     return qint64(dims[0]);
 }
 

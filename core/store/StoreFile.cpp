@@ -22,6 +22,8 @@ namespace {
 
 constexpr const char* kFormat = "rnnscope-activations";
 constexpr int64_t kFormatVersion = 1;
+// More units than any recurrent layer has (a hidden size of a million); a larger claim is damage.
+constexpr int kMaxUnits = 1 << 20;
 // Units per chunk column band: a by-unit read decompresses one band, a by-sample read one chunk
 // per band; 64 floats keep both cheap.
 constexpr int kChunkUnits = 64;
@@ -476,6 +478,12 @@ StoreFileReader::StoreFileReader(const QString& path, qint64 cacheBytes)
             throw inconsistent(
                 QStringLiteral("track %1 is not a [tokens, units] matrix").arg(t.name));
         H5Sget_simple_extent_dims(space, dims, nullptr);
+        // Units size every row read; a damaged header must not claim 2^40 of them.
+        if (dims[1] > hsize_t(kMaxUnits))
+            throw inconsistent(QStringLiteral("track %1 has %2 units (at most %3 expected)")
+                                   .arg(t.name)
+                                   .arg(dims[1])
+                                   .arg(kMaxUnits));
         t.units = int(dims[1]);
         if (t.axis == StoreAxis::Output && !index.hasOutputAxis())
             throw inconsistent(
