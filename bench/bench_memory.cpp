@@ -12,6 +12,7 @@
 //   bench_memory --model brackets.pt --data brackets.tsv [--budget-mb 64] [--times 10]
 //                [--threads 2]
 
+#include <unistd.h>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -25,7 +26,6 @@
 #include <random>
 #include <string>
 #include <thread>
-#include <unistd.h>
 
 #include "core/Errors.h"
 #include "core/Predictions.h"
@@ -146,10 +146,11 @@ int main(int argc, char** argv) {
         std::printf("Memory bounds: %s over %lld samples (the held-out set x %d)\n",
                     qPrintable(model->meta().name), static_cast<long long>(dataset->size()),
                     repeat);
-        std::printf("  states %.0f bytes per token; about %.0f MB of states in all, %.1f x the "
-                    "budget of %lld MB\n",
-                    bytesPerToken, datasetBytes * repeat / 1048576.0,
-                    datasetBytes * repeat / double(budget), static_cast<long long>(budget >> 20));
+        std::printf(
+            "  states %.0f bytes per token; about %.0f MB of states in all, %.1f x the "
+            "budget of %lld MB\n",
+            bytesPerToken, datasetBytes * repeat / 1048576.0,
+            datasetBytes * repeat / double(budget), static_cast<long long>(budget >> 20));
         std::printf("  baseline (model and dataset loaded): %.0f MB resident\n", baseline);
         std::printf("  allowed: baseline + budget + %.0f MB margin = %.0f MB\n", kMarginMb,
                     baseline + double(budget >> 20) + kMarginMb);
