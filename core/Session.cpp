@@ -586,6 +586,23 @@ void Session::setAttributionSettings(const AttributionSettings& settings) {
     startAttribution();
 }
 
+void Session::setAttributionWanted(bool wanted) {
+    if (wanted == attributionWanted_) return;
+    attributionWanted_ = wanted;
+    if (wanted) {
+        if (attributionMissing_) startAttribution();
+        return;
+    }
+    if (attributionJob_ != 0 && jobs_.isRunning(attributionJob_)) {
+        // Hidden mid-run: stop paying for it; showing the view again starts it over.
+        jobs_.cancel(attributionJob_);
+        attributionJob_ = 0;
+        ++attributionRequest_;
+        attributionMissing_ = true;
+        Q_EMIT attributionChanged();
+    }
+}
+
 void Session::startAttribution() {
     // Only the newest request lands: a result for an older sample, model or setting is dropped.
     jobs_.cancel(attributionJob_);
@@ -593,7 +610,13 @@ void Session::startAttribution() {
     const quint64 request = ++attributionRequest_;
     attribution_.reset();
     attributionError_.clear();
+    attributionMissing_ = false;
     if (!model_ || !currentResult_) {
+        Q_EMIT attributionChanged();
+        return;
+    }
+    if (!attributionWanted_ && model_->hasAttribution()) {
+        attributionMissing_ = true;  // computed when a view shows it
         Q_EMIT attributionChanged();
         return;
     }
@@ -618,11 +641,13 @@ void Session::startAttribution() {
         },
         [this, request, generation](std::shared_ptr<const SampleAttribution> result) {
             if (request != attributionRequest_ || generation != generation_) return;
+            attributionJob_ = 0;
             attribution_ = std::move(result);
             Q_EMIT attributionChanged();
         },
         [this, request](const QString& error) {
             if (request != attributionRequest_) return;
+            attributionJob_ = 0;
             attributionError_ = error;
             Q_EMIT attributionChanged();
         });

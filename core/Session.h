@@ -164,7 +164,12 @@ public:
     const QVector<TokenGroup>& tokenGroups() const { return tokenGroups_; }
     void setTokenGroups(const QVector<TokenGroup>& groups);
     // Per-token attribution of the current sample (the Error Browser's attribution view), run on
-    // the worker after each current result with these settings, when the model supports it.
+    // the worker after each current result with these settings, when the model supports it and
+    // some view shows it: attribution costs a forward and backward pass per point, so it runs
+    // only while wanted (the attribution tab is on screen). Turning it off cancels a run in
+    // flight; turning it on computes what is missing (a finished result is kept).
+    void setAttributionWanted(bool wanted);
+    bool attributionWanted() const { return attributionWanted_; }
     AttributionSettings attributionSettings() const { return attributionSettings_; }
     void setAttributionSettings(const AttributionSettings& settings);
     // Null while it runs, and when there is none; then attributionError() says why (the model
@@ -254,6 +259,10 @@ private:
     QString attributionError_;
     JobId attributionJob_ = 0;
     quint64 attributionRequest_ = 0;
+    bool attributionWanted_ = false;
+    // The current result and settings have no attribution yet (it was not wanted, or was
+    // cancelled when its view was hidden): showing the view computes it.
+    bool attributionMissing_ = false;
     QString sessionPath_;
     SessionFileContent opened_;
     bool modified_ = false;
