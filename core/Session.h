@@ -24,7 +24,9 @@
 #include "core/analysis/TokenGroups.h"
 #include "core/data/Dataset.h"
 #include "core/errors/ErrorFilter.h"
+#include "core/errors/RegressionErrors.h"
 #include "core/errors/SampleAttribution.h"
+#include "core/errors/TokenErrors.h"
 #include "core/model/Capture.h"
 
 namespace rnnscope {
@@ -52,6 +54,15 @@ struct SamplePrediction {
     int tokensRight = 0;
     int tokensTotal = 0;
     int firstWrongToken = -1;
+    // Regression: sums of |prediction − target| and its square over the sample's compared values
+    // (steps × outputs), and its worst window of steps by mean absolute error
+    // (core/errors/RegressionErrors.h). loss is the sample's mean absolute error.
+    double residualAbsSum = 0.0;
+    double residualSquaredSum = 0.0;
+    int residualCount = 0;
+    int worstWindowStart = -1;
+    int worstWindowLength = 0;
+    float worstWindowMae = std::numeric_limits<float>::quiet_NaN();
 };
 
 // Activations: states extracted elsewhere (an LSTMVis project's lstm.yml), model-free mode.
@@ -153,6 +164,15 @@ public:
     // Filled progressively by a job after a model and a dataset are open.
     const std::vector<SamplePrediction>& predictions() const { return predictions_; }
     double accuracy() const;  // share correct among predictions done with a reference; -1 if none
+    // Tagging and language models: the dataset's per-token counts (tokens with most errors,
+    // errors by frequency and bracket depth), filled batch by batch with predictions().
+    const TokenErrorStats& tokenErrorStats() const { return tokenErrorStats_; }
+    // The current result's per-token loss and verdict (the true tag, or the true next token);
+    // empty for other tasks and without a reference.
+    std::vector<TokenOutcome> currentTokenOutcomes() const;
+    // Regression: the current result's prediction − target per step and output; empty without
+    // targets (typed input, a dataset without target columns).
+    RegressionResiduals currentResiduals() const;
 
     // The error browser's named slices (saved filters), kept with the session.
     const QVector<ErrorSlice>& errorSlices() const { return errorSlices_; }
@@ -215,7 +235,8 @@ private:
     void leaveModelFree();
     void startPredictions();
     void applyPredictions(quint64 generation, qint64 first,
-                          const std::vector<SamplePrediction>& batch);
+                          const std::vector<SamplePrediction>& batch,
+                          const TokenErrorStats& tokens = {});
     void startAttribution();
 
     JobRunner jobs_;
@@ -237,6 +258,7 @@ private:
     TimeRange timeRange_;
 
     std::vector<SamplePrediction> predictions_;
+    TokenErrorStats tokenErrorStats_;
     JobId predictionsJob_ = 0;
     std::shared_ptr<const ActivationStore> store_;
     JobId storeJob_ = 0;

@@ -28,6 +28,7 @@ public:
     TokenStrip* outputStrip() const { return outputStrip_; }
     QTableView* table() const { return table_; }
     QString predictionText() const { return prediction_->text(); }
+    QString inputCaption() const { return inputCaption_->text(); }
 
 protected:
     void refresh() override;
@@ -35,6 +36,7 @@ protected:
 private:
     void updateSummary();
     void showHover();
+    void showTokenLoss();  // tagging and LMs: each token coloured by its loss, tips say more
 
     QLineEdit* input_ = nullptr;
     QTimer inputDelay_;
