@@ -27,25 +27,27 @@ public:
         setChart(chart);
         setRenderHint(QPainter::Antialiasing);
         setMinimumHeight(160);
+        // The axes stay for the view's life; only the series change (axes removed and made
+        // again on every sample were left undrawn until the next resize).
+        x_ = new QValueAxis;
+        x_->setLabelFormat(QStringLiteral("%d"));
+        y_ = new QValueAxis;
+        y_->setTitleText(tr("prediction − target"));
+        chart->addAxis(x_, Qt::AlignBottom);
+        chart->addAxis(y_, Qt::AlignLeft);
     }
     void showResiduals(const RegressionResiduals& r, const TimeRange& selected,
                        const QString& title) {
         QChart* c = chart();
         c->removeAllSeries();
-        for (QAbstractAxis* axis : c->axes()) {
-            c->removeAxis(axis);
-            delete axis;
-        }
         series_.clear();
         c->setTitle(title);
+        x_->setVisible(!r.isEmpty());
+        y_->setVisible(!r.isEmpty());
         if (r.isEmpty()) return;
-        auto* x = new QValueAxis;
+        QValueAxis* x = x_;
+        QValueAxis* y = y_;
         x->setTitleText(r.perStep ? tr("step") : tr("sequence output"));
-        x->setLabelFormat(QStringLiteral("%d"));
-        auto* y = new QValueAxis;
-        y->setTitleText(tr("prediction − target"));
-        c->addAxis(x, Qt::AlignBottom);
-        c->addAxis(y, Qt::AlignLeft);
         double low = 0.0, high = 0.0;
         const Eigen::Index steps = r.residuals.rows();
         for (Eigen::Index o = 0; o < r.residuals.cols(); ++o) {
@@ -89,6 +91,8 @@ public:
 
 private:
     std::vector<std::vector<double>> series_;
+    QValueAxis* x_ = nullptr;
+    QValueAxis* y_ = nullptr;
 };
 
 ResidualsView::ResidualsView(Session& session, QWidget* parent)
