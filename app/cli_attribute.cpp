@@ -57,8 +57,22 @@ int runAttributeCommand(const QStringList& arguments) {
         QStringLiteral("CLASS"));
     const QCommandLineOption stepsOption(
         QStringLiteral("steps"),
-        QStringLiteral("Integrated gradients: trapezoid intervals (default 50)."),
+        QStringLiteral("Integrated gradients: steps of the rule (default 50), the first round "
+                       "when adaptive."),
         QStringLiteral("N"), QStringLiteral("50"));
+    const QCommandLineOption ruleOption(
+        QStringLiteral("rule"),
+        QStringLiteral("Integrated gradients: gausslegendre (default), riemann_trapezoid, "
+                       "riemann_left, riemann_right or riemann_middle."),
+        QStringLiteral("RULE"), QStringLiteral("gausslegendre"));
+    const QCommandLineOption maxStepsOption(
+        QStringLiteral("max-steps"),
+        QStringLiteral("Integrated gradients: refine the path where the completeness error is "
+                       "made while it is 1% or more, up to N steps (default 800)."),
+        QStringLiteral("N"), QStringLiteral("800"));
+    const QCommandLineOption fixedOption(
+        QStringLiteral("fixed-steps"),
+        QStringLiteral("Integrated gradients: exactly --steps, never more."));
     const QCommandLineOption baselineOption(
         QStringLiteral("baseline"),
         QStringLiteral("What ig starts from and occlusion puts in a token's place: pad (the pad "
@@ -67,7 +81,7 @@ int runAttributeCommand(const QStringList& arguments) {
     const QCommandLineOption jsonOption(QStringLiteral("json"),
                                         QStringLiteral("Print one JSON object."));
     parser.addOptions({modelOption, inputOption, methodOption, targetOption, stepsOption,
-                       baselineOption, jsonOption});
+                       ruleOption, maxStepsOption, fixedOption, baselineOption, jsonOption});
     const int early = parseCliCommand(parser, arguments, "attribute", {&modelOption, &inputOption});
     if (early >= 0) return early;
 
@@ -81,6 +95,17 @@ int runAttributeCommand(const QStringList& arguments) {
     if (!ok || settings.steps < 1 || settings.steps > 100000)
         return cliUsageError(parser, "attribute",
                              QStringLiteral("--steps must be a whole number from 1 to 100000"));
+    if (!parseIntegrationRule(parser.value(ruleOption), &settings.rule))
+        return cliUsageError(parser, "attribute",
+                             QStringLiteral("--rule must be gausslegendre, riemann_trapezoid, "
+                                            "riemann_left, riemann_right or riemann_middle, not "
+                                            "\"%1\"")
+                                 .arg(parser.value(ruleOption)));
+    settings.maxSteps = parser.value(maxStepsOption).toInt(&ok);
+    if (!ok || settings.maxSteps < 1 || settings.maxSteps > 100000)
+        return cliUsageError(parser, "attribute",
+                             QStringLiteral("--max-steps must be a whole number from 1 to 100000"));
+    settings.adaptive = !parser.isSet(fixedOption);
     const QString baseline = parser.value(baselineOption);
     if (baseline != QLatin1String("pad") && baseline != QLatin1String("zeros"))
         return cliUsageError(
@@ -125,7 +150,13 @@ int runAttributeCommand(const QStringList& arguments) {
             root[QStringLiteral("baseline")] =
                 a.padBaseline ? QStringLiteral("pad") : QStringLiteral("zeros");
         if (ig) {
-            root[QStringLiteral("steps")] = settings.steps;
+            // What was computed, not what was asked: adaptive rounds may have used more steps.
+            root[QStringLiteral("rule")] = integrationRuleKey(settings.rule);
+            root[QStringLiteral("steps")] = c.scores.steps;
+            root[QStringLiteral("steps_requested")] = settings.steps;
+            root[QStringLiteral("adaptive")] = settings.adaptive;
+            if (settings.adaptive) root[QStringLiteral("max_steps")] = settings.maxSteps;
+            root[QStringLiteral("evaluations")] = double(c.scores.evaluations);
             root[QStringLiteral("baseline_output")] = number(c.scores.baselineOutput);
             root[QStringLiteral("completeness_error")] = number(c.scores.completenessError);
         }
@@ -142,8 +173,12 @@ int runAttributeCommand(const QStringList& arguments) {
             std::printf("%4d  %-16s %+.6f\n", t + 1, qPrintable(a.tokens[t]),
                         c.scores.scores[size_t(t)]);
         if (ig)
-            std::printf("completeness error %.4f%% (%d steps, baseline %s)\n",
-                        c.scores.completenessError * 100.0, settings.steps,
+            std::printf("completeness error %.4f%% (%s, %d steps%s, baseline %s)\n",
+                        c.scores.completenessError * 100.0,
+                        qPrintable(integrationRuleKey(settings.rule)), c.scores.steps,
+                        settings.adaptive && c.scores.steps != settings.steps
+                            ? qPrintable(QStringLiteral(", adapted from %1").arg(settings.steps))
+                            : "",
                         a.padBaseline ? "pad" : "zeros");
         return 0;
     } catch (const UserError& e) {

@@ -1,8 +1,10 @@
 // `rnnscope-cli errors --model M.pt --data D [--json] [--wrong N]`: runs the model over every
 // sample (batched, progress on stderr) and prints what the Error Browser shows: for
 // classification accuracy, macro F1, the confusion matrix and per-class precision/recall/F1/
-// support; for seq2seq exact match, token accuracy and where the first wrong token falls; and
-// the wrong samples, highest loss first. Metrics are defined in docs/error-browser.md.
+// support; for seq2seq exact match, token accuracy and where the first wrong token falls; for
+// tagging and language models token accuracy, loss, perplexity, the tokens with most errors and
+// the errors by context; for regression MAE, RMSE and the worst windows; and the wrong samples,
+// highest loss first. Metrics are defined in docs/error-browser.md.
 
 #include "app/cli_errors.h"
 
@@ -21,6 +23,8 @@
 #include "core/data/Dataset.h"
 #include "core/errors/ErrorMetrics.h"
 #include "core/errors/ErrorTable.h"
+#include "core/errors/RegressionErrors.h"
+#include "core/errors/TokenErrors.h"
 #include "core/model/Model.h"
 
 namespace rnnscope {
@@ -30,6 +34,66 @@ namespace {
 // JSON has no NaN: an undefined ratio (a class never predicted) is null.
 QJsonValue number(double v) {
     return std::isnan(v) ? QJsonValue() : QJsonValue(v);
+}
+
+QJsonObject countJson(const ErrorCount& c) {
+    return QJsonObject{{QStringLiteral("occurrences"), double(c.occurrences)},
+                       {QStringLiteral("errors"), double(c.errors)},
+                       {QStringLiteral("error_rate"), number(c.errorRate())},
+                       {QStringLiteral("mean_loss"), number(c.meanLoss())}};
+}
+
+QJsonArray bucketsJson(const std::vector<ContextBucket>& buckets) {
+    QJsonArray out;
+    for (const ContextBucket& b : buckets) {
+        QJsonObject o = countJson(b.count);
+        o[QStringLiteral("bucket")] = b.label;
+        o[QStringLiteral("low")] = double(b.low);
+        if (b.high < std::numeric_limits<qint64>::max()) o[QStringLiteral("high")] = double(b.high);
+        out.append(o);
+    }
+    return out;
+}
+
+// Tagging and language models: per-token metrics, the tokens with most errors (at most 50) and
+// the errors by context.
+QJsonObject tokensJson(const TokenTaskMetrics& m, const TokenErrorStats& stats) {
+    QJsonObject o{{QStringLiteral("token_accuracy"), number(m.tokenAccuracy)},
+                  {QStringLiteral("tokens_right"), double(m.tokensRight)},
+                  {QStringLiteral("tokens_total"), double(m.tokensTotal)},
+                  {QStringLiteral("mean_loss"), number(m.meanTokenLoss)},
+                  {QStringLiteral("perplexity"), number(m.perplexity)},
+                  {QStringLiteral("samples_all_right"), double(m.samplesAllRight)}};
+    QJsonArray most;
+    for (const TokenErrorRow& r : tokensByErrors(stats)) {
+        if (most.size() == 50) break;
+        QJsonObject t = countJson(r.count);
+        t[QStringLiteral("token")] = r.token;
+        most.append(t);
+    }
+    o[QStringLiteral("most_errors")] = most;
+    o[QStringLiteral("by_frequency")] = bucketsJson(errorsByFrequency(stats));
+    if (stats.brackets) {
+        o[QStringLiteral("by_depth")] = bucketsJson(errorsByDepth(stats));
+        o[QStringLiteral("by_distance")] = bucketsJson(errorsByDistance(stats));
+    }
+    return o;
+}
+
+QJsonObject regressionJson(const RegressionMetrics& m, const std::vector<WorstWindow>& worst) {
+    QJsonObject o{{QStringLiteral("mae"), number(m.mae)},
+                  {QStringLiteral("rmse"), number(m.rmse)},
+                  {QStringLiteral("values"), double(m.values)},
+                  {QStringLiteral("samples"), double(m.samples)}};
+    QJsonArray windows;
+    for (const WorstWindow& w : worst)
+        windows.append(QJsonObject{{QStringLiteral("id"), double(w.sample + 1)},
+                                   {QStringLiteral("first_step"), w.window.start + 1},
+                                   {QStringLiteral("steps"), w.window.length},
+                                   {QStringLiteral("mae"), number(w.window.mae)},
+                                   {QStringLiteral("sample_mae"), number(w.sampleMae)}});
+    o[QStringLiteral("worst_windows")] = windows;
+    return o;
 }
 
 QJsonObject classificationJson(const ClassificationMetrics& m, const ErrorTable& table) {
@@ -115,13 +179,15 @@ int runErrorsCommand(const QStringList& arguments) {
         const qint64 n = dataset->size();
         std::vector<SamplePrediction> predictions;
         predictions.reserve(size_t(n));
+        TokenErrorStats tokenStats;
         QElapsedTimer timer;
         timer.start();
         qint64 lastReport = -1;
         for (qint64 first = 0; first < n; first += batchSize) {
             const qint64 last = std::min(n, first + batchSize);
-            for (auto& p : predictSamples(*model, *dataset, first, last))
-                predictions.push_back(std::move(p));
+            PredictionBatch batch = predictBatch(*model, *dataset, first, last);
+            for (auto& p : batch.predictions) predictions.push_back(std::move(p));
+            tokenStats.merge(batch.tokens);
             if (last == n || lastReport < 0 || timer.elapsed() - lastReport >= 1000) {
                 lastReport = timer.elapsed();
                 std::fprintf(stderr, "errors: %lld / %lld samples\n", static_cast<long long>(last),
@@ -138,8 +204,10 @@ int runErrorsCommand(const QStringList& arguments) {
         wrongOnly.wrongOnly = true;
         std::vector<qint32> wrong = table.select(wrongOnly);
         table.sort(wrong, ErrorColumn::Loss, true);
-        const bool labelled = std::any_of(predictions.begin(), predictions.end(),
-                                          [](const SamplePrediction& p) { return p.correct >= 0; });
+        const Task task = model->meta().task;
+        const bool labelled = std::any_of(
+            predictions.begin(), predictions.end(),
+            [](const SamplePrediction& p) { return p.correct >= 0 || p.residualCount > 0; });
 
         QJsonObject root;
         root[QStringLiteral("model")] = model->path();
@@ -155,9 +223,14 @@ int runErrorsCommand(const QStringList& arguments) {
         } else if (classification) {
             cm = classificationMetrics(table, all);
             root[QStringLiteral("classification")] = classificationJson(cm, table);
-        } else if (model->meta().task == Task::Seq2Seq) {
+        } else if (task == Task::Seq2Seq) {
             sm = seq2seqMetrics(table, all);
             root[QStringLiteral("seq2seq")] = seq2seqJson(sm);
+        } else if (task == Task::Tagging || task == Task::LanguageModel) {
+            root[QStringLiteral("tokens")] = tokensJson(tokenTaskMetrics(table, all), tokenStats);
+        } else if (task == Task::Regression) {
+            root[QStringLiteral("regression")] = regressionJson(regressionMetrics(predictions, all),
+                                                                worstWindows(predictions, all, 20));
         }
         QJsonArray wrongJson;
         for (size_t k = 0; k < wrong.size() && (wrongLimit == 0 || qint64(k) < wrongLimit); ++k) {
@@ -190,6 +263,14 @@ int runErrorsCommand(const QStringList& arguments) {
                 std::printf("%-16s %9.4f %9.4f %9.4f %9lld\n", qPrintable(cm.classes[c]),
                             k.precision, k.recall, k.f1, static_cast<long long>(k.support));
             }
+        } else if (labelled && (task == Task::Tagging || task == Task::LanguageModel)) {
+            const TokenTaskMetrics tm = tokenTaskMetrics(table, all);
+            std::printf("token accuracy %.4f  mean loss %.4f nats/token  perplexity %.4f\n",
+                        tm.tokenAccuracy, tm.meanTokenLoss, tm.perplexity);
+        } else if (labelled && task == Task::Regression) {
+            const RegressionMetrics rm = regressionMetrics(predictions, all);
+            std::printf("MAE %.6g  RMSE %.6g over %lld values\n", rm.mae, rm.rmse,
+                        static_cast<long long>(rm.values));
         } else if (labelled) {
             std::printf("exact match %.4f  token accuracy %.4f  mean loss %.4f\n", sm.exactMatch,
                         sm.tokenAccuracy, sm.meanLoss);

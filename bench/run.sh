@@ -106,6 +106,9 @@ if [ -x "$ATTRIBUTION" ]; then
     "$ATTRIBUTION" --model "$SRC/resources/demo/brackets/brackets.pt" --threads "$threads" \
       --peer "$SRC/bench/attribution/peer.py"
   done
+  # Completeness of each integration rule over held-out samples (one thread).
+  "$ATTRIBUTION" --model "$SRC/resources/demo/brackets/brackets.pt" --threads 1 --repeat 1 \
+    --data "$SRC/resources/demo/brackets/brackets.tsv" --samples 200
 fi
 
 echo

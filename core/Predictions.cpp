@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "core/errors/RegressionErrors.h"
+#include "core/errors/TokenErrors.h"
 #include "core/model/Model.h"
 
 namespace rnnscope {
@@ -80,8 +82,8 @@ SampleInput encodeSample(const Model& model, const DataSample& sample) {
     return model.encode(sample.text, sample.target);
 }
 
-std::vector<SamplePrediction> predictSamples(const Model& model, const Dataset& dataset,
-                                             qint64 first, qint64 last) {
+PredictionBatch predictBatch(const Model& model, const Dataset& dataset, qint64 first,
+                             qint64 last) {
     std::vector<DataSample> samples;
     std::vector<SampleInput> inputs;
     for (qint64 i = first; i < last; ++i) {
@@ -91,10 +93,26 @@ std::vector<SamplePrediction> predictSamples(const Model& model, const Dataset& 
     RunOptions options;
     options.captureStates = false;
     const auto results = model.run(inputs, options);
-    std::vector<SamplePrediction> batch;
-    for (size_t i = 0; i < results.size(); ++i)
-        batch.push_back(summarizePrediction(model, results[i], samples[i]));
+    PredictionBatch batch;
+    const ModelMeta& meta = model.meta();
+    const bool perToken = meta.task == Task::Tagging || meta.task == Task::LanguageModel;
+    const BracketPairs pairs =
+        perToken ? findBracketPairs(meta.task == Task::LanguageModel && !meta.targetVocab.isEmpty()
+                                        ? meta.targetVocab
+                                        : meta.input.vocab)
+                 : BracketPairs{};
+    for (size_t i = 0; i < results.size(); ++i) {
+        batch.predictions.push_back(summarizePrediction(model, results[i], samples[i]));
+        if (perToken)
+            batch.tokens.add(tokenOutcomes(meta, results[i], samples[i]), results[i].input.tokens,
+                             pairs);
+    }
     return batch;
+}
+
+std::vector<SamplePrediction> predictSamples(const Model& model, const Dataset& dataset,
+                                             qint64 first, qint64 last) {
+    return predictBatch(model, dataset, first, last).predictions;
 }
 
 QString joinTokens(const QStringList& tokens, const QString& tokenizer) {
@@ -123,34 +141,42 @@ SamplePrediction summarizePrediction(const Model& model, const SampleResult& res
             }
             break;
         }
-        case Task::Tagging: {
-            QStringList tags;
+        case Task::Tagging:
+        case Task::LanguageModel: {
+            // Per token: the true tag, or the true next token (row t predicts token t + 1).
+            const QStringList& vocab =
+                meta.task == Task::Tagging
+                    ? meta.labels
+                    : (meta.targetVocab.isEmpty() ? meta.input.vocab : meta.targetVocab);
+            QStringList out;
             float confidence = 0.0f;
-            int right = 0;
-            double loss = 0.0;
-            int lossRows = 0;
             for (size_t t = 0; t < result.predicted.size(); ++t) {
                 const int c = result.predicted[t];
-                tags << (c < meta.labels.size() ? meta.labels[c] : QString::number(c));
+                out << vocab.value(c, QString::number(c));
                 if (int(t) < result.probabilities.rows()) confidence += result.probabilities(t, c);
-                if (int(t) < sample.tags.size() && sample.tags[t] == tags.back()) ++right;
-                const int truth = int(t) < sample.tags.size()
-                                      ? int(meta.labels.indexOf(sample.tags[int(t)]))
-                                      : -1;
-                if (truth >= 0 && int(t) < result.probabilities.rows() &&
-                    truth < result.probabilities.cols()) {
-                    loss += crossEntropy(result.probabilities(t, truth));
-                    ++lossRows;
-                }
             }
-            if (lossRows > 0) p.loss = float(loss / lossRows);
-            p.predicted = tags.join(QLatin1Char(' '));
-            if (!tags.isEmpty()) p.confidence = confidence / float(tags.size());
-            if (!sample.tags.isEmpty()) p.correct = right == sample.tags.size() ? 1 : 0;
+            if (!out.isEmpty()) p.confidence = confidence / float(out.size());
+            p.predicted = meta.task == Task::Tagging ? out.join(QLatin1Char(' '))
+                                                     : joinTokens(out, meta.input.tokenizer);
+            const std::vector<TokenOutcome> outcomes = tokenOutcomes(meta, result, sample);
+            if (outcomes.empty()) break;  // tagging without tags: no reference
+            double loss = 0.0;
+            p.tokensTotal = int(outcomes.size());
+            for (const TokenOutcome& o : outcomes) {
+                loss += double(o.loss);
+                if (o.correct)
+                    ++p.tokensRight;
+                else if (p.firstWrongToken < 0)
+                    p.firstWrongToken = o.position;
+            }
+            p.loss = float(loss / double(outcomes.size()));
+            // Tagging: every tag right. LM: every next token right (rare; sort by loss instead).
+            p.correct = meta.task == Task::Tagging && outcomes.size() < size_t(sample.tags.size())
+                            ? 0
+                            : (p.tokensRight == p.tokensTotal ? 1 : 0);
             break;
         }
-        case Task::Seq2Seq:
-        case Task::LanguageModel: {
+        case Task::Seq2Seq: {
             const QStringList& out =
                 result.generatedTokens.isEmpty() ? result.outputTokens : result.generatedTokens;
             p.predicted = joinTokens(out, meta.input.tokenizer);
@@ -160,7 +186,7 @@ SamplePrediction summarizePrediction(const Model& model, const SampleResult& res
                  ++t, ++rows)
                 confidence += result.probabilities(t, result.predicted[t]);
             if (rows > 0) p.confidence = confidence / float(rows);
-            if (meta.task == Task::Seq2Seq && !sample.target.isEmpty()) {
+            if (!sample.target.isEmpty()) {
                 p.correct = p.predicted == sample.target ? 1 : 0;
                 p.loss = referenceLoss(result);
                 if (result.generateRan)
@@ -168,8 +194,30 @@ SamplePrediction summarizePrediction(const Model& model, const SampleResult& res
             }
             break;
         }
-        case Task::Regression:
+        case Task::Regression: {
+            // The output at the last step (or the sequence's output), as the table shows it.
+            if (result.logits.rows() > 0) {
+                QStringList values;
+                const auto last = result.logits.row(result.logits.rows() - 1);
+                for (Eigen::Index o = 0; o < last.size(); ++o)
+                    values << QStringLiteral("%1 %2")
+                                  .arg(meta.outputs.value(int(o), QString::number(o + 1)))
+                                  .arg(double(last[o]), 0, 'g', 4);
+                p.predicted = values.join(QStringLiteral(", "));
+            }
+            const RegressionResiduals r = regressionResiduals(meta, result, sample);
+            const ResidualSums sums = residualSums(r);
+            if (sums.count == 0) break;
+            p.residualAbsSum = sums.absolute;
+            p.residualSquaredSum = sums.squared;
+            p.residualCount = int(sums.count);
+            p.loss = float(sums.absolute / double(sums.count));
+            const ResidualWindow w = worstWindow(r, kResidualWindow);
+            p.worstWindowStart = w.start;
+            p.worstWindowLength = w.length;
+            p.worstWindowMae = float(w.mae);
             break;
+        }
     }
     return p;
 }

@@ -4,6 +4,7 @@
 
 #include "core/Session.h"
 #include "core/data/Dataset.h"
+#include "core/errors/TokenErrors.h"
 #include "core/model/Capture.h"
 #include "core/model/ModelMeta.h"
 
@@ -27,6 +28,13 @@ SamplePrediction summarizePrediction(const Model& model, const SampleResult& res
 // states: what the Session's background pass and `rnnscope-cli errors` both do.
 std::vector<SamplePrediction> predictSamples(const Model& model, const Dataset& dataset,
                                              qint64 first, qint64 last);
+// The same, with the batch's per-token counts (tagging and language models) for the dataset's
+// tokens-with-most-errors and errors-by-context views.
+struct PredictionBatch {
+    std::vector<SamplePrediction> predictions;
+    TokenErrorStats tokens;
+};
+PredictionBatch predictBatch(const Model& model, const Dataset& dataset, qint64 first, qint64 last);
 
 // Joins output tokens the way the model's tokenizer split them (chars: no separator).
 QString joinTokens(const QStringList& tokens, const QString& tokenizer);

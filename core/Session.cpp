@@ -444,7 +444,10 @@ void Session::inspectCurrent() {
         inspectFromStore();
         return;
     }
-    if (!model_ || currentText_.isEmpty()) return;
+    // A feature model (a time series) reads the sample's numbers, which have no text.
+    const bool features = model_ && model_->meta().input.type == InputSpec::Type::Features &&
+                          currentData_.features.rows() > 0;
+    if (!model_ || (currentText_.isEmpty() && !features)) return;
     // Only the newest request matters: cancel the one in flight and drop its result if it lands.
     jobs_.cancel(inspectJob_);
     // The old sample's attribution shares the interactive worker: a queued one must not start.
@@ -456,11 +459,13 @@ void Session::inspectCurrent() {
         useReferenceOutput_ || model->meta().task != Task::Seq2Seq ? currentTarget_ : QString();
     inspectJob_ = jobs_.startIn<std::shared_ptr<const SampleResult>>(
         JobLane::Interactive, tr("Running the model on the current sample"), this,
-        [model, text, target](JobContext&) -> std::shared_ptr<const SampleResult> {
+        [model, text, target, features,
+         data = currentData_](JobContext&) -> std::shared_ptr<const SampleResult> {
             RunOptions options;
             options.captureStates = true;
             options.verify = true;
-            auto results = model->run({model->encode(text, target)}, options);
+            auto results = model->run(
+                {features ? encodeSample(*model, data) : model->encode(text, target)}, options);
             return std::make_shared<const SampleResult>(std::move(results.front()));
         },
         [this, request](std::shared_ptr<const SampleResult> result) {
@@ -486,6 +491,7 @@ void Session::startPredictions() {
     if (!store_ && dataset_->size() > 0 && dataset_->size() <= autoCaptureSamples_)
         captureDataset(autoCaptureBudget_);
     jobs_.cancel(predictionsJob_);
+    tokenErrorStats_ = TokenErrorStats{};
     auto model = model_;
     auto dataset = dataset_;
     const quint64 generation = generation_;
@@ -497,12 +503,15 @@ void Session::startPredictions() {
             for (qint64 first = 0; first < n; first += kPredictionBatch) {
                 ctx.checkCancelled();
                 const qint64 last = std::min(n, first + kPredictionBatch);
-                const auto batch = predictSamples(*model, *dataset, first, last);
+                auto batch = std::make_shared<const PredictionBatch>(
+                    predictBatch(*model, *dataset, first, last));
                 // Partial results go out per batch; the GUI coalesces the redraws.
                 QMetaObject::invokeMethod(
                     self.data(),
                     [self, generation, first, batch]() {
-                        if (self) self->applyPredictions(generation, first, batch);
+                        if (self)
+                            self->applyPredictions(generation, first, batch->predictions,
+                                                   batch->tokens);
                     },
                     Qt::QueuedConnection);
                 ctx.setProgress(double(last) / double(n),
@@ -517,8 +526,10 @@ void Session::startPredictions() {
 }
 
 void Session::applyPredictions(quint64 generation, qint64 first,
-                               const std::vector<SamplePrediction>& batch) {
+                               const std::vector<SamplePrediction>& batch,
+                               const TokenErrorStats& tokens) {
     if (generation != generation_) return;
+    tokenErrorStats_.merge(tokens);
     for (size_t i = 0; i < batch.size(); ++i) {
         const size_t at = static_cast<size_t>(first) + i;
         if (at < predictions_.size()) predictions_[at] = batch[i];
@@ -638,6 +649,23 @@ void Session::setAttributionSettings(const AttributionSettings& settings) {
     startAttribution();
 }
 
+void Session::setAttributionWanted(bool wanted) {
+    if (wanted == attributionWanted_) return;
+    attributionWanted_ = wanted;
+    if (wanted) {
+        if (attributionMissing_) startAttribution();
+        return;
+    }
+    if (attributionJob_ != 0 && jobs_.isRunning(attributionJob_)) {
+        // Hidden mid-run: stop paying for it; showing the view again starts it over.
+        jobs_.cancel(attributionJob_);
+        attributionJob_ = 0;
+        ++attributionRequest_;
+        attributionMissing_ = true;
+        Q_EMIT attributionChanged();
+    }
+}
+
 void Session::startAttribution() {
     // Only the newest request lands: a result for an older sample, model or setting is dropped.
     jobs_.cancel(attributionJob_);
@@ -645,7 +673,13 @@ void Session::startAttribution() {
     const quint64 request = ++attributionRequest_;
     attribution_.reset();
     attributionError_.clear();
+    attributionMissing_ = false;
     if (!model_ || !currentResult_) {
+        Q_EMIT attributionChanged();
+        return;
+    }
+    if (!attributionWanted_ && model_->hasAttribution()) {
+        attributionMissing_ = true;  // computed when a view shows it
         Q_EMIT attributionChanged();
         return;
     }
@@ -670,11 +704,13 @@ void Session::startAttribution() {
         },
         [this, request, generation](std::shared_ptr<const SampleAttribution> result) {
             if (request != attributionRequest_ || generation != generation_) return;
+            attributionJob_ = 0;
             attribution_ = std::move(result);
             Q_EMIT attributionChanged();
         },
         [this, request](const QString& error) {
             if (request != attributionRequest_) return;
+            attributionJob_ = 0;
             attributionError_ = error;
             Q_EMIT attributionChanged();
         });
@@ -691,6 +727,26 @@ void Session::setErrorSlices(const QVector<ErrorSlice>& slices) {
     errorSlices_ = slices;
     Q_EMIT errorSlicesChanged();
     markModified();
+}
+
+std::vector<TokenOutcome> Session::currentTokenOutcomes() const {
+    if (!model_ || !currentResult_) return {};
+    // The previous sample's result stays until the new one arrives: never pair it with this
+    // sample's tags.
+    if (model_->meta().input.type == InputSpec::Type::Tokens &&
+        currentResult_->input.tokens != model_->meta().input.tokenize(currentText_))
+        return {};
+    return tokenOutcomes(model_->meta(), *currentResult_, currentData_);
+}
+
+RegressionResiduals Session::currentResiduals() const {
+    if (!model_ || !currentResult_ || currentSample_ < 0) return {};
+    // The previous sample's result stays until the new one arrives: pair only same lengths.
+    if (currentData_.features.rows() > 0 &&
+        currentResult_->input.features.rows() != currentData_.features.rows())
+        return {};
+    return regressionResiduals(model_->meta(), *currentResult_, currentData_,
+                               dataset_ ? dataset_->targetNames() : QStringList());
 }
 
 double Session::accuracy() const {

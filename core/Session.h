@@ -24,7 +24,9 @@
 #include "core/analysis/TokenGroups.h"
 #include "core/data/Dataset.h"
 #include "core/errors/ErrorFilter.h"
+#include "core/errors/RegressionErrors.h"
 #include "core/errors/SampleAttribution.h"
+#include "core/errors/TokenErrors.h"
 #include "core/model/Capture.h"
 
 namespace rnnscope {
@@ -52,6 +54,15 @@ struct SamplePrediction {
     int tokensRight = 0;
     int tokensTotal = 0;
     int firstWrongToken = -1;
+    // Regression: sums of |prediction − target| and its square over the sample's compared values
+    // (steps × outputs), and its worst window of steps by mean absolute error
+    // (core/errors/RegressionErrors.h). loss is the sample's mean absolute error.
+    double residualAbsSum = 0.0;
+    double residualSquaredSum = 0.0;
+    int residualCount = 0;
+    int worstWindowStart = -1;
+    int worstWindowLength = 0;
+    float worstWindowMae = std::numeric_limits<float>::quiet_NaN();
 };
 
 // Activations: states extracted elsewhere (an LSTMVis project's lstm.yml), model-free mode.
@@ -175,6 +186,15 @@ public:
     // Filled progressively by a job after a model and a dataset are open.
     const std::vector<SamplePrediction>& predictions() const { return predictions_; }
     double accuracy() const;  // share correct among predictions done with a reference; -1 if none
+    // Tagging and language models: the dataset's per-token counts (tokens with most errors,
+    // errors by frequency and bracket depth), filled batch by batch with predictions().
+    const TokenErrorStats& tokenErrorStats() const { return tokenErrorStats_; }
+    // The current result's per-token loss and verdict (the true tag, or the true next token);
+    // empty for other tasks and without a reference.
+    std::vector<TokenOutcome> currentTokenOutcomes() const;
+    // Regression: the current result's prediction − target per step and output; empty without
+    // targets (typed input, a dataset without target columns).
+    RegressionResiduals currentResiduals() const;
 
     // The error browser's named slices (saved filters), kept with the session.
     const QVector<ErrorSlice>& errorSlices() const { return errorSlices_; }
@@ -186,7 +206,12 @@ public:
     const QVector<TokenGroup>& tokenGroups() const { return tokenGroups_; }
     void setTokenGroups(const QVector<TokenGroup>& groups);
     // Per-token attribution of the current sample (the Error Browser's attribution view), run on
-    // the worker after each current result with these settings, when the model supports it.
+    // the worker after each current result with these settings, when the model supports it and
+    // some view shows it: attribution costs a forward and backward pass per point, so it runs
+    // only while wanted (the attribution tab is on screen). Turning it off cancels a run in
+    // flight; turning it on computes what is missing (a finished result is kept).
+    void setAttributionWanted(bool wanted);
+    bool attributionWanted() const { return attributionWanted_; }
     AttributionSettings attributionSettings() const { return attributionSettings_; }
     void setAttributionSettings(const AttributionSettings& settings);
     // Null while it runs, and when there is none; then attributionError() says why (the model
@@ -234,7 +259,8 @@ private:
     void clearTokenGroups();  // with the model or dataset they named
     void startPredictions();
     void applyPredictions(quint64 generation, qint64 first,
-                          const std::vector<SamplePrediction>& batch);
+                          const std::vector<SamplePrediction>& batch,
+                          const TokenErrorStats& tokens = {});
     void startAttribution();
 
     JobRunner jobs_;
@@ -256,6 +282,7 @@ private:
     TimeRange timeRange_;
 
     std::vector<SamplePrediction> predictions_;
+    TokenErrorStats tokenErrorStats_;
     JobId predictionsJob_ = 0;
     std::shared_ptr<const ActivationStore> store_;
     JobId storeJob_ = 0;
@@ -280,6 +307,10 @@ private:
     QString attributionError_;
     JobId attributionJob_ = 0;
     quint64 attributionRequest_ = 0;
+    bool attributionWanted_ = false;
+    // The current result and settings have no attribution yet (it was not wanted, or was
+    // cancelled when its view was hidden): showing the view computes it.
+    bool attributionMissing_ = false;
     QString sessionPath_;
     SessionFileContent opened_;
     bool modified_ = false;

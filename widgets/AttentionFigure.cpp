@@ -320,9 +320,26 @@ QVector<AttentionFigure::LegendItem> AttentionFigure::legendItems() const {
         items.push_back(style_.links
                             ? LegendItem{QStringLiteral("dashed red: true source span"), kMuted}
                             : LegendItem{QStringLiteral("true source span"), kMuted, true});
-    if (data_.outputDiffers.contains(true))
-        items.push_back(
-            {QStringLiteral("red output token: differs from the other output"), kDiffers, false});
+    if (data_.outputDiffers.contains(true)) {
+        // Which positions, and what the other output has there, so a printed figure says it.
+        QStringList wrong;
+        for (int i = 0; i < data_.outputDiffers.size(); ++i) {
+            if (!data_.outputDiffers[i]) continue;
+            if (wrong.size() == 4) {
+                wrong << QStringLiteral("…");
+                break;
+            }
+            const QString other = data_.outputOther.value(i);
+            wrong << QStringLiteral("#%1 %2").arg(i + 1).arg(
+                other.isEmpty() ? QStringLiteral("(none)")
+                                : QStringLiteral("“%1”").arg(displayToken(other)));
+        }
+        items.push_back({QStringLiteral("red output token: differs from %1 (%2)")
+                             .arg(data_.otherName.isEmpty() ? QStringLiteral("the other output")
+                                                            : data_.otherName,
+                                  wrong.join(QStringLiteral(", "))),
+                         kDiffers, false});
+    }
     if (nonFinite_ && !style_.links)
         items.push_back({QStringLiteral("magenta: NaN or infinite weight"), kNonFiniteColour});
     return items;

@@ -26,6 +26,10 @@ struct AttentionData {
     QStringList output;           // T_out token labels
     bool pooling = false;         // a classifier's attention pooling: one row, no output tokens
     QVector<bool> outputDiffers;  // per output token: differs from the other output (red label)
+    // Per output token that differs: what the other output has there ("" past its end), and
+    // which output that is ("the reference" when the model's own output is shown).
+    QStringList outputOther;
+    QString otherName;
     std::vector<std::vector<int>> truth;  // per output token: its true source tokens
     std::vector<int> alignedRows;         // per output token: 1 argmax in span, 0 not, -1 unknown
     std::vector<float> entropy;           // per output token, nats

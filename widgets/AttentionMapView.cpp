@@ -159,13 +159,28 @@ QString AttentionMapView::toolTipFor(const AttentionHit& hit) const {
     switch (hit.kind) {
         case AttentionHit::Cell:
             return tr("output %1 (#%2) ← source %3 (#%4)\nweight %5")
-                .arg(d.pooling ? tr("(pooling)") : token(d.output, hit.output))
-                .arg(hit.output + 1)
-                .arg(token(d.source, hit.source))
-                .arg(hit.source + 1)
-                .arg(double(d.weights(hit.output, hit.source)), 0, 'f', 4);
-        case AttentionHit::OutputLabel:
-            return tr("output token #%1: %2").arg(hit.output + 1).arg(token(d.output, hit.output));
+                       .arg(d.pooling ? tr("(pooling)") : token(d.output, hit.output))
+                       .arg(hit.output + 1)
+                       .arg(token(d.source, hit.source))
+                       .arg(hit.source + 1)
+                       .arg(double(d.weights(hit.output, hit.source)), 0, 'f', 4) +
+                   (d.outputDiffers.value(hit.output)
+                        ? tr("\nthe output token is wrong: %1 has %2 here")
+                              .arg(d.otherName, d.outputOther.value(hit.output).isEmpty()
+                                                    ? tr("none")
+                                                    : token(d.outputOther, hit.output))
+                        : QString());
+        case AttentionHit::OutputLabel: {
+            QString tip =
+                tr("output token #%1: %2").arg(hit.output + 1).arg(token(d.output, hit.output));
+            if (d.outputDiffers.value(hit.output)) {
+                const QString other = d.outputOther.value(hit.output);
+                tip += other.isEmpty() ? tr("\nwrong: %1 has no token here").arg(d.otherName)
+                                       : tr("\nwrong: %1 has %2 here")
+                                             .arg(d.otherName, token(d.outputOther, hit.output));
+            }
+            return tip;
+        }
         case AttentionHit::SourceLabel:
             return tr("source token #%1: %2").arg(hit.source + 1).arg(token(d.source, hit.source));
         case AttentionHit::None:

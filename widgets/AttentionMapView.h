@@ -32,6 +32,9 @@ public:
     // an invalid point when there is none. For tests and keyboard focus.
     QPoint cellCentre(int output, int source);
     QPoint labelCentre(bool outputToken, int index);
+    // The tooltip at a place of the map: the weight of a cell, a token's position, and for a
+    // wrong output token what the other output (the reference) has there.
+    QString toolTipFor(const AttentionHit& hit) const;
 
 Q_SIGNALS:
     void hovered(const rnnscope::AttentionHit& hit);  // kind None when the cursor leaves
@@ -53,7 +56,6 @@ private:
     void updateScrollBars();
     QSizeF fittedCell() const;
     QPointF scroll() const;
-    QString toolTipFor(const AttentionHit& hit) const;
 
     AttentionFigure figure_;
     AttentionHighlight highlight_;

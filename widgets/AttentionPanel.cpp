@@ -229,6 +229,17 @@ void AttentionPanel::refresh() {
     outputCaption_->setVisible(!data.pooling);
     outputStrip_->setTokens(data.pooling ? QStringList() : data.output);
     outputStrip_->setMarked(data.outputDiffers);
+    QStringList tips;
+    for (int i = 0; i < data.output.size(); ++i)
+        tips << (data.outputDiffers.value(i)
+                     ? tr("wrong: %1 has %2 here")
+                           .arg(data.otherName,
+                                data.outputOther.value(i).isEmpty()
+                                    ? tr("no token")
+                                    : QStringLiteral("“%1”").arg(
+                                          AttentionFigure::displayToken(data.outputOther.value(i))))
+                     : QString());
+    outputStrip_->setToolTips(tips);
     sourceCaption_->setText(data.pooling ? tr("Tokens (shaded by the pooling attention)")
                                          : tr("Source (shaded by the hovered output token's "
                                               "attention)"));
@@ -277,10 +288,17 @@ AttentionData AttentionPanel::buildData() const {
     const int body = int(result->outputTokens.size()) - 1;  // without the final eos
     if (seq2seq && !other.isEmpty() && (!result->outputIsGenerated || !reference.isEmpty())) {
         d.outputDiffers.resize(d.output.size());
-        for (int i = 0; i < d.output.size() && i < result->outputTokens.size(); ++i)
+        d.otherName =
+            result->outputIsGenerated ? tr("the reference") : tr("the model's own output");
+        for (int i = 0; i < d.output.size(); ++i) d.outputOther << QString();
+        const QString eos = model->meta().eos;
+        for (int i = 0; i < d.output.size() && i < result->outputTokens.size(); ++i) {
             d.outputDiffers[i] = i < body
                                      ? (i >= other.size() || other[i] != result->outputTokens[i])
                                      : other.size() != body;  // eos: lengths differ
+            // What the other output has here: its token, its end, or nothing (past its end).
+            d.outputOther[i] = i < other.size() ? other[i] : i == other.size() ? eos : QString();
+        }
     }
 
     // Ground truth: the dataset's span of each reference token.

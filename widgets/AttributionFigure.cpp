@@ -136,7 +136,15 @@ void AttributionFigure::paint(QPainter& painter, const QRectF& rect) const {
             how = tr("score = Σ embedding × ∂logit/∂embedding, per token");
             break;
         case AttributionMethod::IntegratedGradients:
-            how = tr("%1 steps (trapezoid rule) from %2").arg(a.settings.steps).arg(baseline);
+            how = a.settings.adaptive ? tr("%1 from %2: %3 steps first, then finer where the path "
+                                           "is sharp until completeness < %4% (≤ %5)")
+                                            .arg(integrationRuleName(a.settings.rule), baseline)
+                                            .arg(a.settings.steps)
+                                            .arg(a.settings.tolerance * 100.0)
+                                            .arg(a.settings.maxSteps)
+                                      : tr("%1 steps (%2) from %3")
+                                            .arg(a.settings.steps)
+                                            .arg(integrationRuleName(a.settings.rule), baseline);
             break;
         case AttributionMethod::Occlusion:
             how = tr("score = logit − logit with the token replaced by %1").arg(baseline);
@@ -211,9 +219,10 @@ qreal AttributionFigure::paintColumn(QPainter& painter, const ClassAttribution& 
         double total = 0.0;
         for (double v : s.scores) total += v;
         values.front() += tr(" · at baseline %1").arg(scoreText(s.baselineOutput));
-        // A line of its own: it says whether 50 steps were enough for this input.
-        values << tr("Σ scores %1 · completeness error %2%")
-                      .arg(scoreText(total), QString::number(s.completenessError * 100.0, 'f', 2));
+        // A line of its own: it says whether the steps were enough for this input.
+        values << tr("Σ scores %1 · completeness error %2% · %3 steps")
+                      .arg(scoreText(total), QString::number(s.completenessError * 100.0, 'f', 2))
+                      .arg(s.steps);
     }
     painter.setPen(QColor(70, 70, 70));
     for (const QString& text : values) {

@@ -1,5 +1,6 @@
 #include "widgets/AttributionView.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -36,8 +37,20 @@ AttributionView::AttributionView(Session& session, QWidget* parent)
            "it when the sample has one"));
     steps_ = new QSpinBox(this);
     steps_->setRange(1, 2000);
-    steps_->setToolTip(tr("Integrated gradients: trapezoid intervals between baseline and input"));
+    steps_->setToolTip(
+        tr("Integrated gradients: Gauss-Legendre nodes (or Riemann intervals) between baseline "
+           "and input; adaptive starts here"));
     stepsLabel_ = new QLabel(tr("Steps"), this);
+    rule_ = new QComboBox(this);
+    rule_->setToolTip(tr("How the path integral is summed (Captum's default is Gauss-Legendre)"));
+    for (IntegrationRule r : {IntegrationRule::GaussLegendre, IntegrationRule::RiemannTrapezoid,
+                              IntegrationRule::RiemannMiddle, IntegrationRule::RiemannLeft,
+                              IntegrationRule::RiemannRight})
+        rule_->addItem(integrationRuleName(r), int(r));
+    adaptive_ = new QCheckBox(tr("adaptive"), this);
+    adaptive_->setToolTip(
+        tr("Add nodes where the model's output switches sharply along the path until the scores "
+           "add up to within 1% of f(input) − f(baseline) (completeness), up to 800 steps"));
     baseline_ = new QComboBox(this);
     baseline_->setToolTip(
         tr("What integrated gradients start from and occlusion puts in a "
@@ -49,6 +62,8 @@ AttributionView::AttributionView(Session& session, QWidget* parent)
     controls->addWidget(target_, 1);
     controls->addWidget(stepsLabel_);
     controls->addWidget(steps_);
+    controls->addWidget(rule_);
+    controls->addWidget(adaptive_);
     controls->addWidget(new QLabel(tr("Baseline"), this));
     controls->addWidget(baseline_);
     layout->addLayout(controls);
@@ -64,6 +79,8 @@ AttributionView::AttributionView(Session& session, QWidget* parent)
     connect(method_, qOverload<int>(&QComboBox::currentIndexChanged), this, send);
     connect(target_, qOverload<int>(&QComboBox::currentIndexChanged), this, send);
     connect(baseline_, qOverload<int>(&QComboBox::currentIndexChanged), this, send);
+    connect(rule_, qOverload<int>(&QComboBox::currentIndexChanged), this, send);
+    connect(adaptive_, &QCheckBox::toggled, this, send);
     // A spin box reports every keystroke; one run when editing ends (or an arrow click).
     steps_->setKeyboardTracking(false);
     connect(steps_, qOverload<int>(&QSpinBox::valueChanged), this, send);
@@ -73,19 +90,34 @@ AttributionView::AttributionView(Session& session, QWidget* parent)
     updateFromSession();
 }
 
+void AttributionView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    session_.setAttributionWanted(true);
+}
+
+void AttributionView::hideEvent(QHideEvent* event) {
+    QWidget::hideEvent(event);
+    session_.setAttributionWanted(false);
+}
+
 void AttributionView::sendSettings() {
     AttributionSettings s = session_.attributionSettings();
     s.method = AttributionMethod(method_->currentData().toInt());
     s.target = target_->currentData().toInt();
     s.steps = steps_->value();
     s.baseline = AttributionBaseline(baseline_->currentData().toInt());
+    s.rule = IntegrationRule(rule_->currentData().toInt());
+    s.adaptive = adaptive_->isChecked();
     session_.setAttributionSettings(s);
 }
 
 void AttributionView::updateFromSession() {
     const AttributionSettings s = session_.attributionSettings();
     {
-        const QSignalBlocker b1(method_), b2(target_), b3(steps_), b4(baseline_);
+        const QSignalBlocker b1(method_), b2(target_), b3(steps_), b4(baseline_), b5(rule_),
+            b6(adaptive_);
+        rule_->setCurrentIndex(rule_->findData(int(s.rule)));
+        adaptive_->setChecked(s.adaptive);
         method_->setCurrentIndex(method_->findData(int(s.method)));
         baseline_->setCurrentIndex(baseline_->findData(int(s.baseline)));
         steps_->setValue(s.steps);
@@ -106,12 +138,16 @@ void AttributionView::updateFromSession() {
     const bool ig = s.method == AttributionMethod::IntegratedGradients;
     steps_->setEnabled(ig);
     stepsLabel_->setEnabled(ig);
+    rule_->setEnabled(ig);
+    adaptive_->setEnabled(ig);
     baseline_->setEnabled(s.method != AttributionMethod::GradientTimesInput);
     const bool usable = session_.model() && session_.model()->hasAttribution();
     for (QWidget* w : {static_cast<QWidget*>(method_), static_cast<QWidget*>(target_)})
         w->setEnabled(usable);
     if (!usable) {
         steps_->setEnabled(false);
+        rule_->setEnabled(false);
+        adaptive_->setEnabled(false);
         baseline_->setEnabled(false);
     }
 

@@ -6,6 +6,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QSpinBox;
@@ -25,9 +26,17 @@ public:
     QComboBox* targetBox() const { return target_; }
     QSpinBox* stepsBox() const { return steps_; }
     QComboBox* baselineBox() const { return baseline_; }
+    QComboBox* ruleBox() const { return rule_; }
+    QCheckBox* adaptiveBox() const { return adaptive_; }
 
     // Fills the controls and the figure from the Session (signals blocked while it does).
     void updateFromSession();
+
+protected:
+    // The Session attributes only while this view is on screen (its tab current, its dock
+    // shown): hiding it cancels a run in flight.
+    void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
 
 private:
     void sendSettings();
@@ -37,6 +46,8 @@ private:
     QComboBox* target_ = nullptr;
     QSpinBox* steps_ = nullptr;
     QComboBox* baseline_ = nullptr;
+    QComboBox* rule_ = nullptr;
+    QCheckBox* adaptive_ = nullptr;
     QLabel* stepsLabel_ = nullptr;
     AttributionFigure* figure_ = nullptr;
 };

@@ -24,6 +24,8 @@
 #include "widgets/ErrorMetricsView.h"
 #include "widgets/ErrorSlicesView.h"
 #include "widgets/ErrorTableModel.h"
+#include "widgets/ResidualsView.h"
+#include "widgets/TokenErrorsView.h"
 
 namespace rnnscope {
 
@@ -46,6 +48,18 @@ ErrorFilter metricsFilter(ErrorFilter f) {
     f.trueLabel.clear();
     f.predictedLabel.clear();
     return f;
+}
+
+// Tagging and language models: metrics per token rather than per sample.
+bool perTokenTask(const Session& session) {
+    const auto model = session.model();
+    return model &&
+           (model->meta().task == Task::Tagging || model->meta().task == Task::LanguageModel);
+}
+
+bool regressionTask(const Session& session) {
+    const auto model = session.model();
+    return model && model->meta().task == Task::Regression;
 }
 
 bool needsText(const ErrorFilter& f, ErrorColumn sortColumn, bool classification) {
@@ -100,6 +114,17 @@ ErrorBrowserPanel::ErrorBrowserPanel(Session& session, QWidget* parent)
     slices_ = new ErrorSlicesView;
     tabs_->addTab(metrics_, tr("Metrics"));
     tabs_->addTab(slices_, tr("Slices"));
+    tokens_ = new TokenErrorsView;
+    tabs_->addTab(tokens_, tr("Tokens"));
+    tabs_->setTabToolTip(tabs_->indexOf(tokens_),
+                         tr("Tagging and language models: the tokens with most errors"));
+    tabs_->setTabVisible(tabs_->indexOf(tokens_), false);
+    residuals_ = new ResidualsView(session);
+    tabs_->addTab(residuals_, tr("Residuals"));
+    tabs_->setTabToolTip(tabs_->indexOf(residuals_),
+                         tr("Regression: the current sample's residuals over time and the "
+                            "dataset's worst windows"));
+    tabs_->setTabVisible(tabs_->indexOf(residuals_), false);
     attribution_ = new AttributionView(session);
     tabs_->addTab(attribution_, tr("Attribution"));
     split->setStretchFactor(0, 3);
@@ -143,6 +168,8 @@ ErrorBrowserPanel::ErrorBrowserPanel(Session& session, QWidget* parent)
         f.wrongOnly = false;  // a diagonal cell holds only right answers
         setFilter(f);
     });
+    connect(tokens_, &TokenErrorsView::tokenActivated, this,
+            [this](const QString& token) { showSamplesWithToken(token); });
     connect(filterBar_, &ErrorFilterBar::filterEdited, this, [this]() {
         filter_ = filterBar_->filter();
         applyFilter();
@@ -187,6 +214,15 @@ void ErrorBrowserPanel::restoreSettings(const QJsonObject& settings) {
         setFilter(errorFilterFromJson(settings.value(QStringLiteral("filter")).toObject()));
 }
 
+void ErrorBrowserPanel::showSamplesWithToken(const QString& token) {
+    const auto model = session().model();
+    ErrorFilter f = filter_;
+    f.text = tokenSearchPattern(token, model ? model->meta().input.tokenizer : QString());
+    f.regex = true;
+    setFilter(f);
+    Q_EMIT settingsChanged();
+}
+
 void ErrorBrowserPanel::updateFilterBar() {
     filterBar_->setFilter(filter_, table_ ? table_->classNames() : QStringList());
 }
@@ -213,6 +249,7 @@ void ErrorBrowserPanel::rebuildTable() {
                      "browser needs the model (File → Open Model…).")
                 : tr("Open a model and a dataset to see which samples it gets wrong."));
         updateCount();
+        updateTokens();
         return;
     }
     const bool classification = model && model->meta().task == Task::Classification;
@@ -295,6 +332,7 @@ void ErrorBrowserPanel::showSelection(std::vector<qint32> rows, std::vector<qint
     }
     metricRows_ = std::move(metricRows);
     updateMetrics();
+    updateTokens();
     updateSlices();
     updateCount();
 }
@@ -306,10 +344,19 @@ void ErrorBrowserPanel::updateMetrics() {
     const qint64 labelled = std::count_if(rows.begin(), rows.end(), [this](qint32 s) {
         return table_->row(s).correct >= 0 || !table_->row(s).predicted;
     });
-    if (!rows.empty() && labelled == 0) {
+    if (regressionTask(session())) {
+        const auto& predictions = session().predictions();
+        metrics_->setRegression(regressionMetrics(predictions, rows),
+                                worstWindows(predictions, rows, 12), caption);
+        residuals_->setWorstWindows(worstWindows(predictions, rows, 100));
+    } else if (!rows.empty() && labelled == 0) {
         metrics_->setMessage(
             tr("This dataset has no references, so the table shows predictions "
                "and confidence only: metrics need labels."));
+    } else if (perTokenTask(session())) {
+        const bool lm = session().model()->meta().task == Task::LanguageModel;
+        metrics_->setTokens(tokenTaskMetrics(*table_, rows), session().tokenErrorStats(), lm,
+                            caption);
     } else if (table_->isClassification()) {
         metrics_->setClassification(classificationMetrics(*table_, rows), caption);
         metrics_->setHighlightedCell(int(table_->classNames().indexOf(filter_.trueLabel)),
@@ -319,15 +366,34 @@ void ErrorBrowserPanel::updateMetrics() {
     }
 }
 
+void ErrorBrowserPanel::updateTokens() {
+    tabs_->setTabVisible(tabs_->indexOf(residuals_), regressionTask(session()));
+    const bool perToken = perTokenTask(session());
+    tabs_->setTabVisible(tabs_->indexOf(tokens_), perToken);
+    if (!perToken) return;
+    const TokenErrorStats& stats = session().tokenErrorStats();
+    if (stats.isEmpty())
+        tokens_->setMessage(
+            tr("No token has a reference yet: the tokens appear as the "
+               "predictions pass goes (tagging needs the dataset's tags)."));
+    else
+        tokens_->setStats(stats, session().model()->meta().task == Task::LanguageModel);
+}
+
 void ErrorBrowserPanel::updateSlices() {
     if (!table_) return;
     // Slices side by side, with the whole dataset and the current filter for reference.
     const bool classification = table_->isClassification();
+    const bool perToken = perTokenTask(session());
+    const bool regression = regressionTask(session());
     const QStringList columns =
-        classification
+        regression ? QStringList{tr("Samples"), tr("Values"), tr("MAE"), tr("RMSE")}
+        : classification
             ? QStringList{tr("Samples"), tr("Wrong"), tr("Accuracy"), tr("Macro F1"), tr("Loss")}
-            : QStringList{tr("Samples"), tr("Wrong"), tr("Exact match"), tr("Token acc."),
-                          tr("Loss")};
+        : perToken ? QStringList{tr("Samples"), tr("Wrong"), tr("Token acc."), tr("Perplexity"),
+                                 tr("Loss / token")}
+                   : QStringList{tr("Samples"), tr("Wrong"), tr("Exact match"), tr("Token acc."),
+                                 tr("Loss")};
     auto rowFor = [&](const QString& name, const ErrorFilter& f, bool isSlice, int index) {
         ErrorSlicesView::Row row{name, f.describe(), {}, isSlice, index};
         if (f.hasTextSearch() && table_->size() > kTextOnWorker) {
@@ -336,6 +402,12 @@ void ErrorBrowserPanel::updateSlices() {
         }
         const auto samples =
             table_->select(f, f.hasTextSearch() ? textSource() : ErrorTable::TextOf{});
+        if (regression) {
+            const auto m = regressionMetrics(session().predictions(), samples);
+            row.values << QLocale().toString(qint64(samples.size())) << QLocale().toString(m.values)
+                       << decimal(m.mae) << decimal(m.rmse);
+            return row;
+        }
         const qint64 wrong = std::count_if(samples.begin(), samples.end(), [this](qint32 s) {
             return table_->row(s).correct == 0;
         });
@@ -343,6 +415,12 @@ void ErrorBrowserPanel::updateSlices() {
         if (classification) {
             const auto m = classificationMetrics(*table_, samples);
             row.values << percent(m.accuracy) << decimal(m.macroF1) << decimal(m.meanLoss);
+        } else if (perToken) {
+            const auto m = tokenTaskMetrics(*table_, samples);
+            row.values << percent(m.tokenAccuracy)
+                       << (std::isnan(m.perplexity) ? QStringLiteral("–")
+                                                    : QString::number(m.perplexity, 'f', 2))
+                       << decimal(m.meanTokenLoss);
         } else {
             const auto m = seq2seqMetrics(*table_, samples);
             row.values << percent(m.exactMatch) << percent(m.tokenAccuracy) << decimal(m.meanLoss);

@@ -24,6 +24,8 @@ class ErrorFilterBar;
 class ErrorMetricsView;
 class ErrorSlicesView;
 class ErrorTableModel;
+class ResidualsView;
+class TokenErrorsView;
 
 class ErrorBrowserPanel : public Panel {
     Q_OBJECT
@@ -50,6 +52,11 @@ public:
     ErrorSlicesView* slicesView() const { return slices_; }
     ErrorFilterBar* filterBar() const { return filterBar_; }
     AttributionView* attributionView() const { return attribution_; }
+    TokenErrorsView* tokenErrorsView() const { return tokens_; }
+    ResidualsView* residualsView() const { return residuals_; }
+    // Tagging and language models: a token of the Tokens tab was clicked; the table shows the
+    // samples that contain it (a regular-expression text filter the filter bar shows).
+    void showSamplesWithToken(const QString& token);
     bool showsAttribution() const;
     void showAttribution();  // brings the attribution tab to the front
     void showMetrics();      // brings the metrics tab (confusion matrix, seq2seq summary) forward
@@ -72,6 +79,7 @@ private:
     void showSelection(std::vector<qint32> rows, std::vector<qint32> metricRows);
     void updateMetrics();
     void updateSlices();
+    void updateTokens();
     void updateCount();
     void selectCurrentSample();
     void askSliceName();
@@ -96,6 +104,8 @@ private:
     ErrorMetricsView* metrics_ = nullptr;
     ErrorSlicesView* slices_ = nullptr;
     AttributionView* attribution_ = nullptr;
+    TokenErrorsView* tokens_ = nullptr;
+    ResidualsView* residuals_ = nullptr;
 };
 
 }  // namespace rnnscope

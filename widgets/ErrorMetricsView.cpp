@@ -78,6 +78,28 @@ void ErrorMetricsView::setSeq2Seq(const Seq2SeqMetrics& metrics, const QString& 
     update();
 }
 
+void ErrorMetricsView::setTokens(const TokenTaskMetrics& metrics, const TokenErrorStats& stats,
+                                 bool languageModel, const QString& caption) {
+    kind_ = Kind::Tokens;
+    tokens_ = metrics;
+    tokenStats_ = stats;
+    languageModel_ = languageModel;
+    caption_ = caption;
+    updateGeometry();
+    update();
+}
+
+void ErrorMetricsView::setRegression(const RegressionMetrics& metrics,
+                                     const std::vector<WorstWindow>& worst,
+                                     const QString& caption) {
+    kind_ = Kind::Regression;
+    regression_ = metrics;
+    worst_ = worst;
+    caption_ = caption;
+    updateGeometry();
+    update();
+}
+
 void ErrorMetricsView::setMessage(const QString& message) {
     kind_ = Kind::Message;
     message_ = message;
@@ -91,6 +113,7 @@ void ErrorMetricsView::setHighlightedCell(int trueClass, int predictedClass) {
 }
 
 QSizeF ErrorMetricsView::figureSize() const {
+    if (kind_ == Kind::Tokens) return {tokenStats_.brackets ? 980.0 : 620.0, 440.0};
     if (kind_ != Kind::Classification) return {520, 320};
     const int c = classification_.classCount();
     const double side = std::clamp(72.0 * c, 180.0, 520.0);
@@ -139,6 +162,12 @@ void ErrorMetricsView::paint(QPainter& painter, const QRectF& rect) const {
             break;
         case Kind::Seq2Seq:
             paintSeq2Seq(painter, rect);
+            break;
+        case Kind::Tokens:
+            paintTokens(painter, rect);
+            break;
+        case Kind::Regression:
+            paintRegression(painter, rect);
             break;
     }
     painter.restore();
@@ -347,6 +376,28 @@ void ErrorMetricsView::mousePressEvent(QMouseEvent* event) {
 }
 
 void ErrorMetricsView::mouseMoveEvent(QMouseEvent* event) {
+    if (kind_ == Kind::Tokens) {
+        for (const Bar& bar : bars_) {
+            if (!bar.rect.contains(event->position())) continue;
+            const ContextBucket& b = bar.bucket;
+            QString what =
+                bar.chart == QLatin1String("frequency")
+                    ? tr("tokens seen %1 times in the dataset (%2 token types)")
+                          .arg(b.label)
+                          .arg(count(b.distinctTokens))
+                : bar.chart == QLatin1String("depth")
+                    ? tr("tokens at nesting depth %1").arg(b.label)
+                    : tr("closing brackets %1 tokens after their opening one").arg(b.label);
+            QToolTip::showText(event->globalPosition().toPoint(),
+                               tr("%1\n%2 tokens, %3 wrong (%4), mean loss %5 nats")
+                                   .arg(what, count(b.count.occurrences), count(b.count.errors),
+                                        percent(b.count.errorRate()), decimal(b.count.meanLoss())),
+                               this);
+            return;
+        }
+        QToolTip::hideText();
+        return;
+    }
     const auto cell = cellAt(event->position());
     setCursor(cell ? Qt::PointingHandCursor : Qt::ArrowCursor);
     if (!cell) return;

@@ -8,6 +8,8 @@
 #include <optional>
 
 #include "core/errors/ErrorMetrics.h"
+#include "core/errors/RegressionErrors.h"
+#include "core/errors/TokenErrors.h"
 
 namespace rnnscope {
 
@@ -18,6 +20,21 @@ public:
 
     void setClassification(const ClassificationMetrics& metrics, const QString& caption);
     void setSeq2Seq(const Seq2SeqMetrics& metrics, const QString& caption);
+    // Tagging and language models: token accuracy, loss and perplexity of the samples shown,
+    // and Karpathy et al.'s errors by context over the dataset's tokens (`stats`).
+    void setTokens(const TokenTaskMetrics& metrics, const TokenErrorStats& stats,
+                   bool languageModel, const QString& caption);
+    // Regression: MAE and RMSE of the samples shown, with their worst windows of steps.
+    void setRegression(const RegressionMetrics& metrics, const std::vector<WorstWindow>& worst,
+                       const QString& caption);
+    // The bars of the errors-by-context charts as drawn last (for tooltips and tests): where
+    // each is and what it says.
+    struct Bar {
+        QRectF rect;
+        QString chart;  // "frequency", "depth", "distance"
+        ContextBucket bucket;
+    };
+    const std::vector<Bar>& bars() const { return bars_; }
     void setMessage(const QString& message);  // no metrics to show, and why
     // The cell drawn as the current filter (-1, -1: none).
     void setHighlightedCell(int trueClass, int predictedClass);
@@ -50,8 +67,20 @@ private:
     MatrixLayout layoutFor(const QRectF& rect) const;
     void paintClassification(QPainter& painter, const QRectF& rect) const;
     void paintSeq2Seq(QPainter& painter, const QRectF& rect) const;
+    // ErrorMetricsTasks.cpp:
+    void paintTokens(QPainter& painter, const QRectF& rect) const;
+    void paintRegression(QPainter& painter, const QRectF& rect) const;
+    void paintBuckets(QPainter& painter, const QRectF& rect, const QString& title,
+                      const QString& axis, const QString& key,
+                      const std::vector<ContextBucket>& buckets) const;
 
-    enum class Kind { Message, Classification, Seq2Seq } kind_ = Kind::Message;
+    enum class Kind { Message, Classification, Seq2Seq, Tokens, Regression } kind_ = Kind::Message;
+    RegressionMetrics regression_;
+    std::vector<WorstWindow> worst_;
+    TokenTaskMetrics tokens_;
+    TokenErrorStats tokenStats_;
+    bool languageModel_ = false;
+    mutable std::vector<Bar> bars_;
     ClassificationMetrics classification_;
     Seq2SeqMetrics seq2seq_;
     QString caption_;

@@ -4,8 +4,10 @@
 #include <QTextDocument>
 #include <QVBoxLayout>
 
+#include <cmath>
 #include "core/Predictions.h"
 #include "core/Session.h"
+#include "core/errors/TokenErrors.h"
 #include "core/model/Model.h"
 #include "widgets/SampleTableModel.h"
 #include "widgets/TokenStrip.h"
@@ -103,6 +105,7 @@ void SampleViewPanel::refresh() {
     outputCaption_->setVisible(seq2seq);
     outputStrip_->setVisible(seq2seq);
     inputCaption_->setText(seq2seq ? tr("Source") : tr("Input"));
+    inputCaption_->setWordWrap(true);
     if (!model) {
         // Model-free mode: the tokens and states are there, predictions are not.
         if (session().modelFree() && result) {
@@ -124,6 +127,7 @@ void SampleViewPanel::refresh() {
     }
     inputStrip_->setTokens(result->input.tokens);
     const ModelMeta& meta = model->meta();
+    showTokenLoss();
     QString text;
     const DataSample& data = session().currentData();
     const SamplePrediction p = summarizePrediction(*model, *result, data);
@@ -170,6 +174,59 @@ void SampleViewPanel::refresh() {
     prediction_->setText(text);
     showHover();
     updateSummary();
+}
+
+void SampleViewPanel::showTokenLoss() {
+    auto model = session().model();
+    const Task task = model ? model->meta().task : Task::Classification;
+    if (task != Task::Tagging && task != Task::LanguageModel) return;
+    const std::vector<TokenOutcome> outcomes = session().currentTokenOutcomes();
+    const bool lm = task == Task::LanguageModel;
+    if (outcomes.empty()) {
+        inputCaption_->setText(lm ? tr("Input") : tr("Input (no reference tags: no loss)"));
+        return;
+    }
+    const ModelMeta& meta = model->meta();
+    const int classes =
+        lm ? int(meta.targetVocab.isEmpty() ? meta.input.vocab.size() : meta.targetVocab.size())
+           : int(meta.labels.size());
+    // Red at the loss of a uniform guess: a token that red is predicted no better than chance.
+    const double scale = std::log(double(std::max(2, classes)));
+    const int n = inputStrip_->tokens().size();
+    QVector<QColor> colours(n);
+    QVector<bool> wrong(n, false);
+    QStringList tips;
+    for (int i = 0; i < n; ++i) tips << QString();
+    if (lm && n > 0) tips[0] = tr("The first token: nothing before it predicts it");
+    double sum = 0.0;
+    for (const TokenOutcome& o : outcomes) {
+        if (o.position < 0 || o.position >= n) continue;
+        colours[o.position] = TokenStrip::lossColour(o.loss, scale);
+        wrong[o.position] = !o.correct;
+        sum += double(o.loss);
+        tips[o.position] =
+            lm ? tr("“%1”: loss %2 nats (p = %3)\nthe model's guess for this position: “%4”%5")
+                     .arg(o.token)
+                     .arg(double(o.loss), 0, 'f', 3)
+                     .arg(double(o.probability), 0, 'g', 3)
+                     .arg(o.predicted)
+                     .arg(o.correct ? tr(" ✔") : tr(" ✘"))
+               : tr("“%1”: loss %2 nats (p = %3) of the true tag %4\npredicted %5%6")
+                     .arg(o.token)
+                     .arg(double(o.loss), 0, 'f', 3)
+                     .arg(double(o.probability), 0, 'g', 3)
+                     .arg(o.expected, o.predicted)
+                     .arg(o.correct ? tr(" ✔") : tr(" ✘"));
+    }
+    inputStrip_->setColours(colours);
+    inputStrip_->setMarked(wrong);
+    inputStrip_->setToolTips(tips);
+    inputCaption_->setText(
+        tr("Input, coloured by loss (−ln p of the true %1; white 0, red ≥ %2 nats = a uniform "
+           "guess; wrong ones underlined): mean %3 nats")
+            .arg(lm ? tr("next token") : tr("tag"))
+            .arg(scale, 0, 'f', 2)
+            .arg(sum / double(outcomes.size()), 0, 'f', 3));
 }
 
 void SampleViewPanel::updateSummary() {

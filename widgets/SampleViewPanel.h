@@ -30,6 +30,7 @@ public:
     QString predictionText() const { return prediction_->text(); }
     // The exported figure's heading: "Sample 6 of brackets.tsv", or "Typed input".
     QString figureTitle() const;
+    QString inputCaption() const { return inputCaption_->text(); }
 
 protected:
     void refresh() override;
@@ -37,6 +38,7 @@ protected:
 private:
     void updateSummary();
     void showHover();
+    void showTokenLoss();  // tagging and LMs: each token coloured by its loss, tips say more
 
     QLineEdit* input_ = nullptr;
     QTimer inputDelay_;

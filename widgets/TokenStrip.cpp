@@ -1,8 +1,11 @@
 #include "widgets/TokenStrip.h"
 
+#include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
+#include <algorithm>
+#include <cmath>
 
 namespace rnnscope {
 
@@ -29,6 +32,8 @@ void TokenStrip::setTokens(const QStringList& tokens) {
     tokens_ = tokens;
     shading_.clear();
     marked_.clear();
+    colours_.clear();
+    tips_.clear();
     highlighted_ = -1;
     boxes_ = layoutBoxes(width());
     updateGeometry();
@@ -38,6 +43,35 @@ void TokenStrip::setTokens(const QStringList& tokens) {
 void TokenStrip::setShading(const QVector<float>& values) {
     shading_ = values;
     update();
+}
+
+QColor TokenStrip::lossColour(double loss, double scale) {
+    if (!std::isfinite(loss)) return QColor(232, 232, 236);
+    const double v = std::clamp(loss / std::max(1e-6, scale), 0.0, 1.0);
+    auto mix = [v](int a, int b) { return int(std::lround(a + (b - a) * v)); };
+    return QColor(mix(255, 178), mix(255, 24), mix(255, 43));
+}
+
+void TokenStrip::setColours(const QVector<QColor>& colours) {
+    colours_ = colours;
+    update();
+}
+
+void TokenStrip::setToolTips(const QStringList& tips) {
+    tips_ = tips;
+}
+
+bool TokenStrip::event(QEvent* event) {
+    if (event->type() == QEvent::ToolTip) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        const QString tip = tips_.value(tokenAt(help->pos()));
+        if (tip.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), tip, this, tokenRect(tokenAt(help->pos())));
+        return true;
+    }
+    return QWidget::event(event);
 }
 
 void TokenStrip::setHighlighted(int index) {
@@ -90,6 +124,7 @@ int TokenStrip::paintStrip(QPainter& painter, const QPointF& origin, qreal width
             const float v = std::clamp(shading_[i], 0.0f, 1.0f);
             fill = QColor::fromRgbF(1.0f - 0.85f * v, 1.0f - 0.6f * v, 1.0f - 0.25f * v);
         }
+        if (i < colours_.size() && colours_[i].isValid()) fill = colours_[i];
         painter.setPen(Qt::NoPen);
         painter.setBrush(fill);
         painter.drawRoundedRect(box, 3, 3);
@@ -98,7 +133,9 @@ int TokenStrip::paintStrip(QPainter& painter, const QPointF& origin, qreal width
             painter.setBrush(Qt::NoBrush);
             painter.drawRoundedRect(box.adjusted(1, 1, -1, -1), 3, 3);
         }
-        const bool dark = i < shading_.size() && shading_[i] > 0.6f;
+        const bool dark =
+            (i < shading_.size() && shading_[i] > 0.6f) ||
+            (i < colours_.size() && colours_[i].isValid() && colours_[i].lightnessF() < 0.45);
         painter.setPen(dark ? Qt::white : QColor(30, 30, 30));
         painter.drawText(box, Qt::AlignCenter, displayForm(tokens_[i]));
         if (i < marked_.size() && marked_[i]) {

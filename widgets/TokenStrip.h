@@ -19,6 +19,13 @@ public:
     void setHighlighted(int index);  // -1: none
     int highlighted() const { return highlighted_; }
     void setMarked(const QVector<bool>& marked);  // e.g. wrong tokens, drawn underlined red
+    // One fill per token (an invalid colour keeps the default), over any shading: a value on
+    // its own scale, such as the loss of each token.
+    void setColours(const QVector<QColor>& colours);
+    // One tooltip per token, shown on hover ("" for none).
+    void setToolTips(const QStringList& tips);
+    QString toolTipAt(int index) const { return tips_.value(index); }
+    QColor colourAt(int index) const { return colours_.value(index); }
     QStringList tokens() const { return tokens_; }
     int tokenAt(const QPoint& pos) const;
     QRect tokenRect(int index) const;
@@ -28,6 +35,10 @@ public:
     int heightForWidth(int width) const override;
     bool hasHeightForWidth() const override { return true; }
     QSize sizeHint() const override;
+
+    // A loss in nats as a fill: white at 0 to deep red at `scale` and above (the loss of a
+    // uniform guess, ln of the class count, is the scale the views use).
+    static QColor lossColour(double loss, double scale);
 
 Q_SIGNALS:
     void tokenHovered(int index);  // -1 when the mouse leaves the tokens
@@ -39,6 +50,7 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
     void leaveEvent(QEvent*) override;
     void resizeEvent(QResizeEvent*) override;
+    bool event(QEvent* event) override;
 
 private:
     QVector<QRectF> layoutBoxes(qreal width) const;
@@ -47,6 +59,8 @@ private:
     QStringList tokens_;
     QVector<float> shading_;
     QVector<bool> marked_;
+    QVector<QColor> colours_;
+    QStringList tips_;
     QVector<QRectF> boxes_;
     int highlighted_ = -1;
     int hovered_ = -1;

@@ -7,6 +7,7 @@
 // `logits_from_embeddings` method of docs/model-contract.md) is a callback, so the methods are
 // tested here on functions whose gradients are known exactly.
 
+#include <QString>
 #include <functional>
 #include <limits>
 #include <vector>
@@ -36,24 +37,64 @@ struct TokenAttribution {
     // completeness says it is 0 for the exact integral, so it measures the step error. NaN for
     // the other methods.
     double completenessError = std::numeric_limits<double>::quiet_NaN();
+    int steps = 0;           // IG: the steps of the result (adaptive: the last round's)
+    qint64 evaluations = 0;  // IG: model evaluations (points) over every round
 };
 
 // score_t = sum_e x_te * df/dx_te
 TokenAttribution gradientTimesInput(const MatrixRM& embeddings, const EmbeddingFunction& f);
 
-// score_t = sum_e (x_te - x'_te) * integral_0^1 df/dx_te(x' + a (x - x')) da, by the trapezoid
-// rule over `steps` intervals (steps + 1 gradient evaluations; the error falls as 1/steps^2,
-// where the paper's right Riemann sum falls as 1/steps). `baseline` [T, E]: the pad embedding
-// or zeros. `cancelled` is polled between steps.
+// How the path integral of integrated gradients is approximated (Captum's `method` names):
+//   RiemannLeft/Right/Middle: `steps` equal intervals, the gradient at one end or the middle of
+//     each (error ~1/steps; the paper's eq. 3 is the right sum);
+//   RiemannTrapezoid: steps + 1 points, the ends weighted 1/2 (error ~1/steps^2);
+//   GaussLegendre: `steps` Gauss-Legendre nodes on [0, 1] (exact for polynomials of degree
+//     2 steps - 1; Captum's default). f(baseline) and f(input) are evaluated beside the nodes
+//     for the completeness check, so it costs steps + 2 evaluations.
+enum class IntegrationRule {
+    RiemannLeft,
+    RiemannRight,
+    RiemannMiddle,
+    RiemannTrapezoid,
+    GaussLegendre
+};
+
+QString integrationRuleKey(IntegrationRule rule);   // "gausslegendre", "riemann_trapezoid", ...
+QString integrationRuleName(IntegrationRule rule);  // "Gauss-Legendre", "trapezoid rule", ...
+// Reads a key (Captum's spelling, also "gl", "trapezoid", "left"...); false when unknown.
+bool parseIntegrationRule(const QString& text, IntegrationRule* rule);
+
+// Nodes in [0, 1] and weights summing to 1 of `rule` with `steps` (>= 1).
+struct QuadratureRule {
+    std::vector<double> alphas;
+    std::vector<double> weights;
+};
+QuadratureRule quadratureRule(IntegrationRule rule, int steps);
+
+// score_t = sum_e (x_te - x'_te) * integral_0^1 df/dx_te(x' + a (x - x')) da, by `rule` with
+// `steps` (see IntegrationRule). `baseline` [T, E]: the pad embedding or zeros. `cancelled` is
+// polled between steps.
 TokenAttribution integratedGradients(const MatrixRM& embeddings, const MatrixRM& baseline,
                                      int steps, const EmbeddingFunction& f,
-                                     const std::function<bool()>& cancelled = {});
+                                     const std::function<bool()>& cancelled = {},
+                                     IntegrationRule rule = IntegrationRule::RiemannTrapezoid);
 
-// The same, with the steps + 1 points handed to `f` in batches of up to `batchSize`.
-TokenAttribution integratedGradientsInBatches(const MatrixRM& embeddings, const MatrixRM& baseline,
-                                              int steps, const BatchEmbeddingFunction& f,
-                                              int batchSize = 64,
-                                              const std::function<bool()>& cancelled = {});
+// The same, with the points handed to `f` in batches of up to `batchSize`.
+TokenAttribution integratedGradientsInBatches(
+    const MatrixRM& embeddings, const MatrixRM& baseline, int steps,
+    const BatchEmbeddingFunction& f, int batchSize = 64,
+    const std::function<bool()>& cancelled = {},
+    IntegrationRule rule = IntegrationRule::RiemannTrapezoid);
+
+// Adaptive integrated gradients: panels of 10 nodes of `rule` (`steps` in all at first); those
+// whose own sum misses f(end) - f(start) most are halved while the completeness error is at
+// least `tolerance` and the nodes stay within `maxSteps`. `steps`: the final panels' nodes;
+// `evaluations`: every point evaluated (panel ends and nodes of halved panels included).
+TokenAttribution adaptiveIntegratedGradients(const MatrixRM& embeddings, const MatrixRM& baseline,
+                                             int steps, int maxSteps, double tolerance,
+                                             const BatchEmbeddingFunction& f, int batchSize = 64,
+                                             const std::function<bool()>& cancelled = {},
+                                             IntegrationRule rule = IntegrationRule::GaussLegendre);
 
 // score_t = f(x) - f(x with row t replaced by replacement row t): how much the output drops
 // without that token. `replacement` [T, E] (the pad embedding, or zeros).

@@ -105,4 +105,30 @@ Seq2SeqMetrics seq2seqMetrics(const ErrorTable& table, const std::vector<qint32>
     return m;
 }
 
+TokenTaskMetrics tokenTaskMetrics(const ErrorTable& table, const std::vector<qint32>& samples) {
+    TokenTaskMetrics m;
+    double lossSum = 0.0;
+    qint64 lossTokens = 0;
+    for (qint32 s : samples) {
+        const ErrorRow& r = table.row(s);
+        if (!r.predicted) {
+            ++m.pending;
+            continue;
+        }
+        if (r.correct < 0 || r.tokensTotal <= 0) continue;
+        ++m.samples;
+        m.samplesAllRight += r.correct;
+        m.tokensRight += r.tokensRight;
+        m.tokensTotal += r.tokensTotal;
+        if (!std::isnan(r.loss)) {  // the row's loss is its mean over its tokens
+            lossSum += double(r.loss) * r.tokensTotal;
+            lossTokens += r.tokensTotal;
+        }
+    }
+    m.tokenAccuracy = ratio(double(m.tokensRight), double(m.tokensTotal));
+    m.meanTokenLoss = ratio(lossSum, double(lossTokens));
+    m.perplexity = std::exp(m.meanTokenLoss);
+    return m;
+}
+
 }  // namespace rnnscope

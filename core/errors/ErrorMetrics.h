@@ -63,4 +63,20 @@ struct Seq2SeqMetrics {
 
 Seq2SeqMetrics seq2seqMetrics(const ErrorTable& table, const std::vector<qint32>& samples);
 
+// Tagging and language models: every token is a prediction (the tag of token t, or token t + 1).
+struct TokenTaskMetrics {
+    qint64 samples = 0;  // predicted, with a reference
+    qint64 pending = 0;
+    qint64 samplesAllRight = 0;  // every tag (every next token) right
+    qint64 tokensRight = 0;
+    qint64 tokensTotal = 0;
+    double tokenAccuracy = 0.0;  // tokensRight / tokensTotal (micro average); NaN without tokens
+    // Cross-entropy per token (nats), averaged over tokens, not samples, so a long sample
+    // counts as much as its tokens; perplexity = exp(meanTokenLoss).
+    double meanTokenLoss = 0.0;
+    double perplexity = 0.0;
+};
+
+TokenTaskMetrics tokenTaskMetrics(const ErrorTable& table, const std::vector<qint32>& samples);
+
 }  // namespace rnnscope

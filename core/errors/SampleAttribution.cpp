@@ -94,8 +94,14 @@ SampleAttribution attributeSample(const Model& model, const SampleInput& input,
                 break;
             }
             case AttributionMethod::IntegratedGradients:
-                a.scores = integratedGradientsInBatches(
-                    binding.embeddings, baseline, std::max(1, settings.steps), f, 64, cancelled);
+                a.scores = settings.adaptive
+                               ? adaptiveIntegratedGradients(binding.embeddings, baseline,
+                                                             std::max(1, settings.steps),
+                                                             settings.maxSteps, settings.tolerance,
+                                                             f, 64, cancelled, settings.rule)
+                               : integratedGradientsInBatches(binding.embeddings, baseline,
+                                                              std::max(1, settings.steps), f, 64,
+                                                              cancelled, settings.rule);
                 break;
             case AttributionMethod::Occlusion:
                 a.scores = occlusionInBatches(binding.embeddings, baseline, f, 64, cancelled);

@@ -29,10 +29,18 @@ bool parseAttributionMethod(const QString& text, AttributionMethod* method);
 struct AttributionSettings {
     AttributionMethod method = AttributionMethod::IntegratedGradients;
     int target = -1;  // class index; -1: the predicted class
-    int steps = 50;   // integrated gradients: trapezoid intervals
+    // Integrated gradients: the rule and its steps (Gauss-Legendre nodes, or intervals of a
+    // Riemann rule). Adaptive: refines the path where completeness is missed while the error is
+    // at least `tolerance`, within `maxSteps` (adaptiveIntegratedGradients, error-browser.md).
+    int steps = 50;
+    IntegrationRule rule = IntegrationRule::GaussLegendre;
+    bool adaptive = true;
+    int maxSteps = 800;
+    double tolerance = 0.01;
     AttributionBaseline baseline = AttributionBaseline::Pad;
     bool operator==(const AttributionSettings& o) const {
-        return method == o.method && target == o.target && steps == o.steps &&
+        return method == o.method && target == o.target && steps == o.steps && rule == o.rule &&
+               adaptive == o.adaptive && maxSteps == o.maxSteps && tolerance == o.tolerance &&
                baseline == o.baseline;
     }
     bool operator!=(const AttributionSettings& o) const { return !(*this == o); }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `rnnscope-cli attribute` as a user calls it: integrated gradients on the brackets demo add up
-# and agree with plain PyTorch on the same model (bench/attribution/peer.py), occlusion agrees
+# (the default, adaptive Gauss-Legendre, says which rule and steps it used), each rule at fixed
+# steps agrees with plain PyTorch on the same model (bench/attribution/peer.py), occlusion agrees
 # with running the model again with the token replaced by pad, a class can be chosen by name,
 # and wrong calls or a model without logits_from_embeddings get a clear message.
 #   test_attribute.sh PATH/TO/rnnscope-cli SOURCE_DIR
@@ -17,24 +18,45 @@ model="$src/resources/demo/brackets/brackets.pt"
 [ -f "$model" ] || { echo "SKIP: demo models not built"; exit 0; }
 input='(([]{})]'
 
+# The default: adaptive Gauss-Legendre from 50 steps; the JSON says what was computed.
 "$cli" attribute --model "$model" --input "$input" --method ig --json >"$tmp/ig.json" \
     2>"$tmp/err.txt" || fail "attribute --method ig exited $?: $(cat "$tmp/err.txt")"
-/usr/bin/python3 "$src/bench/attribution/peer.py" "$model" "$input" 50 1 1 >"$tmp/peer.json" \
-    || fail "the PyTorch peer failed"
-/usr/bin/python3 - "$tmp/ig.json" "$tmp/peer.json" "$input" <<'PY' || fail "ig JSON: $(cat "$tmp/ig.json")"
+/usr/bin/python3 - "$tmp/ig.json" "$input" <<'PY' || fail "ig JSON: $(cat "$tmp/ig.json")"
 import json, sys
-out, peer, text = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
-assert out["method"] == "ig" and out["steps"] == 50 and out["baseline"] == "pad", out
+out, text = json.load(open(sys.argv[1])), sys.argv[2]
+assert out["method"] == "ig" and out["baseline"] == "pad", out
+assert out["rule"] == "gausslegendre" and out["adaptive"] is True, out
+assert out["steps_requested"] == 50 and out["max_steps"] == 800, out
+assert out["steps"] in (50, 100, 200, 400, 800), out["steps"]
+assert out["evaluations"] >= out["steps"] + 2, out
 assert out["tokens"] == list(text), out["tokens"]
 assert len(out["scores"]) == len(text)
 assert out["target"] == out["predicted"], "the default target is the predicted class"
 assert out["completeness_error"] < 0.01, out["completeness_error"]
 change = out["output"] - out["baseline_output"]
 assert abs(sum(out["scores"]) - change) <= 0.01 * abs(change)
-# The same integral in plain PyTorch on the same model: the same scores.
+PY
+
+# Each rule at fixed steps against the same integral in plain PyTorch on the same model.
+for rule in riemann_trapezoid gausslegendre; do
+    "$cli" attribute --model "$model" --input "$input" --method ig --rule $rule --fixed-steps \
+        --json >"$tmp/$rule.json" 2>"$tmp/err.txt" || fail "--rule $rule exited $?: $(cat "$tmp/err.txt")"
+    /usr/bin/python3 "$src/bench/attribution/peer.py" "$model" "$input" 50 1 1 $rule \
+        >"$tmp/peer.json" || fail "the PyTorch peer failed ($rule)"
+    /usr/bin/python3 - "$tmp/$rule.json" "$tmp/peer.json" $rule <<'PY' || fail "$rule: $(cat "$tmp/$rule.json")"
+import json, sys
+out, peer, rule = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+assert out["rule"] == rule and out["steps"] == 50 and out["adaptive"] is False, out
+assert "max_steps" not in out
+assert out["evaluations"] == (51 if rule == "riemann_trapezoid" else 52), out["evaluations"]
 for ours, theirs in zip(out["scores"], peer["scores"]):
     assert abs(ours - theirs) < 1e-3, (out["scores"], peer["scores"])
+assert abs(out["completeness_error"] - peer["completeness_error"]) < 1e-3
 PY
+done
+"$cli" attribute --model "$model" --input "$input" --rule simpson >/dev/null 2>"$tmp/e.txt"
+[ $? -eq 2 ] || fail "--rule simpson is not a usage error"
+grep -q "gausslegendre" "$tmp/e.txt" || fail "the usage error does not list the rules"
 
 "$cli" attribute --model "$model" --input "$input" --method occlusion --target balanced --json \
     >"$tmp/occ.json" 2>"$tmp/err.txt" || fail "occlusion exited $?: $(cat "$tmp/err.txt")"

@@ -132,3 +132,126 @@ TEST_CASE("attribution says what is wrong with mismatched shapes or a cancel", "
     CHECK_THROWS_AS(integratedGradients(input(), MatrixRM::Zero(T, E), 10, f, [] { return true; }),
                     JobCancelled);
 }
+
+TEST_CASE("quadrature rules: Gauss-Legendre nodes, weights and exactness", "[attribution]") {
+    // Two nodes: 1/2 -+ 1/(2 sqrt 3), weights 1/2 (the textbook values on [0, 1]).
+    const QuadratureRule two = quadratureRule(IntegrationRule::GaussLegendre, 2);
+    REQUIRE(two.alphas.size() == 2);
+    CHECK(two.alphas[0] == Approx(0.5 - 0.5 / std::sqrt(3.0)));
+    CHECK(two.alphas[1] == Approx(0.5 + 0.5 / std::sqrt(3.0)));
+    CHECK(two.weights[0] == Approx(0.5));
+    // n nodes integrate polynomials of degree 2n - 1 exactly: int_0^1 a^k da = 1 / (k + 1).
+    for (int n : {1, 3, 7, 50, 400}) {
+        const QuadratureRule q = quadratureRule(IntegrationRule::GaussLegendre, n);
+        double sum = 0.0;
+        for (double w : q.weights) sum += w;
+        CHECK(sum == Approx(1.0).epsilon(1e-12));
+        const int k = std::min(2 * n - 1, 30);
+        double integral = 0.0;
+        for (size_t i = 0; i < q.alphas.size(); ++i) {
+            CHECK(q.alphas[i] > 0.0);
+            CHECK(q.alphas[i] < 1.0);
+            integral += q.weights[i] * std::pow(q.alphas[i], k);
+        }
+        CHECK(integral == Approx(1.0 / (k + 1)).epsilon(1e-10));
+    }
+    // Riemann rules: the nodes they are named after, weights 1/steps (trapezoid: ends halved).
+    const QuadratureRule left = quadratureRule(IntegrationRule::RiemannLeft, 4);
+    CHECK(left.alphas == std::vector<double>{0.0, 0.25, 0.5, 0.75});
+    const QuadratureRule right = quadratureRule(IntegrationRule::RiemannRight, 4);
+    CHECK(right.alphas.back() == 1.0);
+    const QuadratureRule middle = quadratureRule(IntegrationRule::RiemannMiddle, 4);
+    CHECK(middle.alphas.front() == 0.125);
+    const QuadratureRule trapezoid = quadratureRule(IntegrationRule::RiemannTrapezoid, 4);
+    CHECK(trapezoid.alphas.size() == 5);
+    CHECK(trapezoid.weights.front() == 0.125);
+    IntegrationRule parsed{};
+    CHECK(parseIntegrationRule(QStringLiteral("gausslegendre"), &parsed));
+    CHECK(parsed == IntegrationRule::GaussLegendre);
+    CHECK(parseIntegrationRule(QStringLiteral("trapezoid"), &parsed));
+    CHECK(parsed == IntegrationRule::RiemannTrapezoid);
+    CHECK_FALSE(parseIntegrationRule(QStringLiteral("simpson"), &parsed));
+}
+
+TEST_CASE("integrated gradients: every rule adds up, Gauss-Legendre best at the same steps",
+          "[attribution]") {
+    const SmallModel model;
+    const EmbeddingFunction f = [&](const MatrixRM& x, bool g) { return model(x, g); };
+    const MatrixRM x = input(), zero = MatrixRM::Zero(T, E);
+    double trapezoidError = 0.0, gaussError = 0.0;
+    for (IntegrationRule rule : {IntegrationRule::RiemannLeft, IntegrationRule::RiemannRight,
+                                 IntegrationRule::RiemannMiddle, IntegrationRule::RiemannTrapezoid,
+                                 IntegrationRule::GaussLegendre}) {
+        INFO("rule " << integrationRuleKey(rule).toStdString());
+        const TokenAttribution a = integratedGradients(x, zero, 8, f, {}, rule);
+        // f(input) and f(baseline) are the real ones whatever the rule's nodes.
+        CHECK(a.output == Approx(model(x, false).value));
+        CHECK(a.baselineOutput == Approx(model(zero, false).value));
+        CHECK(a.steps == 8);
+        CHECK(a.completenessError < 0.2);
+        if (rule == IntegrationRule::RiemannTrapezoid) trapezoidError = a.completenessError;
+        if (rule == IntegrationRule::GaussLegendre) {
+            gaussError = a.completenessError;
+            CHECK(a.evaluations == 10);  // 8 nodes and the two ends
+        }
+    }
+    CHECK(gaussError < trapezoidError / 10);
+}
+
+TEST_CASE("adaptive integrated gradients refine the path where the output switches",
+          "[attribution]") {
+    // A sharp switch along the path (a steep tanh), as a trained LSTM that counts depth has:
+    // a few steps miss it, nodes gathered around it resolve it.
+    const auto sharp = [](const MatrixRM& x, bool withGradient) {
+        OutputAndGradient out;
+        const double s = x.cast<double>().sum();
+        const double k = 400.0;
+        const double h = std::tanh(k * (s - 3.1));
+        out.value = h;
+        if (withGradient)
+            out.gradient = MatrixRM::Constant(x.rows(), x.cols(), float(k * (1.0 - h * h)));
+        return out;
+    };
+    int evaluated = 0;
+    const BatchEmbeddingFunction f = [&](const std::vector<MatrixRM>& points, bool g) {
+        std::vector<OutputAndGradient> out;
+        for (const MatrixRM& p : points) out.push_back(sharp(p, g));
+        evaluated += int(points.size());
+        return out;
+    };
+    const MatrixRM x = MatrixRM::Constant(T, E, 0.3f), zero = MatrixRM::Zero(T, E);
+    const TokenAttribution fixed =
+        integratedGradientsInBatches(x, zero, 50, f, 64, {}, IntegrationRule::GaussLegendre);
+    REQUIRE(fixed.completenessError > 0.01);
+    // Doubling everywhere needs far more nodes than gathering them at the switch.
+    const TokenAttribution doubled =
+        integratedGradientsInBatches(x, zero, 400, f, 64, {}, IntegrationRule::GaussLegendre);
+    evaluated = 0;
+    const TokenAttribution a = adaptiveIntegratedGradients(x, zero, 50, 800, 0.01, f, 64, {},
+                                                           IntegrationRule::GaussLegendre);
+    CHECK(a.completenessError < 0.01);
+    CHECK(a.completenessError < doubled.completenessError);
+    CHECK(a.steps > 50);
+    CHECK(a.steps <= 800);
+    CHECK(a.steps % 10 == 0);           // panels of 10 nodes
+    CHECK(a.evaluations == evaluated);  // every point counted, the panel ends too
+    CHECK(a.output == Approx(sharp(x, false).value));
+    CHECK(a.baselineOutput == Approx(sharp(zero, false).value));
+    // Every entry has the same gradient, so every token gets the same share of the change.
+    const double change = a.output - a.baselineOutput;
+    for (double score : a.scores) CHECK(score == Approx(change / T).epsilon(0.02));
+    // The error reported is the error of the scores reported.
+    double total = 0.0;
+    for (double score : a.scores) total += score;
+    CHECK(a.completenessError == Approx(std::abs(total - change) / std::abs(change)));
+    // A budget that is too small stops there and says so by its error.
+    const TokenAttribution capped = adaptiveIntegratedGradients(x, zero, 50, 60, 0.01, f, 64, {},
+                                                                IntegrationRule::GaussLegendre);
+    CHECK(capped.steps <= 60);
+    CHECK(capped.completenessError > 0.01);
+    // Already within tolerance: the steps asked for, nothing more.
+    const TokenAttribution easy = adaptiveIntegratedGradients(x, zero, 50, 800, 100.0, f, 64, {},
+                                                              IntegrationRule::GaussLegendre);
+    CHECK(easy.steps == 50);
+    CHECK(easy.evaluations == 50 + 6);  // 5 panels of 10 nodes, 6 panel ends
+}

@@ -172,6 +172,7 @@ TEST_CASE("a logits_from_embeddings that disagrees with forward is refused, not 
 TEST_CASE("the Session attributes the current sample on the worker, newest request only",
           "[attribution_model]") {
     Session session;
+    session.setAttributionWanted(true);  // as when the attribution tab is on screen
     session.openModelAndDataset(sourcePath(QStringLiteral("resources/demo/brackets/brackets.pt")),
                                 sourcePath(QStringLiteral("resources/demo/brackets/brackets.tsv")));
     REQUIRE(waitUntil([&] { return session.currentAttribution() != nullptr; }, 120000));
@@ -191,6 +192,50 @@ TEST_CASE("the Session attributes the current sample on the worker, newest reque
     }));
     CHECK(session.currentAttribution()->tokens.join(QString()) == QStringLiteral("([)]"));
     CHECK(session.attributionError().isEmpty());
+}
+
+TEST_CASE("the Session attributes only while a view wants it, and cancels when it no longer does",
+          "[attribution_model]") {
+    Session session;
+    session.openModelAndDataset(sourcePath(QStringLiteral("resources/demo/brackets/brackets.pt")),
+                                sourcePath(QStringLiteral("resources/demo/brackets/brackets.tsv")));
+    REQUIRE(waitUntil([&] { return session.currentResult() != nullptr; }, 120000));
+    // Nobody shows it: no job (it would have started with the result), no scores, no error.
+    CHECK_FALSE(session.isAttributing());
+    CHECK(session.currentAttribution() == nullptr);
+    CHECK(session.attributionError().isEmpty());
+    // Shown: computed for the current sample.
+    session.setAttributionWanted(true);
+    CHECK(session.isAttributing());
+    REQUIRE(waitUntil([&] { return session.currentAttribution() != nullptr; }, 120000));
+    const auto first = session.currentAttribution();
+    // Hidden and shown again with nothing changed: the result is kept, nothing recomputes.
+    session.setAttributionWanted(false);
+    session.setAttributionWanted(true);
+    CHECK_FALSE(session.isAttributing());
+    CHECK(session.currentAttribution() == first);
+    // Hidden, then a new sample: not computed until shown.
+    session.setAttributionWanted(false);
+    session.setCustomInput(QStringLiteral("(([{}]))"));
+    REQUIRE(waitUntil([&] {
+        return session.currentResult() && session.currentResult()->input.tokens.size() == 8;
+    }));
+    CHECK_FALSE(session.isAttributing());
+    CHECK(session.currentAttribution() == nullptr);
+    // Shown, then hidden while it runs: cancelled, and started over when shown again.
+    AttributionSettings slow;
+    slow.adaptive = false;
+    slow.steps = 4000;
+    session.setAttributionSettings(slow);
+    session.setAttributionWanted(true);
+    REQUIRE(session.isAttributing());
+    session.setAttributionWanted(false);
+    CHECK_FALSE(session.isAttributing());
+    CHECK(session.currentAttribution() == nullptr);
+    session.setAttributionSettings(AttributionSettings{});
+    session.setAttributionWanted(true);
+    REQUIRE(waitUntil([&] { return session.currentAttribution() != nullptr; }, 120000));
+    CHECK(session.currentAttribution()->tokens.size() == 8);
 }
 
 TEST_CASE("the Session says what to export for a model without the method", "[attribution_model]") {

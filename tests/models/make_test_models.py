@@ -10,7 +10,9 @@ PyTorch does, not what the models predict. One model per case of docs/model-cont
     lstm_proj.pt      tagging, whitespace tokens, lowercase, LSTM with proj_size, inputs.lstm,
                       learned non-zero h0.lstm / c0.lstm
     gru_lm.pt         language model, 2-layer GRU with batch_first=False
-    rnn_tanh.pt       regression on feature vectors, RNN tanh
+    rnn_tanh.pt       regression on feature vectors, RNN tanh (one output per sequence)
+    gru_series.pt     regression with one output per step ([B, T, 1]): a GRU reading two
+                      features per step (weather.csv's temp and pressure) and predicting `target`
     rnn_relu.pt       classification, 2-layer bidirectional RNN relu
     forward_only.pt   no interpret(): forward(inputs, lengths) returns the logits
     two_rnn.pt        LSTM then GRU; interpret() exposes no inputs.gru, so only the LSTM is captured
@@ -165,6 +167,23 @@ class RnnTanh(nn.Module):
     def interpret(self, inputs: Tensor, lengths: Tensor) -> Dict[str, Tensor]:
         h, _ = self.rnn(inputs)  # [B, T, H]
         return {"logits": self.out(last_valid(h, lengths)), "inputs.rnn": inputs}
+
+
+class GruSeries(nn.Module):
+    """Regression per step: the residuals over time of the error browser need [B, T, O]."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(2, 6, batch_first=True)
+        self.out = nn.Linear(6, 1)
+
+    def forward(self, inputs: Tensor, lengths: Tensor) -> Tensor:
+        return self.interpret(inputs, lengths)["logits"]
+
+    @torch.jit.export
+    def interpret(self, inputs: Tensor, lengths: Tensor) -> Dict[str, Tensor]:
+        h, _ = self.gru(inputs)  # [B, T, H]; unidirectional, so padding never reaches valid steps
+        return {"logits": self.out(h), "inputs.gru": inputs, "states.gru": h}  # [B, T, 1]
 
 
 class RnnRelu(nn.Module):
@@ -407,6 +426,9 @@ def main() -> None:
     # Last, so the models above keep the weights their tests were written against.
     save(LstmBiWrongAttribution(), out / "attribution_wrong.pt",
          dict(classify, name="attribution_wrong"))
+    save(GruSeries(), out / "gru_series.pt",
+         {"task": "regression", "name": "gru_series", "outputs": ["target"],
+          "input": {"type": "features", "size": 2, "names": ["temp", "pressure"]}})
 
 
 if __name__ == "__main__":
