@@ -26,7 +26,8 @@ public:
         chart->setMargins(QMargins(4, 4, 4, 4));
         setChart(chart);
         setRenderHint(QPainter::Antialiasing);
-        setMinimumHeight(160);
+        // Room for the title, tick labels and axis titles: at 160 px Qt Charts elided them all.
+        setMinimumHeight(230);
         // The axes stay for the view's life; only the series change (axes removed and made
         // again on every sample were left undrawn until the next resize).
         x_ = new QValueAxis;
@@ -64,6 +65,7 @@ public:
             }
             if (steps == 1) line->setPointsVisible(true);
             c->addSeries(line);
+            c->legend()->setVisible(r.residuals.cols() > 1);  // one output: the title says it
             line->attachAxis(x);
             line->attachAxis(y);
             series_.push_back(std::move(values));
@@ -86,6 +88,8 @@ public:
         }
         x->setRange(0.5, double(steps) + 0.5);
         y->setRange(low - pad, high + pad);
+        y->applyNiceNumbers();  // ticks at round values (1, 0.5, 0.2 steps), not at fifths of the
+                                // range
     }
     const std::vector<std::vector<double>>& series() const { return series_; }
 
