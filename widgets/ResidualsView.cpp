@@ -103,7 +103,9 @@ ResidualsView::ResidualsView(Session& session, QWidget* parent)
     : QWidget(parent), session_(session) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
-    auto* split = new QSplitter(Qt::Vertical, this);
+    // Chart beside the table, not above it: stacked, the chart's minimum height plus the table's
+    // made the Error Browser dock (and with it the default window) taller than a 900 px screen.
+    auto* split = new QSplitter(Qt::Horizontal, this);
     chart_ = new ResidualChart(split);
     auto* lower = new QWidget(split);
     auto* lowerLayout = new QVBoxLayout(lower);
