@@ -117,18 +117,23 @@ void SessionDocument::open(const QString& path) {
     // new place), and the file on disk stays as it was until the user saves.
     bool located = false;
     for (auto [key, file] : {std::pair<QString, QString*>{QStringLiteral("model"), &content.model},
-                             {QStringLiteral("dataset"), &content.dataset}}) {
-        if (file->isEmpty() || QFileInfo(*file).isFile()) continue;
+                             {QStringLiteral("dataset"), &content.dataset},
+                             {QStringLiteral("activations"), &content.activations},
+                             {QStringLiteral("token file"), &content.activationTokens}}) {
+        // Activations may be an LSTMVis project's folder, hence exists() rather than isFile().
+        if (file->isEmpty() || QFileInfo::exists(*file)) continue;
         const QString found = sessionPrompts().locate(&window_, key, *file);
-        if (!found.isEmpty() && QFileInfo(found).isFile()) {
+        if (!found.isEmpty() && QFileInfo::exists(found)) {
             *file = QFileInfo(found).absoluteFilePath();
             located = true;
         }
     }
     // Read in part but every file there: say so here (a missing file makes the Session's own
     // message, which includes these).
-    const bool allThere = QFileInfo(content.model).isFile() &&
-                          (content.dataset.isEmpty() || QFileInfo(content.dataset).isFile());
+    auto there = [](const QString& file) { return file.isEmpty() || QFileInfo::exists(file); };
+    const bool allThere = there(content.model) && there(content.dataset) &&
+                          there(content.activations) && there(content.activationTokens) &&
+                          !(content.model.isEmpty() && content.activations.isEmpty());
     if (allThere && !content.warnings.isEmpty()) {
         window_.showError(tr("Session %1 opened in part").arg(QFileInfo(path).fileName()),
                           content.warnings.join(QStringLiteral(";\n")) + QStringLiteral("."));

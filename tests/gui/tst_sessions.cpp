@@ -419,6 +419,66 @@ TEST_CASE("a model-free session saves from the window and reopens model-free", "
     CHECK_FALSE(window.isWindowModified());
 }
 
+TEST_CASE("a model-free session whose activations moved is opened after the user locates them",
+          "[sessions]") {
+    if (!QFile::exists(demo(QStringLiteral("pt")))) return;
+    PromptsGuard guard;
+    QTemporaryDir dir;
+    const QString states = dir.filePath(QStringLiteral("states.h5"));
+    {
+        MainWindow window;
+        REQUIRE(openDemo(window));
+        window.session().store()->save(states);
+    }
+    SessionFileContent c;
+    c.activations = states;
+    c.currentSample = 4;
+    const QString path = dir.filePath(QStringLiteral("free.rnnscope"));
+    writeSessionFile(path, c);
+    const QByteArray before = readAll(path);
+    REQUIRE(QDir(dir.path()).mkpath(QStringLiteral("moved")));
+    const QString moved = dir.filePath(QStringLiteral("moved/states.h5"));
+    REQUIRE(QFile::rename(states, moved));
+
+    // Not located: nothing opens, and the message names the key and the old path.
+    QStringList asked;
+    sessionPrompts().locate = [&](QWidget*, const QString& key, const QString&) {
+        asked << key;
+        return QString();
+    };
+    {
+        MainWindow window;
+        window.openFiles({path});
+        CHECK(asked == QStringList{QStringLiteral("activations")});
+        CHECK(window.lastError().contains(QStringLiteral("\"activations\"")));
+        CHECK(window.lastError().contains(states));
+        CHECK_FALSE(window.session().modelFree());
+    }
+    // Located: the session opens model-free from the new place, modified, its file untouched.
+    asked.clear();
+    QString askedPath;
+    sessionPrompts().locate = [&](QWidget*, const QString& key, const QString& missing) {
+        asked << key;
+        askedPath = missing;
+        return moved;
+    };
+    MainWindow window;
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    window.openFiles({path});
+    CHECK(asked == QStringList{QStringLiteral("activations")});
+    CHECK(askedPath == states);
+    REQUIRE(waitUntil(
+        [&] {
+            return window.session().modelFree() && window.session().currentSample() == 4 &&
+                   window.session().currentResult();
+        },
+        60000));
+    CHECK(window.session().activationsPath() == moved);
+    CHECK(window.isWindowModified());
+    CHECK(readAll(path) == before);
+}
+
 TEST_CASE("a session whose model moved is opened after the user locates it; bad files say why",
           "[sessions]") {
     if (!QFile::exists(demo(QStringLiteral("pt")))) return;
