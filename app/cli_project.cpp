@@ -167,11 +167,7 @@ Projected project(const proj::Points& states, const ProjectRequest& request,
 }
 
 // One row per point, "x,y[,z]" header; shortest decimal that reads back as the same float.
-void writeCsv(const QString& path, const proj::Points& layout) {
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        throw std::runtime_error("cannot write " + path.toStdString() + ": " +
-                                 file.errorString().toStdString());
+void writeCsv(QIODevice& file, const QString& path, const proj::Points& layout) {
     const char* names[] = {"x", "y", "z"};
     QByteArray text;
     for (Eigen::Index c = 0; c < layout.cols(); ++c) {
@@ -188,12 +184,13 @@ void writeCsv(const QString& path, const proj::Points& layout) {
         }
         text += '\n';
         if (text.size() > (1 << 20)) {
-            file.write(text);
+            if (file.write(text) != text.size())
+                throw std::runtime_error("could not write all of " + path.toStdString() + ": " +
+                                         file.errorString().toStdString());
             text.clear();
         }
     }
-    file.write(text);
-    if (!file.flush() || file.error() != QFileDevice::NoError)
+    if (file.write(text) != text.size())
         throw std::runtime_error("could not write all of " + path.toStdString() + ": " +
                                  file.errorString().toStdString());
 }
@@ -203,7 +200,7 @@ void writeCsv(const QString& path, const proj::Points& layout) {
 void writeLayout(const QString& path, const proj::Points& layout) {
     AtomicFile target(path);
     if (path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive))
-        writeCsv(target.temporaryPath(), layout);
+        writeCsv(target.device(), path, layout);
     else
         proj::writeNpy(target.temporaryPath().toStdString(), layout);
     target.commit();

@@ -4,9 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <QFileInfo>
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/Errors.h"
@@ -43,7 +45,54 @@ QString systemError() {
     return QString::fromLocal8Bit(std::strerror(errno));
 }
 
+// RNNSCOPE_TEST_KILL_SAVE_AFTER_BYTES=N: the tests' stand-in for a crash or a kill -9 in the
+// middle of a write; RNNSCOPE_TEST_KILL_SAVE_MATCHING=TEXT limits it to files whose path
+// contains TEXT (one command may write several). 0 (unset) means never.
+qint64 killAfterBytes(const QString& path) {
+    static const qint64 n = qEnvironmentVariableIntValue("RNNSCOPE_TEST_KILL_SAVE_AFTER_BYTES");
+    static const QString matching = qEnvironmentVariable("RNNSCOPE_TEST_KILL_SAVE_MATCHING");
+    return n > 0 && path.contains(matching) ? n : 0;
+}
+
+[[noreturn]] void dieMidWrite() {
+    ::raise(SIGKILL);  // as a crash would: no destructor, no cleanup
+    std::abort();      // not reached
+}
+
 }  // namespace
+
+// The temporary file's device: a QFile that, under the test variable, writes exactly N bytes of
+// whatever is being written and then dies.
+class AtomicFile::Device : public QFile {
+public:
+    explicit Device(AtomicFile& owner) : owner_(owner) {}
+
+protected:
+    qint64 writeData(const char* data, qint64 len) override {
+        const qint64 allowed = owner_.bytesBeforeKill(len);
+        if (allowed < len) {
+            QFile::writeData(data, allowed);
+            flush();
+            dieMidWrite();
+        }
+        return QFile::writeData(data, len);
+    }
+
+private:
+    AtomicFile& owner_;
+};
+
+qint64 AtomicFile::bytesBeforeKill(qint64 len) {
+    const qint64 limit = killAfterBytes(path_);
+    if (limit <= 0) return len;
+    const qint64 allowed = std::max<qint64>(0, std::min(len, limit - written_));
+    written_ += allowed;
+    return allowed;
+}
+
+void AtomicFile::wroteElsewhere(qint64 bytes) {
+    if (bytesBeforeKill(bytes) < bytes) dieMidWrite();
+}
 
 QString atomicTemporaryPath(const QString& path) {
     return path + QStringLiteral(".saving");
@@ -89,7 +138,7 @@ AtomicFile::AtomicFile(const QString& path) : path_(path) {
         fd_ = -1;
         throw UserError(QStringLiteral("cannot write %1: %2").arg(path, why));
     }
-    file_ = std::make_unique<QFile>();
+    file_ = std::make_unique<Device>(*this);
     file_->open(fd_, QIODevice::WriteOnly, QFileDevice::DontCloseHandle);
 }
 
@@ -124,6 +173,11 @@ void AtomicFile::commit() {
         cancel();
         throw UserError(QStringLiteral("cannot write %1: %2").arg(path_, why));
     }
+    // Bytes other writers (HDF5) wrote through their own descriptors count towards the test's
+    // kill too: a kill there is one after the data and before the rename.
+    struct stat written {};
+    if (::fstat(fd_, &written) == 0 && written.st_size > written_)
+        wroteElsewhere(written.st_size - written_);
     // Other writers (HDF5) may have written through their own descriptor: fsync covers the file.
     if (::fsync(fd_) != 0) {
         const QString error = systemError();
@@ -148,13 +202,6 @@ void writeFileAtomically(const QString& path, const std::function<void(QIODevice
 
 void writeFileAtomically(const QString& path, const QByteArray& bytes) {
     writeFileAtomically(path, [&](QIODevice& device) {
-        const qint64 killAfter =
-            qEnvironmentVariableIntValue("RNNSCOPE_TEST_KILL_SAVE_AFTER_BYTES");
-        if (killAfter > 0 && killAfter < bytes.size()) {
-            device.write(bytes.constData(), killAfter);
-            static_cast<QFile&>(device).flush();
-            ::raise(SIGKILL);  // a crash in the middle of the write, as the test wants it
-        }
         if (device.write(bytes) != bytes.size())
             throw UserError(QStringLiteral("cannot write %1: %2").arg(path, device.errorString()));
     });

@@ -37,19 +37,27 @@ public:
     void commit();
     // Gives up: removes the temporary file; `path` keeps its previous version.
     void cancel();
+    // For writers that write temporaryPath() through their own library (HDF5): counts their
+    // bytes, so the kill-mid-write test variable below reaches them too.
+    void wroteElsewhere(qint64 bytes);
 
 private:
+    class Device;
+    qint64 bytesBeforeKill(qint64 len);
+
     QString path_;
     int fd_ = -1;
     std::unique_ptr<QFile> file_;
     bool done_ = false;
+    qint64 written_ = 0;
 };
 
+// For the tests that kill a write halfway (tests/cli/test_killwrite.sh, core.sessionfile): when
+// the environment variable RNNSCOPE_TEST_KILL_SAVE_AFTER_BYTES=N is set, a process kills itself
+// (SIGKILL) once an AtomicFile has had N bytes written, exactly as a crash would;
+// RNNSCOPE_TEST_KILL_SAVE_MATCHING=TEXT limits that to files whose path contains TEXT.
+
 // Throws UserError naming the file when it cannot be written; `path` is then untouched.
-//
-// For the test that kills a save halfway: when the environment variable
-// RNNSCOPE_TEST_KILL_SAVE_AFTER_BYTES=N is set, the process kills itself (SIGKILL) after
-// writing N bytes of the temporary file, exactly as a crash would.
 void writeFileAtomically(const QString& path, const QByteArray& bytes);
 // The same for writers that stream: `write` fills the device; an exception from it (a
 // cancelled job, say) leaves `path` untouched and is passed on.

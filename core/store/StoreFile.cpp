@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "core/AtomicFile.h"
 #include "core/store/DirectChunks.h"
 #include "core/store/Hdf5.h"
 
@@ -71,6 +72,9 @@ struct StoreFileWriter::Impl {
         qint64 written = 0;
     };
     QString path;
+    // The store is written to the AtomicFile's temporary and renamed over `path` when complete
+    // (core/AtomicFile.h): a cancel, a crash or a kill never leaves a broken store at `path`.
+    std::unique_ptr<AtomicFile> target;
     QString partPath;
     Hid file;
     Hid tracksGroup;
@@ -93,6 +97,7 @@ struct StoreFileWriter::Impl {
         check(H5Dwrite(c.dataset, H5T_NATIVE_FLOAT, memory, space, H5P_DEFAULT, c.buffer.data()),
               QStringLiteral("cannot write %1 to %2 (disk full?)")
                   .arg(tracks[size_t(track)].name, partPath));
+        target->wroteElsewhere(c.buffered * c.units * qint64(sizeof(float)));
         c.written += c.buffered;
         c.buffered = 0;
     }
@@ -110,7 +115,6 @@ StoreFileWriter::StoreFileWriter(const QString& path, const std::vector<StoredTr
     std::lock_guard<std::recursive_mutex> lock(hdf5Lock());
     h5::silenceErrors();
     d->path = path;
-    d->partPath = path + QStringLiteral(".part");
     d->tracks = tracks;
     // Write buffers hold one chunk band of every track: at most half the budget, at least 256
     // rows (smaller chunks cost more in per-chunk overhead than they save).
@@ -122,6 +126,12 @@ StoreFileWriter::StoreFileWriter(const QString& path, const std::vector<StoredTr
     if (!info.absoluteDir().exists())
         throw StoreError(QStringLiteral("cannot write %1: the folder %2 does not exist")
                              .arg(path, info.absolutePath()));
+    try {
+        d->target = std::make_unique<AtomicFile>(path);
+    } catch (const UserError& e) {
+        throw StoreError(e.message());
+    }
+    d->partPath = d->target->temporaryPath();
     d->file =
         check(H5Fcreate(path8(d->partPath).constData(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
               H5Fclose, QStringLiteral("cannot create %1").arg(d->partPath));
@@ -151,7 +161,7 @@ StoreFileWriter::~StoreFileWriter() {
     if (d->committed) return;
     std::lock_guard<std::recursive_mutex> lock(hdf5Lock());
     d->closeAll();
-    QFile::remove(d->partPath);
+    d->target.reset();  // removes the temporary; `path` keeps what it had
 }
 
 void StoreFileWriter::append(int track, const float* rows, qint64 count) {
@@ -251,10 +261,12 @@ void StoreFileWriter::commit(const StoreIndex& index) {
     }
     writeIndex(d->file, index);
     d->closeAll();
-    // rename() replaces an existing store atomically: readers see the old file or the new one.
-    if (std::rename(path8(d->partPath).constData(), path8(d->path).constData()) != 0)
-        throw StoreError(QStringLiteral("cannot rename %1 to %2: %3")
-                             .arg(d->partPath, d->path, QString::fromLocal8Bit(strerror(errno))));
+    // Flushed to disk, then renamed over the old store: readers see the old file or the new one.
+    try {
+        d->target->commit();
+    } catch (const UserError& e) {
+        throw StoreError(e.message());
+    }
     d->committed = true;
 }
 
@@ -262,12 +274,20 @@ void writeVirtualStore(const QString& path, const StoreIndex& index,
                        const std::vector<VirtualSource>& sources) {
     std::lock_guard<std::recursive_mutex> lock(hdf5Lock());
     h5::silenceErrors();
-    const QString part = path + QStringLiteral(".part");
     const QDir folder = QFileInfo(path).absoluteDir();
     if (!folder.exists())
         throw StoreError(QStringLiteral("cannot write %1: the folder %2 does not exist")
                              .arg(path, folder.path()));
+    // Written beside `path` and renamed over it when complete (core/AtomicFile.h); on any
+    // failure the temporary goes and `path` keeps what it had.
+    std::unique_ptr<AtomicFile> target;
     try {
+        target = std::make_unique<AtomicFile>(path);
+    } catch (const UserError& e) {
+        throw StoreError(e.message());
+    }
+    const QString part = target->temporaryPath();
+    {
         Hid file =
             check(H5Fcreate(path8(part).constData(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
                   H5Fclose, QStringLiteral("cannot create %1").arg(part));
@@ -306,14 +326,11 @@ void writeVirtualStore(const QString& path, const StoreIndex& index,
             writeTrackAttributes(dataset, track, int(t));
         }
         writeIndex(file, index);
-    } catch (...) {
-        QFile::remove(part);  // a failed merge leaves nothing behind
-        throw;
-    }
-    if (std::rename(path8(part).constData(), path8(path).constData()) != 0) {
-        QFile::remove(part);
-        throw StoreError(QStringLiteral("cannot rename %1 to %2: %3")
-                             .arg(part, path, QString::fromLocal8Bit(strerror(errno))));
+    }  // HDF5 has closed the file
+    try {
+        target->commit();
+    } catch (const UserError& e) {
+        throw StoreError(e.message());
     }
 }
 

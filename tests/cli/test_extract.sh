@@ -36,7 +36,7 @@ grep -q "150 samples" "$TMP/out.txt" || fail "no summary: $(cat "$TMP/out.txt")"
 grep -q "bytes per token" "$TMP/out.txt" || fail "summary lacks bytes per token"
 grep -q "100%" "$TMP/err.txt" || fail "no progress line on stderr: $(cat "$TMP/err.txt")"
 grep -q "samples/s" "$TMP/err.txt" || fail "progress line lacks samples/s"
-[ ! -e "$TMP/run.h5.part" ] || fail "a partial file was left behind"
+[ ! -e "$TMP/run.h5.saving" ] || fail "a partial file was left behind"
 
 "$PY" - "$TMP/run.h5" "$M/lstm_bi.pt" "$TMP/data.tsv" <<'PYEOF'
 import json, sys
@@ -185,5 +185,5 @@ grep -q "2 samples, 5 tokens" "$TMP/out.txt" || fail "feature model summary: $(c
 expect_error "feature vectors" --model "$M/rnn_tanh.pt" --data "$TMP/series.csv" \
   --out "$TMP/series.h5" --lstmvis "$TMP/series-vis"
 [ ! -e "$TMP/x.h5" ] || fail "a failed run left x.h5"
-ls "$TMP" | grep -q '\.part$' && fail "a failed run left a .part file"
+ls "$TMP" | grep -q '\.saving$' && fail "a failed run left a .saving file"
 echo "extract CLI ok"

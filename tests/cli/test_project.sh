@@ -47,7 +47,7 @@ for input in x.npy x64.npy xf.npy; do
   "$CLI" project --states "$TMP/$input" --method pca --dims 2 --threads 1 --out "$TMP/pca-$input" \
     > /dev/null 2> "$TMP/err.txt" || { cat "$TMP/err.txt" >&2; fail "pca of $input failed"; }
 done
-[ ! -e "$TMP/pca.csv.part" ] || fail "a partial file was left behind"
+[ ! -e "$TMP/pca.csv.saving" ] || fail "a partial file was left behind"
 "$PY" - "$TMP" <<'PYEOF'
 import sys
 import numpy as np

@@ -13,6 +13,7 @@
 #include <QTextStream>
 #include <catch2/catch.hpp>
 
+#include "core/AtomicFile.h"
 #include "core/Errors.h"
 #include "core/JobRunner.h"
 #include "core/Predictions.h"
@@ -215,7 +216,7 @@ TEST_CASE("a store saved to a file and opened again is the same store", "[store]
     REQUIRE(memory->inMemory());
     const QString path = dir.filePath(QStringLiteral("saved.h5"));
     memory->save(path);
-    CHECK_FALSE(QFileInfo::exists(path + QStringLiteral(".part")));
+    CHECK_FALSE(QFileInfo::exists(atomicTemporaryPath(path)));
     const auto file = ActivationStore::open(path);
     CHECK(file->filePath() == path);
     CHECK(file->info().modelPath == model->path());
