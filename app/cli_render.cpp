@@ -565,8 +565,14 @@ int runRenderCommand(const QStringList& arguments) {
         } catch (const UserError& e) {
             return fail(e.message());
         }
-        std::printf("%s: %s of %s\n", qPrintable(out), qPrintable(view),
-                    qPrintable(session.currentResult()->input.tokens.join(QString())));
+        if (view == QLatin1String("errors"))  // the whole dataset's metrics, not one sample's
+            std::printf("%s: errors of %s (%lld samples)\n", qPrintable(out),
+                        qPrintable(session.dataset() ? session.dataset()->displayName()
+                                                     : QStringLiteral("the dataset")),
+                        static_cast<long long>(session.dataset() ? session.dataset()->size() : 0));
+        else
+            std::printf("%s: %s of %s\n", qPrintable(out), qPrintable(view),
+                        qPrintable(session.currentResult()->input.tokens.join(QString())));
         return 0;
     };
 

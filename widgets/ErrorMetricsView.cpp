@@ -114,6 +114,11 @@ void ErrorMetricsView::setHighlightedCell(int trueClass, int predictedClass) {
 
 QSizeF ErrorMetricsView::figureSize() const {
     if (kind_ == Kind::Tokens) return {tokenStats_.brackets ? 980.0 : 620.0, 440.0};
+    if (kind_ == Kind::Seq2Seq && seq2seq_.firstWrong.empty()) {
+        // No wrong output, so no histogram: just the lines of figures, not a mostly blank page.
+        const double lines = 1.3 + 1.2 * (5 + (seq2seq_.pending > 0 ? 1 : 0));
+        return {520, 2 * kMargin + QFontMetricsF(font()).height() * lines + 12};
+    }
     if (kind_ != Kind::Classification) return {520, 320};
     const int c = classification_.classCount();
     const double side = std::clamp(72.0 * c, 180.0, 520.0);

@@ -195,7 +195,9 @@ for word in "Confusion matrix" precision recall F1 support "1,500 samples\|1500 
 done
 grep -q "not predicted yet" "$TMP/errors.svg" && fail "errors.svg drawn before every prediction was in"
 "$CLI" render --model "$DEMO/dates/dates.pt" --data "$DEMO/dates/dates.tsv" --view errors \
-  --out "$TMP/errors-dates.svg" > /dev/null || fail "seq2seq errors render failed"
+  --out "$TMP/errors-dates.svg" > "$TMP/out.txt" || fail "seq2seq errors render failed"
+grep -q "errors of dates.tsv (1,500 samples)\|errors of dates.tsv ([0-9]* samples)" "$TMP/out.txt" ||
+  fail "the errors render should name the dataset, not a sample: $(cat "$TMP/out.txt")"
 grep -q "Exact match: " "$TMP/errors-dates.svg" || fail "errors-dates.svg has no exact match"
 grep -q "Token accuracy: " "$TMP/errors-dates.svg" || fail "errors-dates.svg has no token accuracy"
 
