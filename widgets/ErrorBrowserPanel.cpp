@@ -7,6 +7,7 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QPointer>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -112,7 +113,13 @@ ErrorBrowserPanel::ErrorBrowserPanel(Session& session, QWidget* parent)
     tabs_ = new QTabWidget(split);
     metrics_ = new ErrorMetricsView;
     slices_ = new ErrorSlicesView;
-    tabs_->addTab(metrics_, tr("Metrics"));
+    // In a scroll area: the metrics' minimum height (room for their charts) then scrolls in a
+    // short dock instead of making the dock, and the default window, taller.
+    auto* metricsScroll = new QScrollArea;
+    metricsScroll->setWidget(metrics_);
+    metricsScroll->setWidgetResizable(true);
+    metricsScroll->setFrameShape(QFrame::NoFrame);
+    tabs_->addTab(metricsScroll, tr("Metrics"));
     tabs_->addTab(slices_, tr("Slices"));
     tokens_ = new TokenErrorsView;
     tabs_->addTab(tokens_, tr("Tokens"));
@@ -526,7 +533,7 @@ void ErrorBrowserPanel::showAttribution() {
 }
 
 void ErrorBrowserPanel::showMetrics() {
-    tabs_->setCurrentWidget(metrics_);
+    tabs_->setCurrentIndex(0);  // Metrics (its page is the scroll area around metrics_)
 }
 
 void ErrorBrowserPanel::paintFigure(QPainter& painter, const QRectF& rect) {

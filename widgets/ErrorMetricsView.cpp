@@ -61,6 +61,19 @@ ErrorMetricsView::ErrorMetricsView(QWidget* parent) : QWidget(parent) {
     setAutoFillBackground(false);
 }
 
+QSize ErrorMetricsView::minimumSizeHint() const {
+    const double line = QFontMetricsF(font()).height();
+    switch (kind_) {
+        case Kind::Tokens:  // ~6 lines of figures, then the charts' titles, ticks and ~110 px
+            return {260, int(2 * kMargin + line * (6.5 + 3.8) + 110)};
+        case Kind::Seq2Seq:  // 6 lines, then the histogram of the first wrong position
+            return {260, seq2seq_.firstWrong.empty() ? int(2 * kMargin + line * 8.5)
+                                                     : int(2 * kMargin + line * 11.5 + 80)};
+        default:
+            return {260, 180};
+    }
+}
+
 void ErrorMetricsView::setClassification(const ClassificationMetrics& metrics,
                                          const QString& caption) {
     kind_ = Kind::Classification;

@@ -47,7 +47,9 @@ public:
     QRectF cellRect(int trueClass, int predictedClass) const;
 
     QSize sizeHint() const override { return {420, 260}; }  // the table gets the rest
-    QSize minimumSizeHint() const override { return {260, 180}; }
+    // Room for the figures of the current kind: the view sits in a scroll area, so a short
+    // dock scrolls it instead of squeezing the charts away.
+    QSize minimumSizeHint() const override;
 
 Q_SIGNALS:
     void cellClicked(int trueClass, int predictedClass);

@@ -25,7 +25,7 @@ constexpr qreal kLegend = 24;
 
 SaturationPlot::SaturationPlot(QWidget* parent) : QWidget(parent) {
     setMouseTracking(true);
-    setMinimumSize(300, 220);
+    setMinimumSize(300, 150);
 }
 
 void SaturationPlot::setGates(std::vector<GateSaturation> gates, const QString& subtitle) {

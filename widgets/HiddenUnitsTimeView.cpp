@@ -22,7 +22,7 @@ constexpr qreal kTokens = 40;  // token labels and the x caption
 
 HiddenUnitsTimeView::HiddenUnitsTimeView(QWidget* parent) : QWidget(parent) {
     setMouseTracking(true);
-    setMinimumSize(320, 200);
+    setMinimumSize(320, 150);  // small enough that the default layout gives the top row 2/3
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
 }
 

@@ -26,8 +26,7 @@ public:
         chart->setMargins(QMargins(4, 4, 4, 4));
         setChart(chart);
         setRenderHint(QPainter::Antialiasing);
-        // Room for the title, tick labels and axis titles: at 160 px Qt Charts elided them all.
-        setMinimumHeight(230);
+        setRoomForAxes(false);
         // The axes stay for the view's life; only the series change (axes removed and made
         // again on every sample were left undrawn until the next resize).
         x_ = new QValueAxis;
@@ -92,6 +91,10 @@ public:
                                 // range
     }
     const std::vector<std::vector<double>>& series() const { return series_; }
+    // Tall enough for the title, tick labels and axis titles (at 160 px Qt Charts elided them
+    // all) only while there is a regression to show: a hidden tab's minimum height still counts
+    // in the Error Browser's, and would make every model's default window taller.
+    void setRoomForAxes(bool room) { setMinimumHeight(room ? 230 : 0); }
 
 private:
     std::vector<std::vector<double>> series_;
@@ -176,7 +179,9 @@ void ResidualsView::updateChart() {
     const auto model = session_.model();
     const RegressionResiduals r = session_.currentResiduals();
     QString title;
-    if (model && model->meta().task == Task::Regression && session_.currentSample() >= 0) {
+    const bool regression = model && model->meta().task == Task::Regression;
+    chart_->setRoomForAxes(regression);
+    if (regression && session_.currentSample() >= 0) {
         const ResidualSums sums = residualSums(r);
         title =
             sums.count > 0
