@@ -2,6 +2,7 @@
 // throw-away location so a test never reads or clobbers the user's layout.
 #define CATCH_CONFIG_RUNNER
 #include <QApplication>
+#include <QSettings>
 #include <QStandardPaths>
 #include <catch2/catch.hpp>
 
@@ -14,6 +15,9 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("rnnscope-tests"));
     QApplication::setApplicationName(QStringLiteral("rnnscope-tests"));
+    // Every test process starts from no settings: ctest runs each area as its own process, and a
+    // layout or preference one area left behind must not change what the next one sees.
+    QSettings().clear();
     // No test may wait on a dialog: unsaved changes are discarded, recovery files declined,
     // moved files skipped, and saving asks no path (tests that care answer for themselves).
     rnnscope::SessionPrompts& prompts = rnnscope::sessionPrompts();
