@@ -45,6 +45,7 @@ public:
     void setHighlighted(const std::vector<qint64>& points);  // ringed in red (neighbours)
     void setSelected(const std::vector<qint64>& points);     // outlined thinly (selection)
     void setHovered(qint64 point);                           // ringed in black; -1 none
+    qint64 hoveredPoint() const { return hovered_; }
     void setTitle(const QString& title);
     void setEmptyText(const QString& text);  // shown while there are no points
     void resetZoom();
