@@ -89,8 +89,9 @@ void FeatureScatterPanel::saveSelectionAsGroup(const QString& rawName) {
     // Show what was saved: the map coloured by the new group.
     const int i = colourBox_->findData(kGroupColouring + int(groups.size()) - 1);
     if (i >= 0) colourBox_->setCurrentIndex(i);
-    info_->setText(
-        tr("Group “%1”: %2 members; every panel can colour by it.").arg(name).arg(group.size()));
+    const QString members =
+        group.size() == 1 ? tr("1 member") : tr("%L1 members").arg(group.size());
+    info_->setText(tr("Group “%1”: %2; every panel can colour by it.").arg(name, members));
 }
 
 TokenGroup FeatureScatterPanel::selectionAsGroup(const std::vector<qint64>& points) const {

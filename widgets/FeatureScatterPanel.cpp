@@ -404,7 +404,8 @@ void FeatureScatterPanel::followSessionHover() {
         const std::vector<int64_t> ids = currentTokenIds(mapSide == TokenRef::Output);
         if (size_t(ref.index) < ids.size() && ids[size_t(ref.index)] >= 0)
             point = embeddingMap_->pointOfToken(int(ids[size_t(ref.index)]));
-    } else if (ref.isValid() && stateMap_) {
+    } else if (ref.isValid() && stateMap_ && ref.side == int(stateMap_->axis)) {
+        // Only a token of the map's own side: step 3 of the output is not step 3 of the input.
         for (size_t p = 0; p < stateMap_->samples.size(); ++p)
             if (stateMap_->samples[p] == ref.sample && stateMap_->steps[p] == ref.index) {
                 point = qint64(p);

@@ -254,6 +254,8 @@ TEST_CASE("output-vocabulary tokens hover across panels and make groups of outpu
     if (std::find(inputIds.begin(), inputIds.end(), int64_t(id)) == inputIds.end())
         WARN("no input token shares the id " << id << " in this sample");
     CHECK(groupColour.isValid());
+    if (qEnvironmentVariableIsSet("RNNSCOPE_TEST_SHOTS"))
+        window.grab().save(QStringLiteral("/tmp/tokengroups-output.png"));
 
     // The CSV says "output" and loads back the same group.
     QTemporaryDir dir;
