@@ -8,6 +8,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QMouseEvent>
 #include <QOpenGLWidget>
 #include <QValueAxis>
 #include <algorithm>
@@ -39,17 +40,32 @@ double percentile(std::vector<double> v, double q) {
     return v[std::min(v.size() - 1, size_t(q * double(v.size())))];
 }
 
-// Frames per second over `frames` pan and zoom steps. With OpenGL series a frame is done when
-// the GL layer has swapped; with QPainter series when the synchronous repaint returns.
+// Frames per second over `frames` pan and zoom steps: every other frame pans (a right-button
+// drag, the user's own gesture, through the view's mouse handling), the others zoom about a
+// point near the centre. With OpenGL series a frame is done when the GL layer has swapped; with
+// QPainter series when the synchronous repaint returns.
 double panAndZoom(FeatureMapView& view, int frames) {
     QOpenGLWidget* gl = view.findChild<QOpenGLWidget*>();
     int swapped = 0;
     if (gl) QObject::connect(gl, &QOpenGLWidget::frameSwapped, [&] { ++swapped; });
+    QWidget* viewport = view.viewport();
+    QPoint mouse = viewport->rect().center();
+    auto send = [&](QEvent::Type type, Qt::MouseButton button, Qt::MouseButtons buttons) {
+        QMouseEvent event(type, QPointF(mouse), QPointF(viewport->mapToGlobal(mouse)), button,
+                          buttons, Qt::NoModifier);
+        QApplication::sendEvent(viewport, &event);
+    };
+    send(QEvent::MouseButtonPress, Qt::RightButton, Qt::RightButton);
     QElapsedTimer timer;
     timer.start();
     for (int f = 0; f < frames; ++f) {
-        const QPointF centre = view.viewport()->rect().center();
-        view.zoomBy(f % 20 < 10 ? 1.08 : 1 / 1.08, centre + QPointF(f % 7 * 10, f % 5 * 8));
+        const QPointF centre = viewport->rect().center();
+        if (f % 2 == 0) {
+            view.zoomBy(f % 40 < 20 ? 1.08 : 1 / 1.08, centre + QPointF(f % 7 * 10, f % 5 * 8));
+        } else {
+            mouse += QPoint(f % 60 < 30 ? 6 : -6, f % 44 < 22 ? 4 : -4);
+            send(QEvent::MouseMove, Qt::NoButton, Qt::RightButton);
+        }
         if (gl) {
             const int before = swapped;
             QElapsedTimer wait;
@@ -60,7 +76,9 @@ double panAndZoom(FeatureMapView& view, int frames) {
             view.viewport()->repaint();
         }
     }
-    return frames / (timer.elapsed() / 1000.0);
+    const double fps = frames / (timer.elapsed() / 1000.0);
+    send(QEvent::MouseButtonRelease, Qt::RightButton, Qt::NoButton);
+    return fps;
 }
 
 void mapRun(qint64 n, int frames, bool openGL, bool withLabels) {
@@ -141,7 +159,10 @@ int main(int argc, char** argv) {
                                         QStringLiteral("D"), QStringLiteral("64"));
     const QCommandLineOption noLabelsOption(QStringLiteral("no-labels"),
                                             QStringLiteral("draw no token labels"));
-    parser.addOptions({pointsOption, framesOption, dimsOption, noLabelsOption});
+    const QCommandLineOption mapOnlyOption(
+        QStringLiteral("map-only"),
+        QStringLiteral("only the OpenGL map: no QPainter peer, no queries (for a profiler)"));
+    parser.addOptions({pointsOption, framesOption, dimsOption, noLabelsOption, mapOnlyOption});
     parser.process(app);
     const qint64 n = parser.value(pointsOption).toLongLong();
     std::printf("Feature scatter: pan and zoom of %lld points (OpenGL available: %s)\n",
@@ -149,6 +170,7 @@ int main(int argc, char** argv) {
     const int frames = parser.value(framesOption).toInt();
     const bool labels = !parser.isSet(noLabelsOption);
     mapRun(n, frames, true, labels);
+    if (parser.isSet(mapOnlyOption)) return 0;
     // The peer: the same series drawn by QPainter (fewer frames: each takes long).
     mapRun(n, std::max(5, frames / 6), false, labels);
     std::printf("Nearest-neighbour queries (k = 10), 200 queries each\n");

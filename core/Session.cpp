@@ -637,7 +637,14 @@ void Session::setTokenGroups(const QVector<TokenGroup>& groups) {
     markModified();  // the session file keeps them
 }
 
+void Session::setSelectedTokens(const TokenGroup& selection) {
+    if (selection == selectedTokens_) return;
+    selectedTokens_ = selection;
+    Q_EMIT selectedTokensChanged();
+}
+
 void Session::clearTokenGroups() {
+    setSelectedTokens({});
     if (tokenGroups_.isEmpty()) return;
     tokenGroups_.clear();
     Q_EMIT tokenGroupsChanged();

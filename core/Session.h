@@ -205,6 +205,11 @@ public:
     // would no longer mean the same tokens).
     const QVector<TokenGroup>& tokenGroups() const { return tokenGroups_; }
     void setTokenGroups(const QVector<TokenGroup>& groups);
+    // The tokens or occurrences the user selected last (the feature scatter's rubber band or
+    // lasso), as a group without a name; empty when nothing is selected. Panels that show tokens
+    // mark them; Save Group names them. Not saved; cleared with the groups.
+    const TokenGroup& selectedTokens() const { return selectedTokens_; }
+    void setSelectedTokens(const TokenGroup& selection);
     // Per-token attribution of the current sample (the Error Browser's attribution view), run on
     // the worker after each current result with these settings, when the model supports it and
     // some view shows it: attribution costs a forward and backward pass per point, so it runs
@@ -243,6 +248,7 @@ Q_SIGNALS:
     // Something the user should know that is not an error ("the projection was recomputed").
     void noticeOccurred(const QString& message);
     void tokenGroupsChanged();
+    void selectedTokensChanged();
     void attributionChanged();
     void fileOpened(const QString& path, rnnscope::FileKind kind);
     void errorOccurred(const QString& title, const QString& message);
@@ -302,6 +308,7 @@ private:
 
     QVector<ErrorSlice> errorSlices_;
     QVector<TokenGroup> tokenGroups_;
+    TokenGroup selectedTokens_;
     AttributionSettings attributionSettings_;
     std::shared_ptr<const SampleAttribution> attribution_;
     QString attributionError_;

@@ -162,6 +162,11 @@ SessionFileContent readSessionFile(const QString& path) {
         TokenGroup group;
         group.name = g.value(QStringLiteral("name")).toString();
         group.colour = g.value(QStringLiteral("colour")).toInt();
+        // Absent in files written before output-vocabulary groups: their words were input ones.
+        group.vocabulary =
+            g.value(QStringLiteral("vocabulary")).toString() == QLatin1String("output")
+                ? TokenRef::Output
+                : TokenRef::Input;
         for (const QJsonValue& id : g.value(QStringLiteral("token_ids")).toArray())
             group.tokenIds << id.toInt();
         // [sample, side, step] each: side 0 is the input, 1 the output.
@@ -222,6 +227,9 @@ void writeSessionFile(const QString& path, const SessionFileContent& c) {
                     QJsonArray{t.sample, t.side == TokenRef::Output ? 1 : 0, t.index});
             groups.append(QJsonObject{{QStringLiteral("name"), g.name},
                                       {QStringLiteral("colour"), g.colour},
+                                      {QStringLiteral("vocabulary"),
+                                       g.vocabulary == TokenRef::Output ? QStringLiteral("output")
+                                                                        : QStringLiteral("input")},
                                       {QStringLiteral("token_ids"), ids},
                                       {QStringLiteral("occurrences"), occurrences}});
         }

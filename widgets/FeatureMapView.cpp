@@ -5,6 +5,7 @@
 #include <QMouseEvent>
 #include <QOffscreenSurface>
 #include <QOpenGLContext>
+#include <QOpenGLFunctions>
 #include <QOpenGLWidget>
 #include <QRubberBand>
 #include <QScatterSeries>
@@ -33,17 +34,43 @@ constexpr int kColourBarMargin = 84;   // right of the plot, for the colour bar
 
 }  // namespace
 
-bool FeatureMapView::openGLAvailable() {
-    static const bool available = [] {
-        if (qEnvironmentVariableIntValue("RNNSCOPE_NO_GL_CHARTS") == 1) return false;
+namespace {
+
+struct OpenGLSupport {
+    bool available = false;
+    bool software = false;
+};
+
+const OpenGLSupport& openGLSupport() {
+    static const OpenGLSupport support = [] {
+        OpenGLSupport s;
+        if (qEnvironmentVariableIntValue("RNNSCOPE_NO_GL_CHARTS") == 1) return s;
         QOpenGLContext context;
-        if (!context.create()) return false;
+        if (!context.create()) return s;
         QOffscreenSurface surface;
         surface.setFormat(context.format());
         surface.create();
-        return surface.isValid() && context.makeCurrent(&surface);
+        s.available = surface.isValid() && context.makeCurrent(&surface);
+        if (s.available) {
+            const auto* name = context.functions()->glGetString(GL_RENDERER);
+            const QByteArray renderer = name ? QByteArray(reinterpret_cast<const char*>(name)) : "";
+            s.software = renderer.contains("llvmpipe") || renderer.contains("softpipe") ||
+                         renderer.contains("swrast") || renderer.contains("Software");
+            context.doneCurrent();
+        }
+        return s;
     }();
-    return available;
+    return support;
+}
+
+}  // namespace
+
+bool FeatureMapView::openGLAvailable() {
+    return openGLSupport().available;
+}
+
+bool FeatureMapView::openGLIsSoftware() {
+    return openGLSupport().software;
 }
 
 FeatureMapView::FeatureMapView(QWidget* parent) : QChartView(parent) {
@@ -95,6 +122,7 @@ void FeatureMapView::setPoints(const MatrixRM& coords, const QStringList& labels
                                const std::vector<double>& priority) {
     coords_ = coords;
     labels_ = labels;
+    labelCache_ = LabelCache{};
     byPriority_.resize(size_t(coords.rows()));
     std::iota(byPriority_.begin(), byPriority_.end(), qint64(0));
     if (priority.size() == byPriority_.size())
@@ -124,6 +152,13 @@ void FeatureMapView::rebuildSeries() {
     series_.clear();
     const qint64 n = coords_.rows();
     openGL_ = openGLAllowed_ && n > kOpenGLAbove && openGLAvailable();
+    // Qt Charts gives its OpenGL layer 4× multisampling when the view antialiases, which a
+    // software renderer (Mesa's llvmpipe under Xvfb, a machine without a GPU) pays for on every
+    // pixel of every frame: 5.2 → 8.6 frames/s panning 100,000 points here. A GPU does it for
+    // free, so only a software renderer goes without (the points' edges are a little rougher;
+    // labels, rings and exports are QPainter-drawn and stay smooth). Set before the first
+    // OpenGL series: the GL layer reads it when it is made.
+    setRenderHint(QPainter::Antialiasing, !(openGL_ && openGLIsSoftware()));
     std::vector<QList<QPointF>> points(colours_.colours.size());
     for (qint64 p = 0; p < n; ++p) {
         const int b = std::clamp(colours_.band[size_t(p)], 0, int(points.size()) - 1);
@@ -258,10 +293,20 @@ void FeatureMapView::setHovered(qint64 point) {
     viewport()->update();
 }
 
+qreal FeatureMapView::labelWidth(qint64 p, const QFontMetricsF& metrics, bool cached) {
+    if (!cached) return metrics.horizontalAdvance(labels_.value(int(p)));
+    if (labelCache_.widths.size() != size_t(labels_.size()))
+        labelCache_.widths.assign(size_t(labels_.size()), -1.0f);
+    float& w = labelCache_.widths[size_t(p)];
+    if (w < 0) w = float(metrics.horizontalAdvance(labels_.value(int(p))));
+    return w;
+}
+
 // Greedy: the highest-priority labels first, each kept only when it overlaps none kept so far
 // (a grid of 64-pixel cells keeps the test cheap). Zooming in spreads the points, so more fit.
 void FeatureMapView::placeLabels(const QFontMetricsF& metrics,
-                                 const std::function<QPointF(qint64)>& at, const QRectF& area) {
+                                 const std::function<QPointF(qint64)>& at, const QRectF& area,
+                                 bool cached) {
     placedLabels_.clear();
     if (labels_.isEmpty()) return;
     constexpr double cell = 64.0;
@@ -274,7 +319,8 @@ void FeatureMapView::placeLabels(const QFontMetricsF& metrics,
         if (text.isEmpty()) continue;
         const QPointF pos = at(p);
         if (!area.contains(pos)) continue;
-        const QRectF box(pos + QPointF(kLabelOffset, -metrics.height() / 2), metrics.size(0, text));
+        const QRectF box(pos + QPointF(kLabelOffset, -metrics.height() / 2),
+                         QSizeF(labelWidth(p, metrics, cached), metrics.height()));
         if (!area.contains(box)) continue;
         const int x0 = int(std::floor(box.left() / cell)), x1 = int(std::floor(box.right() / cell));
         const int y0 = int(std::floor(box.top() / cell)), y1 = int(std::floor(box.bottom() / cell));
@@ -292,13 +338,16 @@ void FeatureMapView::placeLabels(const QFontMetricsF& metrics,
 }
 
 void FeatureMapView::drawOverlay(QPainter& painter, const std::function<QPointF(qint64)>& at,
-                                 const QRectF& plot) {
+                                 const QRectF& plot, bool screen) {
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing);
     const QFont font = hiddenunits::figureFont(painter.font(), 11);
     painter.setFont(font);
     const QFontMetricsF metrics(font);
-    placeLabels(metrics, at, plot);
+    // The screen's labels keep their sizes and shaped text between frames (a new font starts
+    // over); an export measures its own, in its own font, and writes plain text (SVG, PDF).
+    if (screen && labelCache_.font != font) labelCache_ = LabelCache{font, {}, {}};
+    placeLabels(metrics, at, plot, screen);
     if (coords_.rows() == 0 && !emptyText_.isEmpty()) {
         painter.setPen(QColor(90, 90, 90));
         painter.drawText(plot, Qt::AlignCenter | Qt::TextWordWrap, emptyText_);
@@ -320,8 +369,19 @@ void FeatureMapView::drawOverlay(QPainter& painter, const std::function<QPointF(
     for (qint64 p : placedLabels_) {
         const QString& text = labels_.value(int(p));
         const QPointF pos = at(p) + QPointF(kLabelOffset, -metrics.height() / 2);
-        painter.fillRect(QRectF(pos, metrics.size(0, text)), QColor(255, 255, 255, 170));
-        painter.drawText(pos + QPointF(0, metrics.ascent()), text);
+        painter.fillRect(QRectF(pos, QSizeF(labelWidth(p, metrics, screen), metrics.height())),
+                         QColor(255, 255, 255, 170));
+        if (screen) {
+            auto it = labelCache_.texts.find(p);
+            if (it == labelCache_.texts.end()) {
+                it = labelCache_.texts.emplace(p, QStaticText(text)).first;
+                it->second.setTextFormat(Qt::PlainText);
+                it->second.prepare(QTransform(), font);
+            }
+            painter.drawStaticText(pos, it->second);  // its top left, not its baseline
+        } else {
+            painter.drawText(pos + QPointF(0, metrics.ascent()), text);
+        }
     }
     if (colours_.continuous && coords_.rows() > 0) {
         const hiddenunits::ColourScale scale{colours_.diverging, colours_.min, colours_.max};
@@ -335,7 +395,7 @@ void FeatureMapView::drawOverlay(QPainter& painter, const std::function<QPointF(
 void FeatureMapView::drawForeground(QPainter* painter, const QRectF& rect) {
     QChartView::drawForeground(painter, rect);
     const QRectF plot = chart_->mapToScene(chart_->plotArea()).boundingRect();
-    drawOverlay(*painter, sceneMapping(), plot);
+    drawOverlay(*painter, sceneMapping(), plot, true);
     if (lasso_.size() >= 2) {
         painter->save();
         painter->setRenderHint(QPainter::Antialiasing);
@@ -373,7 +433,7 @@ void FeatureMapView::paintMap(QPainter& painter, const QRectF& rect) {
         }
         painter.restore();
     }
-    drawOverlay(painter, at, plot);
+    drawOverlay(painter, at, plot, false);
     // The on-screen labels were placed for the screen; place them again for it next time.
     viewport()->update();
 }

@@ -10,8 +10,11 @@
 
 #include <QChartView>
 #include <QColor>
+#include <QFont>
+#include <QStaticText>
 #include <QStringList>
 #include <functional>
+#include <unordered_map>
 #include <vector>
 
 #include "core/model/Capture.h"
@@ -45,6 +48,7 @@ public:
     void setHighlighted(const std::vector<qint64>& points);  // ringed in red (neighbours)
     void setSelected(const std::vector<qint64>& points);     // outlined thinly (selection)
     void setHovered(qint64 point);                           // ringed in black; -1 none
+    qint64 hoveredPoint() const { return hovered_; }
     void setTitle(const QString& title);
     void setEmptyText(const QString& text);  // shown while there are no points
     void resetZoom();
@@ -72,6 +76,8 @@ public:
     // Whether OpenGL series can be drawn here (a context can be made); RNNSCOPE_NO_GL_CHARTS=1
     // says no.
     static bool openGLAvailable();
+    // Whether that OpenGL is a software renderer (Mesa's llvmpipe, as under Xvfb).
+    static bool openGLIsSoftware();
 
 Q_SIGNALS:
     void pointHovered(qint64 point);
@@ -95,10 +101,12 @@ private:
     // Chart value -> scene position with the axes' current ranges.
     QPointF toScene(double x, double y) const;
     std::function<QPointF(qint64)> sceneMapping() const;  // point -> scene position
+    // `cached`: the screen's label sizes and shaped texts, kept between frames (labelCache_).
     void placeLabels(const QFontMetricsF& metrics, const std::function<QPointF(qint64)>& at,
-                     const QRectF& area);
+                     const QRectF& area, bool cached);
+    qreal labelWidth(qint64 point, const QFontMetricsF& metrics, bool cached);
     void drawOverlay(QPainter& painter, const std::function<QPointF(qint64)>& at,
-                     const QRectF& plot);
+                     const QRectF& plot, bool screen);
 
     QChart* chart_ = nullptr;
     QValueAxis* xAxis_ = nullptr;
@@ -113,6 +121,14 @@ private:
     QString emptyText_;
     qint64 hovered_ = -1;
     std::vector<qint64> placedLabels_;
+    // Measuring and shaping label text was most of the text's share of a frame; the screen's
+    // labels keep both for as long as the labels and their font stay the same.
+    struct LabelCache {
+        QFont font;
+        std::vector<float> widths;                      // per point; < 0 not measured yet
+        std::unordered_map<qint64, QStaticText> texts;  // per point that has been drawn
+    };
+    LabelCache labelCache_;
     bool openGL_ = false;
     bool openGLAllowed_ = true;
 

@@ -16,6 +16,7 @@
 #include "core/Errors.h"
 #include "core/Session.h"
 #include "core/analysis/TokenGroups.h"
+#include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/FeatureMapView.h"
 #include "widgets/FeatureScatterPanel.h"
@@ -79,50 +80,64 @@ void FeatureScatterPanel::saveSelectionAsGroup(const QString& rawName) {
     QVector<TokenGroup> groups = session().tokenGroups();
     for (const TokenGroup& g : groups)
         if (g.name == name) throw UserError(tr("There is already a group called “%1”.").arg(name));
-    TokenGroup group;
+    if (!embeddingMap_ && !stateMap_) throw UserError(tr("There is no map to take a group from."));
+    TokenGroup group = selectionAsGroup(selected_);
     group.name = name;
     group.colour = int(groups.size());
-    if (embeddingMap_ && embeddingMap_->embeddings.output) {
-        throw UserError(
-            tr("Groups of output-vocabulary tokens are not supported yet: the other "
-               "panels colour input tokens."));
-    } else if (embeddingMap_) {
-        for (qint64 p : selected_) group.tokenIds << embeddingMap_->tokenIds[size_t(p)];
-    } else if (stateMap_) {
-        for (qint64 p : selected_)
-            group.occurrences << TokenRef{stateMap_->samples[size_t(p)], int(stateMap_->axis),
-                                          stateMap_->steps[size_t(p)]};
-    } else {
-        throw UserError(tr("There is no map to take a group from."));
-    }
     groups << group;
     session().setTokenGroups(groups);
     // Show what was saved: the map coloured by the new group.
     const int i = colourBox_->findData(kGroupColouring + int(groups.size()) - 1);
     if (i >= 0) colourBox_->setCurrentIndex(i);
-    info_->setText(
-        tr("Group “%1”: %2 members; every panel can colour by it.").arg(name).arg(group.size()));
+    const QString members =
+        group.size() == 1 ? tr("1 member") : tr("%L1 members").arg(group.size());
+    info_->setText(tr("Group “%1”: %2; every panel can colour by it.").arg(name, members));
 }
 
-QStringList FeatureScatterPanel::groupVocabulary() const {
-    if (embeddingMap_) return embeddingMap_->embeddings.tokens;
-    if (const auto store = session().store()) return store->info().inputVocabulary;
-    return {};
+TokenGroup FeatureScatterPanel::selectionAsGroup(const std::vector<qint64>& points) const {
+    TokenGroup group;
+    if (embeddingMap_) {
+        // The output map's words are ids of the target vocabulary: the group says so, and
+        // colours the decoder's output tokens only.
+        group.vocabulary = embeddingMap_->embeddings.output ? TokenRef::Output : TokenRef::Input;
+        for (qint64 p : points) group.tokenIds << embeddingMap_->tokenIds[size_t(p)];
+    } else if (stateMap_) {
+        for (qint64 p : points)
+            group.occurrences << TokenRef{stateMap_->samples[size_t(p)], int(stateMap_->axis),
+                                          stateMap_->steps[size_t(p)]};
+    }
+    return group;
+}
+
+GroupVocabularies FeatureScatterPanel::groupVocabularies() const {
+    GroupVocabularies v;
+    if (const auto store = session().store()) {
+        v.input = store->info().inputVocabulary;
+        v.output = store->info().outputVocabulary;
+    }
+    if (const auto model = session().model()) {
+        if (v.input.isEmpty()) v.input = model->meta().input.vocab;
+        if (v.output.isEmpty()) v.output = model->meta().targetVocab;
+    }
+    // The map's own spelling wins: it is what the user picked the words from.
+    if (embeddingMap_)
+        (embeddingMap_->embeddings.output ? v.output : v.input) = embeddingMap_->embeddings.tokens;
+    return v;
 }
 
 void FeatureScatterPanel::saveGroups(const QString& path) const {
     if (session().tokenGroups().isEmpty())
         throw UserError(tr("There are no groups to save yet (select points, then Save Group…)."));
-    saveTokenGroups(path, session().tokenGroups(), groupVocabulary(), session().store().get());
+    saveTokenGroups(path, session().tokenGroups(), groupVocabularies(), session().store().get());
 }
 
 QString FeatureScatterPanel::loadGroups(const QString& path) {
-    const QStringList vocabulary = groupVocabulary();
-    if (vocabulary.isEmpty())
+    const GroupVocabularies vocabularies = groupVocabularies();
+    if (vocabularies.input.isEmpty() && vocabularies.output.isEmpty())
         throw UserError(tr("Open a model with a vocabulary before loading groups."));
     QString report;
     const QVector<TokenGroup> loaded =
-        loadTokenGroups(path, vocabulary, session().store().get(), &report);
+        loadTokenGroups(path, vocabularies, session().store().get(), &report);
     // Loaded groups replace groups of the same name and follow the others.
     QVector<TokenGroup> groups = session().tokenGroups();
     for (TokenGroup g : loaded) {
@@ -165,8 +180,10 @@ bool FeatureScatterPanel::colourByGroup(int index) {
     c.colours = {hiddenunits::categorical(group.colour), QColor(200, 200, 200)};
     c.names = QStringList{group.name, tr("others")};
     if (embeddingMap_) {
+        // Words of the other vocabulary share ids with this one's but are other tokens.
+        const int side = embeddingMap_->embeddings.output ? TokenRef::Output : TokenRef::Input;
         for (int id : embeddingMap_->tokenIds)
-            c.band.push_back(group.tokenIds.contains(id) ? 0 : 1);
+            c.band.push_back(group.vocabulary == side && group.tokenIds.contains(id) ? 0 : 1);
     } else if (stateMap_) {
         const TokenStateMap& m = *stateMap_;
         for (qint64 p = 0; p < m.pointCount(); ++p)

@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 #include "core/AtomicFile.h"
@@ -274,6 +275,7 @@ void FeatureScatterPanel::showMap() {
     colourBox_->setCurrentIndex(std::max(0, same));
     categoriesButton_->setVisible(embeddingMap_ != nullptr);
     selected_.clear();
+    session().setSelectedTokens({});
     saveGroupButton_->setEnabled(false);
     updateColours();
 }
@@ -365,15 +367,15 @@ void FeatureScatterPanel::onHovered(qint64 point) {
     hover_->setText(pointText(point));
     TokenRef ref;
     if (point >= 0 && embeddingMap_) {
-        // A vocabulary entry hovers its first occurrence in the current sample, if any.
-        const auto result = session().currentResult();
+        // A vocabulary entry hovers its first occurrence in the current sample, if any: on the
+        // input, or for the output vocabulary among the decoder's output tokens.
         const int id = embeddingMap_->tokenIds[size_t(point)];
-        if (result && !embeddingMap_->embeddings.output)
-            for (size_t i = 0; i < result->input.ids.size(); ++i)
-                if (result->input.ids[i] == id) {
-                    ref = TokenRef{session().currentSample(), TokenRef::Input, int(i)};
-                    break;
-                }
+        const bool output = embeddingMap_->embeddings.output;
+        const std::vector<int64_t> ids = currentTokenIds(output);
+        const auto at = std::find(ids.begin(), ids.end(), int64_t(id));
+        if (at != ids.end())
+            ref = TokenRef{session().currentSample(), output ? TokenRef::Output : TokenRef::Input,
+                           int(at - ids.begin())};
     } else if (point >= 0 && stateMap_) {
         ref = TokenRef{stateMap_->samples[size_t(point)],
                        stateMap_->axis == StoreAxis::Output ? TokenRef::Output : TokenRef::Input,
@@ -382,15 +384,28 @@ void FeatureScatterPanel::onHovered(qint64 point) {
     session().setHoveredToken(ref);
 }
 
+std::vector<int64_t> FeatureScatterPanel::currentTokenIds(bool output) const {
+    const auto result = session().currentResult();
+    if (!result) return {};
+    if (!output) return result->input.ids;
+    // A run gives the decoder's output as text: its ids are its places in the map's (target)
+    // vocabulary.
+    if (!embeddingMap_ || !embeddingMap_->embeddings.output) return {};
+    return idsBySpelling(result->outputTokens, embeddingMap_->embeddings.tokens);
+}
+
 void FeatureScatterPanel::followSessionHover() {
     const TokenRef ref = session().hoveredToken();
     qint64 point = -1;
-    if (ref.isValid() && embeddingMap_ && ref.side == TokenRef::Input &&
+    const int mapSide =
+        embeddingMap_ && embeddingMap_->embeddings.output ? TokenRef::Output : TokenRef::Input;
+    if (ref.isValid() && embeddingMap_ && ref.side == mapSide &&
         ref.sample == session().currentSample()) {
-        const auto result = session().currentResult();
-        if (result && size_t(ref.index) < result->input.ids.size())
-            point = embeddingMap_->pointOfToken(int(result->input.ids[size_t(ref.index)]));
-    } else if (ref.isValid() && stateMap_) {
+        const std::vector<int64_t> ids = currentTokenIds(mapSide == TokenRef::Output);
+        if (size_t(ref.index) < ids.size() && ids[size_t(ref.index)] >= 0)
+            point = embeddingMap_->pointOfToken(int(ids[size_t(ref.index)]));
+    } else if (ref.isValid() && stateMap_ && ref.side == int(stateMap_->axis)) {
+        // Only a token of the map's own side: step 3 of the output is not step 3 of the input.
         for (size_t p = 0; p < stateMap_->samples.size(); ++p)
             if (stateMap_->samples[p] == ref.sample && stateMap_->steps[p] == ref.index) {
                 point = qint64(p);
@@ -439,6 +454,8 @@ void FeatureScatterPanel::showNeighbours(qint64 point) {
 
 void FeatureScatterPanel::onSelected(const std::vector<qint64>& points) {
     selected_ = points;
+    // Every panel that shows tokens marks the selection.
+    session().setSelectedTokens(selectionAsGroup(points));
     saveGroupButton_->setEnabled(!points.empty());
     selection_->clear();
     for (size_t i = 0; i < points.size() && int(i) < kMaxListed; ++i) {

@@ -17,6 +17,7 @@
 #include "core/analysis/CoClustering.h"
 #include "core/analysis/EmbeddingMap.h"
 #include "core/analysis/TokenCategories.h"
+#include "core/analysis/TokenGroups.h"
 #include "core/analysis/TokenStateMap.h"
 #include "widgets/Panel.h"
 
@@ -107,13 +108,18 @@ private:
     void buildGroupControls(QHBoxLayout* bar);
     void rebuildGroupColourings();
     bool colourByGroup(int group);
-    QStringList groupVocabulary() const;
+    GroupVocabularies groupVocabularies() const;
+    // Points of the map as an unnamed group: its words, or its occurrences.
+    TokenGroup selectionAsGroup(const std::vector<qint64>& points) const;
     void requestMap();
     void showMap();
     void updateColours();
     void onHovered(qint64 point);
     void onSelected(const std::vector<qint64>& points);
     void followSessionHover();
+    // The current sample's token ids on the input, or on the decoder's output in the output
+    // map's vocabulary (-1 for a token it lacks); empty without a result.
+    std::vector<int64_t> currentTokenIds(bool output) const;
     QString pointText(qint64 point) const;
     // A selected occurrence as rich text: sample, step, and the tokens around it, its own bold.
     QString contextHtml(qint64 point) const;

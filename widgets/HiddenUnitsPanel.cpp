@@ -14,6 +14,7 @@
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/ColourMaps.h"
+#include "widgets/HiddenUnitsColours.h"
 #include "widgets/HiddenUnitsFinderView.h"
 #include "widgets/HiddenUnitsPatternView.h"
 #include "widgets/HiddenUnitsSaturationView.h"
@@ -90,6 +91,7 @@ HiddenUnitsPanel::HiddenUnitsPanel(Session& session, QWidget* parent)
     });
     connect(timeView_, &HiddenUnitsTimeView::rangeBrushed, this, &HiddenUnitsPanel::brushed);
     connect(&session, &Session::hoveredTokenChanged, this, [this]() { showHover(); });
+    connect(&session, &Session::tokenGroupsChanged, this, [this]() { updateTimeView(); });
     // Preferences → colour map: gate heatmaps and colour bars take the new map at once.
     connect(&ColourMapPreference::instance(), &ColourMapPreference::changed, this, [this]() {
         timeView_->redrawColours();
@@ -242,10 +244,27 @@ void HiddenUnitsPanel::updateTimeView() {
                         [](float v) { return std::isnan(v); }))
             data.signal.clear();
         data.signalTitle = spec.title();
+        data.groupColours = groupColours(currentSide(), int(data.tokens.size()));
     }
     timeView_->setData(std::move(data));
     showSelection();
     timeView_->setRange(session().timeRange());
+}
+
+std::vector<QColor> HiddenUnitsPanel::groupColours(int side, int steps) const {
+    const auto& groups = session().tokenGroups();
+    if (groups.isEmpty() || !shown_) return {};
+    std::vector<int64_t> ids;
+    if (side == TokenRef::Input)
+        ids = shown_->input.ids;
+    else if (const auto model = session().model())
+        ids = idsBySpelling(shown_->outputTokens, model->meta().targetVocab);
+    ids.resize(size_t(steps), -1);
+    const std::vector<int> in = groupOfEachToken(groups, session().currentSample(), side, ids);
+    std::vector<QColor> colours(in.size());
+    for (size_t i = 0; i < in.size(); ++i)
+        if (in[i] >= 0) colours[i] = hiddenunits::categorical(groups[in[i]].colour);
+    return colours;
 }
 
 void HiddenUnitsPanel::showSelection() {

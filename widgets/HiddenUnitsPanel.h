@@ -63,6 +63,8 @@ private:
     std::shared_ptr<const ActivationStore> wholeDatasetStore() const;
     const StateTrack* currentStateTrack() const;
     int currentSide() const;
+    // The current sample's tokens on `side` coloured by their named group (invalid: none).
+    std::vector<QColor> groupColours(int side, int steps) const;
 
     QComboBox* trackBox_ = nullptr;
     QComboBox* modeBox_ = nullptr;

@@ -319,6 +319,12 @@ void HiddenUnitsTimeView::paintTokens(QPainter& p, const Layout& l, bool hovered
     for (const QString& t : data_.tokens)
         widest = std::max(widest, fm.horizontalAdvance(tokenLabel(t)));
     const int every = std::max(1, int(std::ceil((widest + 4) / cw)));
+    // Group bars under every step, labelled or not: a group's members stand out along the axis.
+    if (!hoveredOnly)
+        for (int t = 0; t < steps && t < int(data_.groupColours.size()); ++t)
+            if (data_.groupColours[size_t(t)].isValid())
+                p.fillRect(QRectF(l.plot.left() + t * cw, l.tokens.top(), cw, 3),
+                           data_.groupColours[size_t(t)]);
     for (int t = 0; t < steps && t < data_.tokens.size(); ++t) {
         if (hoveredOnly ? t != hovered_ : t % every != 0) continue;
         const QRectF box(l.plot.left() + t * cw - (every - 1) * cw / 2, l.tokens.top() + 2,

@@ -4,6 +4,7 @@
 // with units in a chosen order and a colour bar. Hovering reports the step under the mouse,
 // dragging brushes a range of steps, clicking picks the unit under the mouse.
 
+#include <QColor>
 #include <QImage>
 #include <QWidget>
 #include <vector>
@@ -20,6 +21,9 @@ struct TimeViewData {
     QString subtitle;           // "sample 12 · balanced"
     std::vector<float> signal;  // [T] for the correlation order; empty when none
     QString signalTitle;
+    // [T] or empty: the token's named group (Session::tokenGroups) as a bar of its colour on the
+    // token axis; an invalid colour for a token in no group.
+    std::vector<QColor> groupColours;
 };
 
 class HiddenUnitsTimeView : public QWidget {

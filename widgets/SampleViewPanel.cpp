@@ -7,8 +7,10 @@
 #include <cmath>
 #include "core/Predictions.h"
 #include "core/Session.h"
+#include "core/analysis/TokenGroups.h"
 #include "core/errors/TokenErrors.h"
 #include "core/model/Model.h"
+#include "widgets/HiddenUnitsColours.h"
 #include "widgets/SampleTableModel.h"
 #include "widgets/TokenStrip.h"
 
@@ -90,6 +92,8 @@ SampleViewPanel::SampleViewPanel(Session& session, QWidget* parent)
     connect(&session, &Session::modelChanged, this, [this]() { scheduleRefresh(); });
     connect(&session, &Session::predictionsChanged, this, [this]() { updateSummary(); });
     connect(&session, &Session::hoveredTokenChanged, this, [this]() { showHover(); });
+    connect(&session, &Session::tokenGroupsChanged, this, [this]() { showGroups(); });
+    connect(&session, &Session::selectedTokensChanged, this, [this]() { showGroups(); });
     refresh();
 }
 
@@ -110,6 +114,7 @@ void SampleViewPanel::refresh() {
         // Model-free mode: the tokens and states are there, predictions are not.
         if (session().modelFree() && result) {
             inputStrip_->setTokens(result->input.tokens);
+            showGroups();
             prediction_->setText(
                 tr("<i>%1 tokens; predictions need the model.</i><br><small>%2</small>")
                     .arg(result->input.length())
@@ -172,8 +177,42 @@ void SampleViewPanel::refresh() {
                    result->input.unknownTokens)
                     .arg(meta.input.unk.toHtmlEscaped());
     prediction_->setText(text);
+    showGroups();
     showHover();
     updateSummary();
+}
+
+void SampleViewPanel::showGroups() {
+    const auto result = session().currentResult();
+    if (!result) return;
+    // The named groups first; a token in none of them but in the feature scatter's current
+    // selection gets a dark bar, so a selection can be seen in context before it is named.
+    QVector<TokenGroup> groups = session().tokenGroups();
+    const int selection = int(groups.size());
+    groups << session().selectedTokens();
+    groups.back().name = tr("selected in the feature scatter");
+    auto paint = [&](TokenStrip* strip, int side, std::vector<int64_t> ids) {
+        const int n = strip->tokens().size();
+        ids.resize(size_t(n), -1);  // feature models have no ids: occurrences still match
+        const std::vector<int> in = groupOfEachToken(groups, session().currentSample(), side, ids);
+        QVector<QColor> colours(n);
+        QStringList names;
+        for (int i = 0; i < n; ++i) {
+            const int g = in[size_t(i)];
+            if (g >= 0)
+                colours[i] = g == selection ? QColor(50, 50, 50)
+                                            : hiddenunits::categorical(groups[g].colour);
+            names << (g >= 0 ? groups[g].name : QString());
+        }
+        strip->setGroups(colours, names);
+    };
+    paint(inputStrip_, TokenRef::Input, result->input.ids);
+    // The decoder's output is text: its ids are its places in the target vocabulary.
+    const auto model = session().model();
+    if (!outputStrip_->tokens().isEmpty())
+        paint(outputStrip_, TokenRef::Output,
+              model ? idsBySpelling(result->outputTokens, model->meta().targetVocab)
+                    : std::vector<int64_t>{});
 }
 
 void SampleViewPanel::showTokenLoss() {

@@ -38,6 +38,8 @@ protected:
 private:
     void updateSummary();
     void showHover();
+    // Each token's named group (Session::tokenGroups) as a bar of the group's colour.
+    void showGroups();
     void showTokenLoss();  // tagging and LMs: each token coloured by its loss, tips say more
 
     QLineEdit* input_ = nullptr;

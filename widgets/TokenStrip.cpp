@@ -3,6 +3,7 @@
 #include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QPainterPath>
 #include <QToolTip>
 #include <algorithm>
 #include <cmath>
@@ -34,6 +35,8 @@ void TokenStrip::setTokens(const QStringList& tokens) {
     marked_.clear();
     colours_.clear();
     tips_.clear();
+    groupColours_.clear();
+    groupNames_.clear();
     highlighted_ = -1;
     boxes_ = layoutBoxes(width());
     updateGeometry();
@@ -61,10 +64,20 @@ void TokenStrip::setToolTips(const QStringList& tips) {
     tips_ = tips;
 }
 
+void TokenStrip::setGroups(const QVector<QColor>& colours, const QStringList& names) {
+    groupColours_ = colours;
+    groupNames_ = names;
+    update();
+}
+
 bool TokenStrip::event(QEvent* event) {
     if (event->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(event);
-        const QString tip = tips_.value(tokenAt(help->pos()));
+        const int index = tokenAt(help->pos());
+        QString tip = tips_.value(index);
+        const QString group = groupNames_.value(index);
+        if (!group.isEmpty())
+            tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) + tr("group: %1").arg(group);
         if (tip.isEmpty())
             QToolTip::hideText();
         else
@@ -128,6 +141,15 @@ int TokenStrip::paintStrip(QPainter& painter, const QPointF& origin, qreal width
         painter.setPen(Qt::NoPen);
         painter.setBrush(fill);
         painter.drawRoundedRect(box, 3, 3);
+        if (i < groupColours_.size() && groupColours_[i].isValid()) {
+            // Clipped to the box so the bar follows its rounded corners.
+            painter.save();
+            QPainterPath clip;
+            clip.addRoundedRect(box, 3, 3);
+            painter.setClipPath(clip, Qt::IntersectClip);
+            painter.fillRect(QRectF(box.left(), box.top(), box.width(), 4), groupColours_[i]);
+            painter.restore();
+        }
         if (i == highlighted_ || i == hovered_) {
             painter.setPen(QPen(QColor(214, 39, 40), 2));
             painter.setBrush(Qt::NoBrush);

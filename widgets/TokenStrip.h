@@ -22,6 +22,11 @@ public:
     // One fill per token (an invalid colour keeps the default), over any shading: a value on
     // its own scale, such as the loss of each token.
     void setColours(const QVector<QColor>& colours);
+    // The named token group (core/analysis/TokenGroups.h) each token belongs to: a bar of the
+    // group's colour along the top of its box (an invalid colour: none) and the group's name in
+    // its tooltip. Independent of the fill, which may already say something else (the loss).
+    void setGroups(const QVector<QColor>& colours, const QStringList& names);
+    QColor groupColourAt(int index) const { return groupColours_.value(index); }
     // One tooltip per token, shown on hover ("" for none).
     void setToolTips(const QStringList& tips);
     QString toolTipAt(int index) const { return tips_.value(index); }
@@ -61,6 +66,8 @@ private:
     QVector<bool> marked_;
     QVector<QColor> colours_;
     QStringList tips_;
+    QVector<QColor> groupColours_;
+    QStringList groupNames_;
     QVector<QRectF> boxes_;
     int highlighted_ = -1;
     int hovered_ = -1;

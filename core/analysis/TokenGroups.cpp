@@ -2,6 +2,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QObject>
 #include <QSet>
 #include <algorithm>
@@ -15,7 +16,19 @@ namespace rnnscope {
 
 namespace {
 
-const QString kHeader = QStringLiteral("group,token,sample,step");
+const QString kHeader = QStringLiteral("group,vocabulary,token,sample,step");
+// The first format, before output-vocabulary groups: every member on the input side.
+const QString kInputOnlyHeader = QStringLiteral("group,token,sample,step");
+
+QString sideName(int side) {
+    return side == TokenRef::Output ? QStringLiteral("output") : QStringLiteral("input");
+}
+
+// "sample 3 step 4" on the input, "sample 3 output step 4" on a decoder's output.
+QString placeName(qint64 sample, int side, int step) {
+    return side == TokenRef::Output ? QObject::tr("sample %1 output step %2").arg(sample).arg(step)
+                                    : QObject::tr("sample %1 step %2").arg(sample).arg(step);
+}
 
 QString quoted(QString s) {
     s.replace(QLatin1Char('"'), QStringLiteral("\"\""));
@@ -73,27 +86,29 @@ std::vector<Record> readRecords(const QString& text) {
 }  // namespace
 
 bool TokenGroup::contains(int tokenId, qint64 sample, int side, int step) const {
-    if (tokenId >= 0 && tokenIds.contains(tokenId)) return true;
+    if (tokenId >= 0 && side == vocabulary && tokenIds.contains(tokenId)) return true;
     for (const TokenRef& r : occurrences)
         if (r.sample == sample && r.index == step && r.side == side) return true;
     return false;
 }
 
-QString tokenGroupsCsv(const QVector<TokenGroup>& groups, const QStringList& vocabulary,
+QString tokenGroupsCsv(const QVector<TokenGroup>& groups, const GroupVocabularies& vocabularies,
                        const ActivationStore* store) {
     QString csv = kHeader + QLatin1Char('\n');
     for (const TokenGroup& g : groups) {
+        const QStringList& words = vocabularies.of(g.vocabulary);
         for (int id : g.tokenIds)
-            csv += QStringLiteral("%1,%2,,\n").arg(quoted(g.name), quoted(vocabulary.value(id)));
+            csv += QStringLiteral("%1,%2,%3,,\n")
+                       .arg(quoted(g.name), sideName(g.vocabulary), quoted(words.value(id)));
         for (const TokenRef& r : g.occurrences) {
             QString token;
-            if (store && r.sample >= 0 && r.sample < store->sampleCount()) {
-                const auto axis = StoreAxis(r.side);
-                if (r.index >= 0 && r.index < store->length(r.sample, axis))
-                    token = store->tokenText(store->firstRow(r.sample, axis) + r.index, axis);
-            }
-            csv += QStringLiteral("%1,%2,%3,%4\n")
-                       .arg(quoted(g.name), quoted(token))
+            const auto axis = StoreAxis(r.side);
+            if (store && r.sample >= 0 && r.sample < store->sampleCount() &&
+                (axis == StoreAxis::Input || store->hasOutputAxis()) && r.index >= 0 &&
+                r.index < store->length(r.sample, axis))
+                token = store->tokenText(store->firstRow(r.sample, axis) + r.index, axis);
+            csv += QStringLiteral("%1,%2,%3,%4,%5\n")
+                       .arg(quoted(g.name), sideName(r.side), quoted(token))
                        .arg(r.sample)
                        .arg(r.index);
         }
@@ -101,13 +116,17 @@ QString tokenGroupsCsv(const QVector<TokenGroup>& groups, const QStringList& voc
     return csv;
 }
 
-QVector<TokenGroup> parseTokenGroupsCsv(const QString& text, const QStringList& vocabulary,
+QVector<TokenGroup> parseTokenGroupsCsv(const QString& text, const GroupVocabularies& vocabularies,
                                         const ActivationStore* store, const QString& fileName,
                                         QString* report) {
     const std::vector<Record> records = readRecords(text);
-    if (records.empty() || records.front().fields.join(QLatin1Char(',')) != kHeader)
+    const QString header =
+        records.empty() ? QString() : records.front().fields.join(QLatin1Char(','));
+    const bool withVocabulary = header == kHeader;
+    if (!withVocabulary && header != kInputOnlyHeader)
         throw UserError(QObject::tr("%1 is not a groups file: its first line must be “%2”.")
                             .arg(fileName, kHeader));
+    const int columns = withVocabulary ? 5 : 4;
     QVector<TokenGroup> groups;
     QStringList skipped;
     int members = 0;
@@ -116,52 +135,76 @@ QVector<TokenGroup> parseTokenGroupsCsv(const QString& text, const QStringList& 
         auto skip = [&](const QString& why) {
             skipped << QObject::tr("line %1: %2").arg(r.line).arg(why);
         };
-        if (r.fields.size() != 4) {
-            skip(QObject::tr("%1 columns, expected 4").arg(r.fields.size()));
+        if (r.fields.size() != columns) {
+            skip(QObject::tr("%1 columns, expected %2").arg(r.fields.size()).arg(columns));
             continue;
         }
-        const QString name = r.fields[0].trimmed();
+        // The old format's columns are the new one's without the vocabulary.
+        QStringList f = r.fields;
+        if (!withVocabulary) f.insert(1, sideName(TokenRef::Input));
+        const QString name = f[0].trimmed();
         if (name.isEmpty()) {
             skip(QObject::tr("no group name"));
             continue;
         }
+        const QString sideText = f[1].trimmed().toLower();
+        if (sideText != QLatin1String("input") && sideText != QLatin1String("output")) {
+            skip(QObject::tr("vocabulary “%1” is neither input nor output").arg(f[1]));
+            continue;
+        }
+        const int side = sideText == QLatin1String("output") ? TokenRef::Output : TokenRef::Input;
+        auto it = std::find_if(groups.begin(), groups.end(),
+                               [&](const TokenGroup& g) { return g.name == name; });
         TokenGroup member;
-        const QString token = r.fields[1];
-        if (r.fields[2].isEmpty() && r.fields[3].isEmpty()) {
+        const QString token = f[2];
+        if (f[3].isEmpty() && f[4].isEmpty()) {
+            const QStringList& vocabulary = vocabularies.of(side);
+            if (vocabulary.isEmpty()) {
+                skip(QObject::tr("the model has no %1 vocabulary").arg(sideText));
+                continue;
+            }
             const int id = int(vocabulary.indexOf(token));
             if (id < 0) {
                 skip(unknownTokenMessage(token, vocabulary));
                 continue;
             }
+            if (it != groups.end() && !it->tokenIds.isEmpty() && it->vocabulary != side) {
+                skip(QObject::tr("group “%1” holds %2 words; a group's words come from one "
+                                 "vocabulary")
+                         .arg(name, sideName(it->vocabulary)));
+                continue;
+            }
+            member.vocabulary = side;
             member.tokenIds << id;
         } else {
             bool okSample = false, okStep = false;
-            const qint64 sample = r.fields[2].toLongLong(&okSample);
-            const int step = r.fields[3].toInt(&okStep);
+            const qint64 sample = f[3].toLongLong(&okSample);
+            const int step = f[4].toInt(&okStep);
             if (!okSample || !okStep || sample < 0 || step < 0) {
                 skip(QObject::tr("sample and step must be whole numbers ≥ 0"));
                 continue;
             }
             if (store) {
-                if (sample >= store->sampleCount() || step >= store->length(sample)) {
-                    skip(QObject::tr("sample %1 step %2 is not in the captured data")
-                             .arg(sample)
-                             .arg(step));
+                const auto axis = StoreAxis(side);
+                if (axis == StoreAxis::Output && !store->hasOutputAxis()) {
+                    skip(QObject::tr("the captured data has no output tokens"));
                     continue;
                 }
-                const QString actual = store->tokenText(store->firstRow(sample) + step);
+                if (sample >= store->sampleCount() || step >= store->length(sample, axis)) {
+                    skip(QObject::tr("%1 is not in the captured data")
+                             .arg(placeName(sample, side, step)));
+                    continue;
+                }
+                const QString actual = store->tokenText(store->firstRow(sample, axis) + step, axis);
                 if (!token.isEmpty() && actual != token) {
-                    skip(QObject::tr("sample %1 step %2 is “%3”, not “%4”")
-                             .arg(sample)
-                             .arg(step)
-                             .arg(displayToken(actual), displayToken(token)));
+                    skip(QObject::tr("%1 is “%2”, not “%3”")
+                             .arg(placeName(sample, side, step), displayToken(actual),
+                                  displayToken(token)));
                     continue;
                 }
             }
-            member.occurrences << TokenRef{sample, TokenRef::Input, step};
+            member.occurrences << TokenRef{sample, side, step};
         }
-        auto it = std::find_if(groups.begin(), groups.end(),
-                               [&](const TokenGroup& g) { return g.name == name; });
         if (it == groups.end()) {
             TokenGroup g;
             g.name = name;
@@ -169,6 +212,7 @@ QVector<TokenGroup> parseTokenGroupsCsv(const QString& text, const QStringList& 
             groups << g;
             it = groups.end() - 1;
         }
+        if (!member.tokenIds.isEmpty()) it->vocabulary = member.vocabulary;
         it->tokenIds += member.tokenIds;
         it->occurrences += member.occurrences;
         ++members;
@@ -194,16 +238,16 @@ QVector<TokenGroup> parseTokenGroupsCsv(const QString& text, const QStringList& 
 }
 
 void saveTokenGroups(const QString& path, const QVector<TokenGroup>& groups,
-                     const QStringList& vocabulary, const ActivationStore* store) {
-    writeFileAtomically(path, tokenGroupsCsv(groups, vocabulary, store).toUtf8());
+                     const GroupVocabularies& vocabularies, const ActivationStore* store) {
+    writeFileAtomically(path, tokenGroupsCsv(groups, vocabularies, store).toUtf8());
 }
 
-QVector<TokenGroup> loadTokenGroups(const QString& path, const QStringList& vocabulary,
+QVector<TokenGroup> loadTokenGroups(const QString& path, const GroupVocabularies& vocabularies,
                                     const ActivationStore* store, QString* report) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw UserError(QObject::tr("%1 cannot be read: %2").arg(path, file.errorString()));
-    return parseTokenGroupsCsv(QString::fromUtf8(file.readAll()), vocabulary, store,
+    return parseTokenGroupsCsv(QString::fromUtf8(file.readAll()), vocabularies, store,
                                QFileInfo(path).fileName(), report);
 }
 
@@ -211,8 +255,11 @@ std::vector<char> groupMembership(const TokenGroup& group, const ActivationStore
                                   StoreAxis axis, const std::vector<qint64>& samples,
                                   const std::vector<int>& steps) {
     const auto& ids = store.tokenIds(axis);
-    // Hashed, since a projection has up to hundreds of thousands of points.
-    const QSet<int> words(group.tokenIds.begin(), group.tokenIds.end());
+    // Hashed, since a projection has up to hundreds of thousands of points. Words of the other
+    // vocabulary than the axis's name other tokens here.
+    QSet<int> words;
+    if (group.vocabulary == int(axis))
+        words = QSet<int>(group.tokenIds.begin(), group.tokenIds.end());
     QSet<QPair<qint64, int>> places;
     for (const TokenRef& r : group.occurrences)
         if (r.side == int(axis)) places.insert({r.sample, r.index});
@@ -223,6 +270,24 @@ std::vector<char> groupMembership(const TokenGroup& group, const ActivationStore
         in[p] = (id >= 0 && words.contains(id)) || places.contains({samples[p], steps[p]}) ? 1 : 0;
     }
     return in;
+}
+
+std::vector<int> groupOfEachToken(const QVector<TokenGroup>& groups, qint64 sample, int side,
+                                  const std::vector<int64_t>& ids) {
+    std::vector<int> out(ids.size(), -1);
+    for (size_t i = 0; i < ids.size(); ++i)
+        for (int g = 0; g < groups.size() && out[i] < 0; ++g)
+            if (groups[g].contains(int(ids[i]), sample, side, int(i))) out[i] = g;
+    return out;
+}
+
+std::vector<int64_t> idsBySpelling(const QStringList& tokens, const QStringList& vocabulary) {
+    QHash<QString, int64_t> index;
+    for (int i = vocabulary.size() - 1; i >= 0; --i) index.insert(vocabulary[i], i);
+    std::vector<int64_t> ids;
+    ids.reserve(size_t(tokens.size()));
+    for (const QString& t : tokens) ids.push_back(index.value(t, -1));
+    return ids;
 }
 
 }  // namespace rnnscope

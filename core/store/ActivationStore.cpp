@@ -148,6 +148,10 @@ TokenLocation ActivationStore::locate(qint64 row, StoreAxis axis) const {
     return {qint64(it - o.begin()), int(row - *it)};
 }
 
+bool ActivationStore::hasOutputAxis() const {
+    return d->index().hasOutputAxis();
+}
+
 const std::vector<int64_t>& ActivationStore::tokenIds(StoreAxis axis) const {
     checkAxis(d->index(), axis);
     return d->index().ids[int(axis)];

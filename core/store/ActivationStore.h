@@ -159,6 +159,8 @@ public:
     qint64 firstRow(qint64 sample, StoreAxis axis = StoreAxis::Input) const;
     int length(qint64 sample, StoreAxis axis = StoreAxis::Input) const;
     TokenLocation locate(qint64 row, StoreAxis axis = StoreAxis::Input) const;
+    // Whether rows follow a seq2seq decoder's output tokens too (StoreAxis::Output is usable).
+    bool hasOutputAxis() const;
     // Token id of every row of the axis (-1 for feature models and unknown output tokens).
     const std::vector<int64_t>& tokenIds(StoreAxis axis = StoreAxis::Input) const;
     QString tokenText(qint64 row, StoreAxis axis = StoreAxis::Input) const;

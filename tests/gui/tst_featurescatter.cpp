@@ -3,6 +3,8 @@
 // lists its neighbours, and clicking a neighbour makes it current; the token-state map draws
 // every "(" of the dataset and lists the nearest occurrences; a rubber band lists what it holds;
 // a category file with a bad line colours the map and reports the line; the exports read back.
+// On the dates demo, a lasso drawn with the mouse (Shift held) selects exactly the points inside
+// its concave outline, and the selection reaches the Session and the Samples panel.
 
 #include <QApplication>
 #include <QDockWidget>
@@ -12,7 +14,9 @@
 #include <QMouseEvent>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "GuiUtil.h"
 #include "app/MainWindow.h"
@@ -21,6 +25,8 @@
 #include "widgets/FeatureMapView.h"
 #include "widgets/FeatureScatterPanel.h"
 #include "widgets/FigureExport.h"
+#include "widgets/SampleViewPanel.h"
+#include "widgets/TokenStrip.h"
 
 using namespace rnnscope;
 using rnnscope::test::distinctColours;
@@ -39,6 +45,22 @@ void hoverAt(QWidget* widget, const QPoint& pos) {
     QMouseEvent move(QEvent::MouseMove, QPointF(pos), QPointF(widget->mapToGlobal(pos)),
                      Qt::NoButton, Qt::NoButton, Qt::NoModifier);
     QApplication::sendEvent(widget, &move);
+}
+
+// A mouse move with buttons and modifiers held, delivered to the widget itself (see hoverAt).
+void dragTo(QWidget* widget, const QPoint& pos, Qt::KeyboardModifiers modifiers) {
+    QMouseEvent move(QEvent::MouseMove, QPointF(pos), QPointF(widget->mapToGlobal(pos)),
+                     Qt::NoButton, Qt::LeftButton, modifiers);
+    QApplication::sendEvent(widget, &move);
+}
+
+// Distance from p to the segment a-b, in pixels.
+double distanceToSegment(QPointF p, QPointF a, QPointF b) {
+    const QPointF d = b - a;
+    const double t =
+        std::clamp(QPointF::dotProduct(p - a, d) / QPointF::dotProduct(d, d), 0.0, 1.0);
+    const QPointF q = a + t * d - p;
+    return std::hypot(q.x(), q.y());
 }
 
 void shot(QWidget& widget, const char* name) {
@@ -198,4 +220,111 @@ TEST_CASE("the feature scatter maps embeddings and token states, hovers, lists n
     CHECK(distinctColours(image) > 8);
     if (qEnvironmentVariableIsSet("RNNSCOPE_TEST_SHOTS"))
         image.save(QStringLiteral("/tmp/featurescatter-export.png"));
+}
+
+TEST_CASE("a lasso drawn with the mouse selects what its outline holds", "[featurescatter]") {
+    if (!QFile::exists(demo("dates", "pt"))) {
+        WARN("demo models not built yet; skipping");
+        return;
+    }
+    MainWindow window;
+    window.resize(1500, 950);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    auto* panel =
+        qobject_cast<FeatureScatterPanel*>(window.panel(QStringLiteral("feature-scatter")));
+    auto* samples = qobject_cast<SampleViewPanel*>(window.panel(QStringLiteral("samples")));
+    REQUIRE(panel);
+    REQUIRE(samples);
+    window.dock(QStringLiteral("feature-scatter"))->raise();
+    Session& session = window.session();
+    session.openModelAndDataset(demo("dates", "pt"), demo("dates", "tsv"));
+    REQUIRE(waitUntil([&] { return session.store() != nullptr; }, 240000));
+    REQUIRE(waitUntil([&] { return session.currentResult() != nullptr; }, 60000));
+    REQUIRE(waitUntil(
+        [&] {
+            const auto map = panel->embeddingMap();
+            return map && !map->embeddings.output && !map->embeddings.counts.empty() &&
+                   panel->mapView()->pointCount() == map->pointCount();
+        },
+        120000));
+    const auto map = panel->embeddingMap();
+    FeatureMapView* view = panel->mapView();
+    const QSize size = view->viewport()->size();
+
+    // A concave outline, an arrowhead pointing up with a notch cut into its bottom, placed where
+    // no point sits within 2 px of its edges (so a pixel of rounding cannot change the answer),
+    // holding some points but not all, and leaving out at least one point of its bounding box:
+    // what a rectangle would have taken.
+    QPolygon outline;
+    std::vector<qint64> inside;
+    for (int shift = 0; shift < 400 && inside.empty(); ++shift) {
+        const double dx = 0.01 * (shift % 20), dy = 0.01 * (shift / 20);
+        auto at = [&](double x, double y) {
+            return QPoint(int((x + dx) * size.width()), int((y + dy) * size.height()));
+        };
+        outline = QPolygon{at(0.45, 0.12), at(0.8, 0.75), at(0.45, 0.4), at(0.15, 0.75)};
+        std::vector<qint64> in;
+        bool clear = true, boxOnly = false;
+        for (qint64 p = 0; p < view->pointCount(); ++p) {
+            const QPoint pos = view->pointPosition(p);
+            for (int e = 0; e < outline.size(); ++e)
+                clear = clear &&
+                        distanceToSegment(pos, outline[e], outline[(e + 1) % outline.size()]) > 2.0;
+            if (outline.containsPoint(pos, Qt::OddEvenFill))
+                in.push_back(p);
+            else if (outline.boundingRect().contains(pos))
+                boxOnly = true;
+        }
+        if (clear && boxOnly && in.size() >= 2 && qint64(in.size()) < view->pointCount())
+            inside = in;
+    }
+    REQUIRE_FALSE(inside.empty());
+
+    // Press with Shift, drag along the outline in small steps, release at the start.
+    QTest::mousePress(view->viewport(), Qt::LeftButton, Qt::ShiftModifier, outline[0]);
+    for (int e = 0; e < outline.size(); ++e) {
+        const QPoint a = outline[e], b = outline[(e + 1) % outline.size()];
+        for (int k = 1; k <= 20; ++k)
+            dragTo(view->viewport(), a + (b - a) * k / 20, Qt::ShiftModifier);
+    }
+    QTest::mouseRelease(view->viewport(), Qt::LeftButton, Qt::ShiftModifier, outline[0]);
+
+    // Exactly the points inside are selected and listed.
+    std::vector<qint64> selected = panel->selectedPoints();
+    std::sort(selected.begin(), selected.end());
+    CHECK(selected == inside);
+    std::vector<qint64> listed;
+    for (int i = 0; i < panel->selectionList()->count(); ++i)
+        listed.push_back(panel->selectionList()->item(i)->data(Qt::UserRole).toLongLong());
+    std::sort(listed.begin(), listed.end());
+    CHECK(listed == inside);
+
+    // The Session holds the selection as the points' words...
+    QVector<int> ids;
+    for (qint64 p : inside) ids << map->tokenIds[size_t(p)];
+    QVector<int> inSession = session.selectedTokens().tokenIds;
+    std::sort(ids.begin(), ids.end());
+    std::sort(inSession.begin(), inSession.end());
+    CHECK(inSession == ids);
+    CHECK(session.selectedTokens().vocabulary == TokenRef::Input);
+    // ... and the Samples panel marks the current sample's tokens among them, and no other.
+    const auto result = session.currentResult();
+    TokenStrip* strip = samples->inputStrip();
+    REQUIRE(strip->tokens().size() == int(result->input.ids.size()));
+    int marked = 0;
+    for (int i = 0; i < strip->tokens().size(); ++i) {
+        const bool in = ids.contains(int(result->input.ids[size_t(i)]));
+        CHECK(strip->groupColourAt(i).isValid() == in);
+        marked += in ? 1 : 0;
+    }
+    INFO(marked << " tokens of the current sample are in the lasso");
+    shot(window, "window-lasso");
+
+    // A new map (another layout) clears the Session's selection and the marks.
+    panel->setLayoutMethod(map->spec.method == ProjectionMethod::Pca ? ProjectionMethod::Tsne
+                                                                     : ProjectionMethod::Pca);
+    REQUIRE(waitUntil([&] { return panel->embeddingMap() != map; }, 60000));
+    CHECK(session.selectedTokens().tokenIds.isEmpty());
+    for (int i = 0; i < strip->tokens().size(); ++i) CHECK_FALSE(strip->groupColourAt(i).isValid());
 }
