@@ -308,7 +308,8 @@ TEST_CASE("attribution runs only while its tab is on screen", "[error_views]") {
 
 // Not run by ctest (hidden tag): pictures of the views for the docs and for a look, on any model
 // and dataset. RNNSCOPE_SHOTS=DIR RNNSCOPE_SHOT_MODEL=M.pt RNNSCOPE_SHOT_DATA=D
-// [RNNSCOPE_SHOT_SAMPLE=N] [RNNSCOPE_SHOT_TAB=Tokens] test_gui "[.shots]"
+// [RNNSCOPE_SHOT_SAMPLE=N] [RNNSCOPE_SHOT_TAB=Tokens] [RNNSCOPE_SHOT_POSITION=P] test_gui
+// "[.shots]"
 TEST_CASE("pictures of the error views", "[.shots]") {
     const QString out = qEnvironmentVariable("RNNSCOPE_SHOTS");
     const QString model = qEnvironmentVariable("RNNSCOPE_SHOT_MODEL");
@@ -324,6 +325,15 @@ TEST_CASE("pictures of the error views", "[.shots]") {
     const QString tab = qEnvironmentVariable("RNNSCOPE_SHOT_TAB");
     for (int i = 0; tabs && i < tabs->count(); ++i)
         if (tabs->tabText(i) == tab) tabs->setCurrentIndex(i);
+    if (tab == QLatin1String("Attribution")) {
+        const int position = qEnvironmentVariableIntValue("RNNSCOPE_SHOT_POSITION");  // from 1
+        if (position > 0) {
+            AttributionSettings settings = session.attributionSettings();
+            settings.position = position - 1;
+            session.setAttributionSettings(settings);
+        }
+        REQUIRE(waitUntil([&] { return session.currentAttribution() != nullptr; }, 120000));
+    }
     QTest::qWait(1500);  // a picture, not a check: let the coalesced redraws land
     w.window.grab().save(out + "/window.png");
     w.errors->grab().save(out + "/error-browser.png");
