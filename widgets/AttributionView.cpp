@@ -173,8 +173,11 @@ void AttributionView::updateFromSession() {
     const bool perStep =
         attribution ? !attribution->outputTokens.isEmpty()
                     : session_.model() && session_.model()->meta().task != Task::Classification;
+    // Shown only where it applies, so a classifier's controls stay as narrow as before.
     position_->setEnabled(usable && perStep);
     positionLabel_->setEnabled(usable && perStep);
+    position_->setVisible(perStep);
+    positionLabel_->setVisible(perStep);
     if (!usable) {
         steps_->setEnabled(false);
         rule_->setEnabled(false);
