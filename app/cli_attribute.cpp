@@ -1,6 +1,7 @@
 // `rnnscope-cli attribute --model M.pt --input TEXT --method grad|ig|occlusion [--target CLASS]
-// [--steps N] [--baseline pad|zeros] [--json]`: one score per input token for the chosen class
-// (the predicted one by default), and for integrated gradients the completeness error
+// [--position P] [--reference TEXT] [--steps N] [--baseline pad|zeros] [--json]`: one score per
+// input token for the chosen class (the predicted one by default) of the chosen output position
+// (tagging, language models, seq2seq), and for integrated gradients the completeness error
 // (docs/error-browser.md#attribution).
 
 #include "app/cli_attribute.h"
@@ -55,6 +56,17 @@ int runAttributeCommand(const QStringList& arguments) {
         QStringLiteral("target"),
         QStringLiteral("The class to explain, by name or index (default: the predicted one)."),
         QStringLiteral("CLASS"));
+    const QCommandLineOption positionOption(
+        QStringLiteral("position"),
+        QStringLiteral("Tagging, language models and seq2seq: the output position to explain, "
+                       "from 1 (default: a language model's last step, the first wrong tag or "
+                       "output token, else the first)."),
+        QStringLiteral("P"));
+    const QCommandLineOption referenceOption(
+        QStringLiteral("reference"),
+        QStringLiteral("Seq2seq: the reference output, attributed beside the model's own token "
+                       "at the position."),
+        QStringLiteral("TEXT"));
     const QCommandLineOption stepsOption(
         QStringLiteral("steps"),
         QStringLiteral("Integrated gradients: steps of the rule (default 50), the first round "
@@ -80,8 +92,9 @@ int runAttributeCommand(const QStringList& arguments) {
         QStringLiteral("pad|zeros"), QStringLiteral("pad"));
     const QCommandLineOption jsonOption(QStringLiteral("json"),
                                         QStringLiteral("Print one JSON object."));
-    parser.addOptions({modelOption, inputOption, methodOption, targetOption, stepsOption,
-                       ruleOption, maxStepsOption, fixedOption, baselineOption, jsonOption});
+    parser.addOptions({modelOption, inputOption, methodOption, targetOption, positionOption,
+                       referenceOption, stepsOption, ruleOption, maxStepsOption, fixedOption,
+                       baselineOption, jsonOption});
     const int early = parseCliCommand(parser, arguments, "attribute", {&modelOption, &inputOption});
     if (early >= 0) return early;
 
@@ -106,6 +119,12 @@ int runAttributeCommand(const QStringList& arguments) {
         return cliUsageError(parser, "attribute",
                              QStringLiteral("--max-steps must be a whole number from 1 to 100000"));
     settings.adaptive = !parser.isSet(fixedOption);
+    if (parser.isSet(positionOption)) {
+        settings.position = parser.value(positionOption).toInt(&ok) - 1;
+        if (!ok || settings.position < 0)
+            return cliUsageError(parser, "attribute",
+                                 QStringLiteral("--position must be a whole number from 1"));
+    }
     const QString baseline = parser.value(baselineOption);
     if (baseline != QLatin1String("pad") && baseline != QLatin1String("zeros"))
         return cliUsageError(
@@ -117,8 +136,7 @@ int runAttributeCommand(const QStringList& arguments) {
     try {
         const auto model = Model::open(parser.value(modelOption));
         if (!model->hasAttribution()) throw ModelError(model->attributionProblem());
-        const QStringList& names =
-            model->meta().task == Task::Regression ? model->meta().outputs : model->meta().labels;
+        const QStringList names = attributionClassNames(model->meta());
         if (parser.isSet(targetOption)) {
             settings.target = classOf(parser.value(targetOption), names);
             if (settings.target < 0)
@@ -127,7 +145,9 @@ int runAttributeCommand(const QStringList& arguments) {
                                    "(%2) nor a class index")
                         .arg(parser.value(targetOption), names.join(QStringLiteral(", "))));
         }
-        const SampleInput input = model->encode(parser.value(inputOption));
+        const SampleInput input = model->encode(
+            parser.value(inputOption),
+            model->meta().task == Task::Seq2Seq ? parser.value(referenceOption) : QString());
         const SampleAttribution a = attributeSample(*model, input, settings);
         const ClassAttribution& c = a.classes.front();
         const bool ig = settings.method == AttributionMethod::IntegratedGradients;
@@ -141,6 +161,24 @@ int runAttributeCommand(const QStringList& arguments) {
         root[QStringLiteral("predicted")] =
             QJsonObject{{QStringLiteral("index"), a.predicted},
                         {QStringLiteral("label"), names.value(a.predicted)}};
+        if (!a.outputTokens.isEmpty()) {
+            root[QStringLiteral("position")] = a.position + 1;
+            root[QStringLiteral("output_token")] = a.outputTokens.value(a.position);
+            root[QStringLiteral("output_tokens")] = QJsonArray::fromStringList(a.outputTokens);
+            QJsonArray predicted;
+            for (int p : a.outputPredicted) predicted.append(names.value(p));
+            root[QStringLiteral("output_predicted")] = predicted;
+        }
+        if (a.trueClass >= 0)
+            root[QStringLiteral("reference")] =
+                QJsonObject{{QStringLiteral("index"), a.trueClass},
+                            {QStringLiteral("label"), names.value(a.trueClass)}};
+        for (const ClassAttribution& other : a.classes)
+            if (!other.isTarget) {
+                QJsonArray values;
+                for (double v : other.scores.scores) values.append(v);
+                root[QStringLiteral("reference_scores")] = values;
+            }
         root[QStringLiteral("tokens")] = QJsonArray::fromStringList(a.tokens);
         QJsonArray scores;
         for (double s : c.scores.scores) scores.append(s);
@@ -157,6 +195,8 @@ int runAttributeCommand(const QStringList& arguments) {
             root[QStringLiteral("adaptive")] = settings.adaptive;
             if (settings.adaptive) root[QStringLiteral("max_steps")] = settings.maxSteps;
             root[QStringLiteral("evaluations")] = double(c.scores.evaluations);
+            // A switch along the path too sharp for float32 was integrated in float64.
+            root[QStringLiteral("double_precision")] = c.scores.doublePrecision;
             root[QStringLiteral("baseline_output")] = number(c.scores.baselineOutput);
             root[QStringLiteral("completeness_error")] = number(c.scores.completenessError);
         }
@@ -166,9 +206,14 @@ int runAttributeCommand(const QStringList& arguments) {
             std::printf("%s", QJsonDocument(root).toJson(QJsonDocument::Indented).constData());
             return 0;
         }
-        std::printf("%s of class %s (logit %.4f; predicted %s)\n",
+        const QString where = a.outputTokens.isEmpty()
+                                  ? QString()
+                                  : QStringLiteral(" at output %1 (\u201c%2\u201d)")
+                                        .arg(a.position + 1)
+                                        .arg(a.outputTokens.value(a.position));
+        std::printf("%s of class %s%s (logit %.4f; predicted %s)\n",
                     qPrintable(attributionMethodName(settings.method)), qPrintable(c.label),
-                    c.scores.output, qPrintable(names.value(a.predicted)));
+                    qPrintable(where), c.scores.output, qPrintable(names.value(a.predicted)));
         for (int t = 0; t < a.tokens.size(); ++t)
             std::printf("%4d  %-16s %+.6f\n", t + 1, qPrintable(a.tokens[t]),
                         c.scores.scores[size_t(t)]);

@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
         timeIt(std::min(repeat, 3), [&] { adaptive = attributeSample(*model, input, settings); });
     // The same integral one point at a time: what batching buys.
     const EmbeddingBinding binding = model->bindEmbeddings(input);
-    const BatchEmbeddingFunction f = binding.output(binding.predicted);
+    const BatchEmbeddingFunction f = binding.output(0, binding.predicted.front());
     TokenAttribution single;
     const Timing oneByOne = timeIt(std::min(repeat, 3), [&] {
         single = integratedGradientsInBatches(binding.embeddings, binding.padEmbeddings, 50, f, 1,

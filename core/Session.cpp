@@ -419,6 +419,7 @@ void Session::setCurrentSample(qint64 index) {
     currentTarget_ = currentData_.target;
     hoveredToken_ = TokenRef{};
     timeRange_ = TimeRange{};
+    attributionSettings_.position = -1;  // another sample: its own default output position
     Q_EMIT currentSampleChanged(index);
     inspectCurrent();
     markModified();
@@ -434,6 +435,7 @@ void Session::setCustomInput(const QString& text, const QString& target) {
     currentTarget_ = target;
     hoveredToken_ = TokenRef{};
     timeRange_ = TimeRange{};
+    attributionSettings_.position = -1;  // another sample: its own default output position
     Q_EMIT currentSampleChanged(-1);
     inspectCurrent();
     markModified();
@@ -696,18 +698,28 @@ void Session::startAttribution() {
         return;
     }
     auto model = model_;
-    const SampleInput input = currentResult_->input;
+    SampleInput input = currentResult_->input;
+    // A seq2seq sample's reference is the "true" side even when the panels show the model's
+    // own output (the input was then encoded without it).
+    if (model->meta().task == Task::Seq2Seq && input.targetIds.empty() && !currentTarget_.isEmpty())
+        input = model->encode(currentText_, currentTarget_);
     const AttributionSettings settings = attributionSettings_;
-    const int trueClass = currentSample_ >= 0 && !currentData_.label.isEmpty()
-                              ? int(model->meta().labels.indexOf(currentData_.label))
-                              : -1;
+    // The reference of every output row the core cannot read from the input itself: the class
+    // of a classified sample, the tags of a tagged one (language models and seq2seq samples
+    // carry theirs in `input`).
+    std::vector<int> references;
+    if (currentSample_ >= 0 && !currentData_.label.isEmpty())
+        references.push_back(int(model->meta().labels.indexOf(currentData_.label)));
+    if (currentSample_ >= 0 && model->meta().task == Task::Tagging)
+        for (const QString& tag : currentData_.tags)
+            references.push_back(int(model->meta().labels.indexOf(tag)));
     const quint64 generation = generation_;
     attributionJob_ = jobs_.startIn<std::shared_ptr<const SampleAttribution>>(
         JobLane::Interactive, tr("Attributing the current sample"), this,
-        [model, input, settings, trueClass](JobContext& ctx) {
+        [model, input, settings, references](JobContext& ctx) {
             ctx.checkCancelled();  // cancelled while it waited for the worker
             return std::make_shared<const SampleAttribution>(attributeSample(
-                *model, input, settings, trueClass, [&ctx]() { return ctx.isCancelled(); }));
+                *model, input, settings, references, [&ctx]() { return ctx.isCancelled(); }));
         },
         [this, request, generation](std::shared_ptr<const SampleAttribution> result) {
             if (request != attributionRequest_ || generation != generation_) return;

@@ -29,6 +29,7 @@ unambiguous by design: day first (26/11/2026, 26.11.2026) unless the year comes 
 """
 
 import datetime
+import json
 import random
 import re
 from typing import Dict, List, Tuple
@@ -138,11 +139,13 @@ class Encoder(nn.Module):
         self.rnn = nn.GRU(embed_size, hidden_size, batch_first=True, bidirectional=True)
 
     def forward(self, src: Tensor, lengths: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
-        x = self.embed(src)  # [B, T_in, E]
+        return self.from_embeddings(self.embed(src), lengths)  # embed: [B, T_in, E]
+
+    def from_embeddings(self, x: Tensor, lengths: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
         packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True,
                                                    enforce_sorted=False)
         out, h = self.rnn(packed)  # h: [2, B, H], each direction's state at its last valid step
-        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=src.size(1))
+        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.size(1))
         return x, out, h  # out: [B, T_in, 2H], zero past each length
 
 
@@ -193,15 +196,21 @@ class DateTranslator(nn.Module):
         self.eos = eos
 
     def encode(self, src: Tensor, src_lengths: Tensor):
-        emb, enc, h = self.encoder(src, src_lengths)
+        return self.encode_embedded(self.encoder.embed(src), src_lengths)
+
+    def encode_embedded(self, emb: Tensor, src_lengths: Tensor):
+        emb, enc, h = self.encoder.from_embeddings(emb, src_lengths)
         h0 = torch.tanh(self.decoder.init(torch.cat([h[0], h[1]], 1))).unsqueeze(0)  # [1, B, H]
         keys = self.decoder.attention.key(enc)  # [B, T_in, A], computed once per sequence
-        mask = torch.arange(src.size(1)).unsqueeze(0) < src_lengths.unsqueeze(1)  # [B, T_in]
+        mask = torch.arange(emb.size(1)).unsqueeze(0) < src_lengths.unsqueeze(1)  # [B, T_in]
         return emb, enc, h0, keys, mask
 
     def teacher_forced(self, src: Tensor, src_lengths: Tensor, tgt: Tensor):
         """Reads tgt[:, :-1]; logits[:, t] predict tgt[:, t + 1]."""
-        emb, enc, h0, keys, mask = self.encode(src, src_lengths)
+        return self.teacher_forced_embedded(self.encoder.embed(src), src_lengths, tgt)
+
+    def teacher_forced_embedded(self, src_embeddings: Tensor, src_lengths: Tensor, tgt: Tensor):
+        emb, enc, h0, keys, mask = self.encode_embedded(src_embeddings, src_lengths)
         h = h0
         logits: List[Tensor] = []
         weights: List[Tensor] = []
@@ -235,6 +244,12 @@ class DateTranslator(nn.Module):
             "lengths.decoder.rnn": tgt_lengths - 1,
             "states.decoder.rnn": states,  # [B, T_out, Hd]
         }
+
+    @torch.jit.export
+    def logits_from_embeddings(self, src_embeddings: Tensor, src_lengths: Tensor, tgt: Tensor,
+                               tgt_lengths: Tensor) -> Tensor:
+        """forward() from the source embeddings, for attribution (docs/model-contract.md)."""
+        return self.teacher_forced_embedded(src_embeddings, src_lengths, tgt)[0]  # [B, T_out, V]
 
     @torch.jit.export
     def generate(self, src: Tensor, src_lengths: Tensor, max_len: int) -> Tensor:
@@ -327,7 +342,9 @@ def main() -> None:
 
     optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs)
-    for epoch in range(args.epochs):
+    if args.weights_from:
+        common.load_weights(model, args.weights_from)
+    for epoch in range(0 if args.weights_from else args.epochs):
         model.train()
         total = 0.0
         for idx in common.bucketed_minibatches([len(s) for s, _, _ in train], 64, rng):
@@ -344,6 +361,9 @@ def main() -> None:
         print(f"epoch {epoch + 1:2d}  loss {total / len(train):.4f}  ({clock.seconds():.0f} s)",
               flush=True)
     train_seconds, train_cpu_seconds = clock.seconds(), clock.cpu_seconds()
+    if args.weights_from:  # keep what the training that made these weights cost
+        earlier = json.loads((args.out / "metrics.json").read_text())
+        train_seconds, train_cpu_seconds = earlier["train_seconds"], earlier["train_cpu_seconds"]
 
     meta = {
         "name": "dates",

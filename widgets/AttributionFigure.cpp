@@ -1,5 +1,6 @@
 #include "widgets/AttributionFigure.h"
 
+#include <QMouseEvent>
 #include <QPaintEvent>
 #include <QPainter>
 #include <algorithm>
@@ -39,6 +40,21 @@ QVector<QRectF> stripBoxes(const QStringList& tokens, const QFontMetricsF& fm, q
 
 QString scoreText(double v) {
     return QString::number(v, 'f', std::abs(v) >= 10 ? 2 : 3);
+}
+
+// What one output of the task is called in a column's title.
+QString classWord(Task task) {
+    switch (task) {
+        case Task::Tagging:
+            return QObject::tr("Tag");
+        case Task::LanguageModel:
+        case Task::Seq2Seq:
+            return QObject::tr("Token");
+        case Task::Regression:
+            return QObject::tr("Output");
+        default:
+            return QObject::tr("Class");
+    }
 }
 
 QString roleText(const ClassAttribution& c, int predicted) {
@@ -86,7 +102,53 @@ QSizeF AttributionFigure::figureSize(qreal width) const {
     if (!attribution_ || attribution_->classes.empty()) return {width, 6 * line};
     const int n = int(attribution_->classes.size());
     const qreal column = (width - 2 * kMargin - (n - 1) * kColumnGap) / n;
-    return {width, 2 * kMargin + 2 * line + 6 + columnHeight(column) + 2 * line + 8};
+    return {width, 2 * kMargin + 2 * line + 6 + outputsHeight(width - 2 * kMargin) +
+                       columnHeight(column) + 2 * line + 8};
+}
+
+QString AttributionFigure::outputText(int position) const {
+    const SampleAttribution& a = *attribution_;
+    // Seq2seq: the output token is the prediction; tagging and LM: the predicted tag / next token.
+    if (a.task == Task::Seq2Seq || a.outputPredicted.empty())
+        return displayForm(a.outputTokens.value(position));
+    return displayForm(a.classNames.value(a.outputPredicted[size_t(position)]));
+}
+
+QVector<QRectF> AttributionFigure::outputBoxes(qreal width) const {
+    QStringList texts;
+    for (int p = 0; p < attribution_->outputTokens.size(); ++p) texts << outputText(p);
+    QVector<QRectF> boxes = stripBoxes(texts, QFontMetricsF(font()), width);
+    return boxes;
+}
+
+qreal AttributionFigure::outputsHeight(qreal width) const {
+    if (!attribution_ || attribution_->outputTokens.isEmpty()) return 0;
+    const QFontMetricsF fm(font());
+    const QVector<QRectF> boxes = outputBoxes(width);
+    return 2 * (fm.height() + 2) + (boxes.isEmpty() ? 0 : boxes.back().bottom()) + 10;
+}
+
+int AttributionFigure::outputAt(const QPointF& point, const QRectF& rect) const {
+    if (!attribution_ || attribution_->outputTokens.isEmpty() || attribution_->classes.empty())
+        return -1;
+    const QFontMetricsF fm(font());
+    const qreal line = fm.height() + 2;
+    const QRectF inner = rect.adjusted(kMargin, kMargin, -kMargin, -kMargin);
+    const QPointF origin(inner.left(), inner.top() + 4 * line + 6);
+    const QVector<QRectF> boxes = outputBoxes(inner.width());
+    for (int p = 0; p < boxes.size(); ++p)
+        if (boxes[p].translated(origin).contains(point)) return p;
+    return -1;
+}
+
+void AttributionFigure::mousePressEvent(QMouseEvent* event) {
+    const int p = outputAt(event->position(), rect());
+    if (p >= 0 && event->button() == Qt::LeftButton) {
+        Q_EMIT outputClicked(p);
+        event->accept();
+        return;
+    }
+    QWidget::mousePressEvent(event);
 }
 
 int AttributionFigure::heightForWidth(int width) const {
@@ -154,12 +216,64 @@ void AttributionFigure::paint(QPainter& painter, const QRectF& rect) const {
     painter.drawText(QRectF(inner.left(), inner.top() + line, inner.width(), line),
                      Qt::AlignLeft | Qt::AlignVCenter, how);
 
+    // Per-step models: which output is explained, then every output position as a strip.
+    qreal top = inner.top() + 2 * line + 6;
+    if (!a.outputTokens.isEmpty()) {
+        const QString reference = a.trueClass >= 0 ? a.classNames.value(a.trueClass) : QString();
+        const QString explained = outputText(a.position);
+        QString what =
+            a.task == Task::LanguageModel
+                ? tr("Explained: the next token after token %1 (“%2”), predicted “%3”")
+                      .arg(a.position + 1)
+                      .arg(displayForm(a.tokens.value(a.position)), explained)
+            : a.task == Task::Tagging
+                ? tr("Explained: the tag of token %1 (“%2”), predicted %3")
+                      .arg(a.position + 1)
+                      .arg(displayForm(a.tokens.value(a.position)), explained)
+                : tr("Explained: output token %1, “%2”%3")
+                      .arg(a.position + 1)
+                      .arg(explained,
+                           a.outputIsGenerated ? tr(" (the model's own output)") : QString());
+        if (!reference.isEmpty()) what += tr("; reference “%1”").arg(displayForm(reference));
+        painter.setPen(Qt::black);
+        painter.drawText(QRectF(inner.left(), top, inner.width(), line),
+                         Qt::AlignLeft | Qt::AlignVCenter,
+                         fm.elidedText(what, Qt::ElideRight, inner.width()));
+        painter.setPen(QColor(80, 80, 80));
+        const QString caption =
+            a.task == Task::Seq2Seq ? tr("Output tokens (outlined: explained; red: differs from "
+                                         "the reference)")
+            : a.task == Task::LanguageModel
+                ? tr("Predicted next token at each step (outlined: explained; red: wrong)")
+                : tr("Predicted at each step (outlined: explained; red: wrong)");
+        painter.drawText(QRectF(inner.left(), top + line, inner.width(), line),
+                         Qt::AlignLeft | Qt::AlignVCenter,
+                         fm.elidedText(caption, Qt::ElideRight, inner.width()));
+        const QPointF origin(inner.left(), top + 2 * line);
+        const QVector<QRectF> boxes = outputBoxes(inner.width());
+        for (int p = 0; p < boxes.size(); ++p) {
+            const QRectF box = boxes[p].translated(origin);
+            const int ref = p < int(a.outputReference.size()) ? a.outputReference[size_t(p)] : -1;
+            const int pred = p < int(a.outputPredicted.size()) ? a.outputPredicted[size_t(p)] : -1;
+            const bool wrong = ref >= 0 && pred >= 0 && ref != pred;
+            const bool chosen = p == a.position;
+            painter.setBrush(chosen ? QColor(255, 246, 200) : QColor(246, 246, 246));
+            painter.setPen(chosen ? QPen(Qt::black, 2) : QPen(QColor(190, 190, 190), 1));
+            painter.drawRoundedRect(box, 3, 3);
+            painter.setPen(wrong ? QColor(200, 30, 30) : Qt::black);
+            painter.drawText(box, Qt::AlignCenter, outputText(p));
+            if (wrong)
+                painter.drawLine(QPointF(box.left() + 3, box.bottom() - 2),
+                                 QPointF(box.right() - 3, box.bottom() - 2));
+        }
+        top += outputsHeight(inner.width());
+    }
+
     // One symmetric scale for every column, so red in one means what it means in the other.
     double scale = 0.0;
     for (const ClassAttribution& c : a.classes)
         for (double s : c.scores.scores) scale = std::max(scale, std::abs(s));
     const int n = int(a.classes.size());
-    const qreal top = inner.top() + 2 * line + 6;
     const qreal width = (inner.width() - (n - 1) * kColumnGap) / n;
     qreal bottom = top;
     for (int i = 0; i < n; ++i) {
@@ -207,10 +321,12 @@ qreal AttributionFigure::paintColumn(QPainter& painter, const ClassAttribution& 
     painter.setFont(bold);
     painter.setPen(Qt::black);
     const QString role = roleText(c, a.predicted);
-    painter.drawText(QRectF(rect.left(), y, rect.width(), line), Qt::AlignLeft | Qt::AlignVCenter,
-                     fm.elidedText(role.isEmpty() ? tr("Class %1").arg(c.label)
-                                                  : tr("Class %1 (%2)").arg(c.label, role),
-                                   Qt::ElideRight, rect.width()));
+    painter.drawText(
+        QRectF(rect.left(), y, rect.width(), line), Qt::AlignLeft | Qt::AlignVCenter,
+        fm.elidedText(role.isEmpty()
+                          ? tr("%1 %2").arg(classWord(a.task), displayForm(c.label))
+                          : tr("%1 %2 (%3)").arg(classWord(a.task), displayForm(c.label), role),
+                      Qt::ElideRight, rect.width()));
     y += line;
     painter.setFont(font());
     const TokenAttribution& s = c.scores;
@@ -220,9 +336,11 @@ qreal AttributionFigure::paintColumn(QPainter& painter, const ClassAttribution& 
         for (double v : s.scores) total += v;
         values.front() += tr(" · at baseline %1").arg(scoreText(s.baselineOutput));
         // A line of its own: it says whether the steps were enough for this input.
-        values << tr("Σ scores %1 · completeness error %2% · %3 steps")
+        values << tr("Σ scores %1 · completeness error %2% · %3 steps%4")
                       .arg(scoreText(total), QString::number(s.completenessError * 100.0, 'f', 2))
-                      .arg(s.steps);
+                      .arg(s.steps)
+                      .arg(s.doublePrecision ? tr(" (float64: a switch too sharp for float32)")
+                                             : QString());
     }
     painter.setPen(QColor(70, 70, 70));
     for (const QString& text : values) {
@@ -238,7 +356,10 @@ qreal AttributionFigure::paintColumn(QPainter& painter, const ClassAttribution& 
     for (int t = 0; t < boxes.size(); ++t) {
         const QRectF box = boxes[t].translated(rect.left(), y);
         const double v = t < int(s.scores.size()) ? s.scores[size_t(t)] : 0.0;
-        painter.setPen(QColor(190, 190, 190));
+        // Tagging and language models: the token whose step is explained is outlined.
+        const bool step = (a.task == Task::Tagging || a.task == Task::LanguageModel) &&
+                          !a.outputTokens.isEmpty() && t == a.position;
+        painter.setPen(step ? QPen(Qt::black, 2) : QPen(QColor(190, 190, 190), 1));
         painter.setBrush(divergingColour(v, scale));
         painter.drawRoundedRect(box, 3, 3);
         painter.setPen(std::abs(v) > 0.6 * scale ? Qt::white : Qt::black);

@@ -35,6 +35,14 @@ AttributionView::AttributionView(Session& session, QWidget* parent)
     target_->setToolTip(
         tr("The class whose logit is explained; the true class is shown beside "
            "it when the sample has one"));
+    position_ = new QSpinBox(this);
+    position_->setRange(0, 100000);
+    position_->setSpecialValueText(tr("auto"));
+    position_->setToolTip(
+        tr("Tagging, language models and seq2seq: the output position explained (or click an "
+           "output in the figure). auto: a language model's last step, else the first wrong "
+           "output"));
+    positionLabel_ = new QLabel(tr("Position"), this);
     steps_ = new QSpinBox(this);
     steps_->setRange(1, 2000);
     steps_->setToolTip(
@@ -60,6 +68,8 @@ AttributionView::AttributionView(Session& session, QWidget* parent)
     controls->addWidget(method_);
     controls->addWidget(new QLabel(tr("Class"), this));
     controls->addWidget(target_, 1);
+    controls->addWidget(positionLabel_);
+    controls->addWidget(position_);
     controls->addWidget(stepsLabel_);
     controls->addWidget(steps_);
     controls->addWidget(rule_);
@@ -84,6 +94,15 @@ AttributionView::AttributionView(Session& session, QWidget* parent)
     // A spin box reports every keystroke; one run when editing ends (or an arrow click).
     steps_->setKeyboardTracking(false);
     connect(steps_, qOverload<int>(&QSpinBox::valueChanged), this, send);
+    position_->setKeyboardTracking(false);
+    connect(position_, qOverload<int>(&QSpinBox::valueChanged), this, send);
+    connect(figure_, &AttributionFigure::outputClicked, this, [this](int position) {
+        {
+            const QSignalBlocker block(position_);
+            position_->setValue(position + 1);
+        }
+        sendSettings();
+    });
 
     connect(&session_, &Session::attributionChanged, this, [this]() { updateFromSession(); });
     connect(&session_, &Session::modelChanged, this, [this]() { updateFromSession(); });
@@ -104,6 +123,7 @@ void AttributionView::sendSettings() {
     AttributionSettings s = session_.attributionSettings();
     s.method = AttributionMethod(method_->currentData().toInt());
     s.target = target_->currentData().toInt();
+    s.position = position_->value() - 1;  // 0 ("auto") → -1
     s.steps = steps_->value();
     s.baseline = AttributionBaseline(baseline_->currentData().toInt());
     s.rule = IntegrationRule(rule_->currentData().toInt());
@@ -115,7 +135,13 @@ void AttributionView::updateFromSession() {
     const AttributionSettings s = session_.attributionSettings();
     {
         const QSignalBlocker b1(method_), b2(target_), b3(steps_), b4(baseline_), b5(rule_),
-            b6(adaptive_);
+            b6(adaptive_), b7(position_);
+        // The range follows the sample's outputs once they are known.
+        const auto known = session_.currentAttribution();
+        position_->setMaximum(known && !known->outputTokens.isEmpty()
+                                  ? std::max(int(known->outputTokens.size()), s.position + 1)
+                                  : 100000);
+        position_->setValue(s.position + 1);
         rule_->setCurrentIndex(rule_->findData(int(s.rule)));
         adaptive_->setChecked(s.adaptive);
         method_->setCurrentIndex(method_->findData(int(s.method)));
@@ -124,9 +150,7 @@ void AttributionView::updateFromSession() {
         // Classes: "predicted" first, then every class of the model by name.
         const auto model = session_.model();
         QStringList names;
-        if (model)
-            names = model->meta().task == Task::Regression ? model->meta().outputs
-                                                           : model->meta().labels;
+        if (model) names = attributionClassNames(model->meta());
         if (target_->count() != names.size() + 1 ||
             (names.size() > 0 && target_->itemText(1) != names.front())) {
             target_->clear();
@@ -144,6 +168,16 @@ void AttributionView::updateFromSession() {
     const bool usable = session_.model() && session_.model()->hasAttribution();
     for (QWidget* w : {static_cast<QWidget*>(method_), static_cast<QWidget*>(target_)})
         w->setEnabled(usable);
+    // The position is for models with an output per step; its range follows the sample.
+    const auto attribution = session_.currentAttribution();
+    const bool perStep =
+        attribution ? !attribution->outputTokens.isEmpty()
+                    : session_.model() && session_.model()->meta().task != Task::Classification;
+    // Shown only where it applies, so a classifier's controls stay as narrow as before.
+    position_->setEnabled(usable && perStep);
+    positionLabel_->setEnabled(usable && perStep);
+    position_->setVisible(perStep);
+    positionLabel_->setVisible(perStep);
     if (!usable) {
         steps_->setEnabled(false);
         rule_->setEnabled(false);
@@ -151,7 +185,7 @@ void AttributionView::updateFromSession() {
         baseline_->setEnabled(false);
     }
 
-    if (const auto attribution = session_.currentAttribution())
+    if (attribution)
         figure_->setAttribution(attribution);
     else if (!session_.attributionError().isEmpty())
         figure_->setMessage(session_.attributionError());

@@ -1,6 +1,7 @@
 #pragma once
 // The Error Browser's attribution tab: why the model gave the current sample its output. A row
-// of settings (method, target class, integrated-gradient steps and baseline) that go to the
+// of settings (method, target class, output position of a per-step model, integrated-gradient
+// steps and baseline) that go to the
 // Session, and the figure (AttributionFigure) of the Session's current attribution, which the
 // Session computes on the worker for every current sample.
 
@@ -24,6 +25,8 @@ public:
     AttributionFigure* figure() const { return figure_; }
     QComboBox* methodBox() const { return method_; }
     QComboBox* targetBox() const { return target_; }
+    // Per-step models: the output position explained, from 1; 0 reads "auto" (the default).
+    QSpinBox* positionBox() const { return position_; }
     QSpinBox* stepsBox() const { return steps_; }
     QComboBox* baselineBox() const { return baseline_; }
     QComboBox* ruleBox() const { return rule_; }
@@ -44,6 +47,8 @@ private:
     Session& session_;
     QComboBox* method_ = nullptr;
     QComboBox* target_ = nullptr;
+    QSpinBox* position_ = nullptr;
+    QLabel* positionLabel_ = nullptr;
     QSpinBox* steps_ = nullptr;
     QComboBox* baseline_ = nullptr;
     QComboBox* rule_ = nullptr;

@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include "core/Session.h"
+#include "core/errors/PredictionSummary.h"
+#include "core/model/Model.h"
 
 namespace rnnscope {
 
@@ -103,10 +105,13 @@ QVariant ErrorTableModel::data(const QModelIndex& index, int role) const {
                 return labelText(sample, r);
             case ErrorColumn::Prediction:
                 return r.predicted ? predictionText(sample, r) : QString();
-            case ErrorColumn::Confidence:
-                return r.predicted ? QString::number(double(r.confidence) * 100.0, 'f', 1) +
-                                         QLatin1Char('%')
-                                   : QString();
+            case ErrorColumn::Confidence: {
+                // Regression has no probability to be confident with: blank, not "0.0%".
+                const auto model = session_.model();
+                if (!r.predicted || (model && !taskHasConfidence(model->meta().task)))
+                    return QString();
+                return QString::number(double(r.confidence) * 100.0, 'f', 1) + QLatin1Char('%');
+            }
             case ErrorColumn::Loss:
                 return std::isnan(r.loss) ? QString() : QString::number(double(r.loss), 'f', 3);
             case ErrorColumn::Correct:

@@ -3,6 +3,8 @@
 #include <QColor>
 
 #include "core/Session.h"
+#include "core/errors/PredictionSummary.h"
+#include "core/model/Model.h"
 
 namespace rnnscope {
 
@@ -65,9 +67,12 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
             }
             case Prediction:
                 return p ? p->predicted : QString();
-            case Confidence:
-                return p ? QString::number(double(p->confidence) * 100.0, 'f', 1) + QLatin1Char('%')
-                         : QString();
+            case Confidence: {
+                // Regression has no probability to be confident with: blank, not "0.0%".
+                const auto model = session_.model();
+                if (!p || (model && !taskHasConfidence(model->meta().task))) return QString();
+                return QString::number(double(p->confidence) * 100.0, 'f', 1) + QLatin1Char('%');
+            }
         }
     }
     if (role == Qt::ForegroundRole && index.column() == Prediction && p && p->correct == 0)

@@ -8,6 +8,7 @@
 #include "core/Predictions.h"
 #include "core/Session.h"
 #include "core/analysis/TokenGroups.h"
+#include "core/errors/PredictionSummary.h"
 #include "core/errors/TokenErrors.h"
 #include "core/model/Model.h"
 #include "widgets/HiddenUnitsColours.h"
@@ -268,21 +269,28 @@ void SampleViewPanel::showTokenLoss() {
             .arg(sum / double(outcomes.size()), 0, 'f', 3));
 }
 
+QString SampleViewPanel::summaryText() const {
+    return summary_->text();
+}
+
 void SampleViewPanel::updateSummary() {
     auto dataset = session().dataset();
     if (!dataset) {
         summary_->setText(tr("No dataset open (File → Open Dataset…)."));
         return;
     }
-    const auto& predictions = session().predictions();
-    const qint64 done = std::count_if(predictions.begin(), predictions.end(),
-                                      [](const SamplePrediction& p) { return p.done; });
-    const double accuracy = session().accuracy();
     QString text = tr("%1: %2 samples").arg(dataset->displayName()).arg(dataset->size());
     if (dataset->skippedLines() > 0)
         text += tr(" (%n empty line(s) skipped)", "", int(dataset->skippedLines()));
-    if (done > 0 && accuracy >= 0)
-        text += tr(" · accuracy %1% on %2 predicted").arg(accuracy * 100, 0, 'f', 1).arg(done);
+    // The measure that fits the task: a language model is almost never right at every token, so
+    // it gets next-token accuracy and perplexity rather than a per-sample accuracy of 0%.
+    qint64 done = 0;
+    if (const auto model = session().model()) {
+        const PredictionSummary summary = summarizePredictions(
+            model->meta().task, session().predictions(), session().tokenErrorStats());
+        done = summary.predicted;
+        text += predictionSummaryText(summary);
+    }
     summary_->setText(text);
     if (done > 0) table_->viewport()->update();
 }

@@ -27,6 +27,8 @@ public:
     TokenStrip* inputStrip() const { return inputStrip_; }
     TokenStrip* outputStrip() const { return outputStrip_; }
     QTableView* table() const { return table_; }
+    // The line above the table: the dataset, and what the predictions so far measure.
+    QString summaryText() const;
     QString predictionText() const { return prediction_->text(); }
     // The exported figure's heading: "Sample 6 of brackets.tsv", or "Typed input".
     QString figureTitle() const;

@@ -248,7 +248,24 @@ TokenAttribution adaptiveIntegratedGradients(const MatrixRM& embeddings, const M
                                              int steps, int maxSteps, double tolerance,
                                              const BatchEmbeddingFunction& f, int batchSize,
                                              const std::function<bool()>& cancelled,
-                                             IntegrationRule rule) {
+                                             IntegrationRule rule, double minPanelWidth) {
+    requireSameShape(embeddings, baseline, "the baseline");
+    const MatrixRM delta = embeddings - baseline;
+    const PathFunction path = [&](const std::vector<double>& alphas, bool withGradient) {
+        std::vector<MatrixRM> points;
+        points.reserve(alphas.size());
+        for (double alpha : alphas) points.push_back(baseline + float(alpha) * delta);
+        return f(points, withGradient);
+    };
+    return adaptiveIntegratedGradients(embeddings, baseline, steps, maxSteps, tolerance, path,
+                                       batchSize, cancelled, rule, minPanelWidth);
+}
+
+TokenAttribution adaptiveIntegratedGradients(const MatrixRM& embeddings, const MatrixRM& baseline,
+                                             int steps, int maxSteps, double tolerance,
+                                             const PathFunction& path, int batchSize,
+                                             const std::function<bool()>& cancelled,
+                                             IntegrationRule rule, double minPanelWidth) {
     requireSameShape(embeddings, baseline, "the baseline");
     // Completeness holds on every piece of the path: the integral of the directional derivative
     // g(a) = (x - x') . grad f(x' + a (x - x')) over [a0, a1] is f(a1) - f(a0) exactly. So the
@@ -263,7 +280,22 @@ TokenAttribution adaptiveIntegratedGradients(const MatrixRM& embeddings, const M
     const QuadratureRule unit = quadratureRule(rule, k);
     const MatrixRM delta = embeddings - baseline;
     const Eigen::MatrixXd deltaD = delta.cast<double>();
-    auto pointAt = [&](double alpha) -> MatrixRM { return baseline + float(alpha) * delta; };
+    // Evaluates `alphas` in batches of up to `batchSize`, polling `cancelled` between them.
+    auto evaluate = [&](const std::vector<double>& alphas, bool withGradient, auto&& use) {
+        const size_t size = size_t(std::max(1, batchSize));
+        for (size_t first = 0; first < alphas.size(); first += size) {
+            if (cancelled && cancelled()) throw JobCancelled();
+            const std::vector<double> batch(
+                alphas.begin() + std::ptrdiff_t(first),
+                alphas.begin() + std::ptrdiff_t(std::min(alphas.size(), first + size)));
+            const std::vector<OutputAndGradient> results = path(batch, withGradient);
+            if (results.size() != batch.size())
+                throw UserError(QStringLiteral("the model gave %1 outputs for %2 inputs")
+                                    .arg(results.size())
+                                    .arg(batch.size()));
+            for (size_t i = 0; i < results.size(); ++i) use(first + i, results[i]);
+        }
+    };
 
     struct Panel {
         double a = 0.0, b = 1.0;
@@ -276,9 +308,7 @@ TokenAttribution adaptiveIntegratedGradients(const MatrixRM& embeddings, const M
     // f at the given alphas (no gradient), and each panel's nodes (with gradient).
     auto values = [&](const std::vector<double>& alphas) {
         std::vector<double> out(alphas.size());
-        evaluateInBatches(
-            alphas.size(), [&](size_t i) { return pointAt(alphas[i]); }, false, f, batchSize,
-            cancelled, [&](size_t i, const OutputAndGradient& at) { out[i] = at.value; });
+        evaluate(alphas, false, [&](size_t i, const OutputAndGradient& at) { out[i] = at.value; });
         evaluations += qint64(alphas.size());
         return out;
     };
@@ -287,15 +317,11 @@ TokenAttribution adaptiveIntegratedGradients(const MatrixRM& embeddings, const M
         for (const Panel* p : todo)
             for (double u : unit.alphas) alphas.push_back(p->a + (p->b - p->a) * u);
         for (Panel* p : todo) p->integral = Eigen::MatrixXd::Zero(delta.rows(), delta.cols());
-        evaluateInBatches(
-            alphas.size(), [&](size_t i) { return pointAt(alphas[i]); }, true, f, batchSize,
-            cancelled,
-            [&](size_t i, const OutputAndGradient& at) {
-                requireSameShape(embeddings, at.gradient, "the gradient");
-                Panel* p = todo[i / size_t(k)];
-                p->integral +=
-                    (p->b - p->a) * unit.weights[i % size_t(k)] * at.gradient.cast<double>();
-            });
+        evaluate(alphas, true, [&](size_t i, const OutputAndGradient& at) {
+            requireSameShape(embeddings, at.gradient, "the gradient");
+            Panel* p = todo[i / size_t(k)];
+            p->integral += (p->b - p->a) * unit.weights[i % size_t(k)] * at.gradient.cast<double>();
+        });
         for (Panel* p : todo) p->sum = deltaD.cwiseProduct(p->integral).sum();
         evaluations += qint64(alphas.size());
     };
@@ -318,6 +344,7 @@ TokenAttribution adaptiveIntegratedGradients(const MatrixRM& embeddings, const M
         return std::abs(change) > 0.0 ? std::abs(total - change) / std::abs(change)
                                       : std::abs(total);
     };
+    bool unresolved = false;
     while (error() >= tolerance) {
         // Halve the panels that miss most (those within half of the worst miss), as many as the
         // node budget allows.
@@ -326,11 +353,18 @@ TokenAttribution adaptiveIntegratedGradients(const MatrixRM& embeddings, const M
         std::sort(order.begin(), order.end(),
                   [&](size_t x, size_t y) { return panels[x].miss() > panels[y].miss(); });
         const double worst = panels[order.front()].miss();
+        // The worst miss sits in a panel too narrow for the evaluation's precision: the output
+        // jumps there as far as these points can tell, and halving cannot find the switch.
+        const Panel& worstPanel = panels[order.front()];
+        if (worstPanel.b - worstPanel.a < minPanelWidth) {
+            unresolved = true;
+            break;
+        }
         const int budget = (maxSteps - int(panels.size()) * k) / k;  // panels that may be added
         std::vector<size_t> split;
         for (size_t i : order) {
             if (int(split.size()) >= budget || panels[i].miss() < 0.5 * worst) break;
-            split.push_back(i);
+            if (panels[i].b - panels[i].a >= minPanelWidth) split.push_back(i);
         }
         if (split.empty()) break;  // the budget is spent
         std::vector<double> mids;
@@ -367,6 +401,7 @@ TokenAttribution adaptiveIntegratedGradients(const MatrixRM& embeddings, const M
     a.completenessError = error();
     a.steps = int(panels.size()) * k;
     a.evaluations = evaluations;
+    a.unresolved = unresolved;
     return a;
 }
 

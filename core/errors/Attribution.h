@@ -39,7 +39,22 @@ struct TokenAttribution {
     double completenessError = std::numeric_limits<double>::quiet_NaN();
     int steps = 0;           // IG: the steps of the result (adaptive: the last round's)
     qint64 evaluations = 0;  // IG: model evaluations (points) over every round
+    // Adaptive IG: stopped because the output switches within less of the path than the
+    // evaluation can resolve (a float32 model's points cannot be placed closer than ~1e-7 apart
+    // in alpha), so finer panels would not help; evaluating in double precision does.
+    bool unresolved = false;
+    bool doublePrecision = false;  // the path was evaluated in float64 (see `unresolved`)
 };
+
+// The chosen output at the points x' + alpha (x - x') of the integrated-gradients path, one
+// result per alpha, with the gradient w.r.t. the point [T, E] when asked. A model builds the
+// points itself, so it can build them in double precision.
+using PathFunction = std::function<std::vector<OutputAndGradient>(const std::vector<double>& alphas,
+                                                                  bool withGradient)>;
+
+// The narrowest panel (in alpha) worth halving when the path is evaluated in float32: its ten
+// nodes are then a few float32 steps apart (the spacing of floats near 1 is 6e-8).
+constexpr double kFloatPathResolution = 2e-6;
 
 // score_t = sum_e x_te * df/dx_te
 TokenAttribution gradientTimesInput(const MatrixRM& embeddings, const EmbeddingFunction& f);
@@ -90,11 +105,21 @@ TokenAttribution integratedGradientsInBatches(
 // whose own sum misses f(end) - f(start) most are halved while the completeness error is at
 // least `tolerance` and the nodes stay within `maxSteps`. `steps`: the final panels' nodes;
 // `evaluations`: every point evaluated (panel ends and nodes of halved panels included).
+// `minPanelWidth`: a panel that misses most but is narrower than this is not halved; the result
+// is then `unresolved` (kFloatPathResolution for a float32 model).
 TokenAttribution adaptiveIntegratedGradients(const MatrixRM& embeddings, const MatrixRM& baseline,
                                              int steps, int maxSteps, double tolerance,
                                              const BatchEmbeddingFunction& f, int batchSize = 64,
                                              const std::function<bool()>& cancelled = {},
-                                             IntegrationRule rule = IntegrationRule::GaussLegendre);
+                                             IntegrationRule rule = IntegrationRule::GaussLegendre,
+                                             double minPanelWidth = 0.0);
+// The same along a path the model evaluates itself (in whatever precision it builds points).
+TokenAttribution adaptiveIntegratedGradients(const MatrixRM& embeddings, const MatrixRM& baseline,
+                                             int steps, int maxSteps, double tolerance,
+                                             const PathFunction& path, int batchSize = 64,
+                                             const std::function<bool()>& cancelled = {},
+                                             IntegrationRule rule = IntegrationRule::GaussLegendre,
+                                             double minPanelWidth = 0.0);
 
 // score_t = f(x) - f(x with row t replaced by replacement row t): how much the output drops
 // without that token. `replacement` [T, E] (the pad embedding, or zeros).

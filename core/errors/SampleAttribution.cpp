@@ -50,26 +50,104 @@ bool parseAttributionMethod(const QString& text, AttributionMethod* method) {
     return false;
 }
 
+QStringList attributionClassNames(const ModelMeta& meta) {
+    switch (meta.task) {
+        case Task::Regression:
+            return meta.outputs;
+        case Task::Seq2Seq:
+            return meta.targetVocab;
+        case Task::LanguageModel:
+            return meta.targetVocab.isEmpty() ? meta.input.vocab : meta.targetVocab;
+        default:
+            return meta.labels;
+    }
+}
+
+int defaultOutputPosition(Task task, const std::vector<int>& predicted,
+                          const std::vector<int>& reference) {
+    if (predicted.empty()) return 0;
+    if (task == Task::LanguageModel || task == Task::Regression) return int(predicted.size()) - 1;
+    if (task != Task::Tagging && task != Task::Seq2Seq) return 0;
+    for (size_t p = 0; p < predicted.size() && p < reference.size(); ++p)
+        if (reference[p] >= 0 && reference[p] != predicted[p]) return int(p);
+    return 0;
+}
+
+std::vector<int> nextTokenReferences(const ModelMeta& meta, const SampleInput& input) {
+    std::vector<int> out(input.ids.size(), -1);
+    const bool ownVocab = !meta.targetVocab.isEmpty();
+    const int unk = ownVocab ? int(meta.targetVocab.indexOf(meta.input.unk)) : -1;
+    for (size_t t = 0; t + 1 < input.ids.size(); ++t) {
+        const int64_t next = input.ids[t + 1];
+        if (!ownVocab) {
+            out[t] = int(next);
+            continue;
+        }
+        const int index = int(meta.targetVocab.indexOf(meta.input.vocab.value(int(next))));
+        out[t] = index >= 0 ? index : unk;
+    }
+    return out;
+}
+
 SampleAttribution attributeSample(const Model& model, const SampleInput& input,
                                   const AttributionSettings& settings, int trueClass,
+                                  const std::function<bool()>& cancelled) {
+    return attributeSample(model, input, settings,
+                           trueClass >= 0 ? std::vector<int>{trueClass} : std::vector<int>{},
+                           cancelled);
+}
+
+SampleAttribution attributeSample(const Model& model, const SampleInput& input,
+                                  const AttributionSettings& settings,
+                                  const std::vector<int>& references,
                                   const std::function<bool()>& cancelled) {
     QElapsedTimer clock;
     clock.start();
     const EmbeddingBinding binding = model.bindEmbeddings(input);
-    const int classes = int(binding.logits.size());
-    const int target = settings.target < 0 ? binding.predicted : settings.target;
+    const Task task = model.meta().task;
+    const int rows = int(binding.logits.rows());
+    const int classes = int(binding.logits.cols());
+    std::vector<int> reference = references;
+    if (reference.empty() && task == Task::LanguageModel)
+        reference = nextTokenReferences(model.meta(), input);
+    if (reference.empty() && task == Task::Seq2Seq)
+        for (size_t k = 1; k < input.targetIds.size(); ++k)
+            reference.push_back(int(input.targetIds[k]));  // targetIds: bos + target + eos
+    reference.resize(size_t(rows), -1);
+    for (int& r : reference)
+        if (r >= classes) r = -1;
+
+    SampleAttribution out;
+    out.settings = settings;
+    out.task = task;
+    out.tokens = input.tokens;
+    out.outputTokens = binding.outputTokens;
+    out.outputIsGenerated = binding.outputIsGenerated;
+    if (!binding.outputTokens.isEmpty()) {
+        out.outputPredicted = binding.predicted;
+        out.outputReference = reference;
+    }
+    out.position = settings.position < 0 ? defaultOutputPosition(task, binding.predicted, reference)
+                                         : settings.position;
+    if (out.position < 0 || out.position >= rows)
+        throw UserError(rows == 1 ? QStringLiteral("the model has one output per sequence; "
+                                                   "there is no output position %1")
+                                        .arg(out.position + 1)
+                                  : QStringLiteral("output position %1 is not one of the "
+                                                   "sample's %2 (1 to %2)")
+                                        .arg(out.position + 1)
+                                        .arg(rows));
+    const int predicted = binding.predicted.empty() ? -1 : binding.predicted[size_t(out.position)];
+    const int target = settings.target < 0 ? predicted : settings.target;
     if (target < 0 || target >= classes)
         throw UserError(QStringLiteral("class %1 is not one of the model's %2 classes (0 to %3)")
                             .arg(target)
                             .arg(classes)
                             .arg(classes - 1));
-    const QStringList& names =
-        model.meta().task == Task::Regression ? model.meta().outputs : model.meta().labels;
-    SampleAttribution out;
-    out.settings = settings;
-    out.tokens = input.tokens;
-    out.predicted = binding.predicted;
-    out.trueClass = trueClass >= 0 && trueClass < classes ? trueClass : -1;
+    const QStringList names = attributionClassNames(model.meta());
+    if (!out.outputTokens.isEmpty()) out.classNames = names;
+    out.predicted = predicted;
+    out.trueClass = reference[size_t(out.position)];
     out.padBaseline = settings.baseline == AttributionBaseline::Pad && binding.padKnown;
     out.contractDifference = binding.contractDifference;
     const MatrixRM baseline =
@@ -85,7 +163,7 @@ SampleAttribution attributeSample(const Model& model, const SampleInput& input,
         a.label = names.value(c, QString::number(c));
         a.isTarget = c == target;
         a.isTrue = c == out.trueClass;
-        const BatchEmbeddingFunction f = binding.output(c);
+        const BatchEmbeddingFunction f = binding.output(out.position, c);
         switch (settings.method) {
             case AttributionMethod::GradientTimesInput: {
                 a.scores = gradientTimesInput(binding.embeddings, [&f](const MatrixRM& x, bool g) {
@@ -94,14 +172,35 @@ SampleAttribution attributeSample(const Model& model, const SampleInput& input,
                 break;
             }
             case AttributionMethod::IntegratedGradients:
-                a.scores = settings.adaptive
-                               ? adaptiveIntegratedGradients(binding.embeddings, baseline,
-                                                             std::max(1, settings.steps),
-                                                             settings.maxSteps, settings.tolerance,
-                                                             f, 64, cancelled, settings.rule)
-                               : integratedGradientsInBatches(binding.embeddings, baseline,
-                                                              std::max(1, settings.steps), f, 64,
-                                                              cancelled, settings.rule);
+                if (!settings.adaptive) {
+                    a.scores = integratedGradientsInBatches(binding.embeddings, baseline,
+                                                            std::max(1, settings.steps), f, 64,
+                                                            cancelled, settings.rule);
+                    break;
+                }
+                a.scores = adaptiveIntegratedGradients(
+                    binding.embeddings, baseline, std::max(1, settings.steps), settings.maxSteps,
+                    settings.tolerance, f, 64, cancelled, settings.rule, kFloatPathResolution);
+                if (!(a.scores.completenessError < settings.tolerance) &&
+                    binding.evaluatePathInDouble) {
+                    // The output switches faster along the path than float32 points can be
+                    // placed (a trained LSTM flipping between two attractors): the same
+                    // refinement on a float64 copy of the model resolves it.
+                    // A model that cannot run in float64 (a hard-coded dtype) keeps its float32
+                    // result and error.
+                    try {
+                        TokenAttribution precise = adaptiveIntegratedGradients(
+                            binding.embeddings, baseline, std::max(1, settings.steps),
+                            settings.maxSteps, settings.tolerance,
+                            binding.pathInDouble(baseline, out.position, c), 64, cancelled,
+                            settings.rule);
+                        precise.doublePrecision = true;
+                        precise.evaluations += a.scores.evaluations;
+                        if (precise.completenessError < a.scores.completenessError)
+                            a.scores = std::move(precise);
+                    } catch (const ModelError&) {
+                    }
+                }
                 break;
             case AttributionMethod::Occlusion:
                 a.scores = occlusionInBatches(binding.embeddings, baseline, f, 64, cancelled);

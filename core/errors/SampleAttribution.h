@@ -1,7 +1,8 @@
 #pragma once
 // Why the model gave one sample its output: per-token attribution of a chosen class (by default
-// the predicted one) and, beside it, of the sample's true class, by gradient x input, integrated
-// gradients or occlusion (core/errors/Attribution.h), through the model's
+// the predicted one) and, beside it, of the sample's true class — for a per-step model (tagging,
+// language model, seq2seq) the class or token of one chosen output position — by gradient x input,
+// integrated gradients or occlusion (core/errors/Attribution.h), through the model's
 // logits_from_embeddings() (Model::bindEmbeddings). What the Error Browser shows and
 // `rnnscope-cli attribute` prints.
 
@@ -12,6 +13,7 @@
 
 #include "core/errors/Attribution.h"
 #include "core/model/Capture.h"
+#include "core/model/ModelMeta.h"
 
 namespace rnnscope {
 
@@ -29,6 +31,9 @@ bool parseAttributionMethod(const QString& text, AttributionMethod* method);
 struct AttributionSettings {
     AttributionMethod method = AttributionMethod::IntegratedGradients;
     int target = -1;  // class index; -1: the predicted class
+    // Per-step models (tagging, language model, seq2seq): the output row explained, 0-based; -1:
+    // the default (defaultOutputPosition). Per-sequence models have only row 0.
+    int position = -1;
     // Integrated gradients: the rule and its steps (Gauss-Legendre nodes, or intervals of a
     // Riemann rule). Adaptive: refines the path where completeness is missed while the error is
     // at least `tolerance`, within `maxSteps` (adaptiveIntegratedGradients, error-browser.md).
@@ -39,9 +44,9 @@ struct AttributionSettings {
     double tolerance = 0.01;
     AttributionBaseline baseline = AttributionBaseline::Pad;
     bool operator==(const AttributionSettings& o) const {
-        return method == o.method && target == o.target && steps == o.steps && rule == o.rule &&
-               adaptive == o.adaptive && maxSteps == o.maxSteps && tolerance == o.tolerance &&
-               baseline == o.baseline;
+        return method == o.method && target == o.target && position == o.position &&
+               steps == o.steps && rule == o.rule && adaptive == o.adaptive &&
+               maxSteps == o.maxSteps && tolerance == o.tolerance && baseline == o.baseline;
     }
     bool operator!=(const AttributionSettings& o) const { return !(*this == o); }
 };
@@ -57,9 +62,19 @@ struct ClassAttribution {
 
 struct SampleAttribution {
     AttributionSettings settings;
+    Task task = Task::Classification;
     QStringList tokens;
-    int predicted = -1;
-    int trueClass = -1;               // -1 without a reference the model knows
+    int position = 0;    // the output row explained (settings.position resolved)
+    int predicted = -1;  // the predicted class at that position
+    int trueClass = -1;  // its reference; -1 without a reference the model knows
+    // Per-step models, one per output row: what the row is (the tagged token, the token read by a
+    // language model at that step, a seq2seq output token), the predicted class, the reference
+    // (-1 unknown). Empty per sequence.
+    QStringList outputTokens;
+    QStringList classNames;  // attributionClassNames of the model: what outputPredicted index
+    std::vector<int> outputPredicted;
+    std::vector<int> outputReference;
+    bool outputIsGenerated = false;   // seq2seq: the model's own greedy output is explained
     bool padBaseline = false;         // the baseline is the pad embedding (false: zeros)
     double contractDifference = 0.0;  // |logits_from_embeddings - forward| on this sample
     // The target class first, then the true class when known and different.
@@ -67,8 +82,31 @@ struct SampleAttribution {
     double seconds = 0.0;  // time spent in the model
 };
 
-// Throws ModelError (no logits_from_embeddings, contract broken) or UserError (a class index out
-// of range), JobCancelled when `cancelled` says so between batches.
+// The names of the classes a model's attribution picks from: labels (classification, tagging),
+// outputs (regression), the target vocabulary (seq2seq; a language model's when it has one,
+// else its input vocabulary).
+QStringList attributionClassNames(const ModelMeta& meta);
+
+// The output row explained when the settings leave it open: a language model's last step (the
+// next token after the input), the first wrong row of a tagger or seq2seq output (row 0 when
+// none is wrong or there is no reference), row 0 per sequence.
+int defaultOutputPosition(Task task, const std::vector<int>& predicted,
+                          const std::vector<int>& reference);
+
+// A language model's references from its input: row t's is token t + 1 in the output vocabulary
+// (-1 for the last row, and for a token the output vocabulary lacks and has no unk for).
+std::vector<int> nextTokenReferences(const ModelMeta& meta, const SampleInput& input);
+
+// `references`: the true class of every output row (-1 unknown); per sequence one entry, or
+// none. Left empty for a language model or seq2seq sample they come from the input (the next
+// tokens; the seq2seq target). Throws ModelError (no logits_from_embeddings, contract broken) or
+// UserError (a class index or position out of range), JobCancelled when `cancelled` says so
+// between batches.
+SampleAttribution attributeSample(const Model& model, const SampleInput& input,
+                                  const AttributionSettings& settings,
+                                  const std::vector<int>& references,
+                                  const std::function<bool()>& cancelled = {});
+// Per sequence: `trueClass` the sample's reference class, -1 without.
 SampleAttribution attributeSample(const Model& model, const SampleInput& input,
                                   const AttributionSettings& settings, int trueClass = -1,
                                   const std::function<bool()>& cancelled = {});

@@ -30,21 +30,42 @@ struct EmbeddingTable {
 // One sample's logits as a differentiable function of its input embeddings, for attribution
 // (core/errors/Attribution.h), through the model's logits_from_embeddings().
 struct EmbeddingBinding {
-    MatrixRM embeddings;            // [T, E]: interpret()["embeddings"] of the sample
-    MatrixRM padEmbeddings;         // [T, E]: every row the pad token's embedding, or zeros
-    bool padKnown = false;          // padEmbeddings come from the model's embedding table
-    std::vector<double> logits;     // [C]: forward()'s logits for the sample
-    int predicted = -1;             // argmax of logits
-    double contractDifference = 0;  // max |logits_from_embeddings - forward| on this sample
-    // Logit `target` at many points [T, E], evaluated as batches [B, T, E] by LibTorch with
-    // autograd for the gradients. Holds the model's module, so it outlives the binding's Model.
+    MatrixRM embeddings;         // [T, E]: interpret()["embeddings"] of the sample
+    MatrixRM padEmbeddings;      // [T, E]: every row the pad token's embedding, or zeros
+    bool padKnown = false;       // padEmbeddings come from the model's embedding table
+    MatrixRM logits;             // forward()'s logits: [1, C] per sequence, [R, C] per step
+    std::vector<int> predicted;  // argmax of each row of logits
+    // Per-step models: what each output row is, in the user's words: the tagged token (tagging),
+    // the token read at that step (language model: row t predicts token t + 1), the output token
+    // (seq2seq: the model's own greedy output, eos included, or the reference when the model has
+    // no generate()). Empty per sequence.
+    QStringList outputTokens;
+    bool outputIsGenerated = false;  // seq2seq: the decoder input is the model's own output
+    double contractDifference = 0;   // max |logits_from_embeddings - forward| on this sample
+    // Logit `target` of output row `position` at many points [T, E], evaluated as batches
+    // [B, T, E] by LibTorch with autograd for the gradients. Holds the model's module, so it
+    // outlives the binding's Model.
     std::function<std::vector<OutputAndGradient>(const std::vector<MatrixRM>& points,
-                                                 bool withGradient, int target)>
+                                                 bool withGradient, int position, int target)>
         evaluate;
-    BatchEmbeddingFunction output(int target) const {
+    // The same output along the integrated-gradients path from `baseline`, evaluated by a
+    // float64 copy of the model (made on first use): for outputs that switch within less of the
+    // path than float32 can resolve (docs/error-browser.md, "A switch float32 cannot resolve").
+    std::function<std::vector<OutputAndGradient>(const std::vector<double>& alphas,
+                                                 bool withGradient, const MatrixRM& baseline,
+                                                 int position, int target)>
+        evaluatePathInDouble;
+    PathFunction pathInDouble(const MatrixRM& baseline, int position, int target) const {
+        auto f = evaluatePathInDouble;
+        return
+            [f, baseline, position, target](const std::vector<double>& alphas, bool withGradient) {
+                return f(alphas, withGradient, baseline, position, target);
+            };
+    }
+    BatchEmbeddingFunction output(int position, int target) const {
         auto f = evaluate;
-        return [f, target](const std::vector<MatrixRM>& points, bool withGradient) {
-            return f(points, withGradient, target);
+        return [f, position, target](const std::vector<MatrixRM>& points, bool withGradient) {
+            return f(points, withGradient, position, target);
         };
     }
 };

@@ -32,23 +32,60 @@ at::Tensor stack(const std::vector<MatrixRM>& points, size_t first, size_t last)
     return x;
 }
 
-at::Tensor callMethod(const torch::jit::Module& module, const at::Tensor& embeddings) {
-    const at::Tensor lengths = at::full({embeddings.size(0)}, embeddings.size(1), at::kLong);
+// `decoder` non-empty: a seq2seq model, called as (src_embeddings, src_lengths, tgt,
+// tgt_lengths) with the same decoder input for every point of the batch.
+at::Tensor callMethod(const torch::jit::Module& module, const at::Tensor& embeddings,
+                      const std::vector<int64_t>& decoder) {
+    const int64_t batch = embeddings.size(0);
+    const at::Tensor lengths = at::full({batch}, embeddings.size(1), at::kLong);
+    std::vector<c10::IValue> args{embeddings, lengths};
+    if (!decoder.empty()) {
+        const auto steps = int64_t(decoder.size());
+        args.emplace_back(at::tensor(at::ArrayRef<int64_t>(decoder), at::kLong)
+                              .unsqueeze(0)
+                              .expand({batch, steps})
+                              .contiguous());  // [B, T_tgt]
+        args.emplace_back(at::full({batch}, steps, at::kLong));
+    }
     try {
-        return module.get_method(kMethod)({embeddings, lengths}).toTensor();
+        return module.get_method(kMethod)(args).toTensor();
     } catch (const std::exception& e) {
         throw ModelError(
             QStringLiteral("logits_from_embeddings() failed: %1").arg(describeError(e)));
     }
 }
 
-// [B, C] logits, or a clear message when the method returned another shape.
-void requirePerSequence(const at::Tensor& logits, int64_t batch) {
-    if (logits.dim() != 2 || logits.size(0) != batch)
-        throw ModelError(QStringLiteral("logits_from_embeddings() returned %1; attribution needs "
-                                        "one row of logits per sample, [B, C] with B = %2")
-                             .arg(shapeText(logits))
-                             .arg(batch));
+// The logits of `output.position` as [B, C]: per-sequence logits [B, C] have only position 0,
+// per-step ones [B, T, C] one row per step. A clear message for any other shape.
+at::Tensor logitsAt(const at::Tensor& logits, int64_t batch, int position) {
+    if (logits.dim() == 2 && logits.size(0) == batch) {
+        if (position != 0)
+            throw UserError(QStringLiteral("the model has one output per sequence; there is no "
+                                           "output position %1")
+                                .arg(position + 1));
+        return logits;
+    }
+    if (logits.dim() == 3 && logits.size(0) == batch) {
+        if (position < 0 || position >= logits.size(1))
+            throw UserError(QStringLiteral("output position %1 is not one of the %2 outputs")
+                                .arg(position + 1)
+                                .arg(logits.size(1)));
+        return logits.select(1, position);
+    }
+    throw ModelError(QStringLiteral("logits_from_embeddings() returned %1; attribution needs "
+                                    "[B, C] (one output per sample) or [B, T, C] (one per "
+                                    "step) with B = %2")
+                         .arg(shapeText(logits))
+                         .arg(batch));
+}
+
+at::Tensor chosenLogit(const at::Tensor& logits, int64_t batch, const AttributedOutput& output) {
+    const at::Tensor row = logitsAt(logits, batch, output.position);  // [B, C]
+    if (output.target < 0 || output.target >= row.size(1))
+        throw UserError(QStringLiteral("class %1 is not one of the model's %2 outputs")
+                            .arg(output.target)
+                            .arg(row.size(1)));
+    return row.select(1, output.target);  // [B]
 }
 
 }  // namespace
@@ -61,36 +98,36 @@ QString attributionProblem(const torch::jit::Module& module, const ModelMeta& me
             "The model has no logits_from_embeddings(embeddings, lengths) method. Export it "
             "with @torch.jit.export, computing what forward() does after the embedding lookup, "
             "to see attribution: docs/model-contract.md, \"Optional: logits_from_embeddings\".");
-    if (meta.task == Task::Seq2Seq)
-        return QStringLiteral(
-            "Attribution covers models with one output per input sequence "
-            "(classification, regression); this model is seq2seq.");
-    if (meta.task != Task::Classification && meta.task != Task::Regression)
-        return QStringLiteral(
-                   "Attribution covers models with one output per input sequence "
-                   "(classification, regression); this model is %1.")
-            .arg(taskName(meta.task));
     const auto& args = method->function().getSchema().arguments();
-    if (args.size() < 3 || args[1].type()->kind() != c10::TypeKind::TensorType ||
-        args[2].type()->kind() != c10::TypeKind::TensorType)
-        return QStringLiteral(
-            "Its logits_from_embeddings() does not take (embeddings: Tensor, "
-            "lengths: Tensor) (docs/model-contract.md).");
+    const bool seq2seq = meta.task == Task::Seq2Seq;
+    const size_t tensors = seq2seq ? 4 : 2;
+    bool takesTensors = args.size() >= tensors + 1;
+    for (size_t i = 1; takesTensors && i <= tensors; ++i)
+        takesTensors = args[i].type()->kind() == c10::TypeKind::TensorType;
+    if (!takesTensors)
+        return seq2seq ? QStringLiteral(
+                             "Its logits_from_embeddings() does not take (src_embeddings: "
+                             "Tensor, src_lengths: Tensor, tgt: Tensor, tgt_lengths: Tensor) "
+                             "(docs/model-contract.md).")
+                       : QStringLiteral(
+                             "Its logits_from_embeddings() does not take (embeddings: Tensor, "
+                             "lengths: Tensor) (docs/model-contract.md).");
     if (probe.embeddings.size() == 0)
         return QStringLiteral(
             "interpret() returns no \"embeddings\" [B, T, E], which "
             "logits_from_embeddings() takes (docs/model-contract.md).");
     try {
-        const std::vector<float> logits = logitsFromEmbeddings(module, probe.embeddings);
-        if (probe.logits.rows() != 1 || Eigen::Index(logits.size()) != probe.logits.cols())
+        const MatrixRM logits =
+            logitsFromEmbeddings(module, probe.embeddings, probe.input.targetIds);
+        if (logits.rows() != probe.logits.rows() || logits.cols() != probe.logits.cols())
             return QStringLiteral(
-                       "logits_from_embeddings() returns %1 logits per sample, "
-                       "forward() %2.")
-                .arg(logits.size())
-                .arg(probe.logits.size());
-        double worst = 0.0;
-        for (size_t c = 0; c < logits.size(); ++c)
-            worst = std::max(worst, std::abs(double(logits[c]) - probe.logits(0, Eigen::Index(c))));
+                       "logits_from_embeddings() returns %1 x %2 logits for a test input, "
+                       "forward() %3 x %4.")
+                .arg(logits.rows())
+                .arg(logits.cols())
+                .arg(probe.logits.rows())
+                .arg(probe.logits.cols());
+        const double worst = double((logits - probe.logits).cwiseAbs().maxCoeff());
         if (!(worst <= 1e-5))
             return QStringLiteral(
                        "logits_from_embeddings() disagrees with forward() by %1 on a "
@@ -103,17 +140,21 @@ QString attributionProblem(const torch::jit::Module& module, const ModelMeta& me
     return QString();
 }
 
-std::vector<float> logitsFromEmbeddings(const torch::jit::Module& module,
-                                        const MatrixRM& embeddings) {
+MatrixRM logitsFromEmbeddings(const torch::jit::Module& module, const MatrixRM& embeddings,
+                              const std::vector<int64_t>& decoder) {
     c10::InferenceMode inference;
-    const at::Tensor logits = callMethod(module, stack({embeddings}, 0, 1));
-    requirePerSequence(logits, 1);
-    const at::Tensor row = asFloatContiguous(logits[0]);
-    return std::vector<float>(row.data_ptr<float>(), row.data_ptr<float>() + row.numel());
+    const at::Tensor logits = callMethod(module, stack({embeddings}, 0, 1), decoder);
+    if (logits.size(0) != 1 || (logits.dim() != 2 && logits.dim() != 3))
+        throw ModelError(QStringLiteral("logits_from_embeddings() returned %1 for one sample; "
+                                        "expected [1, C] or [1, T, C]")
+                             .arg(shapeText(logits)));
+    const at::Tensor rows = asFloatContiguous(logits.dim() == 2 ? logits : logits[0]);  // [R, C]
+    return Eigen::Map<const MatrixRM>(rows.data_ptr<float>(), rows.size(0), rows.size(1));
 }
 
 std::vector<OutputAndGradient> outputAtEmbeddings(const torch::jit::Module& module,
-                                                  const std::vector<MatrixRM>& points, int target,
+                                                  const std::vector<MatrixRM>& points,
+                                                  const AttributedOutput& output,
                                                   bool withGradient) {
     std::vector<OutputAndGradient> out;
     out.reserve(points.size());
@@ -123,26 +164,16 @@ std::vector<OutputAndGradient> outputAtEmbeddings(const torch::jit::Module& modu
         at::Tensor x = stack(points, first, last);  // [B, T, E]
         if (!withGradient) {
             c10::InferenceMode inference;
-            const at::Tensor logits = callMethod(module, x);
-            requirePerSequence(logits, batch);
-            if (target < 0 || target >= logits.size(1))
-                throw UserError(QStringLiteral("class %1 is not one of the model's %2 outputs")
-                                    .arg(target)
-                                    .arg(logits.size(1)));
-            const at::Tensor values = asFloatContiguous(logits.select(1, target));  // [B]
+            const at::Tensor values = asFloatContiguous(
+                chosenLogit(callMethod(module, x, output.decoder), batch, output));  // [B]
             for (int64_t b = 0; b < batch; ++b)
                 out.push_back({double(values.data_ptr<float>()[b]), MatrixRM()});
             continue;
         }
         c10::AutoGradMode gradients(true);
         x.requires_grad_(true);
-        const at::Tensor logits = callMethod(module, x);
-        requirePerSequence(logits, batch);
-        if (target < 0 || target >= logits.size(1))
-            throw UserError(QStringLiteral("class %1 is not one of the model's %2 outputs")
-                                .arg(target)
-                                .arg(logits.size(1)));
-        const at::Tensor chosen = logits.select(1, target);  // [B]
+        const at::Tensor chosen =
+            chosenLogit(callMethod(module, x, output.decoder), batch, output);  // [B]
         // Samples of a batch are independent (the contract's padding rule), so the gradient of
         // the sum is each sample's own gradient.
         const at::Tensor gradient =
@@ -154,6 +185,45 @@ std::vector<OutputAndGradient> outputAtEmbeddings(const torch::jit::Module& modu
             r.value = double(values.data_ptr<float>()[b]);
             r.gradient = Eigen::Map<const MatrixRM>(gradient.data_ptr<float>() + b * rows * cols,
                                                     rows, cols);
+            out.push_back(std::move(r));
+        }
+    }
+    return out;
+}
+
+std::vector<OutputAndGradient> outputAlongPath(const torch::jit::Module& module,
+                                               const MatrixRM& embeddings, const MatrixRM& baseline,
+                                               const std::vector<double>& alphas,
+                                               const AttributedOutput& output, bool withGradient) {
+    const int64_t rows = embeddings.rows(), cols = embeddings.cols();
+    const at::Tensor x = stack({embeddings}, 0, 1).to(at::kDouble);   // [1, T, E]
+    const at::Tensor from = stack({baseline}, 0, 1).to(at::kDouble);  // [1, T, E]
+    const at::Tensor delta = x - from;
+    std::vector<OutputAndGradient> out;
+    out.reserve(alphas.size());
+    for (size_t first = 0; first < alphas.size(); first += kPointsPerBatch) {
+        const size_t last = std::min(alphas.size(), first + kPointsPerBatch);
+        const auto batch = int64_t(last - first);
+        const at::Tensor a =
+            at::tensor(at::ArrayRef<double>(alphas.data() + first, size_t(batch)), at::kDouble)
+                .view({batch, 1, 1});
+        at::Tensor points = (from + a * delta).contiguous();  // [B, T, E], float64
+        c10::AutoGradMode gradients(withGradient);
+        if (withGradient) points.requires_grad_(true);
+        const at::Tensor chosen =
+            chosenLogit(callMethod(module, points, output.decoder), batch, output);  // [B]
+        const at::Tensor values = chosen.detach().to(at::kDouble).contiguous();
+        at::Tensor gradient;
+        if (withGradient)
+            gradient = torch::autograd::grad({chosen.sum()}, {points})[0]
+                           .to(at::kFloat)
+                           .contiguous();  // [B, T, E]
+        for (int64_t b = 0; b < batch; ++b) {
+            OutputAndGradient r;
+            r.value = values.data_ptr<double>()[b];
+            if (withGradient)
+                r.gradient = Eigen::Map<const MatrixRM>(
+                    gradient.data_ptr<float>() + b * rows * cols, rows, cols);
             out.push_back(std::move(r));
         }
     }

@@ -21,14 +21,35 @@ namespace rnnscope::detail {
 QString attributionProblem(const torch::jit::Module& module, const ModelMeta& meta,
                            const SampleResult& probe);
 
-// logits_from_embeddings on one sample's embeddings [T, E]: the logits [C], without gradient.
-std::vector<float> logitsFromEmbeddings(const torch::jit::Module& module,
-                                        const MatrixRM& embeddings);
+// logits_from_embeddings on one sample's embeddings [T, E], without gradient: the logits
+// [1, C] per sequence, [T, C] per step (tagging, language model), [T_out, V] seq2seq.
+// `decoder`: a seq2seq model's decoder input (bos + output ids, eos included when the output has
+// it), teacher forced as in interpret(); empty for every other task.
+MatrixRM logitsFromEmbeddings(const torch::jit::Module& module, const MatrixRM& embeddings,
+                              const std::vector<int64_t>& decoder = {});
 
-// Logit `target` at each point [T, E] (all of one sample's length), evaluated as batches of up
-// to 64 points [B, T, E]; with `withGradient`, its gradient w.r.t. each point by autograd.
+// One output of the model: logit `target` of output row `position` (0 for a per-sequence model;
+// the step for tagging and language models; the decoder step for seq2seq).
+struct AttributedOutput {
+    int position = 0;
+    int target = 0;
+    std::vector<int64_t> decoder;  // seq2seq: the decoder input, as for logitsFromEmbeddings
+};
+
+// That output at each point [T, E] (all of one sample's length), evaluated as batches of up to
+// 64 points [B, T, E]; with `withGradient`, its gradient w.r.t. each point by autograd.
 std::vector<OutputAndGradient> outputAtEmbeddings(const torch::jit::Module& module,
-                                                  const std::vector<MatrixRM>& points, int target,
+                                                  const std::vector<MatrixRM>& points,
+                                                  const AttributedOutput& output,
                                                   bool withGradient);
+
+// The same output at the points baseline + alpha (embeddings - baseline) of the integrated-
+// gradients path, the points built in the module's own precision: with a float64 copy of the
+// model (`module` converted by .to(kDouble)) neighbouring alphas 1e-12 apart stay apart, where
+// float32 points cannot be placed closer than ~1e-7. Gradients come back as float.
+std::vector<OutputAndGradient> outputAlongPath(const torch::jit::Module& module,
+                                               const MatrixRM& embeddings, const MatrixRM& baseline,
+                                               const std::vector<double>& alphas,
+                                               const AttributedOutput& output, bool withGradient);
 
 }  // namespace rnnscope::detail

@@ -8,7 +8,10 @@
 #include <QRegularExpression>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
+#include <memory>
+#include <mutex>
 
 #include "core/Errors.h"
 #include "core/model/Model.h"
@@ -73,8 +76,33 @@ at::Tensor longTensor(const std::vector<int64_t>& values) {
 
 }  // namespace
 
+// A float64 copy of the model for attribution paths float32 cannot resolve, loaded on first
+// use (most samples never need it) and shared by every binding of the model.
+struct DoubleModel {
+    std::mutex mutex;
+    std::string path;
+    std::shared_ptr<torch::jit::Module> module;
+    std::shared_ptr<torch::jit::Module> get() {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!module) {
+            try {
+                auto copy =
+                    std::make_shared<torch::jit::Module>(torch::jit::load(path, torch::kCPU));
+                copy->to(at::kDouble);
+                copy->eval();
+                module = std::move(copy);
+            } catch (const std::exception& e) {
+                throw ModelError(QStringLiteral("cannot make a float64 copy of the model: %1")
+                                     .arg(detail::describeError(e)));
+            }
+        }
+        return module;
+    }
+};
+
 struct Model::Impl {
     QString path;
+    std::shared_ptr<DoubleModel> doubleModel = std::make_shared<DoubleModel>();
     ModelMeta meta;
     torch::jit::Module module;
     std::vector<detail::RecurrentModule> rnns;
@@ -128,7 +156,15 @@ QString Model::attributionProblem() const {
 
 EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample) const {
     if (!hasAttribution()) throw d->error(d->attributionProblem);
-    const SampleResult run = d->runBatch({sample}, RunOptions{false, false, false, 4}, nullptr)[0];
+    // Seq2seq: explain what the model itself generates (its greedy output teacher-forced, so
+    // output row p predicts output token p); without generate() the reference is the decoder
+    // input.
+    SampleInput toRun = sample;
+    if (d->seq2seq() && d->generate) {
+        toRun.targetIds.clear();
+        toRun.targetTokens.clear();
+    }
+    const SampleResult run = d->runBatch({toRun}, RunOptions{false, false, true, 64}, nullptr)[0];
     EmbeddingBinding b;
     b.embeddings = run.embeddings;
     b.padEmbeddings = MatrixRM::Zero(b.embeddings.rows(), b.embeddings.cols());
@@ -140,11 +176,28 @@ EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample) const {
         b.padKnown = true;
         break;
     }
-    for (Eigen::Index c = 0; c < run.logits.cols(); ++c) b.logits.push_back(run.logits(0, c));
-    b.predicted = run.predicted.empty() ? -1 : run.predicted.front();
-    const std::vector<float> again = detail::logitsFromEmbeddings(d->module, b.embeddings);
-    for (size_t c = 0; c < again.size() && c < b.logits.size(); ++c)
-        b.contractDifference = std::max(b.contractDifference, std::abs(again[c] - b.logits[c]));
+    b.logits = run.logits;
+    b.predicted = run.predicted;
+    std::vector<int64_t> decoder;
+    if (d->seq2seq()) {
+        b.outputTokens = run.outputTokens;
+        b.outputIsGenerated = run.outputIsGenerated;
+        if (!run.outputIsGenerated) {
+            decoder = toRun.targetIds;
+        } else {
+            // bos + the generated ids (+ eos when the output has it), as runBatch fed them.
+            decoder.push_back(d->bosId);
+            for (const QString& token : run.outputTokens)
+                decoder.push_back(d->targetIndex.value(token, d->targetUnkId));
+        }
+    } else if (b.logits.rows() > 1 || d->meta.task == Task::Tagging ||
+               d->meta.task == Task::LanguageModel) {
+        b.outputTokens = sample.tokens;  // one output per step: tags, next tokens, values
+    }
+    const MatrixRM again = detail::logitsFromEmbeddings(d->module, b.embeddings, decoder);
+    b.contractDifference = again.rows() == b.logits.rows() && again.cols() == b.logits.cols()
+                               ? double((again - b.logits).cwiseAbs().maxCoeff())
+                               : std::numeric_limits<double>::infinity();
     if (!(b.contractDifference <= 1e-5))
         throw d->error(QStringLiteral("logits_from_embeddings() disagrees with forward() by %1 "
                                       "on this input; it must compute exactly what forward() "
@@ -152,8 +205,18 @@ EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample) const {
                                       "(docs/model-contract.md)")
                            .arg(b.contractDifference, 0, 'g', 3));
     const torch::jit::Module module = d->module;
-    b.evaluate = [module](const std::vector<MatrixRM>& points, bool withGradient, int target) {
-        return detail::outputAtEmbeddings(module, points, target, withGradient);
+    b.evaluate = [module, decoder](const std::vector<MatrixRM>& points, bool withGradient,
+                                   int position, int target) {
+        return detail::outputAtEmbeddings(module, points, {position, target, decoder},
+                                          withGradient);
+    };
+    auto precise = d->doubleModel;
+    const MatrixRM embeddings = b.embeddings;
+    b.evaluatePathInDouble = [precise, embeddings, decoder](
+                                 const std::vector<double>& alphas, bool withGradient,
+                                 const MatrixRM& baseline, int position, int target) {
+        return detail::outputAlongPath(*precise->get(), embeddings, baseline, alphas,
+                                       {position, target, decoder}, withGradient);
     };
     return b;
 }
@@ -168,6 +231,7 @@ std::shared_ptr<Model> Model::open(const QString& path) {
     std::shared_ptr<Model> model(new Model());
     Impl& d = *model->d;
     d.path = path;
+    d.doubleModel->path = path.toStdString();
     torch::jit::ExtraFilesMap extra{{"rnnscope.json", ""}};
     try {
         d.module = torch::jit::load(path.toStdString(), torch::kCPU, extra);

@@ -3,7 +3,8 @@
 # (the default, adaptive Gauss-Legendre, says which rule and steps it used), each rule at fixed
 # steps agrees with plain PyTorch on the same model (bench/attribution/peer.py), occlusion agrees
 # with running the model again with the token replaced by pad, a class can be chosen by name,
-# and wrong calls or a model without logits_from_embeddings get a clear message.
+# one output position of the dates demo (seq2seq) is explained with --position, and wrong calls
+# get a clear message.
 #   test_attribute.sh PATH/TO/rnnscope-cli SOURCE_DIR
 set -u
 cli="$1"
@@ -99,10 +100,57 @@ grep -q "balanced, unbalanced" "$tmp/e.txt" || fail "the error does not list the
 "$cli" attribute --model "$model" --input "" >/dev/null 2>"$tmp/e.txt"
 [ $? -eq 1 ] || fail "an empty input does not exit 1"
 grep -q "empty" "$tmp/e.txt" || fail "the empty input's message: $(cat "$tmp/e.txt")"
-if [ -f "$src/resources/demo/dates/dates.pt" ]; then
-    "$cli" attribute --model "$src/resources/demo/dates/dates.pt" --input "Nov 26, 2026" \
-        >/dev/null 2>"$tmp/e.txt"
-    [ $? -eq 1 ] || fail "the dates demo (no logits_from_embeddings) does not exit 1"
-    grep -q "logits_from_embeddings" "$tmp/e.txt" || fail "dates: $(cat "$tmp/e.txt")"
+"$cli" attribute --model "$model" --input "$input" --position 2 >/dev/null 2>"$tmp/e.txt"
+[ $? -eq 1 ] || fail "--position 2 on a classifier does not exit 1"
+grep -q "one output per sequence" "$tmp/e.txt" || fail "position on a classifier: $(cat "$tmp/e.txt")"
+"$cli" attribute --model "$model" --input "$input" --position 0 >/dev/null 2>"$tmp/e.txt"
+[ $? -eq 2 ] || fail "--position 0 is not a usage error"
+
+# Seq2seq: one output position of the dates demo, its own token against the reference's.
+dates="$src/resources/demo/dates/dates.pt"
+if [ -f "$dates" ]; then
+    "$cli" attribute --model "$dates" --input "Nov 26, 2026" --reference "2026-11-26" \
+        --position 10 --json >"$tmp/dates.json" 2>"$tmp/err.txt" \
+        || fail "dates --position 10 exited $?: $(cat "$tmp/err.txt")"
+    /usr/bin/python3 - "$tmp/dates.json" <<'PY' || fail "dates JSON: $(cat "$tmp/dates.json")"
+import json, sys
+out = json.load(open(sys.argv[1]))
+assert out["position"] == 10 and out["output_token"] == "6", out
+assert "".join(out["output_tokens"]) == "2026-11-26<eos>", out["output_tokens"]
+assert out["target"]["label"] == "6" and out["reference"]["label"] == "6", out
+assert out["completeness_error"] < 0.01, out["completeness_error"]
+change = out["output"] - out["baseline_output"]
+assert abs(sum(out["scores"]) - change) <= 0.01 * abs(change)
+assert len(out["scores"]) == len("Nov 26, 2026")
+PY
+    # Occlusion at output 4 against the model run again in PyTorch, teacher forced on its output.
+    "$cli" attribute --model "$dates" --input "Nov 26, 2026" --method occlusion --position 4 \
+        --json >"$tmp/docc.json" 2>"$tmp/err.txt" || fail "dates occlusion exited $?: $(cat "$tmp/err.txt")"
+    /usr/bin/python3 - "$tmp/docc.json" "$dates" <<'PY' || fail "dates occlusion: $(cat "$tmp/docc.json")"
+import json, sys
+import torch
+out, path = json.load(open(sys.argv[1])), sys.argv[2]
+extra = {"rnnscope.json": ""}
+model = torch.jit.load(path, _extra_files=extra)
+meta = json.loads(extra["rnnscope.json"])
+vocab, target = meta["input"]["vocab"], meta["target_vocab"]
+text = "Nov 26, 2026"
+src = torch.tensor([[vocab.index(c) for c in text]])
+tgt = torch.tensor([[target.index(meta["bos"])] + [target.index(t) for t in out["output_tokens"]]])
+lengths, tgt_lengths = torch.tensor([len(text)]), torch.tensor([tgt.size(1)])
+c = out["target"]["index"]
+assert out["position"] == 4 and out["output_token"] == "6", out
+with torch.no_grad():
+    full = float(model(src, lengths, tgt, tgt_lengths)[0, 3, c])
+    assert abs(out["output"] - full) < 1e-4, (out["output"], full)
+    for t, score in enumerate(out["scores"]):
+        occluded = src.clone()
+        occluded[0, t] = 0  # pad
+        expected = full - float(model(occluded, lengths, tgt, tgt_lengths)[0, 3, c])
+        assert abs(score - expected) < 1e-4, (t, score, expected)
+PY
+    "$cli" attribute --model "$dates" --input "Nov 26, 2026" --position 40 >/dev/null 2>"$tmp/e.txt"
+    [ $? -eq 1 ] || fail "--position 40 past the output does not exit 1"
+    grep -q "output position 40 is not one of the sample's 11" "$tmp/e.txt" || fail "position 40: $(cat "$tmp/e.txt")"
 fi
 echo "PASS"

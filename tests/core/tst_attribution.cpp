@@ -255,3 +255,38 @@ TEST_CASE("adaptive integrated gradients refine the path where the output switch
     CHECK(easy.steps == 50);
     CHECK(easy.evaluations == 50 + 6);  // 5 panels of 10 nodes, 6 panel ends
 }
+
+TEST_CASE("adaptive integrated gradients stop at a switch narrower than the evaluation resolves",
+          "[attribution]") {
+    // f(a) = tanh(k (a - 0.6)) along the path, k = 1e7: the switch is 1e-7 wide in alpha, as a
+    // trained LSTM's flip between two attractors can be. A path whose points are rounded to a
+    // float32 alpha (what float32 embeddings do) cannot resolve it; the same path in double can.
+    const double k = 1e7, centre = 0.6;
+    const MatrixRM x = MatrixRM::Constant(T, E, 1.0f), zero = MatrixRM::Zero(T, E);
+    auto along = [&](bool roundToFloat) -> PathFunction {
+        return [=](const std::vector<double>& alphas, bool withGradient) {
+            std::vector<OutputAndGradient> out;
+            for (double alpha : alphas) {
+                const double a = roundToFloat ? double(float(alpha)) : alpha;
+                const double h = std::tanh(k * (a - centre));
+                OutputAndGradient r;
+                r.value = h;
+                // d f / d x_te along x = alpha * 1: the chain rule spreads k (1 - h^2) evenly.
+                if (withGradient)
+                    r.gradient = MatrixRM::Constant(T, E, float(k * (1.0 - h * h) / (T * E)));
+                out.push_back(r);
+            }
+            return out;
+        };
+    };
+    const TokenAttribution coarse =
+        adaptiveIntegratedGradients(x, zero, 50, 800, 0.01, along(true), 64, {},
+                                    IntegrationRule::GaussLegendre, kFloatPathResolution);
+    CHECK(coarse.unresolved);
+    CHECK(coarse.completenessError > 0.01);
+    CHECK(coarse.steps < 800);  // it stopped rather than spending the budget in vain
+    const TokenAttribution fine = adaptiveIntegratedGradients(
+        x, zero, 50, 800, 0.01, along(false), 64, {}, IntegrationRule::GaussLegendre);
+    CHECK_FALSE(fine.unresolved);
+    CHECK(fine.completenessError < 0.01);
+}

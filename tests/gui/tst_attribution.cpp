@@ -155,3 +155,64 @@ TEST_CASE("a model without logits_from_embeddings says what to export", "[attrib
     CHECK(view->figure()->attribution() == nullptr);
     CHECK_FALSE(view->methodBox()->isEnabled());
 }
+
+TEST_CASE("on the dates demo a click on an output token explains that position", "[attribution]") {
+    const QString dates = QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/dates/dates.");
+    MainWindow window;
+    window.resize(1500, 950);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    auto* panel = qobject_cast<ErrorBrowserPanel*>(window.panel(QStringLiteral("error-browser")));
+    REQUIRE(panel);
+    window.dock(QStringLiteral("error-browser"))->raise();
+    panel->showAttribution();
+    AttributionView* view = panel->attributionView();
+    Session& session = window.session();
+    session.openModelAndDataset(dates + QStringLiteral("pt"), dates + QStringLiteral("tsv"));
+    REQUIRE(waitUntil([&] { return session.model() && session.dataset(); }, 120000));
+    session.setCurrentSample(0);  // "May. 10th, 1965" → 1965-05-10
+    REQUIRE(waitUntil([&] { return attributionOfCurrent(session); }, 120000));
+    REQUIRE(waitUntil([&] { return view->figure()->attribution() == session.currentAttribution(); },
+                      5000));
+    const auto first = session.currentAttribution();
+    REQUIRE(first->outputTokens.size() == 11);  // ten characters and eos
+    CHECK(view->positionBox()->isEnabled());
+    CHECK(view->positionBox()->value() == 0);  // auto: every output is right, so the first
+    CHECK(first->position == 0);
+
+    // Click the sixth output token ("5" of the month) in the figure's output strip.
+    AttributionFigure* figure = view->figure();
+    QPoint target(-1, -1);
+    for (int y = 0; y < std::min(figure->height(), 300) && target.x() < 0; y += 2)
+        for (int x = 0; x < figure->width(); x += 2)
+            if (figure->outputAt(QPointF(x, y), figure->rect()) == 6) {
+                target = QPoint(x + 3, y + 3);  // inside the box, not on its edge
+                break;
+            }
+    REQUIRE(target.x() >= 0);
+    REQUIRE(figure->outputAt(target, figure->rect()) == 6);
+    QTest::mouseClick(figure, Qt::LeftButton, {}, target);
+    CHECK(session.attributionSettings().position == 6);
+    CHECK(view->positionBox()->value() == 7);
+    REQUIRE(waitUntil(
+        [&] {
+            const auto a = session.currentAttribution();
+            return a && a->position == 6 && attributionOfCurrent(session);
+        },
+        60000));
+    const auto clicked = session.currentAttribution();
+    CHECK(clicked->outputTokens[6] == QStringLiteral("5"));
+    CHECK(clicked->classes.front().label == QStringLiteral("5"));
+    CHECK(clicked->classes.front().scores.completenessError < 0.01);
+    CHECK(clicked->classes.front().scores.scores != first->classes.front().scores.scores);
+
+    // The spin box does the same.
+    view->positionBox()->setValue(10);
+    REQUIRE(waitUntil(
+        [&] {
+            const auto a = session.currentAttribution();
+            return a && a->position == 9;
+        },
+        60000));
+    CHECK(session.currentAttribution()->classes.front().label == QStringLiteral("0"));
+}

@@ -19,6 +19,7 @@
 #include "GuiUtil.h"
 #include "app/MainWindow.h"
 #include "core/Session.h"
+#include "core/errors/TokenErrors.h"
 #include "core/model/Model.h"
 #include "widgets/AttentionMapView.h"
 #include "widgets/AttentionPanel.h"
@@ -103,6 +104,17 @@ TEST_CASE("a language model's per-token loss colours the Samples strip; a token 
     CHECK(strip->colourAt(byLoss.first->position).green() >=
           strip->colourAt(byLoss.second->position).green());
     CHECK(samples->inputCaption().contains(QLatin1String("loss")));
+    // The summary says what a language model is measured by, not a per-sample "accuracy 0%"
+    // (no sample has every next token right).
+    const TokenErrorStats& counts = session.tokenErrorStats();
+    const double nextToken = 1.0 - double(counts.total.errors) / double(counts.total.occurrences);
+    REQUIRE(waitUntil(
+        [&] { return samples->summaryText().contains(QLatin1String("next-token accuracy")); }));
+    CHECK(samples->summaryText().contains(
+        QStringLiteral("next-token accuracy %1%").arg(nextToken * 100.0, 0, 'f', 1)));
+    CHECK(samples->summaryText().contains(
+        QStringLiteral("perplexity %1").arg(std::exp(counts.total.meanLoss()), 0, 'f', 2)));
+    CHECK_FALSE(samples->summaryText().contains(QStringLiteral("· accuracy")));
 
     // The metrics: token accuracy and perplexity, errors by context (brackets: depth, distance).
     ErrorMetricsView* metrics = w.errors->metricsView();
@@ -203,6 +215,24 @@ TEST_CASE("regression: residuals over time and worst windows that open the sampl
     session.openModelAndDataset(testModelDir() + "/gru_series.pt", data);
     REQUIRE(waitUntil([&] { return allPredicted(session) && session.predictions().size() == 2; },
                       120000));
+    // No probability, so no confidence: the columns are blank, not "0.0%"; the summary gives
+    // the errors in the model's units.
+    auto* samples = qobject_cast<SampleViewPanel*>(w.window.panel(QStringLiteral("samples")));
+    REQUIRE(samples);
+    QAbstractItemModel* sampleRows = samples->table()->model();
+    REQUIRE(sampleRows->rowCount() == 2);
+    CHECK(sampleRows->data(sampleRows->index(0, 4)).toString().isEmpty());
+    CHECK(sampleRows->headerData(4, Qt::Horizontal).toString() == QStringLiteral("Confidence"));
+    ErrorTableModel* errorRows = w.errors->tableModel();
+    auto errorCell = [&](ErrorColumn column) {
+        return errorRows->data(errorRows->index(0, int(column)), Qt::DisplayRole).toString();
+    };
+    REQUIRE(waitUntil([&] { return !errorCell(ErrorColumn::Prediction).isEmpty(); }));
+    CHECK(errorCell(ErrorColumn::Confidence).isEmpty());
+    CHECK_FALSE(sampleRows->data(sampleRows->index(0, 3)).toString().isEmpty());  // Prediction
+    REQUIRE(waitUntil([&] { return samples->summaryText().contains(QLatin1String("MAE")); }));
+    CHECK(samples->summaryText().contains(QLatin1String("RMSE")));
+    CHECK_FALSE(samples->summaryText().contains(QLatin1String("accuracy")));
     ResidualsView* residuals = w.errors->residualsView();
     REQUIRE(waitUntil([&] { return residuals->worstWindows().size() == 2; }));
     // The worst window is in sample A's last steps, where the target jumps to 3.
@@ -278,7 +308,8 @@ TEST_CASE("attribution runs only while its tab is on screen", "[error_views]") {
 
 // Not run by ctest (hidden tag): pictures of the views for the docs and for a look, on any model
 // and dataset. RNNSCOPE_SHOTS=DIR RNNSCOPE_SHOT_MODEL=M.pt RNNSCOPE_SHOT_DATA=D
-// [RNNSCOPE_SHOT_SAMPLE=N] [RNNSCOPE_SHOT_TAB=Tokens] test_gui "[.shots]"
+// [RNNSCOPE_SHOT_SAMPLE=N] [RNNSCOPE_SHOT_TAB=Tokens] [RNNSCOPE_SHOT_POSITION=P] test_gui
+// "[.shots]"
 TEST_CASE("pictures of the error views", "[.shots]") {
     const QString out = qEnvironmentVariable("RNNSCOPE_SHOTS");
     const QString model = qEnvironmentVariable("RNNSCOPE_SHOT_MODEL");
@@ -294,6 +325,15 @@ TEST_CASE("pictures of the error views", "[.shots]") {
     const QString tab = qEnvironmentVariable("RNNSCOPE_SHOT_TAB");
     for (int i = 0; tabs && i < tabs->count(); ++i)
         if (tabs->tabText(i) == tab) tabs->setCurrentIndex(i);
+    if (tab == QLatin1String("Attribution")) {
+        const int position = qEnvironmentVariableIntValue("RNNSCOPE_SHOT_POSITION");  // from 1
+        if (position > 0) {
+            AttributionSettings settings = session.attributionSettings();
+            settings.position = position - 1;
+            session.setAttributionSettings(settings);
+        }
+        REQUIRE(waitUntil([&] { return session.currentAttribution() != nullptr; }, 120000));
+    }
     QTest::qWait(1500);  // a picture, not a check: let the coalesced redraws land
     w.window.grab().save(out + "/window.png");
     w.errors->grab().save(out + "/error-browser.png");

@@ -8,8 +8,9 @@ PyTorch does, not what the models predict. One model per case of docs/model-cont
                       logits_from_embeddings() for attribution
     attribution_wrong.pt  lstm_bi.pt whose logits_from_embeddings() is twice forward()
     lstm_proj.pt      tagging, whitespace tokens, lowercase, LSTM with proj_size, inputs.lstm,
-                      learned non-zero h0.lstm / c0.lstm
-    gru_lm.pt         language model, 2-layer GRU with batch_first=False
+                      learned non-zero h0.lstm / c0.lstm; logits_from_embeddings() [B, T, tags]
+    gru_lm.pt         language model, 2-layer GRU with batch_first=False;
+                      logits_from_embeddings() [B, T, V]
     rnn_tanh.pt       regression on feature vectors, RNN tanh (one output per sequence)
     gru_series.pt     regression with one output per step ([B, T, 1]): a GRU reading two
                       features per step (weather.csv's temp and pressure) and predicting `target`
@@ -17,7 +18,8 @@ PyTorch does, not what the models predict. One model per case of docs/model-cont
     forward_only.pt   no interpret(): forward(inputs, lengths) returns the logits
     two_rnn.pt        LSTM then GRU; interpret() exposes no inputs.gru, so only the LSTM is captured
     seq2seq.pt        GRU encoder, attention, nn.GRU decoder called step by step; exposes
-                      inputs.decoder.rnn and h0.decoder.rnn; generate()
+                      inputs.decoder.rnn and h0.decoder.rnn; generate();
+                      logits_from_embeddings(src_embeddings, src_lengths, tgt, tgt_lengths)
     max_len.pt        like lstm_bi.pt with "max_length": 8
     seq2seq_<mode>.pt seq2seq.pt returning attention that is two layers, or breaks the contract
                       (see Seq2Seq.mode)
@@ -112,14 +114,16 @@ class LstmProj(nn.Module):
         self.c0 = nn.Parameter(torch.randn(1, 1, 10))
         self.out = nn.Linear(4, 3)
 
-    def run(self, inputs: Tensor) -> Dict[str, Tensor]:
-        x = self.embed(inputs)  # [B, T, E]
-        batch = inputs.size(0)
+    def from_embeddings(self, x: Tensor) -> Dict[str, Tensor]:
+        batch = x.size(0)
         h0 = self.h0.expand(1, batch, 4).contiguous()  # [L*D, B, P]
         c0 = self.c0.expand(1, batch, 10).contiguous()  # [L*D, B, H]
         h, _ = self.lstm(x, (h0, c0))  # [B, T, P]; steps past a length are never read back
         return {"logits": self.out(h), "embeddings": x, "inputs.lstm": x, "h0.lstm": h0,
                 "c0.lstm": c0, "states.projected": h}
+
+    def run(self, inputs: Tensor) -> Dict[str, Tensor]:
+        return self.from_embeddings(self.embed(inputs))  # embed: [B, T, E]
 
     def forward(self, inputs: Tensor, lengths: Tensor) -> Tensor:
         return self.run(inputs)["logits"]
@@ -127,6 +131,10 @@ class LstmProj(nn.Module):
     @torch.jit.export
     def interpret(self, inputs: Tensor, lengths: Tensor) -> Dict[str, Tensor]:
         return self.run(inputs)
+
+    @torch.jit.export
+    def logits_from_embeddings(self, embeddings: Tensor, lengths: Tensor) -> Tensor:
+        return self.from_embeddings(embeddings)["logits"]  # [B, T, tags]
 
 
 class GruLm(nn.Module):
@@ -138,11 +146,13 @@ class GruLm(nn.Module):
         self.gru = nn.GRU(8, 7, num_layers=2)
         self.out = nn.Linear(7, len(CHARS))
 
+    def from_embeddings(self, x: Tensor) -> Tensor:
+        h, _ = self.gru(x.transpose(0, 1))  # [T, B, H]
+        return self.out(h.transpose(0, 1))  # [B, T, V]
+
     def run(self, inputs: Tensor) -> Dict[str, Tensor]:
         x = self.embed(inputs)  # [B, T, E]
-        h, _ = self.gru(x.transpose(0, 1))  # [T, B, H]
-        h = h.transpose(0, 1)  # [B, T, H]
-        return {"logits": self.out(h), "embeddings": x, "inputs.gru": x}
+        return {"logits": self.from_embeddings(x), "embeddings": x, "inputs.gru": x}
 
     def forward(self, inputs: Tensor, lengths: Tensor) -> Tensor:
         return self.run(inputs)["logits"]
@@ -150,6 +160,10 @@ class GruLm(nn.Module):
     @torch.jit.export
     def interpret(self, inputs: Tensor, lengths: Tensor) -> Dict[str, Tensor]:
         return self.run(inputs)
+
+    @torch.jit.export
+    def logits_from_embeddings(self, embeddings: Tensor, lengths: Tensor) -> Tensor:
+        return self.from_embeddings(embeddings)  # row t: the next token after token t
 
 
 class RnnTanh(nn.Module):
@@ -249,10 +263,12 @@ class Encoder(nn.Module):
         self.bridge = nn.Linear(12, 6)
 
     def forward(self, src: Tensor, lengths: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
-        x = self.embed(src)  # [B, T_in, E]
+        return self.encode(self.embed(src), lengths)  # embed: [B, T_in, E]
+
+    def encode(self, x: Tensor, lengths: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
         packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
         out, h_n = self.rnn(packed)
-        out, _ = pad_packed_sequence(out, batch_first=True, total_length=src.size(1))
+        out, _ = pad_packed_sequence(out, batch_first=True, total_length=x.size(1))
         h0 = torch.tanh(self.bridge(torch.cat([h_n[0], h_n[1]], 1))).unsqueeze(0)  # [1, B, 6]
         return x, out, h0
 
@@ -336,6 +352,18 @@ class Seq2Seq(nn.Module):
         elif self.mode == "bad_rank":
             out["attention"] = weights.unsqueeze(1).unsqueeze(1)
         return out
+
+    @torch.jit.export
+    def logits_from_embeddings(self, src_embeddings: Tensor, src_lengths: Tensor, tgt: Tensor,
+                               tgt_lengths: Tensor) -> Tensor:
+        """interpret()'s logits from the source embeddings, teacher forced on tgt."""
+        _, memory, h = self.encoder.encode(src_embeddings, src_lengths)
+        mask = valid_mask(src_lengths, src_embeddings.size(1))
+        logits: List[Tensor] = []
+        for t in range(tgt.size(1) - 1):
+            step_logits, h, _, _ = self.decoder.step(tgt[:, t], h, memory, mask)
+            logits.append(step_logits)
+        return torch.stack(logits, 1)  # [B, T_out, V]
 
     @torch.jit.export
     def generate(self, src: Tensor, src_lengths: Tensor, max_len: int) -> Tensor:
