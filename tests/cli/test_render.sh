@@ -246,8 +246,9 @@ grep -q "Sample 2 of" "$TMP/bs-2.svg" && grep -q "Sample 4 of" "$TMP/bs-4.svg" \
 "$CLI" render --model "$DEMO/dates/dates.pt" --data "$DEMO/dates/dates.tsv" \
   --batch 1-2 --view errors --dpi 96 --out "$TMP/be.png" > /dev/null 2>&1 \
   || fail "render --batch --view errors failed"
-check_figure "$TMP/be-1.png" 400 250 8 2
-check_figure "$TMP/be-2.png" 400 250 8 2
+# The dates demo gets every output right: no histogram, so the figure is its lines of metrics.
+check_figure "$TMP/be-1.png" 400 110 8 2
+check_figure "$TMP/be-2.png" 400 110 8 2
 
 expect_exit() {
   local code=$1 message=$2; shift 2
