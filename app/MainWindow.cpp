@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -106,7 +107,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Sess
     updateTitle();
 }
 
-MainWindow::~MainWindow() = default;
+// The panels go first: they hold a reference to the Session and cancel their jobs on it as
+// they go, and QObject would otherwise delete the Session (the window's first child) before
+// them (AddressSanitizer: heap-use-after-free in ~FeatureScatterPanel).
+MainWindow::~MainWindow() {
+    for (QDockWidget* dock : findChildren<QDockWidget*>(QString(), Qt::FindDirectChildrenOnly))
+        delete dock;
+}
 
 void MainWindow::watchDock(QDockWidget* dock) {
     // Moving a dock to another side, floating or docking it, and closing or reopening it are
