@@ -106,11 +106,15 @@ public:
         const int64_t n = points.rows();
         total_ = options.epochs > 0 ? options.epochs : (n < 10000 ? 500 : 200);
 
-        const KnnGraph graph =
-            nearestNeighbours(points, umapNeighbourOptions(options), scaled(setup, 0.0, 0.85));
-        setup.report(0.85, "fuzzy graph");
-        setup.checkCancelled();
-        detail::FuzzyGraph fuzzy = detail::fuzzySimplicialSet(graph, options.neighbours);
+        detail::FuzzyGraph fuzzy;
+        {
+            // The kNN graph goes once the fuzzy one is built (120 MB at a million points).
+            const KnnGraph graph =
+                nearestNeighbours(points, umapNeighbourOptions(options), scaled(setup, 0.0, 0.85));
+            setup.report(0.85, "fuzzy graph");
+            setup.checkCancelled();
+            fuzzy = detail::fuzzySimplicialSet(graph, options.neighbours);
+        }
         prune(fuzzy);
         setup.checkCancelled();
 

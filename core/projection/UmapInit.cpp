@@ -2,7 +2,6 @@
 // Laplacian (as umap-learn's spectral_layout, component by component), or principal components.
 
 #include <Eigen/Dense>
-#include <Eigen/Sparse>
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -16,6 +15,9 @@ namespace rnnscope::projection::detail {
 namespace {
 
 using Dense = Eigen::MatrixXd;
+// Blocks of vectors over a component's vertices, [size, a few]: row-major so that the product
+// with the graph reads one contiguous row per edge.
+using Tall = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // Connected components by union-find; labels numbered 0.. in order of first vertex.
 std::vector<int32_t> components(const FuzzyGraph& graph, int& count) {
@@ -49,14 +51,15 @@ bool componentEigenvectors(const FuzzyGraph& graph, const std::vector<int32_t>& 
                            const std::vector<int32_t>& local, int dims, uint64_t seed, int threads,
                            const Monitor& monitor, Dense& out) {
     const int64_t size = static_cast<int64_t>(vertices.size());
-    Eigen::VectorXd invSqrtDegree(size), trivial(size);
+    Eigen::VectorXd invSqrtDegree(size);
+    Tall trivial(size, 1);
     for (int64_t r = 0; r < size; ++r) {
         const int32_t i = vertices[r];
         double degree = 0;
         for (int64_t e = graph.offsets[i]; e < graph.offsets[i + 1]; ++e)
             degree += graph.weights[e];
         invSqrtDegree[r] = degree > 0 ? 1.0 / std::sqrt(degree) : 0.0;
-        trivial[r] = std::sqrt(degree);
+        trivial(r, 0) = std::sqrt(degree);
     }
     trivial.normalize();
 
@@ -76,55 +79,43 @@ bool componentEigenvectors(const FuzzyGraph& graph, const std::vector<int32_t>& 
         return true;
     }
 
-    // N restricted to the component, as a sparse matrix: products with blocks of vectors are
-    // then Eigen's sparse-times-dense kernel.
-    std::vector<Eigen::Triplet<double>> entries;
-    entries.reserve(graph.offsets[vertices.back() + 1] - graph.offsets[vertices.front()]);
-    for (int64_t r = 0; r < size; ++r) {
-        const int32_t i = vertices[r];
-        for (int64_t e = graph.offsets[i]; e < graph.offsets[i + 1]; ++e) {
-            const int32_t c = local[graph.tails[e]];
-            entries.emplace_back(r, c, graph.weights[e] * invSqrtDegree[r] * invSqrtDegree[c]);
-        }
-    }
-    Eigen::SparseMatrix<double, Eigen::RowMajor> normalised(size, size);
-    normalised.setFromTriplets(entries.begin(), entries.end());
-    entries = {};
-    // Rows in blocks, on `threads` threads (and no more: Eigen would otherwise parallelise the
-    // product itself under threads=1). Rows are independent, so results never depend on it.
-    // The product reads x by rows (one row per stored entry), so x and y are copied to row-major
-    // first: a column-major x made every entry touch `cols` cache lines far apart, and the
-    // products were half the iteration's time.
-    using RowDense = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    RowDense xRows, yRows;
-    auto multiply = [&](const Dense& x, Dense& y) {
-        xRows = x;
-        yRows.resize(size, x.cols());
-        constexpr int64_t rows = 4096;
-        const int64_t blocks = (size + rows - 1) / rows;
+    // Products with N read the fuzzy graph in place: N's entry (r, c) is w_e d_r d_c with
+    // d = D^-1/2, summed row by row. At a million points a sparse copy of N (plus the triplets
+    // that build it) cost ~700 MB, more than the graph and the input beside it. The tall blocks
+    // are row-major, so each entry reads one contiguous row of x. Rows in blocks, on `threads`
+    // threads (and no more: Eigen would otherwise parallelise the dense products itself under
+    // threads=1); rows are independent, so results never depend on the thread count.
+    constexpr int64_t rowsPerBlock = 4096;
+    const int64_t blocks = (size + rowsPerBlock - 1) / rowsPerBlock;
+    auto multiply = [&](const Tall& x, Tall& y) {
+        const int64_t width = x.cols();
+        y.resize(size, width);
         // Threads only pay off for big components; small ones would mostly wait at barriers.
-#pragma omp parallel num_threads(threads) if (blocks > 4)
-        {
-            omp_set_num_threads(1);
-#pragma omp for schedule(static)
-            for (int64_t b = 0; b < blocks; ++b) {
-                const int64_t begin = b * rows, count = std::min(rows, size - begin);
-                yRows.middleRows(begin, count).noalias() =
-                    normalised.middleRows(begin, count) * xRows;
+#pragma omp parallel for num_threads(threads) schedule(static) if (blocks > 4)
+        for (int64_t b = 0; b < blocks; ++b) {
+            const int64_t end = std::min(size, (b + 1) * rowsPerBlock);
+            for (int64_t r = b * rowsPerBlock; r < end; ++r) {
+                double* out = y.row(r).data();
+                std::fill(out, out + width, 0.0);
+                const int32_t i = vertices[r];
+                for (int64_t e = graph.offsets[i]; e < graph.offsets[i + 1]; ++e) {
+                    const int32_t c = local[graph.tails[e]];
+                    const double w = graph.weights[e] * invSqrtDegree[c];
+                    const double* in = x.row(c).data();
+                    for (int64_t k = 0; k < width; ++k) out[k] += w * in[k];
+                }
+                for (int64_t k = 0; k < width; ++k) out[k] *= invSqrtDegree[r];
             }
         }
-        y = yRows;
     };
     // The tall products of the iteration (a^T b and a * m over `size` rows) in the same row
     // blocks on the same threads. a^T b adds the blocks' partial products in block order, so
     // the result does not depend on the thread count either.
-    auto transposeTimes = [&](const Dense& a, const Dense& b) {
-        constexpr int64_t rows = 4096;
-        const int64_t blocks = (size + rows - 1) / rows;
+    auto transposeTimes = [&](const Tall& a, const Tall& b) {
         std::vector<Dense> partial(static_cast<size_t>(blocks));
 #pragma omp parallel for num_threads(threads) schedule(static) if (blocks > 4)
         for (int64_t k = 0; k < blocks; ++k) {
-            const int64_t begin = k * rows, count = std::min(rows, size - begin);
+            const int64_t begin = k * rowsPerBlock, count = std::min(rowsPerBlock, size - begin);
             partial[size_t(k)].noalias() =
                 a.middleRows(begin, count).transpose() * b.middleRows(begin, count);
         }
@@ -132,20 +123,18 @@ bool componentEigenvectors(const FuzzyGraph& graph, const std::vector<int32_t>& 
         for (const Dense& part : partial) sum += part;
         return sum;
     };
-    auto times = [&](const Dense& a, const Dense& m) {
-        constexpr int64_t rows = 4096;
-        const int64_t blocks = (size + rows - 1) / rows;
-        Dense out(size, m.cols());
+    auto times = [&](const Tall& a, const Dense& m) {
+        Tall out(size, m.cols());
 #pragma omp parallel for num_threads(threads) schedule(static) if (blocks > 4)
         for (int64_t k = 0; k < blocks; ++k) {
-            const int64_t begin = k * rows, count = std::min(rows, size - begin);
+            const int64_t begin = k * rowsPerBlock, count = std::min(rowsPerBlock, size - begin);
             out.middleRows(begin, count).noalias() = a.middleRows(begin, count) * m;
         }
         return out;
     };
     // An orthonormal basis of span(s) without the trivial vector, by SVQB (Stathopoulos & Wu
     // 2002): directions that add (almost) nothing are dropped, so it may be narrower than s.
-    auto basis = [&](Dense s) {
+    auto basis = [&](Tall s) {
         for (int pass = 0; pass < 2; ++pass) {
             s -= trivial * transposeTimes(trivial, s);
             const Eigen::VectorXd norms = s.colwise().norm();
@@ -157,7 +146,8 @@ bool componentEigenvectors(const FuzzyGraph& graph, const std::vector<int32_t>& 
             for (int64_t c = 0; c < s.cols(); ++c) kept += gram.eigenvalues()[c] > 1e-10 * largest;
             const auto values = gram.eigenvalues().tail(kept);
             const Dense v = gram.eigenvectors().rightCols(kept);
-            s = times(s, v * values.cwiseSqrt().cwiseInverse().asDiagonal());
+            Tall scaled = times(s, v * values.cwiseSqrt().cwiseInverse().asDiagonal());
+            s = std::move(scaled);
         }
         return s;
     };
@@ -168,15 +158,19 @@ bool componentEigenvectors(const FuzzyGraph& graph, const std::vector<int32_t>& 
     const int block = static_cast<int>(std::min<int64_t>(size - 2, dims + 3));
     std::mt19937_64 rng(seed);
     std::normal_distribution<double> normal;
+    // Seeded in column-major order, as before the blocks became row-major, so a seed gives
+    // the same start as it did.
     Dense start(size, block);
     for (int64_t i = 0; i < start.size(); ++i) start.data()[i] = normal(rng);
-    Dense x = basis(start), ax, p(size, 0), s, as;
+    Tall x = basis(start), ax, p(size, 0), s, as;
+    start.resize(0, 0);
     multiply(x, ax);
     Eigen::VectorXd theta;
     {
-        Eigen::SelfAdjointEigenSolver<Dense> rr(x.transpose() * ax);
-        x = x * rr.eigenvectors().rowwise().reverse();  // descending
-        ax = ax * rr.eigenvectors().rowwise().reverse();
+        Eigen::SelfAdjointEigenSolver<Dense> rr(transposeTimes(x, ax));
+        const Dense descending = rr.eigenvectors().rowwise().reverse();
+        x = times(x, descending);
+        ax = times(ax, descending);
         theta = rr.eigenvalues().reverse();
     }
     constexpr int maxIterations = 300;
@@ -188,22 +182,28 @@ bool componentEigenvectors(const FuzzyGraph& graph, const std::vector<int32_t>& 
     constexpr double tolerance = 3e-3;
     double residual = 1.0;
     for (int iteration = 0; iteration < maxIterations; ++iteration) {
-        const Dense r = ax - x * theta.asDiagonal();
+        Tall r = ax - x * theta.asDiagonal();
         residual = 0;
         for (int c = 0; c < dims && c < r.cols(); ++c)
             residual = std::max(residual, r.col(c).norm());
         if (residual < tolerance) break;
         if (iteration % 8 == 0) monitor.checkCancelled();
-        Dense all(size, x.cols() + r.cols() + p.cols());
+        // Only x, ax and p carry over: the last basis and its product go before the new ones
+        // are made, and the stacked block is handed over, so at most ~3 blocks of 3 * block
+        // columns are alive at once (the memory peak of UMAP at a million points).
+        s.resize(0, 0);
+        as.resize(0, 0);
+        Tall all(size, x.cols() + r.cols() + p.cols());
         all << x, r, p;
-        s = basis(all);
+        r.resize(0, 0);
+        s = basis(std::move(all));
         multiply(s, as);
         Eigen::SelfAdjointEigenSolver<Dense> rr(transposeTimes(s, as));
         if (rr.info() != Eigen::Success) return false;
         const int64_t width = s.cols();
         const int keep = static_cast<int>(std::min<int64_t>(block, width));
         const Dense coefficients = rr.eigenvectors().rightCols(keep).rowwise().reverse();
-        Dense xNew = times(s, coefficients);
+        Tall xNew = times(s, coefficients);
         // The new direction: the part of the step that did not come from the old X.
         p = xNew - times(x, transposeTimes(x, xNew));
         x = std::move(xNew);
