@@ -9,6 +9,7 @@
 #include <QOpenGLWidget>
 #include <QRubberBand>
 #include <QScatterSeries>
+#include <QTimer>
 #include <QValueAxis>
 #include <cmath>
 #include <numeric>
@@ -31,6 +32,8 @@ constexpr int kMaxLabels = 400;
 constexpr int kMaxLabelCandidates = 20000;
 constexpr double kLabelOffset = 10.0;  // clear of the point and of its ring
 constexpr int kColourBarMargin = 84;   // right of the plot, for the colour bar
+// A burst of wheel zooms ends when the wheel has rested this long; then the points are redrawn.
+constexpr int kWheelRestMs = 180;
 
 }  // namespace
 
@@ -95,6 +98,12 @@ FeatureMapView::FeatureMapView(QWidget* parent) : QChartView(parent) {
     setDragMode(QGraphicsView::NoDrag);
     setRubberBand(QChartView::NoRubberBand);
     band_ = new QRubberBand(QRubberBand::Rectangle, viewport());
+    previewEnd_ = new QTimer(this);
+    previewEnd_->setSingleShot(true);
+    previewEnd_->setInterval(kWheelRestMs);
+    connect(previewEnd_, &QTimer::timeout, this, [this] {
+        if (!panning_) endPreview();
+    });
     // Labels move with the axes: any range change redraws the foreground.
     connect(xAxis_, &QValueAxis::rangeChanged, this, [this]() { viewport()->update(); });
     connect(yAxis_, &QValueAxis::rangeChanged, this, [this]() { viewport()->update(); });
@@ -148,6 +157,7 @@ void FeatureMapView::setColours(const FeatureMapColours& colours) {
 }
 
 void FeatureMapView::rebuildSeries() {
+    endPreview();  // the picture shows series about to go
     chart_->removeAllSeries();
     series_.clear();
     const qint64 n = coords_.rows();
@@ -383,19 +393,95 @@ void FeatureMapView::drawOverlay(QPainter& painter, const std::function<QPointF(
             painter.drawText(pos + QPointF(0, metrics.ascent()), text);
         }
     }
-    if (colours_.continuous && coords_.rows() > 0) {
-        const hiddenunits::ColourScale scale{colours_.diverging, colours_.min, colours_.max};
-        const QRectF bar(plot.right() + 14, plot.top() + 6, 10,
-                         std::max(40.0, std::min(160.0, plot.height() - 12)));
-        hiddenunits::paintColourBar(painter, bar, scale, colours_.title);
+    drawColourBar(painter, plot);
+    painter.restore();
+}
+
+void FeatureMapView::drawColourBar(QPainter& painter, const QRectF& plot) const {
+    if (!colours_.continuous || coords_.rows() == 0) return;
+    const hiddenunits::ColourScale scale{colours_.diverging, colours_.min, colours_.max};
+    const QRectF bar(plot.right() + 14, plot.top() + 6, 10,
+                     std::max(40.0, std::min(160.0, plot.height() - 12)));
+    hiddenunits::paintColourBar(painter, bar, scale, colours_.title);
+}
+
+QRectF FeatureMapView::plotInScene() const {
+    return chart_->mapToScene(chart_->plotArea()).boundingRect();
+}
+
+// Takes the picture of the plot as it is on screen (OpenGL points, labels and rings) and hides
+// the OpenGL layer: until endPreview the axes still move, but only the picture follows them.
+void FeatureMapView::beginPreview() {
+    if (!openGL_ || showingPreview() || coords_.rows() == 0) return;
+    auto* gl = findChild<QOpenGLWidget*>();
+    if (!gl || !gl->isVisible()) return;
+    // The labels and rings, and the points over them as on screen (the OpenGL layer is
+    // composed above the viewport's painting; its framebuffer is transparent around the
+    // points). The grid, axes and colour bar stay live: they do not move with a pan.
+    const QImage points = gl->grabFramebuffer();
+    if (points.isNull() || !points.hasAlphaChannel()) return;
+    QImage picture(points.size(), QImage::Format_ARGB32_Premultiplied);
+    picture.setDevicePixelRatio(gl->devicePixelRatioF());
+    picture.fill(Qt::transparent);
+    {
+        QPainter painter(&picture);
+        painter.save();
+        painter.translate(QPointF(-gl->pos()));
+        painter.setTransform(viewportTransform(), true);
+        drawOverlay(painter, sceneMapping(), plotInScene(), true);
+        painter.restore();
+        painter.drawImage(QRectF(QPointF(0, 0), QSizeF(gl->size())), points);
     }
+    preview_.image = QPixmap::fromImage(std::move(picture));
+    if (preview_.image.isNull()) return;
+    preview_.area = QRectF(mapToScene(gl->pos()), QSizeF(gl->size()));
+    preview_.plot = plotInScene();
+    preview_.x0 = xAxis_->min();
+    preview_.x1 = xAxis_->max();
+    preview_.y0 = yAxis_->min();
+    preview_.y1 = yAxis_->max();
+    gl->hide();
+}
+
+void FeatureMapView::endPreview() {
+    previewEnd_->stop();
+    if (!showingPreview()) return;
+    preview_.image = QPixmap();
+    if (auto* gl = findChild<QOpenGLWidget*>()) gl->show();
+    viewport()->update();
+}
+
+// The picture where its axis ranges fall under the current ones: moved by a pan, scaled by a
+// zoom. What it never covered stays empty until the points are drawn again. A scene position
+// q at the start maps to a + m q now, per axis (y grows downwards on screen).
+void FeatureMapView::drawPreview(QPainter& painter, const QRectF& plot) const {
+    const QRectF& was = preview_.plot;
+    const double sx = plot.width() / (xAxis_->max() - xAxis_->min());
+    const double sy = plot.height() / (yAxis_->max() - yAxis_->min());
+    const double mx = sx / (was.width() / (preview_.x1 - preview_.x0));
+    const double my = sy / (was.height() / (preview_.y1 - preview_.y0));
+    const double ax = plot.left() + (preview_.x0 - xAxis_->min()) * sx - was.left() * mx;
+    const double ay = plot.bottom() - (preview_.y0 - yAxis_->min()) * sy - was.bottom() * my;
+    painter.save();
+    painter.setClipRect(plot);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, false);  // fast; it is brief
+    const QRectF& area = preview_.area;
+    painter.drawPixmap(QRectF(QPointF(ax + mx * area.left(), ay + my * area.top()),
+                              QSizeF(mx * area.width(), my * area.height())),
+                       preview_.image, QRectF(preview_.image.rect()));
+    painter.restore();
+    painter.save();
+    drawColourBar(painter, plot);
     painter.restore();
 }
 
 void FeatureMapView::drawForeground(QPainter* painter, const QRectF& rect) {
     QChartView::drawForeground(painter, rect);
-    const QRectF plot = chart_->mapToScene(chart_->plotArea()).boundingRect();
-    drawOverlay(*painter, sceneMapping(), plot, true);
+    const QRectF plot = plotInScene();
+    if (showingPreview())
+        drawPreview(*painter, plot);
+    else
+        drawOverlay(*painter, sceneMapping(), plot, true);
     if (lasso_.size() >= 2) {
         painter->save();
         painter->setRenderHint(QPainter::Antialiasing);
@@ -443,6 +529,7 @@ void FeatureMapView::mousePressEvent(QMouseEvent* event) {
     if (event->button() == Qt::RightButton || event->button() == Qt::MiddleButton) {
         panning_ = true;
         lastPan_ = event->pos();
+        beginPreview();
     } else if (event->button() == Qt::LeftButton) {
         selecting_ = true;
         lassoing_ = lassoMode_ || event->modifiers().testFlag(Qt::ShiftModifier);
@@ -495,7 +582,10 @@ void FeatureMapView::mouseReleaseEvent(QMouseEvent* event) {
             Q_EMIT pointClicked(pickPoint(event->pos()));
         }
     }
-    panning_ = false;
+    if (panning_) {
+        panning_ = false;
+        endPreview();
+    }
     event->accept();
 }
 
@@ -505,6 +595,8 @@ void FeatureMapView::mouseDoubleClickEvent(QMouseEvent* event) {
 }
 
 void FeatureMapView::wheelEvent(QWheelEvent* event) {
+    beginPreview();
+    if (showingPreview() && !panning_) previewEnd_->start();
     zoomBy(std::pow(1.2, event->angleDelta().y() / 120.0), event->position());
     event->accept();
 }
@@ -528,6 +620,7 @@ bool FeatureMapView::viewportEvent(QEvent* event) {
 }
 
 void FeatureMapView::resizeEvent(QResizeEvent* event) {
+    endPreview();  // the picture was of the old size
     QChartView::resizeEvent(event);
     viewport()->update();
 }

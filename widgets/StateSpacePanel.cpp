@@ -35,6 +35,14 @@ const QRgb kPinColors[kMaxPinned] = {0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x1
 // Default points for t-SNE and UMAP: enough for a dense picture, minutes at most on a laptop.
 constexpr int kDefaultIterativePoints = 50000;
 
+// Per point of a projection of tokens: whether its token is in the group.
+std::vector<char> membership(const StateProjection& projection, const ActivationStore& store,
+                             const TokenGroup& group) {
+    const int track = store.findTrack(projection.spec.track);
+    const StoreAxis axis = track >= 0 ? store.tracks()[size_t(track)].axis : StoreAxis::Input;
+    return groupMembership(group, store, axis, projection.samples, projection.steps);
+}
+
 // A token group's members in the first category colour, every other point grey (-1).
 PointColors groupColors(const StateProjection& projection, const ActivationStore& store,
                         const TokenGroup& group) {
@@ -49,11 +57,7 @@ PointColors groupColors(const StateProjection& projection, const ActivationStore
         colors.values.assign(projection.samples.size(), -1.0f);
         return colors;
     }
-    const int track = store.findTrack(projection.spec.track);
-    const StoreAxis axis = track >= 0 ? store.tracks()[size_t(track)].axis : StoreAxis::Input;
-    const std::vector<char> in =
-        groupMembership(group, store, axis, projection.samples, projection.steps);
-    for (char m : in) colors.values.push_back(m ? 0.0f : -1.0f);
+    for (char m : membership(projection, store, group)) colors.values.push_back(m ? 0.0f : -1.0f);
     return colors;
 }
 
@@ -130,6 +134,8 @@ StateSpacePanel::StateSpacePanel(Session& session, QWidget* parent)
     // colours the cloud by its activation.
     connect(&session, &Session::selectedUnitsChanged, this, [this]() { colorBySelectedUnit(); });
     connect(&session, &Session::tokenGroupsChanged, this, [this]() { rebuildGroupColorings(); });
+    // Tokens selected in the feature scatter are marked in the cloud before they are named.
+    connect(&session, &Session::selectedTokensChanged, this, [this]() { showSelection(); });
     connect(&session, &Session::modelChanged, this, [this]() {
         pinned_.clear();
         showPinned();
@@ -596,6 +602,7 @@ void StateSpacePanel::refresh() {
         shown_.reset();
         scene_->clearCloud();
         scene_->clearLegend();
+        scene_->setMarked(MatrixRM());
     }
     updateControls();
     showTrajectory();
@@ -610,6 +617,7 @@ void StateSpacePanel::showProjection() {
     if (!projection) {
         scene_->clearCloud();
         scene_->clearLegend();
+        scene_->setMarked(MatrixRM());
         refresh();
         return;
     }
@@ -642,6 +650,28 @@ void StateSpacePanel::showProjection() {
     showTrajectory();
     showPinned();
     showHover();
+    showSelection();
+}
+
+void StateSpacePanel::showSelection() {
+    const TokenGroup& selection = session().selectedTokens();
+    const auto store = session().store();
+    MatrixRM marked;
+    if (shown_ && store && selection.size() > 0 && shown_->spec.unit == ProjectionUnit::Tokens) {
+        const std::vector<char> in = membership(*shown_, *store, selection);
+        marked.resize(Eigen::Index(std::count(in.begin(), in.end(), char(1))),
+                      shown_->coords.cols());
+        Eigen::Index row = 0;
+        for (size_t p = 0; p < in.size(); ++p)
+            if (in[p]) marked.row(row++) = shown_->coords.row(Eigen::Index(p));
+    }
+    if (marked.rows() == 0 && scene_->markedCount() == 0) return;
+    scene_->setMarked(marked);
+    view_->update();
+}
+
+qint64 StateSpacePanel::markedPoints() const {
+    return scene_->markedCount();
 }
 
 void StateSpacePanel::updateColors() {

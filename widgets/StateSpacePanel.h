@@ -62,6 +62,8 @@ public:
     QStringList groupColorings() const;                 // the group names the colour box offers
     QString colorTitle() const { return colorTitle_; }  // the legend's or colour bar's title
     QColor cloudPointColor(qint64 point) const;
+    // How many points are marked as selected in another panel (the feature scatter).
+    qint64 markedPoints() const;
     void pinCurrentSample();
     const std::vector<qint64>& pinnedSamples() const { return pinned_; }
     // Writes the projected points as CSV; throws UserError.
@@ -87,6 +89,8 @@ private:
     void showTrajectory(bool resultIsCurrent = true);
     void showPinned();
     void showHover();
+    // Marks the points whose tokens are selected in the feature scatter (Session::selectedTokens).
+    void showSelection();
     void updateColors();
     void onHovered(const QPoint& pos);
     void onClicked(const QPoint& pos);

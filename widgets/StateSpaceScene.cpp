@@ -103,6 +103,8 @@ struct StateSpaceScene::Impl {
     std::vector<vtkSmartPointer<vtkActor>> pinnedActors;
     std::vector<vtkSmartPointer<vtkTextActor>> pinnedLabels;
     vtkSmartPointer<vtkActor> hover;
+    vtkSmartPointer<vtkActor> marked;  // the marked points (setMarked)
+    qint64 markedCount = 0;
     std::vector<vtkSmartPointer<vtkTextActor>> legendActors;
     QString legendTitle;
     QStringList legendNames;
@@ -382,6 +384,33 @@ void StateSpaceScene::setHover(const MatrixRM& position) {
     d->hover->GetProperty()->SetOpacity(0.55);
     d->hover->PickableOff();
     d->overlay->AddActor(d->hover);
+}
+
+void StateSpaceScene::setMarked(const MatrixRM& coords) {
+    if (d->marked) d->renderer->RemoveActor(d->marked);
+    d->marked = nullptr;
+    d->markedCount = coords.rows();
+    if (coords.rows() == 0) return;
+    const MatrixRM c3 = d->as3(coords);
+    auto data = vtkSmartPointer<vtkPolyData>::New();
+    data->SetPoints(toPoints(c3));
+    auto verts = vtkSmartPointer<vtkCellArray>::New();
+    verts->InsertNextCell(c3.rows());
+    for (Eigen::Index i = 0; i < c3.rows(); ++i) verts->InsertCellPoint(i);
+    data->SetVerts(verts);
+    // Near black, as the Samples panel's bar for the same selection, and a little larger than
+    // the cloud's points so they stand out at any density; in the cloud's layer (not the
+    // overlay) so the current path still draws over them.
+    d->marked = actorFor(data);
+    const float cloudSize = d->cloudActor ? d->cloudActor->GetProperty()->GetPointSize() : 3.0f;
+    d->marked->GetProperty()->SetPointSize(cloudSize + 2.0f);
+    d->marked->GetProperty()->SetColor(0.1, 0.1, 0.1);
+    d->marked->GetProperty()->SetRenderPointsAsSpheres(c3.rows() <= 20000);
+    d->renderer->AddActor(d->marked);
+}
+
+qint64 StateSpaceScene::markedCount() const {
+    return d->markedCount;
 }
 
 void StateSpaceScene::clearLegend() {

@@ -36,6 +36,10 @@ public:
     void setPinned(const std::vector<Pinned>& pinned);
     // A ring around this position ([1, 2|3]); empty hides it.
     void setHover(const MatrixRM& position);
+    // Points to mark over the cloud ([M, 2|3]): the tokens selected in another panel, drawn a
+    // little larger and near black, whatever the cloud's colouring. Empty hides them.
+    void setMarked(const MatrixRM& coords);
+    qint64 markedCount() const;
 
     // A legend of named colours, or a colour bar for values in [lo, hi].
     void setLegend(const QString& title, const QStringList& names,

@@ -14,18 +14,22 @@
 #include <QMouseEvent>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWheelEvent>
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <random>
 
 #include "GuiUtil.h"
 #include "app/MainWindow.h"
 #include "core/Session.h"
+#include "core/analysis/StateProjection.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/FeatureMapView.h"
 #include "widgets/FeatureScatterPanel.h"
 #include "widgets/FigureExport.h"
 #include "widgets/SampleViewPanel.h"
+#include "widgets/StateSpacePanel.h"
 #include "widgets/TokenStrip.h"
 
 using namespace rnnscope;
@@ -319,7 +323,29 @@ TEST_CASE("a lasso drawn with the mouse selects what its outline holds", "[featu
         marked += in ? 1 : 0;
     }
     INFO(marked << " tokens of the current sample are in the lasso");
+    // ... and the 3D state space marks every projected state of those words, and no other.
+    auto* stateSpace = qobject_cast<StateSpacePanel*>(window.panel(QStringLiteral("state-space")));
+    REQUIRE(stateSpace);
+    REQUIRE(waitUntil([&] { return session.stateProjection() != nullptr; }, 120000));
+    const auto projection = session.stateProjection();
+    const auto store = session.store();
+    qint64 wordsProjected = 0;
+    const int track = store->findTrack(projection->spec.track);
+    REQUIRE(track >= 0);
+    const StoreAxis axis = store->tracks()[size_t(track)].axis;
+    if (projection->spec.unit == ProjectionUnit::Tokens && axis == StoreAxis::Input) {
+        const auto& storeIds = store->tokenIds(axis);
+        for (size_t p = 0; p < projection->samples.size(); ++p) {
+            const qint64 row = store->firstRow(projection->samples[p], axis) + projection->steps[p];
+            wordsProjected += ids.contains(int(storeIds[size_t(row)])) ? 1 : 0;
+        }
+        CHECK(wordsProjected > 0);
+    }
+    CHECK(stateSpace->markedPoints() == wordsProjected);
     shot(window, "window-lasso");
+    window.dock(QStringLiteral("state-space"))->raise();
+    QTest::qWait(500);
+    shot(window, "window-lasso-statespace");
 
     // A new map (another layout) clears the Session's selection and the marks.
     panel->setLayoutMethod(map->spec.method == ProjectionMethod::Pca ? ProjectionMethod::Tsne
@@ -327,4 +353,108 @@ TEST_CASE("a lasso drawn with the mouse selects what its outline holds", "[featu
     REQUIRE(waitUntil([&] { return panel->embeddingMap() != map; }, 60000));
     CHECK(session.selectedTokens().tokenIds.isEmpty());
     for (int i = 0; i < strip->tokens().size(); ++i) CHECK_FALSE(strip->groupColourAt(i).isValid());
+    CHECK(stateSpace->markedPoints() == 0);
+}
+
+TEST_CASE("a pan of many points moves a picture of the plot and redraws the points at the end",
+          "[featurescatter]") {
+    // 20,000 labelled points in 12 clusters: drawn by the OpenGL layer, as a big map is.
+    std::mt19937 rng(11);
+    std::normal_distribution<float> normal;
+    MatrixRM coords(20000, 2);
+    for (Eigen::Index i = 0; i < coords.rows(); ++i) {
+        const int c = int(i % 12);
+        coords(i, 0) = float(c % 4) * 6.0f + normal(rng);
+        coords(i, 1) = float(c / 4) * 6.0f + normal(rng);
+    }
+    FeatureMapView view;
+    view.resize(800, 600);
+    view.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&view));
+    QStringList labels;
+    std::vector<double> priority;
+    for (Eigen::Index i = 0; i < coords.rows(); ++i) {
+        labels << QStringLiteral("w%1").arg(i);
+        priority.push_back(double(-i));
+    }
+    view.setPoints(coords, labels, priority);
+    QTest::qWait(300);
+    if (!view.usesOpenGL()) {
+        WARN("no OpenGL here: QPainter series move with the axes, no picture is needed");
+        return;
+    }
+    QWidget* viewport = view.viewport();
+    const QImage before = viewport->grab().toImage();
+    const QColor point = view.pointColour(0);
+    auto isPoint = [&](QRgb c) {
+        return std::abs(qRed(c) - point.red()) + std::abs(qGreen(c) - point.green()) +
+                   std::abs(qBlue(c) - point.blue()) <
+               60;
+    };
+    qint64 pointPixels = 0;
+    for (int y = 0; y < before.height(); ++y)
+        for (int x = 0; x < before.width(); ++x) pointPixels += isPoint(before.pixel(x, y));
+    REQUIRE(pointPixels > 2000);  // the points are on screen, not only the grid
+    shot(view, "pan-before");
+
+    const QPoint start = viewport->rect().center(), shift(60, 35);
+    QMouseEvent press(QEvent::MouseButtonPress, QPointF(start),
+                      QPointF(viewport->mapToGlobal(start)), Qt::RightButton, Qt::RightButton,
+                      Qt::NoModifier);
+    QApplication::sendEvent(viewport, &press);
+    for (int k = 1; k <= 10; ++k) {
+        const QPoint at = start + shift * k / 10;
+        QMouseEvent move(QEvent::MouseMove, QPointF(at), QPointF(viewport->mapToGlobal(at)),
+                         Qt::NoButton, Qt::RightButton, Qt::NoModifier);
+        QApplication::sendEvent(viewport, &move);
+    }
+    CHECK(view.showingPreview());
+    // Mid-drag, what the user sees is the plot moved by the drag, its labels with it: a point
+    // pixel before is a point pixel `shift` away now (inside the plot, away from its edges).
+    const QImage during = viewport->grab().toImage();
+    shot(view, "pan-during");
+    qint64 compared = 0, same = 0;
+    for (int y = 40; y + shift.y() < before.height() - 40; y += 2)
+        for (int x = 40; x + shift.x() < before.width() - 40; x += 2)
+            if (isPoint(before.pixel(x, y))) {
+                ++compared;
+                same += isPoint(during.pixel(x + shift.x(), y + shift.y()));
+            }
+    REQUIRE(compared > 300);
+    CHECK(double(same) / double(compared) > 0.98);
+
+    const QPoint end = start + shift;
+    QMouseEvent release(QEvent::MouseButtonRelease, QPointF(end),
+                        QPointF(viewport->mapToGlobal(end)), Qt::RightButton, Qt::NoButton,
+                        Qt::NoModifier);
+    QApplication::sendEvent(viewport, &release);
+    CHECK_FALSE(view.showingPreview());
+    // The points are drawn afresh where the picture had put them.
+    QTest::qWait(300);
+    const QImage after = viewport->grab().toImage();
+    shot(view, "pan-after");
+    qint64 kept = 0, again = 0;
+    for (int y = 40; y < after.height() - 40; y += 2)
+        for (int x = 40; x < after.width() - 40; x += 2)
+            if (isPoint(during.pixel(x, y))) {
+                ++kept;
+                again += isPoint(after.pixel(x, y));
+            }
+    REQUIRE(kept > 300);
+    CHECK(double(again) / double(kept) > 0.95);  // labels may be placed anew
+
+    // Turning the wheel zooms the picture; once the wheel rests the points are drawn afresh.
+    const double width = view.chart()->axes(Qt::Horizontal).front()->property("max").toDouble() -
+                         view.chart()->axes(Qt::Horizontal).front()->property("min").toDouble();
+    for (int k = 0; k < 3; ++k) {
+        const QPointF at(viewport->rect().center());
+        QWheelEvent wheel(at, viewport->mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(viewport, &wheel);
+    }
+    CHECK(view.showingPreview());
+    const double zoomed = view.chart()->axes(Qt::Horizontal).front()->property("max").toDouble() -
+                          view.chart()->axes(Qt::Horizontal).front()->property("min").toDouble();
+    CHECK(zoomed == Approx(width / std::pow(1.2, 3)).epsilon(1e-6));
+    REQUIRE(waitUntil([&] { return !view.showingPreview(); }, 2000));
 }
