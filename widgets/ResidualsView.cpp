@@ -11,6 +11,7 @@
 #include <QVBoxLayout>
 #include <QValueAxis>
 #include <cmath>
+#include <memory>
 
 #include "core/Session.h"
 #include "core/model/Model.h"
@@ -24,6 +25,9 @@ public:
         auto* chart = new QChart;
         chart->legend()->setAlignment(Qt::AlignTop);
         chart->setMargins(QMargins(4, 4, 4, 4));
+        // QChartView made a chart of its own, which setChart releases but never deletes
+        // (LeakSanitizer found it).
+        std::unique_ptr<QChart> made(this->chart());
         setChart(chart);
         setRenderHint(QPainter::Antialiasing);
         setRoomForAxes(false);
@@ -78,6 +82,9 @@ public:
             lower->append(selected.begin + 0.5, low - pad);
             lower->append(selected.end + 0.5, low - pad);
             auto* band = new QAreaSeries(upper, lower);
+            // An area series does not own its boundary lines: they go with it.
+            upper->setParent(band);
+            lower->setParent(band);
             band->setName(tr("selected steps %1–%2").arg(selected.begin + 1).arg(selected.end));
             band->setColor(QColor(255, 170, 0, 60));
             band->setBorderColor(QColor(255, 170, 0));
