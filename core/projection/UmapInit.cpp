@@ -87,9 +87,20 @@ bool componentEigenvectors(const FuzzyGraph& graph, const std::vector<int32_t>& 
     // threads=1); rows are independent, so results never depend on the thread count.
     constexpr int64_t rowsPerBlock = 4096;
     const int64_t blocks = (size + rowsPerBlock - 1) / rowsPerBlock;
+    Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> xFloat;
     auto multiply = [&](const Tall& x, Tall& y) {
         const int64_t width = x.cols();
         y.resize(size, width);
+        // The rows are gathered in graph order, all over a block too large for the cache
+        // (120 bytes a row at 15 columns): reading them as floats halves the memory traffic
+        // that bounds this product. Sums stay in double; the product's relative error, ~1e-7,
+        // is far below the residual the iteration stops at.
+        xFloat.resize(size, width);
+#pragma omp parallel for num_threads(threads) schedule(static) if (blocks > 4)
+        for (int64_t b = 0; b < blocks; ++b) {
+            const int64_t begin = b * rowsPerBlock, count = std::min(rowsPerBlock, size - begin);
+            xFloat.middleRows(begin, count) = x.middleRows(begin, count).cast<float>();
+        }
         // Threads only pay off for big components; small ones would mostly wait at barriers.
 #pragma omp parallel for num_threads(threads) schedule(static) if (blocks > 4)
         for (int64_t b = 0; b < blocks; ++b) {
@@ -101,7 +112,7 @@ bool componentEigenvectors(const FuzzyGraph& graph, const std::vector<int32_t>& 
                 for (int64_t e = graph.offsets[i]; e < graph.offsets[i + 1]; ++e) {
                     const int32_t c = local[graph.tails[e]];
                     const double w = graph.weights[e] * invSqrtDegree[c];
-                    const double* in = x.row(c).data();
+                    const float* in = xFloat.row(c).data();
                     for (int64_t k = 0; k < width; ++k) out[k] += w * in[k];
                 }
                 for (int64_t k = 0; k < width; ++k) out[k] *= invSqrtDegree[r];
@@ -146,8 +157,13 @@ bool componentEigenvectors(const FuzzyGraph& graph, const std::vector<int32_t>& 
             for (int64_t c = 0; c < s.cols(); ++c) kept += gram.eigenvalues()[c] > 1e-10 * largest;
             const auto values = gram.eigenvalues().tail(kept);
             const Dense v = gram.eigenvectors().rightCols(kept);
+            // One pass leaves the basis orthonormal to about 1e-16 times the Gram matrix's
+            // condition number: with every direction above 1e-6 of the largest that is 1e-10
+            // at worst, and a second pass (a fifth of each iteration) would buy nothing.
+            const bool wellConditioned = kept == s.cols() && values.minCoeff() > 1e-6 * largest;
             Tall scaled = times(s, v * values.cwiseSqrt().cwiseInverse().asDiagonal());
             s = std::move(scaled);
+            if (wellConditioned) break;
         }
         return s;
     };
