@@ -22,6 +22,7 @@
 #include "app/SessionDocument.h"
 #include "app/SessionRecovery.h"
 #include "core/Session.h"
+#include "core/analysis/Attention.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
 #include "core/store/LstmVisExport.h"
@@ -90,6 +91,25 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Sess
     connect(session_, &Session::noticeOccurred, this,
             [this](const QString& message) { statusBar()->showMessage(message, 10000); });
     connect(session_, &Session::modifiedChanged, this, &QWidget::setWindowModified);
+    // The Attention tab is raised by default. When a newly opened model's first result shows
+    // it has no attention to draw and that tab is the one showing, the State Space (tabbed with
+    // it) takes its place, once per model: a tab the user picks afterwards stays. A restored
+    // session's own layout is left as it was.
+    connect(session_, &Session::modelChanged, this,
+            [this] { checkAttentionTab_ = session_->model() != nullptr; });
+    connect(session_, &Session::sessionRestored, this, [this] { checkAttentionTab_ = false; });
+    connect(session_, &Session::currentResultChanged, this, [this] {
+        const auto result = session_->currentResult();
+        if (!checkAttentionTab_ || !result) return;
+        checkAttentionTab_ = false;
+        QDockWidget* attention = docks_.value(QStringLiteral("attention"));
+        QDockWidget* space = docks_.value(QStringLiteral("state-space"));
+        // A tabbed dock behind another stays isVisible(); its visible region is empty.
+        if (attention && space && !attention->visibleRegion().isEmpty() &&
+            tabifiedDockWidgets(attention).contains(space) &&
+            attentionLayerNames(*result).isEmpty())
+            space->raise();
+    });
     connect(&document_->recovery(), &SessionRecovery::failed, this,
             [this](const QString& message) { statusBar()->showMessage(message, 10000); });
     connect(session_, &Session::fileOpened, this, [this](const QString& path, FileKind) {

@@ -76,7 +76,8 @@ private:
     bool restoredGeometry_ = false;  // a saved window geometry was applied
     bool restoredLayout_ = false;
     bool shownOnce_ = false;
-    int restoringLayout_ = 0;  // > 0 while the window restores a layout itself
+    bool checkAttentionTab_ = false;  // a model just opened: raise State Space if no attention
+    int restoringLayout_ = 0;         // > 0 while the window restores a layout itself
     JobStatusWidget* jobStatus_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QMenu* viewMenu_ = nullptr;

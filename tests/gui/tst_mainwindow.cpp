@@ -57,6 +57,41 @@ TEST_CASE("every panel is a dock that exists and draws something", "[mainwindow]
     }
 }
 
+TEST_CASE("a model without attention opens with the State Space tab in front of Attention",
+          "[mainwindow]") {
+    QSettings().clear();
+    MainWindow window;
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    // A tabbed dock behind another stays isVisible(); its visible region is empty.
+    auto inFront = [](QDockWidget* dock) { return !dock->visibleRegion().isEmpty(); };
+    QDockWidget* attention = window.dock(QStringLiteral("attention"));
+    QDockWidget* space = window.dock(QStringLiteral("state-space"));
+    REQUIRE(waitUntil([&] { return inFront(attention); }, 5000));
+    CHECK_FALSE(inFront(space));  // the default: Attention in front
+
+    // Dates has attention: the tab stays.
+    const QString demo = QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/");
+    window.session().openModelAndDataset(demo + "dates/dates.pt", demo + "dates/dates.tsv");
+    REQUIRE(waitUntil([&] { return window.session().currentResult() != nullptr; }, 60000));
+    QCoreApplication::processEvents();
+    CHECK(inFront(attention));
+    CHECK_FALSE(inFront(space));
+
+    // Brackets has none: its first result brings the State Space forward.
+    window.session().openModelAndDataset(demo + "brackets/brackets.pt",
+                                         demo + "brackets/brackets.tsv");
+    REQUIRE(waitUntil([&] { return inFront(space); }, 60000));
+    CHECK_FALSE(inFront(attention));
+
+    // Only once per model: the user's own pick of Attention stays through the next sample.
+    attention->raise();
+    REQUIRE(waitUntil([&] { return inFront(attention); }, 5000));
+    window.session().setCurrentSample(2);
+    QTest::qWait(500);
+    CHECK(inFront(attention));
+}
+
 TEST_CASE("the dock layout persists, and a corrupt layout falls back to the default",
           "[mainwindow]") {
     QSettings().clear();
