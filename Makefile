@@ -10,7 +10,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 export CCACHE_MAXSIZE ?= 5G
 
-.PHONY: all deps configure build run test format format-check test-sanitize fuzz bench clean
+.PHONY: all deps configure build run test test-quick format format-check test-sanitize fuzz bench clean
 
 all: build
 
@@ -26,9 +26,16 @@ build: configure
 run: build
 	@bash scripts/run-gui.sh $(BUILD)/app/rnnscope $(ARGS)
 
+# Tiers (tests/CMakeLists.txt): the unit tests first, so a broken build fails in minutes, then
+# the command-line and window tests. test-quick is the first tier alone.
+CTEST = cd $(BUILD) && xvfb-run -a -s "-screen 0 1600x1000x24" ctest --output-on-failure -j 1
 test: build
 	cmake --build $(BUILD) --target format-check
-	cd $(BUILD) && xvfb-run -a -s "-screen 0 1600x1000x24" ctest --output-on-failure -j 1
+	$(CTEST) -L unit
+	$(CTEST) -LE unit
+
+test-quick: build
+	$(CTEST) -L unit
 
 format:
 	cmake --build $(BUILD) --target format

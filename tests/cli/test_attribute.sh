@@ -16,7 +16,7 @@ fail() {
     exit 1
 }
 model="$src/resources/demo/brackets/brackets.pt"
-[ -f "$model" ] || { echo "SKIP: demo models not built"; exit 0; }
+[ -f "$model" ] || { echo "FAIL: $model is missing (git checkout -- resources/demo)" >&2; exit 1; }
 input='(([]{})]'
 
 # The default: adaptive Gauss-Legendre from 50 steps; the JSON says what was computed.

@@ -13,7 +13,7 @@ fail() {
     exit 1
 }
 demo="$src/resources/demo"
-[ -f "$demo/brackets/brackets.pt" ] || { echo "SKIP: demo models not built"; exit 0; }
+[ -f "$demo/brackets/brackets.pt" ] || { echo "FAIL: $demo/brackets/brackets.pt is missing (git checkout -- resources/demo)" >&2; exit 1; }
 
 "$cli" errors --model "$demo/brackets/brackets.pt" --data "$demo/brackets/brackets.tsv" \
     --json --wrong 0 >"$tmp/out.json" 2>"$tmp/err.txt" || fail "errors exited $?: $(cat "$tmp/err.txt")"

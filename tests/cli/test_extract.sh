@@ -13,12 +13,12 @@ trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 if ! "$PY" -c "import h5py" 2>/dev/null; then
-  echo "SKIP: python3-h5py is not installed (scripts/install-deps.sh installs it)"
-  exit 0
+  echo "FAIL: python3-h5py is not installed (scripts/install-deps.sh installs it)" >&2
+  exit 1
 fi
 
-"$PY" "$SRC/tests/models/make_test_models.py" "$TMP/models"
-M="$TMP/models"
+. "$SRC/tests/cli/models.sh"
+M=$(test_models "$SRC" "$TMP/models") || exit 1
 "$PY" - "$TMP/data.tsv" <<'PYEOF'
 import random, sys
 random.seed(3)

@@ -11,8 +11,8 @@ PY=/usr/bin/python3
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-"$PY" "$SRC/tests/models/make_test_models.py" "$TMP/models"
-M="$TMP/models"
+. "$SRC/tests/cli/models.sh"
+M=$(test_models "$SRC" "$TMP/models") || exit 1
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # 1. Bidirectional 2-layer LSTM classifier: shapes, gates, probabilities, and the last layer's

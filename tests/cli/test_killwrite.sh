@@ -16,12 +16,12 @@ trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 if ! "$PY" -c "import h5py, numpy" 2>/dev/null; then
-  echo "SKIP: python3-h5py or python3-numpy is not installed"
-  exit 0
+  echo "FAIL: python3-h5py or python3-numpy is not installed (scripts/install-deps.sh installs them)" >&2
+  exit 1
 fi
 
-"$PY" "$SRC/tests/models/make_test_models.py" "$TMP/models" > /dev/null || fail "test models"
-M="$TMP/models"
+. "$SRC/tests/cli/models.sh"
+M=$(test_models "$SRC" "$TMP/models") || exit 1
 "$PY" - "$TMP" <<'PYEOF'
 import random, sys
 import numpy as np

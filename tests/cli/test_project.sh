@@ -13,8 +13,8 @@ trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 if ! "$PY" -c "import numpy" 2>/dev/null; then
-  echo "SKIP: python3-numpy is not installed"
-  exit 0
+  echo "FAIL: python3-numpy is not installed (scripts/install-deps.sh installs it)" >&2
+  exit 1
 fi
 
 # 1,500 points in 20 dimensions: 5 Gaussian clusters far apart, plus a decaying spectrum so the

@@ -12,10 +12,10 @@ trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 DEMO="$SRC/resources/demo"
 if [ ! -f "$DEMO/brackets/brackets.pt" ] || [ ! -f "$DEMO/dates/dates.pt" ]; then
-  echo "SKIP: demo models missing"; exit 0
+  echo "FAIL: the demo models are missing (git checkout -- resources/demo)" >&2; exit 1
 fi
 if [ -z "${DISPLAY:-}" ]; then
-  echo "SKIP: no display (make test runs ctest under xvfb-run)"; exit 0
+  echo "FAIL: no display (make test runs ctest under xvfb-run)" >&2; exit 1
 fi
 
 # A PNG of at least W x H pixels with more than a handful of colours (not a blank panel).
@@ -108,17 +108,17 @@ PYEOF
 
 # A further attention layer (attention.last of the test model: it looks at the last source
 # token) by name, and an unknown name listing the layers there are.
-if /usr/bin/python3 "$SRC/tests/models/make_test_models.py" "$TMP/models" > /dev/null 2>&1; then
-  "$CLI" render --model "$TMP/models/seq2seq_two_layers.pt" --input "ab cd" --view attention \
-    --attention-layer last --out "$TMP/last.csv" > /dev/null || fail "--attention-layer last failed"
-  /usr/bin/python3 - "$TMP/last.csv" <<'PYEOF' || fail "last.csv is not the attention.last layer"
+. "$SRC/tests/cli/models.sh"
+M=$(test_models "$SRC" "$TMP/models") || exit 1
+"$CLI" render --model "$M/seq2seq_two_layers.pt" --input "ab cd" --view attention \
+  --attention-layer last --out "$TMP/last.csv" > /dev/null || fail "--attention-layer last failed"
+/usr/bin/python3 - "$TMP/last.csv" <<'PYEOF' || fail "last.csv is not the attention.last layer"
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))
 for r in rows[1:]:
-    w = list(map(float, r[1:]))
-    assert w.index(max(w)) == len(w) - 1, r  # the mean of its two heads favours the last token
+  w = list(map(float, r[1:]))
+  assert w.index(max(w)) == len(w) - 1, r  # the mean of its two heads favours the last token
 PYEOF
-fi
 
 "$CLI" render --model "$DEMO/brackets/brackets.pt" --data "$DEMO/brackets/brackets.tsv" \
   --view units --dpi 96 --size 900x500 --out "$TMP/units.png" > /dev/null || fail "units render failed"

@@ -15,8 +15,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 M="$SRC/resources/demo/brackets/brackets.pt"
 D="$SRC/resources/demo/brackets/brackets.tsv"
 if [ ! -f "$M" ]; then
-  echo "brackets demo not built; skipping"
-  exit 0
+  echo "FAIL: $M is missing (git checkout -- resources/demo)" >&2
+  exit 1
 fi
 
 "$CLI" units --model "$M" --data "$D" --signal depth --top 5 --json > "$TMP/depth.json"

@@ -14,7 +14,8 @@
 #include "core/Session.h"
 #include "core/errors/SampleAttribution.h"
 #include "core/model/Model.h"
-#include "tests/core/TestModels.h"
+#include "tests/common/TestModels.h"
+#include "tests/common/Demos.h"
 
 using namespace rnnscope;
 using namespace rnnscope::test;
@@ -26,7 +27,7 @@ std::shared_ptr<Model> testModel(const QString& name) {
 }
 
 std::shared_ptr<Model> bracketsDemo() {
-    return Model::open(sourcePath(QStringLiteral("resources/demo/brackets/brackets.pt")));
+    return Model::open(test::demoPath("brackets", "pt"));
 }
 
 double sum(const std::vector<double>& v) {
@@ -59,7 +60,7 @@ TEST_CASE("integrated gradients through a real model add up to the change in its
         // reason; PyTorch gives the same numbers, bench/attribution/peer.py). Most do not.
         const auto model = bracketsDemo();
         REQUIRE(model->hasAttribution());
-        QFile file(sourcePath(QStringLiteral("resources/demo/brackets/brackets.tsv")));
+        QFile file(test::demoPath("brackets", "tsv"));
         REQUIRE(file.open(QIODevice::ReadOnly | QIODevice::Text));
         std::vector<double> errors;
         while (errors.size() < 12 && !file.atEnd()) {
@@ -171,8 +172,8 @@ TEST_CASE("the Session attributes the current sample on the worker, newest reque
           "[attribution_model]") {
     Session session;
     session.setAttributionWanted(true);  // as when the attribution tab is on screen
-    session.openModelAndDataset(sourcePath(QStringLiteral("resources/demo/brackets/brackets.pt")),
-                                sourcePath(QStringLiteral("resources/demo/brackets/brackets.tsv")));
+    session.openModelAndDataset(test::demoPath("brackets", "pt"),
+                                test::demoPath("brackets", "tsv"));
     REQUIRE(waitUntil([&] { return session.currentAttribution() != nullptr; }, 120000));
     const auto first = session.currentAttribution();
     CHECK(first->tokens == session.currentResult()->input.tokens);
@@ -195,8 +196,8 @@ TEST_CASE("the Session attributes the current sample on the worker, newest reque
 TEST_CASE("the Session attributes only while a view wants it, and cancels when it no longer does",
           "[attribution_model]") {
     Session session;
-    session.openModelAndDataset(sourcePath(QStringLiteral("resources/demo/brackets/brackets.pt")),
-                                sourcePath(QStringLiteral("resources/demo/brackets/brackets.tsv")));
+    session.openModelAndDataset(test::demoPath("brackets", "pt"),
+                                test::demoPath("brackets", "tsv"));
     REQUIRE(waitUntil([&] { return session.currentResult() != nullptr; }, 120000));
     // Nobody shows it: no job (it would have started with the result), no scores, no error.
     CHECK_FALSE(session.isAttributing());

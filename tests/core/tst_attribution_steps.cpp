@@ -13,7 +13,7 @@
 #include "core/Session.h"
 #include "core/errors/SampleAttribution.h"
 #include "core/model/Model.h"
-#include "tests/core/TestModels.h"
+#include "tests/common/TestModels.h"
 
 using namespace rnnscope;
 using namespace rnnscope::test;

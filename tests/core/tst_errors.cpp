@@ -16,6 +16,9 @@
 #include "core/errors/ErrorTable.h"
 #include "core/errors/ErrorTableCsv.h"
 #include "core/model/Model.h"
+#include "tests/common/Demos.h"
+
+using rnnscope::test::demoPath;
 
 using namespace rnnscope;
 using rnnscope::test::sourcePath;
@@ -202,11 +205,8 @@ TEST_CASE("seq2seq metrics: exact match, token accuracy, first wrong token", "[e
 }
 
 namespace {
-QString demo(const QString& name, const QString& suffix) {
-    return sourcePath(QStringLiteral("resources/demo/%1/%1.%2").arg(name, suffix));
-}
 void openDemo(Session& session, const QString& name) {
-    session.openModelAndDataset(demo(name, "pt"), demo(name, "tsv"));
+    session.openModelAndDataset(demoPath(name, "pt"), demoPath(name, "tsv"));
     REQUIRE(waitUntil([&] { return session.model() && session.dataset(); }, 120000));
     REQUIRE(waitUntil([&] { return session.predictions().back().done; }, 600000));
 }
@@ -214,10 +214,6 @@ void openDemo(Session& session, const QString& name) {
 
 TEST_CASE("brackets demo: metrics of the real predictions agree with the training script",
           "[errors]") {
-    if (!QFile::exists(demo("brackets", "pt"))) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
     Session session;
     openDemo(session, "brackets");
     const auto dataset = session.dataset();
@@ -245,10 +241,6 @@ TEST_CASE("brackets demo: metrics of the real predictions agree with the trainin
 }
 
 TEST_CASE("dates demo: exact match and token accuracy of the generated dates", "[errors]") {
-    if (!QFile::exists(demo("dates", "pt"))) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
     Session session;
     openDemo(session, "dates");
     const ErrorTable table = ErrorTable::fromPredictions(session.predictions(), {});

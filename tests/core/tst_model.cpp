@@ -17,7 +17,7 @@
 
 #include "core/Errors.h"
 #include "core/model/Model.h"
-#include "tests/core/TestModels.h"
+#include "tests/common/TestModels.h"
 #include "tests/core/TestUtil.h"
 
 using namespace rnnscope;

@@ -22,16 +22,15 @@
 #include "core/store/ActivationImport.h"
 #include "core/store/ActivationStore.h"
 #include "core/store/LstmVisExport.h"
+#include "tests/common/Demos.h"
+
+using rnnscope::test::demoPath;
 
 using namespace rnnscope;
 using rnnscope::test::sourcePath;
 using rnnscope::test::waitUntil;
 
 namespace {
-
-QString demo(const QString& name, const QString& suffix) {
-    return sourcePath(QStringLiteral("resources/demo/%1/%1.%2").arg(name, suffix));
-}
 
 void writeText(const QString& path, const QByteArray& text) {
     QFile file(path);
@@ -100,13 +99,9 @@ std::string errorOf(const std::function<void()>& f) {
 }  // namespace
 
 TEST_CASE("an LSTMVis project written by the exporter opens with identical states", "[modelfree]") {
-    if (!QFile::exists(demo("brackets", "pt"))) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
-    const auto model = Model::open(demo("brackets", "pt"));
+    const auto model = Model::open(demoPath("brackets", "pt"));
     const auto dataset =
-        Dataset::open(demo("brackets", "tsv"), datasetOptionsForModel(model->meta()));
+        Dataset::open(demoPath("brackets", "tsv"), datasetOptionsForModel(model->meta()));
     const auto original = ActivationStore::extract(*model, *dataset);
     QTemporaryDir dir;
     const LstmVisExport exported = exportLstmVis(*original, dir.path());
@@ -347,13 +342,11 @@ TEST_CASE("the Session shows imported states without a model, until a model is o
     CHECK(session.currentResult()->tracks[0].values(0, 0) == Approx(8.0f));
 
     // Opening a model leaves model-free mode: the imported tokens go with it.
-    if (QFile::exists(demo("brackets", "pt"))) {
-        session.openModel(demo("brackets", "pt"));
-        REQUIRE(waitUntil([&] { return session.model() != nullptr; }, 60000));
-        CHECK_FALSE(session.modelFree());
-        CHECK_FALSE(session.dataset());
-        CHECK_FALSE(session.store());
-    }
+    session.openModel(demoPath("brackets", "pt"));
+    REQUIRE(waitUntil([&] { return session.model() != nullptr; }, 60000));
+    CHECK_FALSE(session.modelFree());
+    CHECK_FALSE(session.dataset());
+    CHECK_FALSE(session.store());
 }
 
 TEST_CASE("a model-free session saves and reopens model-free with its states, sample and groups",

@@ -10,7 +10,7 @@
 #include "core/Session.h"
 #include "core/errors/RegressionErrors.h"
 #include "core/model/Model.h"
-#include "tests/core/TestModels.h"
+#include "tests/common/TestModels.h"
 
 using namespace rnnscope;
 using rnnscope::test::testModelDir;

@@ -11,6 +11,9 @@
 #include "core/Session.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
+#include "tests/common/Demos.h"
+
+using rnnscope::test::demoPath;
 
 using namespace rnnscope;
 using rnnscope::test::sourcePath;
@@ -18,17 +21,9 @@ using rnnscope::test::waitUntil;
 
 namespace {
 
-QString demo(const QString& name, const QString& suffix) {
-    return sourcePath(QStringLiteral("resources/demo/%1/%1.%2").arg(name, suffix));
-}
-
-bool haveDemos() {
-    return QFile::exists(demo("brackets", "pt")) && QFile::exists(demo("dates", "pt"));
-}
-
 // Opens model + dataset and waits for everything the panels would wait for.
 void openAndSettle(Session& session, const QString& name) {
-    session.openModelAndDataset(demo(name, "pt"), demo(name, "tsv"));
+    session.openModelAndDataset(demoPath(name, "pt"), demoPath(name, "tsv"));
     REQUIRE(waitUntil(
         [&] { return session.model() && session.dataset() && session.currentResult(); }, 120000));
 }
@@ -36,10 +31,6 @@ void openAndSettle(Session& session, const QString& name) {
 }  // namespace
 
 TEST_CASE("opening a model and dataset fills the current sample and predictions", "[session]") {
-    if (!haveDemos()) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
     Session session;
     QSignalSpy modelChanged(&session, &Session::modelChanged);
     QSignalSpy datasetChanged(&session, &Session::datasetChanged);
@@ -76,7 +67,6 @@ TEST_CASE("selection changes reach every listener once", "[session]") {
 }
 
 TEST_CASE("changing the current sample runs the model on it; typed text too", "[session]") {
-    if (!haveDemos()) return;
     Session session;
     openAndSettle(session, QStringLiteral("brackets"));
     QSignalSpy resultChanged(&session, &Session::currentResultChanged);
@@ -91,7 +81,6 @@ TEST_CASE("changing the current sample runs the model on it; typed text too", "[
 }
 
 TEST_CASE("a bad file gives a message and what was open stays open", "[session]") {
-    if (!haveDemos()) return;
     Session session;
     openAndSettle(session, QStringLiteral("brackets"));
     const auto model = session.model();
@@ -124,12 +113,11 @@ TEST_CASE("a bad file gives a message and what was open stays open", "[session]"
 }
 
 TEST_CASE("results computed for a replaced model never reach the panels", "[session]") {
-    if (!haveDemos()) return;
     Session session;
     openAndSettle(session, QStringLiteral("brackets"));
     const quint64 before = session.generation();
     // Switch to the seq2seq demo while brackets predictions are still running.
-    session.openModelAndDataset(demo("dates", "pt"), demo("dates", "tsv"));
+    session.openModelAndDataset(demoPath("dates", "pt"), demoPath("dates", "tsv"));
     REQUIRE(waitUntil(
         [&] {
             return session.model() && session.model()->meta().task == Task::Seq2Seq &&
@@ -164,7 +152,6 @@ TEST_CASE("file kinds are told apart by content and name", "[session]") {
 
 TEST_CASE("capturing the dataset keeps every state, in memory or past the budget in a file",
           "[session]") {
-    if (!haveDemos()) return;
     Session session;
     openAndSettle(session, QStringLiteral("brackets"));
     QSignalSpy storeChanged(&session, &Session::storeChanged);
@@ -183,6 +170,6 @@ TEST_CASE("capturing the dataset keeps every state, in memory or past the budget
     CHECK(session.store()->tokenCount() == store->tokenCount());
 
     // A new dataset drops the store: it described the old one.
-    session.openDataset(demo("brackets", "tsv"));
+    session.openDataset(demoPath("brackets", "tsv"));
     REQUIRE(waitUntil([&] { return session.store() == nullptr; }, 60000));
 }

@@ -16,6 +16,7 @@
 #include "core/analysis/ProjectionCache.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
+#include "tests/common/Demos.h"
 
 using namespace rnnscope;
 using rnnscope::test::sourcePath;
@@ -77,12 +78,8 @@ TEST_CASE("bad session files say what is wrong", "[sessionfile]") {
 }
 
 TEST_CASE("a saved session reopens the same model, dataset, sample and units", "[sessionfile]") {
-    const QString model = sourcePath(QStringLiteral("resources/demo/brackets/brackets.pt"));
-    const QString data = sourcePath(QStringLiteral("resources/demo/brackets/brackets.tsv"));
-    if (!QFile::exists(model)) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
+    const QString model = test::demoPath("brackets", "pt");
+    const QString data = test::demoPath("brackets", "tsv");
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("s.rnnscope"));
     {
@@ -308,12 +305,8 @@ TEST_CASE(
     "a saved projection comes back from its sidecar without recomputing, unless the "
     "states differ",
     "[sessionfile]") {
-    const QString model = sourcePath(QStringLiteral("resources/demo/brackets/brackets.pt"));
-    const QString data = sourcePath(QStringLiteral("resources/demo/brackets/brackets.tsv"));
-    if (!QFile::exists(model)) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
+    const QString model = test::demoPath("brackets", "pt");
+    const QString data = test::demoPath("brackets", "tsv");
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("p.rnnscope"));
     ProjectionSpec spec;
@@ -362,7 +355,7 @@ TEST_CASE(
     // Another capture (here: a different dataset of the same model) cannot use it: recomputed,
     // and the notice says why.
     SessionFileContent c = readSessionFile(path);
-    c.dataset = sourcePath(QStringLiteral("resources/demo/brackets/brackets.tsv"));
+    c.dataset = test::demoPath("brackets", "tsv");
     {
         QFile in(c.dataset);
         REQUIRE(in.open(QIODevice::ReadOnly));
@@ -387,7 +380,7 @@ TEST_CASE(
 
 TEST_CASE("a session whose model moved opens its dataset and names the missing model",
           "[sessionfile]") {
-    const QString data = sourcePath(QStringLiteral("resources/demo/brackets/brackets.tsv"));
+    const QString data = test::demoPath("brackets", "tsv");
     QTemporaryDir dir;
     SessionFileContent c;
     c.model = dir.filePath(QStringLiteral("gone/model.pt"));

@@ -22,7 +22,7 @@
 #include "core/store/ActivationStore.h"
 #include "core/store/LstmVisExport.h"
 #include "core/store/StoreMerge.h"
-#include "tests/core/TestModels.h"
+#include "tests/common/TestModels.h"
 #include "tests/core/TestUtil.h"
 
 using namespace rnnscope;

@@ -19,6 +19,7 @@
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
+#include "tests/common/Demos.h"
 
 using namespace rnnscope;
 
@@ -212,11 +213,7 @@ TEST_CASE("store unit scan equals correlations and saturation counted directly",
 }
 
 TEST_CASE("on the brackets demo the store scans answer as the model scans do", "[storeunits]") {
-    const QString modelPath = test::sourcePath("resources/demo/brackets/brackets.pt");
-    if (!QFile::exists(modelPath)) {
-        WARN("brackets demo not built; skipping");
-        return;
-    }
+    const QString modelPath = test::demoPath("brackets", "pt");
     const auto model = Model::open(modelPath);
     DatasetOptions dataOptions;
     dataOptions.kind = DatasetKind::Classification;

@@ -14,7 +14,7 @@
 #include "core/errors/ErrorTable.h"
 #include "core/errors/TokenErrors.h"
 #include "core/model/Model.h"
-#include "tests/core/TestModels.h"
+#include "tests/common/TestModels.h"
 
 using namespace rnnscope;
 using rnnscope::test::dataPath;

@@ -19,7 +19,7 @@
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
-#include "tests/core/TestModels.h"
+#include "tests/common/TestModels.h"
 
 using namespace rnnscope;
 

@@ -17,6 +17,7 @@
 #include "core/analysis/UnitsScan.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
+#include "tests/common/Demos.h"
 
 using namespace rnnscope;
 
@@ -181,11 +182,7 @@ TEST_CASE("pattern search picks units on in the range and off before, ranked by 
 }
 
 TEST_CASE("the brackets demo has a unit that tracks nesting depth", "[units]") {
-    const QString modelPath = test::sourcePath("resources/demo/brackets/brackets.pt");
-    if (!QFile::exists(modelPath)) {
-        WARN("brackets demo not built; skipping");
-        return;
-    }
+    const QString modelPath = test::demoPath("brackets", "pt");
     const auto model = Model::open(modelPath);
     DatasetOptions dataOptions;
     dataOptions.kind = DatasetKind::Classification;

@@ -1,7 +1,6 @@
 #pragma once
-// What the attention panel's GUI tests share: the test models of make_test_models.py (written
-// once per process), the dates demo or a stand-in seq2seq model with true spans, and a Session
-// with the panel on screen.
+// What the attention panel's GUI tests share: the test models of make_test_models.py, the dates
+// demo with its true spans, and a Session with the panel on screen.
 
 #include <QFile>
 #include <QFileInfo>
@@ -12,49 +11,19 @@
 
 #include "GuiUtil.h"
 #include "core/Session.h"
+#include "tests/common/Demos.h"
+#include "tests/common/TestModels.h"
 #include "widgets/AttentionMapView.h"
 #include "widgets/AttentionPanel.h"
 
 namespace rnnscope::test {
 
-// The folder of make_test_models.py's models, made once per process; "" when PyTorch is missing.
-inline QString testModelDir() {
-    static QTemporaryDir dir;
-    static int made = -1;
-    if (made < 0) {
-        QProcess python;
-        python.start(
-            QStringLiteral("/usr/bin/python3"),
-            {QStringLiteral(RNNSCOPE_SOURCE_DIR "/tests/models/make_test_models.py"), dir.path()});
-        made = python.waitForFinished(180000) && python.exitCode() == 0 ? 1 : 0;
-        if (!made)
-            WARN("make_test_models.py failed: " << python.readAllStandardError().toStdString());
-    }
-    return made ? dir.path() : QString();
-}
-
 struct Files {
     QString model, data;
 };
 
-inline Files seq2seqFiles() {
-    const QString demo = QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/dates/dates");
-    if (QFileInfo::exists(demo + ".pt") && QFileInfo::exists(demo + ".tsv"))
-        return {demo + ".pt", demo + ".tsv"};
-    WARN("the dates demo is not built yet: using the untrained seq2seq test model");
-    const QString dir = testModelDir();
-    if (dir.isEmpty()) return {};
-    // Source characters and target characters the test model knows (target vocab a-j), with
-    // the true source span of every target character.
-    QFile tsv(dir + QStringLiteral("/pairs.tsv"));
-    if (!tsv.open(QIODevice::WriteOnly)) return {};
-    tsv.write(
-        "ab cd ef\tabcd\t0:1 1:2 3:4 4:5\n"
-        "hij (gab)\tjgab\t2:3 5:6 6:7 7:8\n"
-        "c d e f g h\tcdefgh\t0:1 2:3 4:5 6:7 8:9 10:11\n");
-    tsv.close();
-    return {dir + QStringLiteral("/seq2seq.pt"), tsv.fileName()};
-}
+// The dates demo: a trained seq2seq model with attention, and its true source spans.
+inline Files seq2seqFiles() { return {demoPath("dates", "pt"), demoPath("dates", "tsv")}; }
 
 // A Session with the attention panel on screen, opened on a seq2seq model with attention.
 struct Fixture {

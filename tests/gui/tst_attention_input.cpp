@@ -34,7 +34,6 @@ struct TypedFixture {
 
     TypedFixture(const QString& model, const QString& text = QStringLiteral("ab cd")) {
         const QString dir = testModelDir();
-        if (dir.isEmpty()) return;
         panel.resize(1000, 760);
         panel.show();
         if (!QTest::qWaitForWindowExposed(&panel)) return;
@@ -57,7 +56,6 @@ struct TypedFixture {
 TEST_CASE("a model with two attention layers gets a layer selector that switches the matrix",
           "[attention_input]") {
     TypedFixture f(QStringLiteral("seq2seq_two_layers.pt"));
-    if (testModelDir().isEmpty()) return;  // no PyTorch to write the test models: WARNed
     REQUIRE(f.ready);
     CHECK(f.panel.attentionLayers() == QStringList{"attention", "last"});
     CHECK(f.panel.layerSelector()->isVisible());
@@ -94,7 +92,6 @@ TEST_CASE("a model with two attention layers gets a layer selector that switches
 
 TEST_CASE("rows that do not sum to 1 are drawn as they are, with a notice", "[attention_input]") {
     TypedFixture f(QStringLiteral("seq2seq_half.pt"));
-    if (testModelDir().isEmpty()) return;
     REQUIRE(f.ready);
     CHECK(f.panel.message().isEmpty());
     CHECK(f.panel.mapView()->isVisible());
@@ -118,7 +115,6 @@ TEST_CASE("rows that do not sum to 1 are drawn as they are, with a notice", "[at
 TEST_CASE("NaN and infinite weights are drawn in magenta and counted, never a crash",
           "[attention_input]") {
     TypedFixture f(QStringLiteral("seq2seq_non_finite.pt"));
-    if (testModelDir().isEmpty()) return;
     REQUIRE(f.ready);
     CHECK(f.panel.message().isEmpty());
     // The model puts NaN at [0, 0] and +inf at [1, 1]; those two rows have no sum to check.
@@ -153,7 +149,6 @@ TEST_CASE("NaN and infinite weights are drawn in magenta and counted, never a cr
 TEST_CASE("attention wider than the source is shown as is, its extra columns numbered",
           "[attention_input]") {
     TypedFixture f(QStringLiteral("seq2seq_wide.pt"));
-    if (testModelDir().isEmpty()) return;
     REQUIRE(f.ready);
     CHECK(f.panel.message().isEmpty());
     const AttentionData& d = f.panel.figureData();
@@ -166,7 +161,6 @@ TEST_CASE("attention wider than the source is shown as is, its extra columns num
 TEST_CASE("attention that cannot be drawn says what shape came back, not that there is none",
           "[attention_input]") {
     TypedFixture f(QStringLiteral("seq2seq_bad_rank.pt"));
-    if (testModelDir().isEmpty()) return;
     REQUIRE(f.ready);
     CHECK(f.panel.figureData().isEmpty());
     CHECK(
@@ -194,7 +188,6 @@ TEST_CASE("attention that cannot be drawn says what shape came back, not that th
 
 TEST_CASE("the matrix shown exports as CSV from the panel", "[attention_input]") {
     const Files files = seq2seqFiles();
-    if (files.model.isEmpty()) return;
     Fixture f(files);
     REQUIRE(f.ready);
     // Reachable where the user looks: a button and the map's context menu.

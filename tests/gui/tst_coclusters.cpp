@@ -22,6 +22,9 @@
 #include "widgets/FeatureMapView.h"
 #include "widgets/FeatureScatterPanel.h"
 #include "widgets/FigureExport.h"
+#include "tests/common/Demos.h"
+
+using rnnscope::test::demoPath;
 
 using namespace rnnscope;
 using rnnscope::test::distinctColours;
@@ -29,18 +32,10 @@ using rnnscope::test::waitUntil;
 
 namespace {
 
-QString demo(const QString& name, const QString& suffix) {
-    return QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/%1/%1.%2").arg(name, suffix);
-}
-
 }  // namespace
 
 TEST_CASE("co-clusters: units select in every panel, words open their token states",
           "[coclusters]") {
-    if (!QFile::exists(demo("dates", "pt"))) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
     MainWindow window;
     window.resize(1500, 950);
     window.show();
@@ -50,7 +45,7 @@ TEST_CASE("co-clusters: units select in every panel, words open their token stat
     REQUIRE(panel);
     window.dock(QStringLiteral("feature-scatter"))->raise();
     Session& session = window.session();
-    session.openModelAndDataset(demo("dates", "pt"), demo("dates", "tsv"));
+    session.openModelAndDataset(demoPath("dates", "pt"), demoPath("dates", "tsv"));
     REQUIRE(waitUntil([&] { return session.store() != nullptr; }, 240000));
 
     panel->setCoClusterOptions(4, 20);

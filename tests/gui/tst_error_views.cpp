@@ -31,16 +31,15 @@
 #include "widgets/SampleViewPanel.h"
 #include "widgets/TokenErrorsView.h"
 #include "widgets/TokenStrip.h"
+#include "tests/common/Demos.h"
+
+using rnnscope::test::demoPath;
 
 using namespace rnnscope;
 using rnnscope::test::testModelDir;
 using rnnscope::test::waitUntil;
 
 namespace {
-
-QString demo(const QString& name, const QString& suffix) {
-    return QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/%1/%1.%2").arg(name, suffix);
-}
 
 QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& text) {
     QFile f(dir.filePath(name));
@@ -73,7 +72,6 @@ struct Window {
 
 TEST_CASE("a language model's per-token loss colours the Samples strip; a token filters the table",
           "[error_views]") {
-    if (testModelDir().isEmpty()) return;
     QTemporaryDir dir;
     const QString data = writeFile(dir, "lm.txt", "(ab(c)d)\nx[y]z\n((()))\nabc\n");
     Window w;
@@ -150,17 +148,13 @@ TEST_CASE("a language model's per-token loss colours the Samples strip; a token 
 
 TEST_CASE("a wrong seq2seq output marks exactly its wrong positions on the attention map",
           "[error_views]") {
-    if (!QFile::exists(demo("dates", "pt"))) {
-        WARN("the dates demo is not built yet; skipping");
-        return;
-    }
     // References deliberately wrong at known places: the model writes 2026-11-26 for the
     // first; the reference says 2025-11-27 (positions 4 and 10, 1-based). The second is right.
     QTemporaryDir dir;
     const QString data = writeFile(dir, "dates.tsv",
                                    "Thursday, 26 November 2026\t2025-11-27\n"
                                    "Friday, 27 November 2026\t2026-11-27\n");
-    rnnscope::test::Fixture f({demo("dates", "pt"), data});
+    rnnscope::test::Fixture f({demoPath("dates", "pt"), data});
     REQUIRE(f.ready);
     REQUIRE(waitUntil([&] { return f.session.currentResult()->generateRan; }));
     REQUIRE(f.session.currentResult()->generatedTokens.join(QString()) == "2026-11-26");
@@ -202,7 +196,6 @@ TEST_CASE("a wrong seq2seq output marks exactly its wrong positions on the atten
 
 TEST_CASE("regression: residuals over time and worst windows that open the sample's steps",
           "[error_views]") {
-    if (testModelDir().isEmpty()) return;
     QTemporaryDir dir;
     QByteArray csv = "sequence,temp,pressure,target\n";
     for (int t = 0; t < 30; ++t)
@@ -255,15 +248,11 @@ TEST_CASE("regression: residuals over time and worst windows that open the sampl
 }
 
 TEST_CASE("attribution runs only while its tab is on screen", "[error_views]") {
-    if (!QFile::exists(demo("brackets", "pt"))) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
     Window w;
     Session& session = w.session();
     w.errors->setFocus();
     // The Metrics tab in front: the current sample is not attributed.
-    session.openModelAndDataset(demo("brackets", "pt"), demo("brackets", "tsv"));
+    session.openModelAndDataset(demoPath("brackets", "pt"), demoPath("brackets", "tsv"));
     REQUIRE(waitUntil([&] { return session.currentResult() != nullptr; }, 120000));
     CHECK_FALSE(w.errors->showsAttribution());
     CHECK_FALSE(session.attributionWanted());

@@ -26,22 +26,15 @@
 #include "widgets/ErrorSlicesView.h"
 #include "widgets/ErrorTableModel.h"
 #include "widgets/FigureExport.h"
+#include "tests/common/Demos.h"
+
+using rnnscope::test::demoPath;
 
 using namespace rnnscope;
 using rnnscope::test::distinctColours;
 using rnnscope::test::waitUntil;
 
-namespace {
-QString demo(const QString& name, const QString& suffix) {
-    return QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/%1/%1.%2").arg(name, suffix);
-}
-}  // namespace
-
 TEST_CASE("the error browser lists, filters and opens the brackets demo's samples", "[errors]") {
-    if (!QFile::exists(demo("brackets", "pt"))) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
     MainWindow window;
     window.resize(1500, 950);
     window.show();
@@ -50,7 +43,7 @@ TEST_CASE("the error browser lists, filters and opens the brackets demo's sample
     REQUIRE(panel);
     window.dock(QStringLiteral("error-browser"))->raise();
     Session& session = window.session();
-    session.openModelAndDataset(demo("brackets", "pt"), demo("brackets", "tsv"));
+    session.openModelAndDataset(demoPath("brackets", "pt"), demoPath("brackets", "tsv"));
     REQUIRE(waitUntil([&] { return session.dataset() && session.predictions().size() == 1500; },
                       120000));
     REQUIRE(waitUntil([&] { return session.predictions().back().done; }, 600000));
@@ -179,10 +172,6 @@ TEST_CASE("the error browser lists, filters and opens the brackets demo's sample
 }
 
 TEST_CASE("the error browser shows seq2seq metrics for the dates demo", "[errors]") {
-    if (!QFile::exists(demo("dates", "pt"))) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
     MainWindow window;
     window.resize(1500, 950);
     window.show();
@@ -191,7 +180,7 @@ TEST_CASE("the error browser shows seq2seq metrics for the dates demo", "[errors
     REQUIRE(panel);
     window.dock(QStringLiteral("error-browser"))->raise();
     Session& session = window.session();
-    session.openModelAndDataset(demo("dates", "pt"), demo("dates", "tsv"));
+    session.openModelAndDataset(demoPath("dates", "pt"), demoPath("dates", "tsv"));
     REQUIRE(waitUntil([&] { return session.dataset() && session.predictions().size() == 1500; },
                       120000));
     REQUIRE(waitUntil([&] { return session.predictions().back().done; }, 600000));

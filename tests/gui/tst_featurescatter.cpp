@@ -31,16 +31,15 @@
 #include "widgets/SampleViewPanel.h"
 #include "widgets/StateSpacePanel.h"
 #include "widgets/TokenStrip.h"
+#include "tests/common/Demos.h"
+
+using rnnscope::test::demoPath;
 
 using namespace rnnscope;
 using rnnscope::test::distinctColours;
 using rnnscope::test::waitUntil;
 
 namespace {
-
-QString demo(const QString& name, const QString& suffix) {
-    return QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/%1/%1.%2").arg(name, suffix);
-}
 
 // A mouse move delivered to the widget itself. QTest::mouseMove also warps the X pointer, and
 // under Xvfb without a window manager the warped pointer lands some pixels away from where Qt
@@ -76,10 +75,6 @@ void shot(QWidget& widget, const char* name) {
 
 TEST_CASE("the feature scatter maps embeddings and token states, hovers, lists neighbours",
           "[featurescatter]") {
-    if (!QFile::exists(demo("brackets", "pt"))) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
     MainWindow window;
     window.resize(1500, 950);
     window.show();
@@ -89,7 +84,7 @@ TEST_CASE("the feature scatter maps embeddings and token states, hovers, lists n
     REQUIRE(panel);
     window.dock(QStringLiteral("feature-scatter"))->raise();
     Session& session = window.session();
-    session.openModelAndDataset(demo("brackets", "pt"), demo("brackets", "tsv"));
+    session.openModelAndDataset(demoPath("brackets", "pt"), demoPath("brackets", "tsv"));
     REQUIRE(waitUntil([&] { return session.currentResult() != nullptr; }, 120000));
     REQUIRE(waitUntil([&] { return session.store() != nullptr; }, 180000));
     // The map follows the store (counts): 8 tokens less the padding.
@@ -227,10 +222,6 @@ TEST_CASE("the feature scatter maps embeddings and token states, hovers, lists n
 }
 
 TEST_CASE("a lasso drawn with the mouse selects what its outline holds", "[featurescatter]") {
-    if (!QFile::exists(demo("dates", "pt"))) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
     MainWindow window;
     window.resize(1500, 950);
     window.show();
@@ -242,7 +233,7 @@ TEST_CASE("a lasso drawn with the mouse selects what its outline holds", "[featu
     REQUIRE(samples);
     window.dock(QStringLiteral("feature-scatter"))->raise();
     Session& session = window.session();
-    session.openModelAndDataset(demo("dates", "pt"), demo("dates", "tsv"));
+    session.openModelAndDataset(demoPath("dates", "pt"), demoPath("dates", "tsv"));
     REQUIRE(waitUntil([&] { return session.store() != nullptr; }, 240000));
     REQUIRE(waitUntil([&] { return session.currentResult() != nullptr; }, 60000));
     REQUIRE(waitUntil(

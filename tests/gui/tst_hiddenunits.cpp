@@ -23,6 +23,9 @@
 #include "widgets/HiddenUnitsTimeView.h"
 #include "widgets/SampleViewPanel.h"
 #include "widgets/TokenStrip.h"
+#include "tests/common/Demos.h"
+
+using rnnscope::test::demoPath;
 
 using namespace rnnscope;
 using rnnscope::test::distinctColours;
@@ -30,18 +33,12 @@ using rnnscope::test::waitUntil;
 
 namespace {
 
-QString demo(const QString& suffix) {
-    return QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/brackets/brackets.%1").arg(suffix);
-}
-
 struct UnitsWindow {
     MainWindow window;
     HiddenUnitsPanel* panel = nullptr;
     SampleViewPanel* samples = nullptr;
-    bool ready = false;
 
     UnitsWindow() {
-        if (!QFile::exists(demo("pt"))) return;
         window.resize(1400, 900);
         window.show();
         REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -49,10 +46,9 @@ struct UnitsWindow {
         REQUIRE(panel != nullptr);
         samples = qobject_cast<SampleViewPanel*>(window.panel(QStringLiteral("samples")));
         window.dock(QStringLiteral("hidden-units"))->raise();
-        window.session().openModelAndDataset(demo("pt"), demo("tsv"));
+        window.session().openModelAndDataset(demoPath("brackets", "pt"), demoPath("brackets", "tsv"));
         REQUIRE(waitUntil([&] { return window.session().currentResult() != nullptr; }, 120000));
         REQUIRE(waitUntil([&] { return panel->timeView()->data().values.rows() > 0; }, 10000));
-        ready = true;
     }
     Session& session() { return window.session(); }
 };
@@ -73,10 +69,6 @@ QImage exported(Panel& panel, const QString& name) {
 TEST_CASE("the panel draws every unit of the current sample and exports a real figure",
           "[hiddenunits]") {
     UnitsWindow w;
-    if (!w.ready) {
-        WARN("brackets demo not built; skipping");
-        return;
-    }
     auto result = w.session().currentResult();
     const TimeViewData& data = w.panel->timeView()->data();
     CHECK(data.values.rows() == result->input.length());
@@ -117,7 +109,6 @@ TEST_CASE("the panel draws every unit of the current sample and exports a real f
 
 TEST_CASE("hovering a step in the panel and a token elsewhere stay in step", "[hiddenunits]") {
     UnitsWindow w;
-    if (!w.ready) return;
     HiddenUnitsTimeView* view = w.panel->timeView();
     // From the Session (any panel) to this one.
     w.session().setHoveredToken(TokenRef{w.session().currentSample(), TokenRef::Input, 2});
@@ -133,7 +124,6 @@ TEST_CASE("hovering a step in the panel and a token elsewhere stay in step", "[h
 
 TEST_CASE("clicking and brushing units selects them in the Session", "[hiddenunits]") {
     UnitsWindow w;
-    if (!w.ready) return;
     HiddenUnitsTimeView* view = w.panel->timeView();
     REQUIRE(waitUntil([&] { return view->isVisible() && view->width() > 300; }, 5000));
     w.panel->modeBox()->setCurrentIndex(1);  // heatmap: a row is a unit
@@ -163,7 +153,6 @@ TEST_CASE("clicking and brushing units selects them in the Session", "[hiddenuni
 TEST_CASE("the unit finder ranks the depth-counting cell first and saturation fills",
           "[hiddenunits]") {
     UnitsWindow w;
-    if (!w.ready) return;
     w.panel->showTab(HiddenUnitsPanel::Finder);
     HiddenUnitsFinderView* finder = w.panel->finderView();
     CHECK(finder->signal().kind == SignalKind::Depth);
@@ -198,7 +187,6 @@ TEST_CASE("the unit finder ranks the depth-counting cell first and saturation fi
 TEST_CASE("pattern search finds places where the brushed units switch on and opens them",
           "[hiddenunits]") {
     UnitsWindow w;
-    if (!w.ready) return;
     const StateTrack* cell = nullptr;
     for (const StateTrack& t : w.session().currentResult()->tracks)
         if (t.kind == QStringLiteral("cell") && t.module != QStringLiteral("states")) cell = &t;

@@ -21,28 +21,23 @@
 #include "widgets/HiddenUnitsFinderView.h"
 #include "widgets/HiddenUnitsPanel.h"
 #include "widgets/StateSpacePanel.h"
+#include "tests/common/Demos.h"
+
+using rnnscope::test::demoPath;
 
 using namespace rnnscope;
 using rnnscope::test::waitUntil;
 
 namespace {
 
-QString demo(const QString& name, const QString& suffix) {
-    return QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/%1/%1.%2").arg(name, suffix);
-}
-
 }  // namespace
 
 TEST_CASE("an LSTMVis project opens without its model and the state panels work", "[modelfree]") {
-    if (!QFile::exists(demo("brackets", "pt"))) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
     QTemporaryDir dir;
     {
-        const auto model = Model::open(demo("brackets", "pt"));
+        const auto model = Model::open(demoPath("brackets", "pt"));
         const auto dataset =
-            Dataset::open(demo("brackets", "tsv"), datasetOptionsForModel(model->meta()));
+            Dataset::open(demoPath("brackets", "tsv"), datasetOptionsForModel(model->meta()));
         exportLstmVis(*ActivationStore::extract(*model, *dataset), dir.path(),
                       QStringLiteral("brackets LSTM"));
     }

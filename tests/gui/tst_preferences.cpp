@@ -26,15 +26,14 @@
 #include "widgets/FigureExport.h"
 #include "widgets/HiddenUnitsPanel.h"
 #include "widgets/StateSpacePanel.h"
+#include "tests/common/Demos.h"
+
+using rnnscope::test::demoPath;
 
 using namespace rnnscope;
 using rnnscope::test::waitUntil;
 
 namespace {
-
-QString demo(const QString& name, const QString& suffix) {
-    return QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/%1/%1.%2").arg(name, suffix);
-}
 
 // Other GUI tests read the same settings: put the user's back afterwards.
 struct KeepPreferences {
@@ -85,11 +84,7 @@ TEST_CASE("preferences are saved, read back and applied to figures", "[preferenc
     const FigureOptions options = preferredFigureOptions();
     CHECK(options.dpi == 150);
     CHECK(options.fontPoints == 17);
-    if (!QFile::exists(demo("brackets", "pt"))) {
-        WARN("demo models not built yet; skipping the export");
-        return;
-    }
-    window.session().openModelAndDataset(demo("brackets", "pt"), demo("brackets", "tsv"));
+    window.session().openModelAndDataset(demoPath("brackets", "pt"), demoPath("brackets", "tsv"));
     REQUIRE(waitUntil([&] { return window.session().currentResult() != nullptr; }, 120000));
     auto* units = qobject_cast<HiddenUnitsPanel*>(window.panel(QStringLiteral("hidden-units")));
     REQUIRE(units);
@@ -144,10 +139,6 @@ int pixelsNear(const QImage& image, const QColor& colour) {
 TEST_CASE("the preferred colour map reaches the state space, hidden units and feature scatter",
           "[preferences]") {
     KeepPreferences keep;
-    if (!QFile::exists(demo("brackets", "pt"))) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
     MainWindow window;
     Preferences prefs = Preferences::load();
     prefs.colourMap = QStringLiteral("viridis");
@@ -155,7 +146,7 @@ TEST_CASE("the preferred colour map reaches the state space, hidden units and fe
     window.resize(1400, 900);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
-    window.session().openModelAndDataset(demo("brackets", "pt"), demo("brackets", "tsv"));
+    window.session().openModelAndDataset(demoPath("brackets", "pt"), demoPath("brackets", "tsv"));
     REQUIRE(waitUntil([&] { return window.session().currentResult() && window.session().store(); },
                       120000));
 

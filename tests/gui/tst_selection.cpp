@@ -13,6 +13,9 @@
 #include "widgets/StateSpacePanel.h"
 #include "widgets/TokenStrip.h"
 #include "widgets/VtkView.h"
+#include "tests/common/Demos.h"
+
+using rnnscope::test::demoPath;
 
 using namespace rnnscope;
 using rnnscope::test::distinctColours;
@@ -20,31 +23,24 @@ using rnnscope::test::waitUntil;
 
 namespace {
 
-QString demo(const QString& name, const QString& suffix) {
-    return QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/%1/%1.%2").arg(name, suffix);
-}
-
 // A window on the brackets demo with the current sample's capture drawn.
 struct DemoWindow {
     MainWindow window;
     SampleViewPanel* samples = nullptr;
     StateSpacePanel* space = nullptr;
-    bool ready = false;
 
     DemoWindow() {
-        if (!QFile::exists(demo("brackets", "pt"))) return;
         window.resize(1400, 900);
         window.show();
         REQUIRE(QTest::qWaitForWindowExposed(&window));
         samples = qobject_cast<SampleViewPanel*>(window.panel(QStringLiteral("samples")));
         space = qobject_cast<StateSpacePanel*>(window.panel(QStringLiteral("state-space")));
         window.dock(QStringLiteral("state-space"))->raise();
-        window.session().openModelAndDataset(demo("brackets", "pt"), demo("brackets", "tsv"));
+        window.session().openModelAndDataset(demoPath("brackets", "pt"), demoPath("brackets", "tsv"));
         REQUIRE(waitUntil([&] { return window.session().currentResult() != nullptr; }, 120000));
         REQUIRE(waitUntil([&] { return space->pointCount() > 0; }, 10000));
         // The window captures the small demo by itself; the cloud (and its camera) come next.
         REQUIRE(waitUntil([&] { return space->cloudPointCount() > 0; }, 120000));
-        ready = true;
     }
 };
 
@@ -52,10 +48,6 @@ struct DemoWindow {
 
 TEST_CASE("a token hovered through the Session lights up in every panel", "[selection]") {
     DemoWindow w;
-    if (!w.ready) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
     Session& session = w.window.session();
     const int tokens = session.currentResult()->input.length();
     REQUIRE(tokens > 3);
@@ -72,7 +64,6 @@ TEST_CASE("a token hovered through the Session lights up in every panel", "[sele
 
 TEST_CASE("hovering a token in the sample view sets the Session's hovered token", "[selection]") {
     DemoWindow w;
-    if (!w.ready) return;
     TokenStrip* strip = w.samples->inputStrip();
     REQUIRE(waitUntil([&] { return strip->tokenRect(1).isValid(); }, 5000));
     QTest::mouseMove(strip, strip->tokenRect(1).center());
@@ -83,7 +74,6 @@ TEST_CASE("hovering a token in the sample view sets the Session's hovered token"
 
 TEST_CASE("the 3D view draws the trajectory and picks the point under the mouse", "[selection]") {
     DemoWindow w;
-    if (!w.ready) return;
     VtkView* view = w.space->view();
     REQUIRE(waitUntil([&] { return view->isVisible() && view->width() > 100; }, 5000));
     const QImage frame = view->frame();
@@ -110,7 +100,6 @@ TEST_CASE("the 3D view draws the trajectory and picks the point under the mouse"
 
 TEST_CASE("typing in the input line runs the model on that text", "[selection]") {
     DemoWindow w;
-    if (!w.ready) return;
     QLineEdit* input = w.samples->inputLine();
     QTest::keyClicks(input, QStringLiteral("((]]"));
     REQUIRE(waitUntil(

@@ -30,15 +30,14 @@
 #include "widgets/ErrorBrowserPanel.h"
 #include "widgets/HiddenUnitsPanel.h"
 #include "widgets/StateSpacePanel.h"
+#include "tests/common/Demos.h"
+
+using rnnscope::test::demoPath;
 
 using namespace rnnscope;
 using rnnscope::test::waitUntil;
 
 namespace {
-
-QString demo(const QString& suffix) {
-    return QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/brackets/brackets.%1").arg(suffix);
-}
 
 QByteArray readAll(const QString& path) {
     QFile f(path);
@@ -58,7 +57,7 @@ struct PromptsGuard {
 };
 
 bool openDemo(MainWindow& window) {
-    window.session().openModelAndDataset(demo(QStringLiteral("pt")), demo(QStringLiteral("tsv")));
+    window.session().openModelAndDataset(demoPath("brackets", QStringLiteral("pt")), demoPath("brackets", QStringLiteral("tsv")));
     return waitUntil([&] { return window.session().currentResult() && window.session().store(); },
                      120000);
 }
@@ -67,10 +66,6 @@ bool openDemo(MainWindow& window) {
 
 TEST_CASE("a saved session brings back sample, slices, projection, panel choices and layout",
           "[sessions]") {
-    if (!QFile::exists(demo(QStringLiteral("pt")))) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
     PromptsGuard guard;
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("study.rnnscope"));
@@ -145,7 +140,6 @@ TEST_CASE("a saved session brings back sample, slices, projection, panel choices
 
 TEST_CASE("quitting or opening another session with unsaved changes asks Save, Discard, Cancel",
           "[sessions]") {
-    if (!QFile::exists(demo(QStringLiteral("pt")))) return;
     PromptsGuard guard;
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("asked.rnnscope"));
@@ -174,8 +168,8 @@ TEST_CASE("quitting or opening another session with unsaved changes asks Save, D
     CHECK(window.isWindowModified());
     // Opening another session asks too; Cancel keeps this one.
     SessionFileContent other;
-    other.model = demo(QStringLiteral("pt"));
-    other.dataset = demo(QStringLiteral("tsv"));
+    other.model = demoPath("brackets", QStringLiteral("pt"));
+    other.dataset = demoPath("brackets", QStringLiteral("tsv"));
     other.currentSample = 11;
     writeSessionFile(dir.filePath(QStringLiteral("other.rnnscope")), other);
     window.openFiles({dir.filePath(QStringLiteral("other.rnnscope"))});
@@ -199,7 +193,6 @@ TEST_CASE("quitting or opening another session with unsaved changes asks Save, D
 
 TEST_CASE("an autosaved copy left by a crash is offered at start and brings the work back",
           "[sessions]") {
-    if (!QFile::exists(demo(QStringLiteral("pt")))) return;
     PromptsGuard guard;
     QDir(SessionRecovery::folder()).removeRecursively();
     const QString crashed =
@@ -245,7 +238,6 @@ TEST_CASE("an autosaved copy left by a crash is offered at start and brings the 
 
 TEST_CASE("moving, floating and closing docks marks the session modified; restoring does not",
           "[sessions]") {
-    if (!QFile::exists(demo(QStringLiteral("pt")))) return;
     PromptsGuard guard;
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("layout.rnnscope"));
@@ -309,7 +301,6 @@ TEST_CASE(
     "the recovery copy is written off the GUI thread, one write at a time, and quitting "
     "waits for it",
     "[sessions]") {
-    if (!QFile::exists(demo(QStringLiteral("pt")))) return;
     PromptsGuard guard;
     QDir(SessionRecovery::folder()).removeRecursively();
     MainWindow window;
@@ -374,7 +365,6 @@ TEST_CASE(
 }
 
 TEST_CASE("a model-free session saves from the window and reopens model-free", "[sessions]") {
-    if (!QFile::exists(demo(QStringLiteral("pt")))) return;
     PromptsGuard guard;
     QTemporaryDir dir;
     // States from elsewhere: the demo's captured states saved as an rnnscope store.
@@ -421,7 +411,6 @@ TEST_CASE("a model-free session saves from the window and reopens model-free", "
 
 TEST_CASE("a model-free session whose activations moved is opened after the user locates them",
           "[sessions]") {
-    if (!QFile::exists(demo(QStringLiteral("pt")))) return;
     PromptsGuard guard;
     QTemporaryDir dir;
     const QString states = dir.filePath(QStringLiteral("states.h5"));
@@ -481,15 +470,14 @@ TEST_CASE("a model-free session whose activations moved is opened after the user
 
 TEST_CASE("a session whose model moved is opened after the user locates it; bad files say why",
           "[sessions]") {
-    if (!QFile::exists(demo(QStringLiteral("pt")))) return;
     PromptsGuard guard;
     QTemporaryDir dir;
     QDir(dir.path()).mkpath(QStringLiteral("moved"));
     const QString movedModel = dir.filePath(QStringLiteral("moved/brackets.pt"));
-    REQUIRE(QFile::copy(demo(QStringLiteral("pt")), movedModel));
+    REQUIRE(QFile::copy(demoPath("brackets", QStringLiteral("pt")), movedModel));
     SessionFileContent c;
     c.model = dir.filePath(QStringLiteral("models/brackets.pt"));  // not there any more
-    c.dataset = demo(QStringLiteral("tsv"));
+    c.dataset = demoPath("brackets", QStringLiteral("tsv"));
     c.currentSample = 6;
     const QString path = dir.filePath(QStringLiteral("moved.rnnscope"));
     writeSessionFile(path, c);

@@ -21,6 +21,9 @@
 #include "widgets/FigureExport.h"
 #include "widgets/StateSpacePanel.h"
 #include "widgets/VtkView.h"
+#include "tests/common/Demos.h"
+
+using rnnscope::test::demoPath;
 
 using namespace rnnscope;
 using rnnscope::test::distinctColours;
@@ -28,18 +31,10 @@ using rnnscope::test::waitUntil;
 
 namespace {
 
-QString demo(const QString& name, const QString& suffix) {
-    return QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/%1/%1.%2").arg(name, suffix);
-}
-
 }  // namespace
 
 TEST_CASE("the whole dataset's states are drawn, picked, clicked, pinned and exported",
           "[statespace]") {
-    if (!QFile::exists(demo("brackets", "pt"))) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
     MainWindow window;
     window.resize(1400, 900);
     window.show();
@@ -53,7 +48,7 @@ TEST_CASE("the whole dataset's states are drawn, picked, clicked, pinned and exp
                      [&](const QString& title, const QString& message) {
                          errors << title + QStringLiteral(": ") + message;
                      });
-    session.openModelAndDataset(demo("brackets", "pt"), demo("brackets", "tsv"));
+    session.openModelAndDataset(demoPath("brackets", "pt"), demoPath("brackets", "tsv"));
     REQUIRE(waitUntil([&] { return session.currentResult() != nullptr; }, 120000));
     // The demo is small: the window captures every state by itself.
     REQUIRE(waitUntil([&] { return session.store() != nullptr; }, 180000));

@@ -32,15 +32,14 @@
 #include "widgets/HiddenUnitsPanel.h"
 #include "widgets/HiddenUnitsPatternView.h"
 #include "widgets/StateSpacePanel.h"
+#include "tests/common/Demos.h"
+
+using rnnscope::test::demoPath;
 
 using namespace rnnscope;
 using rnnscope::test::waitUntil;
 
 namespace {
-
-QString demo(const QString& name, const QString& suffix) {
-    return QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/%1/%1.%2").arg(name, suffix);
-}
 
 double residentMegabytes() {
     malloc_trim(0);  // freed heap back to the system, so RSS says what is still held
@@ -75,10 +74,6 @@ bool settle(Session& session, int timeoutMs = 300000) {
 
 TEST_CASE("hundreds of random actions: every job ends, no stale result, memory comes back",
           "[stress]") {
-    if (!QFile::exists(demo("brackets", "pt")) || !QFile::exists(demo("dates", "pt"))) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
     const unsigned seed = qEnvironmentVariableIsSet("RNNSCOPE_STRESS_SEED")
                               ? qEnvironmentVariableIntValue("RNNSCOPE_STRESS_SEED")
                               : 20261127u;
@@ -152,7 +147,7 @@ TEST_CASE("hundreds of random actions: every job ends, no stale result, memory c
     });
 
     auto openDemo = [&](const QString& name) {
-        session.openModelAndDataset(demo(name, "pt"), demo(name, "tsv"));
+        session.openModelAndDataset(demoPath(name, "pt"), demoPath(name, "tsv"));
     };
 
     // --- warm-up: each model once, alone, to learn its tracks and the memory baseline ----------
@@ -181,7 +176,7 @@ TEST_CASE("hundreds of random actions: every job ends, no stale result, memory c
             case 1:
                 // The model's own dataset again: the predictions pass starts over.
                 if (session.model())
-                    session.openDataset(demo(session.model()->meta().task == Task::Seq2Seq
+                    session.openDataset(demoPath(session.model()->meta().task == Task::Seq2Seq
                                                  ? QStringLiteral("dates")
                                                  : QStringLiteral("brackets"),
                                              QStringLiteral("tsv")));

@@ -24,15 +24,14 @@
 #include "widgets/SampleViewPanel.h"
 #include "widgets/StateSpacePanel.h"
 #include "widgets/TokenStrip.h"
+#include "tests/common/Demos.h"
+
+using rnnscope::test::demoPath;
 
 using namespace rnnscope;
 using rnnscope::test::waitUntil;
 
 namespace {
-
-QString demo(const QString& name, const QString& suffix) {
-    return QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/%1/%1.%2").arg(name, suffix);
-}
 
 // A point the mouse can pick without a neighbour getting in the way: the only one within 6 px.
 bool standsAlone(FeatureMapView* view, qint64 p) {
@@ -51,10 +50,6 @@ void moveTo(QWidget* widget, const QPoint& pos, Qt::MouseButtons buttons) {
 }  // namespace
 
 TEST_CASE("a group saved in the feature scatter colours the state space", "[tokengroups]") {
-    if (!QFile::exists(demo("brackets", "pt"))) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
     MainWindow window;
     window.resize(1500, 950);
     window.show();
@@ -66,7 +61,7 @@ TEST_CASE("a group saved in the feature scatter colours the state space", "[toke
     REQUIRE(space);
     window.dock(QStringLiteral("feature-scatter"))->raise();
     Session& session = window.session();
-    session.openModelAndDataset(demo("brackets", "pt"), demo("brackets", "tsv"));
+    session.openModelAndDataset(demoPath("brackets", "pt"), demoPath("brackets", "tsv"));
     REQUIRE(waitUntil([&] { return session.store() != nullptr; }, 180000));
     REQUIRE(waitUntil(
         [&] {
@@ -155,10 +150,6 @@ TEST_CASE("a group saved in the feature scatter colours the state space", "[toke
 
 TEST_CASE("output-vocabulary tokens hover across panels and make groups of output tokens",
           "[tokengroups]") {
-    if (!QFile::exists(demo("dates", "pt"))) {
-        WARN("demo models not built yet; skipping");
-        return;
-    }
     MainWindow window;
     window.resize(1500, 950);
     window.show();
@@ -170,7 +161,7 @@ TEST_CASE("output-vocabulary tokens hover across panels and make groups of outpu
     REQUIRE(samples);
     window.dock(QStringLiteral("feature-scatter"))->raise();
     Session& session = window.session();
-    session.openModelAndDataset(demo("dates", "pt"), demo("dates", "tsv"));
+    session.openModelAndDataset(demoPath("dates", "pt"), demoPath("dates", "tsv"));
     REQUIRE(waitUntil([&] { return session.store() != nullptr; }, 240000));
     REQUIRE(waitUntil([&] { return session.currentResult() != nullptr; }, 60000));
     panel->setOutputVocabulary(true);
