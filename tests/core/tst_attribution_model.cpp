@@ -14,8 +14,8 @@
 #include "core/Session.h"
 #include "core/errors/SampleAttribution.h"
 #include "core/model/Model.h"
-#include "tests/common/TestModels.h"
 #include "tests/common/Demos.h"
+#include "tests/common/TestModels.h"
 
 using namespace rnnscope;
 using namespace rnnscope::test;

@@ -23,7 +23,9 @@ struct Files {
 };
 
 // The dates demo: a trained seq2seq model with attention, and its true source spans.
-inline Files seq2seqFiles() { return {demoPath("dates", "pt"), demoPath("dates", "tsv")}; }
+inline Files seq2seqFiles() {
+    return {demoPath("dates", "pt"), demoPath("dates", "tsv")};
+}
 
 // A Session with the attention panel on screen, opened on a seq2seq model with attention.
 struct Fixture {

@@ -18,11 +18,11 @@
 #include "core/analysis/Vocabulary.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
+#include "tests/common/Demos.h"
 #include "widgets/CoClusterView.h"
 #include "widgets/FeatureMapView.h"
 #include "widgets/FeatureScatterPanel.h"
 #include "widgets/FigureExport.h"
-#include "tests/common/Demos.h"
 
 using rnnscope::test::demoPath;
 
@@ -30,9 +30,7 @@ using namespace rnnscope;
 using rnnscope::test::distinctColours;
 using rnnscope::test::waitUntil;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("co-clusters: units select in every panel, words open their token states",
           "[coclusters]") {

@@ -21,6 +21,7 @@
 #include "core/Session.h"
 #include "core/errors/TokenErrors.h"
 #include "core/model/Model.h"
+#include "tests/common/Demos.h"
 #include "widgets/AttentionMapView.h"
 #include "widgets/AttentionPanel.h"
 #include "widgets/ErrorBrowserPanel.h"
@@ -31,7 +32,6 @@
 #include "widgets/SampleViewPanel.h"
 #include "widgets/TokenErrorsView.h"
 #include "widgets/TokenStrip.h"
-#include "tests/common/Demos.h"
 
 using rnnscope::test::demoPath;
 

@@ -20,13 +20,13 @@
 #include "app/MainWindow.h"
 #include "core/Session.h"
 #include "core/errors/ErrorMetrics.h"
+#include "tests/common/Demos.h"
 #include "widgets/ErrorBrowserPanel.h"
 #include "widgets/ErrorFilterBar.h"
 #include "widgets/ErrorMetricsView.h"
 #include "widgets/ErrorSlicesView.h"
 #include "widgets/ErrorTableModel.h"
 #include "widgets/FigureExport.h"
-#include "tests/common/Demos.h"
 
 using rnnscope::test::demoPath;
 

@@ -25,13 +25,13 @@
 #include "core/Session.h"
 #include "core/analysis/StateProjection.h"
 #include "core/store/ActivationStore.h"
+#include "tests/common/Demos.h"
 #include "widgets/FeatureMapView.h"
 #include "widgets/FeatureScatterPanel.h"
 #include "widgets/FigureExport.h"
 #include "widgets/SampleViewPanel.h"
 #include "widgets/StateSpacePanel.h"
 #include "widgets/TokenStrip.h"
-#include "tests/common/Demos.h"
 
 using rnnscope::test::demoPath;
 

@@ -15,6 +15,7 @@
 #include "GuiUtil.h"
 #include "app/MainWindow.h"
 #include "core/Session.h"
+#include "tests/common/Demos.h"
 #include "widgets/FigureExport.h"
 #include "widgets/HiddenUnitsFinderView.h"
 #include "widgets/HiddenUnitsPanel.h"
@@ -23,7 +24,6 @@
 #include "widgets/HiddenUnitsTimeView.h"
 #include "widgets/SampleViewPanel.h"
 #include "widgets/TokenStrip.h"
-#include "tests/common/Demos.h"
 
 using rnnscope::test::demoPath;
 
@@ -46,7 +46,8 @@ struct UnitsWindow {
         REQUIRE(panel != nullptr);
         samples = qobject_cast<SampleViewPanel*>(window.panel(QStringLiteral("samples")));
         window.dock(QStringLiteral("hidden-units"))->raise();
-        window.session().openModelAndDataset(demoPath("brackets", "pt"), demoPath("brackets", "tsv"));
+        window.session().openModelAndDataset(demoPath("brackets", "pt"),
+                                             demoPath("brackets", "tsv"));
         REQUIRE(waitUntil([&] { return window.session().currentResult() != nullptr; }, 120000));
         REQUIRE(waitUntil([&] { return panel->timeView()->data().values.rows() > 0; }, 10000));
     }

@@ -17,20 +17,18 @@
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
 #include "core/store/LstmVisExport.h"
+#include "tests/common/Demos.h"
 #include "widgets/AttentionPanel.h"
 #include "widgets/HiddenUnitsFinderView.h"
 #include "widgets/HiddenUnitsPanel.h"
 #include "widgets/StateSpacePanel.h"
-#include "tests/common/Demos.h"
 
 using rnnscope::test::demoPath;
 
 using namespace rnnscope;
 using rnnscope::test::waitUntil;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("an LSTMVis project opens without its model and the state panels work", "[modelfree]") {
     QTemporaryDir dir;

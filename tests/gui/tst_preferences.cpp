@@ -20,13 +20,13 @@
 #include "app/PreferencesDialog.h"
 #include "core/Preferences.h"
 #include "core/Session.h"
+#include "tests/common/Demos.h"
 #include "widgets/AttentionPanel.h"
 #include "widgets/ColourMaps.h"
 #include "widgets/FeatureScatterPanel.h"
 #include "widgets/FigureExport.h"
 #include "widgets/HiddenUnitsPanel.h"
 #include "widgets/StateSpacePanel.h"
-#include "tests/common/Demos.h"
 
 using rnnscope::test::demoPath;
 

@@ -9,11 +9,11 @@
 #include "GuiUtil.h"
 #include "app/MainWindow.h"
 #include "core/Session.h"
+#include "tests/common/Demos.h"
 #include "widgets/SampleViewPanel.h"
 #include "widgets/StateSpacePanel.h"
 #include "widgets/TokenStrip.h"
 #include "widgets/VtkView.h"
-#include "tests/common/Demos.h"
 
 using rnnscope::test::demoPath;
 
@@ -36,7 +36,8 @@ struct DemoWindow {
         samples = qobject_cast<SampleViewPanel*>(window.panel(QStringLiteral("samples")));
         space = qobject_cast<StateSpacePanel*>(window.panel(QStringLiteral("state-space")));
         window.dock(QStringLiteral("state-space"))->raise();
-        window.session().openModelAndDataset(demoPath("brackets", "pt"), demoPath("brackets", "tsv"));
+        window.session().openModelAndDataset(demoPath("brackets", "pt"),
+                                             demoPath("brackets", "tsv"));
         REQUIRE(waitUntil([&] { return window.session().currentResult() != nullptr; }, 120000));
         REQUIRE(waitUntil([&] { return space->pointCount() > 0; }, 10000));
         // The window captures the small demo by itself; the cloud (and its camera) come next.

@@ -27,10 +27,10 @@
 #include "core/SessionFile.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
+#include "tests/common/Demos.h"
 #include "widgets/ErrorBrowserPanel.h"
 #include "widgets/HiddenUnitsPanel.h"
 #include "widgets/StateSpacePanel.h"
-#include "tests/common/Demos.h"
 
 using rnnscope::test::demoPath;
 
@@ -57,7 +57,8 @@ struct PromptsGuard {
 };
 
 bool openDemo(MainWindow& window) {
-    window.session().openModelAndDataset(demoPath("brackets", QStringLiteral("pt")), demoPath("brackets", QStringLiteral("tsv")));
+    window.session().openModelAndDataset(demoPath("brackets", QStringLiteral("pt")),
+                                         demoPath("brackets", QStringLiteral("tsv")));
     return waitUntil([&] { return window.session().currentResult() && window.session().store(); },
                      120000);
 }

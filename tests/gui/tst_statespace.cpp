@@ -18,10 +18,10 @@
 #include "app/MainWindow.h"
 #include "core/Session.h"
 #include "core/store/ActivationStore.h"
+#include "tests/common/Demos.h"
 #include "widgets/FigureExport.h"
 #include "widgets/StateSpacePanel.h"
 #include "widgets/VtkView.h"
-#include "tests/common/Demos.h"
 
 using rnnscope::test::demoPath;
 
@@ -29,9 +29,7 @@ using namespace rnnscope;
 using rnnscope::test::distinctColours;
 using rnnscope::test::waitUntil;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("the whole dataset's states are drawn, picked, clicked, pinned and exported",
           "[statespace]") {

@@ -28,11 +28,11 @@
 #include "core/analysis/Units.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
+#include "tests/common/Demos.h"
 #include "widgets/HiddenUnitsFinderView.h"
 #include "widgets/HiddenUnitsPanel.h"
 #include "widgets/HiddenUnitsPatternView.h"
 #include "widgets/StateSpacePanel.h"
-#include "tests/common/Demos.h"
 
 using rnnscope::test::demoPath;
 
@@ -177,9 +177,9 @@ TEST_CASE("hundreds of random actions: every job ends, no stale result, memory c
                 // The model's own dataset again: the predictions pass starts over.
                 if (session.model())
                     session.openDataset(demoPath(session.model()->meta().task == Task::Seq2Seq
-                                                 ? QStringLiteral("dates")
-                                                 : QStringLiteral("brackets"),
-                                             QStringLiteral("tsv")));
+                                                     ? QStringLiteral("dates")
+                                                     : QStringLiteral("brackets"),
+                                                 QStringLiteral("tsv")));
                 what = QStringLiteral("open dataset");
                 break;
             case 2:

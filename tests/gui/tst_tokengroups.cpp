@@ -17,6 +17,7 @@
 #include "app/MainWindow.h"
 #include "core/Session.h"
 #include "core/store/ActivationStore.h"
+#include "tests/common/Demos.h"
 #include "widgets/FeatureMapView.h"
 #include "widgets/FeatureScatterPanel.h"
 #include "widgets/HiddenUnitsPanel.h"
@@ -24,7 +25,6 @@
 #include "widgets/SampleViewPanel.h"
 #include "widgets/StateSpacePanel.h"
 #include "widgets/TokenStrip.h"
-#include "tests/common/Demos.h"
 
 using rnnscope::test::demoPath;
 
