@@ -21,9 +21,10 @@
 #include "app/JobStatusWidget.h"
 #include "app/SessionDocument.h"
 #include "app/SessionRecovery.h"
-#include "core/Session.h"
+#include "core/Preferences.h"
 #include "core/analysis/Attention.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "core/store/LstmVisExport.h"
 #include "widgets/AttentionPanel.h"
@@ -41,19 +42,15 @@ constexpr int kLayoutVersion = 1;  // bump when the set of docks changes
 constexpr int kMaxRecent = 10;
 }  // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Session(this)) {
+MainWindow::MainWindow(Session& session, QWidget* parent)
+    : QMainWindow(parent), session_(&session) {
     setObjectName(QStringLiteral("MainWindow"));
     setAcceptDrops(true);
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
-    // Small datasets (the demos) open with every state captured, so the state space and the
-    // hidden-units panel show the whole dataset at once; larger ones wait for Analysis →
-    // Capture Every State.
-    {
-        const QSettings settings;
-        session_->setAutoCapture(
-            settings.value(QStringLiteral("store/autoCaptureSamples"), 5000).toLongLong(),
-            qint64(settings.value(QStringLiteral("store/memoryBudgetMB"), 1024).toInt()) << 20);
-    }
+    // The memory budget, and small datasets (the demos) opening with every state captured, so
+    // the state space and the hidden-units panel show the whole dataset at once; larger ones
+    // wait for Analysis → Capture Every State.
+    session_->setPreferences(Preferences::load());
 
     // The sample view is the central reading surface; analyses dock around it.
     addPanel(new SampleViewPanel(*session_), Qt::LeftDockWidgetArea);
@@ -130,11 +127,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), session_(new Sess
 // The panels go first: they hold a reference to the Session and cancel their jobs on it as
 // they go, and QObject would otherwise delete the Session (the window's first child) before
 // them (AddressSanitizer: heap-use-after-free in ~FeatureScatterPanel).
-MainWindow::~MainWindow() {
-    for (QDockWidget* dock : findChildren<QDockWidget*>(QString(), Qt::FindDirectChildrenOnly))
-        delete dock;
-}
-
 void MainWindow::watchDock(QDockWidget* dock) {
     // Moving a dock to another side, floating or docking it, and closing or reopening it are
     // changes the session file keeps (window_layout): the title gets its unsaved mark. Layouts
@@ -244,12 +236,8 @@ void MainWindow::buildMenus() {
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
-    QAction* capture =
-        analysis->addAction(tr("&Capture Every State of the Dataset"), this, [this]() {
-            const int budgetMb =
-                QSettings().value(QStringLiteral("store/memoryBudgetMB"), 1024).toInt();
-            session_->captureDataset(qint64(budgetMb) << 20);
-        });
+    QAction* capture = analysis->addAction(tr("&Capture Every State of the Dataset"), this,
+                                           [this]() { session_->captureDataset(); });
     capture->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     capture->setToolTip(
         tr("Run the model over every sample and keep all hidden states, cell states "

@@ -1,7 +1,8 @@
 #pragma once
-// The main window: one Session, its panels as dock widgets that move, tab, float and close, the
-// menus, and the status bar with the running job. It builds things and wires them; the panels
-// and the Session do the work.
+// The main window: the panels of one Session as dock widgets that move, tab, float and close,
+// the menus, and the status bar with the running job. It builds things and wires them; the
+// panels and the Session do the work. The Session is the caller's (app/main.cpp) and must
+// outlive the window, so the panels that hold it can never see it gone.
 
 #include <QDockWidget>
 #include <QMainWindow>
@@ -18,8 +19,7 @@ class JobStatusWidget;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
-    ~MainWindow() override;
+    explicit MainWindow(Session& session, QWidget* parent = nullptr);
 
     Session& session() { return *session_; }
     QList<Panel*> panels() const;
@@ -68,7 +68,7 @@ private:
     void rebuildRecentMenu();
     void updateTitle();
 
-    Session* session_;
+    Session* const session_;
     SessionDocument* document_ = nullptr;
     QMap<QString, QDockWidget*> docks_;
     QList<Panel*> panelOrder_;

@@ -7,7 +7,7 @@
 #include <QSettings>
 
 #include "app/MainWindow.h"
-#include "core/Session.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationImport.h"
 
 namespace rnnscope {

@@ -1,13 +1,12 @@
 // File → Preferences…: the dialog, and applying what takes effect at once.
 
-#include <QSettings>
 #include <QStatusBar>
 
 #include "app/MainWindow.h"
 #include "app/PreferencesDialog.h"
 #include "core/Preferences.h"
-#include "core/Session.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "widgets/ColourMaps.h"
 
 namespace rnnscope {
@@ -23,9 +22,7 @@ void MainWindow::applyPreferences(const Preferences& preferences) {
     Model::setThreadCount(preferences.effectiveThreads());
     // Every panel that draws a sequential scale redraws with it (widgets/ColourMaps.h).
     setPreferredColourMap(colourMapNamed(preferences.colourMap));
-    session_->setAutoCapture(
-        QSettings().value(QStringLiteral("store/autoCaptureSamples"), 5000).toLongLong(),
-        qint64(preferences.memoryBudgetMB) << 20);
+    session_->setPreferences(preferences);
     statusBar()->showMessage(tr("Preferences saved"), 3000);
 }
 

@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QSpinBox>
 #include <QThread>
+#include <algorithm>
 
 namespace rnnscope {
 
@@ -36,6 +37,17 @@ PreferencesDialog::PreferencesDialog(const Preferences& current, QWidget* parent
         tr("Captured states beyond this size go to an HDF5 file; imported "
            "activations (model-free mode) must fit in it"));
     form->addRow(tr("Memory budget:"), budget_);
+
+    autoCapture_ = new QSpinBox(this);
+    autoCapture_->setRange(0, 10000000);
+    autoCapture_->setSingleStep(1000);
+    autoCapture_->setSpecialValueText(tr("Never (Analysis → Capture Every State)"));
+    autoCapture_->setSuffix(tr(" samples"));
+    autoCapture_->setValue(int(std::min<qint64>(current.autoCaptureSamples, 10000000)));
+    autoCapture_->setToolTip(
+        tr("A dataset of at most this many samples has every state captured as soon as it "
+           "opens, so the state space and hidden units show the whole dataset at once"));
+    form->addRow(tr("Capture on opening up to:"), autoCapture_);
 
     colourMap_ = new QComboBox(this);
     colourMap_->addItem(tr("viridis"), QStringLiteral("viridis"));
@@ -96,6 +108,7 @@ Preferences PreferencesDialog::preferences() const {
     Preferences p;
     p.threads = threads_->value();
     p.memoryBudgetMB = budget_->value();
+    p.autoCaptureSamples = autoCapture_->value();
     p.colourMap = colourMap_->currentData().toString();
     p.figureDpi = dpi_->value();
     p.figureFont = ownFont_->isChecked() ? QString() : font_->currentFont().family();

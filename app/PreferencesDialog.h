@@ -23,6 +23,7 @@ public:
     // For tests and scripts: the fields.
     QSpinBox* threadsBox() const { return threads_; }
     QSpinBox* budgetBox() const { return budget_; }
+    QSpinBox* autoCaptureBox() const { return autoCapture_; }
     QComboBox* colourMapBox() const { return colourMap_; }
     QSpinBox* dpiBox() const { return dpi_; }
     QCheckBox* ownFontBox() const { return ownFont_; }
@@ -32,6 +33,7 @@ public:
 private:
     QSpinBox* threads_;
     QSpinBox* budget_;
+    QSpinBox* autoCapture_;
     QComboBox* colourMap_;
     QSpinBox* dpi_;
     QCheckBox* ownFont_;

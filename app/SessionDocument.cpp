@@ -8,7 +8,7 @@
 #include "app/SessionPrompts.h"
 #include "app/SessionRecovery.h"
 #include "core/Errors.h"
-#include "core/SessionFile.h"
+#include "core/session/SessionFile.h"
 #include "widgets/Panel.h"
 
 namespace rnnscope {

@@ -7,7 +7,7 @@
 #include <QObject>
 #include <QString>
 
-#include "core/Session.h"
+#include "core/session/Session.h"
 
 namespace rnnscope {
 

@@ -11,7 +11,7 @@
 
 #include "core/AtomicFile.h"
 #include "core/Errors.h"
-#include "core/SessionFile.h"
+#include "core/session/SessionFile.h"
 
 namespace rnnscope {
 

@@ -18,7 +18,7 @@
 #include <QTimer>
 #include <functional>
 
-#include "core/Session.h"
+#include "core/session/Session.h"
 
 namespace rnnscope {
 

@@ -16,9 +16,9 @@
 #include "app/MainWindow.h"
 #include "app/SessionDocument.h"
 #include "core/Errors.h"
-#include "core/Session.h"
-#include "core/SessionFile.h"
 #include "core/errors/ErrorTable.h"
+#include "core/session/Session.h"
+#include "core/session/SessionFile.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/AttentionPanel.h"
 #include "widgets/ErrorBrowserPanel.h"
@@ -297,10 +297,10 @@ int runRenderCommand(const QStringList& arguments) {
         std::fprintf(stderr, "rnnscope-cli render: %s\n", qPrintable(message));
         return 1;
     };
-    MainWindow window;
+    Session session;
+    MainWindow window(session);  // it applies the user's Preferences to the session
     // A window that only renders asks nothing and leaves no recovery copy behind.
     window.document().setInteractive(false);
-    Session& session = window.session();
     QString lastError;
     QObject::connect(&session, &Session::errorOccurred,
                      [&](const QString& title, const QString& message) {
@@ -384,7 +384,7 @@ int runRenderCommand(const QStringList& arguments) {
     if (view == QLatin1String("state-space")) {
         // Projected once; each sample of a batch then only moves the current path.
         auto* space = static_cast<StateSpacePanel*>(panel);
-        if (!session.store()) session.captureDataset(qint64(1) << 30);
+        if (!session.store()) session.captureDataset();
         if (!waitFor([&] { return session.store() != nullptr; }, lastError, 3600000))
             return fail(lastError);
         spec.track = parser.value(layerOption);
@@ -411,7 +411,7 @@ int runRenderCommand(const QStringList& arguments) {
         features->setLayoutMethod(spec.method);
         // With a dataset the map shows how often each token occurs: that needs its states.
         if (hasData) {
-            if (!session.store()) session.captureDataset(qint64(1) << 30);
+            if (!session.store()) session.captureDataset();
             if (!waitFor([&] { return session.store() != nullptr; }, lastError, 3600000))
                 return fail(lastError);
         }

@@ -11,6 +11,7 @@
 #include "app/SurfaceFormat.h"
 #include "core/Preferences.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 
 namespace {
 
@@ -75,7 +76,9 @@ int main(int argc, char** argv) {
                                  QStringLiteral("model, dataset or session"));
     parser.process(app);
 
-    rnnscope::MainWindow window;
+    // The Session outlives the window and its panels (declared first, destroyed last).
+    rnnscope::Session session;
+    rnnscope::MainWindow window(session);
     window.show();
     const QStringList files = parser.positionalArguments();
     if (!files.isEmpty())

@@ -10,8 +10,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/Session.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "widgets/AttentionMapView.h"
 #include "widgets/TokenStrip.h"
 
@@ -61,7 +61,7 @@ AttentionPanel::AttentionPanel(Session& session, QWidget* parent)
     auto stripHover = [this](int side) {
         return [this, side](int index) {
             if (pinned_.isValid()) return;
-            this->session().setHoveredToken(
+            this->session().selection().setHoveredToken(
                 index >= 0 ? TokenRef{this->session().currentSample(), side, index} : TokenRef{});
         };
     };
@@ -70,7 +70,7 @@ AttentionPanel::AttentionPanel(Session& session, QWidget* parent)
             const TokenRef t{this->session().currentSample(), side, index};
             if (index < 0 || t == pinned_) return clearPin();
             pinned_ = t;
-            this->session().setHoveredToken(t);
+            this->session().selection().setHoveredToken(t);
             showHighlight();
         };
     };
@@ -95,7 +95,8 @@ AttentionPanel::AttentionPanel(Session& session, QWidget* parent)
     };
     connect(&session, &Session::modelChanged, this, reset);
     connect(&session, &Session::datasetChanged, this, reset);
-    connect(&session, &Session::hoveredTokenChanged, this, [this]() { showHighlight(); });
+    connect(&session.selection(), &Selection::hoveredTokenChanged, this,
+            [this]() { showHighlight(); });
     connect(&session, &Session::predictionsChanged, this, [this]() {
         if (!map_->figure().data().isEmpty()) startDatasetScore();
     });
@@ -422,7 +423,7 @@ void AttentionPanel::startDatasetScore() {
 }
 
 void AttentionPanel::showHighlight() {
-    TokenRef t = pinned_.isValid() ? pinned_ : session().hoveredToken();
+    TokenRef t = pinned_.isValid() ? pinned_ : session().selection().hoveredToken();
     if (t.isValid() && t.sample != session().currentSample()) t = TokenRef{};
     AttentionHighlight h;
     const AttentionData& d = map_->figure().data();
@@ -475,7 +476,7 @@ void AttentionPanel::hoverFromMap(const AttentionHit& hit) {
                              .arg(double(d.weights(hit.output, hit.source)), 0, 'f', 4));
     else
         status_->setText(hint());
-    if (!pinned_.isValid()) session().setHoveredToken(tokenFor(hit));
+    if (!pinned_.isValid()) session().selection().setHoveredToken(tokenFor(hit));
     showHighlight();
 }
 
@@ -497,7 +498,7 @@ void AttentionPanel::clickFromMap(const AttentionHit& hit) {
     const TokenRef t = tokenFor(hit);
     if (!t.isValid() || t == pinned_) return clearPin();
     pinned_ = t;
-    session().setHoveredToken(t);
+    session().selection().setHoveredToken(t);
     status_->setText(hint());
     showHighlight();
 }
@@ -505,7 +506,7 @@ void AttentionPanel::clickFromMap(const AttentionHit& hit) {
 void AttentionPanel::clearPin() {
     pinned_ = TokenRef{};
     cellHover_ = AttentionHit{};
-    session().setHoveredToken(TokenRef{});
+    session().selection().setHoveredToken(TokenRef{});
     status_->setText(hint());
     showHighlight();
 }

@@ -15,8 +15,8 @@
 #include <QStackedWidget>
 
 #include "core/JobRunner.h"
-#include "core/Selection.h"
 #include "core/analysis/AttentionAlignment.h"
+#include "core/session/Refs.h"
 #include "widgets/AttentionFigure.h"
 #include "widgets/Panel.h"
 

@@ -10,8 +10,8 @@
 #include <QVBoxLayout>
 
 #include "core/Errors.h"
-#include "core/Session.h"
 #include "core/analysis/AttentionCsv.h"
+#include "core/session/Session.h"
 #include "widgets/AttentionMapView.h"
 #include "widgets/AttentionPanel.h"
 #include "widgets/TokenStrip.h"

@@ -10,8 +10,8 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
-#include "core/Session.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "widgets/AttributionFigure.h"
 
 namespace rnnscope {

@@ -15,10 +15,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/Session.h"
 #include "core/errors/ErrorMetrics.h"
 #include "core/errors/ErrorTableCsv.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "widgets/AttributionFigure.h"
 #include "widgets/AttributionView.h"
 #include "widgets/ErrorFilterBar.h"

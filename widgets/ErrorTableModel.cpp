@@ -3,9 +3,9 @@
 #include <QColor>
 #include <cmath>
 
-#include "core/Session.h"
 #include "core/errors/PredictionSummary.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 
 namespace rnnscope {
 

@@ -7,9 +7,9 @@
 #include <QLineEdit>
 #include <QSpinBox>
 
-#include "core/Session.h"
 #include "core/analysis/CoClustering.h"
 #include "core/projection/Projection.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/CoClusterView.h"
 #include "widgets/FeatureScatterPanel.h"
@@ -130,12 +130,12 @@ void FeatureScatterPanel::selectCoClusterUnit(int unit) {
     ref.direction = t.direction;
     ref.kind = t.kind;
     ref.unit = unit;
-    session().setSelectedUnits({ref});
+    session().selection().setSelectedUnits({ref});
 }
 
 void FeatureScatterPanel::followSelectedUnits() {
     const auto store = session().store();
-    const QVector<UnitRef> units = session().selectedUnits();
+    const QVector<UnitRef> units = session().selection().selectedUnits();
     if (!coClusters_ || !store || units.isEmpty()) {
         coView_->setSelectedUnit(-1);
         return;

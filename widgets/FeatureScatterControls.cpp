@@ -18,9 +18,9 @@
 #include <cmath>
 
 #include "core/Errors.h"
-#include "core/Session.h"
 #include "core/analysis/Vocabulary.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/CoClusterView.h"
 #include "widgets/FeatureMapView.h"
@@ -258,7 +258,7 @@ void FeatureScatterPanel::updateColours() {
             view_->setColours(categoryBands(values, categories_->categories, tr("category")));
             return;
         }
-        const QVector<UnitRef> units = session().selectedUnits();
+        const QVector<UnitRef> units = session().selection().selectedUnits();
         if (colouring == EmbeddingColouring::UnitResponse && store && !units.isEmpty() &&
             !m.embeddings.output) {
             const UnitRef& u = units.front();

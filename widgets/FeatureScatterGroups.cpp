@@ -14,9 +14,9 @@
 #include <algorithm>
 
 #include "core/Errors.h"
-#include "core/Session.h"
 #include "core/analysis/TokenGroups.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/FeatureMapView.h"
 #include "widgets/FeatureScatterPanel.h"

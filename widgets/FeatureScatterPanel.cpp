@@ -16,9 +16,9 @@
 
 #include "core/AtomicFile.h"
 #include "core/Errors.h"
-#include "core/Session.h"
 #include "core/analysis/Vocabulary.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/CoClusterView.h"
 #include "widgets/ColourMaps.h"
@@ -57,14 +57,15 @@ FeatureScatterPanel::FeatureScatterPanel(Session& session, QWidget* parent)
         rebuildTrackList();
         requestMap();
     });
-    connect(&session, &Session::selectedUnitsChanged, this, [this]() {
+    connect(&session.selection(), &Selection::selectedUnitsChanged, this, [this]() {
         followSelectedUnits();
-        if (!this->session().selectedUnits().isEmpty() && mode() == Mode::Embeddings)
+        if (!this->session().selection().selectedUnits().isEmpty() && mode() == Mode::Embeddings)
             setEmbeddingColouring(EmbeddingColouring::UnitResponse);
         else
             updateColours();
     });
-    connect(&session, &Session::hoveredTokenChanged, this, [this]() { followSessionHover(); });
+    connect(&session.selection(), &Selection::hoveredTokenChanged, this,
+            [this]() { followSessionHover(); });
     // Preferences → colour map: counts and other magnitudes take the new map at once.
     connect(&ColourMapPreference::instance(), &ColourMapPreference::changed, this, [this]() {
         updateColours();
@@ -275,7 +276,7 @@ void FeatureScatterPanel::showMap() {
     colourBox_->setCurrentIndex(std::max(0, same));
     categoriesButton_->setVisible(embeddingMap_ != nullptr);
     selected_.clear();
-    session().setSelectedTokens({});
+    session().selection().setSelectedTokens({});
     saveGroupButton_->setEnabled(false);
     updateColours();
 }
@@ -353,7 +354,8 @@ void FeatureScatterPanel::openSelected(qint64 p) {
     // The occurrence's sample in every panel, with the token itself hovered.
     const qint64 sample = stateMap_->samples[size_t(p)];
     session().setCurrentSample(sample);
-    session().setHoveredToken(TokenRef{sample, int(stateMap_->axis), stateMap_->steps[size_t(p)]});
+    session().selection().setHoveredToken(
+        TokenRef{sample, int(stateMap_->axis), stateMap_->steps[size_t(p)]});
     view_->setHovered(p);
     hover_->setText(pointText(p));
 }
@@ -381,7 +383,7 @@ void FeatureScatterPanel::onHovered(qint64 point) {
                        stateMap_->axis == StoreAxis::Output ? TokenRef::Output : TokenRef::Input,
                        stateMap_->steps[size_t(point)]};
     }
-    session().setHoveredToken(ref);
+    session().selection().setHoveredToken(ref);
 }
 
 std::vector<int64_t> FeatureScatterPanel::currentTokenIds(bool output) const {
@@ -395,7 +397,7 @@ std::vector<int64_t> FeatureScatterPanel::currentTokenIds(bool output) const {
 }
 
 void FeatureScatterPanel::followSessionHover() {
-    const TokenRef ref = session().hoveredToken();
+    const TokenRef ref = session().selection().hoveredToken();
     qint64 point = -1;
     const int mapSide =
         embeddingMap_ && embeddingMap_->embeddings.output ? TokenRef::Output : TokenRef::Input;
@@ -455,7 +457,7 @@ void FeatureScatterPanel::showNeighbours(qint64 point) {
 void FeatureScatterPanel::onSelected(const std::vector<qint64>& points) {
     selected_ = points;
     // Every panel that shows tokens marks the selection.
-    session().setSelectedTokens(selectionAsGroup(points));
+    session().selection().setSelectedTokens(selectionAsGroup(points));
     saveGroupButton_->setEnabled(!points.empty());
     selection_->clear();
     for (size_t i = 0; i < points.size() && int(i) < kMaxListed; ++i) {

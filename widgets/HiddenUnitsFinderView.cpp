@@ -12,7 +12,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-#include "core/Session.h"
+#include "core/session/Session.h"
 #include "widgets/HiddenUnitsColours.h"
 
 namespace rnnscope {
@@ -108,16 +108,17 @@ HiddenUnitsFinderView::HiddenUnitsFinderView(Session& session, QWidget* parent)
     connect(table_, &QTableWidget::currentCellChanged, this, [this](int row) {
         const auto units = ranked();
         if (row >= 0 && row < int(units.size()))
-            session_.setSelectedUnits({units[size_t(row)].track.unit(units[size_t(row)].unit)});
+            session_.selection().setSelectedUnits(
+                {units[size_t(row)].track.unit(units[size_t(row)].unit)});
     });
     connect(text_, &UnitTextView::unitClicked, this, [this](int row) {
         const auto& rows = text_->rows();
         if (row >= 0 && row < int(rows.size()))
-            session_.setSelectedUnits(
+            session_.selection().setSelectedUnits(
                 {rows[size_t(row)].unit.track.unit(rows[size_t(row)].unit.unit)});
     });
     connect(text_, &UnitTextView::stepHovered, this, [this](int step) {
-        session_.setHoveredToken(
+        session_.selection().setHoveredToken(
             step >= 0 ? TokenRef{session_.currentSample(), TokenRef::Input, step} : TokenRef{});
     });
     connect(csv_, &QPushButton::clicked, this, [this]() {

@@ -8,10 +8,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/Session.h"
 #include "core/analysis/PatternSearch.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/ColourMaps.h"
 #include "widgets/HiddenUnitsColours.h"
@@ -76,21 +76,22 @@ HiddenUnitsPanel::HiddenUnitsPanel(Session& session, QWidget* parent)
 
     // Hover, selection and time range go through the Session, so every panel follows.
     connect(timeView_, &HiddenUnitsTimeView::stepHovered, this, [this](int step) {
-        this->session().setHoveredToken(
+        this->session().selection().setHoveredToken(
             step >= 0 ? TokenRef{this->session().currentSample(), currentSide(), step}
                       : TokenRef{});
     });
     connect(timeView_, &HiddenUnitsTimeView::unitClicked, this, [this](int unit, bool add) {
         const UnitRef ref = currentTrack().unit(unit);
-        QVector<UnitRef> units = add ? this->session().selectedUnits() : QVector<UnitRef>{};
+        QVector<UnitRef> units =
+            add ? this->session().selection().selectedUnits() : QVector<UnitRef>{};
         if (units.contains(ref))
             units.removeAll(ref);
         else
             units << ref;
-        this->session().setSelectedUnits(units);
+        this->session().selection().setSelectedUnits(units);
     });
     connect(timeView_, &HiddenUnitsTimeView::rangeBrushed, this, &HiddenUnitsPanel::brushed);
-    connect(&session, &Session::hoveredTokenChanged, this, [this]() { showHover(); });
+    connect(&session.selection(), &Selection::hoveredTokenChanged, this, [this]() { showHover(); });
     connect(&session, &Session::tokenGroupsChanged, this, [this]() { updateTimeView(); });
     // Preferences → colour map: gate heatmaps and colour bars take the new map at once.
     connect(&ColourMapPreference::instance(), &ColourMapPreference::changed, this, [this]() {
@@ -98,12 +99,12 @@ HiddenUnitsPanel::HiddenUnitsPanel(Session& session, QWidget* parent)
         for (QWidget* view : std::initializer_list<QWidget*>{finder_, saturation_, patterns_})
             view->update();
     });
-    connect(&session, &Session::selectedUnitsChanged, this, [this]() {
+    connect(&session.selection(), &Selection::selectedUnitsChanged, this, [this]() {
         showSelection();
         updateQuery();
     });
-    connect(&session, &Session::timeRangeChanged, this, [this]() {
-        timeView_->setRange(this->session().timeRange());
+    connect(&session.selection(), &Selection::timeRangeChanged, this, [this]() {
+        timeView_->setRange(this->session().selection().timeRange());
         updateQuery();
     });
     connect(&session, &Session::currentResultChanged, this, [this]() { scheduleRefresh(); });
@@ -248,7 +249,7 @@ void HiddenUnitsPanel::updateTimeView() {
     }
     timeView_->setData(std::move(data));
     showSelection();
-    timeView_->setRange(session().timeRange());
+    timeView_->setRange(session().selection().timeRange());
 }
 
 std::vector<QColor> HiddenUnitsPanel::groupColours(int side, int steps) const {
@@ -269,7 +270,7 @@ std::vector<QColor> HiddenUnitsPanel::groupColours(int side, int steps) const {
 
 void HiddenUnitsPanel::showSelection() {
     const TrackId track = currentTrack();
-    const QVector<UnitRef> selected = session().selectedUnits();
+    const QVector<UnitRef> selected = session().selection().selectedUnits();
     std::vector<int> mine;
     bool elsewhere = false;
     for (const UnitRef& u : selected) {
@@ -287,7 +288,7 @@ void HiddenUnitsPanel::showSelection() {
 }
 
 void HiddenUnitsPanel::showHover() {
-    const TokenRef t = session().hoveredToken();
+    const TokenRef t = session().selection().hoveredToken();
     const int step = t.isValid() && t.side == currentSide() ? t.index : -1;
     timeView_->setHoveredStep(step);
     finder_->setHoveredStep(t.isValid() && t.side == TokenRef::Input ? t.index : -1);
@@ -297,13 +298,13 @@ void HiddenUnitsPanel::brushed(int begin, int end) {
     const StateTrack* t = currentStateTrack();
     if (!t) return;
     const TimeRange range{begin, end};
-    session().setTimeRange(range);
+    session().selection().setTimeRange(range);
     // LSTMVis: the brushed range selects the units on throughout it (and off before it).
     const std::vector<int> on =
         unitsSwitchedOn(t->values, range, patterns_->threshold(), patterns_->offBefore());
     QVector<UnitRef> units;
     for (int u : on) units << TrackId::of(*t).unit(u);
-    session().setSelectedUnits(units);
+    session().selection().setSelectedUnits(units);
 }
 
 void HiddenUnitsPanel::updateQuery() {
@@ -311,9 +312,9 @@ void HiddenUnitsPanel::updateQuery() {
     query.track = currentTrack();
     query.threshold = patterns_->threshold();
     query.offBefore = patterns_->offBefore();
-    const TimeRange range = session().timeRange();
+    const TimeRange range = session().selection().timeRange();
     query.length = range.isValid() ? range.end - range.begin : 1;
-    for (const UnitRef& u : session().selectedUnits())
+    for (const UnitRef& u : session().selection().selectedUnits())
         if (query.track.matches(u)) query.units.push_back(u.unit);
     std::sort(query.units.begin(), query.units.end());
     QString text;

@@ -10,7 +10,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-#include "core/Session.h"
+#include "core/session/Session.h"
 #include "widgets/HiddenUnitsColours.h"
 
 namespace rnnscope {
@@ -134,8 +134,8 @@ void HiddenUnitsPatternView::openHit(int row) {
     const PatternHit h = hits_[size_t(row)];
     // The sample first (it clears the old range and hover), then where the pattern is.
     session_.setCurrentSample(h.sample);
-    session_.setTimeRange(TimeRange{h.begin, h.end});
-    session_.setHoveredToken(TokenRef{h.sample, TokenRef::Input, h.begin});
+    session_.selection().setTimeRange(TimeRange{h.begin, h.end});
+    session_.selection().setHoveredToken(TokenRef{h.sample, TokenRef::Input, h.begin});
 }
 
 QString HiddenUnitsPatternView::hitsCsv() const {

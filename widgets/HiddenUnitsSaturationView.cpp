@@ -8,7 +8,7 @@
 #include <QToolTip>
 #include <QVBoxLayout>
 
-#include "core/Session.h"
+#include "core/session/Session.h"
 #include "widgets/HiddenUnitsColours.h"
 
 namespace rnnscope {
@@ -248,9 +248,9 @@ HiddenUnitsSaturationView::HiddenUnitsSaturationView(Session& session, QWidget* 
         saveCsvWithDialog(this, QStringLiteral("gate-saturation.csv"), saturationCsv());
     });
     connect(plot_, &SaturationPlot::unitClicked, this,
-            [this](const UnitRef& unit) { session_.setSelectedUnits({unit}); });
-    connect(&session, &Session::selectedUnitsChanged, this,
-            [this]() { plot_->setSelectedUnits(session_.selectedUnits()); });
+            [this](const UnitRef& unit) { session_.selection().setSelectedUnits({unit}); });
+    connect(&session.selection(), &Selection::selectedUnitsChanged, this,
+            [this]() { plot_->setSelectedUnits(session_.selection().selectedUnits()); });
 }
 
 void HiddenUnitsSaturationView::setScan(std::shared_ptr<const UnitScan> scan) {

@@ -9,8 +9,8 @@
 #include <QWidget>
 #include <vector>
 
-#include "core/Selection.h"
 #include "core/analysis/Units.h"
+#include "core/session/Refs.h"
 
 namespace rnnscope {
 

@@ -2,7 +2,7 @@
 
 #include <QPaintEvent>
 
-#include "core/Session.h"
+#include "core/session/Session.h"
 
 namespace rnnscope {
 

@@ -13,8 +13,8 @@
 #include <cmath>
 #include <memory>
 
-#include "core/Session.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 
 namespace rnnscope {
 
@@ -141,7 +141,7 @@ ResidualsView::ResidualsView(Session& session, QWidget* parent)
     connect(table_, &QTableWidget::cellClicked, this,
             [this](int row, int) { activateWindow(row); });
     connect(&session_, &Session::currentResultChanged, this, [this]() { updateChart(); });
-    connect(&session_, &Session::timeRangeChanged, this, [this]() { updateChart(); });
+    connect(&session_.selection(), &Selection::timeRangeChanged, this, [this]() { updateChart(); });
     connect(&session_, &Session::modelChanged, this, [this]() { updateChart(); });
     setWorstWindows({});
 }
@@ -179,7 +179,7 @@ void ResidualsView::activateWindow(int row) {
     const WorstWindow w = windows_[size_t(row)];
     // A new current sample clears the time range: select the steps after it.
     session_.setCurrentSample(w.sample);
-    session_.setTimeRange(TimeRange{w.window.start, w.window.start + w.window.length});
+    session_.selection().setTimeRange(TimeRange{w.window.start, w.window.start + w.window.length});
 }
 
 void ResidualsView::updateChart() {
@@ -199,7 +199,7 @@ void ResidualsView::updateChart() {
                 : tr("Sample %1 has no targets to compare with").arg(session_.currentSample() + 1);
         if (!r.isEmpty() && !r.perStep) title += tr(" (the model gives one output per sequence)");
     }
-    chart_->showResiduals(r, session_.timeRange(), title);
+    chart_->showResiduals(r, session_.selection().timeRange(), title);
 }
 
 int ResidualsView::seriesCount() const {

@@ -6,11 +6,11 @@
 
 #include <cmath>
 #include "core/Predictions.h"
-#include "core/Session.h"
 #include "core/analysis/TokenGroups.h"
 #include "core/errors/PredictionSummary.h"
 #include "core/errors/TokenErrors.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "widgets/HiddenUnitsColours.h"
 #include "widgets/SampleTableModel.h"
 #include "widgets/TokenStrip.h"
@@ -72,12 +72,12 @@ SampleViewPanel::SampleViewPanel(Session& session, QWidget* parent)
                     this->session().setCurrentSample(current.row());
             });
     connect(inputStrip_, &TokenStrip::tokenHovered, this, [this](int index) {
-        this->session().setHoveredToken(
+        this->session().selection().setHoveredToken(
             index >= 0 ? TokenRef{this->session().currentSample(), TokenRef::Input, index}
                        : TokenRef{});
     });
     connect(outputStrip_, &TokenStrip::tokenHovered, this, [this](int index) {
-        this->session().setHoveredToken(
+        this->session().selection().setHoveredToken(
             index >= 0 ? TokenRef{this->session().currentSample(), TokenRef::Output, index}
                        : TokenRef{});
     });
@@ -92,9 +92,10 @@ SampleViewPanel::SampleViewPanel(Session& session, QWidget* parent)
     connect(&session, &Session::currentResultChanged, this, [this]() { scheduleRefresh(); });
     connect(&session, &Session::modelChanged, this, [this]() { scheduleRefresh(); });
     connect(&session, &Session::predictionsChanged, this, [this]() { updateSummary(); });
-    connect(&session, &Session::hoveredTokenChanged, this, [this]() { showHover(); });
+    connect(&session.selection(), &Selection::hoveredTokenChanged, this, [this]() { showHover(); });
     connect(&session, &Session::tokenGroupsChanged, this, [this]() { showGroups(); });
-    connect(&session, &Session::selectedTokensChanged, this, [this]() { showGroups(); });
+    connect(&session.selection(), &Selection::selectedTokensChanged, this,
+            [this]() { showGroups(); });
     refresh();
 }
 
@@ -190,7 +191,7 @@ void SampleViewPanel::showGroups() {
     // selection gets a dark bar, so a selection can be seen in context before it is named.
     QVector<TokenGroup> groups = session().tokenGroups();
     const int selection = int(groups.size());
-    groups << session().selectedTokens();
+    groups << session().selection().selectedTokens();
     groups.back().name = tr("selected in the feature scatter");
     auto paint = [&](TokenStrip* strip, int side, std::vector<int64_t> ids) {
         const int n = strip->tokens().size();
@@ -296,7 +297,7 @@ void SampleViewPanel::updateSummary() {
 }
 
 void SampleViewPanel::showHover() {
-    const TokenRef t = session().hoveredToken();
+    const TokenRef t = session().selection().hoveredToken();
     inputStrip_->setHighlighted(t.isValid() && t.side == TokenRef::Input ? t.index : -1);
     outputStrip_->setHighlighted(t.isValid() && t.side == TokenRef::Output ? t.index : -1);
 }

@@ -16,10 +16,10 @@
 #include <cmath>
 
 #include "core/Errors.h"
-#include "core/Session.h"
 #include "core/analysis/Pca.h"
 #include "core/analysis/ProjectorExport.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/ColourMaps.h"
 #include "widgets/StateSpaceScene.h"
@@ -129,13 +129,15 @@ StateSpacePanel::StateSpacePanel(Session& session, QWidget* parent)
         scheduleRefresh();
     });
     connect(&session, &Session::stateProjectionChanged, this, [this]() { showProjection(); });
-    connect(&session, &Session::hoveredTokenChanged, this, [this]() { showHover(); });
+    connect(&session.selection(), &Selection::hoveredTokenChanged, this, [this]() { showHover(); });
     // A unit selected anywhere (the hidden-units panel's finder, saturation plot or heatmap)
     // colours the cloud by its activation.
-    connect(&session, &Session::selectedUnitsChanged, this, [this]() { colorBySelectedUnit(); });
+    connect(&session.selection(), &Selection::selectedUnitsChanged, this,
+            [this]() { colorBySelectedUnit(); });
     connect(&session, &Session::tokenGroupsChanged, this, [this]() { rebuildGroupColorings(); });
     // Tokens selected in the feature scatter are marked in the cloud before they are named.
-    connect(&session, &Session::selectedTokensChanged, this, [this]() { showSelection(); });
+    connect(&session.selection(), &Selection::selectedTokensChanged, this,
+            [this]() { showSelection(); });
     connect(&session, &Session::modelChanged, this, [this]() {
         pinned_.clear();
         showPinned();
@@ -338,8 +340,7 @@ void StateSpacePanel::buildControls() {
         updateColors();
     });
     connect(colorUnit_, &QSpinBox::valueChanged, this, [this]() { updateColors(); });
-    connect(captureButton_, &QPushButton::clicked, this,
-            [this]() { session().captureDataset(qint64(1) << 30); });
+    connect(captureButton_, &QPushButton::clicked, this, [this]() { session().captureDataset(); });
     connect(pinButton_, &QToolButton::clicked, this, [this]() { pinCurrentSample(); });
     connect(clearPinsButton_, &QToolButton::clicked, this, [this]() {
         pinned_.clear();
@@ -461,7 +462,7 @@ void StateSpacePanel::setSpec(const ProjectionSpec& s) {
 }
 
 void StateSpacePanel::colorBySelectedUnit() {
-    const QVector<UnitRef> units = session().selectedUnits();
+    const QVector<UnitRef> units = session().selection().selectedUnits();
     const auto store = session().store();
     if (units.isEmpty() || !store) return;
     const UnitRef& u = units.back();  // the one selected last
@@ -654,7 +655,7 @@ void StateSpacePanel::showProjection() {
 }
 
 void StateSpacePanel::showSelection() {
-    const TokenGroup& selection = session().selectedTokens();
+    const TokenGroup& selection = session().selection().selectedTokens();
     const auto store = session().store();
     MatrixRM marked;
     if (shown_ && store && selection.size() > 0 && shown_->spec.unit == ProjectionUnit::Tokens) {
@@ -854,7 +855,7 @@ void StateSpacePanel::showPinned() {
 }
 
 void StateSpacePanel::showHover() {
-    const TokenRef hovered = session().hoveredToken();
+    const TokenRef hovered = session().selection().hoveredToken();
     hoveredStep_ = -1;
     MatrixRM at;
     if (hovered.isValid() && hovered.sample == session().currentSample() &&
@@ -908,7 +909,7 @@ void StateSpacePanel::onHovered(const QPoint& pos) {
         const StoredTrack* stored = projectedTrack();
         const int side =
             stored && stored->axis == StoreAxis::Output ? TokenRef::Output : TokenRef::Input;
-        session().setHoveredToken(TokenRef{sample, side, step});
+        session().selection().setHoveredToken(TokenRef{sample, side, step});
         if (sample >= 0)
             QToolTip::showText(view_->mapToGlobal(pos), tokenInContext(sample, step), view_);
         return;
@@ -916,7 +917,7 @@ void StateSpacePanel::onHovered(const QPoint& pos) {
     const qint64 point = pickCloudPoint(pos);
     hoveredCloud_ = point;
     if (point < 0) {
-        session().setHoveredToken(TokenRef{});
+        session().selection().setHoveredToken(TokenRef{});
         QToolTip::hideText();
         return;
     }
@@ -925,7 +926,7 @@ void StateSpacePanel::onHovered(const QPoint& pos) {
     const StoredTrack* stored = projectedTrack();
     const int side =
         stored && stored->axis == StoreAxis::Output ? TokenRef::Output : TokenRef::Input;
-    session().setHoveredToken(TokenRef{sample, side, pointStep});
+    session().selection().setHoveredToken(TokenRef{sample, side, pointStep});
     QToolTip::showText(view_->mapToGlobal(pos), tokenInContext(sample, pointStep), view_);
 }
 
@@ -937,7 +938,7 @@ void StateSpacePanel::onClicked(const QPoint& pos) {
     const int step = shown_->steps[size_t(point)];
     session().setCurrentSample(sample);
     const StoredTrack* stored = projectedTrack();
-    session().setHoveredToken(TokenRef{
+    session().selection().setHoveredToken(TokenRef{
         sample, stored && stored->axis == StoreAxis::Output ? TokenRef::Output : TokenRef::Input,
         step});
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Hosts a VTK render window inside a Qt 6 QOpenGLWidget. Debian's VTK Qt module is built against
-// Qt 5, so QVTKOpenGLNativeWidget can't be used (DESIGN.md); this follows its technique: VTK
-// renders into its own framebuffer inside Qt's context, and paintGL blits it into the widget's.
+// Qt 5, so QVTKOpenGLNativeWidget can't be used (docs/architecture.md, "The stack"); this follows
+// its technique: VTK renders into its own framebuffer inside Qt's context, and paintGL blits it
+// into the widget's.
 
 #include <QImage>
 #include <QOpenGLWidget>

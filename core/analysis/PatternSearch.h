@@ -7,9 +7,9 @@
 #include <QStringList>
 #include <vector>
 
-#include "core/Selection.h"
 #include "core/analysis/Units.h"
 #include "core/analysis/UnitsScan.h"
+#include "core/session/Refs.h"
 
 namespace rnnscope {
 

@@ -21,7 +21,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/Selection.h"
+#include "core/session/Refs.h"
 
 namespace rnnscope {
 

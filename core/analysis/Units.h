@@ -7,8 +7,8 @@
 #include <QString>
 #include <vector>
 
-#include "core/Selection.h"
 #include "core/model/Capture.h"
+#include "core/session/Refs.h"
 
 namespace rnnscope {
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "core/Session.h"
+#include "core/Predictions.h"
 #include "core/errors/TokenErrors.h"
 
 namespace rnnscope {

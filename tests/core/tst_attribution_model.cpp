@@ -11,11 +11,11 @@
 #include <cmath>
 
 #include "core/Errors.h"
-#include "core/Session.h"
 #include "core/errors/SampleAttribution.h"
 #include "core/model/Model.h"
-#include "tests/common/TestModels.h"
+#include "core/session/Session.h"
 #include "tests/common/Demos.h"
+#include "tests/common/TestModels.h"
 
 using namespace rnnscope;
 using namespace rnnscope::test;

@@ -10,7 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
-#include "core/Session.h"
+#include "core/session/Session.h"
 #include "tests/common/Demos.h"
 #include "tests/common/TestModels.h"
 #include "widgets/AttentionMapView.h"
@@ -23,7 +23,9 @@ struct Files {
 };
 
 // The dates demo: a trained seq2seq model with attention, and its true source spans.
-inline Files seq2seqFiles() { return {demoPath("dates", "pt"), demoPath("dates", "tsv")}; }
+inline Files seq2seqFiles() {
+    return {demoPath("dates", "pt"), demoPath("dates", "tsv")};
+}
 
 // A Session with the attention panel on screen, opened on a seq2seq model with attention.
 struct Fixture {

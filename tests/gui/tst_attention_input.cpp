@@ -12,8 +12,8 @@
 
 #include "AttentionFixture.h"
 #include "GuiUtil.h"
-#include "core/Session.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "widgets/AttentionMapView.h"
 #include "widgets/AttentionPanel.h"
 

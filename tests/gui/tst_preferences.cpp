@@ -19,14 +19,14 @@
 #include "app/MainWindow.h"
 #include "app/PreferencesDialog.h"
 #include "core/Preferences.h"
-#include "core/Session.h"
+#include "core/session/Session.h"
+#include "tests/common/Demos.h"
 #include "widgets/AttentionPanel.h"
 #include "widgets/ColourMaps.h"
 #include "widgets/FeatureScatterPanel.h"
 #include "widgets/FigureExport.h"
 #include "widgets/HiddenUnitsPanel.h"
 #include "widgets/StateSpacePanel.h"
-#include "tests/common/Demos.h"
 
 using rnnscope::test::demoPath;
 
@@ -45,7 +45,8 @@ struct KeepPreferences {
 
 TEST_CASE("preferences are saved, read back and applied to figures", "[preferences]") {
     KeepPreferences keep;
-    MainWindow window;
+    Session windowSession;
+    MainWindow window(windowSession);
     window.resize(1200, 800);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -139,7 +140,8 @@ int pixelsNear(const QImage& image, const QColor& colour) {
 TEST_CASE("the preferred colour map reaches the state space, hidden units and feature scatter",
           "[preferences]") {
     KeepPreferences keep;
-    MainWindow window;
+    Session windowSession;
+    MainWindow window(windowSession);
     Preferences prefs = Preferences::load();
     prefs.colourMap = QStringLiteral("viridis");
     window.applyPreferences(prefs);

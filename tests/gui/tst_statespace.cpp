@@ -16,12 +16,12 @@
 
 #include "GuiUtil.h"
 #include "app/MainWindow.h"
-#include "core/Session.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
+#include "tests/common/Demos.h"
 #include "widgets/FigureExport.h"
 #include "widgets/StateSpacePanel.h"
 #include "widgets/VtkView.h"
-#include "tests/common/Demos.h"
 
 using rnnscope::test::demoPath;
 
@@ -29,13 +29,12 @@ using namespace rnnscope;
 using rnnscope::test::distinctColours;
 using rnnscope::test::waitUntil;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("the whole dataset's states are drawn, picked, clicked, pinned and exported",
           "[statespace]") {
-    MainWindow window;
+    Session windowSession;
+    MainWindow window(windowSession);
     window.resize(1400, 900);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -87,8 +86,8 @@ TEST_CASE("the whole dataset's states are drawn, picked, clicked, pinned and exp
     const qint64 sample = projection->samples[size_t(target)];
     const int step = projection->steps[size_t(target)];
     QTest::mouseMove(space->view(), space->cloudPointPosition(target));
-    REQUIRE(waitUntil([&] { return session.hoveredToken().sample == sample; }, 5000));
-    CHECK(session.hoveredToken().index == step);
+    REQUIRE(waitUntil([&] { return session.selection().hoveredToken().sample == sample; }, 5000));
+    CHECK(session.selection().hoveredToken().index == step);
 
     // Clicking it opens its sample everywhere.
     space->pinCurrentSample();
@@ -124,7 +123,7 @@ TEST_CASE("the whole dataset's states are drawn, picked, clicked, pinned and exp
             if (store->tracks()[t].kind == QLatin1String("cell")) cell = int(t);
         REQUIRE(cell >= 0);
         const StoredTrack& track = store->tracks()[size_t(cell)];
-        session.setSelectedUnits(
+        session.selection().setSelectedUnits(
             {UnitRef{track.module, track.layer, track.direction, track.kind, 45}});
         REQUIRE(waitUntil([&] { return space->coloring() == PointColoring::Unit; }, 5000));
         CHECK(space->colorTitle() == track.label() + QStringLiteral(" unit 45"));

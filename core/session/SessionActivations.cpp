@@ -5,7 +5,7 @@
 #include <QDir>
 #include <QFileInfo>
 
-#include "core/Session.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationImport.h"
 #include "core/store/ActivationStore.h"
 
@@ -33,7 +33,7 @@ QString tokensBeside(const QString& statesPath) {
 
 void Session::openActivations(const QString& path, const QString& tokensPath) {
     const QString name = QFileInfo(path).fileName();
-    const qint64 budget = autoCaptureBudget_;
+    const qint64 budget = preferences_.memoryBudgetBytes();
     jobs_.start<ActivationImport>(
         tr("Opening activations %1").arg(name), this,
         [path, tokensPath, budget](JobContext& ctx) -> ActivationImport {

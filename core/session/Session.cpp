@@ -1,4 +1,4 @@
-#include "core/Session.h"
+#include "core/session/Session.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -8,11 +8,11 @@
 
 #include "core/AtomicFile.h"
 #include "core/Predictions.h"
-#include "core/SessionFile.h"
 #include "core/analysis/ProjectionCache.h"
 #include "core/analysis/StateProjection.h"
 #include "core/model/Model.h"
 #include "core/projection/Projection.h"
+#include "core/session/SessionFile.h"
 #include "core/store/ActivationImport.h"
 #include "core/store/ActivationStore.h"
 
@@ -23,8 +23,9 @@ constexpr int kPredictionBatch = 64;
 }
 
 Session::Session(QObject* parent) : QObject(parent) {
-    qRegisterMetaType<rnnscope::TokenRef>("rnnscope::TokenRef");
     qRegisterMetaType<rnnscope::FileKind>("rnnscope::FileKind");
+    // The selected units are kept in the session file; hover, steps and tokens are not.
+    connect(&selection_, &Selection::selectedUnitsChanged, this, &Session::markModified);
     // Every new result of the current sample (a new sample, a new model) gets its attribution.
     connect(this, &Session::currentResultChanged, this, &Session::startAttribution);
 }
@@ -246,7 +247,7 @@ SessionSnapshot Session::snapshotSession(const QString& path, const SessionViewS
     content.tokenGroups = tokenGroups_;
     content.currentSample = currentSample_;
     if (currentSample_ < 0) content.customInput = currentText_;
-    content.selectedUnits = selectedUnits_;
+    content.selectedUnits = selection_.selectedUnits();
     content.errorSlices = errorSlices_;
     content.windowLayout = view.windowLayout;
     content.panels = view.panels;
@@ -394,7 +395,7 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
                                                                   : -1);
     }
     if (!pendingUnits_.isEmpty()) {
-        setSelectedUnits(pendingUnits_);
+        selection_.setSelectedUnits(pendingUnits_);
         pendingUnits_.clear();
     }
     --applyingFiles_;
@@ -417,8 +418,7 @@ void Session::setCurrentSample(qint64 index) {
     currentSample_ = index;
     currentText_ = currentData_.text;
     currentTarget_ = currentData_.target;
-    hoveredToken_ = TokenRef{};
-    timeRange_ = TimeRange{};
+    selection_.forgetSample();
     attributionSettings_.position = -1;  // another sample: its own default output position
     Q_EMIT currentSampleChanged(index);
     inspectCurrent();
@@ -433,8 +433,7 @@ void Session::setCustomInput(const QString& text, const QString& target) {
     currentData_.target = target;
     currentText_ = text;
     currentTarget_ = target;
-    hoveredToken_ = TokenRef{};
-    timeRange_ = TimeRange{};
+    selection_.forgetSample();
     attributionSettings_.position = -1;  // another sample: its own default output position
     Q_EMIT currentSampleChanged(-1);
     inspectCurrent();
@@ -483,15 +482,14 @@ void Session::inspectCurrent() {
         });
 }
 
-void Session::setAutoCapture(qint64 maxSamples, qint64 memoryBudgetBytes) {
-    autoCaptureSamples_ = maxSamples;
-    autoCaptureBudget_ = memoryBudgetBytes;
+void Session::setPreferences(const Preferences& preferences) {
+    preferences_ = preferences;
 }
 
 void Session::startPredictions() {
     if (!model_ || !dataset_) return;
-    if (!store_ && dataset_->size() > 0 && dataset_->size() <= autoCaptureSamples_)
-        captureDataset(autoCaptureBudget_);
+    if (!store_ && dataset_->size() > 0 && dataset_->size() <= preferences_.autoCaptureSamples)
+        captureDataset();
     jobs_.cancel(predictionsJob_);
     tokenErrorStats_ = TokenErrorStats{};
     auto model = model_;
@@ -539,7 +537,7 @@ void Session::applyPredictions(quint64 generation, qint64 first,
     Q_EMIT predictionsChanged();
 }
 
-JobId Session::captureDataset(qint64 memoryBudgetBytes) {
+JobId Session::captureDataset() {
     if (!model_ || !dataset_) {
         Q_EMIT errorOccurred(tr("Nothing to capture"),
                              tr("Open a model and a dataset first (File → Open Demo has both)."));
@@ -550,7 +548,7 @@ JobId Session::captureDataset(qint64 memoryBudgetBytes) {
     auto dataset = dataset_;
     const quint64 generation = generation_;
     ExtractOptions options;
-    options.memoryBudgetBytes = memoryBudgetBytes;
+    options.memoryBudgetBytes = preferences_.memoryBudgetBytes();
     storeJob_ = jobs_.start<std::shared_ptr<const ActivationStore>>(
         tr("Capturing every state of %1 samples").arg(dataset->size()), this,
         [model, dataset, options](JobContext& ctx) -> std::shared_ptr<const ActivationStore> {
@@ -639,14 +637,8 @@ void Session::setTokenGroups(const QVector<TokenGroup>& groups) {
     markModified();  // the session file keeps them
 }
 
-void Session::setSelectedTokens(const TokenGroup& selection) {
-    if (selection == selectedTokens_) return;
-    selectedTokens_ = selection;
-    Q_EMIT selectedTokensChanged();
-}
-
 void Session::clearTokenGroups() {
-    setSelectedTokens({});
+    selection_.setSelectedTokens({});
     if (tokenGroups_.isEmpty()) return;
     tokenGroups_.clear();
     Q_EMIT tokenGroupsChanged();
@@ -782,27 +774,8 @@ void Session::setUseReferenceOutput(bool use) {
     if (use == useReferenceOutput_) return;
     useReferenceOutput_ = use;
     // Output token indices change meaning with the output shown.
-    if (hoveredToken_.side == TokenRef::Output) setHoveredToken(TokenRef{});
+    if (selection_.hoveredToken().side == TokenRef::Output) selection_.setHoveredToken(TokenRef{});
     inspectCurrent();
-}
-
-void Session::setHoveredToken(const TokenRef& token) {
-    if (token == hoveredToken_) return;
-    hoveredToken_ = token;
-    Q_EMIT hoveredTokenChanged(token);
-}
-
-void Session::setSelectedUnits(const QVector<UnitRef>& units) {
-    if (units == selectedUnits_) return;
-    selectedUnits_ = units;
-    Q_EMIT selectedUnitsChanged();
-    markModified();
-}
-
-void Session::setTimeRange(const TimeRange& range) {
-    if (range == timeRange_) return;
-    timeRange_ = range;
-    Q_EMIT timeRangeChanged();
 }
 
 }  // namespace rnnscope

@@ -12,10 +12,10 @@
 #include <QStringList>
 #include <QVector>
 
-#include "core/Selection.h"
 #include "core/analysis/StateProjection.h"
 #include "core/analysis/TokenGroups.h"
 #include "core/errors/ErrorFilter.h"
+#include "core/session/Refs.h"
 
 namespace rnnscope {
 

@@ -1,7 +1,9 @@
 #pragma once
-// One Session per window: the loaded model, the dataset, the current sample's analysis and the
-// selection. Panels read from it and call it; they learn of every change through its signals,
-// which is how a hover in one panel lights up the same token in all the others.
+// One Session per window: the loaded model, the dataset, the current sample's analysis, and its
+// parts: the selection (core/session/Selection.h: hover, units, steps, selected tokens) and the
+// user's preferences that core reads. Panels read from it and call it; they learn of every
+// change through its signals and its parts' signals. It is owned outside the window (app/
+// main.cpp) and outlives the panels, which hold a reference to it.
 //
 // Everything heavy (loading, inference over the dataset, the current sample's capture) runs as a
 // job on the JobRunner; results are applied on the GUI thread and stale ones (from a model or
@@ -18,8 +20,8 @@
 #include <vector>
 
 #include "core/JobRunner.h"
-#include "core/Selection.h"
-#include "core/SessionFile.h"
+#include "core/Predictions.h"
+#include "core/Preferences.h"
 #include "core/analysis/StateProjection.h"
 #include "core/analysis/TokenGroups.h"
 #include "core/data/Dataset.h"
@@ -28,42 +30,14 @@
 #include "core/errors/SampleAttribution.h"
 #include "core/errors/TokenErrors.h"
 #include "core/model/Capture.h"
+#include "core/session/Refs.h"
+#include "core/session/Selection.h"
+#include "core/session/SessionFile.h"
 
 namespace rnnscope {
 
 class Model;
 class ActivationStore;
-
-// The model's verdict on one dataset sample, for lists and the error browser.
-struct SamplePrediction {
-    bool done = false;
-    QString predicted;        // label, or output text (seq2seq)
-    float confidence = 0.0f;  // probability of the predicted label (mean over steps for seq2seq)
-    int correct = -1;         // 1 right, 0 wrong, -1 unknown (no reference)
-    int length = 0;           // input tokens as the model reads them
-    // Classification: indices into the model's labels; -1 when there is no reference label or
-    // the model does not know it.
-    int predictedClass = -1;
-    int trueClass = -1;
-    // Cross-entropy of the reference in nats: -log p(true class) for classification, the mean over
-    // reference tokens (teacher-forced, eos included) for seq2seq and tagging. NaN without one.
-    float loss = std::numeric_limits<float>::quiet_NaN();
-    // Seq2seq: the model's own output against the reference, position by position. Token
-    // accuracy is tokensRight / tokensTotal, where tokensTotal = max(|reference|, |output|) so a
-    // missing or extra token counts as wrong. firstWrongToken is 0-based; -1 when all match.
-    int tokensRight = 0;
-    int tokensTotal = 0;
-    int firstWrongToken = -1;
-    // Regression: sums of |prediction − target| and its square over the sample's compared values
-    // (steps × outputs), and its worst window of steps by mean absolute error
-    // (core/errors/RegressionErrors.h). loss is the sample's mean absolute error.
-    double residualAbsSum = 0.0;
-    double residualSquaredSum = 0.0;
-    int residualCount = 0;
-    int worstWindowStart = -1;
-    int worstWindowLength = 0;
-    float worstWindowMae = std::numeric_limits<float>::quiet_NaN();
-};
 
 // Activations: states extracted elsewhere (an LSTMVis project's lstm.yml), model-free mode.
 enum class FileKind { Model, Dataset, Session, Activations, Unknown };
@@ -94,6 +68,14 @@ public:
     ~Session() override;
 
     JobRunner& jobs() { return jobs_; }
+    // What the user points at (hover, units, steps, selected tokens): one for every model.
+    Selection& selection() { return selection_; }
+    const Selection& selection() const { return selection_; }
+    // The preferences core applies: the memory budget of captures and imports, and how many
+    // samples a dataset may have to be captured as soon as it opens (0: never, the default here;
+    // the window and rnnscope-cli set Preferences::load()). Takes effect at the next capture.
+    const Preferences& preferences() const { return preferences_; }
+    void setPreferences(const Preferences& preferences);
 
     // What a file is, from its name and first bytes; `why` explains an Unknown.
     static FileKind detectFileKind(const QString& path, QString* why = nullptr);
@@ -105,8 +87,8 @@ public:
     void openDataset(const QString& path);
     // Model and dataset together (the demo): the dataset is read with the model's task.
     void openModelAndDataset(const QString& modelPath, const QString& datasetPath);
-    // A `.rnnscope` session file (core/SessionFile.h): model, dataset and what was selected.
-    // Opens what can be opened; errorOccurred names what was not found or not read.
+    // A `.rnnscope` session file (core/session/SessionFile.h): model, dataset and what was
+    // selected. Opens what can be opened; errorOccurred names what was not found or not read.
     void openSession(const QString& path);
     // The same with a file already read (the window may have located moved files in it).
     void openSession(const QString& path, const SessionFileContent& content);
@@ -125,7 +107,7 @@ public:
     // tokens, become the store and the dataset; there is no model. `path` is an LSTMVis project
     // (lstm.yml or its folder), an rnnscope store file, or a states file (.npy, .h5) read with
     // `tokensPath` (empty: tokens.txt / tokens.jsonl beside it). The states must fit the memory
-    // budget of setAutoCapture. Opening a model afterwards leaves model-free mode.
+    // budget of preferences(). Opening a model afterwards leaves model-free mode.
     void openActivations(const QString& path, const QString& tokensPath = QString());
     bool modelFree() const { return modelFree_; }
     // What the model-free session was opened from (saved with it).
@@ -160,19 +142,11 @@ public:
     bool useReferenceOutput() const { return useReferenceOutput_; }
     void setUseReferenceOutput(bool use);
 
-    TokenRef hoveredToken() const { return hoveredToken_; }
-    void setHoveredToken(const TokenRef& token);
-    QVector<UnitRef> selectedUnits() const { return selectedUnits_; }
-    void setSelectedUnits(const QVector<UnitRef>& units);
-    TimeRange timeRange() const { return timeRange_; }
-    void setTimeRange(const TimeRange& range);
-
     // Every state of every sample (core/store): captured on request, since it costs a pass over
-    // the dataset. Kept in memory under `memoryBudgetBytes`, else in a temporary HDF5 file.
-    JobId captureDataset(qint64 memoryBudgetBytes);
-    // Captures by itself when a model and a dataset of at most `maxSamples` samples are open
-    // (the window sets this so small datasets open with every state ready; 0: never).
-    void setAutoCapture(qint64 maxSamples, qint64 memoryBudgetBytes);
+    // the dataset. Kept in memory under the preferences' memory budget, else in a temporary HDF5
+    // file. A dataset of at most preferences().autoCaptureSamples samples is captured as soon as
+    // it opens with a model (the demos open with every state ready).
+    JobId captureDataset();
     std::shared_ptr<const ActivationStore> store() const { return store_; }
 
     // The captured states projected to 2D or 3D (the 3D state space). Needs the store; a
@@ -201,15 +175,10 @@ public:
     void setErrorSlices(const QVector<ErrorSlice>& slices);
 
     // Named groups of tokens (core/analysis/TokenGroups.h) saved in the feature scatter; every
-    // panel may colour by them. Cleared when the model or dataset changes (ids and samples
-    // would no longer mean the same tokens).
+    // panel may colour by them. Cleared, with the selection's selected tokens, when the model or
+    // dataset changes (ids and samples would no longer mean the same tokens).
     const QVector<TokenGroup>& tokenGroups() const { return tokenGroups_; }
     void setTokenGroups(const QVector<TokenGroup>& groups);
-    // The tokens or occurrences the user selected last (the feature scatter's rubber band or
-    // lasso), as a group without a name; empty when nothing is selected. Panels that show tokens
-    // mark them; Save Group names them. Not saved; cleared with the groups.
-    const TokenGroup& selectedTokens() const { return selectedTokens_; }
-    void setSelectedTokens(const TokenGroup& selection);
     // Per-token attribution of the current sample (the Error Browser's attribution view), run on
     // the worker after each current result with these settings, when the model supports it and
     // some view shows it: attribution costs a forward and backward pass per point, so it runs
@@ -234,9 +203,6 @@ Q_SIGNALS:
     void datasetChanged();
     void currentSampleChanged(qint64 index);
     void currentResultChanged();
-    void hoveredTokenChanged(const rnnscope::TokenRef& token);
-    void selectedUnitsChanged();
-    void timeRangeChanged();
     void predictionsChanged();
     void storeChanged();
     void stateProjectionChanged();
@@ -248,7 +214,6 @@ Q_SIGNALS:
     // Something the user should know that is not an error ("the projection was recomputed").
     void noticeOccurred(const QString& message);
     void tokenGroupsChanged();
-    void selectedTokensChanged();
     void attributionChanged();
     void fileOpened(const QString& path, rnnscope::FileKind kind);
     void errorOccurred(const QString& title, const QString& message);
@@ -283,17 +248,14 @@ private:
     JobId inspectJob_ = 0;
     bool useReferenceOutput_ = true;
 
-    TokenRef hoveredToken_;
-    QVector<UnitRef> selectedUnits_;
-    TimeRange timeRange_;
+    Selection selection_;
+    Preferences preferences_;
 
     std::vector<SamplePrediction> predictions_;
     TokenErrorStats tokenErrorStats_;
     JobId predictionsJob_ = 0;
     std::shared_ptr<const ActivationStore> store_;
     JobId storeJob_ = 0;
-    qint64 autoCaptureSamples_ = 0;
-    qint64 autoCaptureBudget_ = qint64(1) << 30;
     std::shared_ptr<const StateProjection> projection_;
     std::map<QString, std::shared_ptr<const StateProjection>> projections_;  // by spec key
     JobId projectionJob_ = 0;
@@ -308,7 +270,6 @@ private:
 
     QVector<ErrorSlice> errorSlices_;
     QVector<TokenGroup> tokenGroups_;
-    TokenGroup selectedTokens_;
     AttributionSettings attributionSettings_;
     std::shared_ptr<const SampleAttribution> attribution_;
     QString attributionError_;

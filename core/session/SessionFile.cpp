@@ -1,4 +1,4 @@
-#include "core/SessionFile.h"
+#include "core/session/SessionFile.h"
 
 #include <QDir>
 #include <QFile>
