@@ -16,6 +16,7 @@
 #include "core/session/Session.h"
 #include "tests/common/Demos.h"
 #include "tests/common/TestModels.h"
+#include "tests/core/TestUtil.h"
 
 using namespace rnnscope;
 using namespace rnnscope::test;

@@ -14,6 +14,7 @@
 #include "core/model/Model.h"
 #include "core/session/Session.h"
 #include "tests/common/TestModels.h"
+#include "tests/core/TestUtil.h"
 
 using namespace rnnscope;
 using namespace rnnscope::test;

@@ -11,6 +11,7 @@
 #include "core/model/Model.h"
 #include "core/session/Session.h"
 #include "tests/common/TestModels.h"
+#include "tests/core/TestUtil.h"
 
 using namespace rnnscope;
 using rnnscope::test::testModelDir;

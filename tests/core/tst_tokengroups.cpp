@@ -20,6 +20,7 @@
 #include "core/session/SessionFile.h"
 #include "core/store/ActivationStore.h"
 #include "tests/common/TestModels.h"
+#include "tests/core/TestUtil.h"
 
 using namespace rnnscope;
 
