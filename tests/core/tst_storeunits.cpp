@@ -9,7 +9,6 @@
 #include <cmath>
 #include <random>
 
-#include "TestModels.h"
 #include "TestUtil.h"
 #include "core/analysis/PatternSearch.h"
 #include "core/analysis/Saturation.h"
@@ -20,6 +19,7 @@
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
 #include "tests/common/Demos.h"
+#include "tests/common/TestModels.h"
 
 using namespace rnnscope;
 
