@@ -14,12 +14,12 @@
 #include <QTest>
 #include <random>
 
-#include "app/MainWindow.h"
+#include "app/gui/MainWindow.h"
 #include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
-#include "widgets/StateSpacePanel.h"
-#include "widgets/StateSpaceScene.h"
-#include "widgets/VtkView.h"
+#include "widgets/common/VtkView.h"
+#include "widgets/statespace/StateSpacePanel.h"
+#include "widgets/statespace/StateSpaceScene.h"
 
 using namespace rnnscope;
 

@@ -2,7 +2,7 @@
 // The user's preferences (Preferences dialog), kept in QSettings so the window and rnnscope-cli
 // read the same values. Each is applied where it is used: threads to LibTorch, the memory
 // budget to captures and imports (through Session::setPreferences, the one place core reads it),
-// the colour map to every sequential scale (widgets/ColourMaps.h: attention, state space,
+// the colour map to every sequential scale (widgets/common/ColourMaps.h: attention, state space,
 // hidden-units heatmaps, feature scatter), DPI and font to exported figures (window and
 // rnnscope-cli render).
 

@@ -11,7 +11,7 @@
 #include <QObject>
 #include <QVector>
 
-#include "core/analysis/TokenGroups.h"
+#include "core/analysis/featurescatter/TokenGroups.h"
 #include "core/session/Refs.h"
 
 namespace rnnscope {

@@ -8,8 +8,9 @@
 
 #include "core/AtomicFile.h"
 #include "core/Predictions.h"
-#include "core/analysis/ProjectionCache.h"
-#include "core/analysis/StateProjection.h"
+#include "core/analysis/statespace/ProjectionCache.h"
+#include "core/analysis/statespace/StateProjection.h"
+#include "core/jobs/JobMonitor.h"
 #include "core/model/Model.h"
 #include "core/projection/Projection.h"
 #include "core/session/SessionFile.h"
@@ -22,7 +23,13 @@ namespace {
 constexpr int kPredictionBatch = 64;
 }
 
-Session::Session(QObject* parent) : QObject(parent) {
+Session::Session(QObject* parent)
+    : QObject(parent),
+      inspectJob_(jobs_),
+      predictionsJob_(jobs_),
+      storeJob_(jobs_),
+      projectionJob_(jobs_),
+      attributionJob_(jobs_) {
     qRegisterMetaType<rnnscope::FileKind>("rnnscope::FileKind");
     // The selected units are kept in the session file; hover, steps and tokens are not.
     connect(&selection_, &Selection::selectedUnitsChanged, this, &Session::markModified);
@@ -340,9 +347,9 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path) 
     leaveModelFree();
     model_ = std::move(model);
     ++generation_;
-    jobs_.cancel(inspectJob_);
-    jobs_.cancel(predictionsJob_);
-    jobs_.cancel(storeJob_);
+    inspectJob_.reset();
+    predictionsJob_.reset();
+    storeJob_.reset();
     currentResult_.reset();
     startAttribution();  // drops the old model's scores
     if (store_) setStore(nullptr);
@@ -374,8 +381,8 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
     modelFree_ = false;
     dataset_ = std::move(dataset);
     ++generation_;
-    jobs_.cancel(predictionsJob_);
-    jobs_.cancel(storeJob_);
+    predictionsJob_.reset();
+    storeJob_.reset();
     if (store_) setStore(nullptr);
     clearTokenGroups();
     Q_EMIT fileOpened(path, FileKind::Dataset);
@@ -449,17 +456,15 @@ void Session::inspectCurrent() {
     const bool features = model_ && model_->meta().input.type == InputSpec::Type::Features &&
                           currentData_.features.rows() > 0;
     if (!model_ || (currentText_.isEmpty() && !features)) return;
-    // Only the newest request matters: cancel the one in flight and drop its result if it lands.
-    jobs_.cancel(inspectJob_);
     // The old sample's attribution shares the interactive worker: a queued one must not start.
-    jobs_.cancel(attributionJob_);
-    const quint64 request = ++inspectRequest_;
+    attributionJob_.reset();
     auto model = model_;
     const QString text = currentText_;
     const QString target =
         useReferenceOutput_ || model->meta().task != Task::Seq2Seq ? currentTarget_ : QString();
-    inspectJob_ = jobs_.startIn<std::shared_ptr<const SampleResult>>(
-        JobLane::Interactive, tr("Running the model on the current sample"), this,
+    // Only the newest request matters: starting cancels the one in flight and drops its result.
+    inspectJob_.start<std::shared_ptr<const SampleResult>>(
+        tr("Running the model on the current sample"),
         [model, text, target, features,
          data = currentData_](JobContext&) -> std::shared_ptr<const SampleResult> {
             RunOptions options;
@@ -469,17 +474,16 @@ void Session::inspectCurrent() {
                 {features ? encodeSample(*model, data) : model->encode(text, target)}, options);
             return std::make_shared<const SampleResult>(std::move(results.front()));
         },
-        [this, request](std::shared_ptr<const SampleResult> result) {
-            if (request != inspectRequest_) return;
+        [this](std::shared_ptr<const SampleResult> result) {
             currentResult_ = std::move(result);
             Q_EMIT currentResultChanged();
         },
-        [this, request](const QString& error) {
-            if (request != inspectRequest_) return;
+        [this](const QString& error) {
             currentResult_.reset();
             Q_EMIT currentResultChanged();
             Q_EMIT errorOccurred(tr("The model could not run on this input"), error);
-        });
+        },
+        JobLane::Interactive);
 }
 
 void Session::setPreferences(const Preferences& preferences) {
@@ -490,30 +494,24 @@ void Session::startPredictions() {
     if (!model_ || !dataset_) return;
     if (!store_ && dataset_->size() > 0 && dataset_->size() <= preferences_.autoCaptureSamples)
         captureDataset();
-    jobs_.cancel(predictionsJob_);
     tokenErrorStats_ = TokenErrorStats{};
     auto model = model_;
     auto dataset = dataset_;
     const quint64 generation = generation_;
-    QPointer<Session> self(this);
-    predictionsJob_ = jobs_.start<bool>(
-        tr("Predicting %1 samples").arg(dataset->size()), this,
-        [model, dataset, generation, self](JobContext& ctx) {
+    predictionsJob_.startPublishing<bool>(
+        tr("Predicting %1 samples").arg(dataset->size()),
+        [this, model, dataset, generation](JobContext& ctx, const JobHandle::Publish& publish) {
             const qint64 n = dataset->size();
             for (qint64 first = 0; first < n; first += kPredictionBatch) {
                 ctx.checkCancelled();
                 const qint64 last = std::min(n, first + kPredictionBatch);
                 auto batch = std::make_shared<const PredictionBatch>(
                     predictBatch(*model, *dataset, first, last));
-                // Partial results go out per batch; the GUI coalesces the redraws.
-                QMetaObject::invokeMethod(
-                    self.data(),
-                    [self, generation, first, batch]() {
-                        if (self)
-                            self->applyPredictions(generation, first, batch->predictions,
-                                                   batch->tokens);
-                    },
-                    Qt::QueuedConnection);
+                // Partial results go out per batch; the GUI coalesces the redraws. `this` is
+                // used only on the Session's thread, while this job is its latest.
+                publish([this, generation, first, batch]() {
+                    applyPredictions(generation, first, batch->predictions, batch->tokens);
+                });
                 ctx.setProgress(double(last) / double(n),
                                 tr("Predicting %1 / %2 samples").arg(last).arg(n));
             }
@@ -543,14 +541,13 @@ JobId Session::captureDataset() {
                              tr("Open a model and a dataset first (File → Open Demo has both)."));
         return 0;
     }
-    jobs_.cancel(storeJob_);
     auto model = model_;
     auto dataset = dataset_;
     const quint64 generation = generation_;
     ExtractOptions options;
     options.memoryBudgetBytes = preferences_.memoryBudgetBytes();
-    storeJob_ = jobs_.start<std::shared_ptr<const ActivationStore>>(
-        tr("Capturing every state of %1 samples").arg(dataset->size()), this,
+    storeJob_.start<std::shared_ptr<const ActivationStore>>(
+        tr("Capturing every state of %1 samples").arg(dataset->size()),
         [model, dataset, options](JobContext& ctx) -> std::shared_ptr<const ActivationStore> {
             return ActivationStore::extract(*model, *dataset, options, ctx);
         },
@@ -561,12 +558,11 @@ JobId Session::captureDataset() {
         [this](const QString& error) {
             Q_EMIT errorOccurred(tr("Capturing the dataset's states stopped"), error);
         });
-    return storeJob_;
+    return storeJob_.id();
 }
 
 void Session::setStore(std::shared_ptr<const ActivationStore> store) {
-    jobs_.cancel(projectionJob_);
-    ++projectionRequest_;
+    projectionJob_.reset();
     projections_.clear();
     store_ = std::move(store);
     Q_EMIT storeChanged();
@@ -584,8 +580,7 @@ JobId Session::projectStates(const ProjectionSpec& spec) {
                                 "State)."));
         return 0;
     }
-    jobs_.cancel(projectionJob_);
-    const quint64 request = ++projectionRequest_;
+    projectionJob_.reset();
     // The first projection of new states is the panel's own; choosing another one is an edit.
     if (projection_ && projection_->spec.key() != spec.key()) markModified();
     const auto cached = projections_.find(spec.key());
@@ -595,31 +590,21 @@ JobId Session::projectStates(const ProjectionSpec& spec) {
         return 0;
     }
     auto store = store_;
-    // Partial layouts arrive from the worker; each is applied on this thread unless a newer
-    // request (or a new store) came in meanwhile.
-    QPointer<Session> self(this);
-    auto onLayout = [self, request](std::shared_ptr<const StateProjection> layout) {
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, request, layout]() {
-                if (!self || request != self->projectionRequest_) return;
-                self->projection_ = layout;
-                Q_EMIT self->stateProjectionChanged();
-            },
-            Qt::QueuedConnection);
-    };
-    projectionJob_ = jobs_.start<std::shared_ptr<const StateProjection>>(
-        tr("Projecting %1").arg(spec.methodName()), this,
-        [store, spec, onLayout](JobContext& ctx) -> std::shared_ptr<const StateProjection> {
-            projection::Monitor monitor;
-            monitor.cancelled = [&ctx] { return ctx.isCancelled(); };
-            monitor.progress = [&ctx](double fraction, const std::string& stage) {
-                ctx.setProgress(fraction, QString::fromStdString(stage));
+    projectionJob_.startPublishing<std::shared_ptr<const StateProjection>>(
+        tr("Projecting %1").arg(spec.methodName()),
+        [this, store, spec](JobContext& ctx, const JobHandle::Publish& publish)
+            -> std::shared_ptr<const StateProjection> {
+            // Partial layouts (t-SNE, UMAP while they converge) are shown as they come, unless
+            // a newer request (or a new store) came in meanwhile.
+            auto onLayout = [this, publish](std::shared_ptr<const StateProjection> layout) {
+                publish([this, layout]() {
+                    projection_ = layout;
+                    Q_EMIT stateProjectionChanged();
+                });
             };
-            return rnnscope::projectStates(*store, spec, monitor, onLayout);
+            return rnnscope::projectStates(*store, spec, jobMonitor(ctx), onLayout);
         },
-        [this, request](std::shared_ptr<const StateProjection> result) {
-            if (request != projectionRequest_) return;
+        [this](std::shared_ptr<const StateProjection> result) {
             projections_[result->spec.key()] = result;
             projection_ = std::move(result);
             Q_EMIT stateProjectionChanged();
@@ -627,7 +612,7 @@ JobId Session::projectStates(const ProjectionSpec& spec) {
         [this](const QString& error) {
             Q_EMIT errorOccurred(tr("The projection stopped"), error);
         });
-    return projectionJob_;
+    return projectionJob_.id();
 }
 
 void Session::setTokenGroups(const QVector<TokenGroup>& groups) {
@@ -657,11 +642,9 @@ void Session::setAttributionWanted(bool wanted) {
         if (attributionMissing_) startAttribution();
         return;
     }
-    if (attributionJob_ != 0 && jobs_.isRunning(attributionJob_)) {
+    if (attributionJob_.isRunning()) {
         // Hidden mid-run: stop paying for it; showing the view again starts it over.
-        jobs_.cancel(attributionJob_);
-        attributionJob_ = 0;
-        ++attributionRequest_;
+        attributionJob_.reset();
         attributionMissing_ = true;
         Q_EMIT attributionChanged();
     }
@@ -669,9 +652,7 @@ void Session::setAttributionWanted(bool wanted) {
 
 void Session::startAttribution() {
     // Only the newest request lands: a result for an older sample, model or setting is dropped.
-    jobs_.cancel(attributionJob_);
-    attributionJob_ = 0;
-    const quint64 request = ++attributionRequest_;
+    attributionJob_.reset();
     attribution_.reset();
     attributionError_.clear();
     attributionMissing_ = false;
@@ -706,25 +687,23 @@ void Session::startAttribution() {
         for (const QString& tag : currentData_.tags)
             references.push_back(int(model->meta().labels.indexOf(tag)));
     const quint64 generation = generation_;
-    attributionJob_ = jobs_.startIn<std::shared_ptr<const SampleAttribution>>(
-        JobLane::Interactive, tr("Attributing the current sample"), this,
+    attributionJob_.start<std::shared_ptr<const SampleAttribution>>(
+        tr("Attributing the current sample"),
         [model, input, settings, references](JobContext& ctx) {
             ctx.checkCancelled();  // cancelled while it waited for the worker
             return std::make_shared<const SampleAttribution>(attributeSample(
                 *model, input, settings, references, [&ctx]() { return ctx.isCancelled(); }));
         },
-        [this, request, generation](std::shared_ptr<const SampleAttribution> result) {
-            if (request != attributionRequest_ || generation != generation_) return;
-            attributionJob_ = 0;
+        [this, generation](std::shared_ptr<const SampleAttribution> result) {
+            if (generation != generation_) return;
             attribution_ = std::move(result);
             Q_EMIT attributionChanged();
         },
-        [this, request](const QString& error) {
-            if (request != attributionRequest_) return;
-            attributionJob_ = 0;
+        [this](const QString& error) {
             attributionError_ = error;
             Q_EMIT attributionChanged();
-        });
+        },
+        JobLane::Interactive);
     Q_EMIT attributionChanged();  // the previous sample's scores are gone; the new ones run
 }
 

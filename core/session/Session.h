@@ -19,16 +19,17 @@
 #include <memory>
 #include <vector>
 
-#include "core/JobRunner.h"
 #include "core/Predictions.h"
 #include "core/Preferences.h"
-#include "core/analysis/StateProjection.h"
-#include "core/analysis/TokenGroups.h"
+#include "core/analysis/featurescatter/TokenGroups.h"
+#include "core/analysis/statespace/StateProjection.h"
 #include "core/data/Dataset.h"
 #include "core/errors/ErrorFilter.h"
 #include "core/errors/RegressionErrors.h"
 #include "core/errors/SampleAttribution.h"
 #include "core/errors/TokenErrors.h"
+#include "core/jobs/JobHandle.h"
+#include "core/jobs/JobRunner.h"
 #include "core/model/Capture.h"
 #include "core/session/Refs.h"
 #include "core/session/Selection.h"
@@ -155,7 +156,7 @@ public:
     // false until the end).
     JobId projectStates(const ProjectionSpec& spec);
     std::shared_ptr<const StateProjection> stateProjection() const { return projection_; }
-    JobId projectionJob() const { return projectionJob_; }
+    JobId projectionJob() const { return projectionJob_.id(); }
 
     // Filled progressively by a job after a model and a dataset are open.
     const std::vector<SamplePrediction>& predictions() const { return predictions_; }
@@ -174,9 +175,9 @@ public:
     const QVector<ErrorSlice>& errorSlices() const { return errorSlices_; }
     void setErrorSlices(const QVector<ErrorSlice>& slices);
 
-    // Named groups of tokens (core/analysis/TokenGroups.h) saved in the feature scatter; every
-    // panel may colour by them. Cleared, with the selection's selected tokens, when the model or
-    // dataset changes (ids and samples would no longer mean the same tokens).
+    // Named groups of tokens (core/analysis/featurescatter/TokenGroups.h) saved in the feature
+    // scatter; every panel may colour by them. Cleared, with the selection's selected tokens, when
+    // the model or dataset changes (ids and samples would no longer mean the same tokens).
     const QVector<TokenGroup>& tokenGroups() const { return tokenGroups_; }
     void setTokenGroups(const QVector<TokenGroup>& groups);
     // Per-token attribution of the current sample (the Error Browser's attribution view), run on
@@ -192,7 +193,7 @@ public:
     // lacks logits_from_embeddings, or it failed), or is empty while it runs.
     std::shared_ptr<const SampleAttribution> currentAttribution() const { return attribution_; }
     QString attributionError() const { return attributionError_; }
-    bool isAttributing() const { return attributionJob_ != 0 && jobs_.isRunning(attributionJob_); }
+    bool isAttributing() const { return attributionJob_.isRunning(); }
 
     // Increases whenever the model or dataset changes; results computed for an older generation
     // are dropped.
@@ -244,8 +245,7 @@ private:
     QString currentTarget_;
     DataSample currentData_;
     std::shared_ptr<const SampleResult> currentResult_;
-    quint64 inspectRequest_ = 0;
-    JobId inspectJob_ = 0;
+    JobHandle inspectJob_;
     bool useReferenceOutput_ = true;
 
     Selection selection_;
@@ -253,13 +253,12 @@ private:
 
     std::vector<SamplePrediction> predictions_;
     TokenErrorStats tokenErrorStats_;
-    JobId predictionsJob_ = 0;
+    JobHandle predictionsJob_;
     std::shared_ptr<const ActivationStore> store_;
-    JobId storeJob_ = 0;
+    JobHandle storeJob_;
     std::shared_ptr<const StateProjection> projection_;
     std::map<QString, std::shared_ptr<const StateProjection>> projections_;  // by spec key
-    JobId projectionJob_ = 0;
-    quint64 projectionRequest_ = 0;
+    JobHandle projectionJob_;
 
     bool modelFree_ = false;
     QStringList activationNotes_;
@@ -273,8 +272,7 @@ private:
     AttributionSettings attributionSettings_;
     std::shared_ptr<const SampleAttribution> attribution_;
     QString attributionError_;
-    JobId attributionJob_ = 0;
-    quint64 attributionRequest_ = 0;
+    JobHandle attributionJob_;
     bool attributionWanted_ = false;
     // The current result and settings have no attribution yet (it was not wanted, or was
     // cancelled when its view was hidden): showing the view computes it.

@@ -69,9 +69,9 @@ void Session::openActivations(const QString& path, const QString& tokensPath) {
             activationTokensPath_ =
                 tokensPath.isEmpty() ? QString() : QFileInfo(tokensPath).absoluteFilePath();
             ++generation_;
-            jobs_.cancel(inspectJob_);
-            jobs_.cancel(predictionsJob_);
-            jobs_.cancel(storeJob_);
+            inspectJob_.reset();
+            predictionsJob_.reset();
+            storeJob_.reset();
             currentResult_.reset();
             model_.reset();
             setDataset(imported.dataset, imported.source);
@@ -155,7 +155,7 @@ void Session::inspectFromStore() {
         return;
     }
     result->notes << tr("Model-free mode: predictions, attention and attribution need the model.");
-    ++inspectRequest_;
+    inspectJob_.reset();  // a run of the model still in flight must not replace it
     currentResult_ = std::move(result);
     Q_EMIT currentResultChanged();
 }

@@ -12,8 +12,8 @@
 #include <QStringList>
 #include <QVector>
 
-#include "core/analysis/StateProjection.h"
-#include "core/analysis/TokenGroups.h"
+#include "core/analysis/featurescatter/TokenGroups.h"
+#include "core/analysis/statespace/StateProjection.h"
 #include "core/errors/ErrorFilter.h"
 #include "core/session/Refs.h"
 

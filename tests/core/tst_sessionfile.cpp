@@ -12,7 +12,7 @@
 #include "core/AtomicFile.h"
 #include "core/Errors.h"
 #include "core/Preferences.h"
-#include "core/analysis/ProjectionCache.h"
+#include "core/analysis/statespace/ProjectionCache.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
 #include "core/session/SessionFile.h"

@@ -11,7 +11,7 @@
 
 #include "core/Errors.h"
 #include "core/Predictions.h"
-#include "core/analysis/StateProjection.h"
+#include "core/analysis/statespace/StateProjection.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
 #include "core/projection/Projection.h"

@@ -13,7 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/Errors.h"
-#include "core/analysis/TokenGroups.h"
+#include "core/analysis/featurescatter/TokenGroups.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"

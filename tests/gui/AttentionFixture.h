@@ -13,8 +13,8 @@
 #include "core/session/Session.h"
 #include "tests/common/Demos.h"
 #include "tests/common/TestModels.h"
-#include "widgets/AttentionMapView.h"
-#include "widgets/AttentionPanel.h"
+#include "widgets/attention/AttentionMapView.h"
+#include "widgets/attention/AttentionPanel.h"
 
 namespace rnnscope::test {
 

@@ -18,10 +18,10 @@
 #include "GuiUtil.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
-#include "widgets/AttentionMapView.h"
-#include "widgets/AttentionPanel.h"
-#include "widgets/FigureExport.h"
-#include "widgets/TokenStrip.h"
+#include "widgets/attention/AttentionMapView.h"
+#include "widgets/attention/AttentionPanel.h"
+#include "widgets/common/FigureExport.h"
+#include "widgets/common/TokenStrip.h"
 
 using namespace rnnscope;
 using rnnscope::test::distinctColours;

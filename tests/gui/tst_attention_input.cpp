@@ -14,8 +14,8 @@
 #include "GuiUtil.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
-#include "widgets/AttentionMapView.h"
-#include "widgets/AttentionPanel.h"
+#include "widgets/attention/AttentionMapView.h"
+#include "widgets/attention/AttentionPanel.h"
 
 using namespace rnnscope;
 using rnnscope::test::Files;

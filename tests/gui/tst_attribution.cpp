@@ -15,13 +15,13 @@
 
 #include "AttentionFixture.h"
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
+#include "app/gui/MainWindow.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
-#include "widgets/AttributionFigure.h"
-#include "widgets/AttributionView.h"
-#include "widgets/ErrorBrowserPanel.h"
-#include "widgets/FigureExport.h"
+#include "widgets/common/FigureExport.h"
+#include "widgets/errorbrowser/AttributionFigure.h"
+#include "widgets/errorbrowser/AttributionView.h"
+#include "widgets/errorbrowser/ErrorBrowserPanel.h"
 
 using namespace rnnscope;
 using rnnscope::test::waitUntil;

@@ -13,16 +13,16 @@
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
-#include "core/analysis/Vocabulary.h"
+#include "app/gui/MainWindow.h"
+#include "core/analysis/featurescatter/Vocabulary.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "tests/common/Demos.h"
-#include "widgets/CoClusterView.h"
-#include "widgets/FeatureMapView.h"
-#include "widgets/FeatureScatterPanel.h"
-#include "widgets/FigureExport.h"
+#include "widgets/common/FigureExport.h"
+#include "widgets/featurescatter/CoClusterView.h"
+#include "widgets/featurescatter/FeatureMapView.h"
+#include "widgets/featurescatter/FeatureScatterPanel.h"
 
 using rnnscope::test::demoPath;
 

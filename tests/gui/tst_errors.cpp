@@ -17,16 +17,16 @@
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
+#include "app/gui/MainWindow.h"
 #include "core/errors/ErrorMetrics.h"
 #include "core/session/Session.h"
 #include "tests/common/Demos.h"
-#include "widgets/ErrorBrowserPanel.h"
-#include "widgets/ErrorFilterBar.h"
-#include "widgets/ErrorMetricsView.h"
-#include "widgets/ErrorSlicesView.h"
-#include "widgets/ErrorTableModel.h"
-#include "widgets/FigureExport.h"
+#include "widgets/common/FigureExport.h"
+#include "widgets/errorbrowser/ErrorBrowserPanel.h"
+#include "widgets/errorbrowser/ErrorFilterBar.h"
+#include "widgets/errorbrowser/ErrorMetricsView.h"
+#include "widgets/errorbrowser/ErrorSlicesView.h"
+#include "widgets/errorbrowser/ErrorTableModel.h"
 
 using rnnscope::test::demoPath;
 

@@ -21,17 +21,17 @@
 #include <random>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
-#include "core/analysis/StateProjection.h"
+#include "app/gui/MainWindow.h"
+#include "core/analysis/statespace/StateProjection.h"
 #include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "tests/common/Demos.h"
-#include "widgets/FeatureMapView.h"
-#include "widgets/FeatureScatterPanel.h"
-#include "widgets/FigureExport.h"
-#include "widgets/SampleViewPanel.h"
-#include "widgets/StateSpacePanel.h"
-#include "widgets/TokenStrip.h"
+#include "widgets/common/FigureExport.h"
+#include "widgets/common/TokenStrip.h"
+#include "widgets/featurescatter/FeatureMapView.h"
+#include "widgets/featurescatter/FeatureScatterPanel.h"
+#include "widgets/samples/SampleViewPanel.h"
+#include "widgets/statespace/StateSpacePanel.h"
 
 using rnnscope::test::demoPath;
 

@@ -13,17 +13,18 @@
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
+#include "app/gui/MainWindow.h"
 #include "core/session/Session.h"
 #include "tests/common/Demos.h"
-#include "widgets/FigureExport.h"
-#include "widgets/HiddenUnitsFinderView.h"
-#include "widgets/HiddenUnitsPanel.h"
-#include "widgets/HiddenUnitsPatternView.h"
-#include "widgets/HiddenUnitsSaturationView.h"
-#include "widgets/HiddenUnitsTimeView.h"
-#include "widgets/SampleViewPanel.h"
-#include "widgets/TokenStrip.h"
+#include "widgets/common/FigureExport.h"
+#include "widgets/common/TokenStrip.h"
+#include "widgets/hiddenunits/HiddenUnitsFinderView.h"
+#include "widgets/hiddenunits/HiddenUnitsPanel.h"
+#include "widgets/hiddenunits/HiddenUnitsPatternView.h"
+#include "widgets/hiddenunits/HiddenUnitsSaturationView.h"
+#include "widgets/hiddenunits/HiddenUnitsTimeView.h"
+#include "widgets/hiddenunits/UnitTextView.h"
+#include "widgets/samples/SampleViewPanel.h"
 
 using rnnscope::test::demoPath;
 

@@ -13,11 +13,11 @@
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
-#include "app/JobStatusWidget.h"
-#include "app/MainWindow.h"
+#include "app/gui/JobStatusWidget.h"
+#include "app/gui/MainWindow.h"
 #include "core/session/Session.h"
-#include "widgets/FigureExport.h"
-#include "widgets/Panel.h"
+#include "widgets/common/FigureExport.h"
+#include "widgets/common/Panel.h"
 
 using namespace rnnscope;
 using rnnscope::test::distinctColours;

@@ -10,7 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
+#include "app/gui/MainWindow.h"
 #include "core/Predictions.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
@@ -18,10 +18,10 @@
 #include "core/store/ActivationStore.h"
 #include "core/store/LstmVisExport.h"
 #include "tests/common/Demos.h"
-#include "widgets/AttentionPanel.h"
-#include "widgets/HiddenUnitsFinderView.h"
-#include "widgets/HiddenUnitsPanel.h"
-#include "widgets/StateSpacePanel.h"
+#include "widgets/attention/AttentionPanel.h"
+#include "widgets/hiddenunits/HiddenUnitsFinderView.h"
+#include "widgets/hiddenunits/HiddenUnitsPanel.h"
+#include "widgets/statespace/StateSpacePanel.h"
 
 using rnnscope::test::demoPath;
 

@@ -7,13 +7,13 @@
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
+#include "app/gui/MainWindow.h"
 #include "core/session/Session.h"
 #include "tests/common/Demos.h"
-#include "widgets/SampleViewPanel.h"
-#include "widgets/StateSpacePanel.h"
-#include "widgets/TokenStrip.h"
-#include "widgets/VtkView.h"
+#include "widgets/common/TokenStrip.h"
+#include "widgets/common/VtkView.h"
+#include "widgets/samples/SampleViewPanel.h"
+#include "widgets/statespace/StateSpacePanel.h"
 
 using rnnscope::test::demoPath;
 

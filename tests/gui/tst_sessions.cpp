@@ -18,19 +18,19 @@
 #include <thread>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
-#include "app/SessionDocument.h"
-#include "app/SessionPrompts.h"
-#include "app/SessionRecovery.h"
+#include "app/gui/MainWindow.h"
+#include "app/gui/SessionDocument.h"
+#include "app/gui/SessionPrompts.h"
+#include "app/gui/SessionRecovery.h"
 #include "core/AtomicFile.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
 #include "core/session/SessionFile.h"
 #include "core/store/ActivationStore.h"
 #include "tests/common/Demos.h"
-#include "widgets/ErrorBrowserPanel.h"
-#include "widgets/HiddenUnitsPanel.h"
-#include "widgets/StateSpacePanel.h"
+#include "widgets/errorbrowser/ErrorBrowserPanel.h"
+#include "widgets/hiddenunits/HiddenUnitsPanel.h"
+#include "widgets/statespace/StateSpacePanel.h"
 
 using rnnscope::test::demoPath;
 

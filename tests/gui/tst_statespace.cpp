@@ -15,13 +15,13 @@
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
+#include "app/gui/MainWindow.h"
 #include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "tests/common/Demos.h"
-#include "widgets/FigureExport.h"
-#include "widgets/StateSpacePanel.h"
-#include "widgets/VtkView.h"
+#include "widgets/common/FigureExport.h"
+#include "widgets/common/VtkView.h"
+#include "widgets/statespace/StateSpacePanel.h"
 
 using rnnscope::test::demoPath;
 

@@ -23,16 +23,16 @@
 #include <random>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
-#include "core/analysis/Units.h"
+#include "app/gui/MainWindow.h"
+#include "core/analysis/hiddenunits/Units.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "tests/common/Demos.h"
-#include "widgets/HiddenUnitsFinderView.h"
-#include "widgets/HiddenUnitsPanel.h"
-#include "widgets/HiddenUnitsPatternView.h"
-#include "widgets/StateSpacePanel.h"
+#include "widgets/hiddenunits/HiddenUnitsFinderView.h"
+#include "widgets/hiddenunits/HiddenUnitsPanel.h"
+#include "widgets/hiddenunits/HiddenUnitsPatternView.h"
+#include "widgets/statespace/StateSpacePanel.h"
 
 using rnnscope::test::demoPath;
 

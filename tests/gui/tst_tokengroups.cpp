@@ -14,17 +14,17 @@
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
+#include "app/gui/MainWindow.h"
 #include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "tests/common/Demos.h"
-#include "widgets/FeatureMapView.h"
-#include "widgets/FeatureScatterPanel.h"
-#include "widgets/HiddenUnitsPanel.h"
-#include "widgets/HiddenUnitsTimeView.h"
-#include "widgets/SampleViewPanel.h"
-#include "widgets/StateSpacePanel.h"
-#include "widgets/TokenStrip.h"
+#include "widgets/common/TokenStrip.h"
+#include "widgets/featurescatter/FeatureMapView.h"
+#include "widgets/featurescatter/FeatureScatterPanel.h"
+#include "widgets/hiddenunits/HiddenUnitsPanel.h"
+#include "widgets/hiddenunits/HiddenUnitsTimeView.h"
+#include "widgets/samples/SampleViewPanel.h"
+#include "widgets/statespace/StateSpacePanel.h"
 
 using rnnscope::test::demoPath;
 
