@@ -100,7 +100,7 @@ void sceneRun(qint64 n, int frames) {
 
 void sampleChange(const QString& demoDir) {
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.resize(1400, 900);
     window.show();
     if (!QTest::qWaitForWindowExposed(&window)) std::printf("the window did not appear\n");

@@ -1,5 +1,6 @@
 #include "core/errors/PredictionSummary.h"
 
+#include <QObject>
 #include <cmath>
 
 #include "core/Predictions.h"

@@ -54,7 +54,7 @@ bool attributionOfCurrent(Session& session) {
 TEST_CASE("the attribution tab shades the current sample's tokens by their scores",
           "[attribution]") {
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.resize(1500, 950);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -137,7 +137,7 @@ TEST_CASE("the attribution tab shades the current sample's tokens by their score
 TEST_CASE("a model without logits_from_embeddings says what to export", "[attribution]") {
     const QString dir = rnnscope::test::testModelDir();
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.resize(1400, 900);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -160,7 +160,7 @@ TEST_CASE("a model without logits_from_embeddings says what to export", "[attrib
 TEST_CASE("on the dates demo a click on an output token explains that position", "[attribution]") {
     const QString dates = QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/dates/dates.");
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.resize(1500, 950);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));

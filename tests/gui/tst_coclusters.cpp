@@ -35,7 +35,7 @@ namespace {}  // namespace
 TEST_CASE("co-clusters: units select in every panel, words open their token states",
           "[coclusters]") {
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.resize(1500, 950);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));

@@ -56,7 +56,7 @@ bool allPredicted(const Session& s) {
 
 struct Window {
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     ErrorBrowserPanel* errors = nullptr;
     Window() {
         window.resize(1500, 950);

@@ -36,7 +36,7 @@ using rnnscope::test::waitUntil;
 
 TEST_CASE("the error browser lists, filters and opens the brackets demo's samples", "[errors]") {
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.resize(1500, 950);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -174,7 +174,7 @@ TEST_CASE("the error browser lists, filters and opens the brackets demo's sample
 
 TEST_CASE("the error browser shows seq2seq metrics for the dates demo", "[errors]") {
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.resize(1500, 950);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));

@@ -76,7 +76,7 @@ void shot(QWidget& widget, const char* name) {
 TEST_CASE("the feature scatter maps embeddings and token states, hovers, lists neighbours",
           "[featurescatter]") {
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.resize(1500, 950);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -227,7 +227,7 @@ TEST_CASE("the feature scatter maps embeddings and token states, hovers, lists n
 
 TEST_CASE("a lasso drawn with the mouse selects what its outline holds", "[featurescatter]") {
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.resize(1500, 950);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));

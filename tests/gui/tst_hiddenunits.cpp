@@ -36,7 +36,7 @@ namespace {
 
 struct UnitsWindow {
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     HiddenUnitsPanel* panel = nullptr;
     SampleViewPanel* samples = nullptr;
 

@@ -32,7 +32,7 @@ const QStringList kPanels = {QStringLiteral("samples"),         QStringLiteral("
 TEST_CASE("every panel is a dock that exists and draws something", "[mainwindow]") {
     QSettings().clear();
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     // The window opens at its default size, within a 1600 x 1000 screen (the docks of one area
@@ -62,7 +62,7 @@ TEST_CASE("a model without attention opens with the State Space tab in front of 
           "[mainwindow]") {
     QSettings().clear();
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     // A tabbed dock behind another stays isVisible(); its visible region is empty.
@@ -99,7 +99,7 @@ TEST_CASE("the dock layout persists, and a corrupt layout falls back to the defa
     QSettings().clear();
     {
         Session windowSession;
-        MainWindow window(windowSession);
+        MainWindow window{windowSession};
         window.show();
         REQUIRE(QTest::qWaitForWindowExposed(&window));
         window.dock(QStringLiteral("error-browser"))->setFloating(true);
@@ -108,7 +108,7 @@ TEST_CASE("the dock layout persists, and a corrupt layout falls back to the defa
     }
     {
         Session windowSession;
-        MainWindow window(windowSession);
+        MainWindow window{windowSession};
         window.show();
         REQUIRE(QTest::qWaitForWindowExposed(&window));
         CHECK(window.dock(QStringLiteral("error-browser"))->isFloating());
@@ -119,7 +119,7 @@ TEST_CASE("the dock layout persists, and a corrupt layout falls back to the defa
     }
     QSettings().setValue(QStringLiteral("window/state"), QByteArray("\x01garbage\xff", 9));
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     for (const QString& id : kPanels) CHECK_FALSE(window.dock(id)->isFloating());
@@ -129,7 +129,7 @@ TEST_CASE("the dock layout persists, and a corrupt layout falls back to the defa
 TEST_CASE("a long job can be cancelled from the status bar while the window keeps answering",
           "[mainwindow]") {
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     JobRunner& jobs = window.session().jobs();
@@ -164,7 +164,7 @@ TEST_CASE("a long job can be cancelled from the status bar while the window keep
 
 TEST_CASE("Export Figure writes a valid PNG, SVG and PDF of a panel", "[mainwindow]") {
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     QTemporaryDir dir;
@@ -203,7 +203,7 @@ TEST_CASE("Export Figure writes a valid PNG, SVG and PDF of a panel", "[mainwind
 TEST_CASE("a file that is neither model, dataset nor session gets a clear message",
           "[mainwindow]") {
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.show();
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("notes.docx"));

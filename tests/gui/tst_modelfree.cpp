@@ -41,7 +41,7 @@ TEST_CASE("an LSTMVis project opens without its model and the state panels work"
     }
 
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.resize(1400, 900);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));

@@ -46,7 +46,7 @@ struct KeepPreferences {
 TEST_CASE("preferences are saved, read back and applied to figures", "[preferences]") {
     KeepPreferences keep;
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.resize(1200, 800);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -146,7 +146,7 @@ TEST_CASE("the preferred colour map reaches the state space, hidden units and fe
           "[preferences]") {
     KeepPreferences keep;
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     Preferences prefs = Preferences::load();
     prefs.colourMap = QStringLiteral("viridis");
     window.applyPreferences(prefs);

@@ -26,7 +26,7 @@ namespace {
 // A window on the brackets demo with the current sample's capture drawn.
 struct DemoWindow {
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     SampleViewPanel* samples = nullptr;
     StateSpacePanel* space = nullptr;
 

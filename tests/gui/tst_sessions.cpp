@@ -74,7 +74,7 @@ TEST_CASE("a saved session brings back sample, slices, projection, panel choices
     ProjectionSpec spec;
     {
         Session windowSession;
-        MainWindow window(windowSession);
+        MainWindow window{windowSession};
         window.show();
         REQUIRE(QTest::qWaitForWindowExposed(&window));
         REQUIRE(openDemo(window));
@@ -113,7 +113,7 @@ TEST_CASE("a saved session brings back sample, slices, projection, panel choices
     }
 
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     window.openFiles({path});
@@ -155,7 +155,7 @@ TEST_CASE("quitting or opening another session with unsaved changes asks Save, D
     sessionPrompts().savePath = [&](QWidget*, const QString&) { return path; };
 
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     REQUIRE(openDemo(window));
@@ -203,7 +203,7 @@ TEST_CASE("an autosaved copy left by a crash is offered at start and brings the 
         SessionRecovery::folder() + QStringLiteral("/recovery-999999999.rnnscope");
     {
         Session windowSession;
-        MainWindow window(windowSession);
+        MainWindow window{windowSession};
         window.show();
         REQUIRE(QTest::qWaitForWindowExposed(&window));
         CHECK(window.document().recovery().intervalMs() == 3 * 60 * 1000);  // the default
@@ -225,7 +225,7 @@ TEST_CASE("an autosaved copy left by a crash is offered at start and brings the 
         return true;
     };
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.show();  // the offer comes once the window is up
     REQUIRE(waitUntil([&] { return !offered.isEmpty(); }, 10000));
     CHECK(offered.contains(QStringLiteral("brackets.pt")));
@@ -251,12 +251,12 @@ TEST_CASE("moving, floating and closing docks marks the session modified; restor
     {
         // A layout the last window left in the settings (a floating dock) is restored at start.
         Session previousSession;
-        MainWindow previous(previousSession);
+        MainWindow previous{previousSession};
         previous.dock(QStringLiteral("attention"))->setFloating(true);
         QSettings().setValue(QStringLiteral("window/state"), previous.layoutState());
     }
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     CHECK(window.dock(QStringLiteral("attention"))->isFloating());
@@ -312,7 +312,7 @@ TEST_CASE(
     PromptsGuard guard;
     QDir(SessionRecovery::folder()).removeRecursively();
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     REQUIRE(openDemo(window));
@@ -380,7 +380,7 @@ TEST_CASE("a model-free session saves from the window and reopens model-free", "
     const QString states = dir.filePath(QStringLiteral("states.h5"));
     {
         Session windowSession;
-        MainWindow window(windowSession);
+        MainWindow window{windowSession};
         REQUIRE(openDemo(window));
         window.session().store()->save(states);
     }
@@ -388,7 +388,7 @@ TEST_CASE("a model-free session saves from the window and reopens model-free", "
     sessionPrompts().savePath = [&](QWidget*, const QString&) { return path; };
     {
         Session windowSession;
-        MainWindow window(windowSession);
+        MainWindow window{windowSession};
         window.show();
         REQUIRE(QTest::qWaitForWindowExposed(&window));
         window.session().openActivations(states);
@@ -404,7 +404,7 @@ TEST_CASE("a model-free session saves from the window and reopens model-free", "
         CHECK(window.windowTitle().startsWith(QStringLiteral("free.rnnscope")));
     }
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     window.openFiles({path});
@@ -428,7 +428,7 @@ TEST_CASE("a model-free session whose activations moved is opened after the user
     const QString states = dir.filePath(QStringLiteral("states.h5"));
     {
         Session windowSession;
-        MainWindow window(windowSession);
+        MainWindow window{windowSession};
         REQUIRE(openDemo(window));
         window.session().store()->save(states);
     }
@@ -450,7 +450,7 @@ TEST_CASE("a model-free session whose activations moved is opened after the user
     };
     {
         Session windowSession;
-        MainWindow window(windowSession);
+        MainWindow window{windowSession};
         window.openFiles({path});
         CHECK(asked == QStringList{QStringLiteral("activations")});
         CHECK(window.lastError().contains(QStringLiteral("\"activations\"")));
@@ -466,7 +466,7 @@ TEST_CASE("a model-free session whose activations moved is opened after the user
         return moved;
     };
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     window.openFiles({path});
@@ -505,7 +505,7 @@ TEST_CASE("a session whose model moved is opened after the user locates it; bad 
         return movedModel;
     };
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     window.openFiles({path});
@@ -523,7 +523,7 @@ TEST_CASE("a session whose model moved is opened after the user locates it; bad 
         return UnsavedChoice::Discard;
     };
     Session secondSession;
-    MainWindow second(secondSession);
+    MainWindow second{secondSession};
     second.openFiles({path});
     CHECK(second.lastError().contains(QStringLiteral("\"model\"")));
     CHECK(second.lastError().contains(c.model));
@@ -539,7 +539,7 @@ TEST_CASE("a session whose model moved is opened after the user locates it; bad 
     n.write(newer);
     n.close();
     Session thirdSession;
-    MainWindow third(thirdSession);
+    MainWindow third{thirdSession};
     third.openFiles({newerPath});
     CHECK(third.lastError().contains(QStringLiteral("newer rnnscope (session version 3")));
     CHECK(readAll(newerPath) == newer);
@@ -550,7 +550,7 @@ TEST_CASE("a session whose model moved is opened after the user locates it; bad 
     cut.write(before.left(before.size() - 4));
     cut.close();
     Session fourthSession;
-    MainWindow fourth(fourthSession);
+    MainWindow fourth{fourthSession};
     fourth.openFiles({cutPath});
     CHECK(fourth.lastError().contains(QStringLiteral("cut short")));
 }

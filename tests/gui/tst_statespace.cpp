@@ -34,7 +34,7 @@ namespace {}  // namespace
 TEST_CASE("the whole dataset's states are drawn, picked, clicked, pinned and exported",
           "[statespace]") {
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.resize(1400, 900);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));

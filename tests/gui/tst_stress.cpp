@@ -83,7 +83,7 @@ TEST_CASE("hundreds of random actions: every job ends, no stale result, memory c
     std::printf("stress: seed %u, %d actions\n", seed, actions);
 
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.resize(1400, 900);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));

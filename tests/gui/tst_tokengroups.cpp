@@ -51,7 +51,7 @@ void moveTo(QWidget* widget, const QPoint& pos, Qt::MouseButtons buttons) {
 
 TEST_CASE("a group saved in the feature scatter colours the state space", "[tokengroups]") {
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.resize(1500, 950);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -152,7 +152,7 @@ TEST_CASE("a group saved in the feature scatter colours the state space", "[toke
 TEST_CASE("output-vocabulary tokens hover across panels and make groups of output tokens",
           "[tokengroups]") {
     Session windowSession;
-    MainWindow window(windowSession);
+    MainWindow window{windowSession};
     window.resize(1500, 950);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));

@@ -448,7 +448,7 @@ void ErrorBrowserPanel::updateCount() {
     const qint64 predicted = table_->predictedCount();
     if (predicted < table_->size())
         text += tr(" · %1 predicted so far").arg(locale.toString(predicted));
-    if (filterJob_ != 0) text += tr(" · searching…");
+    if (filterJob_.isRunning()) text += tr(" · searching…");
     if (filter_.regex && filter_.hasTextSearch()) {
         const QString why = ErrorTable::regexError(filter_.text);
         if (!why.isEmpty()) text += tr(" · bad expression: %1").arg(why);
