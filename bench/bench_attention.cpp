@@ -17,7 +17,7 @@
 #include <random>
 #include <vector>
 
-#include "widgets/AttentionMapView.h"
+#include "widgets/attention/AttentionMapView.h"
 
 using namespace rnnscope;
 

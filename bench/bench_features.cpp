@@ -18,9 +18,9 @@
 #include <set>
 #include <vector>
 
-#include "app/SurfaceFormat.h"
+#include "app/gui/SurfaceFormat.h"
 #include "core/projection/Knn.h"
-#include "widgets/FeatureMapView.h"
+#include "widgets/featurescatter/FeatureMapView.h"
 
 using namespace rnnscope;
 

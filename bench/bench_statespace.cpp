@@ -14,12 +14,12 @@
 #include <QTest>
 #include <random>
 
-#include "app/MainWindow.h"
-#include "core/Session.h"
+#include "app/gui/MainWindow.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
-#include "widgets/StateSpacePanel.h"
-#include "widgets/StateSpaceScene.h"
-#include "widgets/VtkView.h"
+#include "widgets/common/VtkView.h"
+#include "widgets/statespace/StateSpacePanel.h"
+#include "widgets/statespace/StateSpaceScene.h"
 
 using namespace rnnscope;
 
@@ -99,7 +99,8 @@ void sceneRun(qint64 n, int frames) {
 }
 
 void sampleChange(const QString& demoDir) {
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.resize(1400, 900);
     window.show();
     if (!QTest::qWaitForWindowExposed(&window)) std::printf("the window did not appear\n");

@@ -18,9 +18,9 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/analysis/PatternSearch.h"
-#include "core/analysis/Signals.h"
-#include "core/analysis/UnitsScan.h"
+#include "core/analysis/hiddenunits/PatternSearch.h"
+#include "core/analysis/hiddenunits/Signals.h"
+#include "core/analysis/hiddenunits/UnitsScan.h"
 #include "core/projection/NpyFile.h"
 #include "core/store/ActivationStore.h"
 

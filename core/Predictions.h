@@ -2,7 +2,10 @@
 // Turning a model's raw output into what lists and tables show: the predicted label or output
 // text, its confidence, and whether it matches the dataset's reference.
 
-#include "core/Session.h"
+#include <QString>
+#include <limits>
+#include <vector>
+
 #include "core/data/Dataset.h"
 #include "core/errors/TokenErrors.h"
 #include "core/model/Capture.h"
@@ -11,6 +14,37 @@
 namespace rnnscope {
 
 class Model;
+
+// The model's verdict on one dataset sample, for lists and the error browser.
+struct SamplePrediction {
+    bool done = false;
+    QString predicted;        // label, or output text (seq2seq)
+    float confidence = 0.0f;  // probability of the predicted label (mean over steps for seq2seq)
+    int correct = -1;         // 1 right, 0 wrong, -1 unknown (no reference)
+    int length = 0;           // input tokens as the model reads them
+    // Classification: indices into the model's labels; -1 when there is no reference label or
+    // the model does not know it.
+    int predictedClass = -1;
+    int trueClass = -1;
+    // Cross-entropy of the reference in nats: -log p(true class) for classification, the mean over
+    // reference tokens (teacher-forced, eos included) for seq2seq and tagging. NaN without one.
+    float loss = std::numeric_limits<float>::quiet_NaN();
+    // Seq2seq: the model's own output against the reference, position by position. Token
+    // accuracy is tokensRight / tokensTotal, where tokensTotal = max(|reference|, |output|) so a
+    // missing or extra token counts as wrong. firstWrongToken is 0-based; -1 when all match.
+    int tokensRight = 0;
+    int tokensTotal = 0;
+    int firstWrongToken = -1;
+    // Regression: sums of |prediction − target| and its square over the sample's compared values
+    // (steps × outputs), and its worst window of steps by mean absolute error
+    // (core/errors/RegressionErrors.h). loss is the sample's mean absolute error.
+    double residualAbsSum = 0.0;
+    double residualSquaredSum = 0.0;
+    int residualCount = 0;
+    int worstWindowStart = -1;
+    int worstWindowLength = 0;
+    float worstWindowMae = std::numeric_limits<float>::quiet_NaN();
+};
 
 DatasetKind datasetKindForTask(Task task);
 // How to read a dataset for this model: its task's kind, and seq2seq spans counted in the

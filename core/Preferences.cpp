@@ -11,6 +11,7 @@ namespace {
 // autosave timer), so a preference set before keeps its value.
 const char* kThreads = "prefs/threads";
 const char* kBudget = "store/memoryBudgetMB";
+const char* kAutoCapture = "store/autoCaptureSamples";
 const char* kColourMap = "prefs/colourMap";
 const char* kDpi = "export/dpi";
 const char* kFont = "prefs/figureFont";
@@ -23,6 +24,8 @@ Preferences Preferences::load() {
     Preferences p;
     p.threads = std::max(0, s.value(QLatin1String(kThreads), p.threads).toInt());
     p.memoryBudgetMB = std::max(16, s.value(QLatin1String(kBudget), p.memoryBudgetMB).toInt());
+    p.autoCaptureSamples =
+        std::max<qint64>(0, s.value(QLatin1String(kAutoCapture), 5000).toLongLong());
     p.colourMap = s.value(QLatin1String(kColourMap), p.colourMap).toString();
     if (p.colourMap != QLatin1String("magma") && p.colourMap != QLatin1String("greys"))
         p.colourMap = QStringLiteral("viridis");
@@ -37,6 +40,7 @@ void Preferences::save() const {
     QSettings s;
     s.setValue(QLatin1String(kThreads), threads);
     s.setValue(QLatin1String(kBudget), memoryBudgetMB);
+    s.setValue(QLatin1String(kAutoCapture), autoCaptureSamples);
     s.setValue(QLatin1String(kColourMap), colourMap);
     s.setValue(QLatin1String(kDpi), figureDpi);
     s.setValue(QLatin1String(kFont), figureFont);
@@ -49,7 +53,8 @@ int Preferences::effectiveThreads() const {
 }
 
 bool Preferences::operator==(const Preferences& o) const {
-    return threads == o.threads && memoryBudgetMB == o.memoryBudgetMB && colourMap == o.colourMap &&
+    return threads == o.threads && memoryBudgetMB == o.memoryBudgetMB &&
+           autoCaptureSamples == o.autoCaptureSamples && colourMap == o.colourMap &&
            figureDpi == o.figureDpi && figureFont == o.figureFont &&
            figureFontPoints == o.figureFontPoints && autosaveMinutes == o.autosaveMinutes;
 }

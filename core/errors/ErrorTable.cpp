@@ -6,7 +6,7 @@
 #include <cstring>
 #include <utility>
 
-#include "core/Session.h"
+#include "core/Predictions.h"
 
 namespace rnnscope {
 

@@ -4,7 +4,7 @@
 
 #include "core/AtomicFile.h"
 #include "core/Errors.h"
-#include "core/analysis/AttentionCsv.h"
+#include "core/analysis/attention/AttentionCsv.h"
 
 namespace rnnscope {
 

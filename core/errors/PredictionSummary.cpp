@@ -1,8 +1,9 @@
 #include "core/errors/PredictionSummary.h"
 
+#include <QObject>
 #include <cmath>
 
-#include "core/Session.h"
+#include "core/Predictions.h"
 #include "core/errors/TokenErrors.h"
 
 namespace rnnscope {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/Session.h"
+#include "core/Predictions.h"
 #include "core/data/Dataset.h"
 #include "core/model/ModelMeta.h"
 

@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <future>
 
-#include "core/JobRunner.h"
 #include "core/Predictions.h"
 #include "core/data/Dataset.h"
+#include "core/jobs/JobRunner.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
 #include "core/store/StoreBuilder.h"

@@ -259,7 +259,7 @@ expect_exit() {
   [ "$got" = "$code" ] || fail "$* exited $got, expected $code: $(cat "$TMP/stderr")"
   grep -qF -- "$message" "$TMP/stderr" || fail "$* said: $(cat "$TMP/stderr"), expected: $message"
 }
-expect_exit 2 "--view must be one of state-space, attention, units, saturation, features, attribution, errors, sample" \
+expect_exit 2 "--view must be one of sample, attention, state-space, units, saturation, features, errors, attribution" \
   render --model "$DEMO/dates/dates.pt" --input x --view pie --out "$TMP/x.png"
 expect_exit 2 "--out must end in .png, .svg or .pdf" \
   render --model "$DEMO/dates/dates.pt" --input x --view attention --out "$TMP/x.bmp"

@@ -6,7 +6,7 @@
 #include <cstdio>
 
 #include "core/Errors.h"
-#include "core/SessionFile.h"
+#include "core/session/SessionFile.h"
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);

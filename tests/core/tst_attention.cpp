@@ -9,8 +9,8 @@
 #include <cmath>
 
 #include "core/Errors.h"
-#include "core/analysis/Attention.h"
-#include "core/analysis/AttentionCsv.h"
+#include "core/analysis/attention/Attention.h"
+#include "core/analysis/attention/AttentionCsv.h"
 
 using namespace rnnscope;
 

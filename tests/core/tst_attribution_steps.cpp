@@ -10,9 +10,9 @@
 #include <cmath>
 
 #include "core/Errors.h"
-#include "core/Session.h"
 #include "core/errors/SampleAttribution.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "tests/common/TestModels.h"
 #include "tests/core/TestUtil.h"
 

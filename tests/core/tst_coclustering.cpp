@@ -7,7 +7,7 @@
 #include <set>
 
 #include "core/Errors.h"
-#include "core/analysis/CoClustering.h"
+#include "core/analysis/featurescatter/CoClustering.h"
 #include "core/store/ActivationStore.h"
 
 using namespace rnnscope;

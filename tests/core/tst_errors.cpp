@@ -11,11 +11,11 @@
 
 #include "TestUtil.h"
 #include "core/Errors.h"
-#include "core/Session.h"
 #include "core/errors/ErrorMetrics.h"
 #include "core/errors/ErrorTable.h"
 #include "core/errors/ErrorTableCsv.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "tests/common/Demos.h"
 
 using rnnscope::test::demoPath;

@@ -7,7 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "TestUtil.h"
-#include "core/JobRunner.h"
+#include "core/jobs/JobRunner.h"
 
 using namespace rnnscope;
 using rnnscope::test::waitUntil;

@@ -3,7 +3,7 @@
 // than three vertices holds nothing; and it agrees with a fine grid count of the shape's area.
 #include <catch2/catch.hpp>
 
-#include "core/analysis/PolygonSelection.h"
+#include "core/analysis/featurescatter/PolygonSelection.h"
 
 using namespace rnnscope;
 

@@ -15,10 +15,10 @@
 #include "TestUtil.h"
 #include "core/Errors.h"
 #include "core/Predictions.h"
-#include "core/Session.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
 #include "core/projection/NpyFile.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationImport.h"
 #include "core/store/ActivationStore.h"
 #include "core/store/LstmVisExport.h"
@@ -371,7 +371,7 @@ TEST_CASE("a model-free session saves and reopens model-free with its states, sa
     REQUIRE(waitUntil([&] { return session.currentResult()->input.tokens.first() == "no"; }));
     const QVector<UnitRef> units{
         {session.store()->tracks()[0].module, 0, 0, session.store()->tracks()[0].kind, 2}};
-    session.setSelectedUnits(units);
+    session.selection().setSelectedUnits(units);
     TokenGroup group;
     group.name = QStringLiteral("nouns");
     group.colour = 3;
@@ -411,7 +411,7 @@ TEST_CASE("a model-free session saves and reopens model-free with its states, sa
     CHECK(reopened.activationTokensPath() == QFileInfo(tokensPath).absoluteFilePath());
     CHECK(reopened.currentSample() == 1);
     CHECK(reopened.currentResult()->input.tokens == QStringList({"no", "way"}));
-    CHECK(reopened.selectedUnits() == units);
+    CHECK(reopened.selection().selectedUnits() == units);
     REQUIRE(reopened.tokenGroups().size() == 1);
     CHECK(reopened.tokenGroups().front() == group);
     CHECK_FALSE(reopened.isModified());  // opening is not editing

@@ -5,9 +5,9 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "core/Session.h"
 #include "core/errors/PredictionSummary.h"
 #include "core/errors/TokenErrors.h"
+#include "core/session/Session.h"
 
 using namespace rnnscope;
 

@@ -7,9 +7,9 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "core/Session.h"
 #include "core/errors/RegressionErrors.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "tests/common/TestModels.h"
 #include "tests/core/TestUtil.h"
 

@@ -8,8 +8,9 @@
 #include <catch2/catch.hpp>
 
 #include "TestUtil.h"
-#include "core/Session.h"
+#include "core/Preferences.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "tests/common/Demos.h"
 
@@ -51,19 +52,20 @@ TEST_CASE("opening a model and dataset fills the current sample and predictions"
 
 TEST_CASE("selection changes reach every listener once", "[session]") {
     Session session;
-    QSignalSpy hovered(&session, &Session::hoveredTokenChanged);
-    QSignalSpy units(&session, &Session::selectedUnitsChanged);
-    QSignalSpy range(&session, &Session::timeRangeChanged);
-    session.setHoveredToken(TokenRef{3, TokenRef::Input, 5});
-    session.setHoveredToken(TokenRef{3, TokenRef::Input, 5});  // no change, no signal
+    QSignalSpy hovered(&session.selection(), &Selection::hoveredTokenChanged);
+    QSignalSpy units(&session.selection(), &Selection::selectedUnitsChanged);
+    QSignalSpy range(&session.selection(), &Selection::timeRangeChanged);
+    session.selection().setHoveredToken(TokenRef{3, TokenRef::Input, 5});
+    session.selection().setHoveredToken(TokenRef{3, TokenRef::Input, 5});  // no change, no signal
     CHECK(hovered.count() == 1);
-    CHECK(session.hoveredToken().index == 5);
-    session.setSelectedUnits({UnitRef{QStringLiteral("lstm"), 0, 0, QStringLiteral("cell"), 7}});
+    CHECK(session.selection().hoveredToken().index == 5);
+    session.selection().setSelectedUnits(
+        {UnitRef{QStringLiteral("lstm"), 0, 0, QStringLiteral("cell"), 7}});
     CHECK(units.count() == 1);
-    CHECK(session.selectedUnits().front().unit == 7);
-    session.setTimeRange(TimeRange{2, 6});
+    CHECK(session.selection().selectedUnits().front().unit == 7);
+    session.selection().setTimeRange(TimeRange{2, 6});
     CHECK(range.count() == 1);
-    CHECK(session.timeRange().isValid());
+    CHECK(session.selection().timeRange().isValid());
 }
 
 TEST_CASE("changing the current sample runs the model on it; typed text too", "[session]") {
@@ -155,7 +157,10 @@ TEST_CASE("capturing the dataset keeps every state, in memory or past the budget
     Session session;
     openAndSettle(session, QStringLiteral("brackets"));
     QSignalSpy storeChanged(&session, &Session::storeChanged);
-    session.captureDataset(qint64(512) << 20);
+    Preferences preferences;
+    preferences.memoryBudgetMB = 512;
+    session.setPreferences(preferences);
+    session.captureDataset();
     REQUIRE(waitUntil([&] { return session.store() != nullptr; }, 300000));
     const auto store = session.store();
     CHECK(store->inMemory());
@@ -164,7 +169,9 @@ TEST_CASE("capturing the dataset keeps every state, in memory or past the budget
     CHECK(store->findTrack(QStringLiteral("lstm"), 0, 0, QStringLiteral("cell")) >= 0);
 
     // A budget far below the states' size sends them to an HDF5 file instead.
-    session.captureDataset(qint64(1) << 20);
+    preferences.memoryBudgetMB = 1;
+    session.setPreferences(preferences);
+    session.captureDataset();
     REQUIRE(waitUntil([&] { return session.store() != store; }, 300000));
     CHECK_FALSE(session.store()->inMemory());
     CHECK(session.store()->tokenCount() == store->tokenCount());

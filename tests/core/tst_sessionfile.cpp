@@ -11,10 +11,11 @@
 #include "TestUtil.h"
 #include "core/AtomicFile.h"
 #include "core/Errors.h"
-#include "core/Session.h"
-#include "core/SessionFile.h"
-#include "core/analysis/ProjectionCache.h"
+#include "core/Preferences.h"
+#include "core/analysis/statespace/ProjectionCache.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
+#include "core/session/SessionFile.h"
 #include "core/store/ActivationStore.h"
 #include "tests/common/Demos.h"
 
@@ -77,6 +78,13 @@ TEST_CASE("bad session files say what is wrong", "[sessionfile]") {
     CHECK_THROWS_AS(readSessionFile(dir.filePath(QStringLiteral("missing.rnnscope"))), UserError);
 }
 
+// Preferences that capture every state of the dataset as soon as it opens, as the window's do.
+static Preferences captureOnOpening() {
+    Preferences p;
+    p.autoCaptureSamples = 100000;
+    return p;
+}
+
 TEST_CASE("a saved session reopens the same model, dataset, sample and units", "[sessionfile]") {
     const QString model = test::demoPath("brackets", "pt");
     const QString data = test::demoPath("brackets", "tsv");
@@ -87,7 +95,7 @@ TEST_CASE("a saved session reopens the same model, dataset, sample and units", "
         session.openModelAndDataset(model, data);
         REQUIRE(waitUntil([&] { return session.dataset() && session.currentResult(); }, 120000));
         session.setCurrentSample(12);
-        session.setSelectedUnits(
+        session.selection().setSelectedUnits(
             {UnitRef{QStringLiteral("lstm"), 0, 0, QStringLiteral("cell"), 3}});
         session.saveSession(path);
         CHECK(session.sessionPath() == path);
@@ -96,8 +104,8 @@ TEST_CASE("a saved session reopens the same model, dataset, sample and units", "
     session.openFile(path);
     REQUIRE(waitUntil([&] { return session.dataset() && session.currentSample() == 12; }, 120000));
     CHECK(session.model()->path() == model);
-    REQUIRE(session.selectedUnits().size() == 1);
-    CHECK(session.selectedUnits().front().unit == 3);
+    REQUIRE(session.selection().selectedUnits().size() == 1);
+    CHECK(session.selection().selectedUnits().front().unit == 3);
 
     // A broken session file leaves the open session as it was.
     QSignalSpy errors(&session, &Session::errorOccurred);
@@ -313,7 +321,7 @@ TEST_CASE(
     MatrixRM coords;
     {
         Session session;
-        session.setAutoCapture(100000, qint64(1) << 30);
+        session.setPreferences(captureOnOpening());
         session.openModelAndDataset(model, data);
         REQUIRE(waitUntil([&] { return session.store() != nullptr; }, 120000));
         CHECK_FALSE(session.isModified());  // opening files is not an edit
@@ -335,7 +343,7 @@ TEST_CASE(
     REQUIRE(QFile::exists(projectionCachePath(path)));
 
     Session session;
-    session.setAutoCapture(100000, qint64(1) << 30);
+    session.setPreferences(captureOnOpening());
     QSignalSpy restored(&session, &Session::sessionRestored);
     QSignalSpy notices(&session, &Session::noticeOccurred);
     session.openSession(path);
@@ -367,7 +375,7 @@ TEST_CASE(
     c.dataset = dir.filePath(QStringLiteral("fewer.tsv"));
     writeSessionFile(path, c);
     Session other;
-    other.setAutoCapture(100000, qint64(1) << 30);
+    other.setPreferences(captureOnOpening());
     QSignalSpy otherNotices(&other, &Session::noticeOccurred);
     other.openSession(path);
     REQUIRE(waitUntil([&] { return otherNotices.count() > 0; }, 120000));

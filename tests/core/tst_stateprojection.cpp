@@ -11,12 +11,13 @@
 
 #include "core/Errors.h"
 #include "core/Predictions.h"
-#include "core/Session.h"
-#include "core/analysis/StateProjection.h"
+#include "core/analysis/statespace/StateProjection.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
 #include "core/projection/Projection.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
+#include "tests/common/Demos.h"
 #include "tests/core/TestUtil.h"
 
 using namespace rnnscope;
@@ -234,11 +235,11 @@ TEST_CASE("the projection's CSV reads back with sample, step, token and coordina
 TEST_CASE("the Session projects on its worker and answers a repeated request from its cache",
           "[stateprojection]") {
     Session session;
-    const QString base = test::sourcePath(QStringLiteral("resources/demo/brackets/brackets"));
-    session.openModelAndDataset(base + QStringLiteral(".pt"), base + QStringLiteral(".tsv"));
+    session.openModelAndDataset(test::demoPath("brackets", "pt"),
+                                test::demoPath("brackets", "tsv"));
     REQUIRE(test::waitUntil([&] { return session.model() && session.dataset(); }));
     QSignalSpy stored(&session, &Session::storeChanged);
-    session.captureDataset(qint64(1) << 30);
+    session.captureDataset();  // the default budget, 1 GiB
     REQUIRE(test::waitUntil([&] { return session.store() != nullptr; }, 120000));
 
     QSignalSpy changed(&session, &Session::stateProjectionChanged);

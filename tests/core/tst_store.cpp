@@ -15,9 +15,9 @@
 
 #include "core/AtomicFile.h"
 #include "core/Errors.h"
-#include "core/JobRunner.h"
 #include "core/Predictions.h"
 #include "core/data/Dataset.h"
+#include "core/jobs/JobRunner.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"
 #include "core/store/LstmVisExport.h"

@@ -10,11 +10,11 @@
 #include <random>
 
 #include "TestUtil.h"
-#include "core/analysis/PatternSearch.h"
-#include "core/analysis/Saturation.h"
-#include "core/analysis/Signals.h"
-#include "core/analysis/Units.h"
-#include "core/analysis/UnitsScan.h"
+#include "core/analysis/hiddenunits/PatternSearch.h"
+#include "core/analysis/hiddenunits/Saturation.h"
+#include "core/analysis/hiddenunits/Signals.h"
+#include "core/analysis/hiddenunits/Units.h"
+#include "core/analysis/hiddenunits/UnitsScan.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
 #include "core/store/ActivationStore.h"

@@ -9,11 +9,11 @@
 #include <cmath>
 
 #include "core/Predictions.h"
-#include "core/Session.h"
 #include "core/errors/ErrorMetrics.h"
 #include "core/errors/ErrorTable.h"
 #include "core/errors/TokenErrors.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "tests/common/TestModels.h"
 #include "tests/core/TestUtil.h"
 

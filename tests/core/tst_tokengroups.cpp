@@ -13,11 +13,11 @@
 #include <catch2/catch.hpp>
 
 #include "core/Errors.h"
-#include "core/Session.h"
-#include "core/SessionFile.h"
-#include "core/analysis/TokenGroups.h"
+#include "core/analysis/featurescatter/TokenGroups.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
+#include "core/session/SessionFile.h"
 #include "core/store/ActivationStore.h"
 #include "tests/common/TestModels.h"
 #include "tests/core/TestUtil.h"

@@ -7,10 +7,10 @@
 #include <QByteArray>
 #include <vector>
 
-#include "core/SessionFile.h"
 #include "core/data/Dataset.h"
 #include "core/model/ModelMeta.h"
 #include "core/projection/NpyFile.h"
+#include "core/session/SessionFile.h"
 #include "core/store/ActivationImport.h"
 #include "core/store/ActivationStore.h"
 #include "tests/fuzz/DatasetFuzz.h"

@@ -5,8 +5,8 @@
 #include <QFile>
 #include <cstdio>
 
-#include "core/SessionFile.h"
 #include "core/projection/NpyFile.h"
+#include "core/session/SessionFile.h"
 #include "core/store/ActivationStore.h"
 #include "core/store/LstmVisExport.h"
 #include "tests/fuzz/DemoStates.h"

@@ -10,11 +10,11 @@
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
-#include "core/Session.h"
+#include "core/session/Session.h"
 #include "tests/common/Demos.h"
 #include "tests/common/TestModels.h"
-#include "widgets/AttentionMapView.h"
-#include "widgets/AttentionPanel.h"
+#include "widgets/attention/AttentionMapView.h"
+#include "widgets/attention/AttentionPanel.h"
 
 namespace rnnscope::test {
 

@@ -6,8 +6,8 @@
 #include <QStandardPaths>
 #include <catch2/catch.hpp>
 
-#include "app/SessionPrompts.h"
-#include "app/SurfaceFormat.h"
+#include "app/gui/SessionPrompts.h"
+#include "app/gui/SurfaceFormat.h"
 
 int main(int argc, char** argv) {
     QStandardPaths::setTestModeEnabled(true);

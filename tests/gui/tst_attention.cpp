@@ -16,12 +16,12 @@
 
 #include "AttentionFixture.h"
 #include "GuiUtil.h"
-#include "core/Session.h"
 #include "core/model/Model.h"
-#include "widgets/AttentionMapView.h"
-#include "widgets/AttentionPanel.h"
-#include "widgets/FigureExport.h"
-#include "widgets/TokenStrip.h"
+#include "core/session/Session.h"
+#include "widgets/attention/AttentionMapView.h"
+#include "widgets/attention/AttentionPanel.h"
+#include "widgets/common/FigureExport.h"
+#include "widgets/common/TokenStrip.h"
 
 using namespace rnnscope;
 using rnnscope::test::distinctColours;
@@ -40,16 +40,17 @@ TEST_CASE("hovering a heatmap cell hovers its output token through the Session",
     const QPoint cell = f.map()->cellCentre(1, 2);
     REQUIRE_FALSE(cell.isNull());
     QTest::mouseMove(f.map()->viewport(), cell);
-    REQUIRE(waitUntil([&] { return f.session.hoveredToken().isValid(); }, 5000));
-    CHECK(f.session.hoveredToken() == f.token(TokenRef::Output, 1));
+    REQUIRE(waitUntil([&] { return f.session.selection().hoveredToken().isValid(); }, 5000));
+    CHECK(f.session.selection().hoveredToken() == f.token(TokenRef::Output, 1));
     CHECK(f.map()->highlight().cellSource == 2);
     CHECK(f.panel.statusText().contains(QStringLiteral("weight")));
 
     // A source token's label hovers the source token.
     const QPoint label = f.map()->labelCentre(false, 0);
     QTest::mouseMove(f.map()->viewport(), label);
-    REQUIRE(waitUntil([&] { return f.session.hoveredToken().side == TokenRef::Input; }, 5000));
-    CHECK(f.session.hoveredToken() == f.token(TokenRef::Input, 0));
+    REQUIRE(waitUntil([&] { return f.session.selection().hoveredToken().side == TokenRef::Input; },
+                      5000));
+    CHECK(f.session.selection().hoveredToken() == f.token(TokenRef::Input, 0));
 }
 
 TEST_CASE("a token hovered in another panel lights up its row and column here", "[attention]") {
@@ -58,20 +59,20 @@ TEST_CASE("a token hovered in another panel lights up its row and column here", 
     REQUIRE(f.ready);
     QCoreApplication::processEvents();
     const QImage before = f.map()->viewport()->grab().toImage();
-    f.session.setHoveredToken(f.token(TokenRef::Output, 1));
+    f.session.selection().setHoveredToken(f.token(TokenRef::Output, 1));
     CHECK(f.map()->highlight().output == 1);
     CHECK(f.panel.outputStrip()->highlighted() == 1);
     QCoreApplication::processEvents();
     const QImage lit = f.map()->viewport()->grab().toImage();
     CHECK(lit != before);  // the row is outlined and its label marked
 
-    f.session.setHoveredToken(f.token(TokenRef::Input, 2));
+    f.session.selection().setHoveredToken(f.token(TokenRef::Input, 2));
     CHECK(f.map()->highlight().source == 2);
     CHECK(f.map()->highlight().output == -1);
     CHECK(f.panel.sourceStrip()->highlighted() == 2);
 
     // A token of another sample is not this sample's token.
-    f.session.setHoveredToken({f.session.currentSample() + 1, TokenRef::Input, 0});
+    f.session.selection().setHoveredToken({f.session.currentSample() + 1, TokenRef::Input, 0});
     CHECK(f.map()->highlight().source == -1);
 }
 
@@ -81,15 +82,15 @@ TEST_CASE("a click pins the highlight and Esc clears it", "[attention]") {
     REQUIRE(f.ready);
     QTest::mouseClick(f.map()->viewport(), Qt::LeftButton, {}, f.map()->cellCentre(0, 1));
     CHECK(f.panel.pinnedToken() == f.token(TokenRef::Output, 0));
-    CHECK(f.session.hoveredToken() == f.token(TokenRef::Output, 0));
+    CHECK(f.session.selection().hoveredToken() == f.token(TokenRef::Output, 0));
     // Moving on does not move the pinned highlight.
     QTest::mouseMove(f.map()->viewport(), f.map()->cellCentre(1, 0));
     QCoreApplication::processEvents();
-    CHECK(f.session.hoveredToken() == f.token(TokenRef::Output, 0));
+    CHECK(f.session.selection().hoveredToken() == f.token(TokenRef::Output, 0));
     CHECK(f.map()->highlight().output == 0);
     QTest::keyClick(f.map(), Qt::Key_Escape);
     CHECK_FALSE(f.panel.pinnedToken().isValid());
-    CHECK_FALSE(f.session.hoveredToken().isValid());
+    CHECK_FALSE(f.session.selection().hoveredToken().isValid());
 }
 
 TEST_CASE("the axis switch puts source tokens down the rows", "[attention]") {

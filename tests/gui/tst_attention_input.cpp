@@ -12,10 +12,10 @@
 
 #include "AttentionFixture.h"
 #include "GuiUtil.h"
-#include "core/Session.h"
 #include "core/model/Model.h"
-#include "widgets/AttentionMapView.h"
-#include "widgets/AttentionPanel.h"
+#include "core/session/Session.h"
+#include "widgets/attention/AttentionMapView.h"
+#include "widgets/attention/AttentionPanel.h"
 
 using namespace rnnscope;
 using rnnscope::test::Files;

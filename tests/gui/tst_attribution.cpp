@@ -15,13 +15,13 @@
 
 #include "AttentionFixture.h"
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
-#include "core/Session.h"
+#include "app/gui/MainWindow.h"
 #include "core/model/Model.h"
-#include "widgets/AttributionFigure.h"
-#include "widgets/AttributionView.h"
-#include "widgets/ErrorBrowserPanel.h"
-#include "widgets/FigureExport.h"
+#include "core/session/Session.h"
+#include "widgets/common/FigureExport.h"
+#include "widgets/errorbrowser/AttributionFigure.h"
+#include "widgets/errorbrowser/AttributionView.h"
+#include "widgets/errorbrowser/ErrorBrowserPanel.h"
 
 using namespace rnnscope;
 using rnnscope::test::waitUntil;
@@ -53,7 +53,8 @@ bool attributionOfCurrent(Session& session) {
 
 TEST_CASE("the attribution tab shades the current sample's tokens by their scores",
           "[attribution]") {
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.resize(1500, 950);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -135,7 +136,8 @@ TEST_CASE("the attribution tab shades the current sample's tokens by their score
 
 TEST_CASE("a model without logits_from_embeddings says what to export", "[attribution]") {
     const QString dir = rnnscope::test::testModelDir();
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.resize(1400, 900);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -157,7 +159,8 @@ TEST_CASE("a model without logits_from_embeddings says what to export", "[attrib
 
 TEST_CASE("on the dates demo a click on an output token explains that position", "[attribution]") {
     const QString dates = QStringLiteral(RNNSCOPE_SOURCE_DIR "/resources/demo/dates/dates.");
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.resize(1500, 950);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));

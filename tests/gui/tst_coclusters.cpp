@@ -13,16 +13,16 @@
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
-#include "core/Session.h"
-#include "core/analysis/Vocabulary.h"
+#include "app/gui/MainWindow.h"
+#include "core/analysis/featurescatter/Vocabulary.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "tests/common/Demos.h"
-#include "widgets/CoClusterView.h"
-#include "widgets/FeatureMapView.h"
-#include "widgets/FeatureScatterPanel.h"
-#include "widgets/FigureExport.h"
+#include "widgets/common/FigureExport.h"
+#include "widgets/featurescatter/CoClusterView.h"
+#include "widgets/featurescatter/FeatureMapView.h"
+#include "widgets/featurescatter/FeatureScatterPanel.h"
 
 using rnnscope::test::demoPath;
 
@@ -34,7 +34,8 @@ namespace {}  // namespace
 
 TEST_CASE("co-clusters: units select in every panel, words open their token states",
           "[coclusters]") {
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.resize(1500, 950);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -71,10 +72,10 @@ TEST_CASE("co-clusters: units select in every panel, words open their token stat
     // A click on a row selects its unit for every panel.
     const int unit = co->clusters.rowOrder[size_t(t.units / 2)];
     QTest::mouseClick(view, Qt::LeftButton, Qt::NoModifier, view->unitPosition(unit));
-    REQUIRE(waitUntil([&] { return !session.selectedUnits().isEmpty(); }, 5000));
-    CHECK(session.selectedUnits().front().unit == unit);
-    CHECK(session.selectedUnits().front().kind == t.kind);
-    CHECK(session.selectedUnits().front().module == t.module);
+    REQUIRE(waitUntil([&] { return !session.selection().selectedUnits().isEmpty(); }, 5000));
+    CHECK(session.selection().selectedUnits().front().unit == unit);
+    CHECK(session.selection().selectedUnits().front().kind == t.kind);
+    CHECK(session.selection().selectedUnits().front().module == t.module);
 
     // The figure: the matrix's colours, and the words as text in the SVG.
     QTemporaryDir dir;

@@ -17,21 +17,21 @@
 
 #include "AttentionFixture.h"
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
-#include "core/Session.h"
+#include "app/gui/MainWindow.h"
 #include "core/errors/TokenErrors.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "tests/common/Demos.h"
-#include "widgets/AttentionMapView.h"
-#include "widgets/AttentionPanel.h"
-#include "widgets/ErrorBrowserPanel.h"
-#include "widgets/ErrorMetricsView.h"
-#include "widgets/ErrorTableModel.h"
-#include "widgets/FigureExport.h"
-#include "widgets/ResidualsView.h"
-#include "widgets/SampleViewPanel.h"
-#include "widgets/TokenErrorsView.h"
-#include "widgets/TokenStrip.h"
+#include "widgets/attention/AttentionMapView.h"
+#include "widgets/attention/AttentionPanel.h"
+#include "widgets/common/FigureExport.h"
+#include "widgets/common/TokenStrip.h"
+#include "widgets/errorbrowser/ErrorBrowserPanel.h"
+#include "widgets/errorbrowser/ErrorMetricsView.h"
+#include "widgets/errorbrowser/ErrorTableModel.h"
+#include "widgets/errorbrowser/ResidualsView.h"
+#include "widgets/errorbrowser/TokenErrorsView.h"
+#include "widgets/samples/SampleViewPanel.h"
 
 using rnnscope::test::demoPath;
 
@@ -55,7 +55,8 @@ bool allPredicted(const Session& s) {
 }
 
 struct Window {
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     ErrorBrowserPanel* errors = nullptr;
     Window() {
         window.resize(1500, 950);
@@ -237,8 +238,8 @@ TEST_CASE("regression: residuals over time and worst windows that open the sampl
     session.setCurrentSample(1);
     residuals->activateWindow(0);
     CHECK(session.currentSample() == 0);
-    CHECK(session.timeRange().begin == worst.window.start);
-    CHECK(session.timeRange().end == worst.window.start + worst.window.length);
+    CHECK(session.selection().timeRange().begin == worst.window.start);
+    CHECK(session.selection().timeRange().end == worst.window.start + worst.window.length);
     REQUIRE(waitUntil(
         [&] { return residuals->seriesCount() == 1 && residuals->seriesValues(0).size() == 30; }));
     const RegressionResiduals r = session.currentResiduals();

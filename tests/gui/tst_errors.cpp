@@ -17,16 +17,16 @@
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
-#include "core/Session.h"
+#include "app/gui/MainWindow.h"
 #include "core/errors/ErrorMetrics.h"
+#include "core/session/Session.h"
 #include "tests/common/Demos.h"
-#include "widgets/ErrorBrowserPanel.h"
-#include "widgets/ErrorFilterBar.h"
-#include "widgets/ErrorMetricsView.h"
-#include "widgets/ErrorSlicesView.h"
-#include "widgets/ErrorTableModel.h"
-#include "widgets/FigureExport.h"
+#include "widgets/common/FigureExport.h"
+#include "widgets/errorbrowser/ErrorBrowserPanel.h"
+#include "widgets/errorbrowser/ErrorFilterBar.h"
+#include "widgets/errorbrowser/ErrorMetricsView.h"
+#include "widgets/errorbrowser/ErrorSlicesView.h"
+#include "widgets/errorbrowser/ErrorTableModel.h"
 
 using rnnscope::test::demoPath;
 
@@ -35,7 +35,8 @@ using rnnscope::test::distinctColours;
 using rnnscope::test::waitUntil;
 
 TEST_CASE("the error browser lists, filters and opens the brackets demo's samples", "[errors]") {
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.resize(1500, 950);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -172,7 +173,8 @@ TEST_CASE("the error browser lists, filters and opens the brackets demo's sample
 }
 
 TEST_CASE("the error browser shows seq2seq metrics for the dates demo", "[errors]") {
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.resize(1500, 950);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));

@@ -21,17 +21,17 @@
 #include <random>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
-#include "core/Session.h"
-#include "core/analysis/StateProjection.h"
+#include "app/gui/MainWindow.h"
+#include "core/analysis/statespace/StateProjection.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "tests/common/Demos.h"
-#include "widgets/FeatureMapView.h"
-#include "widgets/FeatureScatterPanel.h"
-#include "widgets/FigureExport.h"
-#include "widgets/SampleViewPanel.h"
-#include "widgets/StateSpacePanel.h"
-#include "widgets/TokenStrip.h"
+#include "widgets/common/FigureExport.h"
+#include "widgets/common/TokenStrip.h"
+#include "widgets/featurescatter/FeatureMapView.h"
+#include "widgets/featurescatter/FeatureScatterPanel.h"
+#include "widgets/samples/SampleViewPanel.h"
+#include "widgets/statespace/StateSpacePanel.h"
 
 using rnnscope::test::demoPath;
 
@@ -75,7 +75,8 @@ void shot(QWidget& widget, const char* name) {
 
 TEST_CASE("the feature scatter maps embeddings and token states, hovers, lists neighbours",
           "[featurescatter]") {
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.resize(1500, 950);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -108,8 +109,8 @@ TEST_CASE("the feature scatter maps embeddings and token states, hovers, lists n
     const auto result = session.currentResult();
     const int first = int(result->input.tokens.indexOf(QStringLiteral("(")));
     if (first >= 0) {
-        CHECK(session.hoveredToken().index == first);
-        CHECK(session.hoveredToken().sample == session.currentSample());
+        CHECK(session.selection().hoveredToken().index == first);
+        CHECK(session.selection().hoveredToken().sample == session.currentSample());
     }
 
     // A click lists the six other tokens, nearest first; clicking one makes it current.
@@ -179,8 +180,11 @@ TEST_CASE("the feature scatter maps embeddings and token states, hovers, lists n
     REQUIRE(target >= 0);
     hoverAt(view->viewport(), view->pointPosition(target));
     REQUIRE(waitUntil(
-        [&] { return session.hoveredToken().sample == states->samples[size_t(target)]; }, 5000));
-    CHECK(session.hoveredToken().index == states->steps[size_t(target)]);
+        [&] {
+            return session.selection().hoveredToken().sample == states->samples[size_t(target)];
+        },
+        5000));
+    CHECK(session.selection().hoveredToken().index == states->steps[size_t(target)]);
     QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::NoModifier,
                       view->pointPosition(target));
     REQUIRE(waitUntil([&] { return panel->neighbourList()->count() == 10; }, 5000));
@@ -208,8 +212,8 @@ TEST_CASE("the feature scatter maps embeddings and token states, hovers, lists n
                       selected->visualItemRect(picked).center());
     const qint64 pickedSample = states->samples[size_t(pickedPoint)];
     REQUIRE(waitUntil([&] { return session.currentSample() == pickedSample; }, 5000));
-    CHECK(session.hoveredToken().sample == pickedSample);
-    CHECK(session.hoveredToken().index == states->steps[size_t(pickedPoint)]);
+    CHECK(session.selection().hoveredToken().sample == pickedSample);
+    CHECK(session.selection().hoveredToken().index == states->steps[size_t(pickedPoint)]);
 
     // The PNG export draws the points even when OpenGL draws them on screen.
     const QString png = dir.filePath(QStringLiteral("states.png"));
@@ -222,7 +226,8 @@ TEST_CASE("the feature scatter maps embeddings and token states, hovers, lists n
 }
 
 TEST_CASE("a lasso drawn with the mouse selects what its outline holds", "[featurescatter]") {
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.resize(1500, 950);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -298,11 +303,11 @@ TEST_CASE("a lasso drawn with the mouse selects what its outline holds", "[featu
     // The Session holds the selection as the points' words...
     QVector<int> ids;
     for (qint64 p : inside) ids << map->tokenIds[size_t(p)];
-    QVector<int> inSession = session.selectedTokens().tokenIds;
+    QVector<int> inSession = session.selection().selectedTokens().tokenIds;
     std::sort(ids.begin(), ids.end());
     std::sort(inSession.begin(), inSession.end());
     CHECK(inSession == ids);
-    CHECK(session.selectedTokens().vocabulary == TokenRef::Input);
+    CHECK(session.selection().selectedTokens().vocabulary == TokenRef::Input);
     // ... and the Samples panel marks the current sample's tokens among them, and no other.
     const auto result = session.currentResult();
     TokenStrip* strip = samples->inputStrip();
@@ -342,7 +347,7 @@ TEST_CASE("a lasso drawn with the mouse selects what its outline holds", "[featu
     panel->setLayoutMethod(map->spec.method == ProjectionMethod::Pca ? ProjectionMethod::Tsne
                                                                      : ProjectionMethod::Pca);
     REQUIRE(waitUntil([&] { return panel->embeddingMap() != map; }, 60000));
-    CHECK(session.selectedTokens().tokenIds.isEmpty());
+    CHECK(session.selection().selectedTokens().tokenIds.isEmpty());
     for (int i = 0; i < strip->tokens().size(); ++i) CHECK_FALSE(strip->groupColourAt(i).isValid());
     CHECK(stateSpace->markedPoints() == 0);
 }

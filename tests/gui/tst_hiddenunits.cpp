@@ -13,17 +13,18 @@
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
-#include "core/Session.h"
+#include "app/gui/MainWindow.h"
+#include "core/session/Session.h"
 #include "tests/common/Demos.h"
-#include "widgets/FigureExport.h"
-#include "widgets/HiddenUnitsFinderView.h"
-#include "widgets/HiddenUnitsPanel.h"
-#include "widgets/HiddenUnitsPatternView.h"
-#include "widgets/HiddenUnitsSaturationView.h"
-#include "widgets/HiddenUnitsTimeView.h"
-#include "widgets/SampleViewPanel.h"
-#include "widgets/TokenStrip.h"
+#include "widgets/common/FigureExport.h"
+#include "widgets/common/TokenStrip.h"
+#include "widgets/hiddenunits/HiddenUnitsFinderView.h"
+#include "widgets/hiddenunits/HiddenUnitsPanel.h"
+#include "widgets/hiddenunits/HiddenUnitsPatternView.h"
+#include "widgets/hiddenunits/HiddenUnitsSaturationView.h"
+#include "widgets/hiddenunits/HiddenUnitsTimeView.h"
+#include "widgets/hiddenunits/UnitTextView.h"
+#include "widgets/samples/SampleViewPanel.h"
 
 using rnnscope::test::demoPath;
 
@@ -34,7 +35,8 @@ using rnnscope::test::waitUntil;
 namespace {
 
 struct UnitsWindow {
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     HiddenUnitsPanel* panel = nullptr;
     SampleViewPanel* samples = nullptr;
 
@@ -82,12 +84,13 @@ TEST_CASE("the panel draws every unit of the current sample and exports a real f
     REQUIRE(waitUntil([&] { return view->isVisible() && view->width() > 300; }, 5000));
     const QImage plain = view->grab().toImage();
     CHECK(distinctColours(plain) > 5);
-    w.session().setSelectedUnits({data.track.unit(45), data.track.unit(55)});
+    w.session().selection().setSelectedUnits({data.track.unit(45), data.track.unit(55)});
     const QImage picked = view->grab().toImage();
     CHECK(picked != plain);
-    w.session().setHoveredToken(TokenRef{w.session().currentSample(), TokenRef::Input, 1});
+    w.session().selection().setHoveredToken(
+        TokenRef{w.session().currentSample(), TokenRef::Input, 1});
     CHECK(view->grab().toImage() != picked);
-    w.session().setHoveredToken(TokenRef{});
+    w.session().selection().setHoveredToken(TokenRef{});
     CHECK(view->grab().toImage() == picked);
     const QImage lines = exported(*w.panel, QStringLiteral("lines.png"));
     REQUIRE(!lines.isNull());
@@ -112,13 +115,14 @@ TEST_CASE("hovering a step in the panel and a token elsewhere stay in step", "[h
     UnitsWindow w;
     HiddenUnitsTimeView* view = w.panel->timeView();
     // From the Session (any panel) to this one.
-    w.session().setHoveredToken(TokenRef{w.session().currentSample(), TokenRef::Input, 2});
+    w.session().selection().setHoveredToken(
+        TokenRef{w.session().currentSample(), TokenRef::Input, 2});
     CHECK(view->hoveredStep() == 2);
     CHECK(w.samples->inputStrip()->highlighted() == 2);
     // From this panel to the Session and the sample view.
     REQUIRE(waitUntil([&] { return view->isVisible() && view->width() > 300; }, 5000));
     QTest::mouseMove(view, view->stepCentre(3).toPoint());
-    REQUIRE(waitUntil([&] { return w.session().hoveredToken().index == 3; }, 5000));
+    REQUIRE(waitUntil([&] { return w.session().selection().hoveredToken().index == 3; }, 5000));
     CHECK(w.samples->inputStrip()->highlighted() == 3);
     CHECK(view->hoveredStep() == 3);
 }
@@ -132,14 +136,14 @@ TEST_CASE("clicking and brushing units selects them in the Session", "[hiddenuni
     const int unit = view->unitAt(where);
     REQUIRE(unit >= 0);
     QTest::mouseClick(view, Qt::LeftButton, Qt::NoModifier, where);
-    REQUIRE(w.session().selectedUnits().size() == 1);
-    CHECK(w.session().selectedUnits().front().unit == unit);
-    CHECK(w.session().selectedUnits().front().kind == QStringLiteral("cell"));
+    REQUIRE(w.session().selection().selectedUnits().size() == 1);
+    CHECK(w.session().selection().selectedUnits().front().unit == unit);
+    CHECK(w.session().selection().selectedUnits().front().kind == QStringLiteral("cell"));
 
     // A unit selected elsewhere shows here.
-    UnitRef other = w.session().selectedUnits().front();
+    UnitRef other = w.session().selection().selectedUnits().front();
     other.unit = (unit + 1) % 64;
-    w.session().setSelectedUnits({other});
+    w.session().selection().setSelectedUnits({other});
     CHECK(w.panel->patternView()->query().units == std::vector<int>{other.unit});
 
     // Brushing steps sets the time range and selects the units that switch on there.
@@ -147,7 +151,7 @@ TEST_CASE("clicking and brushing units selects them in the Session", "[hiddenuni
     QTest::mousePress(view, Qt::LeftButton, Qt::NoModifier, a);
     QTest::mouseMove(view, b);
     QTest::mouseRelease(view, Qt::LeftButton, Qt::NoModifier, b);
-    CHECK(w.session().timeRange() == TimeRange{1, 4});
+    CHECK(w.session().selection().timeRange() == TimeRange{1, 4});
     CHECK(w.panel->patternView()->query().length == 3);
 }
 
@@ -180,8 +184,8 @@ TEST_CASE("the unit finder ranks the depth-counting cell first and saturation fi
     UnitRef picked;
     REQUIRE(plot->unitAt(at, &picked));
     QTest::mouseClick(plot, Qt::LeftButton, Qt::NoModifier, at.toPoint());
-    REQUIRE(w.session().selectedUnits().size() == 1);
-    CHECK(w.session().selectedUnits().front() == picked);
+    REQUIRE(w.session().selection().selectedUnits().size() == 1);
+    CHECK(w.session().selection().selectedUnits().front() == picked);
     CHECK(distinctColours(exported(*w.panel, QStringLiteral("saturation.png"))) > 5);
 }
 
@@ -198,8 +202,8 @@ TEST_CASE("pattern search finds places where the brushed units switch on and ope
     for (int u = 0; u < cell->values.cols(); ++u)
         if (cell->values(1, u) >= threshold) units << TrackId::of(*cell).unit(u);
     REQUIRE(!units.isEmpty());
-    w.session().setTimeRange(TimeRange{1, 2});
-    w.session().setSelectedUnits(units);
+    w.session().selection().setTimeRange(TimeRange{1, 2});
+    w.session().selection().setSelectedUnits(units);
     HiddenUnitsPatternView* patterns = w.panel->patternView();
     REQUIRE(patterns->searchButton()->isEnabled());
     w.panel->showTab(HiddenUnitsPanel::Patterns);
@@ -211,8 +215,8 @@ TEST_CASE("pattern search finds places where the brushed units switch on and ope
     const PatternHit hit = patterns->hits().back();
     patterns->openHit(int(patterns->hits().size()) - 1);
     CHECK(w.session().currentSample() == hit.sample);
-    CHECK(w.session().timeRange() == TimeRange{hit.begin, hit.end});
-    CHECK(w.session().hoveredToken().index == hit.begin);
+    CHECK(w.session().selection().timeRange() == TimeRange{hit.begin, hit.end});
+    CHECK(w.session().selection().hoveredToken().index == hit.begin);
     CHECK(distinctColours(exported(*w.panel, QStringLiteral("patterns.png"))) > 3);
 }
 

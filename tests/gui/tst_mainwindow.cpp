@@ -13,11 +13,11 @@
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
-#include "app/JobStatusWidget.h"
-#include "app/MainWindow.h"
-#include "core/Session.h"
-#include "widgets/FigureExport.h"
-#include "widgets/Panel.h"
+#include "app/gui/JobStatusWidget.h"
+#include "app/gui/MainWindow.h"
+#include "core/session/Session.h"
+#include "widgets/common/FigureExport.h"
+#include "widgets/common/Panel.h"
 
 using namespace rnnscope;
 using rnnscope::test::distinctColours;
@@ -31,7 +31,8 @@ const QStringList kPanels = {QStringLiteral("samples"),         QStringLiteral("
 
 TEST_CASE("every panel is a dock that exists and draws something", "[mainwindow]") {
     QSettings().clear();
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     // The window opens at its default size, within a 1600 x 1000 screen (the docks of one area
@@ -60,7 +61,8 @@ TEST_CASE("every panel is a dock that exists and draws something", "[mainwindow]
 TEST_CASE("a model without attention opens with the State Space tab in front of Attention",
           "[mainwindow]") {
     QSettings().clear();
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     // A tabbed dock behind another stays isVisible(); its visible region is empty.
@@ -96,7 +98,8 @@ TEST_CASE("the dock layout persists, and a corrupt layout falls back to the defa
           "[mainwindow]") {
     QSettings().clear();
     {
-        MainWindow window;
+        Session windowSession;
+        MainWindow window{windowSession};
         window.show();
         REQUIRE(QTest::qWaitForWindowExposed(&window));
         window.dock(QStringLiteral("error-browser"))->setFloating(true);
@@ -104,7 +107,8 @@ TEST_CASE("the dock layout persists, and a corrupt layout falls back to the defa
         window.close();
     }
     {
-        MainWindow window;
+        Session windowSession;
+        MainWindow window{windowSession};
         window.show();
         REQUIRE(QTest::qWaitForWindowExposed(&window));
         CHECK(window.dock(QStringLiteral("error-browser"))->isFloating());
@@ -114,7 +118,8 @@ TEST_CASE("the dock layout persists, and a corrupt layout falls back to the defa
         CHECK(window.dock(QStringLiteral("feature-scatter"))->toggleViewAction()->isChecked());
     }
     QSettings().setValue(QStringLiteral("window/state"), QByteArray("\x01garbage\xff", 9));
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     for (const QString& id : kPanels) CHECK_FALSE(window.dock(id)->isFloating());
@@ -123,7 +128,8 @@ TEST_CASE("the dock layout persists, and a corrupt layout falls back to the defa
 
 TEST_CASE("a long job can be cancelled from the status bar while the window keeps answering",
           "[mainwindow]") {
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     JobRunner& jobs = window.session().jobs();
@@ -157,7 +163,8 @@ TEST_CASE("a long job can be cancelled from the status bar while the window keep
 }
 
 TEST_CASE("Export Figure writes a valid PNG, SVG and PDF of a panel", "[mainwindow]") {
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     QTemporaryDir dir;
@@ -195,7 +202,8 @@ TEST_CASE("Export Figure writes a valid PNG, SVG and PDF of a panel", "[mainwind
 
 TEST_CASE("a file that is neither model, dataset nor session gets a clear message",
           "[mainwindow]") {
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.show();
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("notes.docx"));

@@ -10,18 +10,18 @@
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
+#include "app/gui/MainWindow.h"
 #include "core/Predictions.h"
-#include "core/Session.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "core/store/LstmVisExport.h"
 #include "tests/common/Demos.h"
-#include "widgets/AttentionPanel.h"
-#include "widgets/HiddenUnitsFinderView.h"
-#include "widgets/HiddenUnitsPanel.h"
-#include "widgets/StateSpacePanel.h"
+#include "widgets/attention/AttentionPanel.h"
+#include "widgets/hiddenunits/HiddenUnitsFinderView.h"
+#include "widgets/hiddenunits/HiddenUnitsPanel.h"
+#include "widgets/statespace/StateSpacePanel.h"
 
 using rnnscope::test::demoPath;
 
@@ -40,7 +40,8 @@ TEST_CASE("an LSTMVis project opens without its model and the state panels work"
                       QStringLiteral("brackets LSTM"));
     }
 
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.resize(1400, 900);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));

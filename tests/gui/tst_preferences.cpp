@@ -16,17 +16,17 @@
 #include <tuple>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
-#include "app/PreferencesDialog.h"
+#include "app/gui/MainWindow.h"
+#include "app/gui/PreferencesDialog.h"
 #include "core/Preferences.h"
-#include "core/Session.h"
+#include "core/session/Session.h"
 #include "tests/common/Demos.h"
-#include "widgets/AttentionPanel.h"
-#include "widgets/ColourMaps.h"
-#include "widgets/FeatureScatterPanel.h"
-#include "widgets/FigureExport.h"
-#include "widgets/HiddenUnitsPanel.h"
-#include "widgets/StateSpacePanel.h"
+#include "widgets/attention/AttentionPanel.h"
+#include "widgets/common/ColourMaps.h"
+#include "widgets/common/FigureExport.h"
+#include "widgets/featurescatter/FeatureScatterPanel.h"
+#include "widgets/hiddenunits/HiddenUnitsPanel.h"
+#include "widgets/statespace/StateSpacePanel.h"
 
 using rnnscope::test::demoPath;
 
@@ -45,7 +45,8 @@ struct KeepPreferences {
 
 TEST_CASE("preferences are saved, read back and applied to figures", "[preferences]") {
     KeepPreferences keep;
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.resize(1200, 800);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -53,6 +54,7 @@ TEST_CASE("preferences are saved, read back and applied to figures", "[preferenc
     PreferencesDialog dialog(Preferences::load(), &window);
     dialog.threadsBox()->setValue(1);
     dialog.budgetBox()->setValue(2048);
+    dialog.autoCaptureBox()->setValue(6000);
     dialog.colourMapBox()->setCurrentIndex(dialog.colourMapBox()->findData("magma"));
     dialog.dpiBox()->setValue(150);
     dialog.ownFontBox()->setChecked(false);
@@ -75,6 +77,10 @@ TEST_CASE("preferences are saved, read back and applied to figures", "[preferenc
     CHECK(loaded.figureFont.startsWith(QStringLiteral("DejaVu Serif")));
     // The memory budget is the one captures use: the older key keeps working.
     CHECK(QSettings().value(QStringLiteral("store/memoryBudgetMB")).toInt() == 2048);
+    // The Session captures with them: the budget and the largest dataset captured on opening.
+    CHECK(window.session().preferences().memoryBudgetBytes() == qint64(2048) << 20);
+    CHECK(window.session().preferences().autoCaptureSamples == 6000);
+    CHECK(loaded.autoCaptureSamples == 6000);
 
     // A new attention map opens with the preferred colour map.
     AttentionPanel attention(window.session());
@@ -139,7 +145,8 @@ int pixelsNear(const QImage& image, const QColor& colour) {
 TEST_CASE("the preferred colour map reaches the state space, hidden units and feature scatter",
           "[preferences]") {
     KeepPreferences keep;
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     Preferences prefs = Preferences::load();
     prefs.colourMap = QStringLiteral("viridis");
     window.applyPreferences(prefs);

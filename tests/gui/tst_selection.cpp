@@ -7,13 +7,13 @@
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
-#include "core/Session.h"
+#include "app/gui/MainWindow.h"
+#include "core/session/Session.h"
 #include "tests/common/Demos.h"
-#include "widgets/SampleViewPanel.h"
-#include "widgets/StateSpacePanel.h"
-#include "widgets/TokenStrip.h"
-#include "widgets/VtkView.h"
+#include "widgets/common/TokenStrip.h"
+#include "widgets/common/VtkView.h"
+#include "widgets/samples/SampleViewPanel.h"
+#include "widgets/statespace/StateSpacePanel.h"
 
 using rnnscope::test::demoPath;
 
@@ -25,7 +25,8 @@ namespace {
 
 // A window on the brackets demo with the current sample's capture drawn.
 struct DemoWindow {
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     SampleViewPanel* samples = nullptr;
     StateSpacePanel* space = nullptr;
 
@@ -55,10 +56,10 @@ TEST_CASE("a token hovered through the Session lights up in every panel", "[sele
     CHECK(w.samples->inputStrip()->tokens().size() == tokens);
     CHECK(w.space->pointCount() == tokens);
 
-    session.setHoveredToken(TokenRef{session.currentSample(), TokenRef::Input, 2});
+    session.selection().setHoveredToken(TokenRef{session.currentSample(), TokenRef::Input, 2});
     CHECK(w.samples->inputStrip()->highlighted() == 2);
     CHECK(w.space->hoveredPoint() == 2);
-    session.setHoveredToken(TokenRef{});
+    session.selection().setHoveredToken(TokenRef{});
     CHECK(w.samples->inputStrip()->highlighted() == -1);
     CHECK(w.space->hoveredPoint() == -1);
 }
@@ -68,8 +69,9 @@ TEST_CASE("hovering a token in the sample view sets the Session's hovered token"
     TokenStrip* strip = w.samples->inputStrip();
     REQUIRE(waitUntil([&] { return strip->tokenRect(1).isValid(); }, 5000));
     QTest::mouseMove(strip, strip->tokenRect(1).center());
-    REQUIRE(waitUntil([&] { return w.window.session().hoveredToken().index == 1; }, 5000));
-    CHECK(w.window.session().hoveredToken().side == TokenRef::Input);
+    REQUIRE(
+        waitUntil([&] { return w.window.session().selection().hoveredToken().index == 1; }, 5000));
+    CHECK(w.window.session().selection().hoveredToken().side == TokenRef::Input);
     CHECK(w.space->hoveredPoint() == 1);
 }
 
@@ -95,7 +97,7 @@ TEST_CASE("the 3D view draws the trajectory and picks the point under the mouse"
     QMouseEvent move(QEvent::MouseMove, QPointF(where), view->mapToGlobal(QPointF(where)),
                      Qt::NoButton, Qt::NoButton, Qt::NoModifier);
     QCoreApplication::sendEvent(view, &move);
-    CHECK(w.window.session().hoveredToken().index == picked);
+    CHECK(w.window.session().selection().hoveredToken().index == picked);
     CHECK(w.samples->inputStrip()->highlighted() == picked);
 }
 

@@ -18,19 +18,19 @@
 #include <thread>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
-#include "app/SessionDocument.h"
-#include "app/SessionPrompts.h"
-#include "app/SessionRecovery.h"
+#include "app/gui/MainWindow.h"
+#include "app/gui/SessionDocument.h"
+#include "app/gui/SessionPrompts.h"
+#include "app/gui/SessionRecovery.h"
 #include "core/AtomicFile.h"
-#include "core/Session.h"
-#include "core/SessionFile.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
+#include "core/session/SessionFile.h"
 #include "core/store/ActivationStore.h"
 #include "tests/common/Demos.h"
-#include "widgets/ErrorBrowserPanel.h"
-#include "widgets/HiddenUnitsPanel.h"
-#include "widgets/StateSpacePanel.h"
+#include "widgets/errorbrowser/ErrorBrowserPanel.h"
+#include "widgets/hiddenunits/HiddenUnitsPanel.h"
+#include "widgets/statespace/StateSpacePanel.h"
 
 using rnnscope::test::demoPath;
 
@@ -73,7 +73,8 @@ TEST_CASE("a saved session brings back sample, slices, projection, panel choices
     sessionPrompts().savePath = [&](QWidget*, const QString&) { return path; };
     ProjectionSpec spec;
     {
-        MainWindow window;
+        Session windowSession;
+        MainWindow window{windowSession};
         window.show();
         REQUIRE(QTest::qWaitForWindowExposed(&window));
         REQUIRE(openDemo(window));
@@ -111,7 +112,8 @@ TEST_CASE("a saved session brings back sample, slices, projection, panel choices
         REQUIRE(window.close());  // nothing unsaved: no question
     }
 
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     window.openFiles({path});
@@ -152,7 +154,8 @@ TEST_CASE("quitting or opening another session with unsaved changes asks Save, D
     };
     sessionPrompts().savePath = [&](QWidget*, const QString&) { return path; };
 
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     REQUIRE(openDemo(window));
@@ -199,7 +202,8 @@ TEST_CASE("an autosaved copy left by a crash is offered at start and brings the 
     const QString crashed =
         SessionRecovery::folder() + QStringLiteral("/recovery-999999999.rnnscope");
     {
-        MainWindow window;
+        Session windowSession;
+        MainWindow window{windowSession};
         window.show();
         REQUIRE(QTest::qWaitForWindowExposed(&window));
         CHECK(window.document().recovery().intervalMs() == 3 * 60 * 1000);  // the default
@@ -220,7 +224,8 @@ TEST_CASE("an autosaved copy left by a crash is offered at start and brings the 
         offered = describe;
         return true;
     };
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.show();  // the offer comes once the window is up
     REQUIRE(waitUntil([&] { return !offered.isEmpty(); }, 10000));
     CHECK(offered.contains(QStringLiteral("brackets.pt")));
@@ -245,11 +250,13 @@ TEST_CASE("moving, floating and closing docks marks the session modified; restor
     sessionPrompts().savePath = [&](QWidget*, const QString&) { return path; };
     {
         // A layout the last window left in the settings (a floating dock) is restored at start.
-        MainWindow previous;
+        Session previousSession;
+        MainWindow previous{previousSession};
         previous.dock(QStringLiteral("attention"))->setFloating(true);
         QSettings().setValue(QStringLiteral("window/state"), previous.layoutState());
     }
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     CHECK(window.dock(QStringLiteral("attention"))->isFloating());
@@ -304,7 +311,8 @@ TEST_CASE(
     "[sessions]") {
     PromptsGuard guard;
     QDir(SessionRecovery::folder()).removeRecursively();
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     REQUIRE(openDemo(window));
@@ -371,14 +379,16 @@ TEST_CASE("a model-free session saves from the window and reopens model-free", "
     // States from elsewhere: the demo's captured states saved as an rnnscope store.
     const QString states = dir.filePath(QStringLiteral("states.h5"));
     {
-        MainWindow window;
+        Session windowSession;
+        MainWindow window{windowSession};
         REQUIRE(openDemo(window));
         window.session().store()->save(states);
     }
     const QString path = dir.filePath(QStringLiteral("free.rnnscope"));
     sessionPrompts().savePath = [&](QWidget*, const QString&) { return path; };
     {
-        MainWindow window;
+        Session windowSession;
+        MainWindow window{windowSession};
         window.show();
         REQUIRE(QTest::qWaitForWindowExposed(&window));
         window.session().openActivations(states);
@@ -393,7 +403,8 @@ TEST_CASE("a model-free session saves from the window and reopens model-free", "
         CHECK_FALSE(window.isWindowModified());
         CHECK(window.windowTitle().startsWith(QStringLiteral("free.rnnscope")));
     }
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     window.openFiles({path});
@@ -416,7 +427,8 @@ TEST_CASE("a model-free session whose activations moved is opened after the user
     QTemporaryDir dir;
     const QString states = dir.filePath(QStringLiteral("states.h5"));
     {
-        MainWindow window;
+        Session windowSession;
+        MainWindow window{windowSession};
         REQUIRE(openDemo(window));
         window.session().store()->save(states);
     }
@@ -437,7 +449,8 @@ TEST_CASE("a model-free session whose activations moved is opened after the user
         return QString();
     };
     {
-        MainWindow window;
+        Session windowSession;
+        MainWindow window{windowSession};
         window.openFiles({path});
         CHECK(asked == QStringList{QStringLiteral("activations")});
         CHECK(window.lastError().contains(QStringLiteral("\"activations\"")));
@@ -452,7 +465,8 @@ TEST_CASE("a model-free session whose activations moved is opened after the user
         askedPath = missing;
         return moved;
     };
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     window.openFiles({path});
@@ -490,7 +504,8 @@ TEST_CASE("a session whose model moved is opened after the user locates it; bad 
         askedPath = missing;
         return movedModel;
     };
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     window.openFiles({path});
@@ -507,7 +522,8 @@ TEST_CASE("a session whose model moved is opened after the user locates it; bad 
     sessionPrompts().unsavedChanges = [](QWidget*, const QString&) {
         return UnsavedChoice::Discard;
     };
-    MainWindow second;
+    Session secondSession;
+    MainWindow second{secondSession};
     second.openFiles({path});
     CHECK(second.lastError().contains(QStringLiteral("\"model\"")));
     CHECK(second.lastError().contains(c.model));
@@ -522,7 +538,8 @@ TEST_CASE("a session whose model moved is opened after the user locates it; bad 
     REQUIRE(n.open(QIODevice::WriteOnly));
     n.write(newer);
     n.close();
-    MainWindow third;
+    Session thirdSession;
+    MainWindow third{thirdSession};
     third.openFiles({newerPath});
     CHECK(third.lastError().contains(QStringLiteral("newer rnnscope (session version 3")));
     CHECK(readAll(newerPath) == newer);
@@ -532,7 +549,8 @@ TEST_CASE("a session whose model moved is opened after the user locates it; bad 
     REQUIRE(cut.open(QIODevice::WriteOnly));
     cut.write(before.left(before.size() - 4));
     cut.close();
-    MainWindow fourth;
+    Session fourthSession;
+    MainWindow fourth{fourthSession};
     fourth.openFiles({cutPath});
     CHECK(fourth.lastError().contains(QStringLiteral("cut short")));
 }

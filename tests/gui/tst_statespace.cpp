@@ -15,13 +15,13 @@
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
-#include "core/Session.h"
+#include "app/gui/MainWindow.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "tests/common/Demos.h"
-#include "widgets/FigureExport.h"
-#include "widgets/StateSpacePanel.h"
-#include "widgets/VtkView.h"
+#include "widgets/common/FigureExport.h"
+#include "widgets/common/VtkView.h"
+#include "widgets/statespace/StateSpacePanel.h"
 
 using rnnscope::test::demoPath;
 
@@ -33,7 +33,8 @@ namespace {}  // namespace
 
 TEST_CASE("the whole dataset's states are drawn, picked, clicked, pinned and exported",
           "[statespace]") {
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.resize(1400, 900);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -85,8 +86,8 @@ TEST_CASE("the whole dataset's states are drawn, picked, clicked, pinned and exp
     const qint64 sample = projection->samples[size_t(target)];
     const int step = projection->steps[size_t(target)];
     QTest::mouseMove(space->view(), space->cloudPointPosition(target));
-    REQUIRE(waitUntil([&] { return session.hoveredToken().sample == sample; }, 5000));
-    CHECK(session.hoveredToken().index == step);
+    REQUIRE(waitUntil([&] { return session.selection().hoveredToken().sample == sample; }, 5000));
+    CHECK(session.selection().hoveredToken().index == step);
 
     // Clicking it opens its sample everywhere.
     space->pinCurrentSample();
@@ -122,7 +123,7 @@ TEST_CASE("the whole dataset's states are drawn, picked, clicked, pinned and exp
             if (store->tracks()[t].kind == QLatin1String("cell")) cell = int(t);
         REQUIRE(cell >= 0);
         const StoredTrack& track = store->tracks()[size_t(cell)];
-        session.setSelectedUnits(
+        session.selection().setSelectedUnits(
             {UnitRef{track.module, track.layer, track.direction, track.kind, 45}});
         REQUIRE(waitUntil([&] { return space->coloring() == PointColoring::Unit; }, 5000));
         CHECK(space->colorTitle() == track.label() + QStringLiteral(" unit 45"));

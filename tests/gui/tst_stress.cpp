@@ -23,16 +23,16 @@
 #include <random>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
-#include "core/Session.h"
-#include "core/analysis/Units.h"
+#include "app/gui/MainWindow.h"
+#include "core/analysis/hiddenunits/Units.h"
 #include "core/model/Model.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "tests/common/Demos.h"
-#include "widgets/HiddenUnitsFinderView.h"
-#include "widgets/HiddenUnitsPanel.h"
-#include "widgets/HiddenUnitsPatternView.h"
-#include "widgets/StateSpacePanel.h"
+#include "widgets/hiddenunits/HiddenUnitsFinderView.h"
+#include "widgets/hiddenunits/HiddenUnitsPanel.h"
+#include "widgets/hiddenunits/HiddenUnitsPatternView.h"
+#include "widgets/statespace/StateSpacePanel.h"
 
 using rnnscope::test::demoPath;
 
@@ -82,7 +82,8 @@ TEST_CASE("hundreds of random actions: every job ends, no stale result, memory c
                             : 400;
     std::printf("stress: seed %u, %d actions\n", seed, actions);
 
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.resize(1400, 900);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -219,8 +220,8 @@ TEST_CASE("hundreds of random actions: every job ends, no stale result, memory c
                     QVector<UnitRef> picked;
                     for (int u = 0; u < std::min<int>(4, int(t.values.cols())); ++u)
                         picked << TrackId::of(t).unit(u);
-                    session.setSelectedUnits(picked);
-                    session.setTimeRange(
+                    session.selection().setSelectedUnits(picked);
+                    session.selection().setTimeRange(
                         TimeRange{0, std::max(1, std::min(3, int(t.values.rows())))});
                     units->showTab(HiddenUnitsPanel::Patterns);
                     if (units->patternView()->searchButton()->isEnabled())
@@ -243,7 +244,7 @@ TEST_CASE("hundreds of random actions: every job ends, no stale result, memory c
                 break;
             case 10:
                 if (session.currentResult())
-                    session.setHoveredToken(
+                    session.selection().setHoveredToken(
                         TokenRef{session.currentSample(),
                                  below(std::max(1, session.currentResult()->input.length()))});
                 what = QStringLiteral("hover");

@@ -14,17 +14,17 @@
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
-#include "app/MainWindow.h"
-#include "core/Session.h"
+#include "app/gui/MainWindow.h"
+#include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "tests/common/Demos.h"
-#include "widgets/FeatureMapView.h"
-#include "widgets/FeatureScatterPanel.h"
-#include "widgets/HiddenUnitsPanel.h"
-#include "widgets/HiddenUnitsTimeView.h"
-#include "widgets/SampleViewPanel.h"
-#include "widgets/StateSpacePanel.h"
-#include "widgets/TokenStrip.h"
+#include "widgets/common/TokenStrip.h"
+#include "widgets/featurescatter/FeatureMapView.h"
+#include "widgets/featurescatter/FeatureScatterPanel.h"
+#include "widgets/hiddenunits/HiddenUnitsPanel.h"
+#include "widgets/hiddenunits/HiddenUnitsTimeView.h"
+#include "widgets/samples/SampleViewPanel.h"
+#include "widgets/statespace/StateSpacePanel.h"
 
 using rnnscope::test::demoPath;
 
@@ -50,7 +50,8 @@ void moveTo(QWidget* widget, const QPoint& pos, Qt::MouseButtons buttons) {
 }  // namespace
 
 TEST_CASE("a group saved in the feature scatter colours the state space", "[tokengroups]") {
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.resize(1500, 950);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -150,7 +151,8 @@ TEST_CASE("a group saved in the feature scatter colours the state space", "[toke
 
 TEST_CASE("output-vocabulary tokens hover across panels and make groups of output tokens",
           "[tokengroups]") {
-    MainWindow window;
+    Session windowSession;
+    MainWindow window{windowSession};
     window.resize(1500, 950);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
@@ -193,21 +195,22 @@ TEST_CASE("output-vocabulary tokens hover across panels and make groups of outpu
     // Hovering it on the output map hovers its first place among the decoder's outputs, and the
     // Samples panel's output strip outlines it.
     moveTo(view->viewport(), view->pointPosition(point), Qt::NoButton);
-    REQUIRE(waitUntil([&] { return session.hoveredToken().isValid(); }, 5000));
-    CHECK(session.hoveredToken() == TokenRef{session.currentSample(), TokenRef::Output, step});
+    REQUIRE(waitUntil([&] { return session.selection().hoveredToken().isValid(); }, 5000));
+    CHECK(session.selection().hoveredToken() ==
+          TokenRef{session.currentSample(), TokenRef::Output, step});
     CHECK(samples->outputStrip()->highlighted() == step);
     CHECK(samples->inputStrip()->highlighted() == -1);
 
     // Hovering output tokens elsewhere lights their points up here; an input token does not,
     // even where its id is the same number.
     for (int i = 0; i < out.size(); ++i) {
-        session.setHoveredToken(TokenRef{session.currentSample(), TokenRef::Output, i});
+        session.selection().setHoveredToken(TokenRef{session.currentSample(), TokenRef::Output, i});
         const int outId = int(map->embeddings.tokens.indexOf(out[i]));
         CHECK(view->hoveredPoint() == (outId >= 0 ? map->pointOfToken(outId) : -1));
     }
-    session.setHoveredToken(TokenRef{session.currentSample(), TokenRef::Input, 0});
+    session.selection().setHoveredToken(TokenRef{session.currentSample(), TokenRef::Input, 0});
     CHECK(view->hoveredPoint() == -1);
-    session.setHoveredToken({});
+    session.selection().setHoveredToken({});
 
     // A rubber band around the point, saved as a group: a group of the output vocabulary.
     const QPoint at = view->pointPosition(point);
@@ -218,8 +221,8 @@ TEST_CASE("output-vocabulary tokens hover across panels and make groups of outpu
     QTest::mouseRelease(view->viewport(), Qt::LeftButton, Qt::NoModifier, band.bottomRight());
     REQUIRE(panel->selectedPoints() == std::vector<qint64>{point});
     // The selection reached the Session as output-vocabulary words.
-    CHECK(session.selectedTokens().vocabulary == TokenRef::Output);
-    CHECK(session.selectedTokens().tokenIds == QVector<int>{id});
+    CHECK(session.selection().selectedTokens().vocabulary == TokenRef::Output);
+    CHECK(session.selection().selectedTokens().tokenIds == QVector<int>{id});
     panel->saveSelectionAsGroup(QStringLiteral("out token"));
     REQUIRE(session.tokenGroups().size() == 1);
     const TokenGroup group = session.tokenGroups().front();

@@ -1,0 +1,48 @@
+#include "app/cli/CliCommand.h"
+
+#include <cstdio>
+
+#include "core/Errors.h"
+
+namespace rnnscope {
+
+int cliUsageError(const QCommandLineParser& parser, const char* command, const QString& message) {
+    std::fprintf(stderr, "rnnscope-cli %s: %s\n\n%s", command, qPrintable(message),
+                 qPrintable(parser.helpText()));
+    return 2;
+}
+
+int parseCliCommand(QCommandLineParser& parser, const QStringList& arguments, const char* command,
+                    const QList<const QCommandLineOption*>& required) {
+    if (!parser.parse(arguments)) return cliUsageError(parser, command, parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        return 0;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return cliUsageError(
+            parser, command,
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().front()));
+    for (const QCommandLineOption* option : required)
+        if (!parser.isSet(*option))
+            return cliUsageError(parser, command,
+                                 QStringLiteral("--%1 is required").arg(option->names().front()));
+    return -1;
+}
+
+int runGuarded(const char* command, const std::function<int()>& work) {
+    try {
+        return work();
+    } catch (const JobCancelled&) {
+        std::fprintf(stderr, "rnnscope-cli %s: interrupted\n", command);
+        return 130;
+    } catch (const UserError& e) {
+        std::fprintf(stderr, "rnnscope-cli %s: %s\n", command, qPrintable(e.message()));
+        return 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "rnnscope-cli %s: %s\n", command, e.what());
+        return 1;
+    }
+}
+
+}  // namespace rnnscope

@@ -1,0 +1,255 @@
+// `rnnscope-cli inspect --model M.pt --input TEXT [--target TEXT] --json`: one JSON object with
+// the tokens, the prediction, attention and every captured layer (hidden, cell, gates), so
+// scripts can check a model against rnnscope without the GUI.
+
+#include "app/cli/cli_inspect.h"
+
+#include "app/cli/CliCommand.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMap>
+#include <cstdio>
+
+#include "core/Errors.h"
+#include "core/model/Model.h"
+
+namespace rnnscope {
+
+namespace {
+
+QJsonArray toJson(const QStringList& list) {
+    return QJsonArray::fromStringList(list);
+}
+
+QJsonArray rowToJson(const MatrixRM& m, Eigen::Index row) {
+    QJsonArray out;
+    for (Eigen::Index c = 0; c < m.cols(); ++c) out.append(static_cast<double>(m(row, c)));
+    return out;
+}
+
+QJsonArray toJson(const MatrixRM& m) {
+    QJsonArray rows;
+    for (Eigen::Index r = 0; r < m.rows(); ++r) rows.append(rowToJson(m, r));
+    return rows;
+}
+
+QJsonValue prediction(const Model& model, const SampleResult& r) {
+    const ModelMeta& meta = model.meta();
+    QJsonObject out;
+    switch (meta.task) {
+        case Task::Classification: {
+            if (r.predicted.empty()) break;
+            out[QStringLiteral("label")] = meta.labels.value(r.predicted.front());
+            QJsonObject probabilities;
+            for (Eigen::Index c = 0; c < r.probabilities.cols(); ++c)
+                probabilities[meta.labels.value(static_cast<int>(c), QString::number(c))] =
+                    static_cast<double>(r.probabilities(0, c));
+            out[QStringLiteral("probabilities")] = probabilities;
+            break;
+        }
+        case Task::Tagging: {
+            QStringList labels;
+            for (int p : r.predicted) labels << meta.labels.value(p);
+            out[QStringLiteral("labels")] = toJson(labels);
+            break;
+        }
+        case Task::LanguageModel: {
+            QStringList next;
+            for (int p : r.predicted) next << meta.targetVocab.value(p);
+            out[QStringLiteral("next_tokens")] = toJson(next);
+            break;
+        }
+        case Task::Seq2Seq: {
+            QStringList tokens = r.generatedTokens;
+            if (!r.generateRan) {
+                // No generate(): the teacher-forced argmax is the best guess we have.
+                for (int p : r.predicted) {
+                    if (meta.targetVocab.value(p) == meta.eos) break;
+                    tokens << meta.targetVocab.value(p);
+                }
+            }
+            out[QStringLiteral("output_tokens")] = toJson(tokens);
+            out[QStringLiteral("generated")] = r.generateRan;
+            break;
+        }
+        case Task::Regression: {
+            if (r.logits.rows() == 1) {
+                QJsonObject values;
+                for (Eigen::Index c = 0; c < r.logits.cols(); ++c)
+                    values[meta.outputs.value(static_cast<int>(c), QString::number(c))] =
+                        static_cast<double>(r.logits(0, c));
+                out[QStringLiteral("values")] = values;
+            } else {
+                out[QStringLiteral("values")] = toJson(r.logits);
+            }
+            break;
+        }
+    }
+    return out;
+}
+
+QJsonObject resultToJson(const Model& model, const SampleResult& r) {
+    QJsonObject root;
+    root[QStringLiteral("model")] = model.path();
+    root[QStringLiteral("task")] = taskName(model.meta().task);
+    root[QStringLiteral("tokens")] = toJson(r.input.tokens);
+    root[QStringLiteral("unknown_tokens")] = r.input.unknownTokens;
+    if (!r.input.targetTokens.isEmpty())
+        root[QStringLiteral("target_tokens")] = toJson(r.input.targetTokens);
+    if (!r.outputTokens.isEmpty()) {
+        root[QStringLiteral("output_tokens")] = toJson(r.outputTokens);
+        root[QStringLiteral("output_is_generated")] = r.outputIsGenerated;
+    }
+    root[QStringLiteral("prediction")] = prediction(model, r);
+    root[QStringLiteral("logits")] = toJson(r.logits);
+
+    if (!r.attention.empty()) {
+        // One head: its weights. Several: their mean, and each head separately.
+        MatrixRM mean = r.attention.front();
+        for (size_t h = 1; h < r.attention.size(); ++h) mean += r.attention[h];
+        mean /= static_cast<float>(r.attention.size());
+        root[QStringLiteral("attention")] = toJson(mean);
+        if (r.attention.size() > 1) {
+            QJsonArray heads;
+            for (const MatrixRM& head : r.attention) heads.append(toJson(head));
+            root[QStringLiteral("attention_heads")] = heads;
+        }
+    }
+
+    QMap<QString, QString> typeOf;
+    for (const RecurrentLayerInfo& info : model.recurrentLayers()) typeOf[info.module] = info.type;
+    QJsonArray layers;
+    QJsonObject states;
+    // Tracks come grouped by module, layer and direction; one JSON entry per group.
+    QJsonObject current;
+    QJsonObject gates;
+    auto flush = [&] {
+        if (current.isEmpty()) return;
+        if (!gates.isEmpty()) current[QStringLiteral("gates")] = gates;
+        layers.append(current);
+        current = QJsonObject();
+        gates = QJsonObject();
+    };
+    for (const StateTrack& t : r.tracks) {
+        if (t.module == QLatin1String("states")) {
+            states[t.kind] = toJson(t.values);
+            continue;
+        }
+        const bool same =
+            !current.isEmpty() && current[QStringLiteral("module")].toString() == t.module &&
+            current[QStringLiteral("layer")].toInt() == t.layer &&
+            current[QStringLiteral("direction")].toString() ==
+                (t.direction == 0 ? QLatin1String("forward") : QLatin1String("reverse"));
+        if (!same) {
+            flush();
+            current[QStringLiteral("module")] = t.module;
+            current[QStringLiteral("layer")] = t.layer;
+            current[QStringLiteral("direction")] =
+                t.direction == 0 ? QStringLiteral("forward") : QStringLiteral("reverse");
+            current[QStringLiteral("kind")] = typeOf.value(t.module);
+        }
+        if (t.kind.startsWith(QLatin1String("gate.")))
+            gates[t.kind.mid(5)] = toJson(t.values);
+        else
+            current[t.kind] = toJson(t.values);
+    }
+    flush();
+    root[QStringLiteral("layers")] = layers;
+    if (!states.isEmpty()) root[QStringLiteral("states")] = states;
+    if (r.embeddings.size() > 0) root[QStringLiteral("embeddings")] = toJson(r.embeddings);
+
+    QJsonArray notLayers;
+    for (const RecurrentLayerInfo& info : model.recurrentLayers()) {
+        if (info.captured) continue;
+        QJsonObject entry;
+        entry[QStringLiteral("module")] = info.module;
+        entry[QStringLiteral("kind")] = info.type;
+        entry[QStringLiteral("why")] = info.whyNotCaptured;
+        notLayers.append(entry);
+    }
+    if (!notLayers.isEmpty()) root[QStringLiteral("not_captured")] = notLayers;
+    root[QStringLiteral("max_abs_diff")] = r.maxAbsDiff;
+    root[QStringLiteral("notes")] = toJson(r.notes);
+    return root;
+}
+
+// Short human-readable form for a terminal (without --json).
+void printSummary(const Model& model, const SampleResult& r) {
+    std::printf("model   %s (%s)\n", qPrintable(model.path()),
+                qPrintable(taskName(model.meta().task)));
+    std::printf("tokens  %s\n", qPrintable(r.input.tokens.join(QLatin1Char('|'))));
+    const QJsonDocument prediction(resultToJson(model, r)[QStringLiteral("prediction")].toObject());
+    std::printf("output  %s\n", prediction.toJson(QJsonDocument::Compact).constData());
+    for (const RecurrentLayerInfo& info : model.recurrentLayers())
+        std::printf("layer   %s %s x%d%s: %s\n", qPrintable(info.module), qPrintable(info.type),
+                    info.numLayers, info.bidirectional ? " bidirectional" : "",
+                    info.captured ? "captured" : qPrintable(info.whyNotCaptured));
+    std::printf("max_abs_diff  %g\n", r.maxAbsDiff);
+    for (const QString& note : r.notes) std::printf("note    %s\n", qPrintable(note));
+}
+
+}  // namespace
+
+int runInspectCommand(const QStringList& arguments) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Runs a model on one input and prints its tokens, prediction, attention and every "
+        "captured recurrent layer (hidden and cell states, gates)."));
+    parser.addHelpOption();
+    const QCommandLineOption modelOption(QStringLiteral("model"),
+                                         QStringLiteral("TorchScript model (.pt) to open."),
+                                         QStringLiteral("M.pt"));
+    const QCommandLineOption inputOption(QStringLiteral("input"),
+                                         QStringLiteral("Input text (feature models: one step "
+                                                        "per ';', values separated by spaces)."),
+                                         QStringLiteral("TEXT"));
+    const QCommandLineOption targetOption(
+        QStringLiteral("target"),
+        QStringLiteral("Reference output (seq2seq): teacher-force the model on it."),
+        QStringLiteral("TEXT"));
+    const QCommandLineOption jsonOption(QStringLiteral("json"),
+                                        QStringLiteral("Print one JSON object."));
+    const QCommandLineOption noVerifyOption(
+        QStringLiteral("no-verify"),
+        QStringLiteral("Skip comparing the unrolled states with the modules' own output."));
+    const QCommandLineOption maxOutputOption(
+        QStringLiteral("max-output-length"),
+        QStringLiteral("Longest seq2seq output generate() may produce (default 64)."),
+        QStringLiteral("N"), QStringLiteral("64"));
+    parser.addOptions(
+        {modelOption, inputOption, targetOption, jsonOption, noVerifyOption, maxOutputOption});
+
+    const int early = parseCliCommand(parser, arguments, "inspect", {&modelOption, &inputOption});
+    if (early >= 0) return early;
+    auto usageError = [&](const QString& message) {
+        return cliUsageError(parser, "inspect", message);
+    };
+    bool ok = false;
+    const int maxOutput = parser.value(maxOutputOption).toInt(&ok);
+    if (!ok || maxOutput < 1)
+        return usageError(QStringLiteral("--max-output-length must be a positive number"));
+
+    return runGuarded("inspect", [&]() -> int {
+        const auto model = Model::open(parser.value(modelOption));
+        const SampleInput input =
+            model->encode(parser.value(inputOption), parser.value(targetOption));
+        RunOptions options;
+        options.verify = !parser.isSet(noVerifyOption);
+        options.maxOutputLength = maxOutput;
+        const SampleResult result = model->run({input}, options).front();
+        if (parser.isSet(jsonOption)) {
+            const QByteArray json =
+                QJsonDocument(resultToJson(*model, result)).toJson(QJsonDocument::Compact);
+            std::fwrite(json.constData(), 1, static_cast<size_t>(json.size()), stdout);
+            std::fputc('\n', stdout);
+        } else {
+            printSummary(*model, result);
+        }
+        return 0;
+    });
+}
+
+}  // namespace rnnscope

@@ -1,0 +1,71 @@
+#include "app/gui/Demo.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <cstdio>
+
+#include "core/Errors.h"
+
+// The resources live in a static library, whose registration the linker would drop unless
+// something refers to it: this does. Q_INIT_RESOURCE must be called outside any namespace.
+static void registerDemoResources() {
+    Q_INIT_RESOURCE(resources);
+}
+
+namespace rnnscope {
+
+QStringList demoNames() {
+    return {QStringLiteral("dates"), QStringLiteral("brackets")};
+}
+
+QString demoTitle(const QString& name) {
+    if (name == QLatin1String("dates")) return QObject::tr("Dates: seq2seq GRU with attention");
+    if (name == QLatin1String("brackets"))
+        return QObject::tr("Brackets: character LSTM classifier");
+    return name;
+}
+
+namespace {
+
+QString copyOut(const QString& resource, const QString& dir) {
+    if (!QFile::exists(resource))
+        throw UserError(
+            QObject::tr("the demo file %1 is not built into this executable").arg(resource.mid(2)));
+    const QString target = dir + QLatin1Char('/') + QFileInfo(resource).fileName();
+    QFile in(resource);
+    // Re-copy when the built-in file differs in size (a newer build), else reuse the copy.
+    if (QFileInfo(target).size() == in.size()) return target;
+    // Copy beside, then rename over: another rnnscope starting at the same moment never sees a
+    // half-copied file (POSIX rename replaces the target atomically).
+    const QString part =
+        target + QStringLiteral(".part-%1").arg(QCoreApplication::applicationPid());
+    QFile::remove(part);
+    if (!in.copy(part))
+        throw UserError(
+            QObject::tr("cannot copy the demo to %1: %2").arg(target, in.errorString()));
+    QFile::setPermissions(part, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    if (std::rename(QFile::encodeName(part).constData(), QFile::encodeName(target).constData()) !=
+        0) {
+        QFile::remove(part);
+        throw UserError(QObject::tr("cannot copy the demo to %1").arg(target));
+    }
+    return target;
+}
+
+}  // namespace
+
+DemoFiles extractDemo(const QString& name) {
+    registerDemoResources();
+    QString base = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+    if (base.isEmpty()) base = QDir::tempPath() + QStringLiteral("/rnnscope");
+    const QString dir = base + QStringLiteral("/demo/") + name;
+    if (!QDir().mkpath(dir)) throw UserError(QObject::tr("cannot create %1").arg(dir));
+    const QString prefix = QStringLiteral(":/demo/%1/%1").arg(name);
+    return {copyOut(prefix + QStringLiteral(".pt"), dir),
+            copyOut(prefix + QStringLiteral(".tsv"), dir)};
+}
+
+}  // namespace rnnscope

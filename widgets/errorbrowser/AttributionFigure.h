@@ -1,0 +1,58 @@
+#pragma once
+// The attribution of one sample as a figure: per class (the target, then the true class beside
+// it), the tokens shaded on a diverging scale (blue negative, white 0, red positive, symmetric
+// about 0 and shared by both columns so they compare) and a bar per token. Integrated gradients
+// show their completeness error. A per-step model (tagging, language model, seq2seq) has a row
+// of its output positions above, the explained one outlined and those that differ from the
+// reference in red; clicking one asks for that position (outputClicked). A model that cannot
+// attribute gets the reason instead. The screen, File → Export Figure and `rnnscope-cli render
+// --view attribution` share paint().
+
+#include <QWidget>
+#include <memory>
+
+#include "core/errors/SampleAttribution.h"
+#include "widgets/common/ColourMaps.h"  // divergingColour
+
+namespace rnnscope {
+
+class AttributionFigure : public QWidget {
+    Q_OBJECT
+public:
+    explicit AttributionFigure(QWidget* parent = nullptr);
+
+    void setAttribution(std::shared_ptr<const SampleAttribution> attribution);
+    void setMessage(const QString& message);  // no scores, and why (or "computing")
+    std::shared_ptr<const SampleAttribution> attribution() const { return attribution_; }
+    QString message() const { return message_; }
+
+    void paint(QPainter& painter, const QRectF& rect) const;
+    // Natural size at a given width: the bars need one row per token.
+    QSizeF figureSize(qreal width = 640) const;
+    int heightForWidth(int width) const override;
+    bool hasHeightForWidth() const override { return true; }
+    QSize sizeHint() const override;
+    // The output position drawn at `point` of a figure painted into `rect`; -1 when none.
+    int outputAt(const QPointF& point, const QRectF& rect) const;
+
+Q_SIGNALS:
+    void outputClicked(int position);  // 0-based output row
+
+protected:
+    void paintEvent(QPaintEvent*) override;
+    void mousePressEvent(QMouseEvent* event) override;
+
+private:
+    qreal columnHeight(qreal width) const;
+    // Height of the output-positions block (caption and strip) at a width; 0 per sequence.
+    qreal outputsHeight(qreal width) const;
+    QVector<QRectF> outputBoxes(qreal width) const;  // from the block's strip origin
+    QString outputText(int position) const;          // the predicted class at a position
+    qreal paintColumn(QPainter& painter, const ClassAttribution& c, const QRectF& rect,
+                      double scale) const;
+
+    std::shared_ptr<const SampleAttribution> attribution_;
+    QString message_;
+};
+
+}  // namespace rnnscope

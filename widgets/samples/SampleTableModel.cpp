@@ -1,0 +1,102 @@
+#include "widgets/samples/SampleTableModel.h"
+
+#include <QColor>
+
+#include "core/errors/PredictionSummary.h"
+#include "core/model/Model.h"
+#include "core/session/Session.h"
+
+namespace rnnscope {
+
+SampleTableModel::SampleTableModel(Session& session, QObject* parent)
+    : QAbstractTableModel(parent), session_(session), cache_(4000) {
+    connect(&session, &Session::datasetChanged, this, [this]() { reset(); });
+    connect(&session, &Session::predictionsChanged, this, [this]() {
+        if (rowCount() > 0)
+            Q_EMIT dataChanged(index(0, Prediction), index(rowCount() - 1, Confidence));
+    });
+}
+
+void SampleTableModel::reset() {
+    beginResetModel();
+    cache_.clear();
+    endResetModel();
+}
+
+int SampleTableModel::rowCount(const QModelIndex& parent) const {
+    if (parent.isValid() || !session_.dataset()) return 0;
+    return int(std::min<qint64>(session_.dataset()->size(), std::numeric_limits<int>::max()));
+}
+
+int SampleTableModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+const DataSample* SampleTableModel::sampleAt(int row) const {
+    if (DataSample* cached = cache_.object(row)) return cached;
+    try {
+        auto* sample = new DataSample(session_.dataset()->sample(row));
+        cache_.insert(row, sample);
+        return sample;
+    } catch (const std::exception&) {
+        return nullptr;
+    }
+}
+
+QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || !session_.dataset()) return {};
+    const int row = index.row();
+    const auto& predictions = session_.predictions();
+    const SamplePrediction* p = size_t(row) < predictions.size() && predictions[size_t(row)].done
+                                    ? &predictions[size_t(row)]
+                                    : nullptr;
+    if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
+        switch (index.column()) {
+            case Id:
+                return row + 1;
+            case Text: {
+                const DataSample* s = sampleAt(row);
+                return s ? s->text : QString();
+            }
+            case Reference: {
+                const DataSample* s = sampleAt(row);
+                if (!s) return {};
+                if (!s->label.isEmpty()) return s->label;
+                if (!s->target.isEmpty()) return s->target;
+                return s->tags.join(QLatin1Char(' '));
+            }
+            case Prediction:
+                return p ? p->predicted : QString();
+            case Confidence: {
+                // Regression has no probability to be confident with: blank, not "0.0%".
+                const auto model = session_.model();
+                if (!p || (model && !taskHasConfidence(model->meta().task))) return QString();
+                return QString::number(double(p->confidence) * 100.0, 'f', 1) + QLatin1Char('%');
+            }
+        }
+    }
+    if (role == Qt::ForegroundRole && index.column() == Prediction && p && p->correct == 0)
+        return QColor(200, 30, 30);
+    if (role == Qt::TextAlignmentRole && (index.column() == Id || index.column() == Confidence))
+        return int(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
+QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    switch (section) {
+        case Id:
+            return tr("#");
+        case Text:
+            return tr("Text");
+        case Reference:
+            return tr("Reference");
+        case Prediction:
+            return tr("Prediction");
+        case Confidence:
+            return tr("Confidence");
+    }
+    return {};
+}
+
+}  // namespace rnnscope

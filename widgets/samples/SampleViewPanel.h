@@ -1,0 +1,59 @@
+#pragma once
+// The samples of the dataset and the current one as a strip of tokens, with the model's
+// prediction. Clicking a sample makes it current everywhere; hovering a token hovers it in every
+// panel; typing in the input line runs the model on that text.
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QTableView>
+#include <QTimer>
+
+#include "widgets/common/Panel.h"
+
+namespace rnnscope {
+
+class SampleTableModel;
+class TokenStrip;
+
+class SampleViewPanel : public Panel {
+    Q_OBJECT
+public:
+    explicit SampleViewPanel(Session& session, QWidget* parent = nullptr);
+
+    void paintFigure(QPainter& painter, const QRectF& rect) override;
+    QSizeF figureSize() const override;
+
+    QLineEdit* inputLine() const { return input_; }
+    TokenStrip* inputStrip() const { return inputStrip_; }
+    TokenStrip* outputStrip() const { return outputStrip_; }
+    QTableView* table() const { return table_; }
+    // The line above the table: the dataset, and what the predictions so far measure.
+    QString summaryText() const;
+    QString predictionText() const { return prediction_->text(); }
+    // The exported figure's heading: "Sample 6 of brackets.tsv", or "Typed input".
+    QString figureTitle() const;
+    QString inputCaption() const { return inputCaption_->text(); }
+
+protected:
+    void refresh() override;
+
+private:
+    void updateSummary();
+    void showHover();
+    // Each token's named group (Session::tokenGroups) as a bar of the group's colour.
+    void showGroups();
+    void showTokenLoss();  // tagging and LMs: each token coloured by its loss, tips say more
+
+    QLineEdit* input_ = nullptr;
+    QTimer inputDelay_;
+    QLabel* prediction_ = nullptr;
+    QLabel* inputCaption_ = nullptr;
+    QLabel* outputCaption_ = nullptr;
+    TokenStrip* inputStrip_ = nullptr;
+    TokenStrip* outputStrip_ = nullptr;
+    QTableView* table_ = nullptr;
+    SampleTableModel* model_ = nullptr;
+    QLabel* summary_ = nullptr;
+};
+
+}  // namespace rnnscope
