@@ -27,9 +27,12 @@ inline ImportOptions smallBudget() {
     return options;
 }
 
-inline QString demoTokenFile() {
-    static const QByteArray tokens("the cat sat <eos>\na dog sat <eos>\nthe dog sat <eos>\n");
-    return writeFile(QStringLiteral("tokens.txt"), tokens.constData(), size_t(tokens.size()));
+inline QString demoTokenFile() {  // written once per process
+    static const QString path = [] {
+        const QByteArray tokens("the cat sat <eos>\na dog sat <eos>\nthe dog sat <eos>\n");
+        return writeFile(QStringLiteral("tokens.txt"), tokens.constData(), size_t(tokens.size()));
+    }();
+    return path;
 }
 
 // TSV lines (text<TAB>label, tokens<TAB>tags, source<TAB>target<TAB>spans), every kind.
@@ -90,8 +93,7 @@ inline void feedSessionFile(const QByteArray& in) {
 inline void feedNpy(const QByteArray& in) {
     const std::string name = "states.npy";
     auto stream = [&] {
-        return std::istringstream(std::string(in.constData(), size_t(in.size())),
-                                  std::ios::binary);
+        return std::istringstream(std::string(in.constData(), size_t(in.size())), std::ios::binary);
     };
     expectCleanErrors([&] {
         auto s = stream();
