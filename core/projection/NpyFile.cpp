@@ -46,8 +46,7 @@ std::string dtypeName(const std::string& kind, int size) {
 
 // maxRank 2: one row per point; 3: [samples, steps, units] stacks are accepted too, their rows
 // being every (sample, step) pair in C order.
-Header parseHeader(std::ifstream& in, const std::string& path, size_t maxRank = 2) {
-    if (!in) fail(path, std::string("cannot open the file: ") + std::strerror(errno));
+Header parseHeader(std::istream& in, const std::string& path, size_t maxRank = 2) {
     in.seekg(0, std::ios::end);
     const int64_t fileSize = in.tellg();
     in.seekg(0);
@@ -150,7 +149,7 @@ Header parseHeader(std::ifstream& in, const std::string& path, size_t maxRank = 
 }
 
 // count values of the file's dtype into out as float, in file order, 1 MB at a time.
-void readValues(std::ifstream& in, const std::string& path, const Header& header, float* out,
+void readValues(std::istream& in, const std::string& path, const Header& header, float* out,
                 int64_t count) {
     const bool swap = header.bigEndian;
     if (header.itemSize == 4 && !swap) {
@@ -182,29 +181,47 @@ void readValues(std::ifstream& in, const std::string& path, const Header& header
     }
 }
 
-Points readNpyRows(std::ifstream& in, const std::string& path, const Header& header);
+Points readNpyRows(std::istream& in, const std::string& path, const Header& header);
+
+std::ifstream openNpy(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail(path, std::string("cannot open the file: ") + std::strerror(errno));
+    return in;
+}
 
 }  // namespace
 
+NpyShape readNpyShape(std::istream& in, const std::string& name) {
+    return parseHeader(in, name).shape;
+}
+
+Points readNpy(std::istream& in, const std::string& name) {
+    return readNpyRows(in, name, parseHeader(in, name));
+}
+
+Points readNpyStack(std::istream& in, const std::string& name, NpyShape* shape) {
+    const Header header = parseHeader(in, name, 3);
+    if (shape) *shape = header.shape;
+    return readNpyRows(in, name, header);
+}
+
 NpyShape readNpyShape(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return parseHeader(in, path).shape;
+    std::ifstream in = openNpy(path);
+    return readNpyShape(in, path);
 }
 
 Points readNpy(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return readNpyRows(in, path, parseHeader(in, path));
+    std::ifstream in = openNpy(path);
+    return readNpy(in, path);
 }
 
 Points readNpyStack(const std::string& path, NpyShape* shape) {
-    std::ifstream in(path, std::ios::binary);
-    const Header header = parseHeader(in, path, 3);
-    if (shape) *shape = header.shape;
-    return readNpyRows(in, path, header);
+    std::ifstream in = openNpy(path);
+    return readNpyStack(in, path, shape);
 }
 
 namespace {
-Points readNpyRows(std::ifstream& in, const std::string& path, const Header& header) {
+Points readNpyRows(std::istream& in, const std::string& path, const Header& header) {
     const int64_t rows = header.shape.rows, cols = header.shape.cols;
     Points points(rows, cols);
     if (!header.shape.fortranOrder) {

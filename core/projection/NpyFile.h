@@ -3,6 +3,7 @@
 // for point matrices: a 2-D float32 or float64 array, one row per point, is what a researcher
 // gets from `np.save("states.npy", h)` whatever produced the states.
 
+#include <istream>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,12 @@ Points readNpy(const std::string& path);
 // readNpy that also takes a 3-D stack [samples, steps, units] (Keras's return_sequences
 // output), returned as its [samples * steps, units] rows; `shape->dims` keeps the 3-D shape.
 Points readNpyStack(const std::string& path, NpyShape* shape = nullptr);
+
+// The same three for an array already open as a stream (a file's bytes in memory: the fuzzer's
+// way in, or an archive member); `name` names it in messages.
+NpyShape readNpyShape(std::istream& in, const std::string& name);
+Points readNpy(std::istream& in, const std::string& name);
+Points readNpyStack(std::istream& in, const std::string& name, NpyShape* shape = nullptr);
 
 // Writes a float32 C-order .npy (version 1 header). Throws std::runtime_error when the file
 // cannot be written.

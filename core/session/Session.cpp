@@ -2,7 +2,6 @@
 
 #include <QFile>
 #include <QFileInfo>
-#include <QPointer>
 #include <QThread>
 #include <algorithm>
 
@@ -10,7 +9,6 @@
 #include "core/Predictions.h"
 #include "core/analysis/statespace/ProjectionCache.h"
 #include "core/analysis/statespace/StateProjection.h"
-#include "core/jobs/JobMonitor.h"
 #include "core/model/Model.h"
 #include "core/projection/Projection.h"
 #include "core/session/SessionFile.h"
@@ -19,22 +17,21 @@
 
 namespace rnnscope {
 
-namespace {
-constexpr int kPredictionBatch = 64;
-}
-
-Session::Session(QObject* parent)
-    : QObject(parent),
-      inspectJob_(jobs_),
-      predictionsJob_(jobs_),
-      storeJob_(jobs_),
-      projectionJob_(jobs_),
-      attributionJob_(jobs_) {
+Session::Session(QObject* parent) : QObject(parent), analysis_(jobs_) {
     qRegisterMetaType<rnnscope::FileKind>("rnnscope::FileKind");
     // The selected units are kept in the session file; hover, steps and tokens are not.
     connect(&selection_, &Selection::selectedUnitsChanged, this, &Session::markModified);
-    // Every new result of the current sample (a new sample, a new model) gets its attribution.
-    connect(this, &Session::currentResultChanged, this, &Session::startAttribution);
+    // The model's part speaks for the Session (model A's results are the Session's own).
+    connect(&analysis_, &ModelAnalysis::currentResultChanged, this, &Session::currentResultChanged);
+    connect(&analysis_, &ModelAnalysis::predictionsChanged, this, &Session::predictionsChanged);
+    connect(&analysis_, &ModelAnalysis::stateProjectionChanged, this,
+            &Session::stateProjectionChanged);
+    connect(&analysis_, &ModelAnalysis::attributionChanged, this, &Session::attributionChanged);
+    connect(&analysis_, &ModelAnalysis::errorOccurred, this, &Session::errorOccurred);
+    connect(&analysis_, &ModelAnalysis::storeChanged, this, [this]() {
+        Q_EMIT storeChanged();
+        restoreProjection();  // an opened session's projection, once its states are in
+    });
 }
 
 Session::~Session() {
@@ -119,7 +116,7 @@ void Session::openModel(const QString& path) {
 
 void Session::openDataset(const QString& path) {
     const DatasetOptions options =
-        model_ ? datasetOptionsForModel(model_->meta()) : DatasetOptions{};
+        model() ? datasetOptionsForModel(model()->meta()) : DatasetOptions{};
     jobs_.start<std::shared_ptr<const Dataset>>(
         tr("Opening dataset %1").arg(QFileInfo(path).fileName()), this,
         [path, options](JobContext& ctx) -> std::shared_ptr<const Dataset> {
@@ -156,9 +153,9 @@ void Session::openModelAndDataset(const QString& modelPath, const QString& datas
         [this, modelPath, datasetPath](Pair pair) {
             // Install both before announcing either, so no panel sees a mismatched pair.
             leaveModelFree();
-            model_ = std::move(pair.first);
             dataset_ = std::move(pair.second);
-            setModel(model_, modelPath);
+            analysis_.setDataset(dataset_);
+            setModel(std::move(pair.first), modelPath);
             setDataset(dataset_, datasetPath);
         },
         [this, modelPath](const QString& error) {
@@ -243,7 +240,7 @@ SessionSnapshot Session::snapshotSession(const QString& path, const SessionViewS
     SessionSnapshot snapshot;
     snapshot.path = path;
     SessionFileContent& content = snapshot.content;
-    content.model = model_ ? model_->path() : QString();
+    content.model = model() ? model()->path() : QString();
     // Model-free: the imported states and their tokens stand in for the model and dataset.
     if (modelFree_) {
         content.activations = activationsPath_;
@@ -262,18 +259,20 @@ SessionSnapshot Session::snapshotSession(const QString& path, const SessionViewS
         content.recoveryOf = sessionPath_.isEmpty() ? QStringLiteral("untitled") : sessionPath_;
     if (content.model.isEmpty() && content.activations.isEmpty())
         throw UserError(tr("there is no model or activations to save a session of"));
-    if (projection_) {
+    const auto projection = analysis_.stateProjection();
+    const auto store = analysis_.store();
+    if (projection) {
         content.hasProjection = true;
-        content.projection = projection_->spec;
+        content.projection = projection->spec;
     } else if (projectionPending_) {  // opened but not restored yet: keep what the file had
         content.hasProjection = true;
         content.projection = opened_.projection;
     }
-    if (projection_ && projection_->finished && store_) {
+    if (projection && projection->finished && store) {
         // The finished coordinates go beside the session (written with it).
         content.projectionCache = projectionCachePath(path);
-        snapshot.projection = projection_;
-        snapshot.store = store_;
+        snapshot.projection = projection;
+        snapshot.store = store;
     } else if (projectionPending_ && QFile::exists(opened_.projectionCache)) {
         // Not restored yet (no states captured): the cache it was opened with still holds it.
         content.projectionCache = opened_.projectionCache;
@@ -319,15 +318,16 @@ void Session::finishRestoring() {
 }
 
 void Session::restoreProjection() {
-    if (!projectionPending_ || !store_) return;
+    const auto store = analysis_.store();
+    if (!projectionPending_ || !store) return;
     projectionPending_ = false;
     const ProjectionSpec spec = opened_.projection;
     QString why;
     auto cached = opened_.projectionCache.isEmpty()
                       ? nullptr
-                      : readProjectionCache(opened_.projectionCache, spec, *store_, &why);
+                      : readProjectionCache(opened_.projectionCache, spec, *store, &why);
     if (cached) {
-        projections_[spec.key()] = cached;
+        analysis_.keepProjection(cached);
     } else {
         if (opened_.projectionCache.isEmpty()) why = tr("the session has no cache of it");
         Q_EMIT noticeOccurred(
@@ -339,20 +339,14 @@ void Session::restoreProjection() {
 }
 
 DatasetKind Session::datasetKindForModel() const {
-    return model_ ? datasetKindForTask(model_->meta().task) : DatasetKind::Auto;
+    return model() ? datasetKindForTask(model()->meta().task) : DatasetKind::Auto;
 }
 
 void Session::setModel(std::shared_ptr<const Model> model, const QString& path) {
     if (!restoring_) projectionPending_ = false;  // another model: the saved projection is moot
     leaveModelFree();
-    model_ = std::move(model);
     ++generation_;
-    inspectJob_.reset();
-    predictionsJob_.reset();
-    storeJob_.reset();
-    currentResult_.reset();
-    startAttribution();  // drops the old model's scores
-    if (store_) setStore(nullptr);
+    analysis_.setModel(std::move(model));
     clearTokenGroups();
     Q_EMIT fileOpened(path, FileKind::Model);
     Q_EMIT modelChanged();
@@ -381,14 +375,10 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
     modelFree_ = false;
     dataset_ = std::move(dataset);
     ++generation_;
-    predictionsJob_.reset();
-    storeJob_.reset();
-    if (store_) setStore(nullptr);
     clearTokenGroups();
     Q_EMIT fileOpened(path, FileKind::Dataset);
     Q_EMIT datasetChanged();
-    predictions_.assign(static_cast<size_t>(dataset_->size()), SamplePrediction{});
-    Q_EMIT predictionsChanged();
+    analysis_.setDataset(dataset_);  // its predictions, one per sample, none done yet
     // A session file's selection applies once, to the dataset it was saved with.
     ++applyingFiles_;
     const qint64 wanted = pendingSample_;
@@ -410,7 +400,7 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
     // Opening a dataset is an edit of a saved session, not of an untitled one.
     if (!sessionPath_.isEmpty()) markModified();
     // A model-free session finishes once its states are in (SessionActivations.cpp).
-    if ((model_ || opened_.model.isEmpty()) && opened_.activations.isEmpty()) finishRestoring();
+    if ((model() || opened_.model.isEmpty()) && opened_.activations.isEmpty()) finishRestoring();
 }
 
 void Session::setCurrentSample(qint64 index) {
@@ -426,7 +416,7 @@ void Session::setCurrentSample(qint64 index) {
     currentText_ = currentData_.text;
     currentTarget_ = currentData_.target;
     selection_.forgetSample();
-    attributionSettings_.position = -1;  // another sample: its own default output position
+    analysis_.setSample(currentData_);
     Q_EMIT currentSampleChanged(index);
     inspectCurrent();
     markModified();
@@ -441,7 +431,7 @@ void Session::setCustomInput(const QString& text, const QString& target) {
     currentText_ = text;
     currentTarget_ = target;
     selection_.forgetSample();
-    attributionSettings_.position = -1;  // another sample: its own default output position
+    analysis_.setSample(currentData_);
     Q_EMIT currentSampleChanged(-1);
     inspectCurrent();
     markModified();
@@ -452,38 +442,7 @@ void Session::inspectCurrent() {
         inspectFromStore();
         return;
     }
-    // A feature model (a time series) reads the sample's numbers, which have no text.
-    const bool features = model_ && model_->meta().input.type == InputSpec::Type::Features &&
-                          currentData_.features.rows() > 0;
-    if (!model_ || (currentText_.isEmpty() && !features)) return;
-    // The old sample's attribution shares the interactive worker: a queued one must not start.
-    attributionJob_.reset();
-    auto model = model_;
-    const QString text = currentText_;
-    const QString target =
-        useReferenceOutput_ || model->meta().task != Task::Seq2Seq ? currentTarget_ : QString();
-    // Only the newest request matters: starting cancels the one in flight and drops its result.
-    inspectJob_.start<std::shared_ptr<const SampleResult>>(
-        tr("Running the model on the current sample"),
-        [model, text, target, features,
-         data = currentData_](JobContext&) -> std::shared_ptr<const SampleResult> {
-            RunOptions options;
-            options.captureStates = true;
-            options.verify = true;
-            auto results = model->run(
-                {features ? encodeSample(*model, data) : model->encode(text, target)}, options);
-            return std::make_shared<const SampleResult>(std::move(results.front()));
-        },
-        [this](std::shared_ptr<const SampleResult> result) {
-            currentResult_ = std::move(result);
-            Q_EMIT currentResultChanged();
-        },
-        [this](const QString& error) {
-            currentResult_.reset();
-            Q_EMIT currentResultChanged();
-            Q_EMIT errorOccurred(tr("The model could not run on this input"), error);
-        },
-        JobLane::Interactive);
+    analysis_.runSample(useReferenceOutput_);
 }
 
 void Session::setPreferences(const Preferences& preferences) {
@@ -491,128 +450,22 @@ void Session::setPreferences(const Preferences& preferences) {
 }
 
 void Session::startPredictions() {
-    if (!model_ || !dataset_) return;
-    if (!store_ && dataset_->size() > 0 && dataset_->size() <= preferences_.autoCaptureSamples)
+    if (!model() || !dataset_) return;
+    // Small datasets (the demos) open with every state captured.
+    if (!store() && dataset_->size() > 0 && dataset_->size() <= preferences_.autoCaptureSamples)
         captureDataset();
-    tokenErrorStats_ = TokenErrorStats{};
-    auto model = model_;
-    auto dataset = dataset_;
-    const quint64 generation = generation_;
-    predictionsJob_.startPublishing<bool>(
-        tr("Predicting %1 samples").arg(dataset->size()),
-        [this, model, dataset, generation](JobContext& ctx, const JobHandle::Publish& publish) {
-            const qint64 n = dataset->size();
-            for (qint64 first = 0; first < n; first += kPredictionBatch) {
-                ctx.checkCancelled();
-                const qint64 last = std::min(n, first + kPredictionBatch);
-                auto batch = std::make_shared<const PredictionBatch>(
-                    predictBatch(*model, *dataset, first, last));
-                // Partial results go out per batch; the GUI coalesces the redraws. `this` is
-                // used only on the Session's thread, while this job is its latest.
-                publish([this, generation, first, batch]() {
-                    applyPredictions(generation, first, batch->predictions, batch->tokens);
-                });
-                ctx.setProgress(double(last) / double(n),
-                                tr("Predicting %1 / %2 samples").arg(last).arg(n));
-            }
-            return true;
-        },
-        [](bool) {},
-        [this](const QString& error) {
-            Q_EMIT errorOccurred(tr("Prediction over the dataset stopped"), error);
-        });
-}
-
-void Session::applyPredictions(quint64 generation, qint64 first,
-                               const std::vector<SamplePrediction>& batch,
-                               const TokenErrorStats& tokens) {
-    if (generation != generation_) return;
-    tokenErrorStats_.merge(tokens);
-    for (size_t i = 0; i < batch.size(); ++i) {
-        const size_t at = static_cast<size_t>(first) + i;
-        if (at < predictions_.size()) predictions_[at] = batch[i];
-    }
-    Q_EMIT predictionsChanged();
+    analysis_.startPredictions();
 }
 
 JobId Session::captureDataset() {
-    if (!model_ || !dataset_) {
-        Q_EMIT errorOccurred(tr("Nothing to capture"),
-                             tr("Open a model and a dataset first (File → Open Demo has both)."));
-        return 0;
-    }
-    auto model = model_;
-    auto dataset = dataset_;
-    const quint64 generation = generation_;
-    ExtractOptions options;
-    options.memoryBudgetBytes = preferences_.memoryBudgetBytes();
-    storeJob_.start<std::shared_ptr<const ActivationStore>>(
-        tr("Capturing every state of %1 samples").arg(dataset->size()),
-        [model, dataset, options](JobContext& ctx) -> std::shared_ptr<const ActivationStore> {
-            return ActivationStore::extract(*model, *dataset, options, ctx);
-        },
-        [this, generation](std::shared_ptr<const ActivationStore> store) {
-            if (generation != generation_) return;
-            setStore(std::move(store));
-        },
-        [this](const QString& error) {
-            Q_EMIT errorOccurred(tr("Capturing the dataset's states stopped"), error);
-        });
-    return storeJob_.id();
-}
-
-void Session::setStore(std::shared_ptr<const ActivationStore> store) {
-    projectionJob_.reset();
-    projections_.clear();
-    store_ = std::move(store);
-    Q_EMIT storeChanged();
-    if (projection_) {
-        projection_.reset();
-        Q_EMIT stateProjectionChanged();
-    }
-    restoreProjection();
+    return analysis_.captureDataset(preferences_.memoryBudgetBytes());
 }
 
 JobId Session::projectStates(const ProjectionSpec& spec) {
-    if (!store_) {
-        Q_EMIT errorOccurred(tr("Nothing to project"),
-                             tr("Capture the dataset's states first (Analysis → Capture Every "
-                                "State)."));
-        return 0;
-    }
-    projectionJob_.reset();
     // The first projection of new states is the panel's own; choosing another one is an edit.
-    if (projection_ && projection_->spec.key() != spec.key()) markModified();
-    const auto cached = projections_.find(spec.key());
-    if (cached != projections_.end()) {
-        projection_ = cached->second;
-        Q_EMIT stateProjectionChanged();
-        return 0;
-    }
-    auto store = store_;
-    projectionJob_.startPublishing<std::shared_ptr<const StateProjection>>(
-        tr("Projecting %1").arg(spec.methodName()),
-        [this, store, spec](JobContext& ctx, const JobHandle::Publish& publish)
-            -> std::shared_ptr<const StateProjection> {
-            // Partial layouts (t-SNE, UMAP while they converge) are shown as they come, unless
-            // a newer request (or a new store) came in meanwhile.
-            auto onLayout = [this, publish](std::shared_ptr<const StateProjection> layout) {
-                publish([this, layout]() {
-                    projection_ = layout;
-                    Q_EMIT stateProjectionChanged();
-                });
-            };
-            return rnnscope::projectStates(*store, spec, jobMonitor(ctx), onLayout);
-        },
-        [this](std::shared_ptr<const StateProjection> result) {
-            projections_[result->spec.key()] = result;
-            projection_ = std::move(result);
-            Q_EMIT stateProjectionChanged();
-        },
-        [this](const QString& error) {
-            Q_EMIT errorOccurred(tr("The projection stopped"), error);
-        });
-    return projectionJob_.id();
+    const auto projection = analysis_.stateProjection();
+    if (store() && projection && projection->spec.key() != spec.key()) markModified();
+    return analysis_.projectStates(spec);
 }
 
 void Session::setTokenGroups(const QVector<TokenGroup>& groups) {
@@ -630,81 +483,11 @@ void Session::clearTokenGroups() {
 }
 
 void Session::setAttributionSettings(const AttributionSettings& settings) {
-    if (settings == attributionSettings_) return;
-    attributionSettings_ = settings;
-    startAttribution();
+    analysis_.setAttributionSettings(settings);
 }
 
 void Session::setAttributionWanted(bool wanted) {
-    if (wanted == attributionWanted_) return;
-    attributionWanted_ = wanted;
-    if (wanted) {
-        if (attributionMissing_) startAttribution();
-        return;
-    }
-    if (attributionJob_.isRunning()) {
-        // Hidden mid-run: stop paying for it; showing the view again starts it over.
-        attributionJob_.reset();
-        attributionMissing_ = true;
-        Q_EMIT attributionChanged();
-    }
-}
-
-void Session::startAttribution() {
-    // Only the newest request lands: a result for an older sample, model or setting is dropped.
-    attributionJob_.reset();
-    attribution_.reset();
-    attributionError_.clear();
-    attributionMissing_ = false;
-    if (!model_ || !currentResult_) {
-        Q_EMIT attributionChanged();
-        return;
-    }
-    if (!attributionWanted_ && model_->hasAttribution()) {
-        attributionMissing_ = true;  // computed when a view shows it
-        Q_EMIT attributionChanged();
-        return;
-    }
-    if (!model_->hasAttribution()) {
-        attributionError_ = model_->attributionProblem();
-        Q_EMIT attributionChanged();
-        return;
-    }
-    auto model = model_;
-    SampleInput input = currentResult_->input;
-    // A seq2seq sample's reference is the "true" side even when the panels show the model's
-    // own output (the input was then encoded without it).
-    if (model->meta().task == Task::Seq2Seq && input.targetIds.empty() && !currentTarget_.isEmpty())
-        input = model->encode(currentText_, currentTarget_);
-    const AttributionSettings settings = attributionSettings_;
-    // The reference of every output row the core cannot read from the input itself: the class
-    // of a classified sample, the tags of a tagged one (language models and seq2seq samples
-    // carry theirs in `input`).
-    std::vector<int> references;
-    if (currentSample_ >= 0 && !currentData_.label.isEmpty())
-        references.push_back(int(model->meta().labels.indexOf(currentData_.label)));
-    if (currentSample_ >= 0 && model->meta().task == Task::Tagging)
-        for (const QString& tag : currentData_.tags)
-            references.push_back(int(model->meta().labels.indexOf(tag)));
-    const quint64 generation = generation_;
-    attributionJob_.start<std::shared_ptr<const SampleAttribution>>(
-        tr("Attributing the current sample"),
-        [model, input, settings, references](JobContext& ctx) {
-            ctx.checkCancelled();  // cancelled while it waited for the worker
-            return std::make_shared<const SampleAttribution>(attributeSample(
-                *model, input, settings, references, [&ctx]() { return ctx.isCancelled(); }));
-        },
-        [this, generation](std::shared_ptr<const SampleAttribution> result) {
-            if (generation != generation_) return;
-            attribution_ = std::move(result);
-            Q_EMIT attributionChanged();
-        },
-        [this](const QString& error) {
-            attributionError_ = error;
-            Q_EMIT attributionChanged();
-        },
-        JobLane::Interactive);
-    Q_EMIT attributionChanged();  // the previous sample's scores are gone; the new ones run
+    analysis_.setAttributionWanted(wanted);
 }
 
 void Session::setErrorSlices(const QVector<ErrorSlice>& slices) {
@@ -720,33 +503,27 @@ void Session::setErrorSlices(const QVector<ErrorSlice>& slices) {
 }
 
 std::vector<TokenOutcome> Session::currentTokenOutcomes() const {
-    if (!model_ || !currentResult_) return {};
+    const auto model = this->model();
+    const auto result = currentResult();
+    if (!model || !result) return {};
     // The previous sample's result stays until the new one arrives: never pair it with this
     // sample's tags.
-    if (model_->meta().input.type == InputSpec::Type::Tokens &&
-        currentResult_->input.tokens != model_->meta().input.tokenize(currentText_))
+    if (model->meta().input.type == InputSpec::Type::Tokens &&
+        result->input.tokens != model->meta().input.tokenize(currentText_))
         return {};
-    return tokenOutcomes(model_->meta(), *currentResult_, currentData_);
+    return tokenOutcomes(model->meta(), *result, currentData_);
 }
 
 RegressionResiduals Session::currentResiduals() const {
-    if (!model_ || !currentResult_ || currentSample_ < 0) return {};
+    const auto model = this->model();
+    const auto result = currentResult();
+    if (!model || !result || currentSample_ < 0) return {};
     // The previous sample's result stays until the new one arrives: pair only same lengths.
     if (currentData_.features.rows() > 0 &&
-        currentResult_->input.features.rows() != currentData_.features.rows())
+        result->input.features.rows() != currentData_.features.rows())
         return {};
-    return regressionResiduals(model_->meta(), *currentResult_, currentData_,
+    return regressionResiduals(model->meta(), *result, currentData_,
                                dataset_ ? dataset_->targetNames() : QStringList());
-}
-
-double Session::accuracy() const {
-    qint64 known = 0, right = 0;
-    for (const auto& p : predictions_) {
-        if (!p.done || p.correct < 0) continue;
-        ++known;
-        right += p.correct;
-    }
-    return known > 0 ? double(right) / double(known) : -1.0;
 }
 
 void Session::setUseReferenceOutput(bool use) {

@@ -1,9 +1,11 @@
 #pragma once
-// One Session per window: the loaded model, the dataset, the current sample's analysis, and its
-// parts: the selection (core/session/Selection.h: hover, units, steps, selected tokens) and the
-// user's preferences that core reads. Panels read from it and call it; they learn of every
-// change through its signals and its parts' signals. It is owned outside the window (app/
-// main.cpp) and outlives the panels, which hold a reference to it.
+// One Session per window: the dataset, the current sample, the session file, and its parts: the
+// model's analysis (core/session/ModelAnalysis.h: the model, its run of the current sample, its
+// predictions, captured states, projections and attribution), the selection
+// (core/session/Selection.h: hover, units, steps, selected tokens) and the user's preferences
+// that core reads. Panels read from it and call it; they learn of every change through its
+// signals and its parts' signals. It is owned outside the window (app/gui/main.cpp) and outlives
+// the panels, which hold a reference to it.
 //
 // Everything heavy (loading, inference over the dataset, the current sample's capture) runs as a
 // job on the JobRunner; results are applied on the GUI thread and stale ones (from a model or
@@ -28,9 +30,9 @@
 #include "core/errors/RegressionErrors.h"
 #include "core/errors/SampleAttribution.h"
 #include "core/errors/TokenErrors.h"
-#include "core/jobs/JobHandle.h"
 #include "core/jobs/JobRunner.h"
 #include "core/model/Capture.h"
+#include "core/session/ModelAnalysis.h"
 #include "core/session/Refs.h"
 #include "core/session/Selection.h"
 #include "core/session/SessionFile.h"
@@ -124,7 +126,13 @@ public:
     void setModified(bool modified);
     void markModified() { setModified(true); }
 
-    std::shared_ptr<const Model> model() const { return model_; }
+    // The model's part (core/session/ModelAnalysis.h): its run of the current sample, its
+    // predictions, captured states, projections and attribution. The accessors below are its,
+    // and its signals are the Session's own.
+    ModelAnalysis& analysis() { return analysis_; }
+    const ModelAnalysis& analysis() const { return analysis_; }
+
+    std::shared_ptr<const Model> model() const { return analysis_.model(); }
     std::shared_ptr<const Dataset> dataset() const { return dataset_; }
 
     // The sample every panel shows: a dataset index, or -1 for typed custom input.
@@ -134,7 +142,7 @@ public:
     QString currentText() const { return currentText_; }
     QString currentTarget() const { return currentTarget_; }
     // The model's run on the current sample, with every captured state; null until it arrives.
-    std::shared_ptr<const SampleResult> currentResult() const { return currentResult_; }
+    std::shared_ptr<const SampleResult> currentResult() const { return analysis_.currentResult(); }
     // The dataset's record of the current sample (label, spans, ...); empty for custom input.
     const DataSample& currentData() const { return currentData_; }
 
@@ -148,22 +156,25 @@ public:
     // file. A dataset of at most preferences().autoCaptureSamples samples is captured as soon as
     // it opens with a model (the demos open with every state ready).
     JobId captureDataset();
-    std::shared_ptr<const ActivationStore> store() const { return store_; }
+    std::shared_ptr<const ActivationStore> store() const { return analysis_.store(); }
 
     // The captured states projected to 2D or 3D (the 3D state space). Needs the store; a
     // projection made before for the same spec and store comes back at once from a cache.
     // t-SNE and UMAP publish their layout while it converges (stateProjection()->finished is
     // false until the end).
     JobId projectStates(const ProjectionSpec& spec);
-    std::shared_ptr<const StateProjection> stateProjection() const { return projection_; }
-    JobId projectionJob() const { return projectionJob_.id(); }
+    std::shared_ptr<const StateProjection> stateProjection() const {
+        return analysis_.stateProjection();
+    }
+    JobId projectionJob() const { return analysis_.projectionJob(); }
 
     // Filled progressively by a job after a model and a dataset are open.
-    const std::vector<SamplePrediction>& predictions() const { return predictions_; }
-    double accuracy() const;  // share correct among predictions done with a reference; -1 if none
+    const std::vector<SamplePrediction>& predictions() const { return analysis_.predictions(); }
+    // Share correct among predictions done with a reference; -1 if none.
+    double accuracy() const { return analysis_.accuracy(); }
     // Tagging and language models: the dataset's per-token counts (tokens with most errors,
     // errors by frequency and bracket depth), filled batch by batch with predictions().
-    const TokenErrorStats& tokenErrorStats() const { return tokenErrorStats_; }
+    const TokenErrorStats& tokenErrorStats() const { return analysis_.tokenErrorStats(); }
     // The current result's per-token loss and verdict (the true tag, or the true next token);
     // empty for other tasks and without a reference.
     std::vector<TokenOutcome> currentTokenOutcomes() const;
@@ -186,14 +197,16 @@ public:
     // only while wanted (the attribution tab is on screen). Turning it off cancels a run in
     // flight; turning it on computes what is missing (a finished result is kept).
     void setAttributionWanted(bool wanted);
-    bool attributionWanted() const { return attributionWanted_; }
-    AttributionSettings attributionSettings() const { return attributionSettings_; }
+    bool attributionWanted() const { return analysis_.attributionWanted(); }
+    AttributionSettings attributionSettings() const { return analysis_.attributionSettings(); }
     void setAttributionSettings(const AttributionSettings& settings);
     // Null while it runs, and when there is none; then attributionError() says why (the model
     // lacks logits_from_embeddings, or it failed), or is empty while it runs.
-    std::shared_ptr<const SampleAttribution> currentAttribution() const { return attribution_; }
-    QString attributionError() const { return attributionError_; }
-    bool isAttributing() const { return attributionJob_.isRunning(); }
+    std::shared_ptr<const SampleAttribution> currentAttribution() const {
+        return analysis_.currentAttribution();
+    }
+    QString attributionError() const { return analysis_.attributionError(); }
+    bool isAttributing() const { return analysis_.isAttributing(); }
 
     // Increases whenever the model or dataset changes; results computed for an older generation
     // are dropped.
@@ -224,19 +237,18 @@ private:
     void setDataset(std::shared_ptr<const Dataset> dataset, const QString& path);
     DatasetKind datasetKindForModel() const;
     void inspectCurrent();
-    void setStore(std::shared_ptr<const ActivationStore> store);
     void inspectFromStore();  // model-free mode: the current sample's states, from the store
     void leaveModelFree();
     void openModelFreeSession(const QString& path, const SessionFileContent& content);
     void clearTokenGroups();  // with the model or dataset they named
     void startPredictions();
-    void applyPredictions(quint64 generation, qint64 first,
-                          const std::vector<SamplePrediction>& batch,
-                          const TokenErrorStats& tokens = {});
-    void startAttribution();
+    void restoreProjection();  // an opened session's projection, once its states are in
+    void finishRestoring();
 
     JobRunner jobs_;
-    std::shared_ptr<const Model> model_;
+    Selection selection_;
+    Preferences preferences_;
+    ModelAnalysis analysis_;  // after jobs_: its job handles cancel on a live runner
     std::shared_ptr<const Dataset> dataset_;
     quint64 generation_ = 0;
 
@@ -244,39 +256,15 @@ private:
     QString currentText_;
     QString currentTarget_;
     DataSample currentData_;
-    std::shared_ptr<const SampleResult> currentResult_;
-    JobHandle inspectJob_;
     bool useReferenceOutput_ = true;
-
-    Selection selection_;
-    Preferences preferences_;
-
-    std::vector<SamplePrediction> predictions_;
-    TokenErrorStats tokenErrorStats_;
-    JobHandle predictionsJob_;
-    std::shared_ptr<const ActivationStore> store_;
-    JobHandle storeJob_;
-    std::shared_ptr<const StateProjection> projection_;
-    std::map<QString, std::shared_ptr<const StateProjection>> projections_;  // by spec key
-    JobHandle projectionJob_;
 
     bool modelFree_ = false;
     QStringList activationNotes_;
     QString activationsPath_;
     QString activationTokensPath_;
-    void restoreProjection();
-    void finishRestoring();
 
     QVector<ErrorSlice> errorSlices_;
     QVector<TokenGroup> tokenGroups_;
-    AttributionSettings attributionSettings_;
-    std::shared_ptr<const SampleAttribution> attribution_;
-    QString attributionError_;
-    JobHandle attributionJob_;
-    bool attributionWanted_ = false;
-    // The current result and settings have no attribution yet (it was not wanted, or was
-    // cancelled when its view was hidden): showing the view computes it.
-    bool attributionMissing_ = false;
     QString sessionPath_;
     SessionFileContent opened_;
     bool modified_ = false;

@@ -69,11 +69,7 @@ void Session::openActivations(const QString& path, const QString& tokensPath) {
             activationTokensPath_ =
                 tokensPath.isEmpty() ? QString() : QFileInfo(tokensPath).absoluteFilePath();
             ++generation_;
-            inspectJob_.reset();
-            predictionsJob_.reset();
-            storeJob_.reset();
-            currentResult_.reset();
-            model_.reset();
+            analysis_.setModel(nullptr);
             setDataset(imported.dataset, imported.source);
             modelFree_ = true;
             Q_EMIT modelChanged();  // after modelFree_: panels ask it when the model goes
@@ -86,7 +82,7 @@ void Session::openActivations(const QString& path, const QString& tokensPath) {
                        .arg(imported.store->tracks().size())
                        .arg(imported.samplesFrom);
             activationNotes_ << imported.notes;
-            setStore(imported.store);
+            analysis_.setStore(imported.store);
             Q_EMIT fileOpened(path, FileKind::Activations);
             inspectCurrent();
             finishRestoring();  // a model-free session file: its groups and view now
@@ -130,34 +126,32 @@ void Session::leaveModelFree() {
     activationNotes_.clear();
     // The imported tokens were the dataset: a model brings its own.
     dataset_.reset();
-    predictions_.clear();
     currentSample_ = -1;
     currentData_ = DataSample{};
     currentText_.clear();
     currentTarget_.clear();
     Q_EMIT datasetChanged();
-    Q_EMIT predictionsChanged();
+    analysis_.setDataset(nullptr);  // no predictions without samples
 }
 
 void Session::inspectFromStore() {
-    if (!store_ || currentSample_ < 0 || currentSample_ >= store_->sampleCount()) return;
+    const auto states = store();
+    if (!states || currentSample_ < 0 || currentSample_ >= states->sampleCount()) return;
     // Rows of one sample: read at once (a sample is small), no job needed.
     auto result = std::make_shared<SampleResult>();
     result->input.tokens = currentData_.tokens;
-    const qint64 first = store_->firstRow(currentSample_);
+    const qint64 first = states->firstRow(currentSample_);
     for (int i = 0; i < result->input.length(); ++i)
-        result->input.ids.push_back(store_->tokenIds()[size_t(first + i)]);
+        result->input.ids.push_back(states->tokenIds()[size_t(first + i)]);
     try {
-        result->tracks = store_->sample(currentSample_);
+        result->tracks = states->sample(currentSample_);
     } catch (const UserError& e) {
         Q_EMIT errorOccurred(tr("Cannot read sample %1's states").arg(currentSample_ + 1),
                              e.message());
         return;
     }
     result->notes << tr("Model-free mode: predictions, attention and attribution need the model.");
-    inspectJob_.reset();  // a run of the model still in flight must not replace it
-    currentResult_ = std::move(result);
-    Q_EMIT currentResultChanged();
+    analysis_.setCurrentResult(std::move(result));
 }
 
 }  // namespace rnnscope

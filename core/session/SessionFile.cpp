@@ -98,7 +98,11 @@ SessionFileContent readSessionFile(const QString& path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw UserError(QStringLiteral("cannot open %1: %2").arg(path, file.errorString()));
-    const QByteArray text = file.readAll();
+    return parseSessionFile(file.readAll(), path);
+}
+
+SessionFileContent parseSessionFile(const QByteArray& text, const QString& path) {
+    const QString name = QFileInfo(path).fileName();
     SessionFileContent c;
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(text, &error);

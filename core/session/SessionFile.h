@@ -49,6 +49,9 @@ struct SessionFileContent {
 // Throws UserError naming the file and the problem when nothing usable is there (not JSON at
 // all, neither a model nor activations).
 SessionFileContent readSessionFile(const QString& path);
+// The same for a file's bytes already in memory (the fuzzer's way in): `path` is where the file
+// is, which names it in messages and anchors its relative paths; nothing is read from it.
+SessionFileContent parseSessionFile(const QByteArray& text, const QString& path);
 // Throws UserError when the file cannot be written; an existing file is replaced only whole.
 void writeSessionFile(const QString& path, const SessionFileContent& content);
 

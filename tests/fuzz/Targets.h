@@ -5,6 +5,7 @@
 // The archive fuzzer (fuzz_model_archive.cpp) needs LibTorch's zip reader and lives on its own.
 
 #include <QByteArray>
+#include <sstream>
 #include <vector>
 
 #include "core/data/Dataset.h"
@@ -26,9 +27,12 @@ inline ImportOptions smallBudget() {
     return options;
 }
 
-inline QString demoTokenFile() {
-    static const QByteArray tokens("the cat sat <eos>\na dog sat <eos>\nthe dog sat <eos>\n");
-    return writeFile(QStringLiteral("tokens.txt"), tokens.constData(), size_t(tokens.size()));
+inline QString demoTokenFile() {  // written once per process
+    static const QString path = [] {
+        const QByteArray tokens("the cat sat <eos>\na dog sat <eos>\nthe dog sat <eos>\n");
+        return writeFile(QStringLiteral("tokens.txt"), tokens.constData(), size_t(tokens.size()));
+    }();
+    return path;
 }
 
 // TSV lines (text<TAB>label, tokens<TAB>tags, source<TAB>target<TAB>spans), every kind.
@@ -78,23 +82,37 @@ inline void feedModelMeta(const QByteArray& in) {
 // .rnnscope session files: whole, cut short (the salvage of complete entries), from a newer
 // version.
 inline void feedSessionFile(const QByteArray& in) {
-    const QString path =
-        writeFile(QStringLiteral("work.rnnscope"), in.constData(), size_t(in.size()));
-    expectCleanErrors([&] { readSessionFile(path); });
+    // Parsed from memory: the path only anchors relative paths and names the file.
+    static const QString path = workDir().filePath(QStringLiteral("work.rnnscope"));
+    expectCleanErrors([&] { parseSessionFile(in, path); });
 }
 
-// NumPy .npy: header, shape against file size, dtypes, byte orders, Fortran order, 2-D and 3-D;
-// then the file as model-free states beside a valid token file.
+// NumPy .npy: header, shape against file size, dtypes, byte orders, Fortran order, 2-D and 3-D,
+// read from memory; then, for an input that reads as an array, the file as model-free states
+// beside a valid token file (the only step that needs a file, so most inputs never touch disk).
 inline void feedNpy(const QByteArray& in) {
+    const std::string name = "states.npy";
+    auto stream = [&] {
+        return std::istringstream(std::string(in.constData(), size_t(in.size())), std::ios::binary);
+    };
+    expectCleanErrors([&] {
+        auto s = stream();
+        projection::readNpyShape(s, name);
+    });
+    expectCleanErrors([&] {
+        auto s = stream();
+        projection::readNpy(s, name);
+    });
+    bool isArray = false;
+    expectCleanErrors([&] {
+        auto s = stream();
+        projection::NpyShape shape;
+        projection::readNpyStack(s, name, &shape);
+        isArray = true;
+    });
+    if (!isArray) return;
     const QString tokens = demoTokenFile();
     const QString path = writeFile(QStringLiteral("states.npy"), in.constData(), size_t(in.size()));
-    const std::string file = path.toStdString();
-    expectCleanErrors([&] { projection::readNpyShape(file); });
-    expectCleanErrors([&] { projection::readNpy(file); });
-    expectCleanErrors([&] {
-        projection::NpyShape shape;
-        projection::readNpyStack(file, &shape);
-    });
     expectCleanErrors([&] { importStateArrays(path, tokens, smallBudget()); });
 }
 
