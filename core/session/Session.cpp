@@ -154,7 +154,6 @@ void Session::openModelAndDataset(const QString& modelPath, const QString& datas
             // Install both before announcing either, so no panel sees a mismatched pair.
             leaveModelFree();
             dataset_ = std::move(pair.second);
-            analysis_.setDataset(dataset_);
             setModel(std::move(pair.first), modelPath);
             setDataset(dataset_, datasetPath);
         },
@@ -347,6 +346,9 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path) 
     leaveModelFree();
     ++generation_;
     analysis_.setModel(std::move(model));
+    // Model and dataset opened together: the model's part gets the new dataset with the model,
+    // so nothing it announces pairs the new model with the old data.
+    if (analysis_.dataset() != dataset_) analysis_.setDataset(dataset_);
     clearTokenGroups();
     Q_EMIT fileOpened(path, FileKind::Model);
     Q_EMIT modelChanged();
