@@ -17,6 +17,7 @@
 #include "app/cli/cli_errors.h"
 #include "app/cli/cli_extract.h"
 #include "app/cli/cli_inspect.h"
+#include "app/cli/cli_intervene.h"
 #include "app/cli/cli_merge.h"
 #include "app/cli/cli_neighbours.h"
 #include "app/cli/cli_project.h"
@@ -60,6 +61,12 @@ const Command kCommands[] = {
      "            [--baseline pad|zeros] --json\n"
      "        per-token attribution of the model's output (needs logits_from_embeddings);\n"
      "        integrated gradients also print their completeness error and the steps used\n\n"},
+    {"intervene", &rnnscope::runInterveneCommand,
+     "  intervene --model M.pt (--input TEXT | --data D --sample N) --set SPEC [--set SPEC ...]\n"
+     "            [--steps A-B] --json\n"
+     "        run one sample as the model computes it and with units replaced; SPEC is\n"
+     "        TRACK[UNITS]=VALUE, e.g. lstm_l0_fwd_cell[3,7,10-12]=0 (VALUE: a number, mean, "
+     "x2.5)\n\n"},
     {"units", &rnnscope::runUnitsCommand,
      "  units --model M.pt --data D --signal NAME [--layer L] [--top K] --json\n"
      "        rank every unit by its correlation with a per-token signal over the dataset\n"

@@ -8,6 +8,7 @@
 
 #include "core/errors/Attribution.h"
 #include "core/model/Capture.h"
+#include "core/model/Intervention.h"
 #include "core/model/ModelMeta.h"
 
 namespace rnnscope {
@@ -17,6 +18,9 @@ struct RunOptions {
     bool verify = false;        // compare unrolled hidden states with the module's own output
     bool generate = true;       // seq2seq: run generate() and use its output when no target
     int maxOutputLength = 64;   // seq2seq generate() limit
+    // States replaced while the model runs (docs/interventions.md); every method the run calls
+    // (interpret or forward, and generate) reads the replaced values. Means must be resolved.
+    Interventions interventions;
 };
 
 // A token embedding of the model: an nn.Embedding whose rows are the input vocabulary (or, for a
@@ -103,6 +107,10 @@ public:
     // Thread-safe: may be called from worker threads concurrently.
     std::vector<SampleResult> run(const std::vector<SampleInput>& batch,
                                   const RunOptions& options = {}) const;
+
+    // Throws ModelError when `interventions` name a state, unit or step the model does not
+    // have, or a module whose calls rnnscope cannot reach; the message lists the valid choices.
+    void checkInterventions(const Interventions& interventions) const;
 
     // Sets LibTorch's intra-op thread count (its default on these machines is 1).
     static void setThreadCount(int threads);

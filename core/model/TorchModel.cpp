@@ -17,6 +17,7 @@
 #include "core/model/Model.h"
 #include "core/model/ModelFile.h"
 #include "core/model/TorchAttribution.h"
+#include "core/model/TorchIntervene.h"
 #include "core/model/TorchUnroll.h"
 
 #include <ATen/Parallel.h>
@@ -106,6 +107,7 @@ struct Model::Impl {
     ModelMeta meta;
     torch::jit::Module module;
     std::vector<detail::RecurrentModule> rnns;
+    std::unique_ptr<detail::InterveningMethods> intervening;  // made once rnns are found
     std::vector<RecurrentLayerInfo> layers;
     bool interpret = false;
     bool generate = false;
@@ -164,7 +166,8 @@ EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample) const {
         toRun.targetIds.clear();
         toRun.targetTokens.clear();
     }
-    const SampleResult run = d->runBatch({toRun}, RunOptions{false, false, true, 64}, nullptr)[0];
+    const SampleResult run =
+        d->runBatch({toRun}, RunOptions{false, false, true, 64, {}}, nullptr)[0];
     EmbeddingBinding b;
     b.embeddings = run.embeddings;
     b.padEmbeddings = MatrixRM::Zero(b.embeddings.rows(), b.embeddings.cols());
@@ -221,6 +224,11 @@ EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample) const {
     return b;
 }
 
+void Model::checkInterventions(const Interventions& interventions) const {
+    detail::checkInterventions(d->rnns, *d->intervening, d->interpret ? "interpret" : "forward",
+                               interventions);
+}
+
 void Model::setThreadCount(int threads) {
     at::set_num_threads(std::max(1, threads));
 }
@@ -267,12 +275,13 @@ std::shared_ptr<Model> Model::open(const QString& path) {
     d.checkEmbeddings();
     d.rnns = detail::findRecurrentModules(d.module);
     for (const auto& rnn : d.rnns) d.layers.push_back(rnn.info);
+    d.intervening = std::make_unique<detail::InterveningMethods>(d.module, &d.rnns);
 
     // One tiny run tells which recurrent modules can be captured, and proves the model runs.
     std::vector<QString> whyNot;
     try {
         const auto probe =
-            d.runBatch({d.probeSample()}, RunOptions{true, false, false, 4}, &whyNot);
+            d.runBatch({d.probeSample()}, RunOptions{true, false, false, 4, {}}, &whyNot);
         d.attributionProblem = detail::attributionProblem(d.module, d.meta, probe.front());
     } catch (const ModelError& e) {
         QString why = e.message();
@@ -505,6 +514,16 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
     std::vector<SampleResult> results(batch.size());
     for (int64_t b = 0; b < size; ++b) results[b].input = batch[b];
 
+    // With interventions every method runs through its rewritten graph (TorchIntervene.h).
+    const Interventions& interventions = options.interventions;
+    if (!interventions.empty())
+        detail::checkInterventions(rnns, *intervening, interpret ? "interpret" : "forward",
+                                   interventions);
+    auto call = [&](const std::string& method, std::vector<c10::IValue> args) {
+        if (interventions.empty()) return module.get_method(method)(std::move(args));
+        return intervening->call(method, std::move(args), interventions);
+    };
+
     std::map<std::string, at::Tensor> out;
     std::vector<int64_t> outLens;  // seq2seq: logits/attention steps per sample
     int64_t outSteps = 0;
@@ -520,9 +539,8 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
                                          [](const SampleInput& s) { return s.targetIds.empty(); }));
             if (needGenerate) {
                 const at::Tensor ids =
-                    module
-                        .get_method("generate")(
-                            {inputs, lengths, static_cast<int64_t>(options.maxOutputLength)})
+                    call("generate",
+                         {inputs, lengths, static_cast<int64_t>(options.maxOutputLength)})
                         .toTensor()
                         .to(at::kLong)
                         .contiguous();  // [B, T_gen]
@@ -579,13 +597,13 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
         }
 
         if (interpret) {
-            const c10::IValue value = module.get_method("interpret")(args);
+            const c10::IValue value = call("interpret", args);
             for (const auto& entry : value.toGenericDict()) {
                 if (entry.key().isString() && entry.value().isTensor())
                     out[entry.key().toStringRef()] = entry.value().toTensor();
             }
         } else {
-            const c10::IValue value = module.get_method("forward")(args);
+            const c10::IValue value = call("forward", args);
             out["logits"] = value.toTensor();
         }
     } catch (const ModelError&) {
@@ -684,7 +702,10 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
     // --- white-box capture of every recurrent module ---------------------------------------
     std::vector<QString> whyNot(rnns.size(), QStringLiteral("the model has no interpret() method"));
     if (interpret && (options.captureStates || whyNotCaptured))
-        whyNot = detail::captureRecurrent(rnns, io, options.captureStates, options.verify, results);
+        // An intervened module no longer computes what its own forward does: nothing to verify.
+        whyNot = detail::captureRecurrent(rnns, io, options.captureStates,
+                                          options.verify && interventions.empty(), results,
+                                          interventions);
     if (whyNotCaptured) *whyNotCaptured = whyNot;
 
     for (const auto& [key, value] : io.tensors) {

@@ -5,6 +5,7 @@
 #include "core/model/TorchUnroll.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "core/Errors.h"
 
@@ -115,10 +116,48 @@ struct CellWeights {
 // buffers: no LibTorch operator per step, whose dispatch cost dominates at RNN sizes (this is
 // what keeps capture within 2x of the model's own forward; bench/bench_capture). The equations
 // are nn.LSTM's, nn.GRU's and nn.RNN's (gate order LSTM i, f, g, o; GRU r, z, n).
+// The interventions on one layer and direction, applied to each step's buffers right after the
+// value is computed and before anything reads it (docs/interventions.md).
+struct StepEdits {
+    enum class Buffer { Hidden, Cell, Gates };
+    struct Edit {
+        const Intervention* what;
+        Buffer buffer;
+        int64_t offset;  // first column of the state within its buffer row
+    };
+    std::vector<Edit> edits;
+    const int64_t* lengths = nullptr;  // [B]: valid steps per sample
+    int64_t firstPosition = 0;         // input position of run step 0 (a module run step-wise)
+    bool reverse = false;
+
+    bool empty() const { return edits.empty(); }
+    // Applies the edits on `buffer` at run step t to rows [B, width] of `data`; of the gates,
+    // only those whose columns start in [from, to).
+    void apply(Buffer buffer, int64_t t, float* data, int64_t batch, int64_t width,
+               int64_t from = 0, int64_t to = INT64_MAX) const {
+        for (const Edit& e : edits) {
+            if (e.buffer != buffer || e.offset < from || e.offset >= to) continue;
+            const Intervention& i = *e.what;
+            for (int64_t b = 0; b < batch; ++b) {
+                const int64_t length = lengths[b];
+                if (t >= length) continue;  // padding: never read for this sample
+                const int64_t position = reverse ? length - 1 - t : firstPosition + t;
+                if (!i.coversStep(static_cast<int>(position))) continue;
+                float* row = data + b * width + e.offset;
+                for (size_t k = 0; k < i.units.size(); ++k) {
+                    float& x = row[i.units[k]];
+                    x = i.mode == Intervention::Mode::Scale ? x * i.factor : i.values[k];
+                }
+            }
+        }
+    }
+};
+
 struct DirectionRun {
     const CellWeights& w;
     int64_t batch, steps, hidden, outSize;
     bool lstm, gru, relu;
+    const StepEdits& edits;
 
     // proj: [T, B, G*H] input projections (plus b_ih; plus b_hh for LSTM and RNN, folded in
     // before the call). Fills hiddenAll [T, B, P], gatesAll [T, B, G*H] (LSTM, GRU),
@@ -143,11 +182,15 @@ struct DirectionRun {
                 a.leftCols(2 * hidden) = a.leftCols(2 * hidden).logistic();                  // i, f
                 a.middleCols(2 * hidden, hidden) = a.middleCols(2 * hidden, hidden).tanh();  // g
                 a.rightCols(hidden) = a.rightCols(hidden).logistic();                        // o
+                if (!edits.empty())
+                    edits.apply(StepEdits::Buffer::Gates, t, g.data(), batch, width);
                 float* cOutData = cellAll.data_ptr<float>() + t * batch * hidden;
                 Map cOut(cOutData, batch, hidden);
                 cOut.array() =
                     a.middleCols(hidden, hidden) * ConstMap(cPrev, batch, hidden).array() +
                     a.leftCols(hidden) * a.middleCols(2 * hidden, hidden);  // c
+                if (!edits.empty())
+                    edits.apply(StepEdits::Buffer::Cell, t, cOutData, batch, hidden);
                 if (w.wHr.defined()) {
                     Map product(scratchTensor.data_ptr<float>(), batch, hidden);
                     product.array() = a.rightCols(hidden) * cOut.array().tanh();
@@ -164,9 +207,14 @@ struct DirectionRun {
                 auto a = g.array();
                 a.leftCols(2 * hidden) =
                     (gi.leftCols(2 * hidden) + s.leftCols(2 * hidden)).array().logistic();  // r, z
+                // r and z replaced before n and h read them, n before h does.
+                if (!edits.empty())
+                    edits.apply(StepEdits::Buffer::Gates, t, g.data(), batch, width, 0, 2 * hidden);
                 a.rightCols(hidden) = (gi.rightCols(hidden).array() +
                                        a.leftCols(hidden) * s.rightCols(hidden).array())
                                           .tanh();  // n
+                if (!edits.empty())
+                    edits.apply(StepEdits::Buffer::Gates, t, g.data(), batch, width, 2 * hidden);
                 // h = (1 - z) n + z h_prev
                 hOut.array() = a.rightCols(hidden) +
                                a.middleCols(hidden, hidden) * (hp.array() - a.rightCols(hidden));
@@ -178,6 +226,7 @@ struct DirectionRun {
                 else
                     hOut.array() = hOut.array().tanh();
             }
+            if (!edits.empty()) edits.apply(StepEdits::Buffer::Hidden, t, hOutData, batch, outSize);
             hPrev = hOutData;
         }
     }
@@ -200,8 +249,56 @@ MatrixRM sampleTrack(const UnrolledTrack& track, int64_t b, int64_t length) {
     return values;
 }
 
+namespace {
+
+const char* const kLstmGates[] = {"gate.input", "gate.forget", "gate.cell", "gate.output"};
+const char* const kGruGates[] = {"gate.reset", "gate.update", "gate.new"};
+
+// The edits of `interventions` on one layer and direction of `info`.
+StepEdits editsFor(const RecurrentLayerInfo& info, const Interventions& interventions,
+                   int64_t layer, int64_t dir) {
+    const bool lstm = info.type == QLatin1String("LSTM");
+    const bool gru = info.type == QLatin1String("GRU");
+    StepEdits edits;
+    for (const Intervention& i : interventions) {
+        if (i.module != info.module || i.layer != layer || i.direction != dir) continue;
+        if (i.needsMeans())
+            throw ModelError(
+                QStringLiteral("%1: the dataset means are not known yet").arg(i.describe()));
+        StepEdits::Edit edit{&i, StepEdits::Buffer::Hidden, 0};
+        int64_t width = info.projSize > 0 ? info.projSize : info.hiddenSize;
+        if (i.kind == QLatin1String("cell") && lstm) {
+            edit.buffer = StepEdits::Buffer::Cell;
+            width = info.hiddenSize;
+        } else if (i.kind != QLatin1String("hidden")) {
+            edit.buffer = StepEdits::Buffer::Gates;
+            width = info.hiddenSize;
+            int k = -1;
+            for (int g = 0; g < (lstm ? 4 : gru ? 3 : 0); ++g)
+                if (i.kind == QLatin1String(lstm ? kLstmGates[g] : kGruGates[g])) k = g;
+            if (k < 0)
+                throw ModelError(QStringLiteral("%1 (%2) has no state \"%3\"")
+                                     .arg(info.module, info.type, i.kind));
+            edit.offset = k * info.hiddenSize;
+        }
+        for (int u : i.units)
+            if (u < 0 || u >= width)
+                throw ModelError(QStringLiteral("unit %1 is not in %2 L%3 %4 (units 0 to %5)")
+                                     .arg(u)
+                                     .arg(info.module)
+                                     .arg(layer)
+                                     .arg(i.kind)
+                                     .arg(width - 1));
+        edits.edits.push_back(edit);
+    }
+    return edits;
+}
+
+}  // namespace
+
 Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::Tensor& lengths,
-                const at::Tensor& h0, const at::Tensor& c0) {
+                const at::Tensor& h0, const at::Tensor& c0, const Interventions& interventions,
+                int64_t firstPosition) {
     const RecurrentLayerInfo& info = rnn.info;
     const bool lstm = info.type == QLatin1String("LSTM");
     const bool gru = info.type == QLatin1String("GRU");
@@ -216,7 +313,8 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
     if (!parameter(rnn.module, "weight_ih_l0").defined())
         throw ModelError(QStringLiteral("%1 has no weight_ih_l0 parameter").arg(info.module));
     const auto options = at::TensorOptions().dtype(at::kFloat);
-    const at::Tensor lens = lengths.to(at::kLong).unsqueeze(1);         // [B, 1]
+    const at::Tensor lensFlat = lengths.to(at::kLong).contiguous();     // [B]
+    const at::Tensor lens = lensFlat.unsqueeze(1);                      // [B, 1]
     const at::Tensor time = at::arange(steps, at::kLong).unsqueeze(0);  // [1, T]
     // Reverse order within each sample's valid steps; padding keeps its place. The
     // permutation is its own inverse, so it also maps reversed results back.
@@ -259,7 +357,11 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
             at::Tensor gatesAll =
                 lstm || gru ? at::empty({steps, batch, width}, options) : at::Tensor();
             at::Tensor cellAll = lstm ? at::empty({steps, batch, hidden}, options) : at::Tensor();
-            const DirectionRun step{w, batch, steps, hidden, outSize, lstm, gru, relu};
+            StepEdits edits = editsFor(info, interventions, layer, dir);
+            edits.lengths = lensFlat.data_ptr<int64_t>();
+            edits.firstPosition = firstPosition;
+            edits.reverse = dir == 1;
+            const DirectionRun step{w, batch, steps, hidden, outSize, lstm, gru, relu, edits};
             step.run(proj, hiddenAll, gatesAll, cellAll, h, c);
 
             auto addTrack = [&](const at::Tensor& timeMajor, int64_t offset, int64_t size,
@@ -289,11 +391,8 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
                 finalCell.push_back(finalOf(batchFirst(cellAll)));
             }
             if (lstm || gru) {
-                const char* const lstmKinds[] = {"gate.input", "gate.forget", "gate.cell",
-                                                 "gate.output"};
-                const char* const gruKinds[] = {"gate.reset", "gate.update", "gate.new"};
                 for (int64_t k = 0; k < (lstm ? 4 : 3); ++k)
-                    addTrack(gatesAll, k * hidden, hidden, lstm ? lstmKinds[k] : gruKinds[k]);
+                    addTrack(gatesAll, k * hidden, hidden, lstm ? kLstmGates[k] : kGruGates[k]);
             }
         }
         layerInput = at::cat(directionOutputs, 2).contiguous();  // [B, T, D*P]
@@ -436,7 +535,8 @@ QString checkCapturable(const RecurrentModule& rnn, size_t i, const InterpretOut
 
 std::vector<QString> captureRecurrent(const std::vector<RecurrentModule>& rnns,
                                       const InterpretOutput& out, bool unrollStates, bool verify,
-                                      std::vector<SampleResult>& results) {
+                                      std::vector<SampleResult>& results,
+                                      const Interventions& interventions) {
     const auto size = static_cast<int64_t>(results.size());
     std::vector<QString> whyNot(rnns.size());
     for (size_t i = 0; i < rnns.size(); ++i) {
@@ -463,7 +563,7 @@ std::vector<QString> captureRecurrent(const std::vector<RecurrentModule>& rnns,
             try {
                 const at::Tensor lengths =
                     at::tensor(at::ArrayRef<int64_t>(lens), at::kLong);  // [B]
-                const Unrolled unrolled = unroll(rnn, x, lengths, h0, c0);
+                const Unrolled unrolled = unroll(rnn, x, lengths, h0, c0, interventions);
                 for (int64_t b = 0; b < size; ++b) {
                     if (verify)
                         results[b].maxAbsDiff =

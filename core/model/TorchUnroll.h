@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/model/Capture.h"
+#include "core/model/Intervention.h"
 
 namespace rnnscope::detail {
 
@@ -47,9 +48,12 @@ MatrixRM sampleTrack(const UnrolledTrack& track, int64_t b, int64_t length);
 
 // Unrolls `rnn` over input [B, T, I] (batch-first), each sample only up to lengths[b]; the
 // reverse direction starts at each sample's last valid step. h0 [L*D, B, P] and c0 [L*D, B, H]
-// may be undefined (zero initial state).
+// may be undefined (zero initial state). `interventions` on this module replace states as they
+// are computed; the input's step 0 is position `firstPosition` of the sample (a module the model
+// runs one step at a time). Throws ModelError for a state or unit the module does not have.
 Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::Tensor& lengths,
-                const at::Tensor& h0, const at::Tensor& c0);
+                const at::Tensor& h0, const at::Tensor& c0, const Interventions& interventions = {},
+                int64_t firstPosition = 0);
 
 // Runs the module's own forward on sample b alone (unpadded, same initial state) and returns
 // the largest absolute difference to `unrolled` over the output sequence and final states.
@@ -78,7 +82,8 @@ struct InterpretOutput {
 // as a note to every result.
 std::vector<QString> captureRecurrent(const std::vector<RecurrentModule>& rnns,
                                       const InterpretOutput& out, bool unrollStates, bool verify,
-                                      std::vector<SampleResult>& results);
+                                      std::vector<SampleResult>& results,
+                                      const Interventions& interventions = {});
 
 // [rows, cols] tensor → row-major float matrix (a copy).
 MatrixRM toMatrix(const at::Tensor& t);

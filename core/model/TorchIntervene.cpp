@@ -1,0 +1,426 @@
+// Interventions inside the model's own TorchScript graph: see TorchIntervene.h.
+
+#include "core/model/TorchIntervene.h"
+
+#include <torch/csrc/jit/api/function_impl.h>
+#include <torch/csrc/jit/ir/ir.h>
+#include <torch/csrc/jit/passes/inliner.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "core/Errors.h"
+
+namespace rnnscope::detail {
+
+namespace {
+
+// The run in progress on this thread: which modules the rnnscope operators stand for, what to
+// replace, and how many steps each module has run so far in this call of the method.
+struct RunContext {
+    const std::vector<RecurrentModule>* rnns = nullptr;
+    const Interventions* interventions = nullptr;
+    std::vector<int64_t> stepsRun;  // per module
+};
+thread_local RunContext* currentRun = nullptr;
+
+struct RunScope {
+    RunContext context;
+    RunContext* previous;
+    RunScope(const std::vector<RecurrentModule>* rnns, const Interventions* interventions)
+        : previous(currentRun) {
+        context.rnns = rnns;
+        context.interventions = interventions;
+        context.stepsRun.assign(rnns->size(), 0);
+        currentRun = &context;
+    }
+    ~RunScope() { currentRun = previous; }
+    RunScope(const RunScope&) = delete;
+    RunScope& operator=(const RunScope&) = delete;
+};
+
+// The interventions on module `site` in the current run; empty when there are none (then the
+// original operator runs, bit for bit what the model computes).
+Interventions interventionsAt(int64_t site) {
+    if (!currentRun || site < 0 || site >= static_cast<int64_t>(currentRun->rnns->size()))
+        return {};
+    return interventionsOn(*currentRun->interventions, (*currentRun->rnns)[site].info.module);
+}
+
+struct Outputs {
+    at::Tensor output, hidden, cell;
+};
+
+// Unrolls module `site` over padded input [B, T, I] (batch first) with its interventions, from
+// the step the module has reached in this run.
+Outputs unrollSite(int64_t site, const Interventions& on, const at::Tensor& x,
+                   const at::Tensor& lengths, const at::Tensor& h0, const at::Tensor& c0) {
+    const RecurrentModule& rnn = (*currentRun->rnns)[site];
+    int64_t& stepsRun = currentRun->stepsRun[site];
+    const Unrolled u = unroll(rnn, x, lengths, h0, c0, on, stepsRun);
+    stepsRun += x.size(1);
+    const auto type = h0.defined() ? h0.scalar_type() : x.scalar_type();
+    return {u.output.to(type), u.finalHidden.to(type),
+            u.finalCell.defined() ? u.finalCell.to(type) : at::Tensor()};
+}
+
+void countSteps(int64_t site, int64_t steps) {
+    if (currentRun && site >= 0 && site < static_cast<int64_t>(currentRun->stepsRun.size()))
+        currentRun->stepsRun[site] += steps;
+}
+
+Outputs padded(int64_t site, const Interventions& on, const at::Tensor& input, bool batchFirst,
+               const at::Tensor& h0, const at::Tensor& c0) {
+    const at::Tensor x = batchFirst ? input : input.transpose(0, 1);  // [B, T, I]
+    const at::Tensor lengths = at::full({x.size(0)}, x.size(1), at::kLong);
+    Outputs o = unrollSite(site, on, x, lengths, h0, c0);
+    if (!batchFirst) o.output = o.output.transpose(0, 1).contiguous();
+    return o;
+}
+
+// A packed sequence: `data` [N, I] holds step t of the first batchSizes[t] samples (sorted by
+// length, longest first) after step t - 1 of them.
+Outputs packed(int64_t site, const Interventions& on, const at::Tensor& data,
+               const at::Tensor& batchSizes, const at::Tensor& h0, const at::Tensor& c0) {
+    const at::Tensor sizes = batchSizes.to(at::kLong).contiguous();
+    const int64_t steps = sizes.size(0);
+    const int64_t* bs = sizes.data_ptr<int64_t>();
+    const int64_t batch = steps > 0 ? bs[0] : 0;
+    at::Tensor x = at::zeros({batch, steps, data.size(1)}, data.options());
+    std::vector<int64_t> lens(batch, 0);
+    for (int64_t t = 0, offset = 0; t < steps; offset += bs[t], ++t) {
+        x.select(1, t).slice(0, 0, bs[t]).copy_(data.slice(0, offset, offset + bs[t]));
+        for (int64_t b = 0; b < bs[t]; ++b) lens[b] = t + 1;
+    }
+    Outputs o = unrollSite(site, on, x, at::tensor(at::ArrayRef<int64_t>(lens), at::kLong), h0, c0);
+    std::vector<at::Tensor> rows;
+    for (int64_t t = 0; t < steps; ++t) rows.push_back(o.output.select(1, t).slice(0, 0, bs[t]));
+    o.output = at::cat(rows, 0);
+    return o;
+}
+
+using Lstm = std::tuple<at::Tensor, at::Tensor, at::Tensor>;
+using Rnn = std::tuple<at::Tensor, at::Tensor>;
+
+Lstm lstmInput(const at::Tensor& input, at::TensorList hx, at::TensorList params, bool biases,
+               int64_t layers, double dropout, bool train, bool bidirectional, bool batchFirst,
+               int64_t site) {
+    const Interventions on = interventionsAt(site);
+    if (on.empty()) {
+        countSteps(site, input.size(batchFirst ? 1 : 0));
+        return at::lstm(input, hx, params, biases, layers, dropout, train, bidirectional,
+                        batchFirst);
+    }
+    const Outputs o = padded(site, on, input, batchFirst, hx[0], hx[1]);
+    return {o.output, o.hidden, o.cell};
+}
+
+Lstm lstmData(const at::Tensor& data, const at::Tensor& batchSizes, at::TensorList hx,
+              at::TensorList params, bool biases, int64_t layers, double dropout, bool train,
+              bool bidirectional, int64_t site) {
+    const Interventions on = interventionsAt(site);
+    if (on.empty()) {
+        countSteps(site, batchSizes.size(0));
+        return at::lstm(data, batchSizes, hx, params, biases, layers, dropout, train,
+                        bidirectional);
+    }
+    const Outputs o = packed(site, on, data, batchSizes, hx[0], hx[1]);
+    return {o.output, o.hidden, o.cell};
+}
+
+// nn.GRU and nn.RNN share one operator signature.
+template <Rnn (*Original)(const at::Tensor&, const at::Tensor&, at::TensorList, bool, int64_t,
+                          double, bool, bool, bool)>
+Rnn rnnInput(const at::Tensor& input, const at::Tensor& hx, at::TensorList params, bool biases,
+             int64_t layers, double dropout, bool train, bool bidirectional, bool batchFirst,
+             int64_t site) {
+    const Interventions on = interventionsAt(site);
+    if (on.empty()) {
+        countSteps(site, input.size(batchFirst ? 1 : 0));
+        return Original(input, hx, params, biases, layers, dropout, train, bidirectional,
+                        batchFirst);
+    }
+    const Outputs o = padded(site, on, input, batchFirst, hx, at::Tensor());
+    return {o.output, o.hidden};
+}
+
+template <Rnn (*Original)(const at::Tensor&, const at::Tensor&, const at::Tensor&, at::TensorList,
+                          bool, int64_t, double, bool, bool)>
+Rnn rnnData(const at::Tensor& data, const at::Tensor& batchSizes, const at::Tensor& hx,
+            at::TensorList params, bool biases, int64_t layers, double dropout, bool train,
+            bool bidirectional, int64_t site) {
+    const Interventions on = interventionsAt(site);
+    if (on.empty()) {
+        countSteps(site, batchSizes.size(0));
+        return Original(data, batchSizes, hx, params, biases, layers, dropout, train,
+                        bidirectional);
+    }
+    const Outputs o = packed(site, on, data, batchSizes, hx, at::Tensor());
+    return {o.output, o.hidden};
+}
+
+// at::gru etc. are overloaded; these pick the padded and the packed one.
+Rnn gruInput(const at::Tensor& a, const at::Tensor& b, at::TensorList c, bool d, int64_t e,
+             double f, bool g, bool h, bool i) {
+    return at::gru(a, b, c, d, e, f, g, h, i);
+}
+Rnn gruData(const at::Tensor& a, const at::Tensor& b, const at::Tensor& c, at::TensorList d, bool e,
+            int64_t f, double g, bool h, bool i) {
+    return at::gru(a, b, c, d, e, f, g, h, i);
+}
+Rnn tanhInput(const at::Tensor& a, const at::Tensor& b, at::TensorList c, bool d, int64_t e,
+              double f, bool g, bool h, bool i) {
+    return at::rnn_tanh(a, b, c, d, e, f, g, h, i);
+}
+Rnn tanhData(const at::Tensor& a, const at::Tensor& b, const at::Tensor& c, at::TensorList d,
+             bool e, int64_t f, double g, bool h, bool i) {
+    return at::rnn_tanh(a, b, c, d, e, f, g, h, i);
+}
+Rnn reluInput(const at::Tensor& a, const at::Tensor& b, at::TensorList c, bool d, int64_t e,
+              double f, bool g, bool h, bool i) {
+    return at::rnn_relu(a, b, c, d, e, f, g, h, i);
+}
+Rnn reluData(const at::Tensor& a, const at::Tensor& b, const at::Tensor& c, at::TensorList d,
+             bool e, int64_t f, double g, bool h, bool i) {
+    return at::rnn_relu(a, b, c, d, e, f, g, h, i);
+}
+
+constexpr const char* kTail =
+    "Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, "
+    "bool bidirectional";
+
+c10::FunctionSchema schema(const std::string& name, const std::string& head, bool padded,
+                           const std::string& returns) {
+    const std::string text = "rnnscope::" + name + "(" + head + ", " + kTail +
+                             (padded ? ", bool batch_first" : "") + ", int site) -> " + returns;
+    // Conservative alias analysis: TorchScript must neither merge two calls (each advances the
+    // module's step count) nor move them.
+    return torch::schema(text.c_str(), c10::AliasAnalysisKind::CONSERVATIVE);
+}
+
+}  // namespace
+
+TORCH_LIBRARY(rnnscope, m) {
+    const std::string lstmOut = "(Tensor, Tensor, Tensor)";
+    const std::string rnnOut = "(Tensor, Tensor)";
+    m.def(schema("lstm_input", "Tensor input, Tensor[] hx", true, lstmOut), &lstmInput);
+    m.def(schema("lstm_data", "Tensor data, Tensor batch_sizes, Tensor[] hx", false, lstmOut),
+          &lstmData);
+    const std::pair<const char*,
+                    std::pair<decltype(&rnnInput<gruInput>), decltype(&rnnData<gruData>)>>
+        kinds[] = {{"gru", {&rnnInput<gruInput>, &rnnData<gruData>}},
+                   {"rnn_tanh", {&rnnInput<tanhInput>, &rnnData<tanhData>}},
+                   {"rnn_relu", {&rnnInput<reluInput>, &rnnData<reluData>}}};
+    for (const auto& [name, functions] : kinds) {
+        m.def(schema(std::string(name) + "_input", "Tensor input, Tensor hx", true, rnnOut),
+              functions.first);
+        m.def(schema(std::string(name) + "_data", "Tensor data, Tensor batch_sizes, Tensor hx",
+                     false, rnnOut),
+              functions.second);
+    }
+}
+
+namespace {
+
+using torch::jit::Block;
+using torch::jit::Graph;
+using torch::jit::Node;
+using torch::jit::Value;
+
+// The attribute path from the method's `self` to the module whose weights `params` holds:
+// prim::GetAttr["_flat_weights"] of it (scripted), or a list of its prim::GetAttr["weight_*"]
+// (traced). Empty when the weights come from somewhere else.
+std::string modulePath(Value* params, Value* self) {
+    Node* n = params->node();
+    Value* module = nullptr;
+    if (n->kind() == c10::prim::GetAttr)
+        module = n->input(0);
+    else if (n->kind() == c10::prim::ListConstruct && n->inputs().size() > 0 &&
+             n->input(0)->node()->kind() == c10::prim::GetAttr)
+        module = n->input(0)->node()->input(0);
+    std::vector<std::string> names;
+    while (module && module != self) {
+        Node* get = module->node();
+        if (get->kind() != c10::prim::GetAttr) return {};
+        names.push_back(get->s(c10::attr::name));
+        module = get->input(0);
+    }
+    if (!module || names.empty()) return {};
+    std::reverse(names.begin(), names.end());
+    std::string path = names.front();
+    for (size_t i = 1; i < names.size(); ++i) path += "." + names[i];
+    return path;
+}
+
+void rewriteBlock(Block* block, Graph& graph, const std::vector<RecurrentModule>& rnns,
+                  std::set<QString>& found) {
+    static const std::map<std::string, std::string> kOperators = {{"aten::lstm", "lstm"},
+                                                                  {"aten::gru", "gru"},
+                                                                  {"aten::rnn_tanh", "rnn_tanh"},
+                                                                  {"aten::rnn_relu", "rnn_relu"}};
+    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+        Node* n = *it;
+        ++it;  // n may be destroyed below
+        for (Block* sub : n->blocks()) rewriteBlock(sub, graph, rnns, found);
+        const auto op = kOperators.find(n->kind().toQualString());
+        if (op == kOperators.end() || n->inputs().size() != 9) continue;
+        const c10::FunctionSchema* schema = n->maybeSchema();
+        if (!schema) continue;
+        const bool isPacked = schema->overload_name() == "data";
+        const size_t paramsIndex =
+            isPacked ? 3 : 2;  // (input, hx, params) or (data, batch_sizes, hx, params)
+        const QString path =
+            QString::fromStdString(modulePath(n->input(paramsIndex), graph.inputs().at(0)));
+        const auto rnn = std::find_if(rnns.begin(), rnns.end(), [&](const RecurrentModule& r) {
+            return r.info.module == path;
+        });
+        if (path.isEmpty() || rnn == rnns.end()) continue;
+
+        torch::jit::WithInsertPoint guard(n);
+        Value* site = graph.insertConstant(static_cast<int64_t>(rnn - rnns.begin()));
+        Node* replacement =
+            graph.create(c10::Symbol::fromQualString("rnnscope::" + op->second +
+                                                     (isPacked ? "_data" : "_input")),
+                         n->outputs().size());
+        for (Value* input : n->inputs()) replacement->addInput(input);
+        replacement->addInput(site);
+        replacement->insertBefore(n);
+        for (size_t i = 0; i < n->outputs().size(); ++i) {
+            replacement->output(i)->setType(n->output(i)->type());
+            n->output(i)->replaceAllUsesWith(replacement->output(i));
+        }
+        n->destroy();
+        found.insert(path);
+    }
+}
+
+}  // namespace
+
+InterveningMethods::InterveningMethods(torch::jit::Module module,
+                                       const std::vector<RecurrentModule>* rnns)
+    : module_(std::move(module)), rnns_(rnns) {}
+
+InterveningMethods::~InterveningMethods() = default;
+
+const InterveningMethods::Rewritten& InterveningMethods::rewritten(
+    const std::string& method) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& slot = methods_[method];
+    if (!slot) {
+        const auto found = module_.find_method(method);
+        if (!found)
+            throw ModelError(
+                QStringLiteral("the model has no %1() method").arg(QString::fromStdString(method)));
+        std::shared_ptr<Graph> graph = found->graph()->copy();
+        torch::jit::Inline(*graph);
+        auto r = std::make_unique<Rewritten>();
+        rewriteBlock(graph->block(), *graph, *rnns_, r->modules);
+        r->function = std::make_shared<torch::jit::GraphFunction>("rnnscope_intervened_" + method,
+                                                                  graph, nullptr);
+        slot = std::move(r);
+    }
+    return *slot;
+}
+
+c10::IValue InterveningMethods::call(const std::string& method, std::vector<c10::IValue> args,
+                                     const Interventions& interventions) const {
+    const Rewritten& r = rewritten(method);
+    args.insert(args.begin(), module_._ivalue());
+    RunScope scope(rnns_, &interventions);
+    r.function->run(args);
+    return args.front();
+}
+
+std::set<QString> InterveningMethods::reachable(const std::string& method) const {
+    return rewritten(method).modules;
+}
+
+namespace {
+
+QStringList stateKinds(const RecurrentLayerInfo& info) {
+    if (info.type == QLatin1String("LSTM"))
+        return {QStringLiteral("hidden"),     QStringLiteral("cell"),
+                QStringLiteral("gate.input"), QStringLiteral("gate.forget"),
+                QStringLiteral("gate.cell"),  QStringLiteral("gate.output")};
+    if (info.type == QLatin1String("GRU"))
+        return {QStringLiteral("hidden"), QStringLiteral("gate.reset"),
+                QStringLiteral("gate.update"), QStringLiteral("gate.new")};
+    return {QStringLiteral("hidden")};
+}
+
+}  // namespace
+
+void checkInterventions(const std::vector<RecurrentModule>& rnns, const InterveningMethods& methods,
+                        const std::string& method, const Interventions& interventions) {
+    QStringList modules;
+    for (const RecurrentModule& r : rnns) modules << r.info.module;
+    for (const Intervention& i : interventions) {
+        const auto rnn = std::find_if(rnns.begin(), rnns.end(), [&](const RecurrentModule& r) {
+            return r.info.module == i.module;
+        });
+        if (rnn == rnns.end())
+            throw ModelError(
+                modules.isEmpty()
+                    ? QStringLiteral("the model has no nn.LSTM, nn.GRU or nn.RNN to intervene on")
+                    : QStringLiteral("the model has no recurrent module \"%1\"; it has: %2")
+                          .arg(i.module, modules.join(QStringLiteral(", "))));
+        const RecurrentLayerInfo& info = rnn->info;
+        if (!methods.reachable(method).count(i.module))
+            throw ModelError(
+                QStringLiteral("the model's %1() does not call %2 as an nn.%3 module, so rnnscope "
+                               "cannot replace its states (docs/interventions.md, \"What the "
+                               "model needs\")")
+                    .arg(QString::fromStdString(method), i.module,
+                         info.type.startsWith(QLatin1String("RNN")) ? QStringLiteral("RNN")
+                                                                    : info.type));
+        if (i.layer < 0 || i.layer >= info.numLayers)
+            throw ModelError(QStringLiteral("%1 has %2 layer(s): L0 to L%3, not L%4")
+                                 .arg(info.module)
+                                 .arg(info.numLayers)
+                                 .arg(info.numLayers - 1)
+                                 .arg(i.layer));
+        if (i.direction < 0 || i.direction > (info.bidirectional ? 1 : 0))
+            throw ModelError(
+                QStringLiteral("%1 is not bidirectional: it has fwd only").arg(info.module));
+        const QStringList kinds = stateKinds(info);
+        if (!kinds.contains(i.kind))
+            throw ModelError(
+                QStringLiteral("%1 (%2) has no state \"%3\"; it has: %4")
+                    .arg(info.module, info.type, i.kind, kinds.join(QStringLiteral(", "))));
+        const int width = i.kind == QLatin1String("hidden") && info.projSize > 0 ? info.projSize
+                                                                                 : info.hiddenSize;
+        if (i.units.empty())
+            throw ModelError(QStringLiteral("%1: no units given").arg(i.describe()));
+        for (int u : i.units)
+            if (u < 0 || u >= width)
+                throw ModelError(
+                    QStringLiteral("unit %1 is not in %2 L%3 %4: its units are 0 to %5")
+                        .arg(u)
+                        .arg(info.module)
+                        .arg(i.layer)
+                        .arg(i.kind)
+                        .arg(width - 1));
+        if (i.needsMeans())
+            throw ModelError(QStringLiteral("%1: the dataset means are not known; open a dataset "
+                                            "(CLI: --data)")
+                                 .arg(i.describe()));
+        if (i.mode != Intervention::Mode::Scale && i.values.size() != i.units.size())
+            throw ModelError(QStringLiteral("%1: %2 values for %3 units")
+                                 .arg(i.describe())
+                                 .arg(i.values.size())
+                                 .arg(i.units.size()));
+        const bool finite = i.mode == Intervention::Mode::Scale
+                                ? std::isfinite(i.factor)
+                                : std::all_of(i.values.begin(), i.values.end(),
+                                              [](float v) { return std::isfinite(v); });
+        if (!finite)
+            throw ModelError(
+                QStringLiteral("%1: the value is not a finite number").arg(i.describe()));
+        if (i.firstStep < 0 || (i.lastStep >= 0 && i.lastStep < i.firstStep))
+            throw ModelError(
+                QStringLiteral("%1: steps must run forward from step 1").arg(i.describe()));
+    }
+}
+
+}  // namespace rnnscope::detail

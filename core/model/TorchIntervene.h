@@ -1,0 +1,64 @@
+#pragma once
+// Running a model with some recurrent states replaced (docs/interventions.md). Internal to
+// core/model: includes LibTorch.
+//
+// How: each method the model exports (interpret, forward, generate) is copied, its calls into
+// submodules inlined, and every call of the recurrent operator of an nn.LSTM / nn.GRU / nn.RNN
+// (aten::lstm, aten::gru, aten::rnn_tanh, aten::rnn_relu, padded or packed) replaced by an
+// rnnscope operator that unrolls the module with the interventions applied (TorchUnroll.cpp).
+// Everything the model's own code does with the result — the next layer, attention, the output
+// head, a decoder loop — runs unchanged on the replaced states. The model's export needs nothing
+// for this, and a module called one step at a time (a decoder, an LSTM stepped to expose its
+// cell) is counted step by step, so an intervention at step 5 acts on the fifth call.
+
+#include <torch/script.h>
+
+#include <QString>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/model/Intervention.h"
+#include "core/model/TorchUnroll.h"
+
+namespace torch::jit {
+struct GraphFunction;
+}
+
+namespace rnnscope::detail {
+
+class InterveningMethods {
+public:
+    InterveningMethods(torch::jit::Module module, const std::vector<RecurrentModule>* rnns);
+    ~InterveningMethods();
+
+    // Calls the model's `method` with `args` (self excluded) with `interventions` applied.
+    // Thread-safe.
+    c10::IValue call(const std::string& method, std::vector<c10::IValue> args,
+                     const Interventions& interventions) const;
+    // Recurrent modules (paths) whose calls `method` makes where rnnscope can replace them; a
+    // module computed some other way cannot be intervened on.
+    std::set<QString> reachable(const std::string& method) const;
+
+private:
+    struct Rewritten {
+        std::shared_ptr<torch::jit::GraphFunction> function;
+        std::set<QString> modules;
+    };
+    const Rewritten& rewritten(const std::string& method) const;
+
+    torch::jit::Module module_;
+    const std::vector<RecurrentModule>* rnns_;
+    mutable std::mutex mutex_;
+    mutable std::map<std::string, std::unique_ptr<Rewritten>> methods_;
+};
+
+// Throws ModelError when an intervention names a module, layer, direction, state, unit or value
+// the model does not have (listing the valid ones), or a module `method` does not call as one.
+void checkInterventions(const std::vector<RecurrentModule>& rnns, const InterveningMethods& methods,
+                        const std::string& method, const Interventions& interventions);
+
+}  // namespace rnnscope::detail

@@ -1,0 +1,180 @@
+// Interventions (docs/interventions.md) against an independent reference: every recurrent layer
+// unrolled by hand in PyTorch from the saved weights with the same replacement
+// (tests/models/intervention_reference.py), for an LSTM (hidden, cell, a gate; a value, zero, a
+// scale; step ranges), a 2-layer bidirectional LSTM over packed sequences (a reverse direction,
+// the layer above reading a replaced layer) and a seq2seq model (the encoder's gate, the
+// decoder's hidden state at output steps).
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "core/Errors.h"
+#include "core/causal/InterventionRun.h"
+#include "core/causal/InterventionSpec.h"
+#include "core/model/Model.h"
+#include "core/store/StoreFile.h"
+#include "tests/common/Demos.h"
+#include "tests/common/TestModels.h"
+
+using namespace rnnscope;
+
+namespace {
+
+QJsonArray referenceCases() {
+    static QTemporaryDir dir;
+    static QJsonArray cases;
+    if (cases.isEmpty()) {
+        const QString out = dir.filePath(QStringLiteral("reference.json"));
+        QProcess python;
+        python.start(QStringLiteral("/usr/bin/python3"),
+                     {QStringLiteral(RNNSCOPE_SOURCE_DIR "/tests/models/intervention_reference.py"),
+                      test::demoPath(QStringLiteral("brackets"), QStringLiteral("pt")),
+                      test::testModelDir(), out});
+        REQUIRE(python.waitForFinished(120000));
+        INFO(python.readAllStandardError().toStdString());
+        REQUIRE(python.exitCode() == 0);
+        QFile file(out);
+        REQUIRE(file.open(QIODevice::ReadOnly));
+        cases = QJsonDocument::fromJson(file.readAll()).array();
+    }
+    REQUIRE(cases.size() >= 8);
+    return cases;
+}
+
+MatrixRM matrix(const QJsonArray& rows) {
+    MatrixRM m(rows.size(), rows.isEmpty() ? 0 : rows[0].toArray().size());
+    for (int r = 0; r < rows.size(); ++r)
+        for (int c = 0; c < rows[r].toArray().size(); ++c)
+            m(r, c) = float(rows[r].toArray()[c].toDouble());
+    return m;
+}
+
+double maxDiff(const MatrixRM& a, const MatrixRM& b) {
+    REQUIRE(a.rows() == b.rows());
+    REQUIRE(a.cols() == b.cols());
+    return double((a - b).cwiseAbs().maxCoeff());
+}
+
+const StateTrack& trackOf(const SampleResult& r, const Intervention& i) {
+    for (const StateTrack& t : r.tracks)
+        if (t.module == i.module && t.layer == i.layer && t.direction == i.direction &&
+            t.kind == i.kind)
+            return t;
+    FAIL("no track " << i.describe().toStdString());
+    return r.tracks.front();
+}
+
+}  // namespace
+
+TEST_CASE("an intervened run matches a hand unroll in PyTorch with the same replacement",
+          "[intervention]") {
+    for (const QJsonValue& value : referenceCases()) {
+        const QJsonObject c = value.toObject();
+        const auto model = Model::open(c[QStringLiteral("model")].toString());
+        Interventions interventions;
+        for (const QJsonValue& i : c[QStringLiteral("interventions")].toArray()) {
+            Intervention parsed = parseInterventionSpec(i[QStringLiteral("spec")].toString(),
+                                                        model->recurrentLayers());
+            const QString steps = i[QStringLiteral("steps")].toString();
+            if (!steps.isEmpty()) parseInterventionSteps(steps, parsed);
+            interventions.push_back(parsed);
+        }
+        INFO(c[QStringLiteral("name")].toString().toStdString()
+             << ": " << interventions.front().describe().toStdString());
+        const SampleInput input = model->encode(c[QStringLiteral("input")].toString(),
+                                                c[QStringLiteral("target")].toString());
+        const InterventionOutcome o = runWithInterventions(*model, input, interventions);
+
+        const MatrixRM expected = matrix(c[QStringLiteral("logits")].toArray());
+        CHECK(maxDiff(o.intervened.logits, expected) < 1e-5);
+        // The intervention acts: the reference differs from the original run.
+        CHECK(maxDiff(o.original.logits, expected) > 1e-4);
+        // The intervened state, as the panels show it, holds the replaced values.
+        const StateTrack& track = trackOf(o.intervened, interventions.front());
+        CHECK(store::trackName(track.module, track.layer, track.direction, track.kind) ==
+              c[QStringLiteral("track")].toString());
+        CHECK(maxDiff(track.values, matrix(c[QStringLiteral("track_values")].toArray())) < 1e-5);
+    }
+}
+
+TEST_CASE("setting units to the values they had changes nothing", "[intervention]") {
+    const auto model =
+        Model::open(test::demoPath(QStringLiteral("brackets"), QStringLiteral("pt")));
+    const SampleInput input = model->encode(QStringLiteral("(([])[(]))"));
+    const SampleResult original = model->run({input}).front();
+    Intervention cell = parseInterventionSpec(QStringLiteral("lstm_l0_fwd_cell[2,9,40]=0"),
+                                              model->recurrentLayers());
+    parseInterventionSteps(QStringLiteral("4"), cell);
+    const StateTrack& computed = trackOf(original, cell);
+    cell.values.clear();
+    for (int u : cell.units) cell.values.push_back(computed.values(3, u));
+    Intervention scale = parseInterventionSpec(QStringLiteral("lstm_l0_fwd_hidden[0-63]=x1"),
+                                               model->recurrentLayers());
+    const InterventionOutcome o = runWithInterventions(*model, input, {cell, scale});
+    CHECK(o.maxLogitChange() < 1e-5);
+    CHECK_FALSE(o.predictionChanged());
+    CHECK(maxDiff(trackOf(o.intervened, cell).values, computed.values) < 1e-5);
+}
+
+TEST_CASE("a wrong intervention says what is valid and runs nothing", "[intervention]") {
+    const auto model =
+        Model::open(test::demoPath(QStringLiteral("brackets"), QStringLiteral("pt")));
+    const auto& layers = model->recurrentLayers();
+    auto message = [&](const QString& spec) -> std::string {
+        try {
+            parseInterventionSpec(spec, layers);
+        } catch (const UserError& e) {
+            return e.message().toStdString();
+        }
+        return "accepted";
+    };
+    using Catch::Matchers::Contains;
+    CHECK_THAT(message(QStringLiteral("lstm_l0_fwd_cell[64]=0")), Contains("units are 0 to 63"));
+    CHECK_THAT(message(QStringLiteral("lstm_l1_fwd_cell[3]=0")),
+               Contains("it has: lstm_l0_fwd_hidden, lstm_l0_fwd_cell"));
+    CHECK_THAT(message(QStringLiteral("lstm_l0_fwd_cell[3]=nan")), Contains("not a finite number"));
+    CHECK_THAT(message(QStringLiteral("lstm_l0_fwd_cell[3]=xinf")), Contains("not a scale"));
+    CHECK_THAT(message(QStringLiteral("lstm_l0_fwd_cell 3 = 0")), Contains("TRACK[UNITS]=VALUE"));
+    CHECK_THAT(message(QStringLiteral("lstm_l0_fwd_cell[5-2]=0")), Contains("\"5-2\""));
+
+    Intervention i = parseInterventionSpec(QStringLiteral("lstm_l0_fwd_cell[3]=0"), layers);
+    CHECK_THROWS_WITH(parseInterventionSteps(QStringLiteral("0-2"), i),
+                      Contains("numbered from 1"));
+    parseInterventionSteps(QStringLiteral("11-12"), i);
+    // "(([])" has 5 steps: step 11 is past its end.
+    CHECK_THROWS_WITH(runWithInterventions(*model, model->encode(QStringLiteral("(([])")), {i}),
+                      Contains("the sample has 5 steps"));
+
+    Intervention gate = parseInterventionSpec(QStringLiteral("lstm_l0_fwd_hidden[3]=0"), layers);
+    gate.kind = QStringLiteral("gate.reset");  // a GRU's gate, not an LSTM's
+    CHECK_THROWS_WITH(model->checkInterventions({gate}), Contains("gate.forget"));
+    Intervention elsewhere = gate;
+    elsewhere.module = QStringLiteral("decoder");
+    CHECK_THROWS_WITH(model->checkInterventions({elsewhere}), Contains("it has: lstm"));
+    Intervention mean = parseInterventionSpec(QStringLiteral("lstm_l0_fwd_cell[3]=mean"), layers);
+    CHECK_THROWS_WITH(model->checkInterventions({mean}), Contains("means are not known"));
+}
+
+TEST_CASE("specs print back as they parse", "[intervention]") {
+    const auto model =
+        Model::open(test::demoPath(QStringLiteral("brackets"), QStringLiteral("pt")));
+    const auto& layers = model->recurrentLayers();
+    for (const char* spec : {"lstm_l0_fwd_cell[3,7,10-12]=0", "lstm_l0_fwd_gate_forget[0-63]=1",
+                             "lstm_l0_fwd_hidden[5]=x2.5", "lstm_l0_fwd_hidden[5,6]=mean",
+                             "lstm_l0_fwd_cell[1]=-0.25"}) {
+        const Intervention i = parseInterventionSpec(QString::fromLatin1(spec), layers);
+        CHECK(interventionSpec(i) == QString::fromLatin1(spec));
+    }
+    Intervention i = parseInterventionSpec(QStringLiteral("lstm_l0_fwd_cell[3]=0"), layers);
+    parseInterventionSteps(QStringLiteral("4-"), i);
+    CHECK(i.firstStep == 3);
+    CHECK(i.lastStep == -1);
+    CHECK(interventionStepsText(i) == QStringLiteral("4-"));
+    CHECK(i.describe() == QStringLiteral("lstm L0 fwd cell [3] = 0 from step 4"));
+}
