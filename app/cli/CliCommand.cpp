@@ -1,10 +1,31 @@
 #include "app/cli/CliCommand.h"
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 
 #include "core/Errors.h"
 
 namespace rnnscope {
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+
+void onInterrupt(int) {
+    interrupted.store(true);
+}
+
+}  // namespace
+
+void watchInterrupts() {
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+}
+
+bool interruptRequested() {
+    return interrupted.load();
+}
 
 int cliUsageError(const QCommandLineParser& parser, const char* command, const QString& message) {
     std::fprintf(stderr, "rnnscope-cli %s: %s\n\n%s", command, qPrintable(message),

@@ -22,4 +22,9 @@ int parseCliCommand(QCommandLineParser& parser, const QStringList& arguments, co
 // when the user interrupted it (JobCancelled). Otherwise returns what `work` returns.
 int runGuarded(const char* command, const std::function<int()>& work);
 
+// Ctrl-C and SIGTERM from now on set a flag instead of killing the process, so a long command
+// stops where it is (its job throws JobCancelled), cleans up and exits 130.
+void watchInterrupts();
+bool interruptRequested();
+
 }  // namespace rnnscope

@@ -9,11 +9,10 @@
 #include <QFileInfo>
 #include <QLocale>
 #include <QThread>
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <memory>
 
+#include "app/cli/CliCommand.h"
 #include "core/Errors.h"
 #include "core/Predictions.h"
 #include "core/data/Dataset.h"
@@ -24,12 +23,6 @@
 namespace rnnscope {
 
 namespace {
-
-std::atomic<bool> interrupted{false};
-
-void onInterrupt(int) {
-    interrupted.store(true);
-}
 
 // "\r 42%  2,100 / 5,000 samples  812 samples/s", redrawn at most every 100 ms.
 class ProgressLine {
@@ -160,8 +153,7 @@ int runExtractCommand(const QStringList& arguments) {
                                "merged store instead of from a shard"));
     }
     const QString out = parser.value(outOption);
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
+    watchInterrupts();
     std::unique_ptr<ProgressLine> progress;
     auto endProgress = [&] {
         if (progress) progress->end();
@@ -171,7 +163,7 @@ int runExtractCommand(const QStringList& arguments) {
         DatasetOptions datasetOptions;
         datasetOptions.kind = datasetKindForTask(model->meta().task);
         const auto dataset = Dataset::open(parser.value(dataOption), datasetOptions, {},
-                                           [] { return interrupted.load(); });
+                                           [] { return interruptRequested(); });
         // Refuse before the run, not after it: LSTMVis shows states along a word sequence.
         if (parser.isSet(lstmVisOption) && model->meta().input.type == InputSpec::Type::Features)
             return error(QStringLiteral("--lstmvis: LSTMVis needs a word sequence, but %1 reads "
@@ -198,7 +190,7 @@ int runExtractCommand(const QStringList& arguments) {
             [&progress](qint64 done, qint64 total) {
                 progress->update(done, total, done == total);
             },
-            [] { return interrupted.load(); });
+            [] { return interruptRequested(); });
         endProgress();
         const double seconds = progress->seconds();
         const QLocale locale;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "app/cli/cli_ablate.h"
 #include "app/cli/cli_alignment.h"
 #include "app/cli/cli_attribute.h"
 #include "app/cli/cli_errors.h"
@@ -67,6 +68,11 @@ const Command kCommands[] = {
      "        run one sample as the model computes it and with units replaced; SPEC is\n"
      "        TRACK[UNITS]=VALUE, e.g. lstm_l0_fwd_cell[3,7,10-12]=0 (VALUE: a number, mean, "
      "x2.5)\n\n"},
+    {"ablate", &rnnscope::runAblateCommand,
+     "  ablate --model M.pt --data D --track TRACK [--units U] [--mode zero|mean] [--top K]\n"
+     "         --json\n"
+     "        ablate each unit of a state over the dataset in turn and rank the units by the\n"
+     "        change in accuracy, loss and the reference's probability\n\n"},
     {"units", &rnnscope::runUnitsCommand,
      "  units --model M.pt --data D --signal NAME [--layer L] [--top K] --json\n"
      "        rank every unit by its correlation with a per-token signal over the dataset\n"

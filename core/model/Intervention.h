@@ -37,6 +37,10 @@ struct Intervention {
     int firstStep = 0;
     int lastStep = -1;
 
+    // The rows of a batch it acts on, for sweeps that run several interventions in one batch
+    // (Model::batchesInterventions); empty: every row.
+    std::vector<int> rows;
+
     bool coversStep(int step) const {
         return step >= firstStep && (lastStep < 0 || step <= lastStep);
     }

@@ -21,6 +21,9 @@ struct RunOptions {
     // States replaced while the model runs (docs/interventions.md); every method the run calls
     // (interpret or forward, and generate) reads the replaced values. Means must be resolved.
     Interventions interventions;
+    // Only the logits are wanted (a sweep over a dataset): the model's forward() runs instead of
+    // interpret(), which is often slower (the brackets demo steps its LSTM to expose the cell).
+    bool logitsOnly = false;
 };
 
 // A token embedding of the model: an nn.Embedding whose rows are the input vocabulary (or, for a
@@ -111,6 +114,11 @@ public:
     // Throws ModelError when `interventions` name a state, unit or step the model does not
     // have, or a module whose calls rnnscope cannot reach; the message lists the valid choices.
     void checkInterventions(const Interventions& interventions) const;
+    // Interventions on `module` may act on some rows of a batch only (Intervention::rows) in a
+    // run with logitsOnly: the model's forward() calls it on padded input. Not for a module run on
+    // a packed sequence, whose rows PyTorch sorts by length; a sweep then runs one intervention per
+    // batch.
+    bool batchesInterventions(const QString& module) const;
 
     // Sets LibTorch's intra-op thread count (its default on these machines is 1).
     static void setThreadCount(int threads);

@@ -83,6 +83,12 @@ Outputs padded(int64_t site, const Interventions& on, const at::Tensor& input, b
 // length, longest first) after step t - 1 of them.
 Outputs packed(int64_t site, const Interventions& on, const at::Tensor& data,
                const at::Tensor& batchSizes, const at::Tensor& h0, const at::Tensor& c0) {
+    for (const Intervention& i : on)
+        if (!i.rows.empty())
+            throw ModelError(QStringLiteral("%1 is called on a packed sequence, whose rows PyTorch "
+                                            "reorders, so an intervention cannot act on some rows "
+                                            "of a batch only")
+                                 .arg(i.module));
     const at::Tensor sizes = batchSizes.to(at::kLong).contiguous();
     const int64_t steps = sizes.size(0);
     const int64_t* bs = sizes.data_ptr<int64_t>();
@@ -254,7 +260,7 @@ std::string modulePath(Value* params, Value* self) {
 }
 
 void rewriteBlock(Block* block, Graph& graph, const std::vector<RecurrentModule>& rnns,
-                  std::set<QString>& found) {
+                  std::set<QString>& found, std::set<QString>& packedCalls) {
     static const std::map<std::string, std::string> kOperators = {{"aten::lstm", "lstm"},
                                                                   {"aten::gru", "gru"},
                                                                   {"aten::rnn_tanh", "rnn_tanh"},
@@ -262,7 +268,7 @@ void rewriteBlock(Block* block, Graph& graph, const std::vector<RecurrentModule>
     for (auto it = block->nodes().begin(); it != block->nodes().end();) {
         Node* n = *it;
         ++it;  // n may be destroyed below
-        for (Block* sub : n->blocks()) rewriteBlock(sub, graph, rnns, found);
+        for (Block* sub : n->blocks()) rewriteBlock(sub, graph, rnns, found, packedCalls);
         const auto op = kOperators.find(n->kind().toQualString());
         if (op == kOperators.end() || n->inputs().size() != 9) continue;
         const c10::FunctionSchema* schema = n->maybeSchema();
@@ -292,6 +298,7 @@ void rewriteBlock(Block* block, Graph& graph, const std::vector<RecurrentModule>
         }
         n->destroy();
         found.insert(path);
+        if (isPacked) packedCalls.insert(path);
     }
 }
 
@@ -315,7 +322,7 @@ const InterveningMethods::Rewritten& InterveningMethods::rewritten(
         std::shared_ptr<Graph> graph = found->graph()->copy();
         torch::jit::Inline(*graph);
         auto r = std::make_unique<Rewritten>();
-        rewriteBlock(graph->block(), *graph, *rnns_, r->modules);
+        rewriteBlock(graph->block(), *graph, *rnns_, r->modules, r->packed);
         r->function = std::make_shared<torch::jit::GraphFunction>("rnnscope_intervened_" + method,
                                                                   graph, nullptr);
         slot = std::move(r);
@@ -334,6 +341,11 @@ c10::IValue InterveningMethods::call(const std::string& method, std::vector<c10:
 
 std::set<QString> InterveningMethods::reachable(const std::string& method) const {
     return rewritten(method).modules;
+}
+
+bool InterveningMethods::rowsFollowBatch(const std::string& method, const QString& module) const {
+    const Rewritten& r = rewritten(method);
+    return r.modules.count(module) && !r.packed.count(module);
 }
 
 namespace {

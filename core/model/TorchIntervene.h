@@ -42,11 +42,15 @@ public:
     // Recurrent modules (paths) whose calls `method` makes where rnnscope can replace them; a
     // module computed some other way cannot be intervened on.
     std::set<QString> reachable(const std::string& method) const;
+    // `method` calls `module` only on padded input, whose rows are the batch's rows, so an
+    // intervention may act on some rows only (Intervention::rows); not so for a packed sequence.
+    bool rowsFollowBatch(const std::string& method, const QString& module) const;
 
 private:
     struct Rewritten {
         std::shared_ptr<torch::jit::GraphFunction> function;
         std::set<QString> modules;
+        std::set<QString> packed;  // called on a packed sequence somewhere
     };
     const Rewritten& rewritten(const std::string& method) const;
 

@@ -167,7 +167,7 @@ EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample) const {
         toRun.targetTokens.clear();
     }
     const SampleResult run =
-        d->runBatch({toRun}, RunOptions{false, false, true, 64, {}}, nullptr)[0];
+        d->runBatch({toRun}, RunOptions{false, false, true, 64, {}, false}, nullptr)[0];
     EmbeddingBinding b;
     b.embeddings = run.embeddings;
     b.padEmbeddings = MatrixRM::Zero(b.embeddings.rows(), b.embeddings.cols());
@@ -229,6 +229,11 @@ void Model::checkInterventions(const Interventions& interventions) const {
                                interventions);
 }
 
+bool Model::batchesInterventions(const QString& module) const {
+    if (!d->intervening->rowsFollowBatch("forward", module)) return false;
+    return !d->seq2seq() || !d->generate || d->intervening->rowsFollowBatch("generate", module);
+}
+
 void Model::setThreadCount(int threads) {
     at::set_num_threads(std::max(1, threads));
 }
@@ -281,7 +286,7 @@ std::shared_ptr<Model> Model::open(const QString& path) {
     std::vector<QString> whyNot;
     try {
         const auto probe =
-            d.runBatch({d.probeSample()}, RunOptions{true, false, false, 4, {}}, &whyNot);
+            d.runBatch({d.probeSample()}, RunOptions{true, false, false, 4, {}, false}, &whyNot);
         d.attributionProblem = detail::attributionProblem(d.module, d.meta, probe.front());
     } catch (const ModelError& e) {
         QString why = e.message();
@@ -516,8 +521,9 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
 
     // With interventions every method runs through its rewritten graph (TorchIntervene.h).
     const Interventions& interventions = options.interventions;
+    const bool useInterpret = interpret && !options.logitsOnly;
     if (!interventions.empty())
-        detail::checkInterventions(rnns, *intervening, interpret ? "interpret" : "forward",
+        detail::checkInterventions(rnns, *intervening, useInterpret ? "interpret" : "forward",
                                    interventions);
     auto call = [&](const std::string& method, std::vector<c10::IValue> args) {
         if (interventions.empty()) return module.get_method(method)(std::move(args));
@@ -596,7 +602,7 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
             args.push_back(longTensor(tgtLens));
         }
 
-        if (interpret) {
+        if (interpret && !options.logitsOnly) {
             const c10::IValue value = call("interpret", args);
             for (const auto& entry : value.toGenericDict()) {
                 if (entry.key().isString() && entry.value().isTensor())
@@ -610,7 +616,7 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
         throw;
     } catch (const std::exception& e) {
         throw error(QStringLiteral("%1() failed: %2")
-                        .arg(interpret ? QStringLiteral("interpret") : QStringLiteral("forward"),
+                        .arg(useInterpret ? QStringLiteral("interpret") : QStringLiteral("forward"),
                              detail::describeError(e)));
     }
 
@@ -648,7 +654,7 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
                 r.predicted.push_back(static_cast<int>(best));
             }
         }
-        if (!interpret)
+        if (!interpret)  // not when forward() ran on purpose (logitsOnly)
             r.notes << QStringLiteral(
                 "Add interpret(inputs, lengths) -> Dict[str, Tensor] to the "
                 "model to see embeddings, states, gates and attention "
@@ -701,7 +707,7 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
 
     // --- white-box capture of every recurrent module ---------------------------------------
     std::vector<QString> whyNot(rnns.size(), QStringLiteral("the model has no interpret() method"));
-    if (interpret && (options.captureStates || whyNotCaptured))
+    if (useInterpret && (options.captureStates || whyNotCaptured))
         // An intervened module no longer computes what its own forward does: nothing to verify.
         whyNot = detail::captureRecurrent(rnns, io, options.captureStates,
                                           options.verify && interventions.empty(), results,

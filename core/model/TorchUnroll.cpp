@@ -123,7 +123,8 @@ struct StepEdits {
     struct Edit {
         const Intervention* what;
         Buffer buffer;
-        int64_t offset;  // first column of the state within its buffer row
+        int64_t offset;           // first column of the state within its buffer row
+        std::vector<char> onRow;  // [B]: it acts on that row
     };
     std::vector<Edit> edits;
     const int64_t* lengths = nullptr;  // [B]: valid steps per sample
@@ -139,6 +140,7 @@ struct StepEdits {
             if (e.buffer != buffer || e.offset < from || e.offset >= to) continue;
             const Intervention& i = *e.what;
             for (int64_t b = 0; b < batch; ++b) {
+                if (!e.onRow[b]) continue;
                 const int64_t length = lengths[b];
                 if (t >= length) continue;  // padding: never read for this sample
                 const int64_t position = reverse ? length - 1 - t : firstPosition + t;
@@ -256,7 +258,7 @@ const char* const kGruGates[] = {"gate.reset", "gate.update", "gate.new"};
 
 // The edits of `interventions` on one layer and direction of `info`.
 StepEdits editsFor(const RecurrentLayerInfo& info, const Interventions& interventions,
-                   int64_t layer, int64_t dir) {
+                   int64_t layer, int64_t dir, int64_t batch) {
     const bool lstm = info.type == QLatin1String("LSTM");
     const bool gru = info.type == QLatin1String("GRU");
     StepEdits edits;
@@ -265,7 +267,10 @@ StepEdits editsFor(const RecurrentLayerInfo& info, const Interventions& interven
         if (i.needsMeans())
             throw ModelError(
                 QStringLiteral("%1: the dataset means are not known yet").arg(i.describe()));
-        StepEdits::Edit edit{&i, StepEdits::Buffer::Hidden, 0};
+        StepEdits::Edit edit{&i, StepEdits::Buffer::Hidden, 0, {}};
+        edit.onRow.assign(size_t(batch), i.rows.empty() ? 1 : 0);
+        for (int r : i.rows)
+            if (r >= 0 && r < batch) edit.onRow[size_t(r)] = 1;
         int64_t width = info.projSize > 0 ? info.projSize : info.hiddenSize;
         if (i.kind == QLatin1String("cell") && lstm) {
             edit.buffer = StepEdits::Buffer::Cell;
@@ -357,7 +362,7 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
             at::Tensor gatesAll =
                 lstm || gru ? at::empty({steps, batch, width}, options) : at::Tensor();
             at::Tensor cellAll = lstm ? at::empty({steps, batch, hidden}, options) : at::Tensor();
-            StepEdits edits = editsFor(info, interventions, layer, dir);
+            StepEdits edits = editsFor(info, interventions, layer, dir, batch);
             edits.lengths = lensFlat.data_ptr<int64_t>();
             edits.firstPosition = firstPosition;
             edits.reverse = dir == 1;

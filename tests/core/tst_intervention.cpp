@@ -15,8 +15,11 @@
 #include <cmath>
 
 #include "core/Errors.h"
+#include "core/Predictions.h"
+#include "core/causal/Ablation.h"
 #include "core/causal/InterventionRun.h"
 #include "core/causal/InterventionSpec.h"
+#include "core/data/Dataset.h"
 #include "core/model/Model.h"
 #include "core/store/StoreFile.h"
 #include "tests/common/Demos.h"
@@ -26,10 +29,10 @@ using namespace rnnscope;
 
 namespace {
 
-QJsonArray referenceCases() {
+QJsonObject reference() {
     static QTemporaryDir dir;
-    static QJsonArray cases;
-    if (cases.isEmpty()) {
+    static QJsonObject all;
+    if (all.isEmpty()) {
         const QString out = dir.filePath(QStringLiteral("reference.json"));
         QProcess python;
         python.start(QStringLiteral("/usr/bin/python3"),
@@ -41,10 +44,14 @@ QJsonArray referenceCases() {
         REQUIRE(python.exitCode() == 0);
         QFile file(out);
         REQUIRE(file.open(QIODevice::ReadOnly));
-        cases = QJsonDocument::fromJson(file.readAll()).array();
+        all = QJsonDocument::fromJson(file.readAll()).object();
     }
-    REQUIRE(cases.size() >= 8);
-    return cases;
+    REQUIRE(all[QStringLiteral("cases")].toArray().size() >= 8);
+    return all;
+}
+
+QJsonArray referenceCases() {
+    return reference()[QStringLiteral("cases")].toArray();
 }
 
 MatrixRM matrix(const QJsonArray& rows) {
@@ -177,4 +184,41 @@ TEST_CASE("specs print back as they parse", "[intervention]") {
     CHECK(i.lastStep == -1);
     CHECK(interventionStepsText(i) == QStringLiteral("4-"));
     CHECK(i.describe() == QStringLiteral("lstm L0 fwd cell [3] = 0 from step 4"));
+}
+
+TEST_CASE("the ablation sweep scores each unit as a hand loop over the whole dataset does",
+          "[intervention]") {
+    const QJsonObject expected = reference()[QStringLiteral("ablation")].toObject();
+    const auto model =
+        Model::open(test::demoPath(QStringLiteral("brackets"), QStringLiteral("pt")));
+    const auto dataset = Dataset::open(expected[QStringLiteral("data")].toString(),
+                                       datasetOptionsForModel(model->meta()));
+    AblationSettings settings;
+    settings.state = parseInterventionSpec(QStringLiteral("lstm_l0_fwd_cell[24,45,0]=0"),
+                                           model->recurrentLayers());
+    auto check = [](const AblationScore& score, const QJsonObject& want) {
+        CHECK(score.samples == 1500);
+        CHECK(score.accuracy == Approx(want[QStringLiteral("accuracy")].toDouble()).margin(1e-9));
+        CHECK(score.loss == Approx(want[QStringLiteral("loss")].toDouble()).epsilon(1e-4));
+        CHECK(score.referenceProbability ==
+              Approx(want[QStringLiteral("reference_probability")].toDouble()).epsilon(1e-5));
+    };
+    for (int unitsPerBatch : {1, 3}) {  // one unit per batch, and all three side by side
+        settings.unitsPerBatch = unitsPerBatch;
+        std::vector<int> heard;
+        const AblationResult result = runAblation(
+            *model, *dataset, settings, [&](const UnitAblation& u) { heard.push_back(u.unit); });
+        CHECK(result.unitsPerBatch == unitsPerBatch);
+        CHECK(heard == std::vector<int>{24, 45, 0});
+        check(result.baseline, expected[QStringLiteral("baseline")].toObject());
+        REQUIRE(result.units.size() == 3);
+        for (const UnitAblation& u : result.units) {
+            INFO("unit " << u.unit << ", " << unitsPerBatch << " per batch");
+            check(u.score, expected[QStringLiteral("units")][QString::number(u.unit)].toObject());
+            CHECK(u.lossChange == Approx(u.score.loss - result.baseline.loss));
+        }
+        // Ranked: the largest loss increase first.
+        CHECK(result.units[0].lossChange >= result.units[1].lossChange);
+        CHECK(result.units[1].lossChange >= result.units[2].lossChange);
+    }
 }

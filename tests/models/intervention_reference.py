@@ -9,9 +9,10 @@ the replaced value. Nothing here calls rnnscope or the model's own recurrent mod
 
     /usr/bin/python3 tests/models/intervention_reference.py BRACKETS.pt TEST_MODELS_DIR OUT.json
 
-OUT.json: a list of cases {"model", "input", "target", "interventions": [{"spec", "steps"}],
-"logits": [[...]], "track": name, "track_values": [[...]]}, where track_values are the intervened
-run's values of the first intervention's state, one row per step.
+OUT.json: {"cases": [{"model", "input", "target", "interventions": [{"spec", "steps"}],
+"logits": [[...]], "track": name, "track_values": [[...]]}], "ablation": {...}}, where
+track_values are the intervened run's values of the first intervention's state, one row per step,
+and "ablation" is the brackets demo's dataset scored with cell units 24, 45 and 0 zeroed in turn.
 """
 
 import json
@@ -181,6 +182,47 @@ def seq2seq(model, vocab, target_vocab, text: str, target: str, edits: List[Edit
     return torch.stack(logits), rec
 
 
+def brackets_ablation(model, vocab, labels, data_path: str, units: List[int]) -> Dict:
+    """Every sample of the brackets dataset at once (padded), with each of `units` of the cell
+    state set to zero at every step, one unit at a time: accuracy, mean cross-entropy of the
+    true label and mean probability of it, as rnnscope's ablation sweep reports them."""
+    rows = [line.rstrip("\n").split("\t") for line in open(data_path, encoding="utf-8")]
+    rows = [r for r in rows if len(r) == 2]
+    lengths = torch.tensor([len(t) for t, _ in rows])
+    steps = int(lengths.max())
+    index = {t: i for i, t in enumerate(vocab)}
+    ids_ = torch.zeros(len(rows), steps, dtype=torch.long)
+    for n, (text, _) in enumerate(rows):
+        ids_[n, :len(text)] = torch.tensor([index.get(ch, index["<unk>"]) for ch in text])
+    truth = torch.tensor([labels.index(label) for _, label in rows])
+    x = model.embed.weight[ids_]  # [N, T, E]
+    w_ih, w_hh, b_ih, b_hh = weights(model.lstm, 0, 0)
+    hidden = model.lstm.hidden_size
+
+    def score(unit: Optional[int]) -> Dict:
+        h = torch.zeros(len(rows), hidden)
+        c = torch.zeros(len(rows), hidden)
+        last = torch.zeros(len(rows), hidden)
+        for t in range(steps):
+            g = x[:, t] @ w_ih.T + b_ih + h @ w_hh.T + b_hh
+            i, f = torch.sigmoid(g[:, :hidden]), torch.sigmoid(g[:, hidden:2 * hidden])
+            gg, o = torch.tanh(g[:, 2 * hidden:3 * hidden]), torch.sigmoid(g[:, 3 * hidden:])
+            c = f * c + i * gg
+            if unit is not None:
+                c[:, unit] = 0.0
+            h = o * torch.tanh(c)
+            ends = lengths == t + 1
+            last[ends] = h[ends]
+        probs = torch.softmax(last @ model.out.weight.T + model.out.bias, 1)
+        p_true = probs[torch.arange(len(rows)), truth]
+        return {"accuracy": float((probs.argmax(1) == truth).double().mean()),
+                "loss": float((-p_true.double().log()).mean()),
+                "reference_probability": float(p_true.double().mean())}
+
+    return {"data": data_path, "track": "lstm_l0_fwd_cell", "baseline": score(None),
+            "units": {str(u): score(u) for u in units}}
+
+
 def main() -> None:
     brackets_path, test_models, out_path = sys.argv[1], sys.argv[2], sys.argv[3]
     cases = []
@@ -254,8 +296,12 @@ def main() -> None:
             mine = fn(m, meta["input"]["vocab"], c["input"], [])[0]
         assert (own - mine).abs().max() < 1e-5, (c["name"], (own - mine).abs().max())
 
+    m = torch.jit.load(brackets_path)
+    meta = _meta(brackets_path)
+    ablation = brackets_ablation(m, meta["input"]["vocab"], meta["labels"],
+                                 brackets_path[:-3] + ".tsv", [24, 45, 0])
     with open(out_path, "w") as f:
-        json.dump(cases, f)
+        json.dump({"cases": cases, "ablation": ablation}, f)
 
 
 def _meta(path: str) -> dict:

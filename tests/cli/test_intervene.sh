@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# `rnnscope-cli intervene` and `ablate` as a user calls them: the JSON holds both runs and the
+# interventions as written, the text form names the change, a dataset sample and "mean" work, and
+# every wrong call (unknown track, unit out of range, NaN, steps past the end, mean without data,
+# --input and --sample together) exits non-zero with one line that names the valid choices.
+# The numbers themselves are checked against a hand unroll in PyTorch by core.intervention.
+#   test_intervene.sh PATH/TO/rnnscope-cli SOURCE_DIR
+set -u
+cli="$1"
+src="$2"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+model="$src/resources/demo/brackets/brackets.pt"
+data="$src/resources/demo/brackets/brackets.tsv"
+[ -f "$model" ] || fail "$model is missing (git checkout -- resources/demo)"
+
+"$cli" intervene --model "$model" --input '(([])[(]))' --set 'lstm_l0_fwd_cell[0-63]=0' \
+    --set 'lstm_l0_fwd_hidden[3,7]=x2' --steps 2-4 --json >"$tmp/i.json" 2>"$tmp/err.txt" ||
+    fail "intervene exited $?: $(cat "$tmp/err.txt")"
+/usr/bin/python3 - "$tmp/i.json" <<'PY' || fail "intervene JSON: $(cat "$tmp/i.json")"
+import json, sys
+out = json.load(open(sys.argv[1]))
+assert out["tokens"] == list("(([])[(]))"), out["tokens"]
+for run in ("original", "intervened"):
+    p = out[run]["prediction"]
+    assert p["label"] in ("balanced", "unbalanced"), p
+    assert abs(sum(p["probabilities"].values()) - 1) < 1e-5, p
+    assert len(out[run]["logits"]) == 1 and len(out[run]["logits"][0]) == 2
+specs = [i["spec"] for i in out["interventions"]]
+assert specs == ["lstm_l0_fwd_cell[0-63]=0", "lstm_l0_fwd_hidden[3,7]=x2"], specs
+first = out["interventions"][0]
+assert (first["first_step"], first["last_step"]) == (2, 4), first
+assert first["mode"] == "set" and first["state"] == "cell" and first["units"] == list(range(64))
+assert out["interventions"][1]["mode"] == "scale" and out["interventions"][1]["factor"] == 2
+change = max(abs(a - b) for a, b in zip(out["original"]["logits"][0],
+                                        out["intervened"]["logits"][0]))
+assert abs(change - out["max_logit_change"]) < 1e-5 and change > 0.01, out["max_logit_change"]
+PY
+
+# Text form; a sample of a dataset; mean values taken over it.
+"$cli" intervene --model "$model" --data "$data" --sample 3 --set 'lstm_l0_fwd_cell[24]=mean' \
+    >"$tmp/i.txt" 2>"$tmp/err.txt" || fail "intervene --sample exited $?: $(cat "$tmp/err.txt")"
+grep -q "^intervention  lstm L0 fwd cell \[24\] = mean$" "$tmp/i.txt" || fail "$(cat "$tmp/i.txt")"
+grep -q "^original " "$tmp/i.txt" && grep -q "^intervened " "$tmp/i.txt" &&
+    grep -q "^largest logit change" "$tmp/i.txt" || fail "text output: $(cat "$tmp/i.txt")"
+
+# Wrong calls: exit code and the one line that says what is valid.
+expect() {  # expect CODE PATTERN ARGS...
+    local code="$1" pattern="$2"
+    shift 2
+    "$cli" "$@" >"$tmp/out.txt" 2>"$tmp/err.txt"
+    local got=$?
+    [ "$got" = "$code" ] || fail "$* exited $got, expected $code: $(cat "$tmp/err.txt")"
+    grep -q -- "$pattern" "$tmp/err.txt" || fail "$*: stderr lacks '$pattern': $(cat "$tmp/err.txt")"
+}
+run=(intervene --model "$model" --input '(([])')
+expect 1 'it has: lstm_l0_fwd_hidden, lstm_l0_fwd_cell' "${run[@]}" --set 'gru_l0_fwd_cell[1]=0'
+expect 1 'its units are 0 to 63' "${run[@]}" --set 'lstm_l0_fwd_cell[64]=0'
+expect 1 'not a finite number' "${run[@]}" --set 'lstm_l0_fwd_cell[1]=nan'
+expect 1 'the sample has 5 steps' "${run[@]}" --set 'lstm_l0_fwd_cell[1]=0' --steps 6-7
+expect 1 'numbered from 1' "${run[@]}" --set 'lstm_l0_fwd_cell[1]=0' --steps 0-2
+expect 1 '"mean" needs --data' "${run[@]}" --set 'lstm_l0_fwd_cell[1]=mean'
+expect 1 'TRACK\[UNITS\]=VALUE' "${run[@]}" --set 'lstm_l0_fwd_cell=0'
+expect 2 'either --input TEXT or --data D --sample N' intervene --model "$model" --set 'x[1]=0'
+expect 2 '--set is required' intervene --model "$model" --input '()'
+expect 1 'there is no sample 9999' intervene --model "$model" --data "$data" --sample 9999 \
+    --set 'lstm_l0_fwd_cell[1]=0'
+
+# ablate: a few units, ranked, JSON; wrong calls.
+"$cli" ablate --model "$model" --data "$data" --track lstm_l0_fwd_cell --units 0,24,45 --json \
+    >"$tmp/a.json" 2>"$tmp/err.txt" || fail "ablate exited $?: $(cat "$tmp/err.txt")"
+/usr/bin/python3 - "$tmp/a.json" <<'PY' || fail "ablate JSON: $(cat "$tmp/a.json")"
+import json, sys
+out = json.load(open(sys.argv[1]))
+assert out["baseline"]["samples"] == 1500 and out["baseline"]["accuracy"] > 0.95, out["baseline"]
+units = out["units"]
+assert sorted(u["unit"] for u in units) == [0, 24, 45], units
+losses = [u["loss_change"] for u in units]
+assert losses == sorted(losses, reverse=True), "ranked by loss increase"
+assert units[0]["unit"] == 24 and units[0]["accuracy_change"] < -0.1, units[0]
+for u in units:
+    assert abs(u["loss"] - out["baseline"]["loss"] - u["loss_change"]) < 1e-9
+PY
+expect 1 'it has: lstm_l0_fwd_hidden' ablate --model "$model" --data "$data" --track lstm_l3_fwd_cell
+expect 2 '--mode must be zero or mean' ablate --model "$model" --data "$data" \
+    --track lstm_l0_fwd_cell --mode half
+expect 2 '--track is required' ablate --model "$model" --data "$data"
+echo "intervene and ablate: OK"
