@@ -21,6 +21,7 @@
 #include "app/cli/cli_intervene.h"
 #include "app/cli/cli_merge.h"
 #include "app/cli/cli_neighbours.h"
+#include "app/cli/cli_patch.h"
 #include "app/cli/cli_project.h"
 #include "app/cli/cli_units.h"
 #include "core/model/Model.h"
@@ -73,6 +74,11 @@ const Command kCommands[] = {
      "         --json\n"
      "        ablate each unit of a state over the dataset in turn and rank the units by the\n"
      "        change in accuracy, loss and the reference's probability\n\n"},
+    {"patch", &rnnscope::runPatchCommand,
+     "  patch --model M.pt (--clean TEXT | --data D --clean-sample N)\n"
+     "        (--corrupt TEXT | --corrupt-sample M) [--align start|end] --json\n"
+     "        activation patching: how much of the clean output each layer and step of the\n"
+     "        clean run restores when put into the corrupted run\n\n"},
     {"units", &rnnscope::runUnitsCommand,
      "  units --model M.pt --data D --signal NAME [--layer L] [--top K] --json\n"
      "        rank every unit by its correlation with a per-token signal over the dataset\n"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `rnnscope-cli intervene` and `ablate` as a user calls them: the JSON holds both runs and the
+# `rnnscope-cli intervene`, `ablate` and `patch` as a user calls them: the JSON holds both runs and the
 # interventions as written, the text form names the change, a dataset sample and "mean" work, and
 # every wrong call (unknown track, unit out of range, NaN, steps past the end, mean without data,
 # --input and --sample together) exits non-zero with one line that names the valid choices.
@@ -89,4 +89,25 @@ expect 1 'it has: lstm_l0_fwd_hidden' ablate --model "$model" --data "$data" --t
 expect 2 '--mode must be zero or mean' ablate --model "$model" --data "$data" \
     --track lstm_l0_fwd_cell --mode half
 expect 2 '--track is required' ablate --model "$model" --data "$data"
-echo "intervene and ablate: OK"
+# patch: the map of a clean and a corrupted input, aligned from the start or the end.
+"$cli" patch --model "$model" --clean '(([]))[]' --corrupt '(([]])[]' --json >"$tmp/p.json" \
+    2>"$tmp/err.txt" || fail "patch exited $?: $(cat "$tmp/err.txt")"
+/usr/bin/python3 - "$tmp/p.json" <<'PY' || fail "patch JSON: $(cat "$tmp/p.json")"
+import json, sys
+out = json.load(open(sys.argv[1]))
+assert out["align"] == "start" and out["measure"] == "p(balanced)", out
+assert out["clean_step"] == list(range(1, 9)), out["clean_step"]
+(row,) = out["rows"]
+assert row["track"] == "lstm_l0_fwd" and len(row["restored"]) == 8, row
+assert all(abs(v) < 1e-3 for v in row["restored"][:4]), row["restored"]
+assert all(abs(v - 1) < 1e-3 for v in row["restored"][4:]), row["restored"]
+PY
+"$cli" patch --model "$model" --data "$data" --clean-sample 1 --corrupt-sample 2 --align end \
+    >"$tmp/p.txt" 2>"$tmp/err.txt" || fail "patch --align end exited $?: $(cat "$tmp/err.txt")"
+grep -q "aligned from the end" "$tmp/p.txt" || fail "patch text: $(cat "$tmp/p.txt")"
+expect 2 'either --corrupt TEXT or --corrupt-sample N' patch --model "$model" --clean '()'
+expect 2 '--align must be start or end' patch --model "$model" --clean '()' --corrupt '[]' \
+    --align middle
+expect 1 'there is no sample 5000' patch --model "$model" --data "$data" --clean-sample 1 \
+    --corrupt-sample 5000
+echo "intervene, ablate and patch: OK"

@@ -19,6 +19,7 @@
 #include "core/causal/Ablation.h"
 #include "core/causal/InterventionRun.h"
 #include "core/causal/InterventionSpec.h"
+#include "core/causal/Patching.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
 #include "core/store/StoreFile.h"
@@ -221,4 +222,67 @@ TEST_CASE("the ablation sweep scores each unit as a hand loop over the whole dat
         CHECK(result.units[0].lossChange >= result.units[1].lossChange);
         CHECK(result.units[1].lossChange >= result.units[2].lossChange);
     }
+}
+
+TEST_CASE("patching every state of the clean run into the corrupted run restores it exactly",
+          "[intervention]") {
+    struct Pair {
+        QString model, clean, corrupt;
+    };
+    const QString models = test::testModelDir();
+    for (const Pair& p : {Pair{test::demoPath(QStringLiteral("brackets"), QStringLiteral("pt")),
+                               QStringLiteral("(([]))[]"), QStringLiteral("(([]])[]")},
+                          Pair{models + QStringLiteral("/lstm_bi.pt"), QStringLiteral("ab(c)d"),
+                               QStringLiteral("ab[x]d")},
+                          Pair{models + QStringLiteral("/seq2seq.pt"), QStringLiteral("hello"),
+                               QStringLiteral("jelly")}}) {
+        INFO(p.model.toStdString());
+        const auto model = Model::open(p.model);
+        const PatchingResult map = runPatching(*model, model->encode(p.clean),
+                                               model->encode(p.corrupt), PatchAlignment::FromStart);
+        // Every state at every step at once: the corrupted run becomes the clean run.
+        const SampleResult cleanRun = model->run({model->encode(p.clean)}).front();
+        Interventions all;
+        for (const PatchingRow& row : map.rows)
+            for (int s = 0; s < int(row.score.size()); ++s)
+                for (const Intervention& i : patchInterventions(cleanRun, row, s, s))
+                    all.push_back(i);
+        SampleInput corrupt = model->encode(p.corrupt);
+        SampleInput clean = model->encode(p.clean);
+        if (model->meta().task == Task::Seq2Seq) {  // both teacher forced on the clean output
+            corrupt = forcedOn(*model, corrupt, cleanRun.generatedTokens);
+            clean = forcedOn(*model, clean, cleanRun.generatedTokens);
+        }
+        RunOptions options;
+        options.generate = false;
+        const MatrixRM cleanLogits = model->run({clean}, options).front().logits;
+        options.interventions = all;
+        const MatrixRM patched = model->run({corrupt}, options).front().logits;
+        CHECK(maxDiff(patched, cleanLogits) < 1e-5);
+        CHECK(std::abs(map.cleanScore - map.corruptScore) > 1e-3);  // the corruption matters
+    }
+}
+
+TEST_CASE("the patching map is 0 before the corrupted token and 1 from it on", "[intervention]") {
+    const auto model =
+        Model::open(test::demoPath(QStringLiteral("brackets"), QStringLiteral("pt")));
+    const PatchingResult map =
+        runPatching(*model, model->encode(QStringLiteral("(([]))[]")),
+                    model->encode(QStringLiteral("(([]])[]")), PatchAlignment::FromStart);
+    REQUIRE(map.rows.size() == 1);
+    CHECK(map.measure == QStringLiteral("p(balanced)"));
+    const std::vector<double>& restored = map.rows.front().restored;
+    REQUIRE(restored.size() == 8);
+    for (int s = 0; s < 8; ++s) {
+        INFO("step " << s + 1);
+        // Before step 5 both inputs are the same, so the patched state is the corrupted one;
+        // from step 5 on the rest of the input is the same, so the clean state decides.
+        CHECK(restored[size_t(s)] == Approx(s < 4 ? 0.0 : 1.0).margin(1e-4));
+    }
+    // Aligned from the end, an input one token longer lines up with a shift of one.
+    const PatchingResult end =
+        runPatching(*model, model->encode(QStringLiteral("(([]))[]")),
+                    model->encode(QStringLiteral("[(([]])[]")), PatchAlignment::FromEnd);
+    CHECK(end.cleanStep == std::vector<int>{-1, 0, 1, 2, 3, 4, 5, 6, 7});
+    CHECK(std::isnan(end.rows.front().restored.front()));
 }
