@@ -6,6 +6,7 @@
 #include "widgets/errorbrowser/ErrorBrowserPanel.h"
 #include "widgets/featurescatter/FeatureScatterPanel.h"
 #include "widgets/hiddenunits/HiddenUnitsPanel.h"
+#include "widgets/interventions/InterventionsPanel.h"
 #include "widgets/samples/SampleViewPanel.h"
 #include "widgets/statespace/StateSpacePanel.h"
 
@@ -63,6 +64,12 @@ const std::vector<PanelInfo>& panelTable() {
          QStringLiteral("feature-scatter"),
          {QStringLiteral("errors"), QStringLiteral("attribution")},
          factory<ErrorBrowserPanel>()},
+        {QStringLiteral("interventions"),
+         tr("Interventions"),
+         Qt::RightDockWidgetArea,
+         QStringLiteral("state-space"),
+         {QStringLiteral("intervention")},
+         factory<InterventionsPanel>()},
     };
     return table;
 }

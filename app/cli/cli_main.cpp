@@ -95,7 +95,8 @@ const Command kCommands[] = {
     {"render", nullptr,
      "  render --model M.pt [--data D --sample N | --input TEXT]\n"
      "         --view sample|attention|state-space|units|saturation|features|errors|attribution\n"
-     "         [--tokens \"( [\"] [--batch 1,4,10-19] [--session S.rnnscope]\n"
+     "                |intervention\n"
+     "         [--tokens \"( [\"] [--batch 1,4,10-19] [--session S.rnnscope] [--set SPEC ...]\n"
      "         --out FILE.png|svg|pdf [--dpi 300]\n"
      "        write any panel's figure as File > Export Figure does, with the window's\n"
      "        Preferences (needs a display: xvfb-run); samples are numbered from 1\n\n"},

@@ -16,7 +16,9 @@
 #include "app/gui/MainWindow.h"
 #include "app/gui/SessionDocument.h"
 #include "core/Errors.h"
+#include "core/causal/InterventionSpec.h"
 #include "core/errors/ErrorTable.h"
+#include "core/model/Model.h"
 #include "core/session/Session.h"
 #include "core/session/SessionFile.h"
 #include "core/store/ActivationStore.h"
@@ -110,7 +112,8 @@ int runRenderCommand(const QStringList& arguments) {
         "  errors       Error Browser: confusion matrix with precision, recall and F1\n"
         "               (classification), or exact match, token accuracy and where the first\n"
         "               wrong token falls (seq2seq), over the whole dataset\n"
-        "  attribution  Error Browser: per-token attribution of the sample's prediction"));
+        "  attribution  Error Browser: per-token attribution of the sample's prediction\n"
+        "  intervention Interventions: the prediction before and after the --set interventions"));
     parser.addHelpOption();
     auto option = [&](const char* name, const char* help, const char* value,
                       const char* fallback = nullptr) {
@@ -124,8 +127,8 @@ int runRenderCommand(const QStringList& arguments) {
     const auto dataOption = option("data", "Dataset (needed by state-space).", "D");
     const auto viewOption =
         option("view",
-               "sample, attention, state-space, units, saturation, features, errors or "
-               "attribution (see above).",
+               "sample, attention, state-space, units, saturation, features, errors, "
+               "attribution or intervention (see above).",
                "VIEW");
     const auto outOption = option(
         "out", "Figure to write: .png, .svg or .pdf (attention: also .csv, the matrix).", "FILE");
@@ -133,6 +136,15 @@ int runRenderCommand(const QStringList& arguments) {
         option("sample", "Dataset sample to show, numbered from 1 as in the window (default 1).",
                "N", "1");
     const auto inputOption = option("input", "Text to run instead of a dataset sample.", "TEXT");
+    QCommandLineOption setOption(
+        QStringLiteral("set"),
+        QStringLiteral("An intervention, TRACK[UNITS]=VALUE as rnnscope-cli intervene takes it "
+                       "(repeatable); every panel then draws the intervened run where it shows "
+                       "one, the intervention view both runs."),
+        QStringLiteral("SPEC"));
+    parser.addOption(setOption);
+    const auto interveneStepsOption = option(
+        "intervene-steps", "Steps of the --set interventions, A-B from 1 (default: all).", "A-B");
     const auto dpiOption = option("dpi", "PNG resolution (default 300).", "DPI", "300");
     const auto sizeOption = option(
         "size",
@@ -341,6 +353,22 @@ int runRenderCommand(const QStringList& arguments) {
     if (!waitFor([&] { return session.model() != nullptr || session.modelFree(); }, lastError,
                  120000))
         return fail(lastError.isEmpty() ? QStringLiteral("the model did not open") : lastError);
+    if (parser.isSet(setOption)) {
+        if (!session.model()) return fail(QStringLiteral("--set needs a model"));
+        Interventions list;
+        try {
+            for (const QString& spec : parser.values(setOption)) {
+                Intervention i = parseInterventionSpec(spec, session.model()->recurrentLayers());
+                if (parser.isSet(interveneStepsOption))
+                    parseInterventionSteps(parser.value(interveneStepsOption), i);
+                list.push_back(i);
+            }
+        } catch (const UserError& e) {
+            return fail(e.message());
+        }
+        const QString problem = session.interventions().setInterventions(list);
+        if (!problem.isEmpty()) return fail(problem);
+    }
     const bool hasData =
         parser.isSet(dataOption) || !sessionDataset.isEmpty() || modelFree || sessionModelFree;
     if (hasData && !waitFor([&] { return session.dataset() != nullptr; }, lastError, 120000))
@@ -437,6 +465,12 @@ int runRenderCommand(const QStringList& arguments) {
         }
         const QRegularExpression shown(
             QStringLiteral("sample %1(\\D|$)").arg(session.currentSample() + 1));
+        if (view == QLatin1String("intervention")) {
+            const InterventionAnalysis& iv = session.interventions();
+            return waitFor(
+                [&] { return iv.interventions().empty() || iv.result() || !iv.error().isEmpty(); },
+                lastError, 300000);
+        }
         if (view == QLatin1String("state-space")) {
             auto* space = static_cast<StateSpacePanel*>(panel);
             const qint64 s = session.currentSample();

@@ -66,11 +66,12 @@ void ModelAnalysis::runSample(bool useReference) {
     // Only the newest request matters: starting cancels the one in flight and drops its result.
     inspectJob_.start<std::shared_ptr<const SampleResult>>(
         tr("Running the model on the current sample"),
-        [model, target, features,
-         data = sample_](JobContext&) -> std::shared_ptr<const SampleResult> {
+        [model, target, features, data = sample_,
+         interventions = interventions_](JobContext&) -> std::shared_ptr<const SampleResult> {
             RunOptions options;
             options.captureStates = true;
-            options.verify = true;
+            options.verify = interventions.empty();  // intervened modules differ on purpose
+            options.interventions = interventions;
             auto results = model->run(
                 {features ? encodeSample(*model, data) : model->encode(data.text, target)},
                 options);

@@ -22,6 +22,7 @@
 #include "core/errors/TokenErrors.h"
 #include "core/jobs/JobHandle.h"
 #include "core/model/Capture.h"
+#include "core/model/Intervention.h"
 
 namespace rnnscope {
 
@@ -49,6 +50,10 @@ public:
     // Runs the model on it, with full capture. Seq2seq samples run teacher-forced on their
     // reference when `useReference`, else on the model's own generate() output.
     void runSample(bool useReference);
+    // Interventions every later runSample applies (means resolved): an intervened run is a
+    // ModelAnalysis with interventions (core/session/InterventionAnalysis.h).
+    void setInterventions(const Interventions& interventions) { interventions_ = interventions; }
+    const Interventions& interventions() const { return interventions_; }
     // A result made elsewhere (model-free mode reads it from the store); cancels a run.
     void setCurrentResult(std::shared_ptr<const SampleResult> result);
     // The run with every captured state; null until it arrives (and after a failed run).
@@ -107,6 +112,7 @@ private:
     quint64 generation_ = 0;  // increases with every model or dataset: older results drop
 
     DataSample sample_;
+    Interventions interventions_;
     std::shared_ptr<const SampleResult> currentResult_;
     JobHandle inspectJob_;
 

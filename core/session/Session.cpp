@@ -9,6 +9,7 @@
 #include "core/Predictions.h"
 #include "core/analysis/statespace/ProjectionCache.h"
 #include "core/analysis/statespace/StateProjection.h"
+#include "core/causal/InterventionSpec.h"
 #include "core/model/Model.h"
 #include "core/projection/Projection.h"
 #include "core/session/SessionFile.h"
@@ -17,7 +18,9 @@
 
 namespace rnnscope {
 
-Session::Session(QObject* parent) : QObject(parent), analysis_(jobs_) {
+Session::Session(QObject* parent) : QObject(parent), analysis_(jobs_), interventions_(jobs_) {
+    connect(&interventions_, &InterventionAnalysis::interventionsChanged, this,
+            &Session::markModified);
     qRegisterMetaType<rnnscope::FileKind>("rnnscope::FileKind");
     // The selected units are kept in the session file; hover, steps and tokens are not.
     connect(&selection_, &Selection::selectedUnitsChanged, this, &Session::markModified);
@@ -252,6 +255,10 @@ SessionSnapshot Session::snapshotSession(const QString& path, const SessionViewS
     if (currentSample_ < 0) content.customInput = currentText_;
     content.selectedUnits = selection_.selectedUnits();
     content.errorSlices = errorSlices_;
+    for (const Intervention& i : interventions_.interventions())
+        content.interventions.append(
+            QJsonObject{{QStringLiteral("spec"), interventionSpec(i)},
+                        {QStringLiteral("steps"), interventionStepsText(i)}});
     content.windowLayout = view.windowLayout;
     content.panels = view.panels;
     if (asRecovery)
@@ -311,9 +318,32 @@ void Session::finishRestoring() {
         pendingGroups_.clear();
         Q_EMIT tokenGroupsChanged();
     }
+    restoreInterventions();
     restoring_ = false;
     setModified(!opened_.recoveryOf.isEmpty());  // recovered work was never saved
     Q_EMIT sessionRestored();
+}
+
+void Session::restoreInterventions() {
+    if (!model() || opened_.interventions.isEmpty()) return;
+    Interventions list;
+    QStringList problems;
+    for (const QJsonValue& v : opened_.interventions) {
+        const QString spec = v[QStringLiteral("spec")].toString();
+        try {
+            Intervention i = parseInterventionSpec(spec, model()->recurrentLayers());
+            const QString steps = v[QStringLiteral("steps")].toString();
+            if (!steps.isEmpty()) parseInterventionSteps(steps, i);
+            list.push_back(i);
+        } catch (const UserError& e) {
+            problems << e.message();
+        }
+    }
+    const QString error = interventions_.setInterventions(list);
+    if (!error.isEmpty()) problems << error;
+    if (!problems.isEmpty())
+        Q_EMIT noticeOccurred(tr("Some of the session's interventions were left out: %1")
+                                  .arg(problems.join(QStringLiteral("; "))));
 }
 
 void Session::restoreProjection() {
@@ -345,10 +375,12 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path) 
     if (!restoring_) projectionPending_ = false;  // another model: the saved projection is moot
     leaveModelFree();
     ++generation_;
+    interventions_.setModel(model);
     analysis_.setModel(std::move(model));
     // Model and dataset opened together: the model's part gets the new dataset with the model,
     // so nothing it announces pairs the new model with the old data.
     if (analysis_.dataset() != dataset_) analysis_.setDataset(dataset_);
+    interventions_.setDataset(dataset_);
     clearTokenGroups();
     Q_EMIT fileOpened(path, FileKind::Model);
     Q_EMIT modelChanged();
@@ -381,6 +413,7 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
     Q_EMIT fileOpened(path, FileKind::Dataset);
     Q_EMIT datasetChanged();
     analysis_.setDataset(dataset_);  // its predictions, one per sample, none done yet
+    interventions_.setDataset(dataset_);
     // A session file's selection applies once, to the dataset it was saved with.
     ++applyingFiles_;
     const qint64 wanted = pendingSample_;
@@ -445,6 +478,7 @@ void Session::inspectCurrent() {
         return;
     }
     analysis_.runSample(useReferenceOutput_);
+    interventions_.setSample(currentData_, useReferenceOutput_);
 }
 
 void Session::setPreferences(const Preferences& preferences) {

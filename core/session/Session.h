@@ -32,6 +32,7 @@
 #include "core/errors/TokenErrors.h"
 #include "core/jobs/JobRunner.h"
 #include "core/model/Capture.h"
+#include "core/session/InterventionAnalysis.h"
 #include "core/session/ModelAnalysis.h"
 #include "core/session/Refs.h"
 #include "core/session/Selection.h"
@@ -131,6 +132,10 @@ public:
     // and its signals are the Session's own.
     ModelAnalysis& analysis() { return analysis_; }
     const ModelAnalysis& analysis() const { return analysis_; }
+    // The interventions on the model and the current sample run with them (issue #21): panels
+    // show its result beside currentResult().
+    InterventionAnalysis& interventions() { return interventions_; }
+    const InterventionAnalysis& interventions() const { return interventions_; }
 
     std::shared_ptr<const Model> model() const { return analysis_.model(); }
     std::shared_ptr<const Dataset> dataset() const { return dataset_; }
@@ -244,11 +249,13 @@ private:
     void startPredictions();
     void restoreProjection();  // an opened session's projection, once its states are in
     void finishRestoring();
+    void restoreInterventions();  // an opened session's, once its model is in
 
     JobRunner jobs_;
     Selection selection_;
     Preferences preferences_;
     ModelAnalysis analysis_;  // after jobs_: its job handles cancel on a live runner
+    InterventionAnalysis interventions_;
     std::shared_ptr<const Dataset> dataset_;
     quint64 generation_ = 0;
 

@@ -191,6 +191,7 @@ SessionFileContent parseSessionFile(const QByteArray& text, const QString& path)
     c.windowLayout =
         QByteArray::fromBase64(root.value(QStringLiteral("window_layout")).toString().toLatin1());
     c.panels = root.value(QStringLiteral("panels")).toObject();
+    c.interventions = root.value(QStringLiteral("interventions")).toArray();
     c.recoveryOf = root.value(QStringLiteral("recovery_of")).toString();
     return c;
 }
@@ -216,6 +217,7 @@ void writeSessionFile(const QString& path, const SessionFileContent& c) {
                                  {QStringLiteral("kind"), u.kind},
                                  {QStringLiteral("unit"), u.unit}});
     root[QStringLiteral("selected_units")] = units;
+    if (!c.interventions.isEmpty()) root[QStringLiteral("interventions")] = c.interventions;
     QJsonArray slices;
     for (const ErrorSlice& s : c.errorSlices)
         slices.append(QJsonObject{{QStringLiteral("name"), s.name},

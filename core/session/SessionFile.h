@@ -7,6 +7,7 @@
 // Written atomically (core/AtomicFile.h).
 
 #include <QByteArray>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -37,6 +38,9 @@ struct SessionFileContent {
     QString projectionCache;    // the sidecar with its coordinates (absolute once read), or ""
     QByteArray windowLayout;    // QMainWindow::saveState(), stored as base64
     QJsonObject panels;         // panel id -> that panel's own settings
+    // The interventions on the model: [{"spec": "lstm_l0_fwd_cell[3,7]=0", "steps": "2-5"}]
+    // (core/causal/InterventionSpec.h), read once the model is open.
+    QJsonArray interventions;
     // Recovery copies (autosave) only: the session file the work belongs to, "" if untitled.
     QString recoveryOf;
 
