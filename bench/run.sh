@@ -126,3 +126,7 @@ if [ "$PROJECTION" != off ]; then
   echo
   bash "$SRC/bench/projection/run.sh" "$BUILD" "--$PROJECTION"
 fi
+
+echo
+echo "Interventions: the ablation sweep against a PyTorch hand loop, and the patching map"
+bash "$SRC/bench/interventions/run.sh" "$BUILD"

@@ -7,6 +7,7 @@
 #include <QCommandLineParser>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QThread>
 #include <cmath>
 #include <cstdio>
 
@@ -79,10 +80,13 @@ int parseAblateOptions(const QStringList& arguments, AblateOptions& options) {
         QStringLiteral("Units ablated side by side in one batch (default 1; a model that runs "
                        "the state on packed sequences runs one)."),
         QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption threadsOption(
+        QStringLiteral("threads"), QStringLiteral("Batches run at once (default: one per core)."),
+        QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption jsonOption(QStringLiteral("json"),
                                         QStringLiteral("Print one JSON object."));
     parser.addOptions({modelOption, dataOption, trackOption, unitsOption, modeOption, topOption,
-                       batchOption, jsonOption});
+                       batchOption, threadsOption, jsonOption});
     const int early =
         parseCliCommand(parser, arguments, "ablate", {&modelOption, &dataOption, &trackOption});
     if (early >= 0) return early;
@@ -102,6 +106,9 @@ int parseAblateOptions(const QStringList& arguments, AblateOptions& options) {
     options.unitsPerBatch = parser.value(batchOption).toInt(&ok);
     if (!ok || options.unitsPerBatch < 1 || options.unitsPerBatch > 4096)
         return usage(QStringLiteral("--units-per-batch must be a whole number from 1 to 4096"));
+    options.threads = parser.value(threadsOption).toInt(&ok);
+    if (!ok || options.threads < 0 || options.threads > 256)
+        return usage(QStringLiteral("--threads must be a whole number from 1 to 256"));
     return -1;
 }
 
@@ -123,6 +130,7 @@ int runAblateCommand(const QStringList& arguments) {
         if (options.units.isEmpty()) settings.state.units.clear();
         settings.mean = options.mean;
         settings.unitsPerBatch = options.unitsPerBatch;
+        settings.threads = options.threads > 0 ? options.threads : QThread::idealThreadCount();
         const int total = int(ablationUnits(*model, settings).size());
         int finished = 0;
         AblationResult result = runAblation(

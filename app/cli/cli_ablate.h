@@ -15,6 +15,7 @@ struct AblateOptions {
     int top = 0;  // 0: every unit
     bool json = false;
     int unitsPerBatch = 1;
+    int threads = 0;  // 0: every core
 };
 
 // Parses the command line (arguments[0] is "ablate"): -1 to go on, else the exit code.

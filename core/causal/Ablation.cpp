@@ -3,7 +3,11 @@
 #include "core/causal/Ablation.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 #include "core/Errors.h"
 #include "core/Predictions.h"
@@ -39,6 +43,13 @@ struct ScoreSums {
             case Task::Regression:
                 break;
         }
+    }
+    void merge(const ScoreSums& o) {
+        right += o.right;
+        total += o.total;
+        loss += o.loss;
+        probability += o.probability;
+        samples += o.samples;
     }
     AblationScore score() const {
         AblationScore s;
@@ -117,65 +128,91 @@ AblationResult runAblation(const Model& model, const Dataset& dataset,
     result.unitsPerBatch =
         model.batchesInterventions(settings.state.module) ? std::max(1, settings.unitsPerBatch) : 1;
     const qint64 samples = dataset.size();
-    const qint64 chunk = std::max(1, settings.samplesPerBatch);
     RunOptions options;
     options.captureStates = false;
     options.logitsOnly = true;
     options.generate = meta.task == Task::Seq2Seq;  // exact match of its own output
 
-    // Work: the unablated pass, then every unit over every sample.
-    const double work = double(samples) * double(units.size() + 1);
-    double done = 0;
-    auto advance = [&](qint64 rows) {
-        done += double(rows);
-        if (progress) progress(std::min(1.0, done / work));
-    };
-
-    ScoreSums baseline;
     std::vector<DataSample> records;  // read and encoded once, run once per unit
     std::vector<SampleInput> encoded;
-    for (qint64 first = 0; first < samples; first += chunk) {
+    for (qint64 s = 0; s < samples; ++s) {
         if (cancelled && cancelled()) throw JobCancelled();
-        const qint64 last = std::min(samples, first + chunk);
-        std::vector<SampleInput> batch;
-        for (qint64 s = first; s < last; ++s) {
-            records.push_back(dataset.sample(s));
-            encoded.push_back(encodeSample(model, records.back()));
-            batch.push_back(encoded.back());
-        }
-        const auto results = model.run(batch, options);
-        for (size_t k = 0; k < results.size(); ++k)
-            baseline.add(meta, summarizePrediction(model, results[k], records[size_t(first) + k]));
-        advance(last - first);
+        records.push_back(dataset.sample(s));
+        encoded.push_back(encodeSample(model, records.back()));
     }
-    result.baseline = baseline.score();
+    // Batches of samples of similar length pad little: the work is the padded steps.
+    std::vector<size_t> order(static_cast<size_t>(samples));
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return encoded[a].length() < encoded[b].length(); });
+    const size_t chunk = size_t(std::max(1, settings.samplesPerBatch));
+    const size_t chunks = (order.size() + chunk - 1) / chunk;
 
-    const int group = result.unitsPerBatch;
-    for (size_t g0 = 0; g0 < units.size(); g0 += size_t(group)) {
-        const size_t g1 = std::min(units.size(), g0 + size_t(group));
-        std::vector<ScoreSums> sums(g1 - g0);
-        for (qint64 first = 0; first < samples; first += chunk) {
-            if (cancelled && cancelled()) throw JobCancelled();
-            const qint64 last = std::min(samples, first + chunk);
-            const int n = int(last - first);
-            std::vector<SampleInput> batch;
-            Interventions interventions;
-            // Rows [k * n, (k + 1) * n): the chunk's samples with unit g0 + k ablated.
-            for (size_t k = g0; k < g1; ++k) {
-                Intervention i = perUnit[k];
-                if (group > 1)
-                    for (int r = 0; r < n; ++r) i.rows.push_back(int(k - g0) * n + r);
-                interventions.push_back(i);
-                batch.insert(batch.end(), encoded.begin() + first, encoded.begin() + last);
+    // Work: the unablated pass, then every unit over every sample.
+    const double work = double(samples) * double(units.size() + 1);
+    std::atomic<qint64> done{0};
+
+    // Runs every batch of one pass (the unablated one when `group` is empty, else the units of
+    // `group` side by side) on `threads` threads, the calling one among them (it alone reports
+    // progress), and returns the sums per unit of the group.
+    const int threads = std::max(1, settings.threads);
+    auto pass = [&](const Interventions& group) {
+        const size_t width = std::max<size_t>(1, group.size());
+        std::vector<std::vector<ScoreSums>> perThread(static_cast<size_t>(threads),
+                                                      std::vector<ScoreSums>(width));
+        std::atomic<size_t> next{0};
+        std::exception_ptr failure;
+        std::mutex failureLock;
+        auto worker = [&](int t) {
+            try {
+                for (size_t c = next++; c < chunks; c = next++) {
+                    if (cancelled && cancelled()) throw JobCancelled();
+                    const size_t first = c * chunk;
+                    const size_t last = std::min(order.size(), first + chunk);
+                    const int n = int(last - first);
+                    std::vector<SampleInput> batch;
+                    RunOptions run = options;
+                    for (size_t k = 0; k < width; ++k) {
+                        if (!group.empty()) {
+                            Intervention i = group[k];
+                            if (width > 1)
+                                for (int r = 0; r < n; ++r) i.rows.push_back(int(k) * n + r);
+                            run.interventions.push_back(i);
+                        }
+                        for (size_t p = first; p < last; ++p) batch.push_back(encoded[order[p]]);
+                    }
+                    const auto results = model.run(batch, run);
+                    for (size_t k = 0; k < width; ++k)
+                        for (int r = 0; r < n; ++r)
+                            perThread[size_t(t)][k].add(
+                                meta, summarizePrediction(model, results[k * size_t(n) + size_t(r)],
+                                                          records[order[first + size_t(r)]]));
+                    done += qint64(n) * qint64(width);
+                    if (t == 0 && progress) progress(std::min(1.0, double(done) / work));
+                }
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(failureLock);
+                if (!failure) failure = std::current_exception();
+                next = chunks;  // the others stop too
             }
-            options.interventions = interventions;
-            const auto results = model.run(batch, options);
-            for (size_t k = 0; k < g1 - g0; ++k)
-                for (int r = 0; r < n; ++r)
-                    sums[k].add(meta, summarizePrediction(model, results[k * size_t(n) + size_t(r)],
-                                                          records[size_t(first + r)]));
-            advance((last - first) * qint64(g1 - g0));
-        }
+        };
+        std::vector<std::thread> helpers;
+        for (int t = 1; t < threads; ++t) helpers.emplace_back(worker, t);
+        worker(0);
+        for (std::thread& h : helpers) h.join();
+        if (failure) std::rethrow_exception(failure);
+        std::vector<ScoreSums> sums(width);
+        for (const auto& part : perThread)
+            for (size_t k = 0; k < width; ++k) sums[k].merge(part[k]);
+        return sums;
+    };
+
+    result.baseline = pass({}).front().score();
+    const size_t group = size_t(result.unitsPerBatch);
+    for (size_t g0 = 0; g0 < units.size(); g0 += group) {
+        const size_t g1 = std::min(units.size(), g0 + group);
+        const std::vector<ScoreSums> sums =
+            pass(Interventions(perUnit.begin() + long(g0), perUnit.begin() + long(g1)));
         for (size_t k = 0; k < g1 - g0; ++k) {
             UnitAblation u;
             u.unit = units[g0 + k];

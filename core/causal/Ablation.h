@@ -2,7 +2,8 @@
 // Ablation sweep: which units the model cannot do without. Each unit of one recurrent state is
 // set to zero (or its dataset mean) at every step of every sample, one unit at a time, and the
 // model's accuracy, loss and probability of the reference are measured against the unablated
-// run. Several units run in one batch (their rows side by side) where the model allows it.
+// run. Samples are batched by length (little padding), batches run on several threads, and
+// several units can run in one batch (their rows side by side) where the model allows it.
 
 #include <QString>
 #include <functional>
@@ -41,6 +42,7 @@ struct AblationSettings {
     bool mean = false;   // set to the unit's dataset mean instead of zero
     int samplesPerBatch = 128;
     int unitsPerBatch = 1;  // units side by side in one batch (always 1 where the model cannot)
+    int threads = 2;        // batches run at once (Model::run is thread-safe)
 };
 
 struct AblationResult {
@@ -53,8 +55,9 @@ struct AblationResult {
 // The units of settings.state in order (all when settings.state.units is empty).
 std::vector<int> ablationUnits(const Model& model, const AblationSettings& settings);
 
-// Runs the sweep. `unitDone` hears each unit as its effect is known (unranked); `progress`
-// 0..1; throws JobCancelled when `cancelled` says so, ModelError for a state the model lacks.
+// Runs the sweep. `unitDone` hears each unit as its effect is known (unranked) and `progress`
+// 0..1, both on the calling thread; `cancelled` is asked from every worker thread (it must be
+// thread-safe) and makes the sweep throw JobCancelled; ModelError for a state the model lacks.
 AblationResult runAblation(const Model& model, const Dataset& dataset,
                            const AblationSettings& settings,
                            const std::function<void(const UnitAblation&)>& unitDone = {},

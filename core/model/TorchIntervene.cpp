@@ -58,7 +58,7 @@ Outputs unrollSite(int64_t site, const Interventions& on, const at::Tensor& x,
                    const at::Tensor& lengths, const at::Tensor& h0, const at::Tensor& c0) {
     const RecurrentModule& rnn = (*currentRun->rnns)[site];
     int64_t& stepsRun = currentRun->stepsRun[site];
-    const Unrolled u = unroll(rnn, x, lengths, h0, c0, on, stepsRun);
+    const Unrolled u = unroll(rnn, x, lengths, h0, c0, on, stepsRun, false);
     stepsRun += x.size(1);
     const auto type = h0.defined() ? h0.scalar_type() : x.scalar_type();
     return {u.output.to(type), u.finalHidden.to(type),

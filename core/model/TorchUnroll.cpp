@@ -177,7 +177,8 @@ struct DirectionRun {
             float* hOutData = hiddenAll.data_ptr<float>() + t * batch * outSize;
             Map hOut(hOutData, batch, outSize);
             if (lstm) {
-                Map g(gatesAll.data_ptr<float>() + t * batch * width, batch, width);
+                Map g(gatesAll.data_ptr<float>() + (gatesAll.size(0) > 1 ? t : 0) * batch * width,
+                      batch, width);
                 g.noalias() = hp * wHh.transpose();
                 g += gi;
                 auto a = g.array();
@@ -202,7 +203,8 @@ struct DirectionRun {
                 }
                 cPrev = cOutData;
             } else if (gru) {
-                Map g(gatesAll.data_ptr<float>() + t * batch * width, batch, width);
+                Map g(gatesAll.data_ptr<float>() + (gatesAll.size(0) > 1 ? t : 0) * batch * width,
+                      batch, width);
                 Map s(scratchTensor.data_ptr<float>(), batch, width);
                 s.noalias() = hp * wHh.transpose();
                 if (w.bHh.defined()) s.rowwise() += constView(w.bHh, 1, width).row(0);
@@ -303,7 +305,7 @@ StepEdits editsFor(const RecurrentLayerInfo& info, const Interventions& interven
 
 Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::Tensor& lengths,
                 const at::Tensor& h0, const at::Tensor& c0, const Interventions& interventions,
-                int64_t firstPosition) {
+                int64_t firstPosition, bool recordGates) {
     const RecurrentLayerInfo& info = rnn.info;
     const bool lstm = info.type == QLatin1String("LSTM");
     const bool gru = info.type == QLatin1String("GRU");
@@ -359,8 +361,10 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
             const at::Tensor c = c0.defined() ? asFloatContiguous(c0[index]).clone()
                                               : at::zeros({batch, hidden}, options);  // [B, H]
             at::Tensor hiddenAll = at::empty({steps, batch, outSize}, options);       // [T, B, P]
-            at::Tensor gatesAll =
-                lstm || gru ? at::empty({steps, batch, width}, options) : at::Tensor();
+            // Without tracks (a model run with interventions) one step of gates is enough.
+            at::Tensor gatesAll = lstm || gru
+                                      ? at::empty({recordGates ? steps : 1, batch, width}, options)
+                                      : at::Tensor();
             at::Tensor cellAll = lstm ? at::empty({steps, batch, hidden}, options) : at::Tensor();
             StepEdits edits = editsFor(info, interventions, layer, dir, batch);
             edits.lengths = lensFlat.data_ptr<int64_t>();
@@ -395,7 +399,7 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
                 addTrack(cellAll, 0, hidden, "cell");
                 finalCell.push_back(finalOf(batchFirst(cellAll)));
             }
-            if (lstm || gru) {
+            if ((lstm || gru) && recordGates) {
                 for (int64_t k = 0; k < (lstm ? 4 : 3); ++k)
                     addTrack(gatesAll, k * hidden, hidden, lstm ? kLstmGates[k] : kGruGates[k]);
             }

@@ -51,9 +51,11 @@ MatrixRM sampleTrack(const UnrolledTrack& track, int64_t b, int64_t length);
 // may be undefined (zero initial state). `interventions` on this module replace states as they
 // are computed; the input's step 0 is position `firstPosition` of the sample (a module the model
 // runs one step at a time). Throws ModelError for a state or unit the module does not have.
+// Without `recordGates` the gates are computed but not kept (no gate tracks): less memory
+// traffic where only the states are wanted.
 Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::Tensor& lengths,
                 const at::Tensor& h0, const at::Tensor& c0, const Interventions& interventions = {},
-                int64_t firstPosition = 0);
+                int64_t firstPosition = 0, bool recordGates = true);
 
 // Runs the module's own forward on sample b alone (unpadded, same initial state) and returns
 // the largest absolute difference to `unrolled` over the output sequence and final states.

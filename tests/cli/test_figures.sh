@@ -17,15 +17,19 @@ fail=0
 command -v compare >/dev/null || { echo "FAIL: ImageMagick's compare is missing (scripts/install-deps.sh installs imagemagick)" >&2; exit 1; }
 [ -n "${DISPLAY:-}" ] || { echo "FAIL: no display (make test runs ctest under xvfb-run)" >&2; exit 1; }
 
-for view in sample attention state-space units saturation features errors attribution; do
+for view in sample attention state-space units saturation features errors attribution \
+    intervention; do
   case $view in
     sample | attention) demo=dates ;;
     *) demo=brackets ;;
   esac
+  extra=()
+  # The two cell units the ablation sweep ranks first, zeroed.
+  [ "$view" = intervention ] && extra=(--set 'lstm_l0_fwd_cell[24,45]=0')
   out="$TMP/$view.png"
   if ! HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home/.config" "$CLI" render \
       --model "$DEMO/$demo/$demo.pt" --data "$DEMO/$demo/$demo.tsv" --sample 3 --view "$view" \
-      --dpi 96 --out "$out" > "$TMP/$view.log" 2>&1; then
+      "${extra[@]}" --dpi 96 --out "$out" > "$TMP/$view.log" 2>&1; then
     echo "FAIL: render --view $view: $(tail -3 "$TMP/$view.log")" >&2
     fail=1
     continue
