@@ -110,6 +110,8 @@ HiddenUnitsPanel::HiddenUnitsPanel(Session& session, QWidget* parent)
         updateQuery();
     });
     connect(&session, &Session::currentResultChanged, this, [this]() { scheduleRefresh(); });
+    connect(&session.interventions(), &InterventionAnalysis::resultChanged, this,
+            [this]() { scheduleRefresh(); });
     connect(&session, &Session::modelChanged, this, [this]() { resetDatasetWork(); });
     connect(&session, &Session::datasetChanged, this, [this]() { resetDatasetWork(); });
 
@@ -238,6 +240,10 @@ void HiddenUnitsPanel::updateTimeView() {
             data.signal.clear();
         data.signalTitle = spec.title();
         data.groupColours = groupColours(currentSide(), int(data.tokens.size()));
+        if (const auto intervened = session().interventions().result())
+            for (const StateTrack& other : intervened->tracks)
+                if (TrackId::of(other) == data.track && other.values.rows() == t->values.rows())
+                    data.intervened = other.values;
     }
     timeView_->setData(std::move(data));
     showSelection();

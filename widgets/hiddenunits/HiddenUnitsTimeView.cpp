@@ -46,6 +46,10 @@ void HiddenUnitsTimeView::updateScale() {
     if (isSignedKind(data_.track.kind)) {
         lo_ = std::min(0.0, double(v.minCoeff()));
         hi_ = std::max(0.0, double(v.maxCoeff()));
+        if (data_.intervened.size() > 0) {  // both runs on one scale
+            lo_ = std::min(lo_, double(data_.intervened.minCoeff()));
+            hi_ = std::max(hi_, double(data_.intervened.maxCoeff()));
+        }
     } else {
         lo_ = 0.0;  // sigmoid gates: the whole [0, 1] so saturation reads at a glance
         hi_ = 1.0;
@@ -148,6 +152,8 @@ void HiddenUnitsTimeView::paintBase(QPainter& p, const QRectF& rect) const {
     }
     QString title = tr("%1 · %2 units").arg(data_.track.label()).arg(data_.values.cols());
     if (!data_.subtitle.isEmpty()) title += QStringLiteral(" · ") + data_.subtitle;
+    if (data_.intervened.size() > 0 && mode_ == Mode::Lines)
+        title += tr(" · dashed: with the interventions");
     p.drawText(l.title, Qt::AlignLeft | Qt::AlignVCenter, title);
     p.setFont(figureFont(font(), 12));
     if (mode_ == Mode::Lines)
@@ -187,10 +193,10 @@ void HiddenUnitsTimeView::paintLines(QPainter& p, const Layout& l) const {
                Qt::AlignCenter, tr("activation"));
     p.restore();
 
-    auto path = [&](int u) {
+    auto path = [&](int u, const MatrixRM& m) {
         QPainterPath line;
         for (int t = 0; t < steps; ++t) {
-            const QPointF pt(l.plot.left() + (t + 0.5) * cw, valueToY(v(t, u), l.plot));
+            const QPointF pt(l.plot.left() + (t + 0.5) * cw, valueToY(m(t, u), l.plot));
             if (t == 0)
                 line.moveTo(pt);
             else
@@ -205,11 +211,17 @@ void HiddenUnitsTimeView::paintLines(QPainter& p, const Layout& l) const {
     p.setPen(QPen(QColor(110, 110, 120, v.cols() > 64 ? 40 : 70), 1));
     for (Eigen::Index u = 0; u < v.cols(); ++u)
         if (std::find(selected_.begin(), selected_.end(), int(u)) == selected_.end())
-            p.drawPath(path(int(u)));
+            p.drawPath(path(int(u), v));
+    const MatrixRM& after = data_.intervened;
+    const bool both = after.rows() == v.rows() && after.cols() == v.cols();
     for (size_t i = 0; i < selected_.size(); ++i) {
         if (selected_[i] < 0 || selected_[i] >= v.cols()) continue;
         p.setPen(QPen(categorical(int(i)), 2.2));
-        p.drawPath(path(selected_[i]));
+        p.drawPath(path(selected_[i], v));
+        if (both) {  // the intervened run: same colour, dashed
+            p.setPen(QPen(categorical(int(i)), 1.8, Qt::DashLine));
+            p.drawPath(path(selected_[i], after));
+        }
     }
     // The pattern-search threshold.
     if (threshold_ > lo_ && threshold_ < hi_) {

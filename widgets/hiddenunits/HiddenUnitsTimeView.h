@@ -24,6 +24,9 @@ struct TimeViewData {
     // [T] or empty: the token's named group (Session::tokenGroups) as a bar of its colour on the
     // token axis; an invalid colour for a token in no group.
     std::vector<QColor> groupColours;
+    // [T, H] or empty: the same state in the run with the Session's interventions, drawn dashed
+    // beside each selected unit's line (docs/interventions.md).
+    MatrixRM intervened;
 };
 
 class HiddenUnitsTimeView : public QWidget {

@@ -90,6 +90,10 @@ SampleViewPanel::SampleViewPanel(Session& session, QWidget* parent)
         scheduleRefresh();
     });
     connect(&session, &Session::currentResultChanged, this, [this]() { scheduleRefresh(); });
+    connect(&session.interventions(), &InterventionAnalysis::resultChanged, this,
+            [this]() { scheduleRefresh(); });
+    connect(&session.interventions(), &InterventionAnalysis::interventionsChanged, this,
+            [this]() { scheduleRefresh(); });
     connect(&session, &Session::modelChanged, this, [this]() { scheduleRefresh(); });
     connect(&session, &Session::predictionsChanged, this, [this]() { updateSummary(); });
     connect(&session.selection(), &Selection::hoveredTokenChanged, this, [this]() { showHover(); });
@@ -173,6 +177,21 @@ void SampleViewPanel::refresh() {
         if (!data.label.isEmpty()) text += tr(" · label: %1").arg(data.label.toHtmlEscaped());
     } else {
         text = tr("Prediction: <b>%1</b>%2").arg(p.predicted.toHtmlEscaped(), verdict);
+    }
+    // With interventions: what the model says then, beside what it says as it computes.
+    const InterventionAnalysis& interventions = session().interventions();
+    if (!interventions.interventions().empty()) {
+        const auto after = interventions.result();
+        QString changed = tr("running…");
+        if (after) {
+            const SamplePrediction q = summarizePrediction(*model, *after, data);
+            changed = QStringLiteral("<b>%1</b>").arg(q.predicted.toHtmlEscaped());
+            if (q.predictedClass >= 0 || !seq2seq)
+                changed += QStringLiteral(" (%1%)").arg(double(q.confidence) * 100, 0, 'f', 1);
+        }
+        text += tr(" · <span style='color:#c25a1c'>with %n intervention(s): %1</span>", "",
+                   int(interventions.interventions().size()))
+                    .arg(changed);
     }
     if (result->input.unknownTokens > 0)
         text += tr(" · <span style='color:#b36200'>%n unknown token(s) mapped to %1</span>", "",
