@@ -10,7 +10,8 @@ lines of --data, or random tokens from the model's vocabulary) and prints:
   * for every nn.LSTM / nn.GRU / nn.RNN submodule, whether its input can be rebuilt from
     `inputs.<path>` (+ `h0.<path>`, `c0.<path>`): the module is run on it, and also unrolled by
     hand from its weights (what rnnscope does), and both are compared with `states.<path>`
-    (and `states.<path>.cell`) when the model exposes them. Max abs diff must be <= 1e-5.
+    (and `states.<path>.cell`) when the model exposes them. Max abs diff must be <= 1e-5;
+  * which recurrent modules each method calls where rnnscope's interventions can reach them.
 Exits with status 1 when a check fails.
 """
 
@@ -318,6 +319,66 @@ def check_generate(model, meta: dict, batch) -> None:
             fail("generate() must pad with 0 after eos")
 
 
+def recurrent_calls(model, method: str) -> Dict[str, int]:
+    """The nn.LSTM / nn.GRU / nn.RNN modules `method` calls, by attribute path, with how many call
+    sites each has: what rnnscope's interventions (docs/interventions.md) reach. It finds them as
+    rnnscope does, in the method's inlined graph, as aten::lstm / gru / rnn_tanh / rnn_relu
+    calls whose weights are the module's."""
+    graph = model._c._get_method(method).graph.copy()
+    torch._C._jit_pass_inline(graph)
+    self_value = next(graph.inputs())
+    found: Dict[str, int] = {}
+
+    def path_of(value) -> Optional[str]:
+        node = value.node()
+        if node.kind() == "prim::GetAttr":
+            module = node.input()
+        elif node.kind() == "prim::ListConstruct" and node.inputsSize() > 0 and \
+                next(node.inputs()).node().kind() == "prim::GetAttr":
+            module = next(node.inputs()).node().input()
+        else:
+            return None
+        names = []
+        while module.unique() != self_value.unique():
+            get = module.node()
+            if get.kind() != "prim::GetAttr":
+                return None
+            names.append(get.s("name"))
+            module = get.input()
+        return ".".join(reversed(names)) or None
+
+    def visit(block) -> None:
+        for node in block.nodes():
+            for sub in node.blocks():
+                visit(sub)
+            if node.kind() not in ("aten::lstm", "aten::gru", "aten::rnn_tanh", "aten::rnn_relu"):
+                continue
+            inputs = list(node.inputs())
+            packed = inputs[1].type().kind() == "TensorType" and (
+                node.kind() == "aten::lstm" or inputs[2].type().kind() == "TensorType")
+            path = path_of(inputs[3 if packed else 2])
+            if path:
+                found[path] = found.get(path, 0) + 1
+
+    visit(graph)
+    return found
+
+
+def check_interventions(model) -> None:
+    """Every recurrent module a method runs must be reachable, or interventions cannot act on it."""
+    modules = [name for name, m in model.named_modules()
+               if name and m.original_name in RECURRENT]
+    methods = [m for m in ("interpret", "forward", "generate") if hasattr(model, m)]
+    for method in methods:
+        calls = recurrent_calls(model, method)
+        missing = [m for m in modules if m not in calls]
+        shown = ", ".join(f"{m} ({n} call{'s' if n > 1 else ''})" for m, n in calls.items())
+        print(f"interventions in {method}(): {shown or 'no recurrent module reached'}")
+        if method != "generate" and missing and calls:
+            print(f"  not reached: {', '.join(missing)} (called some other way, or not in "
+                  f"{method}()): interventions cannot act on it there")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model")
@@ -357,6 +418,7 @@ def main() -> int:
     if meta["task"] == "seq2seq":
         check_generate(model, meta, batch)
     check_recurrent(model, out, batch, meta["task"])
+    check_interventions(model)
     print("OK" if not failures else f"{len(failures)} check(s) failed")
     return 1 if failures else 0
 

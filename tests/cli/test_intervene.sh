@@ -110,4 +110,9 @@ expect 2 '--align must be start or end' patch --model "$model" --clean '()' --co
     --align middle
 expect 1 'there is no sample 5000' patch --model "$model" --data "$data" --clean-sample 1 \
     --corrupt-sample 5000
+# examples/check_model.py says which recurrent modules interventions reach in each method.
+/usr/bin/python3 "$src/examples/check_model.py" "$src/resources/demo/dates/dates.pt" >"$tmp/c.txt" \
+    2>&1 || fail "check_model.py: $(cat "$tmp/c.txt")"
+grep -q "^interventions in generate(): encoder.rnn (1 call), decoder.rnn (1 call)$" "$tmp/c.txt" ||
+    fail "check_model.py: $(grep interventions "$tmp/c.txt")"
 echo "intervene, ablate and patch: OK"

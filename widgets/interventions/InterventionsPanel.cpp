@@ -30,16 +30,20 @@ enum Mode { Zero, Mean, Value, Scale };
 InterventionsPanel::InterventionsPanel(Session& session, QWidget* parent)
     : Panel(session, QStringLiteral("interventions"), parent) {
     track_ = new QComboBox(this);
+    track_->setObjectName(QStringLiteral("state"));
     track_->setToolTip(
         tr("The state whose units are set: a layer and direction of a recurrent "
            "module, and its hidden state, cell state (LSTM) or a gate."));
     units_ = new QLineEdit(this);
+    units_->setObjectName(QStringLiteral("units"));
     units_->setPlaceholderText(tr("e.g. 3, 7, 10-12"));
     units_->setToolTip(tr("Units numbered from 0, as every view numbers them."));
     auto* fromSelection = new QPushButton(tr("Selected units"), this);
+    fromSelection->setObjectName(QStringLiteral("selectedUnits"));
     fromSelection->setToolTip(
         tr("Take the units selected in the Hidden Units panel (and their state)."));
     mode_ = new QComboBox(this);
+    mode_->setObjectName(QStringLiteral("mode"));
     mode_->addItem(tr("Set to zero"), Zero);
     mode_->addItem(tr("Set to dataset mean"), Mean);
     mode_->addItem(tr("Set to value"), Value);
@@ -48,18 +52,22 @@ InterventionsPanel::InterventionsPanel(Session& session, QWidget* parent)
         tr("What the units become at every intervened step. A gate set to 1 is "
            "forced open, to 0 closed."));
     value_ = new QDoubleSpinBox(this);
+    value_->setObjectName(QStringLiteral("value"));
     value_->setRange(-1e6, 1e6);
     value_->setDecimals(3);
     value_->setSingleStep(0.1);
     value_->setEnabled(false);
     steps_ = new QLineEdit(this);
+    steps_->setObjectName(QStringLiteral("steps"));
     steps_->setPlaceholderText(tr("every step"));
     steps_->setToolTip(
         tr("Steps from 1, such as 2-5, 4- (to the end) or 7; empty for every "
            "step. A decoder's steps are its output positions."));
     auto* fromBrush = new QPushButton(tr("Brushed steps"), this);
+    fromBrush->setObjectName(QStringLiteral("brushedSteps"));
     fromBrush->setToolTip(tr("Take the steps brushed in the Hidden Units panel."));
     add_ = new QPushButton(tr("Add intervention"), this);
+    add_->setObjectName(QStringLiteral("add"));
     add_->setToolTip(tr("Add it to the list and re-run the sample (Ctrl+Return)."));
     add_->setDefault(true);
 
@@ -79,12 +87,16 @@ InterventionsPanel::InterventionsPanel(Session& session, QWidget* parent)
     form->addRow(tr("Steps"), stepsRow);
 
     list_ = new QListWidget(this);
+    list_->setObjectName(QStringLiteral("list"));
     list_->setToolTip(tr("Every intervention applies together. Delete removes the selected one."));
     list_->setMaximumHeight(90);
     remove_ = new QPushButton(tr("Remove"), this);
+    remove_->setObjectName(QStringLiteral("remove"));
     clear_ = new QPushButton(tr("Clear all"), this);
+    clear_->setObjectName(QStringLiteral("clear"));
     clear_->setToolTip(tr("Back to the model as it computes."));
     error_ = new QLabel(this);
+    error_->setObjectName(QStringLiteral("error"));
     error_->setWordWrap(true);
     error_->setStyleSheet(QStringLiteral("color: #b00020;"));
     error_->hide();
