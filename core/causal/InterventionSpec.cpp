@@ -13,17 +13,6 @@ namespace rnnscope {
 
 namespace {
 
-QStringList kindsOf(const RecurrentLayerInfo& info) {
-    if (info.type == QLatin1String("LSTM"))
-        return {QStringLiteral("hidden"),     QStringLiteral("cell"),
-                QStringLiteral("gate.input"), QStringLiteral("gate.forget"),
-                QStringLiteral("gate.cell"),  QStringLiteral("gate.output")};
-    if (info.type == QLatin1String("GRU"))
-        return {QStringLiteral("hidden"), QStringLiteral("gate.reset"),
-                QStringLiteral("gate.update"), QStringLiteral("gate.new")};
-    return {QStringLiteral("hidden")};
-}
-
 struct TrackChoice {
     QString name;
     Intervention state;  // module, layer, direction, kind
@@ -35,7 +24,7 @@ std::vector<TrackChoice> choices(const std::vector<RecurrentLayerInfo>& layers) 
     for (const RecurrentLayerInfo& info : layers)
         for (int layer = 0; layer < info.numLayers; ++layer)
             for (int dir = 0; dir < (info.bidirectional ? 2 : 1); ++dir)
-                for (const QString& kind : kindsOf(info)) {
+                for (const QString& kind : stateKinds(info)) {
                     TrackChoice c;
                     c.name = store::trackName(info.module, layer, dir, kind);
                     c.state.module = info.module;

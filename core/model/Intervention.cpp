@@ -55,6 +55,17 @@ QString Intervention::describe() const {
              value, steps);
 }
 
+QStringList stateKinds(const RecurrentLayerInfo& info) {
+    if (info.type == QLatin1String("LSTM"))
+        return {QStringLiteral("hidden"),     QStringLiteral("cell"),
+                QStringLiteral("gate.input"), QStringLiteral("gate.forget"),
+                QStringLiteral("gate.cell"),  QStringLiteral("gate.output")};
+    if (info.type == QLatin1String("GRU"))
+        return {QStringLiteral("hidden"), QStringLiteral("gate.reset"),
+                QStringLiteral("gate.update"), QStringLiteral("gate.new")};
+    return {QStringLiteral("hidden")};
+}
+
 Interventions interventionsOn(const Interventions& all, const QString& module) {
     Interventions on;
     for (const Intervention& i : all)

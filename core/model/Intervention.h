@@ -11,6 +11,8 @@
 #include <QStringList>
 #include <vector>
 
+#include "core/model/Capture.h"
+
 namespace rnnscope {
 
 struct Intervention {
@@ -53,6 +55,10 @@ struct Intervention {
 };
 
 using Interventions = std::vector<Intervention>;
+
+// The states of a recurrent module an intervention can replace, as StateTrack names them:
+// "hidden", and "cell" and the gates of an LSTM, the gates of a GRU.
+QStringList stateKinds(const RecurrentLayerInfo& info);
 
 // The interventions of `all` that act on `module` (same path).
 Interventions interventionsOn(const Interventions& all, const QString& module);

@@ -348,21 +348,6 @@ bool InterveningMethods::rowsFollowBatch(const std::string& method, const QStrin
     return r.modules.count(module) && !r.packed.count(module);
 }
 
-namespace {
-
-QStringList stateKinds(const RecurrentLayerInfo& info) {
-    if (info.type == QLatin1String("LSTM"))
-        return {QStringLiteral("hidden"),     QStringLiteral("cell"),
-                QStringLiteral("gate.input"), QStringLiteral("gate.forget"),
-                QStringLiteral("gate.cell"),  QStringLiteral("gate.output")};
-    if (info.type == QLatin1String("GRU"))
-        return {QStringLiteral("hidden"), QStringLiteral("gate.reset"),
-                QStringLiteral("gate.update"), QStringLiteral("gate.new")};
-    return {QStringLiteral("hidden")};
-}
-
-}  // namespace
-
 void checkInterventions(const std::vector<RecurrentModule>& rnns, const InterveningMethods& methods,
                         const std::string& method, const Interventions& interventions) {
     QStringList modules;
