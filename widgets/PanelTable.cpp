@@ -2,11 +2,13 @@
 
 #include <QCoreApplication>
 
+#include "widgets/ablation/AblationPanel.h"
 #include "widgets/attention/AttentionPanel.h"
 #include "widgets/errorbrowser/ErrorBrowserPanel.h"
 #include "widgets/featurescatter/FeatureScatterPanel.h"
 #include "widgets/hiddenunits/HiddenUnitsPanel.h"
 #include "widgets/interventions/InterventionsPanel.h"
+#include "widgets/patching/PatchingPanel.h"
 #include "widgets/samples/SampleViewPanel.h"
 #include "widgets/statespace/StateSpacePanel.h"
 
@@ -70,6 +72,18 @@ const std::vector<PanelInfo>& panelTable() {
          QStringLiteral("state-space"),
          {QStringLiteral("intervention")},
          factory<InterventionsPanel>()},
+        {QStringLiteral("ablation"),
+         tr("Ablation"),
+         Qt::BottomDockWidgetArea,
+         QStringLiteral("error-browser"),
+         {QStringLiteral("ablation")},
+         factory<AblationPanel>()},
+        {QStringLiteral("patching"),
+         tr("Patching"),
+         Qt::BottomDockWidgetArea,
+         QStringLiteral("ablation"),
+         {QStringLiteral("patching")},
+         factory<PatchingPanel>()},
     };
     return table;
 }

@@ -13,6 +13,7 @@
 #include <cstdio>
 
 #include "app/cli/CliCommand.h"
+#include "app/render/RenderCausal.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/SessionDocument.h"
 #include "core/Errors.h"
@@ -113,7 +114,10 @@ int runRenderCommand(const QStringList& arguments) {
         "               (classification), or exact match, token accuracy and where the first\n"
         "               wrong token falls (seq2seq), over the whole dataset\n"
         "  attribution  Error Browser: per-token attribution of the sample's prediction\n"
-        "  intervention Interventions: the prediction before and after the --set interventions"));
+        "  intervention Interventions: the prediction before and after the --set interventions\n"
+        "  ablation     Ablation: every unit of --track ablated over --data, its effect against\n"
+        "               its r with --signal (or ranked as bars)\n"
+        "  patching     Patching: the layers x steps map of --clean patched into --corrupt"));
     parser.addHelpOption();
     auto option = [&](const char* name, const char* help, const char* value,
                       const char* fallback = nullptr) {
@@ -128,7 +132,7 @@ int runRenderCommand(const QStringList& arguments) {
     const auto viewOption =
         option("view",
                "sample, attention, state-space, units, saturation, features, errors, "
-               "attribution or intervention (see above).",
+               "attribution, intervention, ablation or patching (see above).",
                "VIEW");
     const auto outOption = option(
         "out", "Figure to write: .png, .svg or .pdf (attention: also .csv, the matrix).", "FILE");
@@ -195,6 +199,7 @@ int runRenderCommand(const QStringList& arguments) {
                "number per line (numbered from 1). --out names each file: {sample} in it is "
                "replaced by the sample number, otherwise -<sample> goes before the extension.",
                "LIST");
+    addCausalRenderOptions(parser);
     const int early = parseCliCommand(parser, arguments, "render", {&viewOption, &outOption});
     if (early >= 0) return early;
     auto usage = [&](const QString& message) { return cliUsageError(parser, "render", message); };
@@ -223,6 +228,12 @@ int runRenderCommand(const QStringList& arguments) {
     if (!views.contains(view))
         return usage(QStringLiteral("--view must be one of %1, not '%2'")
                          .arg(views.join(QStringLiteral(", ")), view));
+    CausalRenderOptions causal;
+    const QString causalUsage = readCausalRenderOptions(parser, view, causal);
+    if (!causalUsage.isEmpty()) return usage(causalUsage);
+    const bool causalView = view == QLatin1String("ablation") || view == QLatin1String("patching");
+    if (causalView && parser.isSet(batchOption))
+        return usage(QStringLiteral("--batch is not for --view %1: it has one figure").arg(view));
     // The same font as File → Export Figure (Preferences); --dpi decides the resolution.
     FigureOptions figure = preferredFigureOptions();
     // The attention matrix as numbers: the same panel, its CSV export instead of its figure.
@@ -373,6 +384,19 @@ int runRenderCommand(const QStringList& arguments) {
         parser.isSet(dataOption) || !sessionDataset.isEmpty() || modelFree || sessionModelFree;
     if (hasData && !waitFor([&] { return session.dataset() != nullptr; }, lastError, 120000))
         return fail(lastError.isEmpty() ? QStringLiteral("the dataset did not open") : lastError);
+    if (causalView) {  // a figure of its own inputs, not of the current sample
+        const QString problem = prepareCausalView(
+            view, panel, session, causal,
+            [&](const std::function<bool()>& done) { return waitFor(done, lastError, 3600000); });
+        if (!problem.isEmpty()) return fail(lastError.isEmpty() ? problem : lastError);
+        try {
+            exportFigure(*panel, parser.value(outOption), figure);
+        } catch (const UserError& e) {
+            return fail(e.message());
+        }
+        std::printf("%s: %s\n", qPrintable(parser.value(outOption)), qPrintable(view));
+        return 0;
+    }
     if (batch.empty()) {
         if (parser.isSet(inputOption)) {
             session.setCustomInput(parser.value(inputOption));

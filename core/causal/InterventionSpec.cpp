@@ -114,6 +114,16 @@ Intervention parseInterventionSpec(const QString& spec,
     return i;
 }
 
+Intervention parseInterventionTrack(const QString& track,
+                                    const std::vector<RecurrentLayerInfo>& layers) {
+    const std::vector<TrackChoice> all = choices(layers);
+    if (all.empty()) throw UserError(QStringLiteral("the model has no nn.LSTM, nn.GRU or nn.RNN"));
+    for (const TrackChoice& c : all)
+        if (c.name == track.trimmed()) return c.state;
+    throw UserError(QStringLiteral("the model has no track \"%1\"; it has: %2")
+                        .arg(track, interventionTrackNames(layers).join(QStringLiteral(", "))));
+}
+
 void parseInterventionSteps(const QString& text, Intervention& intervention) {
     const QStringList ends = text.trimmed().split(QLatin1Char('-'));
     bool ok1 = false, ok2 = true;

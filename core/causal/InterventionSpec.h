@@ -23,6 +23,11 @@ QStringList interventionTrackNames(const std::vector<RecurrentLayerInfo>& layers
 Intervention parseInterventionSpec(const QString& spec,
                                    const std::vector<RecurrentLayerInfo>& layers);
 
+// The state a track name names (module, layer, direction, kind; no units): for sweeps over
+// every unit of a state. Throws UserError naming the model's tracks when there is none such.
+Intervention parseInterventionTrack(const QString& track,
+                                    const std::vector<RecurrentLayerInfo>& layers);
+
 // Parses "A-B" or "A" (steps from 1, inclusive) into intervention.firstStep/lastStep.
 void parseInterventionSteps(const QString& text, Intervention& intervention);
 

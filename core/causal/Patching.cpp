@@ -142,12 +142,13 @@ PatchingResult runPatching(const Model& model, const SampleInput& clean, const S
     std::vector<int> steps;
     std::vector<bool> decoder;
     qint64 total = 0, done = 0;
-    for (const PatchingRow& row : result.rows) {
+    for (PatchingRow& row : result.rows) {
         const StateTrack* track =
             findTrack(cleanRun, row.module, row.layer, row.direction, QStringLiteral("hidden"));
         decoder.push_back(seq2seq && row.module != encoder &&
                           track->values.rows() == cleanForced.logits.rows());
         steps.push_back(decoder.back() ? int(track->values.rows()) : corruptLength);
+        row.decoder = decoder.back();
         total += steps.back();
     }
     const double span = result.cleanScore - result.corruptScore;

@@ -31,6 +31,7 @@ struct PatchingRow {
     int layer = 0;
     int direction = 0;
     QString label;                 // "lstm L0 fwd"
+    bool decoder = false;          // a seq2seq decoder's: its steps are output positions
     std::vector<double> score;     // per corrupted step: the measure with that step patched
     std::vector<double> restored;  // per corrupted step; NaN where no clean step lines up
 };

@@ -18,7 +18,7 @@
 
 namespace rnnscope {
 
-Session::Session(QObject* parent) : QObject(parent), analysis_(jobs_), interventions_(jobs_) {
+Session::Session(QObject* parent) : QObject(parent), analysis_(jobs_), interventions_(jobs_), ablation_(jobs_), patching_(jobs_) {
     connect(&interventions_, &InterventionAnalysis::interventionsChanged, this,
             &Session::markModified);
     qRegisterMetaType<rnnscope::FileKind>("rnnscope::FileKind");
@@ -376,11 +376,15 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path) 
     leaveModelFree();
     ++generation_;
     interventions_.setModel(model);
+    ablation_.setModel(model);
+    patching_.setModel(model);
     analysis_.setModel(std::move(model));
     // Model and dataset opened together: the model's part gets the new dataset with the model,
     // so nothing it announces pairs the new model with the old data.
     if (analysis_.dataset() != dataset_) analysis_.setDataset(dataset_);
     interventions_.setDataset(dataset_);
+    ablation_.setDataset(dataset_);
+    patching_.setDataset(dataset_);
     clearTokenGroups();
     Q_EMIT fileOpened(path, FileKind::Model);
     Q_EMIT modelChanged();
@@ -414,6 +418,8 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
     Q_EMIT datasetChanged();
     analysis_.setDataset(dataset_);  // its predictions, one per sample, none done yet
     interventions_.setDataset(dataset_);
+    ablation_.setDataset(dataset_);
+    patching_.setDataset(dataset_);
     // A session file's selection applies once, to the dataset it was saved with.
     ++applyingFiles_;
     const qint64 wanted = pendingSample_;
@@ -470,6 +476,17 @@ void Session::setCustomInput(const QString& text, const QString& target) {
     Q_EMIT currentSampleChanged(-1);
     inspectCurrent();
     markModified();
+}
+
+QString Session::showPatchedRun(int row, int step) {
+    const Interventions patch = patching_.patchAt(row, step);
+    if (patch.empty()) return tr("No clean step lines up with that step: there is nothing to patch.");
+    const PatchingInput& corrupt = patching_.request().corrupt;
+    if (corrupt.sample >= 0)
+        setCurrentSample(corrupt.sample);
+    else
+        setCustomInput(corrupt.text);
+    return interventions_.setInterventions(patch);
 }
 
 void Session::inspectCurrent() {

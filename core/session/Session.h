@@ -32,7 +32,9 @@
 #include "core/errors/TokenErrors.h"
 #include "core/jobs/JobRunner.h"
 #include "core/model/Capture.h"
+#include "core/session/AblationAnalysis.h"
 #include "core/session/InterventionAnalysis.h"
+#include "core/session/PatchingAnalysis.h"
 #include "core/session/ModelAnalysis.h"
 #include "core/session/Refs.h"
 #include "core/session/Selection.h"
@@ -136,6 +138,13 @@ public:
     // show its result beside currentResult().
     InterventionAnalysis& interventions() { return interventions_; }
     const InterventionAnalysis& interventions() const { return interventions_; }
+    // The ablation sweep over the dataset and the activation-patching map (issue #21).
+    AblationAnalysis& ablation() { return ablation_; }
+    PatchingAnalysis& patching() { return patching_; }
+    // One cell of the patching map in every panel: its corrupted input becomes the current
+    // sample (or typed text) and the cell's patch the interventions. Returns why not ("" when
+    // shown).
+    QString showPatchedRun(int row, int step);
 
     std::shared_ptr<const Model> model() const { return analysis_.model(); }
     std::shared_ptr<const Dataset> dataset() const { return dataset_; }
@@ -256,6 +265,8 @@ private:
     Preferences preferences_;
     ModelAnalysis analysis_;  // after jobs_: its job handles cancel on a live runner
     InterventionAnalysis interventions_;
+    AblationAnalysis ablation_;
+    PatchingAnalysis patching_;
     std::shared_ptr<const Dataset> dataset_;
     quint64 generation_ = 0;
 

@@ -1,0 +1,120 @@
+#include "app/render/RenderCausal.h"
+
+#include "core/causal/InterventionSpec.h"
+#include "core/model/Model.h"
+#include "core/session/Session.h"
+#include "widgets/ablation/AblationPanel.h"
+#include "widgets/ablation/AblationPlot.h"
+#include "widgets/patching/PatchingMapView.h"
+#include "widgets/patching/PatchingPanel.h"
+
+namespace rnnscope {
+
+void addCausalRenderOptions(QCommandLineParser& parser) {
+    auto add = [&](const char* name, const char* help, const char* value) {
+        parser.addOption(QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help),
+                                            QString::fromLatin1(value)));
+    };
+    add("track", "ablation: the state whose units are ablated (a track name, such as "
+                 "lstm_l0_fwd_cell; default the first cell state, else hidden state).",
+        "TRACK");
+    add("ablate-mode", "ablation: zero or mean (default zero).", "MODE");
+    add("signal", "ablation: plot each unit's effect against its r with this signal (depth, "
+                  "position, quote, token:X, label:X, annotation:NAME); default none: bars.",
+        "NAME");
+    add("clean", "patching: the clean input, as text.", "TEXT");
+    add("corrupt", "patching: the corrupted input, as text.", "TEXT");
+    add("clean-sample", "patching: the clean input, a --data sample numbered from 1.", "N");
+    add("corrupt-sample", "patching: the corrupted input, a --data sample numbered from 1.", "N");
+    add("align", "patching: line steps up from the start or the end (default start).", "WHERE");
+}
+
+QString readCausalRenderOptions(const QCommandLineParser& parser, const QString& view,
+                                CausalRenderOptions& o) {
+    const bool ablation = view == QLatin1String("ablation");
+    const bool patching = view == QLatin1String("patching");
+    for (const char* name : {"track", "ablate-mode", "signal"})
+        if (parser.isSet(QString::fromLatin1(name)) && !ablation)
+            return QStringLiteral("--%1 is for --view ablation").arg(QString::fromLatin1(name));
+    for (const char* name : {"clean", "corrupt", "clean-sample", "corrupt-sample", "align"})
+        if (parser.isSet(QString::fromLatin1(name)) && !patching)
+            return QStringLiteral("--%1 is for --view patching").arg(QString::fromLatin1(name));
+    o.track = parser.value(QStringLiteral("track"));
+    const QString mode = parser.value(QStringLiteral("ablate-mode"));
+    if (!mode.isEmpty() && mode != QLatin1String("zero") && mode != QLatin1String("mean"))
+        return QStringLiteral("--ablate-mode must be zero or mean, not '%1'").arg(mode);
+    o.mean = mode == QLatin1String("mean");
+    o.signal = parser.value(QStringLiteral("signal"));
+    if (!patching) return {};
+    for (const char* side : {"clean", "corrupt"}) {
+        const QString name = QString::fromLatin1(side);
+        const bool text = parser.isSet(name), sample = parser.isSet(name + QStringLiteral("-sample"));
+        if (text == sample)
+            return QStringLiteral("--view patching needs one of --%1 TEXT or --%1-sample N").arg(name);
+        if (sample) {
+            bool ok = false;
+            const qint64 n = parser.value(name + QStringLiteral("-sample")).toLongLong(&ok);
+            if (!ok || n < 1)
+                return QStringLiteral("--%1-sample must be a sample number from 1").arg(name);
+            (name == QLatin1String("clean") ? o.cleanSample : o.corruptSample) = n;
+        }
+    }
+    o.clean = parser.value(QStringLiteral("clean"));
+    o.corrupt = parser.value(QStringLiteral("corrupt"));
+    const QString align = parser.value(QStringLiteral("align"));
+    if (!align.isEmpty() && align != QLatin1String("start") && align != QLatin1String("end"))
+        return QStringLiteral("--align must be start or end, not '%1'").arg(align);
+    o.fromEnd = align == QLatin1String("end");
+    return {};
+}
+
+QString prepareCausalView(const QString& view, Panel* panel, Session& session,
+                          const CausalRenderOptions& o,
+                          const std::function<bool(const std::function<bool()>&)>& waitFor) {
+    if (!session.model()) return QStringLiteral("--view %1 needs a model").arg(view);
+    if (view == QLatin1String("ablation")) {
+        auto* ablation = static_cast<AblationPanel*>(panel);
+        if (!session.dataset())
+            return QStringLiteral("--view ablation needs --data: the sweep is over a dataset");
+        if (!o.track.isEmpty() && !ablation->setTrack(o.track))
+            return QStringLiteral("--track: the model has no track \"%1\"; it has: %2")
+                .arg(o.track, interventionTrackNames(session.model()->recurrentLayers())
+                                  .join(QStringLiteral(", ")));
+        ablation->setMean(o.mean);
+        if (!ablation->setSignal(o.signal.isEmpty() ? QStringLiteral("none") : o.signal))
+            return QStringLiteral("--signal: \"%1\" is not a signal; use depth, position, quote, "
+                                  "token:X, label:X or annotation:NAME")
+                .arg(o.signal);
+        const QString problem = ablation->run();
+        if (!problem.isEmpty()) return problem;
+        const AblationAnalysis& a = session.ablation();
+        // Ended, and the panel has drawn every unit (it redraws on a short timer).
+        if (!waitFor([&] {
+                return !a.isRunning() &&
+                       (!a.error().isEmpty() || (a.complete() && ablation->plot()->pointCount() ==
+                                                                     a.units().size()));
+            }))
+            return QStringLiteral("the sweep did not end");
+        return a.error();
+    }
+    auto* patching = static_cast<PatchingPanel*>(panel);
+    for (qint64 n : {o.cleanSample, o.corruptSample})
+        if (n > 0 && (!session.dataset() || n > session.dataset()->size()))
+            return session.dataset() ? QStringLiteral("sample %1: the dataset has samples 1 to %2")
+                                           .arg(n)
+                                           .arg(session.dataset()->size())
+                                     : QStringLiteral("--clean-sample and --corrupt-sample need "
+                                                      "--data");
+    patching->setInputs(o.cleanSample - 1, o.clean, o.corruptSample - 1, o.corrupt, o.fromEnd);
+    const QString problem = patching->run();
+    if (!problem.isEmpty()) return problem;
+    const PatchingAnalysis& p = session.patching();
+    if (!waitFor([&] {
+            return !p.isRunning() &&
+                   (!p.error().isEmpty() || (p.result() && patching->map()->result() == p.result()));
+        }))
+        return QStringLiteral("the map did not end");
+    return p.error();
+}
+
+}  // namespace rnnscope

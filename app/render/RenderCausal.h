@@ -1,0 +1,37 @@
+#pragma once
+// The causal views of `rnnscope-cli render` (issue #21): --view ablation runs the Ablation
+// panel's sweep and --view patching the Patching panel's map, from their own options, before the
+// figure is taken. Kept apart from RenderCommand.cpp, which sets up every other view.
+
+#include <QCommandLineParser>
+#include <functional>
+
+namespace rnnscope {
+
+class Panel;
+class Session;
+
+struct CausalRenderOptions {
+    // ablation
+    QString track;
+    bool mean = false;
+    QString signal;  // "" or "none": no correlations
+    // patching: a sample (from 1; 0 = none) or text for each side
+    qint64 cleanSample = 0, corruptSample = 0;
+    QString clean, corrupt;
+    bool fromEnd = false;
+};
+
+// Adds --track, --ablate-mode, --signal, --clean, --corrupt, --clean-sample, --corrupt-sample
+// and --align to `parser`.
+void addCausalRenderOptions(QCommandLineParser& parser);
+// Reads them for `view`; returns a usage message ("" when they fit the view).
+QString readCausalRenderOptions(const QCommandLineParser& parser, const QString& view,
+                                CausalRenderOptions& options);
+// Starts the view's analysis on `panel` and waits (with `waitFor`, which pumps events) until its
+// figure is complete. Returns why not ("" when ready).
+QString prepareCausalView(const QString& view, Panel* panel, Session& session,
+                          const CausalRenderOptions& options,
+                          const std::function<bool(const std::function<bool()>&)>& waitFor);
+
+}  // namespace rnnscope
