@@ -134,6 +134,8 @@ int runPatchCommand(const QStringList& arguments) {
             root[QStringLiteral("model")] = model->path();
             root[QStringLiteral("clean_tokens")] = toJson(r.cleanTokens);
             root[QStringLiteral("corrupt_tokens")] = toJson(r.corruptTokens);
+            if (!r.outputTokens.isEmpty())
+                root[QStringLiteral("clean_output")] = toJson(r.outputTokens);
             root[QStringLiteral("align")] =
                 options.fromEnd ? QStringLiteral("end") : QStringLiteral("start");
             QJsonArray cleanStep;

@@ -15,12 +15,14 @@ void addCausalRenderOptions(QCommandLineParser& parser) {
         parser.addOption(QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(help),
                                             QString::fromLatin1(value)));
     };
-    add("track", "ablation: the state whose units are ablated (a track name, such as "
-                 "lstm_l0_fwd_cell; default the first cell state, else hidden state).",
+    add("track",
+        "ablation: the state whose units are ablated (a track name, such as "
+        "lstm_l0_fwd_cell; default the first cell state, else hidden state).",
         "TRACK");
     add("ablate-mode", "ablation: zero or mean (default zero).", "MODE");
-    add("signal", "ablation: plot each unit's effect against its r with this signal (depth, "
-                  "position, quote, token:X, label:X, annotation:NAME); default none: bars.",
+    add("signal",
+        "ablation: plot each unit's effect against its r with this signal (depth, "
+        "position, quote, token:X, label:X, annotation:NAME); default none: bars.",
         "NAME");
     add("clean", "patching: the clean input, as text.", "TEXT");
     add("corrupt", "patching: the corrupted input, as text.", "TEXT");
@@ -48,9 +50,11 @@ QString readCausalRenderOptions(const QCommandLineParser& parser, const QString&
     if (!patching) return {};
     for (const char* side : {"clean", "corrupt"}) {
         const QString name = QString::fromLatin1(side);
-        const bool text = parser.isSet(name), sample = parser.isSet(name + QStringLiteral("-sample"));
+        const bool text = parser.isSet(name),
+                   sample = parser.isSet(name + QStringLiteral("-sample"));
         if (text == sample)
-            return QStringLiteral("--view patching needs one of --%1 TEXT or --%1-sample N").arg(name);
+            return QStringLiteral("--view patching needs one of --%1 TEXT or --%1-sample N")
+                .arg(name);
         if (sample) {
             bool ok = false;
             const qint64 n = parser.value(name + QStringLiteral("-sample")).toLongLong(&ok);
@@ -82,8 +86,9 @@ QString prepareCausalView(const QString& view, Panel* panel, Session& session,
                                   .join(QStringLiteral(", ")));
         ablation->setMean(o.mean);
         if (!ablation->setSignal(o.signal.isEmpty() ? QStringLiteral("none") : o.signal))
-            return QStringLiteral("--signal: \"%1\" is not a signal; use depth, position, quote, "
-                                  "token:X, label:X or annotation:NAME")
+            return QStringLiteral(
+                       "--signal: \"%1\" is not a signal; use depth, position, quote, "
+                       "token:X, label:X or annotation:NAME")
                 .arg(o.signal);
         const QString problem = ablation->run();
         if (!problem.isEmpty()) return problem;
@@ -91,8 +96,8 @@ QString prepareCausalView(const QString& view, Panel* panel, Session& session,
         // Ended, and the panel has drawn every unit (it redraws on a short timer).
         if (!waitFor([&] {
                 return !a.isRunning() &&
-                       (!a.error().isEmpty() || (a.complete() && ablation->plot()->pointCount() ==
-                                                                     a.units().size()));
+                       (!a.error().isEmpty() ||
+                        (a.complete() && ablation->plot()->pointCount() == a.units().size()));
             }))
             return QStringLiteral("the sweep did not end");
         return a.error();
@@ -103,15 +108,16 @@ QString prepareCausalView(const QString& view, Panel* panel, Session& session,
             return session.dataset() ? QStringLiteral("sample %1: the dataset has samples 1 to %2")
                                            .arg(n)
                                            .arg(session.dataset()->size())
-                                     : QStringLiteral("--clean-sample and --corrupt-sample need "
-                                                      "--data");
+                                     : QStringLiteral(
+                                           "--clean-sample and --corrupt-sample need "
+                                           "--data");
     patching->setInputs(o.cleanSample - 1, o.clean, o.corruptSample - 1, o.corrupt, o.fromEnd);
     const QString problem = patching->run();
     if (!problem.isEmpty()) return problem;
     const PatchingAnalysis& p = session.patching();
     if (!waitFor([&] {
-            return !p.isRunning() &&
-                   (!p.error().isEmpty() || (p.result() && patching->map()->result() == p.result()));
+            return !p.isRunning() && (!p.error().isEmpty() ||
+                                      (p.result() && patching->map()->result() == p.result()));
         }))
         return QStringLiteral("the map did not end");
     return p.error();

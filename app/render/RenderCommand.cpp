@@ -13,9 +13,9 @@
 #include <cstdio>
 
 #include "app/cli/CliCommand.h"
-#include "app/render/RenderCausal.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/SessionDocument.h"
+#include "app/render/RenderCausal.h"
 #include "core/Errors.h"
 #include "core/causal/InterventionSpec.h"
 #include "core/errors/ErrorTable.h"

@@ -80,11 +80,13 @@ PatchingResult runPatching(const Model& model, const SampleInput& clean, const S
 
     // Seq2seq: both runs teacher forced on the clean run's own output, so rows line up.
     SampleInput cleanIn = clean, corruptIn = corrupt;
+    QStringList outputTokens;
     if (seq2seq) {
         if (cleanRun.outputTokens.isEmpty())
             throw UserError(QStringLiteral("the clean input gave no output to compare"));
         const QStringList out =
             cleanRun.outputIsGenerated ? cleanRun.generatedTokens : cleanRun.input.targetTokens;
+        outputTokens = out;
         cleanIn = forcedOn(model, clean, out);
         corruptIn = forcedOn(model, corrupt, out);
     }
@@ -102,6 +104,7 @@ PatchingResult runPatching(const Model& model, const SampleInput& clean, const S
     PatchingResult result;
     result.cleanTokens = clean.tokens;
     result.corruptTokens = corrupt.tokens;
+    result.outputTokens = outputTokens;
     result.alignment = alignment;
     if (meta.task == Task::Classification && !targets.empty())
         result.measure = QStringLiteral("p(%1)").arg(

@@ -38,6 +38,7 @@ struct PatchingRow {
 
 struct PatchingResult {
     QStringList cleanTokens, corruptTokens;
+    QStringList outputTokens;    // seq2seq: the clean run's output, which both runs are forced on
     std::vector<int> cleanStep;  // per corrupted step (input steps), the clean step or -1
     PatchAlignment alignment = PatchAlignment::FromStart;
     double cleanScore = 0, corruptScore = 0;

@@ -11,8 +11,7 @@
 
 namespace rnnscope {
 
-AblationAnalysis::AblationAnalysis(JobRunner& jobs, QObject* parent)
-    : QObject(parent), job_(jobs) {
+AblationAnalysis::AblationAnalysis(JobRunner& jobs, QObject* parent) : QObject(parent), job_(jobs) {
     connect(&job_, &JobHandle::progress, this, &AblationAnalysis::progress);
     connect(&job_, &JobHandle::finished, this, [this](bool, const QString& error) {
         error_ = error;
@@ -84,8 +83,9 @@ QString AblationAnalysis::start(const AblationRequest& request) {
                 const std::vector<double> r = unitCorrelations(
                     *model, *dataset, settings.state, units, *signal,
                     [&](double f) {
-                        context.setProgress(f * correlating,
-                                            tr("Correlating the units with %1").arg(signal->title()));
+                        context.setProgress(
+                            f * correlating,
+                            tr("Correlating the units with %1").arg(signal->title()));
                     },
                     [&] { return context.isCancelled(); });
                 publish([this, units, r] {
@@ -112,8 +112,9 @@ QString AblationAnalysis::start(const AblationRequest& request) {
                     });
                 },
                 [&](double f) {
-                    context.setProgress(correlating + f * (1.0 - correlating),
-                                        tr("Ablating units: %1 of %2 done").arg(int(done)).arg(total));
+                    context.setProgress(
+                        correlating + f * (1.0 - correlating),
+                        tr("Ablating units: %1 of %2 done").arg(int(done)).arg(total));
                 },
                 [&] { return context.isCancelled(); });
             return true;

@@ -6,8 +6,7 @@
 
 namespace rnnscope {
 
-PatchingAnalysis::PatchingAnalysis(JobRunner& jobs, QObject* parent)
-    : QObject(parent), job_(jobs) {
+PatchingAnalysis::PatchingAnalysis(JobRunner& jobs, QObject* parent) : QObject(parent), job_(jobs) {
     connect(&job_, &JobHandle::progress, this, &PatchingAnalysis::progress);
     connect(&job_, &JobHandle::finished, this, [this](bool, const QString& error) {
         error_ = error;

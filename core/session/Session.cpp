@@ -18,7 +18,8 @@
 
 namespace rnnscope {
 
-Session::Session(QObject* parent) : QObject(parent), analysis_(jobs_), interventions_(jobs_), ablation_(jobs_), patching_(jobs_) {
+Session::Session(QObject* parent)
+    : QObject(parent), analysis_(jobs_), interventions_(jobs_), ablation_(jobs_), patching_(jobs_) {
     connect(&interventions_, &InterventionAnalysis::interventionsChanged, this,
             &Session::markModified);
     qRegisterMetaType<rnnscope::FileKind>("rnnscope::FileKind");
@@ -480,7 +481,8 @@ void Session::setCustomInput(const QString& text, const QString& target) {
 
 QString Session::showPatchedRun(int row, int step) {
     const Interventions patch = patching_.patchAt(row, step);
-    if (patch.empty()) return tr("No clean step lines up with that step: there is nothing to patch.");
+    if (patch.empty())
+        return tr("No clean step lines up with that step: there is nothing to patch.");
     const PatchingInput& corrupt = patching_.request().corrupt;
     if (corrupt.sample >= 0)
         setCurrentSample(corrupt.sample);

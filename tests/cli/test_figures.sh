@@ -18,14 +18,18 @@ command -v compare >/dev/null || { echo "FAIL: ImageMagick's compare is missing 
 [ -n "${DISPLAY:-}" ] || { echo "FAIL: no display (make test runs ctest under xvfb-run)" >&2; exit 1; }
 
 for view in sample attention state-space units saturation features errors attribution \
-    intervention; do
+    intervention ablation patching; do
   case $view in
-    sample | attention) demo=dates ;;
+    sample | attention | patching) demo=dates ;;
     *) demo=brackets ;;
   esac
   extra=()
   # The two cell units the ablation sweep ranks first, zeroed.
   [ "$view" = intervention ] && extra=(--set 'lstm_l0_fwd_cell[24,45]=0')
+  # Every cell unit against its r with bracket depth; the day's second digit patched.
+  [ "$view" = ablation ] && extra=(--track lstm_l0_fwd_cell --signal depth)
+  [ "$view" = patching ] && extra=(--clean 'Tuesday, March 12, 1990' \
+    --corrupt 'Tuesday, March 19, 1990' --align end)
   out="$TMP/$view.png"
   if ! HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home/.config" "$CLI" render \
       --model "$DEMO/$demo/$demo.pt" --data "$DEMO/$demo/$demo.tsv" --sample 3 --view "$view" \

@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QImage>
 #include <QSet>
+#include <QWidget>
 #include <functional>
 
 namespace rnnscope::test {
@@ -28,6 +29,14 @@ inline int distinctColours(const QImage& image) {
     for (int y = 0; y < image.height(); y += stepY)
         for (int x = 0; x < image.width(); x += stepX) colours.insert(image.pixel(x, y));
     return colours.size();
+}
+
+// With RNNSCOPE_TEST_GRAB=DIR set, saves `widget` as DIR/NAME.png: a look at what a test drove
+// the window to, for whoever changes a panel.
+inline void grabIfAsked(QWidget& widget, const QString& name) {
+    const QString dir = qEnvironmentVariable("RNNSCOPE_TEST_GRAB");
+    if (!dir.isEmpty())
+        widget.grab().save(dir + QStringLiteral("/") + name + QStringLiteral(".png"));
 }
 
 }  // namespace rnnscope::test

@@ -30,8 +30,8 @@ class NumberItem : public QTableWidgetItem {
 public:
     NumberItem(double value, int decimals, bool sign)
         : QTableWidgetItem(!std::isfinite(value) ? QStringLiteral("–")
-                           : sign && value >= 0  ? QStringLiteral("+%1").arg(value, 0, 'f', decimals)
-                                                 : QString::number(value, 'f', decimals)),
+                           : sign && value >= 0 ? QStringLiteral("+%1").arg(value, 0, 'f', decimals)
+                                                : QString::number(value, 'f', decimals)),
           value_(std::isfinite(value) ? value : -1e300) {
         setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     }
@@ -65,6 +65,7 @@ AblationPanel::AblationPanel(Session& session, QWidget* parent)
     track_ = new QComboBox(this);
     track_->setObjectName(QStringLiteral("state"));
     track_->setToolTip(tr("The state whose units are ablated, one unit at a time."));
+    track_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     mode_ = new QComboBox(this);
     mode_->setObjectName(QStringLiteral("mode"));
     mode_->addItem(tr("Zero"));
@@ -75,6 +76,7 @@ AblationPanel::AblationPanel(Session& session, QWidget* parent)
     signal_ = new QComboBox(this);
     signal_->setObjectName(QStringLiteral("signal"));
     signal_->setEditable(true);
+    signal_->setMinimumContentsLength(14);
     signal_->setToolTip(
         tr("A per-token signal of the Unit Finder to plot each unit's effect against: depth, "
            "position, quote, token:X, label:X or annotation:NAME. “none” ranks the units as "
@@ -116,9 +118,11 @@ AblationPanel::AblationPanel(Session& session, QWidget* parent)
            "unit ablated minus without."));
     table_->horizontalHeaderItem(4)->setToolTip(tr("The unit's correlation with the signal."));
     table_->verticalHeader()->hide();
+    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSortingEnabled(true);
+    table_->sortByColumn(1, Qt::DescendingOrder);  // ranked: the largest loss increase first
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     intervene_ = new QPushButton(tr("Intervene"), this);
     intervene_->setObjectName(QStringLiteral("intervene"));
@@ -129,12 +133,13 @@ AblationPanel::AblationPanel(Session& session, QWidget* parent)
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("State"), this));
-    controls->addWidget(track_, 2);
-    controls->addWidget(mode_, 1);
+    controls->addWidget(track_);
+    controls->addWidget(mode_);
     controls->addWidget(new QLabel(tr("Signal"), this));
-    controls->addWidget(signal_, 1);
+    controls->addWidget(signal_);
     controls->addWidget(run_);
     controls->addWidget(cancel_);
+    controls->addStretch(1);
     auto* left = new QWidget(this);
     auto* leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
@@ -148,13 +153,15 @@ AblationPanel::AblationPanel(Session& session, QWidget* parent)
     rightLayout->setContentsMargins(0, 0, 0, 0);
     auto* effectRow = new QHBoxLayout;
     effectRow->addWidget(new QLabel(tr("Plot"), this));
-    effectRow->addWidget(effect_, 1);
+    effectRow->addWidget(effect_);
+    effectRow->addStretch(1);
     rightLayout->addLayout(effectRow);
     rightLayout->addWidget(plot_, 1);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(left);
     split->addWidget(right);
     split->setStretchFactor(1, 2);
+    split->setSizes({420, 800});
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
     layout->addWidget(progress_);
@@ -169,20 +176,20 @@ AblationPanel::AblationPanel(Session& session, QWidget* parent)
     connect(cancel_, &QPushButton::clicked, &ablation, &AblationAnalysis::cancel);
     connect(intervene_, &QPushButton::clicked, this, &AblationPanel::interveneOnSelected);
     connect(effect_, &QComboBox::currentIndexChanged, this, &AblationPanel::scheduleRefresh);
-    connect(table_, &QTableWidget::itemSelectionChanged, this,
-            &AblationPanel::takeTableSelection);
+    connect(table_, &QTableWidget::itemSelectionChanged, this, &AblationPanel::takeTableSelection);
     connect(plot_, &AblationPlot::unitClicked, this, [this](int unit, bool add) {
         for (int row = 0; row < table_->rowCount(); ++row)
             if (table_->item(row, 0)->text().toInt() == unit) {
-                table_->setCurrentCell(row, 0,
-                                       add ? QItemSelectionModel::Toggle | QItemSelectionModel::Rows
-                                           : QItemSelectionModel::ClearAndSelect |
-                                                 QItemSelectionModel::Rows);
+                table_->setCurrentCell(
+                    row, 0,
+                    add ? QItemSelectionModel::Toggle | QItemSelectionModel::Rows
+                        : QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
                 table_->scrollToItem(table_->item(row, 0));
             }
     });
     connect(&ablation, &AblationAnalysis::changed, this, &AblationPanel::scheduleRefresh);
     connect(&ablation, &AblationAnalysis::progress, this, [this](double f, const QString& text) {
+        if (!this->session().ablation().isRunning()) return;  // a late report of a finished sweep
         progress_->setValue(int(f * 1000));
         status_->setText(text);
     });
@@ -346,8 +353,9 @@ void AblationPanel::refresh() {
         else if (!ablation.error().isEmpty())
             status_->setText(tr("The sweep failed: %1").arg(ablation.error()));
         else if (ablation.units().empty())
-            status_->setText(tr("Choose a state and press Run sweep: every unit is ablated over "
-                                "the whole dataset, one at a time."));
+            status_->setText(
+                tr("Choose a state and press Run sweep: every unit is ablated over "
+                   "the whole dataset, one at a time."));
         else if (!ablation.complete())
             status_->setText(tr("Cancelled after %1 of %2 units.")
                                  .arg(ablation.units().size())

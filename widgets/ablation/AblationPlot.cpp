@@ -78,7 +78,8 @@ AblationPlot::Layout AblationPlot::layout(const QRectF& rect) const {
     Layout l;
     const QFontMetricsF fm(figureFont(font(), 12));
     const double top = rect.top() + 10 + fm.height() * 2.4;
-    const double left = rect.left() + 14 + fm.height() + fm.horizontalAdvance(QStringLiteral("-0.000"));
+    const double left =
+        rect.left() + 14 + fm.height() + fm.horizontalAdvance(QStringLiteral("-0.000"));
     l.bars = signalName_.isEmpty();
     const double bottom = rect.bottom() - 12 - fm.height() * (l.bars ? 2.6 : 2.4);
     l.plot = QRectF(QPointF(left, top), QPointF(rect.right() - 16, bottom));
@@ -121,9 +122,9 @@ void AblationPlot::paintFigure(QPainter& painter, const QRectF& rect) const {
                      Qt::AlignLeft | Qt::AlignVCenter, title_);
     painter.setFont(font12);
     painter.setPen(kAxis);
-    painter.drawText(
-        QRectF(rect.left() + 10, rect.top() + 6 + fm.height() * 1.1, rect.width() - 20, fm.height()),
-        Qt::AlignLeft | Qt::AlignVCenter, subtitle_);
+    painter.drawText(QRectF(rect.left() + 10, rect.top() + 6 + fm.height() * 1.1, rect.width() - 20,
+                            fm.height()),
+                     Qt::AlignLeft | Qt::AlignVCenter, subtitle_);
     if (points_.empty()) {
         painter.drawText(rect.adjusted(20, fm.height() * 3, -20, -20),
                          Qt::AlignCenter | Qt::TextWordWrap, message_);
@@ -134,7 +135,9 @@ void AblationPlot::paintFigure(QPainter& painter, const QRectF& rect) const {
     auto yAt = [&](double v) {
         return l.plot.bottom() - (v - l.yLo) / (l.yHi - l.yLo) * l.plot.height();
     };
-    auto xAt = [&](double v) { return l.plot.left() + (v - l.xLo) / (l.xHi - l.xLo) * l.plot.width(); };
+    auto xAt = [&](double v) {
+        return l.plot.left() + (v - l.xLo) / (l.xHi - l.xLo) * l.plot.width();
+    };
 
     // Grid, zero lines and ticks.
     painter.setFont(font10);
@@ -150,7 +153,8 @@ void AblationPlot::paintFigure(QPainter& painter, const QRectF& rect) const {
     if (!l.bars)
         for (double t = -1.0; t <= 1.0001; t += 0.5) {
             const double x = xAt(t);
-            painter.setPen(QPen(t == 0.0 ? kAxis : kGrid, 1, t == 0.0 ? Qt::DashLine : Qt::SolidLine));
+            painter.setPen(
+                QPen(t == 0.0 ? kAxis : kGrid, 1, t == 0.0 ? Qt::DashLine : Qt::SolidLine));
             painter.drawLine(QPointF(x, l.plot.top()), QPointF(x, l.plot.bottom()));
             painter.setPen(kAxis);
             painter.drawText(QRectF(x - 30, l.plot.bottom() + 3, 60, fm10.height()),
@@ -163,9 +167,9 @@ void AblationPlot::paintFigure(QPainter& painter, const QRectF& rect) const {
     // Axis names.
     painter.setFont(font12);
     painter.setPen(kText);
-    painter.drawText(QRectF(l.plot.left(), rect.bottom() - 6 - fm.height(), l.plot.width(), fm.height()),
-                     Qt::AlignCenter,
-                     l.bars ? tr("units, ranked by effect") : tr("r with %1").arg(signalName_));
+    painter.drawText(
+        QRectF(l.plot.left(), rect.bottom() - 6 - fm.height(), l.plot.width(), fm.height()),
+        Qt::AlignCenter, l.bars ? tr("units, ranked by effect") : tr("r with %1").arg(signalName_));
     painter.save();
     painter.translate(rect.left() + 6 + fm.height() / 2, l.plot.center().y());
     painter.rotate(-90);

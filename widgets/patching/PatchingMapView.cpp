@@ -143,14 +143,13 @@ void PatchingMapView::paintFigure(QPainter& painter, const QRectF& rect) const {
                      tr("How much of %1 patching each state restores").arg(r.measure));
     painter.setFont(font12);
     painter.setPen(kMuted);
-    painter.drawText(
-        QRectF(rect.left() + 10, rect.top() + 6 + fm.height() * 1.1, rect.width() - 20,
-               fm.height()),
-        Qt::AlignLeft | Qt::AlignVCenter,
-        tr("clean %1, corrupted %2; steps %3")
-            .arg(r.cleanScore, 0, 'f', 3)
-            .arg(r.corruptScore, 0, 'f', 3)
-            .arg(alignedFrom(r.alignment)));
+    painter.drawText(QRectF(rect.left() + 10, rect.top() + 6 + fm.height() * 1.1, rect.width() - 20,
+                            fm.height()),
+                     Qt::AlignLeft | Qt::AlignVCenter,
+                     tr("clean %1, corrupted %2; steps %3")
+                         .arg(r.cleanScore, 0, 'f', 3)
+                         .arg(r.corruptScore, 0, 'f', 3)
+                         .arg(alignedFrom(r.alignment)));
 
     const Geometry g = geometry(rect);
     auto drawBlock = [&](bool decoder, const std::vector<int>& rows) {
@@ -164,8 +163,8 @@ void PatchingMapView::paintFigure(QPainter& painter, const QRectF& rect) const {
             for (size_t s = 0; s < row.restored.size(); ++s) {
                 const QRectF cell = g.cellRect(decoder, int(i), int(s));
                 const double v = row.restored[s];
-                painter.fillRect(cell, std::isfinite(v) ? divergingAt(std::clamp(v, -1.0, 1.0))
-                                                        : kMissing);
+                painter.fillRect(
+                    cell, std::isfinite(v) ? divergingAt(std::clamp(v, -1.0, 1.0)) : kMissing);
                 if (g.cell >= 30 && std::isfinite(v)) {
                     painter.setFont(figureFont(font(), 9));
                     painter.setPen(std::abs(v) > 0.6 ? Qt::white : kText);
@@ -175,8 +174,8 @@ void PatchingMapView::paintFigure(QPainter& painter, const QRectF& rect) const {
             }
             painter.setPen(QPen(QColor(200, 200, 200), 0.5));
             painter.setBrush(Qt::NoBrush);
-            painter.drawRect(QRectF(first.topLeft(),
-                                    QSizeF(g.cell * double(row.restored.size()), kCellHeight)));
+            painter.drawRect(
+                QRectF(first.topLeft(), QSizeF(g.cell * double(row.restored.size()), kCellHeight)));
         }
         // The pinned and the hovered cells, outlined.
         for (const auto& [rowIndex, step, colour] :
@@ -185,7 +184,8 @@ void PatchingMapView::paintFigure(QPainter& painter, const QRectF& rect) const {
             const auto at = std::find(rows.begin(), rows.end(), rowIndex);
             if (at == rows.end() || step < 0) continue;
             painter.setPen(QPen(colour, 2));
-            painter.drawRect(g.cellRect(decoder, int(at - rows.begin()), step).adjusted(1, 1, -1, -1));
+            painter.drawRect(
+                g.cellRect(decoder, int(at - rows.begin()), step).adjusted(1, 1, -1, -1));
         }
     };
     auto drawTokens = [&](const QStringList& tokens, double top, const QColor& colour,
@@ -230,13 +230,18 @@ void PatchingMapView::paintFigure(QPainter& painter, const QRectF& rect) const {
         painter.setPen(kMuted);
         painter.drawText(QRectF(g.left, g.decoderTop - fm.height() * 1.2, 600, fm.height()),
                          Qt::AlignLeft | Qt::AlignVCenter,
-                         tr("decoder: by output position (both runs forced on the clean output)"));
+                         tr("decoder, by output position: both runs forced on the clean output"));
         drawBlock(true, g.decoderRows);
         const double top = g.decoderTop + double(g.decoderRows.size()) * kCellHeight + 2;
+        // Each output position under the clean output token it predicts (the last: the end).
+        painter.setPen(kText);
         for (int s = 0; s < g.decoderSteps; ++s)
-            if (g.cell >= 18 || s % 5 == 4 || s == 0)
-                painter.drawText(QRectF(g.cellRect(true, 0, s).left(), top, g.cell, small.height()),
-                                 Qt::AlignCenter, QString::number(s + 1));
+            painter.drawText(
+                QRectF(g.cellRect(true, 0, s).left(), top, g.cell, small.height()), Qt::AlignCenter,
+                s < r.outputTokens.size() ? tokenLabel(r.outputTokens[s]) : QStringLiteral("end"));
+        painter.setPen(kMuted);
+        painter.drawText(QRectF(g.left, top, g.labelWidth - 8, small.height()),
+                         Qt::AlignRight | Qt::AlignVCenter, tr("clean output"));
     }
 
     // The colour bar: restored from -1 to 1.
@@ -257,8 +262,9 @@ void PatchingMapView::paintFigure(QPainter& painter, const QRectF& rect) const {
         painter.drawText(QRectF(g.bar.right() + 4, y - small.height() / 2, 40, small.height()),
                          Qt::AlignLeft | Qt::AlignVCenter, QString::number(t, 'g', 2));
     }
-    painter.drawText(QRectF(g.bar.left() - 30, g.bar.top() - small.height() - 6, 80, small.height()),
-                     Qt::AlignCenter, tr("restored"));
+    painter.drawText(
+        QRectF(g.bar.left() - 30, g.bar.top() - small.height() - 6, 80, small.height()),
+        Qt::AlignCenter, tr("restored"));
     painter.restore();
 }
 
@@ -281,10 +287,17 @@ QString PatchingMapView::cellText(int row, int step) const {
     const PatchingRow& p = r.rows[size_t(row)];
     QString where;
     if (p.decoder) {
-        where = tr("%1, output position %2").arg(p.label).arg(step + 1);
+        where =
+            tr("%1, output position %2 “%3”")
+                .arg(p.label)
+                .arg(step + 1)
+                .arg(step < r.outputTokens.size() ? tokenLabel(r.outputTokens[step]) : tr("end"));
     } else {
         const int clean = r.cleanStep[size_t(step)];
-        where = tr("%1, step %2 “%3”").arg(p.label).arg(step + 1).arg(tokenLabel(r.corruptTokens.value(step)));
+        where = tr("%1, step %2 “%3”")
+                    .arg(p.label)
+                    .arg(step + 1)
+                    .arg(tokenLabel(r.corruptTokens.value(step)));
         where += clean < 0 ? tr("\nno clean step lines up with it")
                            : tr("\nclean step %1 “%2” patched in")
                                  .arg(clean + 1)

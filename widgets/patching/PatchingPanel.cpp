@@ -31,8 +31,7 @@ PatchingPanel::PatchingPanel(Session& session, QWidget* parent)
     cleanCurrent->setToolTip(tr("Take the sample the other panels show as the clean input."));
     auto* corruptCurrent = new QPushButton(tr("Current sample"), this);
     corruptCurrent->setObjectName(QStringLiteral("corruptCurrent"));
-    corruptCurrent->setToolTip(
-        tr("Take the sample the other panels show as the corrupted input."));
+    corruptCurrent->setToolTip(tr("Take the sample the other panels show as the corrupted input."));
     align_ = new QComboBox(this);
     align_->setObjectName(QStringLiteral("align"));
     align_->addItem(tr("Line up steps from the start"));
@@ -42,8 +41,9 @@ PatchingPanel::PatchingPanel(Session& session, QWidget* parent)
            "counting from the first token or from the last."));
     run_ = new QPushButton(tr("Patch"), this);
     run_->setObjectName(QStringLiteral("run"));
-    run_->setToolTip(tr("Make the map: one run of the corrupted input per layer and step "
-                        "(Ctrl+R)."));
+    run_->setToolTip(
+        tr("Make the map: one run of the corrupted input per layer and step "
+           "(Ctrl+R)."));
     cancel_ = new QPushButton(tr("Cancel"), this);
     cancel_->setObjectName(QStringLiteral("cancel"));
     progress_ = new QProgressBar(this);
@@ -68,9 +68,10 @@ PatchingPanel::PatchingPanel(Session& session, QWidget* parent)
     grid->addWidget(corrupt_, 1, 1);
     grid->addWidget(corruptCurrent, 1, 2);
     auto* buttons = new QHBoxLayout;
-    buttons->addWidget(align_, 1);
+    buttons->addWidget(align_);
     buttons->addWidget(run_);
     buttons->addWidget(cancel_);
+    buttons->addStretch(1);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(grid);
     layout->addLayout(buttons);
@@ -100,6 +101,7 @@ PatchingPanel::PatchingPanel(Session& session, QWidget* parent)
     connect(map_, &PatchingMapView::cellClicked, this, &PatchingPanel::showCell);
     connect(&patching, &PatchingAnalysis::changed, this, &PatchingPanel::scheduleRefresh);
     connect(&patching, &PatchingAnalysis::progress, this, [this](double f, const QString& text) {
+        if (!this->session().patching().isRunning()) return;  // a late report of a finished map
         progress_->setValue(int(f * 1000));
         status_->setText(text);
     });
@@ -125,16 +127,16 @@ void PatchingPanel::takeCurrent(bool clean) {
     (clean ? clean_ : corrupt_)->setText(text);
     (clean ? cleanSample_ : corruptSample_) = sample;
     (clean ? cleanLabel_ : corruptLabel_)
-        ->setText(sample >= 0 ? tr("%1 (sample %2)")
-                                    .arg(clean ? tr("Clean") : tr("Corrupted"))
-                                    .arg(sample + 1)
-                              : (clean ? tr("Clean") : tr("Corrupted")));
+        ->setText(
+            sample >= 0
+                ? tr("%1 (sample %2)").arg(clean ? tr("Clean") : tr("Corrupted")).arg(sample + 1)
+                : (clean ? tr("Clean") : tr("Corrupted")));
 }
 
 void PatchingPanel::setInputs(qint64 cleanSample, const QString& cleanText, qint64 corruptSample,
                               const QString& corruptText, bool fromEnd) {
-    auto set = [&](QLineEdit* edit, QLabel* label, qint64& held, qint64 sample,
-                   const QString& text, const QString& name) {
+    auto set = [&](QLineEdit* edit, QLabel* label, qint64& held, qint64 sample, const QString& text,
+                   const QString& name) {
         held = sample;
         edit->setText(sample >= 0 && session().dataset() ? session().dataset()->sample(sample).text
                                                          : text);
@@ -149,8 +151,8 @@ QString PatchingPanel::run() {
     PatchingRequest request;
     request.clean = {cleanSample_, clean_->text()};
     request.corrupt = {corruptSample_, corrupt_->text()};
-    request.alignment = align_->currentIndex() == 1 ? PatchAlignment::FromEnd
-                                                    : PatchAlignment::FromStart;
+    request.alignment =
+        align_->currentIndex() == 1 ? PatchAlignment::FromEnd : PatchAlignment::FromStart;
     return session().patching().start(request);
 }
 
@@ -166,8 +168,9 @@ void PatchingPanel::showCell(int row, int step) {
         return;
     }
     map_->setPinned(row, step);
-    status_->setText(tr("Every panel shows the corrupted input with this state patched in; the "
-                        "Interventions panel lists the patch (Clear all to go back)."));
+    status_->setText(
+        tr("Every panel shows the corrupted input with this state patched in; the "
+           "Interventions panel lists the patch (Clear all to go back)."));
 }
 
 void PatchingPanel::refresh() {
@@ -186,8 +189,9 @@ void PatchingPanel::refresh() {
                 tr("Give an input the model gets right and the same with the part you think "
                    "decides it changed, then press Patch."));
         else if (status_->text().isEmpty() || status_->text().startsWith(tr("Patching")))
-            status_->setText(tr("Hover a cell for its numbers; click it to see that patched "
-                                "run in every panel."));
+            status_->setText(
+                tr("Hover a cell for its numbers; click it to see that patched "
+                   "run in every panel."));
     }
     if (shown_ != patching.result()) {  // a new map: no cell pinned in it yet
         shown_ = patching.result();

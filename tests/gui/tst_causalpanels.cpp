@@ -1,0 +1,173 @@
+// The Ablation and Patching panels on the brackets demo as a researcher uses them. Ablation: the
+// sweep of the cell state streams into the table while it runs, ends with every unit ranked, each
+// unit's r is the Unit Finder's, Cancel keeps what is done, and Intervene sets the selected units
+// on the current sample. Patching: the map of a typed pair is what the core computes, patching
+// the last step restores the clean output exactly, and clicking a cell shows that patched run
+// in every panel.
+
+#include <QComboBox>
+#include <QDockWidget>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QTest>
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "GuiUtil.h"
+#include "app/gui/MainWindow.h"
+#include "core/analysis/hiddenunits/UnitsScan.h"
+#include "core/model/Model.h"
+#include "core/session/Session.h"
+#include "tests/common/Demos.h"
+#include "widgets/ablation/AblationPanel.h"
+#include "widgets/ablation/AblationPlot.h"
+#include "widgets/patching/PatchingMapView.h"
+#include "widgets/patching/PatchingPanel.h"
+
+using namespace rnnscope;
+using rnnscope::test::demoPath;
+using rnnscope::test::waitUntil;
+
+namespace {
+
+struct BracketsWindow {
+    Session session;
+    MainWindow window{session};
+    BracketsWindow() {
+        window.resize(1500, 950);
+        window.show();
+        REQUIRE(QTest::qWaitForWindowExposed(&window));
+        session.openModelAndDataset(demoPath("brackets", "pt"), demoPath("brackets", "tsv"));
+        REQUIRE(waitUntil([&] { return session.model() && session.currentResult(); }, 120000));
+    }
+};
+
+}  // namespace
+
+TEST_CASE("the ablation panel streams, ranks and intervenes", "[causalpanels]") {
+    BracketsWindow w;
+    auto* panel = qobject_cast<AblationPanel*>(w.window.panel(QStringLiteral("ablation")));
+    REQUIRE(panel);
+    w.window.dock(QStringLiteral("ablation"))->raise();
+    auto* state = panel->findChild<QComboBox*>(QStringLiteral("state"));
+    auto* signal = panel->findChild<QComboBox*>(QStringLiteral("signal"));
+    auto* run = panel->findChild<QPushButton*>(QStringLiteral("run"));
+    auto* cancel = panel->findChild<QPushButton*>(QStringLiteral("cancel"));
+    auto* table = panel->findChild<QTableWidget*>(QStringLiteral("table"));
+    auto* status = panel->findChild<QLabel*>(QStringLiteral("status"));
+    REQUIRE((state && signal && run && cancel && table && status));
+    CHECK(state->currentText() == QStringLiteral("lstm_l0_fwd_cell"));
+    signal->setCurrentText(QStringLiteral("depth"));
+
+    const AblationAnalysis& ablation = w.session.ablation();
+    int partialRows = 0;  // units listed while the sweep still had more to do
+    QObject::connect(&ablation, &AblationAnalysis::changed, panel, [&] {
+        const int n = int(ablation.units().size());
+        if (ablation.isRunning() && n > 0 && n < 64) partialRows = n;
+    });
+    QTest::mouseClick(run, Qt::LeftButton);
+    REQUIRE(waitUntil([&] { return ablation.isRunning(); }, 5000));
+    CHECK(waitUntil([&] { return cancel->isEnabled(); }, 5000));
+    REQUIRE(waitUntil([&] { return ablation.complete(); }, 300000));
+    INFO(status->text().toStdString());
+    REQUIRE(waitUntil([&] { return table->rowCount() == 64; }, 5000));
+    CHECK(partialRows > 0);
+    CHECK(panel->plot()->pointCount() == 64);
+
+    // Ranked: the table's first row is the unit whose loss rises most, as the sweep says.
+    const UnitAblation& top = ablation.units().front();
+    CHECK(table->item(0, 0)->text().toInt() == top.unit);
+    CHECK(table->item(0, 1)->text() == QStringLiteral("+%1").arg(top.lossChange, 0, 'f', 4));
+    for (const UnitAblation& u : ablation.units()) CHECK(u.lossChange <= top.lossChange);
+    CHECK(ablation.baseline().accuracy > 0.9);  // the demo is good at its task
+    rnnscope::test::grabIfAsked(w.window, QStringLiteral("ablation"));
+
+    // Each unit's r is the Unit Finder's r with bracket depth.
+    UnitScanOptions options;
+    options.signals = {SignalSpec::parse(QStringLiteral("depth"))};
+    const UnitScan scan = scanUnits(*w.session.model(), *w.session.dataset(), options);
+    int compared = 0;
+    for (const RankedUnit& r : scan.ranked(0, {QStringLiteral("cell")})) {
+        CHECK(std::abs(ablation.correlation(r.unit) - r.r) < 1e-9);
+        ++compared;
+    }
+    CHECK(compared == 64);
+
+    // Selecting a row selects the unit everywhere; Intervene sets it on the current sample.
+    table->selectRow(0);
+    REQUIRE(w.session.selection().selectedUnits().size() == 1);
+    CHECK(w.session.selection().selectedUnits().front().unit == top.unit);
+    CHECK(w.session.selection().selectedUnits().front().kind == QStringLiteral("cell"));
+    QTest::mouseClick(panel->findChild<QPushButton*>(QStringLiteral("intervene")), Qt::LeftButton);
+    REQUIRE(w.session.interventions().interventions().size() == 1);
+    CHECK(w.session.interventions().interventions().front().units == std::vector<int>{top.unit});
+    CHECK(w.session.interventions().interventions().front().values == std::vector<float>{0.0f});
+
+    // Cancel keeps the units done so far and says so.
+    QTest::mouseClick(run, Qt::LeftButton);
+    REQUIRE(waitUntil([&] { return !ablation.units().empty(); }, 60000));
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    REQUIRE(waitUntil([&] { return !ablation.isRunning(); }, 5000));
+    CHECK(!ablation.complete());
+    CHECK(ablation.units().size() < 64);
+    REQUIRE(
+        waitUntil([&] { return status->text().startsWith(QStringLiteral("Cancelled")); }, 5000));
+}
+
+TEST_CASE("the patching panel maps a typed pair and shows a patched run", "[causalpanels]") {
+    BracketsWindow w;
+    auto* panel = qobject_cast<PatchingPanel*>(w.window.panel(QStringLiteral("patching")));
+    REQUIRE(panel);
+    w.window.dock(QStringLiteral("patching"))->raise();
+    auto* clean = panel->findChild<QLineEdit*>(QStringLiteral("clean"));
+    auto* corrupt = panel->findChild<QLineEdit*>(QStringLiteral("corrupt"));
+    auto* align = panel->findChild<QComboBox*>(QStringLiteral("align"));
+    REQUIRE((clean && corrupt && align));
+    QTest::keyClicks(clean, QStringLiteral("(()(()))"));
+    QTest::keyClicks(corrupt, QStringLiteral("(()(())"));
+    align->setCurrentIndex(1);  // from the end
+    QTest::mouseClick(panel->findChild<QPushButton*>(QStringLiteral("run")), Qt::LeftButton);
+    const PatchingAnalysis& patching = w.session.patching();
+    REQUIRE(waitUntil([&] { return patching.result() && panel->map()->result(); }, 60000));
+
+    // The map is the core's for the same pair.
+    const Model& model = *w.session.model();
+    const PatchingResult expected =
+        runPatching(model, model.encode(QStringLiteral("(()(()))")),
+                    model.encode(QStringLiteral("(()(())")), PatchAlignment::FromEnd);
+    const PatchingResult& shown = *patching.result();
+    REQUIRE(shown.rows.size() == expected.rows.size());
+    REQUIRE(shown.rows.front().restored.size() == 7);
+    for (size_t s = 0; s < 7; ++s)
+        CHECK(std::abs(shown.rows.front().score[s] - expected.rows.front().score[s]) < 1e-6);
+    // The last step's state is all the classifier reads: patching it restores the clean output.
+    CHECK(std::abs(shown.rows.front().restored.back() - 1.0) < 1e-4);
+
+    // Click that cell: the corrupted input in every panel, with the clean state patched in.
+    PatchingMapView* map = panel->map();
+    QPoint cell(-1, -1);
+    for (int y = 0; y < map->height() && cell.x() < 0; y += 2)
+        for (int x = 0; x < map->width(); x += 2)
+            if (map->cellAt(QPointF(x, y)) == qMakePair(0, 6)) {
+                cell = QPoint(x + 3, y + 3);
+                break;
+            }
+    REQUIRE(cell.x() >= 0);
+    QTest::mouseClick(map, Qt::LeftButton, {}, cell);
+    REQUIRE(waitUntil(
+        [&] {
+            const auto r = w.session.currentResult();
+            return r && r->input.tokens.join(QString()) == QStringLiteral("(()(())") &&
+                   w.session.interventions().result();
+        },
+        60000));
+    CHECK(w.session.interventions().interventions().size() == 2);  // hidden and cell
+    QTest::qWait(200);
+    rnnscope::test::grabIfAsked(w.window, QStringLiteral("patching"));
+    const auto patched = w.session.interventions().result();
+    CHECK(std::abs(patched->probabilities(0, patched->predicted.front()) - shown.cleanScore) <
+          1e-4);
+    CHECK(w.session.currentResult()->predicted.front() != patched->predicted.front());
+}
