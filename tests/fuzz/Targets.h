@@ -8,6 +8,7 @@
 #include <sstream>
 #include <vector>
 
+#include "core/causal/InterventionSpec.h"
 #include "core/data/Dataset.h"
 #include "core/model/ModelMeta.h"
 #include "core/projection/NpyFile.h"
@@ -171,6 +172,49 @@ inline void feedTokenFile(const QByteArray& in) {
     });
 }
 
+// Intervention specs as a user types them (--set, the Interventions panel, a session file's
+// "interventions"): the first line a spec for three kinds of module (an LSTM, a 2-layer
+// bidirectional GRU, an LSTM with projections), the second steps. An accepted spec must write
+// back (interventionSpec) into one that parses to the same intervention.
+inline void feedInterventionSpec(const QByteArray& in) {
+    static const std::vector<RecurrentLayerInfo> layers = [] {
+        RecurrentLayerInfo lstm{
+            QStringLiteral("lstm"), QStringLiteral("LSTM"), 1, false, true, 8, 64, 0, true, {}};
+        RecurrentLayerInfo gru{QStringLiteral("encoder.rnn"),
+                               QStringLiteral("GRU"),
+                               2,
+                               true,
+                               true,
+                               8,
+                               16,
+                               0,
+                               true,
+                               {}};
+        RecurrentLayerInfo proj{QStringLiteral("decoder.rnn"),
+                                QStringLiteral("LSTM"),
+                                1,
+                                false,
+                                true,
+                                8,
+                                32,
+                                8,
+                                true,
+                                {}};
+        return std::vector<RecurrentLayerInfo>{lstm, gru, proj};
+    }();
+    const QList<QByteArray> lines = in.split('\n');
+    expectCleanErrors([&] {
+        Intervention i = parseInterventionSpec(QString::fromUtf8(lines.value(0)), layers);
+        if (lines.size() > 1) parseInterventionSteps(QString::fromUtf8(lines[1]), i);
+        const Intervention again = parseInterventionSpec(interventionSpec(i), layers);
+        if (again.units != i.units || again.mode != i.mode || !again.sameState(i) ||
+            (i.mode == Intervention::Mode::Set && again.values != i.values) ||
+            (i.mode == Intervention::Mode::Scale && again.factor != i.factor))
+            std::abort();  // what a session file saves would not come back
+        if (i.firstStep < 0 || (i.lastStep >= 0 && i.lastStep < i.firstStep)) std::abort();
+    });
+}
+
 struct Target {
     const char* name;  // fuzz_<name>, tests/data/fuzz-regressions/<name>/
     void (*feed)(const QByteArray&);
@@ -184,7 +228,7 @@ inline const std::vector<Target>& targets() {
         {"session_file", feedSessionFile},   {"npy", feedNpy},
         {"lstmvis_yml", feedLstmVisYml},     {"lstmvis_dict", feedLstmVisDict},
         {"store_file", feedStoreFile},       {"states_hdf5", feedStatesHdf5},
-        {"token_file", feedTokenFile},
+        {"token_file", feedTokenFile},       {"intervention_spec", feedInterventionSpec},
     };
     return all;
 }

@@ -39,6 +39,11 @@ seed fuzz_dataset_csv "$DATA"/*.csv
 seed fuzz_dataset_text "$DATA"/*
 seed fuzz_model_archive "$SRC"/resources/demo/brackets/brackets.pt
 seed fuzz_model_meta "$SRC"/resources/demo/*/metrics.json
+mkdir -p "$SEEDS/fuzz_intervention_spec"
+printf 'lstm_l0_fwd_cell[3,7,10-12]=0\n2-5' > "$SEEDS/fuzz_intervention_spec/cell"
+printf 'encoder_rnn_l1_rev_gate_update[0-15]=x2.5\n4-' > "$SEEDS/fuzz_intervention_spec/gate"
+printf 'decoder_rnn_l0_fwd_hidden[7]=mean\n9' > "$SEEDS/fuzz_intervention_spec/mean"
+printf 'decoder_rnn_l0_fwd_cell[31]=-1.5e-3' > "$SEEDS/fuzz_intervention_spec/value"
 # The regression inputs of earlier findings are seeds too.
 for dir in "$SRC"/tests/data/fuzz-regressions/*/; do
   [ -d "$dir" ] && seed "fuzz_$(basename "$dir")" "$dir"*
