@@ -3,15 +3,18 @@
 // unit's r is the Unit Finder's, Cancel keeps what is done, and Intervene sets the selected units
 // on the current sample. Patching: the map of a typed pair is what the core computes, patching
 // the last step restores the clean output exactly, and clicking a cell shows that patched run
-// in every panel.
+// in every panel. Right-clicking units in Hidden Units intervenes on them.
 
+#include <QApplication>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QTest>
+#include <QTimer>
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -23,6 +26,8 @@
 #include "tests/common/Demos.h"
 #include "widgets/ablation/AblationPanel.h"
 #include "widgets/ablation/AblationPlot.h"
+#include "widgets/hiddenunits/HiddenUnitsPanel.h"
+#include "widgets/hiddenunits/HiddenUnitsTimeView.h"
 #include "widgets/patching/PatchingMapView.h"
 #include "widgets/patching/PatchingPanel.h"
 
@@ -170,4 +175,36 @@ TEST_CASE("the patching panel maps a typed pair and shows a patched run", "[caus
     CHECK(std::abs(patched->probabilities(0, patched->predicted.front()) - shown.cleanScore) <
           1e-4);
     CHECK(w.session.currentResult()->predicted.front() != patched->predicted.front());
+}
+
+TEST_CASE("right-clicking units in Hidden Units intervenes on them", "[causalpanels]") {
+    BracketsWindow w;
+    auto* hidden = qobject_cast<HiddenUnitsPanel*>(w.window.panel(QStringLiteral("hidden-units")));
+    REQUIRE(hidden);
+    w.window.dock(QStringLiteral("hidden-units"))->raise();
+    const QString cell = QStringLiteral("cell");
+    w.session.selection().setSelectedUnits({UnitRef{QStringLiteral("lstm"), 0, 0, cell, 45},
+                                            UnitRef{QStringLiteral("lstm"), 0, 0, cell, 24}});
+    w.session.selection().setTimeRange(TimeRange{2, 5});
+    QStringList offered;
+    // The menu is modal: the first action is taken from it once it shows.
+    QTimer::singleShot(300, [&] {
+        auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget());
+        if (!menu) return;
+        for (QAction* a : menu->actions()) offered << a->text();
+        menu->actions().front()->trigger();
+        menu->close();
+    });
+    // Outside every line: the selection is what the menu acts on.
+    Q_EMIT hidden->timeView()->customContextMenuRequested(QPoint(1, 1));
+    INFO(offered.join(QStringLiteral(" | ")).toStdString());
+    REQUIRE(offered.size() >= 2);
+    CHECK(offered.front() == QStringLiteral("Intervene: set 2 units to zero at steps 3–5"));
+    const Interventions& set = w.session.interventions().interventions();
+    REQUIRE(set.size() == 1);
+    CHECK(set.front().kind == cell);
+    CHECK(set.front().units == std::vector<int>{24, 45});
+    CHECK(set.front().firstStep == 2);
+    CHECK(set.front().lastStep == 4);
+    REQUIRE(waitUntil([&] { return w.session.interventions().result() != nullptr; }, 60000));
 }

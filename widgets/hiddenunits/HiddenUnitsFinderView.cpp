@@ -1,5 +1,7 @@
 #include "widgets/hiddenunits/HiddenUnitsFinderView.h"
 
+#include <QMenu>
+
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -13,6 +15,7 @@
 #include <QVBoxLayout>
 
 #include "core/session/Session.h"
+#include "widgets/common/InterveneMenu.h"
 #include "widgets/hiddenunits/HiddenUnitsColours.h"
 #include "widgets/hiddenunits/UnitTextView.h"
 
@@ -111,6 +114,22 @@ HiddenUnitsFinderView::HiddenUnitsFinderView(Session& session, QWidget* parent)
         if (row >= 0 && row < int(units.size()))
             session_.selection().setSelectedUnits(
                 {units[size_t(row)].track.unit(units[size_t(row)].unit)});
+    });
+    // Right-click ranked units: intervene on them (every selected row, or the one clicked).
+    table_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(table_, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        const auto units = ranked();
+        QVector<UnitRef> refs;
+        for (const QModelIndex& index : table_->selectionModel()->selectedRows())
+            if (index.row() < int(units.size()))
+                refs << units[size_t(index.row())].track.unit(units[size_t(index.row())].unit);
+        const int row = table_->rowAt(pos.y());
+        if (row >= 0 && row < int(units.size()) &&
+            !table_->selectionModel()->isRowSelected(row, {}))
+            refs = {units[size_t(row)].track.unit(units[size_t(row)].unit)};
+        QMenu menu(this);
+        addInterveneActions(menu, session_, refs, this);
+        if (!menu.isEmpty()) menu.exec(table_->viewport()->mapToGlobal(pos));
     });
     connect(text_, &UnitTextView::unitClicked, this, [this](int row) {
         const auto& rows = text_->rows();

@@ -1,5 +1,7 @@
 #include "widgets/hiddenunits/HiddenUnitsPanel.h"
 
+#include <QMenu>
+
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -14,6 +16,7 @@
 #include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
 #include "widgets/common/ColourMaps.h"
+#include "widgets/common/InterveneMenu.h"
 #include "widgets/hiddenunits/HiddenUnitsColours.h"
 #include "widgets/hiddenunits/HiddenUnitsFinderView.h"
 #include "widgets/hiddenunits/HiddenUnitsPatternView.h"
@@ -93,6 +96,22 @@ HiddenUnitsPanel::HiddenUnitsPanel(Session& session, QWidget* parent)
         this->session().selection().setSelectedUnits(units);
     });
     connect(timeView_, &HiddenUnitsTimeView::rangeBrushed, this, &HiddenUnitsPanel::brushed);
+    // Right-click a line or heatmap row: intervene on it (or on the selection it belongs to) over
+    // the brushed steps, or every step.
+    timeView_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(timeView_, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        const int unit = timeView_->unitAt(pos);
+        const QVector<UnitRef> selected = this->session().selection().selectedUnits();
+        QVector<UnitRef> units = selected;
+        if (unit >= 0 && !selected.contains(currentTrack().unit(unit)))
+            units = {currentTrack().unit(unit)};
+        if (units.isEmpty()) return;
+        const TimeRange range = this->session().selection().timeRange();
+        QMenu menu(this);
+        addInterveneActions(menu, this->session(), units, this, range.isValid() ? range.begin : 0,
+                            range.isValid() ? range.end : 0);
+        if (!menu.isEmpty()) menu.exec(timeView_->mapToGlobal(pos));
+    });
     connect(&session.selection(), &Selection::hoveredTokenChanged, this, [this]() { showHover(); });
     connect(&session, &Session::tokenGroupsChanged, this, [this]() { updateTimeView(); });
     // Preferences → colour map: gate heatmaps and colour bars take the new map at once.

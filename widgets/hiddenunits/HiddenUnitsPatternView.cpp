@@ -1,5 +1,7 @@
 #include "widgets/hiddenunits/HiddenUnitsPatternView.h"
 
+#include <QMenu>
+
 #include <QCheckBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
@@ -11,6 +13,7 @@
 #include <QVBoxLayout>
 
 #include "core/session/Session.h"
+#include "widgets/common/InterveneMenu.h"
 #include "widgets/hiddenunits/HiddenUnitsColours.h"
 
 namespace rnnscope {
@@ -84,6 +87,21 @@ HiddenUnitsPatternView::HiddenUnitsPatternView(Session& session, QWidget* parent
         saveCsvWithDialog(this, QStringLiteral("pattern-matches.csv"), hitsCsv());
     });
     connect(table_, &QTableWidget::cellClicked, this, [this](int row) { openHit(row); });
+    // Right-click a hit: open it and intervene on the pattern's units at its steps.
+    table_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(table_, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        const int row = table_->rowAt(pos.y());
+        if (row < 0 || row >= int(hits_.size())) return;
+        QVector<UnitRef> units;
+        for (int u : query_.units) units << query_.track.unit(u);
+        const PatternHit hit = hits_[size_t(row)];
+        QMenu menu(this);
+        addInterveneActions(menu, session_, units, this, hit.begin, hit.end);
+        // Interventions hold for every sample: the hit's is opened to show what they do there.
+        for (QAction* action : menu.actions())
+            connect(action, &QAction::triggered, this, [this, row] { openHit(row); });
+        if (!menu.isEmpty()) menu.exec(table_->viewport()->mapToGlobal(pos));
+    });
 }
 
 float HiddenUnitsPatternView::threshold() const {
