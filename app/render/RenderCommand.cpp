@@ -489,12 +489,14 @@ int runRenderCommand(const QStringList& arguments) {
         }
         const QRegularExpression shown(
             QStringLiteral("sample %1(\\D|$)").arg(session.currentSample() + 1));
-        if (view == QLatin1String("intervention")) {
-            const InterventionAnalysis& iv = session.interventions();
-            return waitFor(
+        // With --set, every view waits for the intervened run: the panels that draw it beside
+        // the original (intervention, attention, units, sample) need it.
+        const InterventionAnalysis& iv = session.interventions();
+        if (!waitFor(
                 [&] { return iv.interventions().empty() || iv.result() || !iv.error().isEmpty(); },
-                lastError, 300000);
-        }
+                lastError, 300000))
+            return false;
+        if (view == QLatin1String("intervention")) return true;
         if (view == QLatin1String("state-space")) {
             auto* space = static_cast<StateSpacePanel*>(panel);
             const qint64 s = session.currentSample();
@@ -534,7 +536,9 @@ int runRenderCommand(const QStringList& arguments) {
                     return !attention->message().isEmpty() ||
                            (!attention->figureData().isEmpty() &&
                             (session.currentSample() < 0 ||
-                             shown.match(attention->figureData().title).hasMatch()));
+                             shown.match(attention->figureData().title).hasMatch()) &&
+                            (!iv.result() || attention->figureData().title.contains(
+                                                 QStringLiteral("with interventions"))));
                 },
                 lastError, 60000);
         }

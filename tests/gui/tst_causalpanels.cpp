@@ -3,7 +3,8 @@
 // unit's r is the Unit Finder's, Cancel keeps what is done, and Intervene sets the selected units
 // on the current sample. Patching: the map of a typed pair is what the core computes, patching
 // the last step restores the clean output exactly, and clicking a cell shows that patched run
-// in every panel. Right-clicking units in Hidden Units intervenes on them.
+// in every panel. Right-clicking units in Hidden Units intervenes on them; the Attention panel
+// draws how an intervention moved the weights.
 
 #include <QApplication>
 #include <QComboBox>
@@ -20,12 +21,16 @@
 
 #include "GuiUtil.h"
 #include "app/gui/MainWindow.h"
+#include "core/analysis/attention/Attention.h"
 #include "core/analysis/hiddenunits/UnitsScan.h"
+#include "core/causal/InterventionRun.h"
+#include "core/causal/InterventionSpec.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
 #include "tests/common/Demos.h"
 #include "widgets/ablation/AblationPanel.h"
 #include "widgets/ablation/AblationPlot.h"
+#include "widgets/attention/AttentionPanel.h"
 #include "widgets/hiddenunits/HiddenUnitsPanel.h"
 #include "widgets/hiddenunits/HiddenUnitsTimeView.h"
 #include "widgets/patching/PatchingMapView.h"
@@ -207,4 +212,48 @@ TEST_CASE("right-clicking units in Hidden Units intervenes on them", "[causalpan
     CHECK(set.front().firstStep == 2);
     CHECK(set.front().lastStep == 4);
     REQUIRE(waitUntil([&] { return w.session.interventions().result() != nullptr; }, 60000));
+}
+
+TEST_CASE("the attention panel draws how an intervention moved the weights", "[causalpanels]") {
+    Session session;
+    MainWindow window{session};
+    window.resize(1500, 950);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    auto* panel = qobject_cast<AttentionPanel*>(window.panel(QStringLiteral("attention")));
+    REQUIRE(panel);
+    window.dock(QStringLiteral("attention"))->raise();
+    session.openModelAndDataset(demoPath("dates", "pt"), demoPath("dates", "tsv"));
+    REQUIRE(waitUntil([&] { return session.model() && session.currentResult(); }, 120000));
+    CHECK(!panel->runSelector()->isVisible());  // nothing to compare yet
+
+    Intervention i = parseInterventionSpec(QStringLiteral("encoder_rnn_l0_rev_hidden[0-63]=0"),
+                                           session.model()->recurrentLayers());
+    parseInterventionSteps(QStringLiteral("8-11"), i);
+    REQUIRE(session.interventions().setInterventions({i}).isEmpty());
+    REQUIRE(waitUntil(
+        [&] {
+            return panel->figureData().difference &&
+                   panel->figureData().title.contains(QStringLiteral("with interventions"));
+        },
+        60000));
+    CHECK(panel->runSelector()->isVisible());
+
+    // The map is the intervened run's attention minus the original's, over the rows both have.
+    const InterventionOutcome runs =
+        runWithInterventions(*session.model(), session.currentResult()->input, {i});
+    const MatrixRM& with = attentionHeads(runs.intervened, QStringLiteral("attention"))->front();
+    const MatrixRM& without = attentionHeads(runs.original, QStringLiteral("attention"))->front();
+    const MatrixRM& shown = panel->figureData().weights;
+    REQUIRE(shown.rows() == std::min(with.rows(), without.rows()));
+    REQUIRE(shown.cols() == with.cols());
+    const MatrixRM expected = with.topLeftCorner(shown.rows(), shown.cols()) -
+                              without.topLeftCorner(shown.rows(), shown.cols());
+    CHECK((shown - expected).cwiseAbs().maxCoeff() < 1e-5);
+    CHECK(shown.cwiseAbs().maxCoeff() > 1e-3);  // the intervention moved something
+
+    // "With interventions" draws that run's own weights.
+    panel->runSelector()->setCurrentIndex(AttentionPanel::Intervened);
+    REQUIRE(waitUntil([&] { return !panel->figureData().difference; }, 5000));
+    CHECK((panel->figureData().weights - with).cwiseAbs().maxCoeff() < 1e-5);
 }

@@ -70,8 +70,9 @@ void AttentionFigure::setData(AttentionData data) {
     data_ = std::move(data);
     // The scale runs to the largest weight that is a number: one NaN or inf must not wash out
     // (or break) the colours of every other cell.
-    vmax_ = finiteMax(data_.weights);
-    if (!(vmax_ > 0)) vmax_ = 1.0f;
+    vmax_ = data_.difference ? std::max(finiteMax(data_.weights), finiteMax(-data_.weights))
+                             : finiteMax(data_.weights);
+    if (!(vmax_ > 0)) vmax_ = data_.difference ? 1e-3f : 1.0f;
     nonFinite_ = !data_.weights.allFinite();
     cellImage_ = QImage();
     labelWidthsValid_ = false;
@@ -104,11 +105,13 @@ float AttentionFigure::weight(int row, int column) const {
 }
 
 float AttentionFigure::scaleMin() const {
+    if (data_.difference) return -vmax_;            // symmetric about no change
     return style_.logScale ? vmax_ * 1e-3f : 0.0f;  // three decades below the strongest cell
 }
 
 QColor AttentionFigure::colourFor(float w) const {
     if (!std::isfinite(w)) return kNonFiniteColour;
+    if (data_.difference) return divergingAt(std::clamp(double(w) / double(vmax_), -1.0, 1.0));
     double t = 0;
     if (style_.logScale) {
         const double lo = std::log10(double(scaleMin())), hi = std::log10(double(vmax_));
@@ -182,7 +185,7 @@ AttentionFigure::Layout AttentionFigure::layout(const QRectF& rect, const QSizeF
         l.content.setHeight(l.cells.height());
         return l;
     }
-    const bool stats = style_.showStats && !data_.pooling;
+    const bool stats = style_.showStats && !data_.pooling && !data_.difference;
     const qreal rowLabelW = labelExtent(rowIsOutput(), font);
     const qreal colLabelH = uprightColumnLabels(cell.width(), font)
                                 ? fm.height() + 8
@@ -571,14 +574,21 @@ void AttentionFigure::paintStats(QPainter& p, const Layout& l, const QSizeF& cel
 void AttentionFigure::paintColourBar(QPainter& p, const QRectF& bar, const QFont& font) const {
     const QFontMetricsF fm(font);
     QLinearGradient gradient(bar.bottomLeft(), bar.topLeft());
-    for (int i = 0; i <= 16; ++i) gradient.setColorAt(i / 16.0, colourMapAt(style_.map, i / 16.0));
+    for (int i = 0; i <= 16; ++i)
+        gradient.setColorAt(i / 16.0, data_.difference ? divergingAt(i / 8.0 - 1.0)
+                                                       : colourMapAt(style_.map, i / 16.0));
     p.setPen(Qt::NoPen);
     p.fillRect(bar, QBrush(gradient));
     p.setPen(QPen(kMuted, 0));
     p.setBrush(Qt::NoBrush);
     p.drawRect(bar);
     QVector<double> ticks;
-    if (style_.logScale) {
+    if (data_.difference) {
+        for (double v : linearTicks(double(vmax_))) {
+            ticks << v;
+            if (v > 0) ticks << -v;
+        }
+    } else if (style_.logScale) {
         for (int e = int(std::ceil(std::log10(double(scaleMin())) - 1e-9));
              std::pow(10.0, e) <= double(vmax_) * (1 + 1e-6); ++e)
             ticks << std::pow(10.0, e);
@@ -586,10 +596,14 @@ void AttentionFigure::paintColourBar(QPainter& p, const QRectF& bar, const QFont
     } else {
         ticks = linearTicks(double(vmax_));
     }
-    const double lo = style_.logScale ? std::log10(double(scaleMin())) : 0.0;
-    const double hi = style_.logScale ? std::log10(double(vmax_)) : double(vmax_);
+    const double lo = data_.difference  ? -double(vmax_)
+                      : style_.logScale ? std::log10(double(scaleMin()))
+                                        : 0.0;
+    const double hi =
+        style_.logScale && !data_.difference ? std::log10(double(vmax_)) : double(vmax_);
     for (double v : ticks) {
-        const double t = ((style_.logScale ? std::log10(v) : v) - lo) / (hi - lo);
+        const double t =
+            ((style_.logScale && !data_.difference ? std::log10(v) : v) - lo) / (hi - lo);
         if (t < -1e-6 || t > 1 + 1e-6) continue;
         const qreal y = bar.bottom() - t * bar.height();
         p.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 4, y));
@@ -601,8 +615,9 @@ void AttentionFigure::paintColourBar(QPainter& p, const QRectF& bar, const QFont
     p.translate(bar.left() - 6, bar.center().y());
     p.rotate(-90);
     p.setPen(kMuted);
-    const QString name =
-        style_.logScale ? QStringLiteral("weight (log)") : QStringLiteral("weight");
+    const QString name = data_.difference  ? QStringLiteral("with − without")
+                         : style_.logScale ? QStringLiteral("weight (log)")
+                                           : QStringLiteral("weight");
     p.drawText(QRectF(-bar.height() / 2, -fm.height(), bar.height(), fm.height()), Qt::AlignCenter,
                name);
     p.restore();

@@ -36,6 +36,9 @@ struct AttentionData {
     std::vector<float> coverage;          // per source token
     QString title;                        // "Attention · sample 12 · mean of 4 heads"
     QString caption;                      // a line under the title (alignment score)
+    // The weights are a difference (a run with interventions minus the original, issue #21):
+    // coloured blue-white-red around 0, on a scale symmetric about it.
+    bool difference = false;
     bool isEmpty() const { return weights.size() == 0; }
 };
 

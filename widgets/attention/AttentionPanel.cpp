@@ -85,6 +85,11 @@ AttentionPanel::AttentionPanel(Session& session, QWidget* parent)
         scheduleRefresh();
     });
     connect(&session, &Session::currentResultChanged, this, [this]() { scheduleRefresh(); });
+    connect(&session.interventions(), &InterventionAnalysis::resultChanged, this,
+            [this]() { scheduleRefresh(); });
+    connect(&session.interventions(), &InterventionAnalysis::interventionsChanged, this,
+            [this]() { scheduleRefresh(); });
+    connect(run_, &QComboBox::currentIndexChanged, this, [this]() { scheduleRefresh(); });
     auto reset = [this]() {
         scoreJob_.reset();
         scoreRunning_ = false;
@@ -108,7 +113,8 @@ AttentionPanel::AttentionPanel(Session& session, QWidget* parent)
                   {QStringLiteral("log"), log_},
                   {QStringLiteral("truth"), truth_},
                   {QStringLiteral("stats"), stats_},
-                  {QStringLiteral("output"), output_}});
+                  {QStringLiteral("output"), output_},
+                  {QStringLiteral("run"), run_}});
 }
 
 const AttentionData& AttentionPanel::figureData() const {
@@ -161,6 +167,9 @@ void AttentionPanel::rebuildLayers(const QStringList& names) {
 void AttentionPanel::refresh() {
     auto model = session().model();
     auto result = session().currentResult();
+    const bool intervening = !session().interventions().interventions().empty();
+    runLabel_->setVisible(intervening);
+    run_->setVisible(intervening);
     const bool seq2seq = model && model->meta().task == Task::Seq2Seq;
     {
         QSignalBlocker block(output_);
@@ -251,26 +260,55 @@ void AttentionPanel::refresh() {
     startDatasetScore();
 }
 
-AttentionData AttentionPanel::buildData() const {
-    auto model = session().model();
-    auto result = session().currentResult();
-    AttentionData d;
-    const std::vector<MatrixRM>& heads = *attentionHeads(*result, currentLayer());
+std::shared_ptr<const SampleResult> AttentionPanel::shownResult() const {
+    if (shownRun() == Original) return session().currentResult();
+    return session().interventions().result();
+}
+
+int AttentionPanel::shownRun() const {
+    const InterventionAnalysis& iv = session().interventions();
+    if (iv.interventions().empty() || !iv.result()) return Original;
+    const auto result = iv.result();
+    // A run with interventions that has no attention of this layer cannot be drawn from.
+    if (attentionLayerNames(*result) != attentionLayerNames(*session().currentResult()))
+        return Original;
+    return run_->currentIndex();
+}
+
+MatrixRM AttentionPanel::chosenWeights(const SampleResult& result, QString* headText) const {
+    const std::vector<MatrixRM>& heads = *attentionHeads(result, currentLayer());
     const int choice = std::max(0, heads_->currentIndex());
-    QString headText;
-    const QString layerText = layers_->count() > 1 ? tr("layer %1").arg(currentLayer()) : QString();
     if (heads.size() > 1 && choice == 0) {
         try {
-            d.weights = meanOverHeads(heads);
-            headText = tr("mean of %1 heads").arg(heads.size());
+            *headText = tr("mean of %1 heads").arg(heads.size());
+            return meanOverHeads(heads);
         } catch (const std::exception&) {
-            d.weights = heads.front();  // heads of different shapes: show the first
-            headText = tr("head 1 (heads differ in shape)");
+            *headText = tr("head 1 (heads differ in shape)");
+            return heads.front();  // heads of different shapes: show the first
         }
-    } else {
-        const size_t h = heads.size() > 1 ? size_t(choice - 1) : 0;
-        d.weights = heads[std::min(h, heads.size() - 1)];
-        if (heads.size() > 1) headText = tr("head %1 of %2").arg(h + 1).arg(heads.size());
+    }
+    const size_t h = heads.size() > 1 ? size_t(choice - 1) : 0;
+    if (heads.size() > 1) *headText = tr("head %1 of %2").arg(h + 1).arg(heads.size());
+    return heads[std::min(h, heads.size() - 1)];
+}
+
+AttentionData AttentionPanel::buildData() const {
+    auto model = session().model();
+    auto result = shownResult();
+    AttentionData d;
+    QString headText;
+    const QString layerText = layers_->count() > 1 ? tr("layer %1").arg(currentLayer()) : QString();
+    d.weights = chosenWeights(*result, &headText);
+    if (shownRun() == Difference) {
+        // Where both runs have the cell: with minus without (a decoder whose output changed
+        // length is compared over the rows both wrote).
+        QString ignored;
+        const MatrixRM original = chosenWeights(*session().currentResult(), &ignored);
+        const Eigen::Index rows = std::min(original.rows(), d.weights.rows());
+        const Eigen::Index cols = std::min(original.cols(), d.weights.cols());
+        d.weights =
+            MatrixRM(d.weights.topLeftCorner(rows, cols) - original.topLeftCorner(rows, cols));
+        d.difference = true;
     }
     const bool seq2seq = model->meta().task == Task::Seq2Seq;
     d.pooling = !seq2seq && d.weights.rows() == 1;
@@ -328,8 +366,11 @@ AttentionData AttentionPanel::buildData() const {
     if (seq2seq)
         title << (result->outputIsGenerated ? tr("the model's own output")
                                             : tr("reference output (teacher-forced)"));
+    if (shownRun() == Intervened) title << tr("with interventions");
+    if (shownRun() == Difference) title << tr("with interventions − without");
     d.title = title.join(QStringLiteral(" · "));
-    d.caption = scoreCaption(d);
+    // An alignment score is of attention, not of a difference of two.
+    if (!d.difference) d.caption = scoreCaption(d);
     return d;
 }
 
@@ -339,7 +380,10 @@ QStringList AttentionPanel::noticeLines(const AttentionData& d) const {
     const bool seq2seq = model->meta().task == Task::Seq2Seq;
     // The tokens the matrix should cover: output rows (one for pooling) by source columns.
     const int rows = seq2seq ? int(result->outputTokens.size()) : d.pooling ? 1 : -1;
-    QStringList lines = checkAttention(d.weights, rows, result->input.length()).notices();
+    // A difference of two runs' weights sums to 0, not 1, and may drop rows one run lacks.
+    QStringList lines = d.difference
+                            ? QStringList()
+                            : checkAttention(d.weights, rows, result->input.length()).notices();
     lines << attentionNotes(*result);  // further layers that could not be read
     return lines;
 }

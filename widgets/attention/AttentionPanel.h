@@ -46,6 +46,9 @@ public:
     QPushButton* swapAxesButton() const { return swap_; }
     QComboBox* viewSelector() const { return view_; }
     QComboBox* outputSelector() const { return output_; }
+    // With interventions (issue #21): the original run, the run with them, or their difference.
+    enum Run { Original = 0, Intervened = 1, Difference = 2 };
+    QComboBox* runSelector() const { return run_; }
     QComboBox* colourMapSelector() const { return colours_; }
     QString statusText() const { return status_->text(); }
     // What breaks the contract in the matrix shown (wrong shape, rows not summing to 1, NaN or
@@ -76,6 +79,11 @@ private:
     QStringList noticeLines(const AttentionData& data) const;
     void exportMatrixCsvDialog();
     AttentionData buildData() const;
+    // The chosen layer's weights in `result` (one head or their mean), and what was chosen.
+    MatrixRM chosenWeights(const SampleResult& result, QString* headText) const;
+    // The run the map draws from: the intervened one when chosen and ready, else the original.
+    std::shared_ptr<const SampleResult> shownResult() const;
+    int shownRun() const;  // Original when there are no interventions
     void showHighlight();
     void hoverFromMap(const AttentionHit& hit);
     void clickFromMap(const AttentionHit& hit);
@@ -99,6 +107,8 @@ private:
     QCheckBox* truth_ = nullptr;
     QCheckBox* stats_ = nullptr;
     QComboBox* output_ = nullptr;
+    QLabel* runLabel_ = nullptr;
+    QComboBox* run_ = nullptr;
     QPushButton* fit_ = nullptr;
     QSlider* threshold_ = nullptr;
     QLabel* thresholdLabel_ = nullptr;

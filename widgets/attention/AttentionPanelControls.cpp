@@ -78,6 +78,15 @@ void AttentionPanel::buildControls() {
     threshold_->setValue(5);
     threshold_->setMaximumWidth(120);
     threshold_->setToolTip(tr("Links lighter than this weight are not drawn"));
+    runLabel_ = new QLabel(tr("Run"), this);
+    run_ = new QComboBox(this);
+    run_->addItems({tr("Original"), tr("With interventions"), tr("Difference (with − without)")});
+    run_->setCurrentIndex(Difference);
+    run_->setToolTip(
+        tr("With interventions set (the Interventions panel): the model's own attention, the "
+           "attention with them, or how much each weight moved"));
+    row2->addWidget(runLabel_);
+    row2->addWidget(run_);
     row2->addWidget(new QLabel(tr("Output"), this));
     row2->addWidget(output_);
     row2->addWidget(truth_);
