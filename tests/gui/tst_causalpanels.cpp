@@ -35,6 +35,7 @@
 #include "widgets/hiddenunits/HiddenUnitsTimeView.h"
 #include "widgets/patching/PatchingMapView.h"
 #include "widgets/patching/PatchingPanel.h"
+#include "widgets/statespace/StateSpacePanel.h"
 
 using namespace rnnscope;
 using rnnscope::test::demoPath;
@@ -212,6 +213,20 @@ TEST_CASE("right-clicking units in Hidden Units intervenes on them", "[causalpan
     CHECK(set.front().firstStep == 2);
     CHECK(set.front().lastStep == 4);
     REQUIRE(waitUntil([&] { return w.session.interventions().result() != nullptr; }, 60000));
+
+    // The 3D State Space draws the intervened path beside the sample's own, step for step, in
+    // the same projection: identical before the first intervened step, apart after it.
+    auto* space = qobject_cast<StateSpacePanel*>(w.window.panel(QStringLiteral("state-space")));
+    REQUIRE(space);
+    const int steps = w.session.currentResult()->input.length();
+    REQUIRE(waitUntil(
+        [&] { return space->intervenedPath().rows() == steps && space->pointCount() == steps; },
+        120000));
+    const MatrixRM path = space->intervenedPath();
+    const MatrixRM own = space->trajectory();
+    REQUIRE(own.rows() == steps);
+    CHECK((path.topRows(2) - own.topRows(2)).cwiseAbs().maxCoeff() < 1e-4);
+    CHECK((path.row(4) - own.row(4)).cwiseAbs().maxCoeff() > 1e-3);
 }
 
 TEST_CASE("the attention panel draws how an intervention moved the weights", "[causalpanels]") {

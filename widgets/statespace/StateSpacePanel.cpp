@@ -142,6 +142,8 @@ StateSpacePanel::StateSpacePanel(Session& session, QWidget* parent)
         pinned_.clear();
         showPinned();
     });
+    connect(&session.interventions(), &InterventionAnalysis::resultChanged, this,
+            [this]() { showPinned(); });
     // Preferences → colour map: the path and a continuous colouring take the new map at once.
     connect(&ColourMapPreference::instance(), &ColourMapPreference::changed, this, [this]() {
         colorsKey_.clear();
@@ -741,17 +743,32 @@ void StateSpacePanel::updateColors() {
 
 MatrixRM StateSpacePanel::currentStates() const {
     const auto result = session().currentResult();
-    if (!result) return {};
+    return result ? statesOf(*result) : MatrixRM();
+}
+
+MatrixRM StateSpacePanel::statesOf(const SampleResult& result) const {
     if (const StoredTrack* stored = projectedTrack()) {
-        if (stored->module == QLatin1String("embeddings")) return result->embeddings;
-        const StateTrack* t = findResultTrack(*result, *stored);
+        if (stored->module == QLatin1String("embeddings")) return result.embeddings;
+        const StateTrack* t = findResultTrack(result, *stored);
         return t ? t->values : MatrixRM();
     }
     if (session().store()) return {};
-    // No store: the chosen track of the current result.
-    for (const StateTrack& t : result->tracks)
+    // No store: the chosen track of the result.
+    for (const StateTrack& t : result.tracks)
         if (t.label() == trackBox_->currentData().toString()) return t.values;
     return {};
+}
+
+MatrixRM StateSpacePanel::intervenedPath() const {
+    const InterventionAnalysis& iv = session().interventions();
+    if (iv.interventions().empty() || !iv.result()) return {};
+    const MatrixRM states = statesOf(*iv.result());
+    if (states.rows() == 0) return {};
+    if (shown_) return shown_->finished ? shown_->place(states) : MatrixRM();
+    if (session().store() || samplePcaComponents_.cols() == 0 ||
+        states.cols() != samplePcaComponents_.rows())
+        return {};
+    return MatrixRM((states.rowwise() - samplePcaMean_) * samplePcaComponents_);
 }
 
 void StateSpacePanel::showTrajectory(bool resultIsCurrent) {
@@ -785,6 +802,8 @@ void StateSpacePanel::showTrajectory(bool resultIsCurrent) {
         if (states.rows() > 0) {
             const PcaResult projection = pca(states, 3);
             trajectory_ = projection.projected;
+            samplePcaMean_ = projection.mean;
+            samplePcaComponents_ = projection.components;
             info_->setText(
                 tr("%1 steps · PCA of %2 units · explained %3% / %4% / %5% · capture every "
                    "state to see the whole dataset")
@@ -803,7 +822,7 @@ void StateSpacePanel::showTrajectory(bool resultIsCurrent) {
                 cameraFor_ = QStringLiteral("sample");
                 cameraSet_ = true;
             }
-            view_->update();
+            showPinned();  // the intervened path, in this sample's axes
             return;
         }
         info_->setText(result ? tr("This model exposes no per-step states to project.")
@@ -850,6 +869,12 @@ void StateSpacePanel::showPinned() {
             pins.push_back(std::move(pin));
         }
     }
+    // The intervened run beside the original: its own path, in the interventions' orange.
+    StateSpaceScene::Pinned intervened;
+    intervened.coords = intervenedPath();
+    intervened.color = QColor(214, 96, 34);
+    intervened.label = tr("with interventions");
+    if (intervened.coords.rows() > 0) pins.push_back(std::move(intervened));
     scene_->setPinned(pins);
     view_->update();
 }

@@ -40,11 +40,15 @@ public:
     bool isVectorFigure() const override { return false; }
 
     // --- the current sample's path (tests, tooltips) -------------------------------------
+    // The current sample's path with the Session's interventions (issue #21), placed in the
+    // same projection as its own path and drawn beside it; empty without interventions.
+    MatrixRM intervenedPath() const;
     // The step of the current sample drawn under `logicalPos`, or -1.
     int pickPoint(const QPoint& logicalPos) const;
     // Where step `index` of the current sample is drawn, in logical pixels.
     QPoint pointPosition(int index) const;
     int pointCount() const { return int(trajectory_.rows()); }
+    const MatrixRM& trajectory() const { return trajectory_; }
     int hoveredPoint() const { return hoveredStep_; }
 
     // --- the dataset's cloud -------------------------------------------------------------
@@ -98,6 +102,7 @@ private:
     // The current sample's states of the projected track, or of the chosen track without a
     // store; empty when the result has no such track.
     MatrixRM currentStates() const;
+    MatrixRM statesOf(const SampleResult& result) const;  // the projected track's, [T, D]
     const StoredTrack* projectedTrack() const;
 
     VtkView* view_ = nullptr;
@@ -133,6 +138,10 @@ private:
     QString colorTitle_;  // what the cloud's colours were made for
     std::vector<unsigned char> rgb_;
     MatrixRM trajectory_;  // the current sample's path, [T, dims]
+    // Without a store the path is a PCA of the sample alone; its basis places the intervened
+    // path in the same axes.
+    Eigen::RowVectorXf samplePcaMean_;
+    Eigen::MatrixXf samplePcaComponents_;
     std::vector<qint64> pinned_;
     int hoveredStep_ = -1;
     qint64 hoveredCloud_ = -1;
