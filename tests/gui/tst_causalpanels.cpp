@@ -181,6 +181,27 @@ TEST_CASE("the patching panel maps a typed pair and shows a patched run", "[caus
     CHECK(std::abs(patched->probabilities(0, patched->predicted.front()) - shown.cleanScore) <
           1e-4);
     CHECK(w.session.currentResult()->predicted.front() != patched->predicted.front());
+
+    // Now hovering another cell shows its patch as the mouse passes; leaving the map goes back
+    // to the clicked one.
+    QPoint other(-1, -1);
+    for (int y = 0; y < map->height() && other.x() < 0; y += 2)
+        for (int x = 0; x < map->width(); x += 2)
+            if (map->cellAt(QPointF(x, y)) == qMakePair(0, 2)) {
+                other = QPoint(x + 3, y + 3);
+                break;
+            }
+    REQUIRE(other.x() >= 0);
+    QTest::mouseMove(map, other);
+    REQUIRE(waitUntil(
+        [&] {
+            const auto& set = w.session.interventions().interventions();
+            return !set.empty() && set.front().firstStep == 2;
+        },
+        5000));
+    QEvent leave(QEvent::Leave);
+    QApplication::sendEvent(map, &leave);
+    CHECK(w.session.interventions().interventions().front().firstStep == 6);
 }
 
 TEST_CASE("right-clicking units in Hidden Units intervenes on them", "[causalpanels]") {

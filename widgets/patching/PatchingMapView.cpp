@@ -327,6 +327,7 @@ void PatchingMapView::mouseMoveEvent(QMouseEvent* event) {
         hoveredRow_ = row;
         hoveredStep_ = step;
         update();
+        Q_EMIT cellHovered(row, step);
     }
     if (row < 0)
         QToolTip::hideText();
@@ -340,6 +341,7 @@ void PatchingMapView::mousePressEvent(QMouseEvent* event) {
 }
 
 void PatchingMapView::leaveEvent(QEvent*) {
+    if (hoveredRow_ >= 0) Q_EMIT cellHovered(-1, -1);
     hoveredRow_ = hoveredStep_ = -1;
     update();
 }

@@ -30,6 +30,7 @@ public:
 
 Q_SIGNALS:
     void cellClicked(int row, int step);
+    void cellHovered(int row, int step);  // -1, -1 when the mouse leaves the cells
 
 protected:
     void paintEvent(QPaintEvent* event) override;

@@ -99,6 +99,7 @@ PatchingPanel::PatchingPanel(Session& session, QWidget* parent)
     PatchingAnalysis& patching = session.patching();
     connect(cancel_, &QPushButton::clicked, &patching, &PatchingAnalysis::cancel);
     connect(map_, &PatchingMapView::cellClicked, this, &PatchingPanel::showCell);
+    connect(map_, &PatchingMapView::cellHovered, this, &PatchingPanel::hoverCell);
     connect(&patching, &PatchingAnalysis::changed, this, &PatchingPanel::scheduleRefresh);
     connect(&patching, &PatchingAnalysis::progress, this, [this](double f, const QString& text) {
         if (!this->session().patching().isRunning()) return;  // a late report of a finished map
@@ -168,9 +169,33 @@ void PatchingPanel::showCell(int row, int step) {
         return;
     }
     map_->setPinned(row, step);
+    pinnedRow_ = row;
+    pinnedStep_ = step;
     status_->setText(
-        tr("Every panel shows the corrupted input with this state patched in; the "
-           "Interventions panel lists the patch (Clear all to go back)."));
+        tr("Every panel shows the corrupted input with this state patched in; hover "
+           "other cells to follow them, click to keep one. The Interventions panel "
+           "lists the patch (Clear all to go back)."));
+}
+
+bool PatchingPanel::showsCorrupted() const {
+    if (!session().patching().result()) return false;
+    const PatchingInput& corrupt = session().patching().request().corrupt;
+    return corrupt.sample >= 0
+               ? session().currentSample() == corrupt.sample
+               : session().currentSample() < 0 && session().currentText() == corrupt.text;
+}
+
+void PatchingPanel::hoverCell(int row, int step) {
+    // Once a cell is shown (the corrupted input is current), hovering shows the others as the
+    // mouse passes: each is one quick re-run of the corrupted input. Leaving goes back to the
+    // clicked one.
+    if (pinnedRow_ < 0 || !showsCorrupted()) return;
+    if (row < 0) {
+        row = pinnedRow_;
+        step = pinnedStep_;
+    }
+    const Interventions patch = session().patching().patchAt(row, step);
+    if (!patch.empty()) session().interventions().setInterventions(patch);
 }
 
 void PatchingPanel::refresh() {
@@ -195,6 +220,7 @@ void PatchingPanel::refresh() {
     }
     if (shown_ != patching.result()) {  // a new map: no cell pinned in it yet
         shown_ = patching.result();
+        pinnedRow_ = pinnedStep_ = -1;
         map_->setResult(shown_);
     }
     map_->setMessage(running ? tr("Patching…") : tr("No map yet."));

@@ -42,6 +42,8 @@ private:
     void takeCurrent(bool clean);
     void startMap();
     void showCell(int row, int step);
+    void hoverCell(int row, int step);
+    bool showsCorrupted() const;  // the current sample is the map's corrupted input
 
     QLineEdit* clean_;
     QLineEdit* corrupt_;
@@ -54,6 +56,7 @@ private:
     QLabel* status_;
     PatchingMapView* map_;
     std::shared_ptr<const PatchingResult> shown_;
+    int pinnedRow_ = -1, pinnedStep_ = -1;          // the cell clicked, shown when the mouse leaves
     qint64 cleanSample_ = -1, corruptSample_ = -1;  // the samples the fields hold, if any
 };
 
