@@ -23,3 +23,12 @@ start=$(date +%s.%N)
     --corrupt "the 8th of March, 2011" --json >/dev/null 2>&1
 end=$(date +%s.%N)
 /usr/bin/python3 -c 'import sys; print(f"patching map, dates demo, 22 steps x 3 rows: {float(sys.argv[2]) - float(sys.argv[1]):.2f} s (model load included)")' "$start" "$end"
+# One intervention on typed input in the window: every panel redrawn (goal < 100 ms), and the
+# model's re-run alone beside a PyTorch hand loop computing the same (no states kept, no drawing).
+if [ -x "$BUILD/bench/bench_intervene" ]; then
+  display=()
+  [ -n "${DISPLAY:-}" ] || display=(xvfb-run -a -s "-screen 0 1600x1000x24")
+  "${display[@]}" "$BUILD/bench/bench_intervene" "$SRC/resources/demo" 2>/dev/null
+  peer=$(/usr/bin/python3 "$SRC/bench/interventions/rerun_peer.py" "$model" '(()(()))[{}]' 24 45)
+  echo "  PyTorch hand loop, brackets, same input and units: $(echo "$peer" | awk '{print $2}') ms ($peer)"
+fi
