@@ -579,8 +579,12 @@ int runRenderCommand(const QStringList& arguments) {
             if (!waitFor(
                     [&] {
                         const auto a = session.currentAttribution();
-                        return !session.attributionError().isEmpty() ||
-                               (a && a->tokens == session.currentResult()->input.tokens);
+                        const bool original =
+                            !session.attributionError().isEmpty() ||
+                            (a && a->tokens == session.currentResult()->input.tokens);
+                        // With --set, the intervened run's attribution drawn under it.
+                        return original && (iv.interventions().empty() || iv.attribution() ||
+                                            !iv.attributionError().isEmpty());
                     },
                     lastError, 300000))
                 return false;

@@ -103,7 +103,7 @@ SampleAttribution attributeSample(const Model& model, const SampleInput& input,
                                   const std::function<bool()>& cancelled) {
     QElapsedTimer clock;
     clock.start();
-    const EmbeddingBinding binding = model.bindEmbeddings(input);
+    const EmbeddingBinding binding = model.bindEmbeddings(input, settings.interventions);
     const Task task = model.meta().task;
     const int rows = int(binding.logits.rows());
     const int classes = int(binding.logits.cols());

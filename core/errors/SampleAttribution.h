@@ -13,6 +13,7 @@
 
 #include "core/errors/Attribution.h"
 #include "core/model/Capture.h"
+#include "core/model/Intervention.h"
 #include "core/model/ModelMeta.h"
 
 namespace rnnscope {
@@ -43,6 +44,9 @@ struct AttributionSettings {
     int maxSteps = 800;
     double tolerance = 0.01;
     AttributionBaseline baseline = AttributionBaseline::Pad;
+    // The run explained: the model as it computes, or with these states replaced (resolved;
+    // docs/interventions.md). Not a setting the user picks here: the Session's interventions.
+    Interventions interventions;
     bool operator==(const AttributionSettings& o) const {
         return method == o.method && target == o.target && position == o.position &&
                steps == o.steps && rule == o.rule && adaptive == o.adaptive &&

@@ -96,8 +96,10 @@ public:
     QString attributionProblem() const;
     // Runs the sample and binds its output to its embeddings. Throws ModelError when the model
     // has no attribution, or when logits_from_embeddings() disagrees with forward() on this
-    // sample by more than 1e-5 (docs/model-contract.md).
-    EmbeddingBinding bindEmbeddings(const SampleInput& sample) const;
+    // sample by more than 1e-5 (docs/model-contract.md). With `interventions` (resolved) both
+    // run with those states replaced: the attribution of the intervened run.
+    EmbeddingBinding bindEmbeddings(const SampleInput& sample,
+                                    const Interventions& interventions = {}) const;
     // The input embedding (first) and, for seq2seq, the decoder's; empty for feature models and
     // for models that embed tokens some other way than with an nn.Embedding.
     const std::vector<EmbeddingTable>& embeddingTables() const;

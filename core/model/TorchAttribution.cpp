@@ -35,7 +35,9 @@ at::Tensor stack(const std::vector<MatrixRM>& points, size_t first, size_t last)
 // `decoder` non-empty: a seq2seq model, called as (src_embeddings, src_lengths, tgt,
 // tgt_lengths) with the same decoder input for every point of the batch.
 at::Tensor callMethod(const torch::jit::Module& module, const at::Tensor& embeddings,
-                      const std::vector<int64_t>& decoder) {
+                      const std::vector<int64_t>& decoder,
+                      const InterveningMethods* intervening = nullptr,
+                      const Interventions& interventions = {}) {
     const int64_t batch = embeddings.size(0);
     const at::Tensor lengths = at::full({batch}, embeddings.size(1), at::kLong);
     std::vector<c10::IValue> args{embeddings, lengths};
@@ -48,7 +50,11 @@ at::Tensor callMethod(const torch::jit::Module& module, const at::Tensor& embedd
         args.emplace_back(at::full({batch}, steps, at::kLong));
     }
     try {
+        if (intervening && !interventions.empty())
+            return intervening->call(kMethod, std::move(args), interventions).toTensor();
         return module.get_method(kMethod)(args).toTensor();
+    } catch (const UserError&) {
+        throw;
     } catch (const std::exception& e) {
         throw ModelError(
             QStringLiteral("logits_from_embeddings() failed: %1").arg(describeError(e)));
@@ -141,9 +147,12 @@ QString attributionProblem(const torch::jit::Module& module, const ModelMeta& me
 }
 
 MatrixRM logitsFromEmbeddings(const torch::jit::Module& module, const MatrixRM& embeddings,
-                              const std::vector<int64_t>& decoder) {
+                              const std::vector<int64_t>& decoder,
+                              const InterveningMethods* intervening,
+                              const Interventions& interventions) {
     c10::InferenceMode inference;
-    const at::Tensor logits = callMethod(module, stack({embeddings}, 0, 1), decoder);
+    const at::Tensor logits =
+        callMethod(module, stack({embeddings}, 0, 1), decoder, intervening, interventions);
     if (logits.size(0) != 1 || (logits.dim() != 2 && logits.dim() != 3))
         throw ModelError(QStringLiteral("logits_from_embeddings() returned %1 for one sample; "
                                         "expected [1, C] or [1, T, C]")
@@ -165,15 +174,18 @@ std::vector<OutputAndGradient> outputAtEmbeddings(const torch::jit::Module& modu
         if (!withGradient) {
             c10::InferenceMode inference;
             const at::Tensor values = asFloatContiguous(
-                chosenLogit(callMethod(module, x, output.decoder), batch, output));  // [B]
+                chosenLogit(callMethod(module, x, output.decoder, output.intervening.get(),
+                                       output.interventions),
+                            batch, output));  // [B]
             for (int64_t b = 0; b < batch; ++b)
                 out.push_back({double(values.data_ptr<float>()[b]), MatrixRM()});
             continue;
         }
         c10::AutoGradMode gradients(true);
         x.requires_grad_(true);
-        const at::Tensor chosen =
-            chosenLogit(callMethod(module, x, output.decoder), batch, output);  // [B]
+        const at::Tensor chosen = chosenLogit(
+            callMethod(module, x, output.decoder, output.intervening.get(), output.interventions),
+            batch, output);  // [B]
         // Samples of a batch are independent (the contract's padding rule), so the gradient of
         // the sum is each sample's own gradient.
         const at::Tensor gradient =

@@ -7,11 +7,13 @@
 #include <torch/script.h>
 
 #include <QString>
+#include <memory>
 #include <vector>
 
 #include "core/errors/Attribution.h"
 #include "core/model/Capture.h"
 #include "core/model/ModelMeta.h"
+#include "core/model/TorchIntervene.h"
 
 namespace rnnscope::detail {
 
@@ -26,7 +28,9 @@ QString attributionProblem(const torch::jit::Module& module, const ModelMeta& me
 // `decoder`: a seq2seq model's decoder input (bos + output ids, eos included when the output has
 // it), teacher forced as in interpret(); empty for every other task.
 MatrixRM logitsFromEmbeddings(const torch::jit::Module& module, const MatrixRM& embeddings,
-                              const std::vector<int64_t>& decoder = {});
+                              const std::vector<int64_t>& decoder = {},
+                              const InterveningMethods* intervening = nullptr,
+                              const Interventions& interventions = {});
 
 // One output of the model: logit `target` of output row `position` (0 for a per-sequence model;
 // the step for tagging and language models; the decoder step for seq2seq).
@@ -34,6 +38,10 @@ struct AttributedOutput {
     int position = 0;
     int target = 0;
     std::vector<int64_t> decoder;  // seq2seq: the decoder input, as for logitsFromEmbeddings
+    // With interventions (docs/interventions.md): logits_from_embeddings() run through its
+    // rewritten graph, the states replaced as in the intervened run; autograd flows through.
+    std::shared_ptr<const InterveningMethods> intervening;
+    Interventions interventions;
 };
 
 // That output at each point [T, E] (all of one sample's length), evaluated as batches of up to

@@ -304,9 +304,8 @@ void rewriteBlock(Block* block, Graph& graph, const std::vector<RecurrentModule>
 
 }  // namespace
 
-InterveningMethods::InterveningMethods(torch::jit::Module module,
-                                       const std::vector<RecurrentModule>* rnns)
-    : module_(std::move(module)), rnns_(rnns) {}
+InterveningMethods::InterveningMethods(torch::jit::Module module, std::vector<RecurrentModule> rnns)
+    : module_(std::move(module)), rnns_(std::move(rnns)) {}
 
 InterveningMethods::~InterveningMethods() = default;
 
@@ -322,7 +321,7 @@ const InterveningMethods::Rewritten& InterveningMethods::rewritten(
         std::shared_ptr<Graph> graph = found->graph()->copy();
         torch::jit::Inline(*graph);
         auto r = std::make_unique<Rewritten>();
-        rewriteBlock(graph->block(), *graph, *rnns_, r->modules, r->packed);
+        rewriteBlock(graph->block(), *graph, rnns_, r->modules, r->packed);
         r->function = std::make_shared<torch::jit::GraphFunction>("rnnscope_intervened_" + method,
                                                                   graph, nullptr);
         slot = std::move(r);
@@ -334,7 +333,7 @@ c10::IValue InterveningMethods::call(const std::string& method, std::vector<c10:
                                      const Interventions& interventions) const {
     const Rewritten& r = rewritten(method);
     args.insert(args.begin(), module_._ivalue());
-    RunScope scope(rnns_, &interventions);
+    RunScope scope(&rnns_, &interventions);
     r.function->run(args);
     return args.front();
 }

@@ -32,7 +32,9 @@ namespace rnnscope::detail {
 
 class InterveningMethods {
 public:
-    InterveningMethods(torch::jit::Module module, const std::vector<RecurrentModule>* rnns);
+    // Keeps its own copy of the modules (handles), so a closure holding it (an attribution
+    // binding) may outlive the Model that made it.
+    InterveningMethods(torch::jit::Module module, std::vector<RecurrentModule> rnns);
     ~InterveningMethods();
 
     // Calls the model's `method` with `args` (self excluded) with `interventions` applied.
@@ -55,7 +57,7 @@ private:
     const Rewritten& rewritten(const std::string& method) const;
 
     torch::jit::Module module_;
-    const std::vector<RecurrentModule>* rnns_;
+    std::vector<RecurrentModule> rnns_;
     mutable std::mutex mutex_;
     mutable std::map<std::string, std::unique_ptr<Rewritten>> methods_;
 };

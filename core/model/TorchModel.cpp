@@ -107,7 +107,7 @@ struct Model::Impl {
     ModelMeta meta;
     torch::jit::Module module;
     std::vector<detail::RecurrentModule> rnns;
-    std::unique_ptr<detail::InterveningMethods> intervening;  // made once rnns are found
+    std::shared_ptr<const detail::InterveningMethods> intervening;  // made once rnns are found
     std::vector<RecurrentLayerInfo> layers;
     bool interpret = false;
     bool generate = false;
@@ -156,8 +156,12 @@ QString Model::attributionProblem() const {
     return d->attributionProblem;
 }
 
-EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample) const {
+EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample,
+                                       const Interventions& interventions) const {
     if (!hasAttribution()) throw d->error(d->attributionProblem);
+    if (!interventions.empty())  // logits_from_embeddings must reach the states replaced
+        detail::checkInterventions(d->rnns, *d->intervening, "logits_from_embeddings",
+                                   interventions);
     // Seq2seq: explain what the model itself generates (its greedy output teacher-forced, so
     // output row p predicts output token p); without generate() the reference is the decoder
     // input.
@@ -167,7 +171,7 @@ EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample) const {
         toRun.targetTokens.clear();
     }
     const SampleResult run =
-        d->runBatch({toRun}, RunOptions{false, false, true, 64, {}, false}, nullptr)[0];
+        d->runBatch({toRun}, RunOptions{false, false, true, 64, interventions, false}, nullptr)[0];
     EmbeddingBinding b;
     b.embeddings = run.embeddings;
     b.padEmbeddings = MatrixRM::Zero(b.embeddings.rows(), b.embeddings.cols());
@@ -197,7 +201,8 @@ EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample) const {
                d->meta.task == Task::LanguageModel) {
         b.outputTokens = sample.tokens;  // one output per step: tags, next tokens, values
     }
-    const MatrixRM again = detail::logitsFromEmbeddings(d->module, b.embeddings, decoder);
+    const MatrixRM again = detail::logitsFromEmbeddings(d->module, b.embeddings, decoder,
+                                                        d->intervening.get(), interventions);
     b.contractDifference = again.rows() == b.logits.rows() && again.cols() == b.logits.cols()
                                ? double((again - b.logits).cwiseAbs().maxCoeff())
                                : std::numeric_limits<double>::infinity();
@@ -208,18 +213,23 @@ EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample) const {
                                       "(docs/model-contract.md)")
                            .arg(b.contractDifference, 0, 'g', 3));
     const torch::jit::Module module = d->module;
-    b.evaluate = [module, decoder](const std::vector<MatrixRM>& points, bool withGradient,
-                                   int position, int target) {
-        return detail::outputAtEmbeddings(module, points, {position, target, decoder},
-                                          withGradient);
+    std::shared_ptr<const detail::InterveningMethods> intervening;
+    if (!interventions.empty()) intervening = d->intervening;
+    b.evaluate = [module, decoder, intervening, interventions](const std::vector<MatrixRM>& points,
+                                                               bool withGradient, int position,
+                                                               int target) {
+        return detail::outputAtEmbeddings(
+            module, points, {position, target, decoder, intervening, interventions}, withGradient);
     };
+    // The float64 copy of the model has no rewritten graph: an intervened run keeps float32.
+    if (!interventions.empty()) return b;
     auto precise = d->doubleModel;
     const MatrixRM embeddings = b.embeddings;
     b.evaluatePathInDouble = [precise, embeddings, decoder](
                                  const std::vector<double>& alphas, bool withGradient,
                                  const MatrixRM& baseline, int position, int target) {
         return detail::outputAlongPath(*precise->get(), embeddings, baseline, alphas,
-                                       {position, target, decoder}, withGradient);
+                                       {position, target, decoder, nullptr, {}}, withGradient);
     };
     return b;
 }
@@ -280,7 +290,7 @@ std::shared_ptr<Model> Model::open(const QString& path) {
     d.checkEmbeddings();
     d.rnns = detail::findRecurrentModules(d.module);
     for (const auto& rnn : d.rnns) d.layers.push_back(rnn.info);
-    d.intervening = std::make_unique<detail::InterveningMethods>(d.module, &d.rnns);
+    d.intervening = std::make_shared<const detail::InterveningMethods>(d.module, d.rnns);
 
     // One tiny run tells which recurrent modules can be captured, and proves the model runs.
     std::vector<QString> whyNot;

@@ -153,6 +153,39 @@ struct StepEdits {
             }
         }
     }
+
+    // The same edits as LibTorch operators on x [B, width] (a step's buffer, or the part of it
+    // from column `from` on), so autograd sees them: a set unit's gradient is 0, a scaled one's
+    // is scaled. x itself when nothing applies at step t.
+    at::Tensor applied(Buffer buffer, int64_t t, const at::Tensor& x, int64_t from = 0,
+                       int64_t to = INT64_MAX) const {
+        const int64_t batch = x.size(0), width = x.size(1);
+        at::Tensor set, value, scale;
+        for (const Edit& e : edits) {
+            if (e.buffer != buffer || e.offset < from || e.offset >= to) continue;
+            const Intervention& i = *e.what;
+            for (int64_t b = 0; b < batch; ++b) {
+                if (!e.onRow[b] || t >= lengths[b]) continue;
+                const int64_t position = reverse ? lengths[b] - 1 - t : firstPosition + t;
+                if (!i.coversStep(static_cast<int>(position))) continue;
+                if (!set.defined()) {
+                    set = at::zeros({batch, width}, at::kBool);
+                    value = at::zeros({batch, width}, at::kFloat);
+                    scale = at::ones({batch, width}, at::kFloat);
+                }
+                for (size_t k = 0; k < i.units.size(); ++k) {
+                    const int64_t column = e.offset - from + i.units[k];
+                    if (i.mode == Intervention::Mode::Scale) {
+                        scale.data_ptr<float>()[b * width + column] *= i.factor;
+                    } else {
+                        set.data_ptr<bool>()[b * width + column] = true;
+                        value.data_ptr<float>()[b * width + column] = i.values[k];
+                    }
+                }
+            }
+        }
+        return set.defined() ? at::where(set, value, x * scale) : x;
+    }
 };
 
 struct DirectionRun {
@@ -235,6 +268,50 @@ struct DirectionRun {
         }
     }
 };
+
+// The same equations with LibTorch operators, one per step and gate, so autograd can follow
+// them: the gradient of an intervened run (attribution with interventions). Far slower than
+// DirectionRun, so used only when the input asks for a gradient. Returns hidden [T, B, P] and,
+// for an LSTM, cell [T, B, H].
+std::pair<at::Tensor, at::Tensor> runDifferentiable(const CellWeights& w, const StepEdits& edits,
+                                                    bool lstm, bool gru, bool relu, int64_t hidden,
+                                                    const at::Tensor& proj, at::Tensor h,
+                                                    at::Tensor c) {
+    using Buffer = StepEdits::Buffer;
+    std::vector<at::Tensor> hs, cs;
+    for (int64_t t = 0; t < proj.size(0); ++t) {
+        const at::Tensor gi = proj[t];  // [B, G*H]
+        if (lstm) {
+            at::Tensor g = gi + at::matmul(h, w.wHh.t());
+            g = at::cat(
+                {at::sigmoid(g.narrow(1, 0, 2 * hidden)), at::tanh(g.narrow(1, 2 * hidden, hidden)),
+                 at::sigmoid(g.narrow(1, 3 * hidden, hidden))},
+                1);
+            g = edits.applied(Buffer::Gates, t, g);
+            c = g.narrow(1, hidden, hidden) * c +
+                g.narrow(1, 0, hidden) * g.narrow(1, 2 * hidden, hidden);
+            c = edits.applied(Buffer::Cell, t, c);
+            h = g.narrow(1, 3 * hidden, hidden) * at::tanh(c);
+            if (w.wHr.defined()) h = at::matmul(h, w.wHr.t());
+            cs.push_back(c);
+        } else if (gru) {
+            at::Tensor s = at::matmul(h, w.wHh.t());
+            if (w.bHh.defined()) s = s + w.bHh;
+            at::Tensor rz = at::sigmoid(gi.narrow(1, 0, 2 * hidden) + s.narrow(1, 0, 2 * hidden));
+            rz = edits.applied(Buffer::Gates, t, rz, 0, 2 * hidden);  // before n and h read them
+            at::Tensor n = at::tanh(gi.narrow(1, 2 * hidden, hidden) +
+                                    rz.narrow(1, 0, hidden) * s.narrow(1, 2 * hidden, hidden));
+            n = edits.applied(Buffer::Gates, t, n, 2 * hidden);
+            h = n + rz.narrow(1, hidden, hidden) * (h - n);
+        } else {
+            const at::Tensor pre = gi + at::matmul(h, w.wHh.t());
+            h = relu ? at::relu(pre) : at::tanh(pre);
+        }
+        h = edits.applied(Buffer::Hidden, t, h);
+        hs.push_back(h);
+    }
+    return {at::stack(hs, 0), lstm ? at::stack(cs, 0) : at::Tensor()};
+}
 
 }  // namespace
 
@@ -331,7 +408,11 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
     Unrolled result;
     std::vector<at::Tensor> finalHidden;
     std::vector<at::Tensor> finalCell;
-    at::Tensor layerInput = asFloatContiguous(input);  // [B, T, I]
+    // A gradient asked of the input (attribution of an intervened run): operators autograd
+    // follows, and the input not detached.
+    const bool differentiable = at::GradMode::is_enabled() && input.requires_grad() && !recordGates;
+    at::Tensor layerInput =
+        differentiable ? input.to(at::kFloat).contiguous() : asFloatContiguous(input);  // [B, T, I]
     for (int64_t layer = 0; layer < info.numLayers; ++layer) {
         std::vector<at::Tensor> directionOutputs;
         for (int64_t dir = 0; dir < dirs; ++dir) {
@@ -370,8 +451,13 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
             edits.lengths = lensFlat.data_ptr<int64_t>();
             edits.firstPosition = firstPosition;
             edits.reverse = dir == 1;
-            const DirectionRun step{w, batch, steps, hidden, outSize, lstm, gru, relu, edits};
-            step.run(proj, hiddenAll, gatesAll, cellAll, h, c);
+            if (differentiable) {
+                std::tie(hiddenAll, cellAll) =
+                    runDifferentiable(w, edits, lstm, gru, relu, hidden, proj, h, c);
+            } else {
+                const DirectionRun step{w, batch, steps, hidden, outSize, lstm, gru, relu, edits};
+                step.run(proj, hiddenAll, gatesAll, cellAll, h, c);
+            }
 
             auto addTrack = [&](const at::Tensor& timeMajor, int64_t offset, int64_t size,
                                 const char* kind) {

@@ -18,6 +18,8 @@ InterventionAnalysis::InterventionAnalysis(JobRunner& jobs, QObject* parent)
     : QObject(parent), run_(jobs), meansJob_(jobs) {
     connect(&run_, &ModelAnalysis::currentResultChanged, this,
             &InterventionAnalysis::resultChanged);
+    connect(&run_, &ModelAnalysis::attributionChanged, this,
+            &InterventionAnalysis::attributionChanged);
     connect(&run_, &ModelAnalysis::errorOccurred, this,
             [this](const QString&, const QString& message) { error_ = message; });
 }

@@ -45,9 +45,21 @@ public:
     bool isRunning() const;
     QString error() const { return error_; }
 
+    // The intervened run's attribution, made with the same settings as the original's while a
+    // view wants it; null without interventions or while it runs (attributionError() if not).
+    void setAttributionWanted(bool wanted) { run_.setAttributionWanted(wanted); }
+    void setAttributionSettings(const AttributionSettings& settings) {
+        run_.setAttributionSettings(settings);
+    }
+    std::shared_ptr<const SampleAttribution> attribution() const {
+        return interventions_.empty() ? nullptr : run_.currentAttribution();
+    }
+    QString attributionError() const { return run_.attributionError(); }
+
 Q_SIGNALS:
     void interventionsChanged();
     void resultChanged();
+    void attributionChanged();
 
 private:
     void start();  // means first where needed, then the sample

@@ -278,7 +278,8 @@ void ModelAnalysis::startAttribution() {
     // own output (the input was then encoded without it).
     if (model->meta().task == Task::Seq2Seq && input.targetIds.empty() && !sample_.target.isEmpty())
         input = model->encode(sample_.text, sample_.target);
-    const AttributionSettings settings = attributionSettings_;
+    AttributionSettings settings = attributionSettings_;
+    settings.interventions = interventions_;  // the intervened run's own attribution
     // The reference of every output row the core cannot read from the input itself: the class
     // of a classified sample, the tags of a tagged one (language models and seq2seq samples
     // carry theirs in `input`). Typed text (index -1) has none.

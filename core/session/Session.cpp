@@ -539,10 +539,12 @@ void Session::clearTokenGroups() {
 
 void Session::setAttributionSettings(const AttributionSettings& settings) {
     analysis_.setAttributionSettings(settings);
+    interventions_.setAttributionSettings(settings);  // the intervened run, explained alike
 }
 
 void Session::setAttributionWanted(bool wanted) {
     analysis_.setAttributionWanted(wanted);
+    interventions_.setAttributionWanted(wanted);
 }
 
 void Session::setErrorSlices(const QVector<ErrorSlice>& slices) {

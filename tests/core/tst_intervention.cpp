@@ -286,3 +286,39 @@ TEST_CASE("the patching map is 0 before the corrupted token and 1 from it on", "
     CHECK(end.cleanStep == std::vector<int>{-1, 0, 1, 2, 3, 4, 5, 6, 7});
     CHECK(std::isnan(end.rows.front().restored.front()));
 }
+
+TEST_CASE("the attribution of an intervened run differentiates the intervened model",
+          "[intervention]") {
+    const auto model = Model::open(test::demoPath("brackets", "pt"));
+    const SampleInput input = model->encode(QStringLiteral("(()(()))[{}]"));
+    const Interventions cell = {parseInterventionSpec(QStringLiteral("lstm_l0_fwd_cell[24,45]=0"),
+                                                      model->recurrentLayers())};
+    const EmbeddingBinding bound = model->bindEmbeddings(input, cell);
+    // Its logits are the intervened run's (logits_from_embeddings ran through the rewrite).
+    const InterventionOutcome runs = runWithInterventions(*model, input, cell);
+    CHECK((bound.logits - runs.intervened.logits).cwiseAbs().maxCoeff() < 1e-5);
+    const int target = runs.intervened.predicted.front();
+
+    // Its gradient, by autograd through rnnscope's differentiable unroll, against central
+    // differences of the intervened logit (no autograd) at a spread of coordinates.
+    const MatrixRM gradient = bound.evaluate({bound.embeddings}, true, 0, target).front().gradient;
+    REQUIRE(gradient.rows() == bound.embeddings.rows());
+    const float h = 1e-2f;
+    int compared = 0;
+    for (Eigen::Index t = 0; t < gradient.rows(); t += 3)
+        for (Eigen::Index e = 0; e < gradient.cols(); e += 4) {
+            MatrixRM up = bound.embeddings, down = bound.embeddings;
+            up(t, e) += h;
+            down(t, e) -= h;
+            const auto values = bound.evaluate({up, down}, false, 0, target);
+            const double numeric = (values[0].value - values[1].value) / (2.0 * double(h));
+            INFO("step " << t << " dimension " << e);
+            CHECK(std::abs(numeric - double(gradient(t, e))) < 2e-2 + 2e-2 * std::abs(numeric));
+            ++compared;
+        }
+    CHECK(compared >= 16);
+    // And it is not the unintervened model's gradient.
+    const EmbeddingBinding plain = model->bindEmbeddings(input);
+    const MatrixRM original = plain.evaluate({plain.embeddings}, true, 0, target).front().gradient;
+    CHECK((original - gradient).cwiseAbs().maxCoeff() > 1e-2);
+}

@@ -159,6 +159,11 @@ QSize AttributionFigure::sizeHint() const {
     return {480, heightForWidth(480)};
 }
 
+void AttributionFigure::setRunName(const QString& name) {
+    runName_ = name;
+    update();
+}
+
 void AttributionFigure::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     paint(painter, rect());
@@ -189,7 +194,8 @@ void AttributionFigure::paint(QPainter& painter, const QRectF& rect) const {
     painter.setFont(bold);
     painter.drawText(QRectF(inner.left(), inner.top(), inner.width(), line),
                      Qt::AlignLeft | Qt::AlignVCenter,
-                     tr("Attribution by %1").arg(attributionMethodName(a.settings.method)));
+                     tr("Attribution by %1").arg(attributionMethodName(a.settings.method)) +
+                         (runName_.isEmpty() ? QString() : QStringLiteral(" — ") + runName_));
     painter.setFont(font());
     QString how;
     const QString baseline = a.padBaseline ? tr("the pad embedding") : tr("zeros");

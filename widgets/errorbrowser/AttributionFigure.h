@@ -23,6 +23,8 @@ public:
 
     void setAttribution(std::shared_ptr<const SampleAttribution> attribution);
     void setMessage(const QString& message);  // no scores, and why (or "computing")
+    // Added to the heading: which run this is ("with 2 interventions").
+    void setRunName(const QString& name);
     std::shared_ptr<const SampleAttribution> attribution() const { return attribution_; }
     QString message() const { return message_; }
 
@@ -53,6 +55,7 @@ private:
 
     std::shared_ptr<const SampleAttribution> attribution_;
     QString message_;
+    QString runName_;
 };
 
 }  // namespace rnnscope
