@@ -19,7 +19,12 @@
 namespace rnnscope {
 
 Session::Session(QObject* parent)
-    : QObject(parent), analysis_(jobs_), interventions_(jobs_), ablation_(jobs_), patching_(jobs_) {
+    : QObject(parent),
+      analysis_(jobs_),
+      interventions_(jobs_),
+      ablation_(jobs_),
+      patching_(jobs_),
+      whatIf_(jobs_) {
     connect(&interventions_, &InterventionAnalysis::interventionsChanged, this,
             &Session::markModified);
     qRegisterMetaType<rnnscope::FileKind>("rnnscope::FileKind");
@@ -27,6 +32,9 @@ Session::Session(QObject* parent)
     connect(&selection_, &Selection::selectedUnitsChanged, this, &Session::markModified);
     // The model's part speaks for the Session (model A's results are the Session's own).
     connect(&analysis_, &ModelAnalysis::currentResultChanged, this, &Session::currentResultChanged);
+    connect(&analysis_, &ModelAnalysis::currentResultChanged, this, [this]() {
+        if (const auto result = analysis_.currentResult()) whatIf_.setInput(result->input);
+    });
     connect(&analysis_, &ModelAnalysis::predictionsChanged, this, &Session::predictionsChanged);
     connect(&analysis_, &ModelAnalysis::stateProjectionChanged, this,
             &Session::stateProjectionChanged);
@@ -379,6 +387,7 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path) 
     interventions_.setModel(model);
     ablation_.setModel(model);
     patching_.setModel(model);
+    whatIf_.setModel(model);
     analysis_.setModel(std::move(model));
     // Model and dataset opened together: the model's part gets the new dataset with the model,
     // so nothing it announces pairs the new model with the old data.

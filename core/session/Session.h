@@ -39,6 +39,7 @@
 #include "core/session/Refs.h"
 #include "core/session/Selection.h"
 #include "core/session/SessionFile.h"
+#include "core/session/WhatIfAnalysis.h"
 
 namespace rnnscope {
 
@@ -141,6 +142,8 @@ public:
     // The ablation sweep over the dataset and the activation-patching map (issue #21).
     AblationAnalysis& ablation() { return ablation_; }
     PatchingAnalysis& patching() { return patching_; }
+    // What-if questions about the current sample: the deletion sensitivity of its tokens.
+    WhatIfAnalysis& whatIf() { return whatIf_; }
     // One cell of the patching map in every panel: its corrupted input becomes the current
     // sample (or typed text) and the cell's patch the interventions. Returns why not ("" when
     // shown).
@@ -267,6 +270,7 @@ private:
     InterventionAnalysis interventions_;
     AblationAnalysis ablation_;
     PatchingAnalysis patching_;
+    WhatIfAnalysis whatIf_;
     std::shared_ptr<const Dataset> dataset_;
     quint64 generation_ = 0;
 

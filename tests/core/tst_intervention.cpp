@@ -17,6 +17,7 @@
 #include "core/Errors.h"
 #include "core/Predictions.h"
 #include "core/causal/Ablation.h"
+#include "core/causal/DeletionSensitivity.h"
 #include "core/causal/InterventionRun.h"
 #include "core/causal/InterventionSpec.h"
 #include "core/causal/Patching.h"
@@ -321,4 +322,44 @@ TEST_CASE("the attribution of an intervened run differentiates the intervened mo
     const EmbeddingBinding plain = model->bindEmbeddings(input);
     const MatrixRM original = plain.evaluate({plain.embeddings}, true, 0, target).front().gradient;
     CHECK((original - gradient).cwiseAbs().maxCoeff() > 1e-2);
+}
+
+TEST_CASE("deleting each token changes the answer as PyTorch computes it", "[intervention]") {
+    const auto model = Model::open(test::demoPath("brackets", "pt"));
+    const QString text = QStringLiteral("(()(()))[{}]");
+    QProcess python;
+    python.start(QStringLiteral("/usr/bin/python3"),
+                 {QStringLiteral(RNNSCOPE_SOURCE_DIR "/tests/models/deletion_reference.py"),
+                  test::demoPath("brackets", "pt"), text});
+    REQUIRE(python.waitForFinished(60000));
+    INFO(python.readAllStandardError().toStdString());
+    REQUIRE(python.exitCode() == 0);
+    const QJsonObject expected = QJsonDocument::fromJson(python.readAllStandardOutput()).object();
+
+    const DeletionSensitivity s = deletionSensitivity(*model, model->encode(text));
+    CHECK(s.prediction == expected[QStringLiteral("prediction")].toString());
+    CHECK(s.measure == QStringLiteral("p(balanced)"));
+    CHECK(std::abs(s.original - expected[QStringLiteral("original")].toDouble()) < 1e-5);
+    const QJsonArray deleted = expected[QStringLiteral("deleted")].toArray();
+    REQUIRE(s.deleted.size() == size_t(deleted.size()));
+    for (size_t t = 0; t < s.deleted.size(); ++t) {
+        INFO("token " << t);
+        CHECK(std::abs(s.deleted[t].score - deleted[int(t)].toDouble()) < 1e-5);
+        CHECK(std::abs(s.deleted[t].change - (s.original - s.deleted[t].score)) < 1e-12);
+        // A balanced string with one bracket deleted is unbalanced: the demo knows.
+        CHECK(s.deleted[t].predictionChanged);
+    }
+
+    // A seq2seq model: each deletion scored on the original output, forced.
+    const auto dates = Model::open(test::demoPath("dates", "pt"));
+    const DeletionSensitivity d =
+        deletionSensitivity(*dates, dates->encode(QStringLiteral("March 3, 2011")));
+    CHECK(d.prediction == QStringLiteral("2011-03-03"));
+    CHECK(d.original > 0.9);
+    REQUIRE(d.deleted.size() == 13);
+    // Deleting the day's digit matters more than deleting the space before it.
+    CHECK(d.deleted[6].change > d.deleted[5].change);
+
+    // Per-step models have no one answer to compare.
+    CHECK_THROWS_AS(deletionSensitivity(*model, model->encode(QStringLiteral("("))), UserError);
 }

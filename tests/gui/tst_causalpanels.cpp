@@ -4,7 +4,8 @@
 // on the current sample. Patching: the map of a typed pair is what the core computes, patching
 // the last step restores the clean output exactly, and clicking a cell shows that patched run
 // in every panel. Right-clicking units in Hidden Units intervenes on them; the Attention panel
-// draws how an intervention moved the weights.
+// draws how an intervention moved the weights; the Samples panel shades each token by what
+// deleting it does.
 
 #include <QApplication>
 #include <QComboBox>
@@ -23,6 +24,7 @@
 #include "app/gui/MainWindow.h"
 #include "core/analysis/attention/Attention.h"
 #include "core/analysis/hiddenunits/UnitsScan.h"
+#include "core/causal/DeletionSensitivity.h"
 #include "core/causal/InterventionRun.h"
 #include "core/causal/InterventionSpec.h"
 #include "core/model/Model.h"
@@ -31,10 +33,12 @@
 #include "widgets/ablation/AblationPanel.h"
 #include "widgets/ablation/AblationPlot.h"
 #include "widgets/attention/AttentionPanel.h"
+#include "widgets/common/TokenStrip.h"
 #include "widgets/hiddenunits/HiddenUnitsPanel.h"
 #include "widgets/hiddenunits/HiddenUnitsTimeView.h"
 #include "widgets/patching/PatchingMapView.h"
 #include "widgets/patching/PatchingPanel.h"
+#include "widgets/samples/SampleViewPanel.h"
 #include "widgets/statespace/StateSpacePanel.h"
 
 using namespace rnnscope;
@@ -292,4 +296,39 @@ TEST_CASE("the attention panel draws how an intervention moved the weights", "[c
     panel->runSelector()->setCurrentIndex(AttentionPanel::Intervened);
     REQUIRE(waitUntil([&] { return !panel->figureData().difference; }, 5000));
     CHECK((panel->figureData().weights - with).cwiseAbs().maxCoeff() < 1e-5);
+}
+
+TEST_CASE("the samples panel shades each token by what deleting it does", "[causalpanels]") {
+    BracketsWindow w;
+    auto* samples = qobject_cast<SampleViewPanel*>(w.window.panel(QStringLiteral("samples")));
+    REQUIRE(samples);
+    CHECK(!samples->sensitivityStrip()->isVisibleTo(samples));
+    samples->sensitivityBox()->setChecked(true);
+    REQUIRE(waitUntil(
+        [&] {
+            return samples->sensitivityStrip()->isVisibleTo(samples) &&
+                   samples->sensitivityStrip()->tokens() == w.session.currentResult()->input.tokens;
+        },
+        60000));
+    // What it shows is the core's batched pass over the same input.
+    const auto shown = w.session.whatIf().sensitivity();
+    const DeletionSensitivity expected =
+        deletionSensitivity(*w.session.model(), w.session.currentResult()->input);
+    REQUIRE(shown->deleted.size() == expected.deleted.size());
+    for (size_t t = 0; t < expected.deleted.size(); ++t)
+        CHECK(std::abs(shown->deleted[t].score - expected.deleted[t].score) < 1e-6);
+    rnnscope::test::grabIfAsked(w.window, QStringLiteral("sensitivity"));
+    // It follows the sample, and unchecking stops it.
+    w.session.setCurrentSample(5);
+    REQUIRE(waitUntil(
+        [&] {
+            const auto s = w.session.whatIf().sensitivity();
+            return s && w.session.currentResult() &&
+                   s->tokens == w.session.currentResult()->input.tokens &&
+                   samples->sensitivityStrip()->tokens() == s->tokens;
+        },
+        60000));
+    samples->sensitivityBox()->setChecked(false);
+    CHECK(!samples->sensitivityStrip()->isVisibleTo(samples));
+    CHECK(w.session.whatIf().sensitivity() == nullptr);
 }

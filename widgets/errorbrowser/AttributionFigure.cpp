@@ -97,6 +97,32 @@ qreal AttributionFigure::columnHeight(qreal width) const {
 }
 
 QSizeF AttributionFigure::figureSize(qreal width) const {
+    QSizeF size = ownSize(width);
+    if (comparison_) size.rheight() += comparison_->figureSize(width).height();
+    return size;
+}
+
+void AttributionFigure::setComparison(std::shared_ptr<const SampleAttribution> attribution,
+                                      const QString& runName, const QString& message) {
+    if (!comparison_) comparison_ = std::make_unique<AttributionFigure>();
+    comparison_->setFont(font());
+    if (attribution)
+        comparison_->setAttribution(std::move(attribution));
+    else
+        comparison_->setMessage(message);
+    comparison_->setRunName(runName);
+    updateGeometry();
+    update();
+}
+
+void AttributionFigure::clearComparison() {
+    if (!comparison_) return;
+    comparison_.reset();
+    updateGeometry();
+    update();
+}
+
+QSizeF AttributionFigure::ownSize(qreal width) const {
     const QFontMetricsF fm(font());
     const qreal line = fm.height() + 2;
     if (!attribution_ || attribution_->classes.empty()) return {width, 6 * line};
@@ -170,6 +196,18 @@ void AttributionFigure::paintEvent(QPaintEvent*) {
 }
 
 void AttributionFigure::paint(QPainter& painter, const QRectF& rect) const {
+    if (!comparison_) {
+        paintOwn(painter, rect);
+        return;
+    }
+    // This run on top, the other under it.
+    const qreal own = ownSize(rect.width()).height();
+    paintOwn(painter, QRectF(rect.topLeft(), QSizeF(rect.width(), own)));
+    comparison_->paint(painter,
+                       QRectF(rect.left(), rect.top() + own, rect.width(), rect.height() - own));
+}
+
+void AttributionFigure::paintOwn(QPainter& painter, const QRectF& rect) const {
     painter.save();
     painter.fillRect(rect, Qt::white);
     painter.setFont(font());

@@ -25,6 +25,12 @@ public:
     void setMessage(const QString& message);  // no scores, and why (or "computing")
     // Added to the heading: which run this is ("with 2 interventions").
     void setRunName(const QString& name);
+    // A second run's attribution drawn under this one, on its own scale (the same sample with
+    // interventions, issue #21): its scores, or the message why there are none. clear... drops it.
+    void setComparison(std::shared_ptr<const SampleAttribution> attribution, const QString& runName,
+                       const QString& message = QString());
+    void clearComparison();
+    const AttributionFigure* comparison() const { return comparison_.get(); }
     std::shared_ptr<const SampleAttribution> attribution() const { return attribution_; }
     QString message() const { return message_; }
 
@@ -45,6 +51,8 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
 
 private:
+    QSizeF ownSize(qreal width) const;  // without the comparison
+    void paintOwn(QPainter& painter, const QRectF& rect) const;
     qreal columnHeight(qreal width) const;
     // Height of the output-positions block (caption and strip) at a width; 0 per sequence.
     qreal outputsHeight(qreal width) const;
@@ -56,6 +64,7 @@ private:
     std::shared_ptr<const SampleAttribution> attribution_;
     QString message_;
     QString runName_;
+    std::unique_ptr<AttributionFigure> comparison_;  // never shown itself: it paints in this one
 };
 
 }  // namespace rnnscope

@@ -79,19 +79,10 @@ AttributionView::AttributionView(Session& session, QWidget* parent)
     layout->addLayout(controls);
 
     figure_ = new AttributionFigure;
-    intervened_ = new AttributionFigure;
-    intervened_->setVisible(false);
-    auto* figures = new QWidget(this);
-    auto* figuresLayout = new QVBoxLayout(figures);
-    figuresLayout->setContentsMargins(0, 0, 0, 0);
-    figuresLayout->setSpacing(0);
-    figuresLayout->addWidget(figure_);
-    figuresLayout->addWidget(intervened_);
-    figuresLayout->addStretch(1);
     auto* scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setWidget(figures);
+    scroll->setWidget(figure_);
     layout->addWidget(scroll, 1);
 
     auto send = [this]() { sendSettings(); };
@@ -210,17 +201,14 @@ void AttributionView::updateFromSession() {
     // With interventions, the intervened run explained the same way, under the original.
     const InterventionAnalysis& iv = session_.interventions();
     const int count = int(iv.interventions().size());
-    intervened_->setVisible(count > 0);
     figure_->setRunName(count > 0 ? tr("the model as it computes") : QString());
-    if (count > 0) {
-        intervened_->setRunName(tr("with %n intervention(s)", nullptr, count));
-        if (const auto a = iv.attribution())
-            intervened_->setAttribution(a);
-        else if (!iv.attributionError().isEmpty())
-            intervened_->setMessage(tr("With the interventions: %1").arg(iv.attributionError()));
-        else
-            intervened_->setMessage(tr("Computing the attribution with the interventions…"));
-    }
+    if (count == 0)
+        figure_->clearComparison();
+    else
+        figure_->setComparison(iv.attribution(), tr("with %n intervention(s)", nullptr, count),
+                               iv.attributionError().isEmpty()
+                                   ? tr("Computing the attribution with the interventions…")
+                                   : tr("With the interventions: %1").arg(iv.attributionError()));
 }
 
 }  // namespace rnnscope

@@ -23,9 +23,6 @@ public:
     explicit AttributionView(Session& session, QWidget* parent = nullptr);
 
     AttributionFigure* figure() const { return figure_; }
-    // The same sample's attribution with the Session's interventions (issue #21), under the
-    // original's; hidden without interventions.
-    AttributionFigure* intervenedFigure() const { return intervened_; }
     QComboBox* methodBox() const { return method_; }
     QComboBox* targetBox() const { return target_; }
     // Per-step models: the output position explained, from 1; 0 reads "auto" (the default).
@@ -57,8 +54,7 @@ private:
     QComboBox* rule_ = nullptr;
     QCheckBox* adaptive_ = nullptr;
     QLabel* stepsLabel_ = nullptr;
-    AttributionFigure* figure_ = nullptr;
-    AttributionFigure* intervened_ = nullptr;
+    AttributionFigure* figure_ = nullptr;  // with, under it, the run with interventions
 };
 
 }  // namespace rnnscope

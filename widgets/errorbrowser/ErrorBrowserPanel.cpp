@@ -530,18 +530,9 @@ void ErrorBrowserPanel::showMetrics() {
 }
 
 void ErrorBrowserPanel::paintFigure(QPainter& painter, const QRectF& rect) {
-    if (showsAttribution()) {
-        // The original, and under it the run with interventions when there is one.
-        const AttributionFigure* intervened = attribution_->intervenedFigure();
-        if (!intervened->isVisibleTo(attribution_)) {
-            attribution_->figure()->paint(painter, rect);
-            return;
-        }
-        const qreal first = attribution_->figure()->figureSize(rect.width()).height();
-        attribution_->figure()->paint(painter, QRectF(rect.topLeft(), QSizeF(rect.width(), first)));
-        intervened->paint(
-            painter, QRectF(rect.left(), rect.top() + first, rect.width(), rect.height() - first));
-    } else
+    if (showsAttribution())
+        attribution_->figure()->paint(painter, rect);
+    else
         metrics_->paint(painter, rect);
 }
 
@@ -550,10 +541,7 @@ QSizeF ErrorBrowserPanel::figureSize() const {
     // As wide as the panel (two columns need the room; rnnscope-cli render --size sets it), and
     // as tall as the panel or as its tokens need, whichever is more.
     const AttributionFigure* figure = attribution_->figure();
-    QSizeF natural = figure->figureSize(std::max(640, width()));
-    const AttributionFigure* intervened = attribution_->intervenedFigure();
-    if (intervened->isVisibleTo(attribution_))
-        natural.rheight() += intervened->figureSize(natural.width()).height();
+    const QSizeF natural = figure->figureSize(std::max(640, width()));
     return {natural.width(), std::max(natural.height(), qreal(height()))};
 }
 

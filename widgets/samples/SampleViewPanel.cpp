@@ -4,6 +4,7 @@
 #include <QTextDocument>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include "core/Predictions.h"
 #include "core/analysis/featurescatter/TokenGroups.h"
@@ -11,6 +12,7 @@
 #include "core/errors/TokenErrors.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
+#include "widgets/common/ColourMaps.h"
 #include "widgets/common/TokenStrip.h"
 #include "widgets/hiddenunits/HiddenUnitsColours.h"
 #include "widgets/samples/SampleTableModel.h"
@@ -51,6 +53,26 @@ SampleViewPanel::SampleViewPanel(Session& session, QWidget* parent)
     layout->addWidget(outputCaption_);
     outputStrip_ = new TokenStrip(this);
     layout->addWidget(outputStrip_);
+    // What-if: the answer with each token deleted, one batched pass per sample while shown.
+    sensitivityBox_ = new QCheckBox(tr("Deletion sensitivity"), this);
+    sensitivityBox_->setObjectName(QStringLiteral("sensitivity"));
+    sensitivityBox_->setToolTip(
+        tr("Shade each token by how much the answer changes when it alone is deleted (red: "
+           "the answer leaned on it; underlined: deleting it changes the answer)"));
+    layout->addWidget(sensitivityBox_);
+    sensitivityCaption_ = new QLabel(this);
+    sensitivityCaption_->setWordWrap(true);
+    sensitivityCaption_->setVisible(false);
+    layout->addWidget(sensitivityCaption_);
+    sensitivityStrip_ = new TokenStrip(this);
+    sensitivityStrip_->setVisible(false);
+    layout->addWidget(sensitivityStrip_);
+    connect(sensitivityBox_, &QCheckBox::toggled, this, [this](bool on) {
+        this->session().whatIf().setSensitivityWanted(on);
+        showSensitivity();
+    });
+    connect(&session.whatIf(), &WhatIfAnalysis::sensitivityChanged, this,
+            [this]() { showSensitivity(); });
 
     table_ = new QTableView(this);
     model_ = new SampleTableModel(session, this);
@@ -101,6 +123,46 @@ SampleViewPanel::SampleViewPanel(Session& session, QWidget* parent)
     connect(&session.selection(), &Selection::selectedTokensChanged, this,
             [this]() { showGroups(); });
     refresh();
+}
+
+void SampleViewPanel::showSensitivity() {
+    const WhatIfAnalysis& whatIf = session().whatIf();
+    const bool on = sensitivityBox_->isChecked();
+    sensitivityCaption_->setVisible(on);
+    const auto s = whatIf.sensitivity();
+    sensitivityStrip_->setVisible(on && s != nullptr);
+    if (!on) return;
+    if (!s) {
+        sensitivityCaption_->setText(whatIf.sensitivityError().isEmpty()
+                                         ? tr("Deleting each token in turn…")
+                                         : whatIf.sensitivityError());
+        return;
+    }
+    sensitivityCaption_->setText(tr("Change in %1 (%2) when each token is deleted")
+                                     .arg(s->measure)
+                                     .arg(s->original, 0, 'f', 3));
+    double scale = 1e-6;
+    for (const TokenDeletion& d : s->deleted) scale = std::max(scale, std::abs(d.change));
+    QVector<QColor> colours;
+    QVector<bool> marked;
+    QStringList tips;
+    for (int t = 0; t < int(s->deleted.size()); ++t) {
+        const TokenDeletion& d = s->deleted[size_t(t)];
+        colours << divergingColour(d.change, scale);
+        marked << d.predictionChanged;
+        QString tip = tr("Deleting “%1”: %2 %3 → %4")
+                          .arg(s->tokens.value(t), s->measure)
+                          .arg(s->original, 0, 'f', 4)
+                          .arg(d.score, 0, 'f', 4);
+        if (d.predictionChanged)
+            tip += d.prediction.isEmpty() ? tr("; the output changes")
+                                          : tr("; the prediction becomes %1").arg(d.prediction);
+        tips << tip;
+    }
+    sensitivityStrip_->setTokens(s->tokens);
+    sensitivityStrip_->setColours(colours);
+    sensitivityStrip_->setMarked(marked);
+    sensitivityStrip_->setToolTips(tips);
 }
 
 void SampleViewPanel::refresh() {
@@ -351,6 +413,8 @@ QSizeF SampleViewPanel::figureSize() const {
     h += fm.height() + 6 + inputStrip_->heightForWidth(int(inner)) + 14;
     if (outputStrip_->isVisible())
         h += fm.height() + 6 + outputStrip_->heightForWidth(int(inner)) + 14;
+    if (sensitivityStrip_->isVisibleTo(this))
+        h += fm.height() + 6 + sensitivityStrip_->heightForWidth(int(inner)) + 14;
     return QSizeF(w, h);
 }
 
@@ -385,7 +449,11 @@ void SampleViewPanel::paintFigure(QPainter& painter, const QRectF& rect) {
     y += inputStrip_->paintStrip(painter, QPointF(left, y), inner) + 14;
     if (outputStrip_->isVisible()) {
         caption(outputCaption_->text());
-        outputStrip_->paintStrip(painter, QPointF(left, y), inner);
+        y += outputStrip_->paintStrip(painter, QPointF(left, y), inner) + 14;
+    }
+    if (sensitivityStrip_->isVisibleTo(this)) {
+        caption(sensitivityCaption_->text());
+        sensitivityStrip_->paintStrip(painter, QPointF(left, y), inner);
     }
     painter.restore();
 }

@@ -3,6 +3,7 @@
 // prediction. Clicking a sample makes it current everywhere; hovering a token hovers it in every
 // panel; typing in the input line runs the model on that text.
 
+#include <QCheckBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QTableView>
@@ -33,6 +34,9 @@ public:
     // The exported figure's heading: "Sample 6 of brackets.tsv", or "Typed input".
     QString figureTitle() const;
     QString inputCaption() const { return inputCaption_->text(); }
+    // What-if: each token shaded by how much the answer changes when it is deleted.
+    QCheckBox* sensitivityBox() const { return sensitivityBox_; }
+    TokenStrip* sensitivityStrip() const { return sensitivityStrip_; }
 
 protected:
     void refresh() override;
@@ -43,6 +47,7 @@ private:
     // Each token's named group (Session::tokenGroups) as a bar of the group's colour.
     void showGroups();
     void showTokenLoss();  // tagging and LMs: each token coloured by its loss, tips say more
+    void showSensitivity();
 
     QLineEdit* input_ = nullptr;
     QTimer inputDelay_;
@@ -54,6 +59,9 @@ private:
     QTableView* table_ = nullptr;
     SampleTableModel* model_ = nullptr;
     QLabel* summary_ = nullptr;
+    QCheckBox* sensitivityBox_ = nullptr;
+    QLabel* sensitivityCaption_ = nullptr;
+    TokenStrip* sensitivityStrip_ = nullptr;
 };
 
 }  // namespace rnnscope
