@@ -24,7 +24,10 @@ void InterventionOutcomeView::setRuns(const ModelMeta* meta,
                                       std::shared_ptr<const SampleResult> original,
                                       std::shared_ptr<const SampleResult> intervened,
                                       const QStringList& interventions, const QString& status) {
-    meta_ = meta;
+    if (meta)
+        meta_ = *meta;
+    else
+        meta_.reset();
     original_ = std::move(original);
     intervened_ = std::move(intervened);
     interventions_ = interventions;

@@ -6,6 +6,7 @@
 #include <QStringList>
 #include <QWidget>
 #include <memory>
+#include <optional>
 
 #include "core/model/Capture.h"
 #include "core/model/ModelMeta.h"
@@ -17,7 +18,8 @@ class InterventionOutcomeView : public QWidget {
 public:
     explicit InterventionOutcomeView(QWidget* parent = nullptr);
 
-    // Either result may be null (not run yet); `interventions` are the list's lines.
+    // Either result may be null (not run yet); `interventions` are the list's lines. The view
+    // keeps its own copy of `meta`: a paint can come after the session has replaced the model.
     void setRuns(const ModelMeta* meta, std::shared_ptr<const SampleResult> original,
                  std::shared_ptr<const SampleResult> intervened, const QStringList& interventions,
                  const QString& status);
@@ -35,7 +37,7 @@ private:
     void paintSteps(QPainter& p, const QRectF& area) const;
     QStringList outputOf(const SampleResult& r) const;
 
-    const ModelMeta* meta_ = nullptr;
+    std::optional<ModelMeta> meta_;
     std::shared_ptr<const SampleResult> original_, intervened_;
     QStringList interventions_;
     QString status_;
