@@ -27,6 +27,16 @@ Session::Session(QObject* parent)
       whatIf_(jobs_) {
     connect(&interventions_, &InterventionAnalysis::interventionsChanged, this,
             &Session::markModified);
+    // Whichever run is compared, panels hear of it from one place.
+    for (auto signal : {&InterventionAnalysis::interventionsChanged,
+                        &InterventionAnalysis::resultChanged})
+        connect(&interventions_, signal, this, &Session::comparedRunChanged);
+    connect(&interventions_, &InterventionAnalysis::attributionChanged, this,
+            &Session::comparedAttributionChanged);
+    for (auto signal : {&WhatIfAnalysis::editChanged, &WhatIfAnalysis::editedResultChanged})
+        connect(&whatIf_, signal, this, &Session::comparedRunChanged);
+    connect(&whatIf_, &WhatIfAnalysis::editedAttributionChanged, this,
+            &Session::comparedAttributionChanged);
     qRegisterMetaType<rnnscope::FileKind>("rnnscope::FileKind");
     // The selected units are kept in the session file; hover, steps and tokens are not.
     connect(&selection_, &Selection::selectedUnitsChanged, this, &Session::markModified);
@@ -388,6 +398,7 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path) 
     ablation_.setModel(model);
     patching_.setModel(model);
     whatIf_.setModel(model);
+    whatIf_.setDataset(dataset_);
     analysis_.setModel(std::move(model));
     // Model and dataset opened together: the model's part gets the new dataset with the model,
     // so nothing it announces pairs the new model with the old data.
@@ -430,6 +441,7 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
     interventions_.setDataset(dataset_);
     ablation_.setDataset(dataset_);
     patching_.setDataset(dataset_);
+    whatIf_.setDataset(dataset_);
     // A session file's selection applies once, to the dataset it was saved with.
     ++applyingFiles_;
     const qint64 wanted = pendingSample_;
@@ -507,6 +519,28 @@ void Session::inspectCurrent() {
     }
     analysis_.runSample(useReferenceOutput_);
     interventions_.setSample(currentData_, useReferenceOutput_);
+    whatIf_.setSample(currentData_, useReferenceOutput_);
+}
+
+ComparedRun Session::comparedRun() const {
+    ComparedRun run;
+    if (whatIf_.isEditing()) {
+        run.kind = ComparedRun::Kind::Edited;
+        run.name = tr("edited");
+        run.result = whatIf_.editedResult();
+        run.error = whatIf_.editError();
+        run.originalStep = whatIf_.editAlignment();
+        run.attribution = whatIf_.editedAttribution();
+        run.attributionError = whatIf_.editedAttributionError();
+    } else if (!interventions_.interventions().empty()) {
+        run.kind = ComparedRun::Kind::Intervened;
+        run.name = tr("with %n intervention(s)", nullptr, int(interventions_.interventions().size()));
+        run.result = interventions_.result();
+        run.error = interventions_.error();
+        run.attribution = interventions_.attribution();
+        run.attributionError = interventions_.attributionError();
+    }
+    return run;
 }
 
 void Session::setPreferences(const Preferences& preferences) {
@@ -548,12 +582,14 @@ void Session::clearTokenGroups() {
 
 void Session::setAttributionSettings(const AttributionSettings& settings) {
     analysis_.setAttributionSettings(settings);
-    interventions_.setAttributionSettings(settings);  // the intervened run, explained alike
+    interventions_.setAttributionSettings(settings);  // the compared runs, explained alike
+    whatIf_.setAttributionSettings(settings);
 }
 
 void Session::setAttributionWanted(bool wanted) {
     analysis_.setAttributionWanted(wanted);
     interventions_.setAttributionWanted(wanted);
+    whatIf_.setAttributionWanted(wanted);
 }
 
 void Session::setErrorSlices(const QVector<ErrorSlice>& slices) {

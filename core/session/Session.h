@@ -39,6 +39,7 @@
 #include "core/session/Refs.h"
 #include "core/session/Selection.h"
 #include "core/session/SessionFile.h"
+#include "core/session/ComparedRun.h"
 #include "core/session/WhatIfAnalysis.h"
 
 namespace rnnscope {
@@ -142,8 +143,13 @@ public:
     // The ablation sweep over the dataset and the activation-patching map (issue #21).
     AblationAnalysis& ablation() { return ablation_; }
     PatchingAnalysis& patching() { return patching_; }
-    // What-if questions about the current sample: the deletion sensitivity of its tokens.
+    // What-if questions about the current sample: an edit of its text run beside it, the
+    // deletion sensitivity of its tokens.
     WhatIfAnalysis& whatIf() { return whatIf_; }
+    const WhatIfAnalysis& whatIf() const { return whatIf_; }
+    // The run every panel shows beside the current sample's (core/session/ComparedRun.h): the
+    // edited input while an edit is on, else the sample with the interventions, else none.
+    ComparedRun comparedRun() const;
     // One cell of the patching map in every panel: its corrupted input becomes the current
     // sample (or typed text) and the cell's patch the interventions. Returns why not ("" when
     // shown).
@@ -246,6 +252,9 @@ Q_SIGNALS:
     void noticeOccurred(const QString& message);
     void tokenGroupsChanged();
     void attributionChanged();
+    // comparedRun() started, changed, arrived or ended; its attribution arrived.
+    void comparedRunChanged();
+    void comparedAttributionChanged();
     void fileOpened(const QString& path, rnnscope::FileKind kind);
     void errorOccurred(const QString& title, const QString& message);
 
