@@ -107,6 +107,11 @@ int runRenderCommand(const QStringList& arguments) {
     parser.addOption(setOption);
     const auto interveneStepsOption = option(
         "intervene-steps", "Steps of the --set interventions, A-B from 1 (default: all).", "A-B");
+    const auto editOption = option(
+        "edit",
+        "What if: TEXT, an edited copy of the sample, runs beside it; every panel draws both "
+        "runs as the window does after What If (one sample).",
+        "TEXT");
     const auto dpiOption = option("dpi", "PNG resolution (default 300).", "DPI", "300");
     const auto sizeOption = option(
         "size",
@@ -338,6 +343,8 @@ int runRenderCommand(const QStringList& arguments) {
         const QString problem = session.interventions().setInterventions(list);
         if (!problem.isEmpty()) return fail(problem);
     }
+    if (parser.isSet(editOption) && !session.model())
+        return fail(QStringLiteral("--edit needs a model: the edited text is run by it"));
     const bool hasData =
         parser.isSet(dataOption) || !sessionDataset.isEmpty() || modelFree || sessionModelFree;
     if (hasData && !waitFor([&] { return session.dataset() != nullptr; }, lastError, 120000))
@@ -447,13 +454,28 @@ int runRenderCommand(const QStringList& arguments) {
         }
         const QRegularExpression shown(
             QStringLiteral("sample %1(\\D|$)").arg(session.currentSample() + 1));
-        // With --set, every view waits for the intervened run: the panels that draw it beside
-        // the original (intervention, attention, units, sample) need it.
-        const InterventionAnalysis& iv = session.interventions();
+        // --edit: the edited copy of this sample, run beside it.
+        if (parser.isSet(editOption) && !session.whatIf().isEditing()) {
+            const QString problem = session.whatIf().setEditText(parser.value(editOption));
+            if (!problem.isEmpty()) {
+                lastError = QStringLiteral("--edit: ") + problem;
+                return false;
+            }
+        }
+        // With --set or --edit, every view waits for the compared run: the panels that draw it
+        // beside the original (intervention, attention, units, sample) need it.
+        auto compared = [&] { return session.comparedRun(); };
         if (!waitFor(
-                [&] { return iv.interventions().empty() || iv.result() || !iv.error().isEmpty(); },
+                [&] {
+                    const ComparedRun c = compared();
+                    return !c.active() || c.result || !c.error.isEmpty();
+                },
                 lastError, 300000))
             return false;
+        if (!compared().error.isEmpty()) {
+            lastError = compared().name + QStringLiteral(": ") + compared().error;
+            return false;
+        }
         if (view == QLatin1String("intervention")) return true;
         if (view == QLatin1String("state-space")) {
             auto* space = static_cast<StateSpacePanel*>(panel);
@@ -479,8 +501,9 @@ int runRenderCommand(const QStringList& arguments) {
             auto* units = static_cast<HiddenUnitsPanel*>(panel);
             return waitFor(
                 [&] {
-                    return session.currentSample() < 0 ||
-                           shown.match(units->timeView()->data().subtitle).hasMatch();
+                    const TimeViewData& d = units->timeView()->data();
+                    return (session.currentSample() < 0 || shown.match(d.subtitle).hasMatch()) &&
+                           (!compared().result || d.intervened.size() > 0);
                 },
                 lastError, 60000);
         }
@@ -495,8 +518,7 @@ int runRenderCommand(const QStringList& arguments) {
                            (!attention->figureData().isEmpty() &&
                             (session.currentSample() < 0 ||
                              shown.match(attention->figureData().title).hasMatch()) &&
-                            (!iv.result() || attention->figureData().title.contains(
-                                                 QStringLiteral("with interventions"))));
+                            (!compared().result || attention->figureData().difference));
                 },
                 lastError, 60000);
         }
@@ -509,7 +531,8 @@ int runRenderCommand(const QStringList& arguments) {
                     const auto result = session.currentResult();
                     return result && samples->inputStrip()->tokens() == result->input.tokens &&
                            !samples->predictionText().isEmpty() &&
-                           !samples->predictionText().contains(QStringLiteral("Running"));
+                           !samples->predictionText().contains(QStringLiteral("Running")) &&
+                           !samples->predictionText().contains(QStringLiteral("running…"));
                 },
                 lastError, 60000);
         }
@@ -540,9 +563,10 @@ int runRenderCommand(const QStringList& arguments) {
                         const bool original =
                             !session.attributionError().isEmpty() ||
                             (a && a->tokens == session.currentResult()->input.tokens);
-                        // With --set, the intervened run's attribution drawn under it.
-                        return original && (iv.interventions().empty() || iv.attribution() ||
-                                            !iv.attributionError().isEmpty());
+                        // With --set or --edit, the compared run's attribution drawn under it.
+                        const ComparedRun c = compared();
+                        return original &&
+                               (!c.active() || c.attribution || !c.attributionError.isEmpty());
                     },
                     lastError, 300000))
                 return false;
@@ -587,6 +611,8 @@ int runRenderCommand(const QStringList& arguments) {
         return 0;
     };
 
+    if (batch.size() > 1 && parser.isSet(editOption))
+        return fail(QStringLiteral("--edit edits one sample: give one --sample, not --batch"));
     if (batch.size() <= 1) {
         if (!show(batch.empty() ? -1 : batch.front() - 1))
             return fail(lastError.isEmpty() ? QStringLiteral("the panel did not draw") : lastError);

@@ -49,8 +49,7 @@ QStringList applyTokenEdit(const InputSpec& input, const QStringList& tokens,
 }
 
 QString textOfTokens(const InputSpec& input, const QStringList& tokens) {
-    return tokens.join(input.tokenizer == QLatin1String("char") ? QString()
-                                                                : QStringLiteral(" "));
+    return tokens.join(input.tokenizer == QLatin1String("char") ? QString() : QStringLiteral(" "));
 }
 
 QString unknownToken(const InputSpec& input) {

@@ -28,7 +28,8 @@ struct TokenEdit {
 // The tokens after the edit. Throws UserError for an index outside the tokens, a swap of the
 // last token, a replacement the tokenizer would split (a space in a word, two characters for a
 // character model), and a delete of the only token.
-QStringList applyTokenEdit(const InputSpec& input, const QStringList& tokens, const TokenEdit& edit);
+QStringList applyTokenEdit(const InputSpec& input, const QStringList& tokens,
+                           const TokenEdit& edit);
 
 // The text that the model's tokenizer splits into exactly `tokens`.
 QString textOfTokens(const InputSpec& input, const QStringList& tokens);

@@ -19,7 +19,7 @@ struct ComparedRun {
     Kind kind = Kind::None;
     QString name;   // "with 2 interventions", "edited": how figures and tips call it
     QString error;  // why there is no result (the run failed)
-    std::shared_ptr<const SampleResult> result;  // null while it runs, or after it failed
+    std::shared_ptr<const SampleResult> result;            // null while it runs, or after it failed
     std::shared_ptr<const SampleAttribution> attribution;  // while a view wants it
     QString attributionError;
     // For each input step of `result`: the original's step it is, or -1 for a token the edit

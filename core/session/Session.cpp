@@ -28,8 +28,8 @@ Session::Session(QObject* parent)
     connect(&interventions_, &InterventionAnalysis::interventionsChanged, this,
             &Session::markModified);
     // Whichever run is compared, panels hear of it from one place.
-    for (auto signal : {&InterventionAnalysis::interventionsChanged,
-                        &InterventionAnalysis::resultChanged})
+    for (auto signal :
+         {&InterventionAnalysis::interventionsChanged, &InterventionAnalysis::resultChanged})
         connect(&interventions_, signal, this, &Session::comparedRunChanged);
     connect(&interventions_, &InterventionAnalysis::attributionChanged, this,
             &Session::comparedAttributionChanged);
@@ -534,7 +534,8 @@ ComparedRun Session::comparedRun() const {
         run.attributionError = whatIf_.editedAttributionError();
     } else if (!interventions_.interventions().empty()) {
         run.kind = ComparedRun::Kind::Intervened;
-        run.name = tr("with %n intervention(s)", nullptr, int(interventions_.interventions().size()));
+        run.name =
+            tr("with %n intervention(s)", nullptr, int(interventions_.interventions().size()));
         run.result = interventions_.result();
         run.error = interventions_.error();
         run.attribution = interventions_.attribution();

@@ -33,13 +33,13 @@
 #include "core/jobs/JobRunner.h"
 #include "core/model/Capture.h"
 #include "core/session/AblationAnalysis.h"
+#include "core/session/ComparedRun.h"
 #include "core/session/InterventionAnalysis.h"
 #include "core/session/ModelAnalysis.h"
 #include "core/session/PatchingAnalysis.h"
 #include "core/session/Refs.h"
 #include "core/session/Selection.h"
 #include "core/session/SessionFile.h"
-#include "core/session/ComparedRun.h"
 #include "core/session/WhatIfAnalysis.h"
 
 namespace rnnscope {

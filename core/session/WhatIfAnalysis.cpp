@@ -60,8 +60,9 @@ void WhatIfAnalysis::setInput(const SampleInput& input) {
 QString WhatIfAnalysis::setEditText(const QString& text) {
     if (!model_) return tr("Open a model first: an edit is run by the model.");
     if (model_->meta().input.type == InputSpec::Type::Features)
-        return tr("This model reads numbers per step, not text: its inputs cannot be edited "
-                  "as tokens.");
+        return tr(
+            "This model reads numbers per step, not text: its inputs cannot be edited "
+            "as tokens.");
     if (model_->meta().input.tokenize(text).isEmpty())
         return tr("The edited input is empty; the model needs at least one token.");
     if (editing_ && text == editText_) return {};

@@ -115,4 +115,15 @@ expect 1 'there is no sample 5000' patch --model "$model" --data "$data" --clean
     2>&1 || fail "check_model.py: $(cat "$tmp/c.txt")"
 grep -q "^interventions in generate(): encoder.rnn (1 call), decoder.rnn (1 call)$" "$tmp/c.txt" ||
     fail "check_model.py: $(grep interventions "$tmp/c.txt")"
-echo "intervene, ablate and patch: OK"
+# render --edit: an edited copy of the sample runs beside it in the figure; what cannot run says
+# why and writes nothing.
+HOME="$tmp/home" "$cli" render --model "$model" --data "$data" --sample 3 --edit '(([]))' \
+    --view sample --out "$tmp/edit.png" >"$tmp/out.txt" 2>"$tmp/err.txt" ||
+    fail "render --edit exited $?: $(cat "$tmp/err.txt")"
+[ -s "$tmp/edit.png" ] || fail "render --edit wrote no figure"
+expect 1 '--edit: The edited input is empty' render --model "$model" --data "$data" --sample 1 \
+    --edit '' --view sample --out "$tmp/e1.png"
+expect 1 '--edit edits one sample' render --model "$model" --data "$data" --batch 1,2 \
+    --edit '()' --view sample --out "$tmp/e2.png"
+[ ! -e "$tmp/e1.png" ] && [ ! -e "$tmp/e2.png" ] || fail "a refused --edit wrote a figure"
+echo "intervene, ablate, patch and render --edit: OK"

@@ -11,6 +11,9 @@ namespace rnnscope {
 
 namespace {
 
+// A cell of a difference that one run does not have (a token an edit removed).
+const QColor kAbsent(215, 215, 215);
+
 constexpr qreal kMargin = 12;
 constexpr qreal kStatsBand = 52;  // width (rows) or height (columns) of the marginal bars
 constexpr qreal kBarWidth = 12;   // colour bar
@@ -110,6 +113,7 @@ float AttentionFigure::scaleMin() const {
 }
 
 QColor AttentionFigure::colourFor(float w) const {
+    if (std::isnan(w) && data_.difference && !data_.absentName.isEmpty()) return kAbsent;
     if (!std::isfinite(w)) return kNonFiniteColour;
     if (data_.difference) return divergingAt(std::clamp(double(w) / double(vmax_), -1.0, 1.0));
     double t = 0;
@@ -343,7 +347,9 @@ QVector<AttentionFigure::LegendItem> AttentionFigure::legendItems() const {
                                   wrong.join(QStringLiteral(", "))),
                          kDiffers, false});
     }
-    if (nonFinite_ && !style_.links)
+    if (nonFinite_ && !style_.links && data_.difference && !data_.absentName.isEmpty())
+        items.push_back({QStringLiteral("grey: %1").arg(data_.absentName), kAbsent.darker(160)});
+    else if (nonFinite_ && !style_.links)
         items.push_back({QStringLiteral("magenta: NaN or infinite weight"), kNonFiniteColour});
     return items;
 }
@@ -615,7 +621,7 @@ void AttentionFigure::paintColourBar(QPainter& p, const QRectF& bar, const QFont
     p.translate(bar.left() - 6, bar.center().y());
     p.rotate(-90);
     p.setPen(kMuted);
-    const QString name = data_.difference  ? QStringLiteral("with − without")
+    const QString name = data_.difference  ? data_.differenceName
                          : style_.logScale ? QStringLiteral("weight (log)")
                                            : QStringLiteral("weight");
     p.drawText(QRectF(-bar.height() / 2, -fm.height(), bar.height(), fm.height()), Qt::AlignCenter,

@@ -36,9 +36,14 @@ struct AttentionData {
     std::vector<float> coverage;          // per source token
     QString title;                        // "Attention · sample 12 · mean of 4 heads"
     QString caption;                      // a line under the title (alignment score)
-    // The weights are a difference (a run with interventions minus the original, issue #21):
-    // coloured blue-white-red around 0, on a scale symmetric about it.
+    // The weights are a difference (a run with interventions, or an edited input, minus the
+    // original; issue #21): coloured blue-white-red around 0, on a scale symmetric about it,
+    // whose bar is named `differenceName`.
     bool difference = false;
+    QString differenceName = QStringLiteral("with − without");
+    // A difference with an edited input: its NaN cells are the original's tokens the edit
+    // removed, drawn grey and named in the legend by this ("removed by the edit").
+    QString absentName;
     bool isEmpty() const { return weights.size() == 0; }
 };
 

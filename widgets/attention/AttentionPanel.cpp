@@ -9,6 +9,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/model/Model.h"
 #include "core/session/Session.h"
@@ -85,10 +86,7 @@ AttentionPanel::AttentionPanel(Session& session, QWidget* parent)
         scheduleRefresh();
     });
     connect(&session, &Session::currentResultChanged, this, [this]() { scheduleRefresh(); });
-    connect(&session.interventions(), &InterventionAnalysis::resultChanged, this,
-            [this]() { scheduleRefresh(); });
-    connect(&session.interventions(), &InterventionAnalysis::interventionsChanged, this,
-            [this]() { scheduleRefresh(); });
+    connect(&session, &Session::comparedRunChanged, this, [this]() { scheduleRefresh(); });
     connect(run_, &QComboBox::currentIndexChanged, this, [this]() { scheduleRefresh(); });
     auto reset = [this]() {
         scoreJob_.reset();
@@ -167,9 +165,15 @@ void AttentionPanel::rebuildLayers(const QStringList& names) {
 void AttentionPanel::refresh() {
     auto model = session().model();
     auto result = session().currentResult();
-    const bool intervening = !session().interventions().interventions().empty();
-    runLabel_->setVisible(intervening);
-    run_->setVisible(intervening);
+    const ComparedRun compared = session().comparedRun();
+    runLabel_->setVisible(compared.active());
+    run_->setVisible(compared.active());
+    if (compared.active()) {  // the choices name what is compared
+        const bool edit = compared.kind == ComparedRun::Kind::Edited;
+        run_->setItemText(Intervened, edit ? tr("Edited input") : tr("With interventions"));
+        run_->setItemText(Difference, edit ? tr("Difference (edited − original)")
+                                           : tr("Difference (with − without)"));
+    }
     const bool seq2seq = model && model->meta().task == Task::Seq2Seq;
     {
         QSignalBlocker block(output_);
@@ -262,13 +266,12 @@ void AttentionPanel::refresh() {
 
 std::shared_ptr<const SampleResult> AttentionPanel::shownResult() const {
     if (shownRun() == Original) return session().currentResult();
-    return session().interventions().result();
+    return session().comparedRun().result;
 }
 
 int AttentionPanel::shownRun() const {
-    const InterventionAnalysis& iv = session().interventions();
-    if (iv.interventions().empty() || !iv.result()) return Original;
-    const auto result = iv.result();
+    const auto result = session().comparedRun().result;
+    if (!result) return Original;
     // A run with interventions that has no attention of this layer cannot be drawn from.
     if (attentionLayerNames(*result) != attentionLayerNames(*session().currentResult()))
         return Original;
@@ -299,16 +302,32 @@ AttentionData AttentionPanel::buildData() const {
     QString headText;
     const QString layerText = layers_->count() > 1 ? tr("layer %1").arg(currentLayer()) : QString();
     d.weights = chosenWeights(*result, &headText);
+    const ComparedRun compared = session().comparedRun();
     if (shownRun() == Difference) {
         // Where both runs have the cell: with minus without (a decoder whose output changed
-        // length is compared over the rows both wrote).
+        // length is compared over the rows both wrote). An edited input is compared on the
+        // original's tokens: a removed token's column has no difference (NaN, drawn blank).
         QString ignored;
         const MatrixRM original = chosenWeights(*session().currentResult(), &ignored);
+        if (!compared.sameInput()) {
+            MatrixRM placed = MatrixRM::Constant(d.weights.rows(), original.cols(),
+                                                 std::numeric_limits<float>::quiet_NaN());
+            for (Eigen::Index o = 0; o < original.cols(); ++o) {
+                const int c = compared.comparedStepOf(int(o));
+                if (c >= 0 && c < d.weights.cols()) placed.col(o) = d.weights.col(c);
+            }
+            d.weights = std::move(placed);
+            result = session().currentResult();  // the original's tokens label the map
+        }
         const Eigen::Index rows = std::min(original.rows(), d.weights.rows());
         const Eigen::Index cols = std::min(original.cols(), d.weights.cols());
         d.weights =
             MatrixRM(d.weights.topLeftCorner(rows, cols) - original.topLeftCorner(rows, cols));
         d.difference = true;
+        if (!compared.sameInput()) {
+            d.differenceName = tr("edited − original");
+            d.absentName = tr("a token the edit removed");
+        }
     }
     const bool seq2seq = model->meta().task == Task::Seq2Seq;
     d.pooling = !seq2seq && d.weights.rows() == 1;
@@ -342,7 +361,8 @@ AttentionData AttentionPanel::buildData() const {
 
     // Ground truth: the dataset's span of each reference token.
     const DataSample& sample = session().currentData();
-    if (seq2seq && !sample.spans.isEmpty() && sample.target == target) {
+    const bool ownInput = shownRun() == Original || compared.sameInput() || d.difference;
+    if (seq2seq && ownInput && !sample.spans.isEmpty() && sample.target == target) {
         auto truth = trueSourceTokens(sample.spans,
                                       tokenRanges(session().currentText(), result->input.tokens));
         if (result->outputIsGenerated) {
@@ -366,8 +386,13 @@ AttentionData AttentionPanel::buildData() const {
     if (seq2seq)
         title << (result->outputIsGenerated ? tr("the model's own output")
                                             : tr("reference output (teacher-forced)"));
-    if (shownRun() == Intervened) title << tr("with interventions");
-    if (shownRun() == Difference) title << tr("with interventions − without");
+    const bool edit = compared.kind == ComparedRun::Kind::Edited;
+    const QString edited = tr("“%1”").arg(session().whatIf().editText());
+    if (shownRun() == Intervened)
+        title << (edit ? tr("edited input %1").arg(edited) : tr("with interventions"));
+    if (shownRun() == Difference)
+        title << (edit ? tr("edited %1 − original").arg(edited)
+                       : tr("with interventions − without"));
     d.title = title.join(QStringLiteral(" · "));
     // An alignment score is of attention, not of a difference of two.
     if (!d.difference) d.caption = scoreCaption(d);

@@ -1,5 +1,6 @@
 #include "widgets/common/TokenStrip.h"
 
+#include <QContextMenuEvent>
 #include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -197,6 +198,15 @@ void TokenStrip::mouseMoveEvent(QMouseEvent* event) {
 void TokenStrip::mousePressEvent(QMouseEvent* event) {
     const int index = tokenAt(event->position().toPoint());
     if (index >= 0) Q_EMIT tokenClicked(index);
+}
+
+void TokenStrip::contextMenuEvent(QContextMenuEvent* event) {
+    const int index = tokenAt(event->pos());
+    if (index < 0 || receivers(SIGNAL(tokenMenuRequested(int, QPoint))) == 0) {
+        event->ignore();
+        return;
+    }
+    Q_EMIT tokenMenuRequested(index, event->globalPos());
 }
 
 void TokenStrip::leaveEvent(QEvent*) {

@@ -49,11 +49,14 @@ public:
 Q_SIGNALS:
     void tokenHovered(int index);  // -1 when the mouse leaves the tokens
     void tokenClicked(int index);
+    // Right-click (or the menu key) on a token: the quick edits a panel offers on it.
+    void tokenMenuRequested(int index, const QPoint& globalPos);
 
 protected:
     void paintEvent(QPaintEvent*) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
     void leaveEvent(QEvent*) override;
     void resizeEvent(QResizeEvent*) override;
     bool event(QEvent* event) override;

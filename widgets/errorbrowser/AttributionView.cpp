@@ -105,10 +105,9 @@ AttributionView::AttributionView(Session& session, QWidget* parent)
     });
 
     connect(&session_, &Session::attributionChanged, this, [this]() { updateFromSession(); });
-    connect(&session_.interventions(), &InterventionAnalysis::attributionChanged, this,
+    connect(&session_, &Session::comparedAttributionChanged, this,
             [this]() { updateFromSession(); });
-    connect(&session_.interventions(), &InterventionAnalysis::interventionsChanged, this,
-            [this]() { updateFromSession(); });
+    connect(&session_, &Session::comparedRunChanged, this, [this]() { updateFromSession(); });
     connect(&session_, &Session::modelChanged, this, [this]() { updateFromSession(); });
     updateFromSession();
 }
@@ -198,17 +197,21 @@ void AttributionView::updateFromSession() {
     else
         figure_->setMessage(tr("Computing the attribution of the current sample…"));
 
-    // With interventions, the intervened run explained the same way, under the original.
-    const InterventionAnalysis& iv = session_.interventions();
-    const int count = int(iv.interventions().size());
-    figure_->setRunName(count > 0 ? tr("the model as it computes") : QString());
-    if (count == 0)
+    // With interventions or an edit, the compared run explained the same way, under the
+    // original.
+    const ComparedRun compared = session_.comparedRun();
+    const bool edit = compared.kind == ComparedRun::Kind::Edited;
+    figure_->setRunName(!compared.active() ? QString()
+                        : edit             ? tr("the original input")
+                                           : tr("the model as it computes"));
+    if (!compared.active())
         figure_->clearComparison();
     else
-        figure_->setComparison(iv.attribution(), tr("with %n intervention(s)", nullptr, count),
-                               iv.attributionError().isEmpty()
-                                   ? tr("Computing the attribution with the interventions…")
-                                   : tr("With the interventions: %1").arg(iv.attributionError()));
+        figure_->setComparison(compared.attribution, edit ? tr("the edited input") : compared.name,
+                               !compared.attributionError.isEmpty()
+                                   ? tr("%1: %2").arg(compared.name, compared.attributionError)
+                               : edit ? tr("Computing the attribution of the edited input…")
+                                      : tr("Computing the attribution with the interventions…"));
 }
 
 }  // namespace rnnscope

@@ -9,6 +9,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/analysis/hiddenunits/PatternSearch.h"
 #include "core/data/Dataset.h"
@@ -129,8 +130,7 @@ HiddenUnitsPanel::HiddenUnitsPanel(Session& session, QWidget* parent)
         updateQuery();
     });
     connect(&session, &Session::currentResultChanged, this, [this]() { scheduleRefresh(); });
-    connect(&session.interventions(), &InterventionAnalysis::resultChanged, this,
-            [this]() { scheduleRefresh(); });
+    connect(&session, &Session::comparedRunChanged, this, [this]() { scheduleRefresh(); });
     connect(&session, &Session::modelChanged, this, [this]() { resetDatasetWork(); });
     connect(&session, &Session::datasetChanged, this, [this]() { resetDatasetWork(); });
 
@@ -259,14 +259,34 @@ void HiddenUnitsPanel::updateTimeView() {
             data.signal.clear();
         data.signalTitle = spec.title();
         data.groupColours = groupColours(currentSide(), int(data.tokens.size()));
-        if (const auto intervened = session().interventions().result())
-            for (const StateTrack& other : intervened->tracks)
-                if (TrackId::of(other) == data.track && other.values.rows() == t->values.rows())
-                    data.intervened = other.values;
+        data.intervened = comparedValues(data.track, t->values);
+        data.intervenedName = session().comparedRun().name;
     }
     timeView_->setData(std::move(data));
     showSelection();
     timeView_->setRange(session().selection().timeRange());
+}
+
+MatrixRM HiddenUnitsPanel::comparedValues(const TrackId& track, const MatrixRM& values) const {
+    const ComparedRun run = session().comparedRun();
+    if (!run.result) return {};
+    for (const StateTrack& other : run.result->tracks) {
+        if (!(TrackId::of(other) == track) || other.values.cols() != values.cols()) continue;
+        if (run.sameInput())
+            return other.values.rows() == values.rows() ? other.values : MatrixRM();
+        // An edited input: each of its steps at the original step it lines up with (decoder
+        // tracks run over the output, which an edit of the source leaves in place).
+        if (currentSide() == TokenRef::Output)
+            return other.values.rows() == values.rows() ? other.values : MatrixRM();
+        MatrixRM placed = MatrixRM::Constant(values.rows(), values.cols(),
+                                             std::numeric_limits<float>::quiet_NaN());
+        for (size_t t = 0; t < run.originalStep.size() && Eigen::Index(t) < other.values.rows();
+             ++t)
+            if (const int o = run.originalStep[t]; o >= 0 && o < values.rows())
+                placed.row(o) = other.values.row(Eigen::Index(t));
+        return placed;
+    }
+    return {};
 }
 
 std::vector<QColor> HiddenUnitsPanel::groupColours(int side, int steps) const {

@@ -65,6 +65,8 @@ private:
     int currentSide() const;
     // The current sample's tokens on `side` coloured by their named group (invalid: none).
     std::vector<QColor> groupColours(int side, int steps) const;
+    // The track's values in Session::comparedRun, on the current sample's steps; empty if none.
+    MatrixRM comparedValues(const TrackId& track, const MatrixRM& values) const;
 
     QComboBox* trackBox_ = nullptr;
     QComboBox* modeBox_ = nullptr;

@@ -6,6 +6,7 @@
 #include <QToolTip>
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "widgets/hiddenunits/HiddenUnitsColours.h"
 
@@ -46,9 +47,11 @@ void HiddenUnitsTimeView::updateScale() {
     if (isSignedKind(data_.track.kind)) {
         lo_ = std::min(0.0, double(v.minCoeff()));
         hi_ = std::max(0.0, double(v.maxCoeff()));
-        if (data_.intervened.size() > 0) {  // both runs on one scale
-            lo_ = std::min(lo_, double(data_.intervened.minCoeff()));
-            hi_ = std::max(hi_, double(data_.intervened.maxCoeff()));
+        for (Eigen::Index i = 0; i < data_.intervened.size(); ++i) {  // both runs, one scale
+            const double x = double(data_.intervened.data()[i]);
+            if (std::isnan(x)) continue;  // a step the edit removed
+            lo_ = std::min(lo_, x);
+            hi_ = std::max(hi_, x);
         }
     } else {
         lo_ = 0.0;  // sigmoid gates: the whole [0, 1] so saturation reads at a glance
@@ -153,7 +156,7 @@ void HiddenUnitsTimeView::paintBase(QPainter& p, const QRectF& rect) const {
     QString title = tr("%1 · %2 units").arg(data_.track.label()).arg(data_.values.cols());
     if (!data_.subtitle.isEmpty()) title += QStringLiteral(" · ") + data_.subtitle;
     if (data_.intervened.size() > 0 && mode_ == Mode::Lines)
-        title += tr(" · dashed: with the interventions");
+        title += tr(" · dashed: %1").arg(data_.intervenedName);
     p.drawText(l.title, Qt::AlignLeft | Qt::AlignVCenter, title);
     p.setFont(figureFont(font(), 12));
     if (mode_ == Mode::Lines)
@@ -195,9 +198,14 @@ void HiddenUnitsTimeView::paintLines(QPainter& p, const Layout& l) const {
 
     auto path = [&](int u, const MatrixRM& m) {
         QPainterPath line;
+        bool gap = true;  // NaN: a step the compared run does not have
         for (int t = 0; t < steps; ++t) {
+            if (std::isnan(m(t, u))) {
+                gap = true;
+                continue;
+            }
             const QPointF pt(l.plot.left() + (t + 0.5) * cw, valueToY(m(t, u), l.plot));
-            if (t == 0)
+            if (std::exchange(gap, false))
                 line.moveTo(pt);
             else
                 line.lineTo(pt);

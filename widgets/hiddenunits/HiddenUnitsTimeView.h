@@ -24,9 +24,12 @@ struct TimeViewData {
     // [T] or empty: the token's named group (Session::tokenGroups) as a bar of its colour on the
     // token axis; an invalid colour for a token in no group.
     std::vector<QColor> groupColours;
-    // [T, H] or empty: the same state in the run with the Session's interventions, drawn dashed
-    // beside each selected unit's line (docs/interventions.md).
+    // [T, H] or empty: the same state in the run compared with this one (Session::comparedRun:
+    // with the interventions, or the edited input), drawn dashed beside each selected unit's
+    // line (docs/interventions.md). An edited input's steps sit at the original steps they line
+    // up with; NaN rows where the edit removed a token leave a gap in the dashed line.
     MatrixRM intervened;
+    QString intervenedName = QStringLiteral("with the interventions");
 };
 
 class HiddenUnitsTimeView : public QWidget {

@@ -140,6 +140,8 @@ InterventionsPanel::InterventionsPanel(Session& session, QWidget* parent)
         scheduleRefresh();
     });
     connect(&session, &Session::currentResultChanged, this, &InterventionsPanel::scheduleRefresh);
+    connect(&session.whatIf(), &WhatIfAnalysis::editChanged, this,
+            &InterventionsPanel::scheduleRefresh);
     connect(&interventions, &InterventionAnalysis::interventionsChanged, this,
             &InterventionsPanel::scheduleRefresh);
     connect(&interventions, &InterventionAnalysis::resultChanged, this,
@@ -246,6 +248,10 @@ void InterventionsPanel::refresh() {
         status = tr("The intervened run failed: %1").arg(interventions.error());
     else if (!lines.isEmpty() && !interventions.result())
         status = tr("Running the sample with the interventions…");
+    else if (!lines.isEmpty() && session().whatIf().isEditing())
+        status =
+            tr("While What If… edits the sample, the other panels compare the edit with the "
+               "original; end the edit to see the interventions there.");
     const auto model = session().model();
     outcome_->setRuns(model ? &model->meta() : nullptr, session().currentResult(),
                       lines.isEmpty() ? nullptr : interventions.result(), lines, status);

@@ -1,5 +1,7 @@
 #include "widgets/samples/SampleViewPanel.h"
 
+#include <QAction>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QTextDocument>
 #include <QVBoxLayout>
@@ -16,6 +18,7 @@
 #include "widgets/common/TokenStrip.h"
 #include "widgets/hiddenunits/HiddenUnitsColours.h"
 #include "widgets/samples/SampleTableModel.h"
+#include "widgets/samples/WhatIfEditor.h"
 
 namespace rnnscope {
 
@@ -28,7 +31,23 @@ SampleViewPanel::SampleViewPanel(Session& session, QWidget* parent)
     input_->setPlaceholderText(tr("Type any text to run the model on it…"));
     input_->setClearButtonEnabled(true);
     input_->setToolTip(tr("The model runs on this text as you type; every panel follows"));
-    layout->addWidget(input_);
+    auto* inputRow = new QHBoxLayout;
+    inputRow->addWidget(input_, 1);
+    // What if: an edited copy of the current sample, run beside it in every panel.
+    whatIfButton_ = new QToolButton(this);
+    whatIfButton_->setObjectName(QStringLiteral("whatIf"));
+    whatIfButton_->setText(tr("What If…"));
+    whatIfButton_->setCheckable(true);
+    whatIfButton_->setToolTip(
+        tr("Edit a copy of this sample and see both runs in every panel, the original pinned "
+           "(Ctrl+E). Right-click a token for quick edits."));
+    inputRow->addWidget(whatIfButton_);
+    layout->addLayout(inputRow);
+    auto* whatIfAction = new QAction(tr("What If…"), this);
+    whatIfAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    whatIfAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(whatIfAction);
+    connect(whatIfAction, &QAction::triggered, whatIfButton_, &QToolButton::click);
     inputDelay_.setSingleShot(true);
     inputDelay_.setInterval(120);  // one run per pause in typing, well inside 200 ms
     connect(input_, &QLineEdit::textEdited, this, [this]() { inputDelay_.start(); });
@@ -42,6 +61,7 @@ SampleViewPanel::SampleViewPanel(Session& session, QWidget* parent)
 
     prediction_ = new QLabel(this);
     prediction_->setTextFormat(Qt::RichText);
+    prediction_->setWordWrap(true);
     prediction_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(prediction_);
 
@@ -49,6 +69,31 @@ SampleViewPanel::SampleViewPanel(Session& session, QWidget* parent)
     layout->addWidget(inputCaption_);
     inputStrip_ = new TokenStrip(this);
     layout->addWidget(inputStrip_);
+    editor_ = new WhatIfEditor(session, this);
+    layout->addWidget(editor_);
+    whatIfNotice_ = new QLabel(this);
+    whatIfNotice_->setObjectName(QStringLiteral("whatIfNotice"));
+    whatIfNotice_->setWordWrap(true);
+    whatIfNotice_->setStyleSheet(QStringLiteral("color: #b36200"));
+    whatIfNotice_->setVisible(false);
+    layout->addWidget(whatIfNotice_);
+    connect(whatIfButton_, &QToolButton::clicked, this, [this](bool start) {
+        whatIfNotice_->setVisible(false);
+        if (start)
+            editor_->startEdit();
+        else
+            this->session().whatIf().endEdit();
+        whatIfButton_->setChecked(this->session().whatIf().isEditing());
+    });
+    connect(editor_, &WhatIfEditor::problem, this, [this](const QString& message) {
+        whatIfNotice_->setText(message);
+        whatIfNotice_->setVisible(true);
+    });
+    connect(inputStrip_, &TokenStrip::tokenMenuRequested, this,
+            [this](int index, const QPoint& at) {
+                whatIfNotice_->setVisible(false);
+                editor_->showTokenMenu(index, at, false);
+            });
     outputCaption_ = new QLabel(tr("Output"), this);
     layout->addWidget(outputCaption_);
     outputStrip_ = new TokenStrip(this);
@@ -112,10 +157,10 @@ SampleViewPanel::SampleViewPanel(Session& session, QWidget* parent)
         scheduleRefresh();
     });
     connect(&session, &Session::currentResultChanged, this, [this]() { scheduleRefresh(); });
-    connect(&session.interventions(), &InterventionAnalysis::resultChanged, this,
-            [this]() { scheduleRefresh(); });
-    connect(&session.interventions(), &InterventionAnalysis::interventionsChanged, this,
-            [this]() { scheduleRefresh(); });
+    connect(&session, &Session::comparedRunChanged, this, [this]() {
+        whatIfNotice_->setVisible(false);
+        scheduleRefresh();
+    });
     connect(&session, &Session::modelChanged, this, [this]() { scheduleRefresh(); });
     connect(&session, &Session::predictionsChanged, this, [this]() { updateSummary(); });
     connect(&session.selection(), &Selection::hoveredTokenChanged, this, [this]() { showHover(); });
@@ -171,12 +216,19 @@ void SampleViewPanel::refresh() {
     const bool seq2seq = model && model->meta().task == Task::Seq2Seq;
     // Typed text needs a model to run on.
     input_->setEnabled(!session().modelFree());
+    whatIfButton_->setEnabled(model && result &&
+                              model->meta().input.type == InputSpec::Type::Tokens);
+    whatIfButton_->setChecked(session().whatIf().isEditing());
     input_->setPlaceholderText(session().modelFree()
                                    ? tr("Model-free mode: typed text needs a model to run on")
                                    : tr("Type any text to run the model on it…"));
     outputCaption_->setVisible(seq2seq);
     outputStrip_->setVisible(seq2seq);
-    inputCaption_->setText(seq2seq ? tr("Source") : tr("Input"));
+    const bool editing = session().whatIf().isEditing();
+    inputCaption_->setText(
+        editing   ? (seq2seq ? tr("Source (original, pinned)") : tr("Input (original, pinned)"))
+        : seq2seq ? tr("Source")
+                  : tr("Input"));
     inputCaption_->setWordWrap(true);
     if (!model) {
         // Model-free mode: the tokens and states are there, predictions are not.
@@ -240,26 +292,26 @@ void SampleViewPanel::refresh() {
     } else {
         text = tr("Prediction: <b>%1</b>%2").arg(p.predicted.toHtmlEscaped(), verdict);
     }
-    // With interventions: what the model says then, beside what it says as it computes.
-    const InterventionAnalysis& interventions = session().interventions();
-    if (!interventions.interventions().empty()) {
-        const auto after = interventions.result();
-        QString changed = tr("running…");
-        if (after) {
-            const SamplePrediction q = summarizePrediction(*model, *after, data);
+    // With interventions or an edit: what the model says then, beside what it says as it is.
+    const ComparedRun compared = session().comparedRun();
+    if (compared.active()) {
+        QString changed = compared.error.isEmpty() ? tr("running…") : tr("failed");
+        if (compared.result) {
+            const SamplePrediction q = summarizePrediction(*model, *compared.result, data);
             changed = QStringLiteral("<b>%1</b>").arg(q.predicted.toHtmlEscaped());
             if (q.predictedClass >= 0 || !seq2seq)
                 changed += QStringLiteral(" (%1%)").arg(double(q.confidence) * 100, 0, 'f', 1);
         }
-        text += tr(" · <span style='color:#c25a1c'>with %n intervention(s): %1</span>", "",
-                   int(interventions.interventions().size()))
-                    .arg(changed);
+        text += tr(" · <span style='color:#c25a1c'>%1: %2</span>")
+                    .arg(compared.name.toHtmlEscaped(), changed);
     }
     if (result->input.unknownTokens > 0)
         text += tr(" · <span style='color:#b36200'>%n unknown token(s) mapped to %1</span>", "",
                    result->input.unknownTokens)
                     .arg(meta.input.unk.toHtmlEscaped());
     prediction_->setText(text);
+    // The original, pinned while an edit runs beside it: what the edit removed or changed.
+    if (editing) inputStrip_->setMarked(editor_->originalChanges());
     showGroups();
     showHover();
     updateSummary();
@@ -411,6 +463,8 @@ QSizeF SampleViewPanel::figureSize() const {
     const QFontMetricsF fm(font());
     qreal h = kFigureMargin + fm.height() + 8 + prediction.size().height() + 12;
     h += fm.height() + 6 + inputStrip_->heightForWidth(int(inner)) + 14;
+    if (session().whatIf().isEditing())
+        h += fm.height() + 6 + editor_->editedStrip()->heightForWidth(int(inner)) + 14;
     if (outputStrip_->isVisible())
         h += fm.height() + 6 + outputStrip_->heightForWidth(int(inner)) + 14;
     if (sensitivityStrip_->isVisibleTo(this))
@@ -447,6 +501,10 @@ void SampleViewPanel::paintFigure(QPainter& painter, const QRectF& rect) {
     y += prediction.size().height() + 12;
     caption(inputCaption_->text());
     y += inputStrip_->paintStrip(painter, QPointF(left, y), inner) + 14;
+    if (session().whatIf().isEditing()) {
+        caption(tr("Edited input"));
+        y += editor_->editedStrip()->paintStrip(painter, QPointF(left, y), inner) + 14;
+    }
     if (outputStrip_->isVisible()) {
         caption(outputCaption_->text());
         y += outputStrip_->paintStrip(painter, QPointF(left, y), inner) + 14;

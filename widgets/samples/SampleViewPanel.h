@@ -1,13 +1,15 @@
 #pragma once
 // The samples of the dataset and the current one as a strip of tokens, with the model's
 // prediction. Clicking a sample makes it current everywhere; hovering a token hovers it in every
-// panel; typing in the input line runs the model on that text.
+// panel; typing in the input line runs the model on that text; What If… edits a copy of the
+// sample and runs it beside the original (widgets/samples/WhatIfEditor.h).
 
 #include <QCheckBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QTableView>
 #include <QTimer>
+#include <QToolButton>
 
 #include "widgets/common/Panel.h"
 
@@ -15,6 +17,7 @@ namespace rnnscope {
 
 class SampleTableModel;
 class TokenStrip;
+class WhatIfEditor;
 
 class SampleViewPanel : public Panel {
     Q_OBJECT
@@ -37,6 +40,12 @@ public:
     // What-if: each token shaded by how much the answer changes when it is deleted.
     QCheckBox* sensitivityBox() const { return sensitivityBox_; }
     TokenStrip* sensitivityStrip() const { return sensitivityStrip_; }
+    // What if: the button that starts an edit of the sample, and the edit itself.
+    QToolButton* whatIfButton() const { return whatIfButton_; }
+    WhatIfEditor* whatIfEditor() const { return editor_; }
+    QString whatIfNotice() const {
+        return whatIfNotice_->isVisibleTo(this) ? whatIfNotice_->text() : QString();
+    }
 
 protected:
     void refresh() override;
@@ -50,6 +59,9 @@ private:
     void showSensitivity();
 
     QLineEdit* input_ = nullptr;
+    QToolButton* whatIfButton_ = nullptr;
+    WhatIfEditor* editor_ = nullptr;
+    QLabel* whatIfNotice_ = nullptr;
     QTimer inputDelay_;
     QLabel* prediction_ = nullptr;
     QLabel* inputCaption_ = nullptr;

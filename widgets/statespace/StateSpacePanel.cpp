@@ -142,8 +142,7 @@ StateSpacePanel::StateSpacePanel(Session& session, QWidget* parent)
         pinned_.clear();
         showPinned();
     });
-    connect(&session.interventions(), &InterventionAnalysis::resultChanged, this,
-            [this]() { showPinned(); });
+    connect(&session, &Session::comparedRunChanged, this, [this]() { showPinned(); });
     // Preferences → colour map: the path and a continuous colouring take the new map at once.
     connect(&ColourMapPreference::instance(), &ColourMapPreference::changed, this, [this]() {
         colorsKey_.clear();
@@ -760,9 +759,9 @@ MatrixRM StateSpacePanel::statesOf(const SampleResult& result) const {
 }
 
 MatrixRM StateSpacePanel::intervenedPath() const {
-    const InterventionAnalysis& iv = session().interventions();
-    if (iv.interventions().empty() || !iv.result()) return {};
-    const MatrixRM states = statesOf(*iv.result());
+    const ComparedRun run = session().comparedRun();
+    if (!run.result) return {};
+    const MatrixRM states = statesOf(*run.result);
     if (states.rows() == 0) return {};
     if (shown_) return shown_->finished ? shown_->place(states) : MatrixRM();
     if (session().store() || samplePcaComponents_.cols() == 0 ||
@@ -869,11 +868,11 @@ void StateSpacePanel::showPinned() {
             pins.push_back(std::move(pin));
         }
     }
-    // The intervened run beside the original: its own path, in the interventions' orange.
+    // The compared run (interventions, or an edit) beside the original: its own path, orange.
     StateSpaceScene::Pinned intervened;
     intervened.coords = intervenedPath();
     intervened.color = QColor(214, 96, 34);
-    intervened.label = tr("with interventions");
+    intervened.label = session().comparedRun().name;
     if (intervened.coords.rows() > 0) pins.push_back(std::move(intervened));
     scene_->setPinned(pins);
     view_->update();

@@ -40,8 +40,9 @@ public:
     bool isVectorFigure() const override { return false; }
 
     // --- the current sample's path (tests, tooltips) -------------------------------------
-    // The current sample's path with the Session's interventions (issue #21), placed in the
-    // same projection as its own path and drawn beside it; empty without interventions.
+    // The path of Session::comparedRun (the sample with the interventions, or an edit of it;
+    // issue #21), placed in the same projection as its own path and drawn beside it; empty
+    // without one.
     MatrixRM intervenedPath() const;
     // The step of the current sample drawn under `logicalPos`, or -1.
     int pickPoint(const QPoint& logicalPos) const;
