@@ -465,6 +465,8 @@ QSizeF SampleViewPanel::figureSize() const {
     h += fm.height() + 6 + inputStrip_->heightForWidth(int(inner)) + 14;
     if (session().whatIf().isEditing())
         h += fm.height() + 6 + editor_->editedStrip()->heightForWidth(int(inner)) + 14;
+    if (editor_->editedOutputStrip()->isVisibleTo(editor_))
+        h += fm.height() + 6 + editor_->editedOutputStrip()->heightForWidth(int(inner)) + 14;
     if (outputStrip_->isVisible())
         h += fm.height() + 6 + outputStrip_->heightForWidth(int(inner)) + 14;
     if (sensitivityStrip_->isVisibleTo(this))
@@ -508,6 +510,10 @@ void SampleViewPanel::paintFigure(QPainter& painter, const QRectF& rect) {
     if (outputStrip_->isVisible()) {
         caption(outputCaption_->text());
         y += outputStrip_->paintStrip(painter, QPointF(left, y), inner) + 14;
+    }
+    if (editor_->editedOutputStrip()->isVisibleTo(editor_)) {
+        caption(tr("Output of the edited input"));
+        y += editor_->editedOutputStrip()->paintStrip(painter, QPointF(left, y), inner) + 14;
     }
     if (sensitivityStrip_->isVisibleTo(this)) {
         caption(sensitivityCaption_->text());

@@ -41,6 +41,11 @@ WhatIfEditor::WhatIfEditor(Session& session, QWidget* parent) : QWidget(parent),
     strip_->setObjectName(QStringLiteral("whatIfTokens"));
     strip_->setToolTip(tr("Right-click a token for quick edits"));
     layout->addWidget(strip_);
+    outputCaption_ = new QLabel(tr("Output of the edited input"), this);
+    layout->addWidget(outputCaption_);
+    output_ = new TokenStrip(this);
+    output_->setObjectName(QStringLiteral("whatIfOutput"));
+    layout->addWidget(output_);
     status_ = new QLabel(this);
     status_->setWordWrap(true);
     layout->addWidget(status_);
@@ -110,6 +115,23 @@ void WhatIfEditor::refresh() {
     strip_->setColours(colours);
     strip_->setMarked(added);
     strip_->setToolTips(tips);
+    // A seq2seq model's answer is a sequence: the edited run's, marked where it differs.
+    const auto result = whatIf.editedResult();
+    const auto originalRun = session_.currentResult();
+    const bool seq2seq = result && originalRun && !result->outputTokens.isEmpty() &&
+                         session_.model() && session_.model()->meta().task == Task::Seq2Seq;
+    outputCaption_->setVisible(seq2seq);
+    output_->setVisible(seq2seq);
+    if (seq2seq) {
+        outputCaption_->setText(result->outputIsGenerated
+                                    ? tr("Output of the edited input (the model's own)")
+                                    : tr("Output of the edited input (reference, teacher-forced)"));
+        QVector<bool> differs;
+        for (int i = 0; i < result->outputTokens.size(); ++i)
+            differs << (originalRun->outputTokens.value(i) != result->outputTokens[i]);
+        output_->setTokens(result->outputTokens);
+        output_->setMarked(differs);
+    }
     const QVector<bool> gone = originalChanges();  // removed or replaced
     const int removed = int(std::count(gone.begin(), gone.end(), true)) - changed;
     QString text;

@@ -28,6 +28,9 @@ public:
 
     QLineEdit* editLine() const { return line_; }
     TokenStrip* editedStrip() const { return strip_; }
+    // Seq2seq: the edited input's output, its tokens marked where they differ from the
+    // original's; hidden for other models and until the edited run arrives.
+    TokenStrip* editedOutputStrip() const { return output_; }
     QPushButton* endButton() const { return end_; }
     QString statusText() const { return status_->text(); }
     // For each original token: whether the edit removed or changed it (to mark it above).
@@ -47,6 +50,8 @@ private:
     QLineEdit* line_ = nullptr;
     QPushButton* end_ = nullptr;
     TokenStrip* strip_ = nullptr;
+    QLabel* outputCaption_ = nullptr;
+    TokenStrip* output_ = nullptr;
     QLabel* status_ = nullptr;
     QTimer typing_;
     QString typedProblem_;  // why the typed text cannot run (empty text), until it can
