@@ -11,59 +11,11 @@
 
 #include "core/Errors.h"
 #include "core/Predictions.h"
+#include "core/causal/AblationScoreSums.h"
 #include "core/causal/DatasetMeans.h"
 #include "core/model/Model.h"
 
 namespace rnnscope {
-
-namespace {
-
-// Sums over samples, turned into an AblationScore at the end.
-struct ScoreSums {
-    double right = 0, total = 0;  // accuracy: right / total
-    double loss = 0, probability = 0;
-    qint64 samples = 0;
-
-    void add(const ModelMeta& meta, const SamplePrediction& p) {
-        if (!std::isfinite(p.loss)) return;  // no reference
-        ++samples;
-        loss += double(p.loss);
-        probability += std::exp(-double(p.loss));
-        switch (meta.task) {
-            case Task::Classification:
-            case Task::Seq2Seq:
-                right += p.correct == 1 ? 1 : 0;
-                total += 1;
-                break;
-            case Task::Tagging:
-            case Task::LanguageModel:
-                right += p.tokensRight;
-                total += p.tokensTotal;
-                break;
-            case Task::Regression:
-                break;
-        }
-    }
-    void merge(const ScoreSums& o) {
-        right += o.right;
-        total += o.total;
-        loss += o.loss;
-        probability += o.probability;
-        samples += o.samples;
-    }
-    AblationScore score() const {
-        AblationScore s;
-        s.samples = samples;
-        if (total > 0) s.accuracy = right / total;
-        if (samples > 0) {
-            s.loss = loss / double(samples);
-            s.referenceProbability = probability / double(samples);
-        }
-        return s;
-    }
-};
-
-}  // namespace
 
 std::vector<int> ablationUnits(const Model& model, const AblationSettings& settings) {
     if (!settings.state.units.empty()) return settings.state.units;

@@ -17,6 +17,7 @@
 #include "core/Errors.h"
 #include "core/Predictions.h"
 #include "core/causal/Ablation.h"
+#include "core/causal/AblationBreakdown.h"
 #include "core/causal/DeletionSensitivity.h"
 #include "core/causal/InterventionRun.h"
 #include "core/causal/InterventionSpec.h"
@@ -362,4 +363,52 @@ TEST_CASE("deleting each token changes the answer as PyTorch computes it", "[int
 
     // Per-step models have no one answer to compare.
     CHECK_THROWS_AS(deletionSensitivity(*model, model->encode(QStringLiteral("("))), UserError);
+}
+
+TEST_CASE("the ablation's breakdown by depth counts as a hand loop in PyTorch does",
+          "[intervention]") {
+    const QJsonObject expected = reference()[QStringLiteral("ablation")].toObject();
+    const QJsonObject byDepth = expected[QStringLiteral("by_depth_45")].toObject();
+    const auto model =
+        Model::open(test::demoPath(QStringLiteral("brackets"), QStringLiteral("pt")));
+    const auto dataset = Dataset::open(expected[QStringLiteral("data")].toString(),
+                                       datasetOptionsForModel(model->meta()));
+    const Interventions ablation{
+        parseInterventionSpec(QStringLiteral("lstm_l0_fwd_cell[45]=0"), model->recurrentLayers())};
+    std::vector<double> heard;
+    const AblationBreakdown b =
+        ablationBreakdown(*model, *dataset, ablation, SignalSpec::parse(QStringLiteral("depth")),
+                          16, [&](double f) { heard.push_back(f); });
+    CHECK(b.groupedBy.contains(QStringLiteral("largest")));
+    REQUIRE(!heard.empty());
+    CHECK(heard.back() == Approx(1.0));
+    // One group per deepest nesting (the demo has 15), each as PyTorch counts it.
+    REQUIRE(int(b.groups.size()) == byDepth.size());
+    qint64 total = 0;
+    for (const BreakdownGroup& g : b.groups) {
+        INFO("depth " << g.label.toStdString());
+        CHECK(g.low == g.high);
+        const QJsonObject want = byDepth[g.label].toObject();
+        REQUIRE(!want.isEmpty());
+        const double n = want[QStringLiteral("samples")].toDouble();
+        CHECK(g.original.samples == qint64(n));
+        CHECK(g.original.accuracy ==
+              Approx(want[QStringLiteral("right")].toDouble() / n).margin(1e-12));
+        CHECK(g.ablated.accuracy ==
+              Approx(want[QStringLiteral("right_ablated")].toDouble() / n).margin(1e-12));
+        total += g.original.samples;
+    }
+    CHECK(total == 1500);
+    CHECK(b.ablated.accuracy ==
+          Approx(expected[QStringLiteral("units")][QStringLiteral("45")][QStringLiteral("accuracy")]
+                     .toDouble())
+              .margin(1e-12));
+
+    // Too many values for a group each: groups of about equal size, in order.
+    const AblationBreakdown lengths = ablationBreakdown(
+        *model, *dataset, ablation, SignalSpec::parse(QStringLiteral("position")), 5);
+    REQUIRE(lengths.groups.size() <= 5);
+    REQUIRE(lengths.groups.size() >= 3);
+    for (size_t g = 1; g < lengths.groups.size(); ++g)
+        CHECK(lengths.groups[g].low > lengths.groups[g - 1].high);
 }

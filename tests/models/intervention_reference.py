@@ -12,7 +12,8 @@ the replaced value. Nothing here calls rnnscope or the model's own recurrent mod
 OUT.json: {"cases": [{"model", "input", "target", "interventions": [{"spec", "steps"}],
 "logits": [[...]], "track": name, "track_values": [[...]]}], "ablation": {...}}, where
 track_values are the intervened run's values of the first intervention's state, one row per step,
-and "ablation" is the brackets demo's dataset scored with cell units 24, 45 and 0 zeroed in turn.
+and "ablation" is the brackets demo's dataset scored with cell units 24, 45 and 0 zeroed in turn
+(and, for unit 45, per deepest nesting of the strings).
 """
 
 import json
@@ -199,7 +200,8 @@ def brackets_ablation(model, vocab, labels, data_path: str, units: List[int]) ->
     w_ih, w_hh, b_ih, b_hh = weights(model.lstm, 0, 0)
     hidden = model.lstm.hidden_size
 
-    def score(unit: Optional[int]) -> Dict:
+    def run(unit: Optional[int]) -> Tuple[Tensor, Tensor]:
+        """Each sample's probabilities of the classes, and the true label's."""
         h = torch.zeros(len(rows), hidden)
         c = torch.zeros(len(rows), hidden)
         last = torch.zeros(len(rows), hidden)
@@ -214,13 +216,37 @@ def brackets_ablation(model, vocab, labels, data_path: str, units: List[int]) ->
             ends = lengths == t + 1
             last[ends] = h[ends]
         probs = torch.softmax(last @ model.out.weight.T + model.out.bias, 1)
-        p_true = probs[torch.arange(len(rows)), truth]
+        return probs, probs[torch.arange(len(rows)), truth]
+
+    def score(unit: Optional[int]) -> Dict:
+        probs, p_true = run(unit)
         return {"accuracy": float((probs.argmax(1) == truth).double().mean()),
                 "loss": float((-p_true.double().log()).mean()),
                 "reference_probability": float(p_true.double().mean())}
 
+    def by_depth(unit: int) -> Dict:
+        """Accuracy per deepest nesting of the string (the largest count of opened minus closed
+        brackets after any of its characters, counted by hand; negative for a string of closing
+        brackets), as the model computes and with `unit` zeroed."""
+        deepest = []
+        for text, _ in rows:
+            depth, best = 0, -10 ** 9
+            for ch in text:
+                depth += 1 if ch in "([{" else -1 if ch in ")]}" else 0
+                best = max(best, depth)
+            deepest.append(best)
+        right = (run(None)[0].argmax(1) == truth).tolist()
+        right_ablated = (run(unit)[0].argmax(1) == truth).tolist()
+        groups: Dict[str, Dict] = {}
+        for d, a, b in zip(deepest, right, right_ablated):
+            g = groups.setdefault(str(d), {"samples": 0, "right": 0, "right_ablated": 0})
+            g["samples"] += 1
+            g["right"] += int(a)
+            g["right_ablated"] += int(b)
+        return groups
+
     return {"data": data_path, "track": "lstm_l0_fwd_cell", "baseline": score(None),
-            "units": {str(u): score(u) for u in units}}
+            "units": {str(u): score(u) for u in units}, "by_depth_45": by_depth(45)}
 
 
 def main() -> None:
