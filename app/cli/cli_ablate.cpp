@@ -1,6 +1,7 @@
 // `rnnscope-cli ablate --model M.pt --data D --track TRACK [--units U] [--mode zero|mean]
 // [--top K] [--json]`: each unit's effect on accuracy, loss and the reference's probability when
-// it is ablated at every step of every sample, ranked (docs/interventions.md).
+// it is ablated at every step of every sample, ranked (docs/interventions.md). With
+// `--by SIGNAL --units U`: the units ablated together, accuracy and loss per group of samples.
 
 #include "app/cli/cli_ablate.h"
 
@@ -17,6 +18,7 @@
 #include "core/Errors.h"
 #include "core/Predictions.h"
 #include "core/causal/Ablation.h"
+#include "core/causal/AblationBreakdown.h"
 #include "core/causal/InterventionSpec.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
@@ -43,6 +45,62 @@ QString signedText(double v, int decimals) {
     return QStringLiteral("%1%2")
         .arg(v > 0 ? QStringLiteral("+") : QString())
         .arg(v, 0, 'f', decimals);
+}
+
+// --by: the units of settings.state ablated together, the dataset grouped by the signal.
+int printBreakdown(const AblateOptions& options, const Model& model, const Dataset& dataset,
+                   const AblationSettings& settings) {
+    CliProgress progress("ablate");
+    Intervention ablation = settings.state;
+    ablation.mode = settings.mean ? Intervention::Mode::Mean : Intervention::Mode::Set;
+    ablation.values =
+        settings.mean ? std::vector<float>{} : std::vector<float>(ablation.units.size(), 0.0f);
+    const AblationBreakdown b = ablationBreakdown(
+        model, dataset, {ablation}, SignalSpec::parse(options.by), 16,
+        [&](double f) { progress.update("ablated and as computed", f, f >= 1.0); },
+        [] { return interruptRequested(); });
+    progress.end();
+    if (options.json) {
+        QJsonObject root;
+        root[QStringLiteral("model")] = model.path();
+        root[QStringLiteral("data")] = dataset.path();
+        root[QStringLiteral("track")] = options.track;
+        root[QStringLiteral("mode")] =
+            settings.mean ? QStringLiteral("mean") : QStringLiteral("zero");
+        QJsonArray units;
+        for (int u : ablation.units) units.append(u);
+        root[QStringLiteral("units")] = units;
+        root[QStringLiteral("by")] = options.by;
+        root[QStringLiteral("grouped_by")] = b.groupedBy;
+        root[QStringLiteral("original")] = scoreJson(b.original);
+        root[QStringLiteral("ablated")] = scoreJson(b.ablated);
+        QJsonArray groups;
+        for (const BreakdownGroup& g : b.groups) {
+            QJsonObject entry;
+            entry[QStringLiteral("label")] = g.label;
+            entry[QStringLiteral("low")] = g.low;
+            entry[QStringLiteral("high")] = g.high;
+            entry[QStringLiteral("original")] = scoreJson(g.original);
+            entry[QStringLiteral("ablated")] = scoreJson(g.ablated);
+            groups.append(entry);
+        }
+        root[QStringLiteral("groups")] = groups;
+        printJsonLine(root);
+        return 0;
+    }
+    std::printf("%s, %s ablation of %s units %s, by %s (%.1f s)\n",
+                qPrintable(dataset.displayName()), settings.mean ? "mean" : "zero",
+                qPrintable(options.track), qPrintable(options.units), qPrintable(b.groupedBy),
+                progress.seconds());
+    std::printf("%10s  %8s  %10s  %10s  %10s  %10s\n", "group", "samples", "accuracy", "ablated",
+                "loss", "ablated");
+    auto row = [](const QString& label, const AblationScore& o, const AblationScore& a) {
+        std::printf("%10s  %8lld  %10.4f  %10.4f  %10.4f  %10.4f\n", qPrintable(label),
+                    qlonglong(o.samples), o.accuracy, a.accuracy, o.loss, a.loss);
+    };
+    for (const BreakdownGroup& g : b.groups) row(g.label, g.original, g.ablated);
+    row(QStringLiteral("all"), b.original, b.ablated);
+    return 0;
 }
 
 }  // namespace
@@ -85,8 +143,15 @@ int parseAblateOptions(const QStringList& arguments, AblateOptions& options) {
         QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption jsonOption(QStringLiteral("json"),
                                         QStringLiteral("Print one JSON object."));
+    const QCommandLineOption byOption(
+        QStringLiteral("by"),
+        QStringLiteral("Instead of the ranking: the --units ablated together, and the accuracy "
+                       "and loss with and without them per group of samples, grouped by this "
+                       "signal's largest value in each sample (depth: the deepest nesting; "
+                       "position: the length; token:X, label:X, annotation:NAME, quote)."),
+        QStringLiteral("SIGNAL"));
     parser.addOptions({modelOption, dataOption, trackOption, unitsOption, modeOption, topOption,
-                       batchOption, threadsOption, jsonOption});
+                       batchOption, threadsOption, jsonOption, byOption});
     const int early =
         parseCliCommand(parser, arguments, "ablate", {&modelOption, &dataOption, &trackOption});
     if (early >= 0) return early;
@@ -96,6 +161,16 @@ int parseAblateOptions(const QStringList& arguments, AblateOptions& options) {
     options.track = parser.value(trackOption);
     options.units = parser.value(unitsOption);
     options.json = parser.isSet(jsonOption);
+    options.by = parser.value(byOption);
+    if (parser.isSet(byOption) && options.units.isEmpty())
+        return usage(QStringLiteral("--by needs --units: the units ablated together"));
+    if (parser.isSet(byOption)) {
+        try {
+            SignalSpec::parse(options.by);
+        } catch (const UserError& e) {
+            return usage(QStringLiteral("--by: ") + e.message());
+        }
+    }
     const QString mode = parser.value(modeOption);
     if (mode != QLatin1String("zero") && mode != QLatin1String("mean"))
         return usage(QStringLiteral("--mode must be zero or mean, not \"%1\"").arg(mode));
@@ -131,6 +206,7 @@ int runAblateCommand(const QStringList& arguments) {
         settings.mean = options.mean;
         settings.unitsPerBatch = options.unitsPerBatch;
         settings.threads = options.threads > 0 ? options.threads : QThread::idealThreadCount();
+        if (!options.by.isEmpty()) return printBreakdown(options, *model, *dataset, settings);
         const int total = int(ablationUnits(*model, settings).size());
         int finished = 0;
         AblationResult result = runAblation(

@@ -1,6 +1,7 @@
 #pragma once
 // `rnnscope-cli ablate`: every unit of one recurrent state ablated over a dataset in turn, ranked
-// by how much the model loses (core/causal/Ablation.h).
+// by how much the model loses (core/causal/Ablation.h); with --by, chosen units ablated together
+// and the loss broken down by groups of samples (core/causal/AblationBreakdown.h).
 
 #include <QStringList>
 
@@ -16,6 +17,9 @@ struct AblateOptions {
     bool json = false;
     int unitsPerBatch = 1;
     int threads = 0;  // 0: every core
+    // --by SIGNAL: the --units ablated together, the dataset grouped by the signal's largest
+    // value in each sample (core/causal/AblationBreakdown.h) instead of the ranking
+    QString by;
 };
 
 // Parses the command line (arguments[0] is "ablate"): -1 to go on, else the exit code.

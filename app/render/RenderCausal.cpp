@@ -1,8 +1,10 @@
 #include "app/render/RenderCausal.h"
 
+#include "core/Errors.h"
 #include "core/causal/InterventionSpec.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
+#include "widgets/ablation/AblationBreakdownPlot.h"
 #include "widgets/ablation/AblationPanel.h"
 #include "widgets/ablation/AblationPlot.h"
 #include "widgets/patching/PatchingMapView.h"
@@ -24,6 +26,11 @@ void addCausalRenderOptions(QCommandLineParser& parser) {
         "ablation: plot each unit's effect against its r with this signal (depth, "
         "position, quote, token:X, label:X, annotation:NAME); default none: bars.",
         "NAME");
+    add("breakdown",
+        "ablation: these units (such as 45 or 3,7,10-12) ablated together, and under the plot "
+        "the accuracy with and without them in groups of samples by the --signal's largest "
+        "value in each (the deepest nesting with depth; by length without a signal).",
+        "UNITS");
     add("clean", "patching: the clean input, as text.", "TEXT");
     add("corrupt", "patching: the corrupted input, as text.", "TEXT");
     add("clean-sample", "patching: the clean input, a --data sample numbered from 1.", "N");
@@ -35,7 +42,7 @@ QString readCausalRenderOptions(const QCommandLineParser& parser, const QString&
                                 CausalRenderOptions& o) {
     const bool ablation = view == QLatin1String("ablation");
     const bool patching = view == QLatin1String("patching");
-    for (const char* name : {"track", "ablate-mode", "signal"})
+    for (const char* name : {"track", "ablate-mode", "signal", "breakdown"})
         if (parser.isSet(QString::fromLatin1(name)) && !ablation)
             return QStringLiteral("--%1 is for --view ablation").arg(QString::fromLatin1(name));
     for (const char* name : {"clean", "corrupt", "clean-sample", "corrupt-sample", "align"})
@@ -47,6 +54,7 @@ QString readCausalRenderOptions(const QCommandLineParser& parser, const QString&
         return QStringLiteral("--ablate-mode must be zero or mean, not '%1'").arg(mode);
     o.mean = mode == QLatin1String("mean");
     o.signal = parser.value(QStringLiteral("signal"));
+    o.breakdown = parser.value(QStringLiteral("breakdown"));
     if (!patching) return {};
     for (const char* side : {"clean", "corrupt"}) {
         const QString name = QString::fromLatin1(side);
@@ -100,7 +108,24 @@ QString prepareCausalView(const QString& view, Panel* panel, Session& session,
                         (a.complete() && ablation->plot()->pointCount() == a.units().size()));
             }))
             return QStringLiteral("the sweep did not end");
-        return a.error();
+        if (!a.error().isEmpty() || o.breakdown.isEmpty()) return a.error();
+        std::vector<int> units;
+        try {  // the units as an intervention spec on the sweep's state reads them
+            units = parseInterventionSpec(
+                        QStringLiteral("%1[%2]=0").arg(a.request().track, o.breakdown),
+                        session.model()->recurrentLayers())
+                        .units;
+        } catch (const UserError& e) {
+            return QStringLiteral("--breakdown: ") + e.message();
+        }
+        const QString why = ablation->showBreakdown(units);
+        if (!why.isEmpty()) return why;
+        if (!waitFor([&] {
+                return (a.breakdown() && ablation->breakdownPlot()->breakdown() == a.breakdown()) ||
+                       !a.breakdownError().isEmpty();
+            }))
+            return QStringLiteral("the breakdown did not end");
+        return a.breakdownError();
     }
     auto* patching = static_cast<PatchingPanel*>(panel);
     for (qint64 n : {o.cleanSample, o.corruptSample})

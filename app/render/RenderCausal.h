@@ -16,14 +16,17 @@ struct CausalRenderOptions {
     QString track;
     bool mean = false;
     QString signal;  // "" or "none": no correlations
+    // ablation: units ablated together for the breakdown under the plot, "45" or "3,7,10-12"
+    // ("": none)
+    QString breakdown;
     // patching: a sample (from 1; 0 = none) or text for each side
     qint64 cleanSample = 0, corruptSample = 0;
     QString clean, corrupt;
     bool fromEnd = false;
 };
 
-// Adds --track, --ablate-mode, --signal, --clean, --corrupt, --clean-sample, --corrupt-sample
-// and --align to `parser`.
+// Adds --track, --ablate-mode, --signal, --breakdown, --clean, --corrupt, --clean-sample,
+// --corrupt-sample and --align to `parser`.
 void addCausalRenderOptions(QCommandLineParser& parser);
 // Reads them for `view`; returns a usage message ("" when they fit the view).
 QString readCausalRenderOptions(const QCommandLineParser& parser, const QString& view,

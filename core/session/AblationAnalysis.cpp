@@ -11,7 +11,8 @@
 
 namespace rnnscope {
 
-AblationAnalysis::AblationAnalysis(JobRunner& jobs, QObject* parent) : QObject(parent), job_(jobs) {
+AblationAnalysis::AblationAnalysis(JobRunner& jobs, QObject* parent)
+    : QObject(parent), job_(jobs), breakdownJob_(jobs) {
     connect(&job_, &JobHandle::progress, this, &AblationAnalysis::progress);
     connect(&job_, &JobHandle::finished, this, [this](bool, const QString& error) {
         error_ = error;
@@ -34,6 +35,7 @@ void AblationAnalysis::setDataset(std::shared_ptr<const Dataset> dataset) {
 
 void AblationAnalysis::clear() {
     job_.reset();
+    startBreakdown({});
     units_.clear();
     correlations_.clear();
     baseline_ = {};
@@ -123,6 +125,47 @@ QString AblationAnalysis::start(const AblationRequest& request) {
             complete_ = true;
             Q_EMIT changed();
         });
+    return {};
+}
+
+QString AblationAnalysis::startBreakdown(const std::vector<int>& units) {
+    breakdownJob_.reset();
+    breakdown_.reset();
+    breakdownError_.clear();
+    breakdownUnits_ = units;
+    if (units.empty() || !model_ || !dataset_ || state_.module.isEmpty()) {
+        const bool asked = !units.empty();
+        breakdownUnits_.clear();
+        Q_EMIT breakdownChanged();
+        return asked ? tr("Run the sweep first: the breakdown ablates its state.") : QString();
+    }
+    Intervention ablation = state_;
+    ablation.units = units;
+    ablation.rows.clear();
+    ablation.firstStep = 0;
+    ablation.lastStep = -1;
+    ablation.mode = request_.mean ? Intervention::Mode::Mean : Intervention::Mode::Set;
+    ablation.values = request_.mean ? std::vector<float>{} : std::vector<float>(units.size(), 0.0f);
+    const SignalSpec signal =
+        request_.signal ? *request_.signal : SignalSpec::parse(QStringLiteral("position"));
+    auto model = model_;
+    auto dataset = dataset_;
+    breakdownJob_.start<std::shared_ptr<const AblationBreakdown>>(
+        tr("Ablating %n unit(s) over the dataset, group by group", nullptr, int(units.size())),
+        [model, dataset, ablation, signal](JobContext& context) {
+            return std::make_shared<const AblationBreakdown>(ablationBreakdown(
+                *model, *dataset, {ablation}, signal, 16, [&](double f) { context.setProgress(f); },
+                [&] { return context.isCancelled(); }));
+        },
+        [this](std::shared_ptr<const AblationBreakdown> b) {
+            breakdown_ = std::move(b);
+            Q_EMIT breakdownChanged();
+        },
+        [this](const QString& error) {
+            breakdownError_ = error;
+            Q_EMIT breakdownChanged();
+        });
+    Q_EMIT breakdownChanged();
     return {};
 }
 

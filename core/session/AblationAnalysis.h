@@ -13,6 +13,7 @@
 
 #include "core/analysis/hiddenunits/Signals.h"
 #include "core/causal/Ablation.h"
+#include "core/causal/AblationBreakdown.h"
 #include "core/jobs/JobHandle.h"
 
 namespace rnnscope {
@@ -51,8 +52,20 @@ public:
     bool hasCorrelations() const { return !correlations_.empty(); }
     QString error() const { return error_; }
 
+    // --- Where chosen units' ablation hurts ---------------------------------------------
+    // The dataset grouped by the sweep's signal (the samples' length without one), scored as
+    // the model computes and with `units` of the sweep's state ablated together the sweep's way
+    // (core/causal/AblationBreakdown.h); on the worker, beside the sweep. Returns why not ("" when
+    // started): no sweep yet, no units. Empty `units` clears it.
+    QString startBreakdown(const std::vector<int>& units);
+    std::shared_ptr<const AblationBreakdown> breakdown() const { return breakdown_; }
+    const std::vector<int>& breakdownUnits() const { return breakdownUnits_; }
+    bool isBreakingDown() const { return breakdownJob_.isRunning(); }
+    QString breakdownError() const { return breakdownError_; }
+
 Q_SIGNALS:
-    void changed();  // a unit done, correlations known, started, finished, cleared
+    void changed();           // a unit done, correlations known, started, finished, cleared
+    void breakdownChanged();  // started, arrived, failed or cleared
     void progress(double fraction, const QString& text);
 
 private:
@@ -69,6 +82,10 @@ private:
     int totalUnits_ = 0;
     bool complete_ = false;
     QString error_;
+    JobHandle breakdownJob_;
+    std::vector<int> breakdownUnits_;
+    std::shared_ptr<const AblationBreakdown> breakdown_;
+    QString breakdownError_;
 };
 
 }  // namespace rnnscope

@@ -18,9 +18,10 @@ command -v compare >/dev/null || { echo "FAIL: ImageMagick's compare is missing 
 [ -n "${DISPLAY:-}" ] || { echo "FAIL: no display (make test runs ctest under xvfb-run)" >&2; exit 1; }
 
 for name in sample attention state-space units saturation features errors attribution \
-    intervention ablation patching whatif; do
+    intervention ablation ablation-depth patching whatif; do
   view=$name
   [ "$name" = whatif ] && view=attention
+  [ "$name" = ablation-depth ] && view=ablation
   case $name in
     sample | attention | patching | whatif) demo=dates ;;
     *) demo=brackets ;;
@@ -30,6 +31,8 @@ for name in sample attention state-space units saturation features errors attrib
   [ "$name" = intervention ] && extra=(--set 'lstm_l0_fwd_cell[24,45]=0')
   # Every cell unit against its r with bracket depth; the day's second digit patched.
   [ "$name" = ablation ] && extra=(--track lstm_l0_fwd_cell --signal depth)
+  # The depth cell ablated: accuracy by the deepest nesting of each string.
+  [ "$name" = ablation-depth ] && extra=(--track lstm_l0_fwd_cell --signal depth --breakdown 45)
   [ "$name" = patching ] && extra=(--clean 'Tuesday, March 12, 1990' \
     --corrupt 'Tuesday, March 19, 1990' --align end)
   # What if the comma went and the century changed: the attention's difference over the

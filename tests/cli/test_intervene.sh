@@ -89,6 +89,28 @@ expect 1 'it has: lstm_l0_fwd_hidden' ablate --model "$model" --data "$data" --t
 expect 2 '--mode must be zero or mean' ablate --model "$model" --data "$data" \
     --track lstm_l0_fwd_cell --mode half
 expect 2 '--track is required' ablate --model "$model" --data "$data"
+# ablate --by: unit 45 ablated, the strings grouped by their deepest nesting; the groups hold
+# every sample and their total is the ranking's score of unit 45.
+"$cli" ablate --model "$model" --data "$data" --track lstm_l0_fwd_cell --units 45 --json \
+    >"$tmp/rank.json" 2>"$tmp/err.txt" || fail "ablate --units 45 exited $?: $(cat "$tmp/err.txt")"
+"$cli" ablate --model "$model" --data "$data" --track lstm_l0_fwd_cell --units 45 --by depth \
+    --json >"$tmp/by.json" 2>"$tmp/err.txt" || fail "ablate --by exited $?: $(cat "$tmp/err.txt")"
+/usr/bin/python3 - "$tmp/rank.json" "$tmp/by.json" <<'PY' || fail "ablate --by JSON: $(cat "$tmp/by.json")"
+import json, sys
+rank, by = (json.load(open(p)) for p in sys.argv[1:3])
+assert by["units"] == [45] and by["by"] == "depth", by
+groups = by["groups"]
+assert sum(g["original"]["samples"] for g in groups) == 1500, groups
+assert [g["low"] for g in groups] == sorted(g["low"] for g in groups), groups
+assert abs(by["ablated"]["accuracy"] - rank["units"][0]["accuracy"]) < 1e-12, (by, rank)
+assert abs(by["original"]["accuracy"] - rank["baseline"]["accuracy"]) < 1e-12, (by, rank)
+deep = [g for g in groups if 7 <= g["low"] <= 10]
+assert all(g["ablated"]["accuracy"] < g["original"]["accuracy"] - 0.2 for g in deep), deep
+PY
+expect 2 '--by needs --units' ablate --model "$model" --data "$data" --track lstm_l0_fwd_cell \
+    --by depth
+expect 2 'unknown signal' ablate --model "$model" --data "$data" --track lstm_l0_fwd_cell \
+    --units 45 --by depthh
 # patch: the map of a clean and a corrupted input, aligned from the start or the end.
 "$cli" patch --model "$model" --clean '(([]))[]' --corrupt '(([]])[]' --json >"$tmp/p.json" \
     2>"$tmp/err.txt" || fail "patch exited $?: $(cat "$tmp/err.txt")"

@@ -24,12 +24,14 @@
 #include "app/gui/MainWindow.h"
 #include "core/analysis/attention/Attention.h"
 #include "core/analysis/hiddenunits/UnitsScan.h"
+#include "core/causal/AblationBreakdown.h"
 #include "core/causal/DeletionSensitivity.h"
 #include "core/causal/InterventionRun.h"
 #include "core/causal/InterventionSpec.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
 #include "tests/common/Demos.h"
+#include "widgets/ablation/AblationBreakdownPlot.h"
 #include "widgets/ablation/AblationPanel.h"
 #include "widgets/ablation/AblationPlot.h"
 #include "widgets/attention/AttentionPanel.h"
@@ -119,6 +121,34 @@ TEST_CASE("the ablation panel streams, ranks and intervenes", "[causalpanels]") 
     REQUIRE(w.session.interventions().interventions().size() == 1);
     CHECK(w.session.interventions().interventions().front().units == std::vector<int>{top.unit});
     CHECK(w.session.interventions().interventions().front().values == std::vector<float>{0.0f});
+
+    // Where It Hurts: the selected unit ablated over the dataset, accuracy by deepest nesting,
+    // as the core computes it.
+    QTest::mouseClick(panel->findChild<QPushButton*>(QStringLiteral("breakdown")), Qt::LeftButton);
+    REQUIRE(waitUntil([&] { return panel->breakdownPlot()->isVisibleTo(panel); }, 5000));
+    REQUIRE(waitUntil(
+        [&] {
+            return ablation.breakdown() &&
+                   panel->breakdownPlot()->breakdown() == ablation.breakdown();
+        },
+        120000));
+    CHECK(ablation.breakdownUnits() == std::vector<int>{top.unit});
+    CHECK(panel->breakdownPlot()->title().startsWith(QStringLiteral("Accuracy by largest")));
+    Intervention zeroed = ablation.state();
+    zeroed.units = {top.unit};
+    zeroed.values = {0.0f};
+    const AblationBreakdown expected =
+        ablationBreakdown(*w.session.model(), *w.session.dataset(), {zeroed},
+                          SignalSpec::parse(QStringLiteral("depth")));
+    const AblationBreakdown& shown = *ablation.breakdown();
+    REQUIRE(shown.groups.size() == expected.groups.size());
+    for (size_t g = 0; g < shown.groups.size(); ++g) {
+        CHECK(shown.groups[g].label == expected.groups[g].label);
+        CHECK(shown.groups[g].ablated.accuracy == expected.groups[g].ablated.accuracy);
+        CHECK(shown.groups[g].original.samples == expected.groups[g].original.samples);
+    }
+    CHECK(panel->figureSize().height() > 600);  // the figure holds both plots
+    rnnscope::test::grabIfAsked(w.window, QStringLiteral("ablation-breakdown"));
 
     // Cancel keeps the units done so far and says so.
     QTest::mouseClick(run, Qt::LeftButton);

@@ -10,6 +10,7 @@
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -17,6 +18,7 @@
 #include "core/causal/InterventionSpec.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
+#include "widgets/ablation/AblationBreakdownPlot.h"
 #include "widgets/ablation/AblationPlot.h"
 
 namespace rnnscope {
@@ -129,7 +131,14 @@ AblationPanel::AblationPanel(Session& session, QWidget* parent)
     intervene_->setToolTip(
         tr("Ablate the selected units on the current sample (the Interventions panel lists "
            "it), to see what changes."));
+    breakdown_ = new QPushButton(tr("Where It Hurts"), this);
+    breakdown_->setObjectName(QStringLiteral("breakdown"));
+    breakdown_->setToolTip(
+        tr("Ablate the selected units together over the dataset and compare the accuracy group "
+           "by group: by the sweep's signal (the deepest nesting with depth), or by length."));
     plot_ = new AblationPlot(this);
+    breakdownPlot_ = new AblationBreakdownPlot(this);
+    breakdownPlot_->setVisible(false);
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("State"), this));
@@ -146,6 +155,7 @@ AblationPanel::AblationPanel(Session& session, QWidget* parent)
     leftLayout->addWidget(table_, 1);
     auto* tableButtons = new QHBoxLayout;
     tableButtons->addWidget(intervene_);
+    tableButtons->addWidget(breakdown_);
     tableButtons->addStretch(1);
     leftLayout->addLayout(tableButtons);
     auto* right = new QWidget(this);
@@ -156,7 +166,12 @@ AblationPanel::AblationPanel(Session& session, QWidget* parent)
     effectRow->addWidget(effect_);
     effectRow->addStretch(1);
     rightLayout->addLayout(effectRow);
-    rightLayout->addWidget(plot_, 1);
+    auto* plots = new QSplitter(Qt::Vertical, this);
+    plots->addWidget(plot_);
+    plots->addWidget(breakdownPlot_);
+    plots->setStretchFactor(0, 3);
+    plots->setStretchFactor(1, 2);
+    rightLayout->addWidget(plots, 1);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(left);
     split->addWidget(right);
@@ -175,6 +190,12 @@ AblationPanel::AblationPanel(Session& session, QWidget* parent)
     connect(shortcut, &QShortcut::activated, this, &AblationPanel::startSweep);
     connect(cancel_, &QPushButton::clicked, &ablation, &AblationAnalysis::cancel);
     connect(intervene_, &QPushButton::clicked, this, &AblationPanel::interveneOnSelected);
+    connect(breakdown_, &QPushButton::clicked, this, [this]() {
+        const QString why = showBreakdown(selectedUnits());
+        if (!why.isEmpty()) status_->setText(why);
+    });
+    connect(&ablation, &AblationAnalysis::breakdownChanged, this,
+            &AblationPanel::showBreakdownState);
     connect(effect_, &QComboBox::currentIndexChanged, this, &AblationPanel::scheduleRefresh);
     connect(table_, &QTableWidget::itemSelectionChanged, this, &AblationPanel::takeTableSelection);
     connect(plot_, &AblationPlot::unitClicked, this, [this](int unit, bool add) {
@@ -319,6 +340,54 @@ void AblationPanel::takeTableSelection() {
     if (!units.isEmpty()) session().selection().setSelectedUnits(units);
 }
 
+std::vector<int> AblationPanel::selectedUnits() const {
+    std::vector<int> units;
+    for (const QModelIndex& index : table_->selectionModel()->selectedRows())
+        units.push_back(table_->item(index.row(), 0)->text().toInt());
+    std::sort(units.begin(), units.end());
+    return units;
+}
+
+QString AblationPanel::showBreakdown(const std::vector<int>& units) {
+    if (units.empty()) return tr("Select units in the table (or click them in the plot) first.");
+    const QString why = session().ablation().startBreakdown(units);
+    if (!why.isEmpty()) return why;
+    // The units examined are the selected ones everywhere (the plot marks them).
+    const Intervention state = session().ablation().state();
+    QVector<UnitRef> refs;
+    for (int u : units) refs.push_back({state.module, state.layer, state.direction, state.kind, u});
+    if (refs != session().selection().selectedUnits()) session().selection().setSelectedUnits(refs);
+    return {};
+}
+
+void AblationPanel::showBreakdownState() {
+    const AblationAnalysis& ablation = session().ablation();
+    const std::vector<int>& units = ablation.breakdownUnits();
+    breakdownPlot_->setVisible(!units.empty());
+    if (units.empty()) {
+        breakdownPlot_->setBreakdown(nullptr, {});
+        return;
+    }
+    QStringList numbers;
+    for (int u : units) numbers << QString::number(u);
+    const QString what =
+        (units.size() == 1 ? tr("unit %1 of %2 %3") : tr("units %1 of %2 %3"))
+            .arg(numbers.join(QStringLiteral(", ")), ablation.request().track,
+                 ablation.request().mean ? tr("set to their dataset means") : tr("set to zero"));
+    if (const auto b = ablation.breakdown()) {
+        breakdownPlot_->setBreakdown(b, what);
+        return;
+    }
+    breakdownPlot_->setBreakdown(nullptr, what);
+    breakdownPlot_->setMessage(!ablation.breakdownError().isEmpty()
+                                   ? ablation.breakdownError()
+                                   : tr("Ablating %1 over the dataset, group by group…").arg(what));
+}
+
+QSizeF AblationPanel::figureSize() const {
+    return {640, breakdownPlot_->breakdown() ? 440.0 + 300.0 : 440.0};
+}
+
 void AblationPanel::interveneOnSelected() {
     const AblationAnalysis& ablation = session().ablation();
     Intervention i = ablation.state();
@@ -401,7 +470,14 @@ void AblationPanel::refresh() {
 
 void AblationPanel::paintFigure(QPainter& painter, const QRectF& rect) {
     painter.fillRect(rect, Qt::white);
-    plot_->paintFigure(painter, rect);
+    if (!breakdownPlot_->breakdown()) {
+        plot_->paintFigure(painter, rect);
+        return;
+    }
+    const double split = rect.height() * 440.0 / 740.0;
+    plot_->paintFigure(painter, QRectF(rect.topLeft(), QSizeF(rect.width(), split)));
+    breakdownPlot_->paintFigure(
+        painter, QRectF(rect.left(), rect.top() + split, rect.width(), rect.height() - split));
 }
 
 }  // namespace rnnscope

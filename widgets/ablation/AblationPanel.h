@@ -6,6 +6,8 @@
 // Intervene sets them in the Interventions panel for the current sample. The sweep lives in the
 // Session (core/session/AblationAnalysis.h).
 
+#include <vector>
+
 #include "widgets/common/Panel.h"
 
 class QComboBox;
@@ -17,6 +19,7 @@ class QTableWidget;
 namespace rnnscope {
 
 class AblationPlot;
+class AblationBreakdownPlot;
 
 class AblationPanel : public Panel {
     Q_OBJECT
@@ -24,7 +27,8 @@ public:
     explicit AblationPanel(Session& session, QWidget* parent = nullptr);
 
     void paintFigure(QPainter& painter, const QRectF& rect) override;
-    QSizeF figureSize() const override { return {640, 440}; }
+    // The sweep's plot, and under it the breakdown of the chosen units when one is shown.
+    QSizeF figureSize() const override;
 
     // For rnnscope-cli render and tests: choose the sweep and start it as Run does.
     bool setTrack(const QString& track);
@@ -32,6 +36,10 @@ public:
     bool setSignal(const QString& name);  // "none", "depth", "token:(" ...
     QString run();                        // "" when started, else why not
     AblationPlot* plot() const { return plot_; }
+    // Where the units hurt: they are ablated together over the dataset, group by group (by the
+    // sweep's signal, or by length), as the Where It Hurts button does. "" when started.
+    QString showBreakdown(const std::vector<int>& units);
+    AblationBreakdownPlot* breakdownPlot() const { return breakdownPlot_; }
 
 protected:
     void refresh() override;
@@ -42,6 +50,8 @@ private:
     void fillTable();
     void takeTableSelection();
     void interveneOnSelected();
+    std::vector<int> selectedUnits() const;
+    void showBreakdownState();
 
     QComboBox* track_;
     QComboBox* mode_;
@@ -53,6 +63,8 @@ private:
     QLabel* status_;
     QTableWidget* table_;
     QPushButton* intervene_;
+    QPushButton* breakdown_;
+    AblationBreakdownPlot* breakdownPlot_;
     AblationPlot* plot_;
     bool filling_ = false;
 };

@@ -465,7 +465,7 @@ QSizeF SampleViewPanel::figureSize() const {
     h += fm.height() + 6 + inputStrip_->heightForWidth(int(inner)) + 14;
     if (session().whatIf().isEditing())
         h += fm.height() + 6 + editor_->editedStrip()->heightForWidth(int(inner)) + 14;
-    if (editor_->editedOutputStrip()->isVisibleTo(editor_))
+    if (session().whatIf().isEditing() && editor_->editedOutputStrip()->isVisibleTo(editor_))
         h += fm.height() + 6 + editor_->editedOutputStrip()->heightForWidth(int(inner)) + 14;
     if (outputStrip_->isVisible())
         h += fm.height() + 6 + outputStrip_->heightForWidth(int(inner)) + 14;
@@ -511,7 +511,7 @@ void SampleViewPanel::paintFigure(QPainter& painter, const QRectF& rect) {
         caption(outputCaption_->text());
         y += outputStrip_->paintStrip(painter, QPointF(left, y), inner) + 14;
     }
-    if (editor_->editedOutputStrip()->isVisibleTo(editor_)) {
+    if (session().whatIf().isEditing() && editor_->editedOutputStrip()->isVisibleTo(editor_)) {
         caption(tr("Output of the edited input"));
         y += editor_->editedOutputStrip()->paintStrip(painter, QPointF(left, y), inner) + 14;
     }

@@ -45,6 +45,8 @@ WhatIfEditor::WhatIfEditor(Session& session, QWidget* parent) : QWidget(parent),
     layout->addWidget(outputCaption_);
     output_ = new TokenStrip(this);
     output_->setObjectName(QStringLiteral("whatIfOutput"));
+    output_->setVisible(false);
+    outputCaption_->setVisible(false);
     layout->addWidget(output_);
     status_ = new QLabel(this);
     status_->setWordWrap(true);
