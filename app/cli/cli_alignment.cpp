@@ -72,8 +72,9 @@ int runAlignmentCommand(const QStringList& arguments) {
             throw UserError(QStringLiteral("%1 is a %2 model; alignment needs a seq2seq model "
                                            "with attention")
                                 .arg(parser.value(modelOption), taskName(model->meta().task)));
-        DatasetOptions dataOptions;
-        dataOptions.kind = datasetKindForTask(model->meta().task);
+        // The model's own reading of the file: its task, and a word model's target split at spaces
+        // (a spans file has one span per word).
+        DatasetOptions dataOptions = datasetOptionsForModel(model->meta());
         const auto dataset = Dataset::open(parser.value(dataOption), dataOptions);
         QElapsedTimer timer;
         timer.start();

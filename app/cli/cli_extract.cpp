@@ -160,8 +160,9 @@ int runExtractCommand(const QStringList& arguments) {
     };
     try {
         const auto model = Model::open(parser.value(modelOption));
-        DatasetOptions datasetOptions;
-        datasetOptions.kind = datasetKindForTask(model->meta().task);
+        // The model's own reading of the file: its task, and a word model's target split at spaces
+        // (a spans file has one span per word).
+        DatasetOptions datasetOptions = datasetOptionsForModel(model->meta());
         const auto dataset = Dataset::open(parser.value(dataOption), datasetOptions, {},
                                            [] { return interruptRequested(); });
         // Refuse before the run, not after it: LSTMVis shows states along a word sequence.

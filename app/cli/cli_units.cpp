@@ -85,8 +85,9 @@ int runUnitsCommand(const QStringList& arguments) {
         options.signals = {SignalSpec::parse(parser.value(signalOption))};
         options.maxSamples = maxSamples;
         const auto model = Model::open(parser.value(modelOption));
-        DatasetOptions datasetOptions;
-        datasetOptions.kind = datasetKindForTask(model->meta().task);
+        // The model's own reading of the file: its task, and a word model's target split at spaces
+        // (a spans file has one span per word).
+        DatasetOptions datasetOptions = datasetOptionsForModel(model->meta());
         const auto dataset = Dataset::open(parser.value(dataOption), datasetOptions);
         const UnitScan scan = scanUnits(*model, *dataset, options);
         if (scan.tracks.empty())

@@ -78,7 +78,19 @@ grep -q "seq2seq" "$tmp/err.txt" || fail "classifier: $(cat "$tmp/err.txt")"
 [ $? -eq 1 ] || fail "an unknown layer should exit 1"
 grep -q 'no attention layer "nope" (it has: attention, last)' "$tmp/err.txt" || fail "unknown layer: $(cat "$tmp/err.txt")"
 
-# 6. The trained dates demo looks where the spans say (examples/dates.py).
+# 6. A word-level model: a spans file with one span per target word (not per character) is
+# read the model's way by alignment, units and extract alike.
+printf 'the cat sat\ta b c\t0:3 4:7 8:11\na dog ran on\td e\t2:5 6:9\n' >"$tmp/words.tsv"
+"$cli" alignment --model "$models/seq2seq_words.pt" --data "$tmp/words.tsv" --json \
+    >"$tmp/words.json" 2>"$tmp/err.txt" || fail "word-level alignment exited $?: $(cat "$tmp/err.txt")"
+/usr/bin/python3 -c "import json,sys; o=json.load(open(sys.argv[1])); assert (o['output_tokens'], o['samples'], o['skipped_samples']) == (5, 2, 0), o" "$tmp/words.json" ||
+    fail "word-level alignment: $(cat "$tmp/words.json")"
+"$cli" units --model "$models/seq2seq_words.pt" --data "$tmp/words.tsv" --signal position \
+    >/dev/null 2>"$tmp/err.txt" || fail "word-level units exited $?: $(cat "$tmp/err.txt")"
+"$cli" extract --model "$models/seq2seq_words.pt" --data "$tmp/words.tsv" --out "$tmp/words.h5" \
+    >/dev/null 2>"$tmp/err.txt" || fail "word-level extract exited $?: $(cat "$tmp/err.txt")"
+
+# 7. The trained dates demo looks where the spans say (examples/dates.py).
 demo="$src/resources/demo/dates"
 "$cli" alignment --model "$demo/dates.pt" --data "$demo/dates.tsv" --json --limit 300 \
     >"$tmp/dates.json" 2>/dev/null || fail "dates demo exited $?"

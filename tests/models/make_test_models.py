@@ -21,6 +21,7 @@ PyTorch does, not what the models predict. One model per case of docs/model-cont
                       inputs.decoder.rnn and h0.decoder.rnn; generate();
                       logits_from_embeddings(src_embeddings, src_lengths, tgt, tgt_lengths)
     max_len.pt        like lstm_bi.pt with "max_length": 8
+    seq2seq_words.pt  seq2seq.pt read word by word (whitespace tokens, one-letter target words)
     seq2seq_<mode>.pt seq2seq.pt returning attention that is two layers, or breaks the contract
                       (see Seq2Seq.mode)
   and files that must be refused with a clear message:
@@ -430,6 +431,13 @@ def main() -> None:
     save(Seq2Seq(), out / "seq2seq.pt",
          {"task": "seq2seq", "input": char_input(), "target_vocab": TARGET, "bos": BOS,
           "eos": EOS, "pad": PAD})
+    # The same network read word by word (a tutorial-style word-level seq2seq): source words of
+    # WORDS, target words of one letter each, so a spans file has one span per target word.
+    save(Seq2Seq(), out / "seq2seq_words.pt",
+         {"task": "seq2seq", "target_vocab": TARGET, "bos": BOS, "eos": EOS, "pad": PAD,
+          "input": {"type": "tokens", "tokenizer": "whitespace", "pad": PAD, "unk": UNK,
+                    "lowercase": True,  # as many words as the encoder's embedding has rows
+                    "vocab": WORDS + [f"w{i}" for i in range(len(CHARS) - len(WORDS))]}})
     save(LstmBi(), out / "max_len.pt", dict(classify, max_length=8))
     for mode in ["two_layers", "half", "non_finite", "wide", "bad_rank"]:
         save(Seq2Seq(mode), out / f"seq2seq_{mode}.pt",
