@@ -183,7 +183,8 @@ int runAttributeCommand(const QStringList& arguments) {
         QJsonArray scores;
         for (double s : c.scores.scores) scores.append(s);
         root[QStringLiteral("scores")] = scores;
-        root[QStringLiteral("output")] = c.scores.output;  // the target's logit
+        root[QStringLiteral("output")] = c.scores.output;    // the target's logit
+        root[QStringLiteral("output_name")] = a.outputName;  // or its log-probability
         if (settings.method != AttributionMethod::GradientTimesInput)
             root[QStringLiteral("baseline")] =
                 a.padBaseline ? QStringLiteral("pad") : QStringLiteral("zeros");
@@ -201,6 +202,12 @@ int runAttributeCommand(const QStringList& arguments) {
             root[QStringLiteral("completeness_error")] = number(c.scores.completenessError);
         }
         root[QStringLiteral("seconds")] = a.seconds;
+        if (a.padBaseline && a.padRowNonZero &&
+            settings.method != AttributionMethod::GradientTimesInput)
+            std::fprintf(stderr,
+                         "rnnscope-cli attribute: note: the baseline is the pad embedding, which "
+                         "is not zeros (the embedding has no padding_idx); if <pad> was never "
+                         "trained, --baseline zeros is the truer \"no input\"\n");
 
         if (parser.isSet(jsonOption)) {
             std::printf("%s", QJsonDocument(root).toJson(QJsonDocument::Indented).constData());
@@ -211,9 +218,11 @@ int runAttributeCommand(const QStringList& arguments) {
                                   : QStringLiteral(" at output %1 (\u201c%2\u201d)")
                                         .arg(a.position + 1)
                                         .arg(a.outputTokens.value(a.position));
-        std::printf("%s of class %s%s (logit %.4f; predicted %s)\n",
+        std::printf("%s of class %s%s (%s %.4f; predicted %s)\n",
                     qPrintable(attributionMethodName(settings.method)), qPrintable(c.label),
-                    qPrintable(where), c.scores.output, qPrintable(names.value(a.predicted)));
+                    qPrintable(where), qPrintable(a.outputName), c.scores.output,
+                    qPrintable(names.value(a.predicted)));
+
         for (int t = 0; t < a.tokens.size(); ++t)
             std::printf("%4d  %-16s %+.6f\n", t + 1, qPrintable(a.tokens[t]),
                         c.scores.scores[size_t(t)]);

@@ -1,5 +1,7 @@
 #include "core/errors/SampleAttribution.h"
 
+#include <cmath>
+
 #include <QElapsedTimer>
 
 #include "core/Errors.h"
@@ -149,6 +151,16 @@ SampleAttribution attributeSample(const Model& model, const SampleInput& input,
     out.predicted = predicted;
     out.trueClass = reference[size_t(out.position)];
     out.padBaseline = settings.baseline == AttributionBaseline::Pad && binding.padKnown;
+    out.padRowNonZero = binding.padKnown && binding.padEmbeddings.size() > 0 &&
+                        binding.padEmbeddings.row(0).cwiseAbs().maxCoeff() > 0.0f;
+    // A head ending in log_softmax: log Σ exp of every row is 0 (to float rounding).
+    bool normalised = rows > 0 && classes > 1;
+    for (int r = 0; r < rows && normalised; ++r) {
+        const double top = double(binding.logits.row(r).maxCoeff());
+        const double sum = (binding.logits.row(r).cast<double>().array() - top).exp().sum();
+        normalised = std::abs(top + std::log(sum)) < 1e-4;
+    }
+    if (normalised) out.outputName = QStringLiteral("log-probability");
     out.contractDifference = binding.contractDifference;
     const MatrixRM baseline =
         out.padBaseline ? binding.padEmbeddings

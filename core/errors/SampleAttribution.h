@@ -78,8 +78,14 @@ struct SampleAttribution {
     QStringList classNames;  // attributionClassNames of the model: what outputPredicted index
     std::vector<int> outputPredicted;
     std::vector<int> outputReference;
-    bool outputIsGenerated = false;   // seq2seq: the model's own greedy output is explained
-    bool padBaseline = false;         // the baseline is the pad embedding (false: zeros)
+    bool outputIsGenerated = false;  // seq2seq: the model's own greedy output is explained
+    bool padBaseline = false;        // the baseline is the pad embedding (false: zeros)
+    // The pad embedding is not zeros: an embedding without padding_idx, whose pad row may never
+    // have been trained (then zeros is the truer "no input" baseline; views say so).
+    bool padRowNonZero = false;
+    // What the scores explain: "logit", or "log-probability" when every row of the model's
+    // output is already normalised (a log_softmax head, as many tutorials have).
+    QString outputName = QStringLiteral("logit");
     double contractDifference = 0.0;  // |logits_from_embeddings - forward| on this sample
     // The target class first, then the true class when known and different.
     std::vector<ClassAttribution> classes;

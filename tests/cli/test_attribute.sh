@@ -153,4 +153,16 @@ PY
     [ $? -eq 1 ] || fail "--position 40 past the output does not exit 1"
     grep -q "output position 40 is not one of the sample's 11" "$tmp/e.txt" || fail "position 40: $(cat "$tmp/e.txt")"
 fi
+# A tutorial-style model: a log_softmax head (its outputs are log-probabilities, and are named so)
+# and an embedding without padding_idx (a pad baseline that is not zeros gets a note).
+. "$src/tests/cli/models.sh"
+models=$(test_models "$src" "$tmp/models") || exit 1
+"$cli" attribute --model "$models/lstm_tutorial.pt" --input "ab(c" --method ig --json \
+    >"$tmp/t.json" 2>"$tmp/err.txt" || fail "tutorial model exited $?: $(cat "$tmp/err.txt")"
+grep -q '"output_name": "log-probability"' "$tmp/t.json" || fail "log-probability: $(cat "$tmp/t.json")"
+grep -q "not zeros (the embedding has no padding_idx)" "$tmp/err.txt" || fail "pad note: $(cat "$tmp/err.txt")"
+grep -q '"output_name": "logit"' "$tmp/ig.json" || fail "the demo's outputs are logits: $(cat "$tmp/ig.json")"
+"$cli" attribute --model "$models/lstm_tutorial.pt" --input "ab(c" --method ig --baseline zeros \
+    >/dev/null 2>"$tmp/err.txt" || fail "--baseline zeros exited $?"
+! grep -q "padding_idx" "$tmp/err.txt" || fail "a zeros baseline needs no note: $(cat "$tmp/err.txt")"
 echo "PASS"

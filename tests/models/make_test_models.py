@@ -21,6 +21,7 @@ PyTorch does, not what the models predict. One model per case of docs/model-cont
                       inputs.decoder.rnn and h0.decoder.rnn; generate();
                       logits_from_embeddings(src_embeddings, src_lengths, tgt, tgt_lengths)
     max_len.pt        like lstm_bi.pt with "max_length": 8
+    lstm_tutorial.pt  lstm_bi.pt with no padding_idx and a log_softmax head (log-probabilities)
     seq2seq_words.pt  seq2seq.pt read word by word (whitespace tokens, one-letter target words)
     seq2seq_<mode>.pt seq2seq.pt returning attention that is two layers, or breaks the contract
                       (see Seq2Seq.mode)
@@ -64,13 +65,17 @@ def last_valid(h: Tensor, lengths: Tensor) -> Tensor:
 class LstmBi(nn.Module):
     """Classification: 2-layer bidirectional LSTM over packed sequences, attention pooling."""
 
-    def __init__(self):
+    def __init__(self, tutorial: bool = False):
         super().__init__()
-        self.embed = nn.Embedding(len(CHARS), 8, padding_idx=0)
+        # tutorial: as many tutorials write it, the embedding without padding_idx (its pad row
+        # random, not zeros) and a log_softmax head (the outputs are log-probabilities).
+        self.embed = nn.Embedding(len(CHARS), 8) if tutorial else nn.Embedding(len(CHARS), 8,
+                                                                                padding_idx=0)
         self.rnn = nn.LSTM(8, 6, num_layers=2, bidirectional=True, batch_first=True)
         self.score = nn.Linear(12, 1)
         self.out = nn.Linear(12, 3)
         self.attribution_scale = 1.0
+        self.log_softmax = tutorial
 
     def run(self, x: Tensor, lengths: Tensor) -> Tuple[Tensor, Tensor]:
         packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
@@ -80,7 +85,10 @@ class LstmBi(nn.Module):
         score = score.masked_fill(~valid_mask(lengths, x.size(1)), -1e9)
         weights = torch.softmax(score, 1)  # [B, T]
         pooled = (weights.unsqueeze(2) * h).sum(1)  # [B, 12]
-        return self.out(pooled), weights.unsqueeze(1)
+        out = self.out(pooled)
+        if self.log_softmax:
+            out = torch.log_softmax(out, 1)
+        return out, weights.unsqueeze(1)
 
     def forward(self, inputs: Tensor, lengths: Tensor) -> Tensor:
         return self.run(self.embed(inputs), lengths)[0]
@@ -439,6 +447,7 @@ def main() -> None:
                     "lowercase": True,  # as many words as the encoder's embedding has rows
                     "vocab": WORDS + [f"w{i}" for i in range(len(CHARS) - len(WORDS))]}})
     save(LstmBi(), out / "max_len.pt", dict(classify, max_length=8))
+    save(LstmBi(tutorial=True), out / "lstm_tutorial.pt", dict(classify, name="lstm_tutorial"))
     for mode in ["two_layers", "half", "non_finite", "wide", "bad_rank"]:
         save(Seq2Seq(mode), out / f"seq2seq_{mode}.pt",
              {"task": "seq2seq", "input": char_input(), "target_vocab": TARGET, "bos": BOS,

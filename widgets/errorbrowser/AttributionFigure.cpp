@@ -236,10 +236,14 @@ void AttributionFigure::paintOwn(QPainter& painter, const QRectF& rect) const {
                          (runName_.isEmpty() ? QString() : QStringLiteral(" — ") + runName_));
     painter.setFont(font());
     QString how;
-    const QString baseline = a.padBaseline ? tr("the pad embedding") : tr("zeros");
+    // A pad row that is not zeros may never have been trained: say so where it is the baseline.
+    const QString baseline = !a.padBaseline    ? tr("zeros")
+                             : a.padRowNonZero ? tr("the pad embedding (not zeros: if <pad> was "
+                                                    "never trained, choose the zeros baseline)")
+                                               : tr("the pad embedding");
     switch (a.settings.method) {
         case AttributionMethod::GradientTimesInput:
-            how = tr("score = Σ embedding × ∂logit/∂embedding, per token");
+            how = tr("score = Σ embedding × ∂%1/∂embedding, per token").arg(a.outputName);
             break;
         case AttributionMethod::IntegratedGradients:
             how = a.settings.adaptive ? tr("%1 from %2: %3 steps first, then finer where the path "
@@ -253,7 +257,7 @@ void AttributionFigure::paintOwn(QPainter& painter, const QRectF& rect) const {
                                             .arg(integrationRuleName(a.settings.rule), baseline);
             break;
         case AttributionMethod::Occlusion:
-            how = tr("score = logit − logit with the token replaced by %1").arg(baseline);
+            how = tr("score = %1 − %1 with the token replaced by %2").arg(a.outputName, baseline);
             break;
     }
     painter.setPen(QColor(80, 80, 80));
@@ -374,7 +378,7 @@ qreal AttributionFigure::paintColumn(QPainter& painter, const ClassAttribution& 
     y += line;
     painter.setFont(font());
     const TokenAttribution& s = c.scores;
-    QStringList values{tr("logit %1").arg(scoreText(s.output))};
+    QStringList values{tr("%1 %2").arg(a.outputName, scoreText(s.output))};
     if (a.settings.method == AttributionMethod::IntegratedGradients) {
         double total = 0.0;
         for (double v : s.scores) total += v;
