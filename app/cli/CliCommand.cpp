@@ -27,9 +27,10 @@ bool interruptRequested() {
     return interrupted.load();
 }
 
-int cliUsageError(const QCommandLineParser& parser, const char* command, const QString& message) {
-    std::fprintf(stderr, "rnnscope-cli %s: %s\n\n%s", command, qPrintable(message),
-                 qPrintable(parser.helpText()));
+int cliUsageError(const QCommandLineParser&, const char* command, const QString& message) {
+    // The reason alone, and where the options are: a page of help would bury it.
+    std::fprintf(stderr, "rnnscope-cli %s: %s\nRun 'rnnscope-cli %s --help' for every option.\n",
+                 command, qPrintable(message), command);
     return 2;
 }
 

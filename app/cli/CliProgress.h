@@ -1,8 +1,10 @@
 #pragma once
 // The progress line long CLI commands draw on stderr: "\rproject  t-SNE: iteration 250/750  42%
-// 3.1 s", redrawn at most every 100 ms, so a log of stderr stays short.
+// 3.1 s", redrawn at most every 100 ms on a terminal; into a file or pipe, a line every 10 s.
 
+#include <unistd.h>
 #include <QElapsedTimer>
+
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -14,12 +16,17 @@ public:
     explicit CliProgress(const char* command) : command_(command) { timer_.start(); }
     void update(const std::string& stage, double fraction, bool force = false) {
         const qint64 now = timer_.elapsed();
-        if (!force && now - lastMs_ < 100) return;
+        // A terminal redraws one line ten times a second; a log file gets a line every ten
+        // seconds (and the last one), not a hundred carriage returns.
+        if (!force && now - lastMs_ < (terminal_ ? 100 : 10000)) return;
+        if (!terminal_ && force && lastFraction_ >= 1.0) return;
         lastMs_ = now;
-        std::fprintf(stderr, "\r%s  %-40s %3d%%  %.1f s   ", command_, stage.c_str(),
-                     int(100 * std::clamp(fraction, 0.0, 1.0)), double(now) / 1000.0);
+        lastFraction_ = fraction;
+        std::fprintf(stderr, terminal_ ? "\r%s  %-40s %3d%%  %.1f s   " : "%s  %s %d%%  %.1f s\n",
+                     command_, stage.c_str(), int(100 * std::clamp(fraction, 0.0, 1.0)),
+                     double(now) / 1000.0);
         std::fflush(stderr);
-        drawn_ = true;
+        drawn_ = terminal_;
     }
     void end() {
         if (drawn_) std::fputc('\n', stderr);
@@ -30,7 +37,9 @@ public:
 private:
     const char* command_;
     QElapsedTimer timer_;
-    qint64 lastMs_ = -1000;
+    qint64 lastMs_ = -100000;
+    double lastFraction_ = 0.0;
+    const bool terminal_ = isatty(fileno(stderr)) != 0;
     bool drawn_ = false;
 };
 

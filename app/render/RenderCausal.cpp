@@ -54,7 +54,11 @@ QString readCausalRenderOptions(const QCommandLineParser& parser, const QString&
         return QStringLiteral("--ablate-mode must be zero or mean, not '%1'").arg(mode);
     o.mean = mode == QLatin1String("mean");
     o.signal = parser.value(QStringLiteral("signal"));
-    o.breakdown = parser.value(QStringLiteral("breakdown"));
+    // Null when not given; set but empty is a mistake prepareCausalView names.
+    if (parser.isSet(QStringLiteral("breakdown")))
+        o.breakdown = parser.value(QStringLiteral("breakdown")).isNull()
+                          ? QStringLiteral("")
+                          : parser.value(QStringLiteral("breakdown"));
     if (!patching) return {};
     for (const char* side : {"clean", "corrupt"}) {
         const QString name = QString::fromLatin1(side);
@@ -98,6 +102,22 @@ QString prepareCausalView(const QString& view, Panel* panel, Session& session,
                        "--signal: \"%1\" is not a signal; use depth, position, quote, "
                        "token:X, label:X or annotation:NAME")
                 .arg(o.signal);
+        // The breakdown's units are checked against the state before the long sweep.
+        std::vector<int> units;
+        if (!o.breakdown.isNull()) {
+            if (o.breakdown.trimmed().isEmpty())
+                return QStringLiteral("--breakdown needs units, such as 45 or 3,7,10-12");
+            try {  // read as the units of an intervention on the sweep's state
+                units = parseInterventionSpec(
+                            QStringLiteral("%1[%2]=0").arg(ablation->track(), o.breakdown),
+                            session.model()->recurrentLayers())
+                            .units;
+            } catch (const UserError& e) {
+                const QString why = e.message();
+                const int colon = why.indexOf(QStringLiteral("\": "));
+                return QStringLiteral("--breakdown: ") + (colon >= 0 ? why.mid(colon + 3) : why);
+            }
+        }
         const QString problem = ablation->run();
         if (!problem.isEmpty()) return problem;
         const AblationAnalysis& a = session.ablation();
@@ -108,16 +128,7 @@ QString prepareCausalView(const QString& view, Panel* panel, Session& session,
                         (a.complete() && ablation->plot()->pointCount() == a.units().size()));
             }))
             return QStringLiteral("the sweep did not end");
-        if (!a.error().isEmpty() || o.breakdown.isEmpty()) return a.error();
-        std::vector<int> units;
-        try {  // the units as an intervention spec on the sweep's state reads them
-            units = parseInterventionSpec(
-                        QStringLiteral("%1[%2]=0").arg(a.request().track, o.breakdown),
-                        session.model()->recurrentLayers())
-                        .units;
-        } catch (const UserError& e) {
-            return QStringLiteral("--breakdown: ") + e.message();
-        }
+        if (!a.error().isEmpty() || units.empty()) return a.error();
         const QString why = ablation->showBreakdown(units);
         if (!why.isEmpty()) return why;
         if (!waitFor([&] {

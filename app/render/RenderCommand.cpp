@@ -345,6 +345,18 @@ int runRenderCommand(const QStringList& arguments) {
     }
     if (parser.isSet(editOption) && !session.model())
         return fail(QStringLiteral("--edit needs a model: the edited text is run by it"));
+    if (parser.isSet(editOption) && parser.isSet(setOption))
+        return fail(QStringLiteral(
+            "--edit and --set: a figure compares the sample with one other run, the edited "
+            "input or the interventions; give one of them"));
+    if (parser.isSet(editOption) &&
+        !QStringList{QStringLiteral("sample"), QStringLiteral("attention"),
+                     QStringLiteral("state-space"), QStringLiteral("units"),
+                     QStringLiteral("attribution")}
+             .contains(view))
+        return fail(QStringLiteral("--edit shows in the sample, attention, state-space, units and "
+                                   "attribution views, not in %1")
+                        .arg(view));
     const bool hasData =
         parser.isSet(dataOption) || !sessionDataset.isEmpty() || modelFree || sessionModelFree;
     if (hasData && !waitFor([&] { return session.dataset() != nullptr; }, lastError, 120000))
@@ -606,8 +618,12 @@ int runRenderCommand(const QStringList& arguments) {
                                                      : QStringLiteral("the dataset")),
                         static_cast<long long>(session.dataset() ? session.dataset()->size() : 0));
         else
-            std::printf("%s: %s of %s\n", qPrintable(out), qPrintable(view),
-                        qPrintable(session.currentResult()->input.tokens.join(QString())));
+            std::printf("%s: %s of %s%s\n", qPrintable(out), qPrintable(view),
+                        qPrintable(session.currentResult()->input.tokens.join(QString())),
+                        session.whatIf().isEditing()
+                            ? qPrintable(QStringLiteral(", beside the edit \u201c%1\u201d")
+                                             .arg(session.whatIf().editText()))
+                            : "");
         return 0;
     };
 

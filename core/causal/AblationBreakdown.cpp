@@ -28,6 +28,31 @@ QString valueText(double v) {
                                               : QString::number(v, 'g', 3);
 }
 
+// What a group's value means, for axis titles and headings.
+QString groupedByText(const SignalSpec& signal) {
+    switch (signal.kind) {
+        case SignalKind::Position:
+            return QStringLiteral("length (tokens)");
+        case SignalKind::Depth:
+            return QStringLiteral("deepest nesting of brackets in the sample");
+        case SignalKind::Quote:
+            return QStringLiteral("whether the sample has a quoted string (1) or not (0)");
+        case SignalKind::TokenIdentity:
+            return QStringLiteral("whether the sample has the token “%1” (1) or not (0)")
+                .arg(signal.value);
+        case SignalKind::Label:
+            return QStringLiteral("whether the sample's label is “%1” (1) or not (0)")
+                .arg(signal.value);
+        case SignalKind::Annotation:
+            return signal.annotationValue().isNull()
+                       ? QStringLiteral("largest annotation %1 in the sample")
+                             .arg(signal.annotationName())
+                       : QStringLiteral("whether a token is annotated %1=%2 (1) or not (0)")
+                             .arg(signal.annotationName(), signal.annotationValue());
+    }
+    return signal.title();
+}
+
 }  // namespace
 
 AblationBreakdown ablationBreakdown(const Model& model, const Dataset& dataset,
@@ -35,6 +60,7 @@ AblationBreakdown ablationBreakdown(const Model& model, const Dataset& dataset,
                                     const std::function<void(double)>& progress,
                                     const std::function<bool()>& cancelled) {
     checkSignal(signal, dataset);
+    checkSignal(signal, model.meta());
     if (dataset.size() == 0)
         throw DataError(QStringLiteral("%1 has no samples").arg(dataset.displayName()));
     bool needsMeans = false;
@@ -64,10 +90,13 @@ AblationBreakdown ablationBreakdown(const Model& model, const Dataset& dataset,
     std::sort(sorted.begin(), sorted.end());
     std::vector<double> distinct = sorted;
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    if (distinct.size() == 1)
+        throw UserError(
+            QStringLiteral("Every sample of %1 has the same largest %2 (%3): there "
+                           "is nothing to group by; choose another signal.")
+                .arg(dataset.displayName(), signal.title(), valueText(distinct.front())));
     AblationBreakdown out;
-    out.groupedBy = signal.kind == SignalKind::Position
-                        ? QStringLiteral("length (tokens)")
-                        : QStringLiteral("largest %1 in the sample").arg(signal.title());
+    out.groupedBy = groupedByText(signal);
     std::vector<double> upper;  // each group's largest value
     const int most = std::max(1, maxGroups);
     if (int(distinct.size()) <= most) {

@@ -60,7 +60,10 @@ QString AblationAnalysis::start(const AblationRequest& request) {
     AblationSettings settings;
     try {
         settings.state = parseInterventionTrack(request.track, model_->recurrentLayers());
-        if (request.signal) checkSignal(*request.signal, *dataset_);
+        if (request.signal) {
+            checkSignal(*request.signal, *dataset_);
+            checkSignal(*request.signal, model_->meta());
+        }
     } catch (const UserError& e) {
         return e.message();
     }

@@ -49,6 +49,16 @@ Session::Session(QObject* parent)
     connect(&analysis_, &ModelAnalysis::stateProjectionChanged, this,
             &Session::stateProjectionChanged);
     connect(&analysis_, &ModelAnalysis::attributionChanged, this, &Session::attributionChanged);
+    // The compared runs explain the output position the original's attribution explains (its
+    // default, the first wrong output, may fall elsewhere in another run).
+    connect(&analysis_, &ModelAnalysis::attributionChanged, this, [this]() {
+        const auto a = analysis_.currentAttribution();
+        AttributionSettings settings = analysis_.attributionSettings();
+        if (!a || settings.position >= 0) return;
+        settings.position = a->position;
+        interventions_.setAttributionSettings(settings);
+        whatIf_.setAttributionSettings(settings);
+    });
     connect(&analysis_, &ModelAnalysis::errorOccurred, this, &Session::errorOccurred);
     connect(&analysis_, &ModelAnalysis::storeChanged, this, [this]() {
         Q_EMIT storeChanged();

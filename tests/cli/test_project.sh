@@ -135,14 +135,14 @@ expect_exit 1 "NaN values (first at row 1, column 0)" project --states "$TMP/nan
 expect_exit 1 "cannot write" project --states "$TMP/x.npy" --method pca --out "$TMP/no/such/dir.npy"
 [ ! -e "$TMP/o.npy" ] || fail "a failed run wrote its output"
 
-# 4. Usage errors: exit 2 with the reason and the help.
+# 4. Usage errors: exit 2 with the reason and where the help is.
 expect_exit 2 "give either --states X.npy or --model M.pt --data D" project --method pca --out "$TMP/o.npy"
 expect_exit 2 "--method must be pca, tsne or umap, not 'lda'" project --states "$TMP/x.npy" --method lda --out "$TMP/o.npy"
 expect_exit 2 "--dims must be 2 or 3" project --states "$TMP/x.npy" --method pca --dims 4 --out "$TMP/o.npy"
 expect_exit 2 "--out must end in .npy or .csv" project --states "$TMP/x.npy" --method pca --out "$TMP/o.txt"
 expect_exit 2 "--perplexity applies to t-SNE only" project --states "$TMP/x.npy" --method umap --perplexity 30 --out "$TMP/o.npy"
 expect_exit 2 "--threads must be" project --states "$TMP/x.npy" --method pca --threads -1 --out "$TMP/o.npy"
-expect_exit 2 "Usage:" project --states "$TMP/x.npy" --method pca --out "$TMP/o.npy" --frobnicate
+expect_exit 2 "rnnscope-cli project --help" project --states "$TMP/x.npy" --method pca --out "$TMP/o.npy" --frobnicate
 
 # 5. A model's own states over a dataset (what the 3D State Space shows): every token of the
 # brackets demo with its sample, step and token, and the same numbers as PCA of the store.

@@ -108,7 +108,9 @@ expect_exit 2 "--top must be" units --model "$M" --data "$D" --signal depth --to
 expect_exit 1 "unknown signal 'nesting'" units --model "$M" --data "$D" --signal nesting
 expect_exit 1 "has no per-token annotation 'pos'; it has: depth" units --model "$M" \
   --data "$TMP/annotated.jsonl" --signal annotation:pos
-expect_exit 1 "has the same value on all" units --model "$M" --data "$D" --signal token:Q \
+expect_exit 1 "not in the model's vocabulary" units --model "$M" --data "$D" --signal token:Q \
+  --max-samples 20
+expect_exit 1 "has the same value on all" units --model "$M" --data "$D" --signal quote \
   --max-samples 20
 expect_exit 1 "no units match" units --model "$M" --data "$D" --signal depth --layer 3 \
   --max-samples 5

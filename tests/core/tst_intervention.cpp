@@ -379,7 +379,7 @@ TEST_CASE("the ablation's breakdown by depth counts as a hand loop in PyTorch do
     const AblationBreakdown b =
         ablationBreakdown(*model, *dataset, ablation, SignalSpec::parse(QStringLiteral("depth")),
                           16, [&](double f) { heard.push_back(f); });
-    CHECK(b.groupedBy.contains(QStringLiteral("largest")));
+    CHECK(b.groupedBy.contains(QStringLiteral("deepest nesting")));
     REQUIRE(!heard.empty());
     CHECK(heard.back() == Approx(1.0));
     // One group per deepest nesting (the demo has 15), each as PyTorch counts it.
@@ -403,6 +403,21 @@ TEST_CASE("the ablation's breakdown by depth counts as a hand loop in PyTorch do
           Approx(expected[QStringLiteral("units")][QStringLiteral("45")][QStringLiteral("accuracy")]
                      .toDouble())
               .margin(1e-12));
+
+    // A signal the model or the data cannot group by says why.
+    auto problem = [&](const char* signal) {
+        try {
+            ablationBreakdown(*model, *dataset, ablation,
+                              SignalSpec::parse(QString::fromUtf8(signal)));
+        } catch (const UserError& e) {
+            return e.message().toStdString();
+        }
+        return std::string();
+    };
+    using Catch::Matchers::Contains;
+    CHECK_THAT(problem("label:foo"), Contains("not one of the model's labels; they are: balanced"));
+    CHECK_THAT(problem("token:z"), Contains("not in the model's vocabulary"));
+    CHECK_THAT(problem("quote"), Contains("nothing to group by"));
 
     // Too many values for a group each: groups of about equal size, in order.
     const AblationBreakdown lengths = ablationBreakdown(

@@ -133,7 +133,8 @@ TEST_CASE("the ablation panel streams, ranks and intervenes", "[causalpanels]") 
         },
         120000));
     CHECK(ablation.breakdownUnits() == std::vector<int>{top.unit});
-    CHECK(panel->breakdownPlot()->title().startsWith(QStringLiteral("Accuracy by largest")));
+    CHECK(
+        panel->breakdownPlot()->title().startsWith(QStringLiteral("Accuracy by deepest nesting")));
     Intervention zeroed = ablation.state();
     zeroed.units = {top.unit};
     zeroed.values = {0.0f};

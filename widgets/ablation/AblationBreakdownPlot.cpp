@@ -163,10 +163,16 @@ void AblationBreakdownPlot::paintFigure(QPainter& painter, const QRectF& rect) c
         painter.setPen(kText);
         painter.drawText(QRectF(centre - slot / 2, plot.bottom() + 3, slot, fm10.height()),
                          Qt::AlignCenter, group.label);
+        // The group's size: "n=137", or the bare number where that does not fit; where even that
+        // would touch its neighbour, every other group's (rnnscope-cli ablate --by lists all).
         painter.setPen(kAxis);
+        QString count = QStringLiteral("n=%1").arg(group.original.samples);
+        if (fm10.horizontalAdvance(count) > slot - 4)
+            count = QString::number(group.original.samples);
+        if (fm10.horizontalAdvance(count) > slot - 4 && g % 2 == 1) count.clear();
         painter.drawText(
-            QRectF(centre - slot / 2, plot.bottom() + 3 + fm10.height(), slot, fm10.height()),
-            Qt::AlignCenter, QStringLiteral("n=%1").arg(group.original.samples));
+            QRectF(centre - slot, plot.bottom() + 3 + fm10.height(), slot * 2, fm10.height()),
+            Qt::AlignCenter, count);
     }
     painter.setFont(font12);
     painter.setPen(kAxis);

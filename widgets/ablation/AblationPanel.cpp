@@ -340,6 +340,10 @@ void AblationPanel::takeTableSelection() {
     if (!units.isEmpty()) session().selection().setSelectedUnits(units);
 }
 
+QString AblationPanel::track() const {
+    return track_->currentText();
+}
+
 std::vector<int> AblationPanel::selectedUnits() const {
     std::vector<int> units;
     for (const QModelIndex& index : table_->selectionModel()->selectedRows())

@@ -32,6 +32,7 @@ public:
 
     // For rnnscope-cli render and tests: choose the sweep and start it as Run does.
     bool setTrack(const QString& track);
+    QString track() const;  // the chosen state, as a track name
     void setMean(bool mean);
     bool setSignal(const QString& name);  // "none", "depth", "token:(" ...
     QString run();                        // "" when started, else why not

@@ -387,7 +387,10 @@ AttentionData AttentionPanel::buildData() const {
         title << (result->outputIsGenerated ? tr("the model's own output")
                                             : tr("reference output (teacher-forced)"));
     const bool edit = compared.kind == ComparedRun::Kind::Edited;
-    const QString edited = tr("“%1”").arg(session().whatIf().editText());
+    // The edit in the title, shortened: a long one would make the figure as wide as its text.
+    QString editText = session().whatIf().editText();
+    if (editText.size() > 40) editText = editText.left(39) + QStringLiteral("…");
+    const QString edited = tr("“%1”").arg(editText);
     if (shownRun() == Intervened)
         title << (edit ? tr("edited input %1").arg(edited) : tr("with interventions"));
     if (shownRun() == Difference)

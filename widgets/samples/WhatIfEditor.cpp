@@ -149,6 +149,18 @@ void WhatIfEditor::refresh() {
                    .arg(changed)
                    .arg(inserted)
                    .arg(removed);
+    // Tokens the vocabulary lacks are read as its unknown token: say so, it changes the question.
+    if (result && result->input.unknownTokens > 0 && typedProblem_.isEmpty()) {
+        const QString unk = session_.model() ? session_.model()->meta().input.unk : QString();
+        text += result->input.unknownTokens == 1
+                    ? tr(" · 1 token of the edit is not in the vocabulary: the model reads it as "
+                         "%1")
+                          .arg(unk)
+                    : tr(" · %1 tokens of the edit are not in the vocabulary: the model reads "
+                         "them as %2")
+                          .arg(result->input.unknownTokens)
+                          .arg(unk);
+    }
     status_->setText(text);
 }
 

@@ -191,6 +191,21 @@ void checkSignal(const SignalSpec& spec, const Dataset& dataset) {
     }
 }
 
+void checkSignal(const SignalSpec& spec, const ModelMeta& meta) {
+    if (spec.kind == SignalKind::Label && meta.task == Task::Classification &&
+        !meta.labels.contains(spec.value))
+        throw UserError(QStringLiteral("“%1” is not one of the model's labels; they are: %2")
+                            .arg(spec.value, meta.labels.join(QStringLiteral(", "))));
+    if (spec.kind == SignalKind::TokenIdentity && meta.input.type == InputSpec::Type::Tokens &&
+        !meta.input.vocab.isEmpty() &&
+        !meta.input.vocab.contains(meta.input.lookupForm(spec.value)))
+        throw UserError(QStringLiteral("the token “%1” is not in the model's vocabulary, so it "
+                                       "never occurs in what the model reads; token:X takes one "
+                                       "of its %2 tokens")
+                            .arg(spec.value)
+                            .arg(meta.input.vocab.size()));
+}
+
 std::vector<float> computeSignal(const SignalSpec& spec, const QStringList& tokens,
                                  const QString& label) {
     DataSample sample;

@@ -8,6 +8,8 @@
 #include <QStringList>
 #include <vector>
 
+#include "core/model/ModelMeta.h"
+
 namespace rnnscope {
 
 class Dataset;
@@ -42,6 +44,10 @@ struct SignalSpec {
 // lacks ("the dataset has no per-token annotation 'x'; it has: depth, pos"), or words of an
 // annotation used as numbers ("... holds words: pick one, annotation:pos=NN").
 void checkSignal(const SignalSpec& spec, const Dataset& dataset);
+// Throws UserError when `spec` names something the model cannot see: a label that is not one of
+// a classifier's labels, a token outside a token model's vocabulary (its signal would be 0 at
+// every step), naming the valid choices.
+void checkSignal(const SignalSpec& spec, const ModelMeta& meta);
 
 // Steps since the start of the sequence: 0, 1, 2, ...
 std::vector<float> positionSignal(int length);

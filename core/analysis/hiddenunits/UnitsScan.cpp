@@ -48,7 +48,10 @@ std::vector<RankedUnit> UnitScan::ranked(int signal, const QStringList& kinds, i
 
 UnitScan scanUnits(const Model& model, const Dataset& dataset, const UnitScanOptions& options,
                    const ScanProgress& progress, const ScanCancelled& cancelled) {
-    for (const SignalSpec& s : options.signals) checkSignal(s, dataset);
+    for (const SignalSpec& s : options.signals) {
+        checkSignal(s, dataset);
+        checkSignal(s, model.meta());
+    }
     UnitScan scan;
     scan.signals = options.signals;
     scan.undefinedSamples.assign(options.signals.size(), 0);
