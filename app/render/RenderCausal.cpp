@@ -19,7 +19,8 @@ void addCausalRenderOptions(QCommandLineParser& parser) {
     };
     add("track",
         "ablation: the state whose units are ablated (a track name, such as "
-        "lstm_l0_fwd_cell; default the first cell state, else hidden state).",
+        "lstm_l0_fwd_cell; default the first cell state, else hidden state). units: the state "
+        "drawn (default the panel's first).",
         "TRACK");
     add("ablate-mode", "ablation: zero or mean (default zero).", "MODE");
     add("signal",
@@ -42,7 +43,9 @@ QString readCausalRenderOptions(const QCommandLineParser& parser, const QString&
                                 CausalRenderOptions& o) {
     const bool ablation = view == QLatin1String("ablation");
     const bool patching = view == QLatin1String("patching");
-    for (const char* name : {"track", "ablate-mode", "signal", "breakdown"})
+    if (parser.isSet(QStringLiteral("track")) && !ablation && view != QLatin1String("units"))
+        return QStringLiteral("--track is for --view ablation or units");
+    for (const char* name : {"ablate-mode", "signal", "breakdown"})
         if (parser.isSet(QString::fromLatin1(name)) && !ablation)
             return QStringLiteral("--%1 is for --view ablation").arg(QString::fromLatin1(name));
     for (const char* name : {"clean", "corrupt", "clean-sample", "corrupt-sample", "align"})

@@ -23,6 +23,7 @@
 #include "core/session/Session.h"
 #include "core/session/SessionFile.h"
 #include "core/store/ActivationStore.h"
+#include "core/store/StoreFile.h"
 #include "widgets/PanelTable.h"
 #include "widgets/attention/AttentionPanel.h"
 #include "widgets/common/FigureExport.h"
@@ -112,6 +113,11 @@ int runRenderCommand(const QStringList& arguments) {
         "What if: TEXT, an edited copy of the sample, runs beside it; every panel draws both "
         "runs as the window does after What If (one sample).",
         "TEXT");
+    const auto unitsOption = option(
+        "units",
+        "units: these units drawn in colour, the rest grey (such as 45 or 3,7,10-12; of --track "
+        "when given).",
+        "UNITS");
     const auto dpiOption = option("dpi", "PNG resolution (default 300).", "DPI", "300");
     const auto sizeOption = option(
         "size",
@@ -451,6 +457,48 @@ int runRenderCommand(const QStringList& arguments) {
         if (!features->failure().isEmpty()) return fail(features->failure());
     }
 
+    // --track and --units of the units view: the state drawn and the units in colour, read as an
+    // intervention's track and units are (the same names and ranges, the same messages).
+    auto chooseUnits = [&](HiddenUnitsPanel* units) -> bool {
+        if (!parser.isSet(unitsOption) && causal.track.isEmpty()) return true;
+        if (!session.model()) {
+            lastError = QStringLiteral("--track and --units need a model's track names");
+            return false;
+        }
+        const TrackId shown = units->currentTrack();
+        const QString track = causal.track.isEmpty() ? store::trackName(shown.module, shown.layer,
+                                                                        shown.direction, shown.kind)
+                                                     : causal.track;
+        const QString list =
+            parser.isSet(unitsOption) ? parser.value(unitsOption) : QStringLiteral("0");
+        Intervention chosen;
+        try {
+            chosen = parseInterventionSpec(QStringLiteral("%1[%2]=0").arg(track, list),
+                                           session.model()->recurrentLayers());
+        } catch (const UserError& e) {
+            const QString why = e.message();
+            const int colon = why.indexOf(QStringLiteral("\": "));
+            const QString problem = colon >= 0 ? why.mid(colon + 3) : why;
+            lastError =
+                (problem.contains(QStringLiteral("no track")) ? QStringLiteral("--track: ")
+                                                              : QStringLiteral("--units: ")) +
+                problem;
+            return false;
+        }
+        const TrackId id{chosen.module, chosen.layer, chosen.direction, chosen.kind};
+        if (!units->selectTrack(id)) {
+            lastError = QStringLiteral("--track %1: the sample has no such state").arg(track);
+            return false;
+        }
+        if (!parser.isSet(unitsOption)) return true;
+        QVector<UnitRef> refs;
+        for (int u : chosen.units) refs.push_back({id.module, id.layer, id.direction, id.kind, u});
+        session.selection().setSelectedUnits(refs);
+        return waitFor(
+            [&] { return qsizetype(units->timeView()->selectedUnits().size()) == refs.size(); },
+            lastError, 30000);
+    };
+
     // Shows `sample` (a 0-based index; < 0: what is current) and waits until the panel has
     // drawn it.
     auto show = [&](qint64 sample) -> bool {
@@ -511,6 +559,7 @@ int runRenderCommand(const QStringList& arguments) {
         }
         if (view == QLatin1String("units")) {
             auto* units = static_cast<HiddenUnitsPanel*>(panel);
+            if (!chooseUnits(units)) return false;
             return waitFor(
                 [&] {
                     const TimeViewData& d = units->timeView()->data();

@@ -28,6 +28,8 @@ for name in sample attention state-space units saturation features errors attrib
   esac
   extra=()
   # The two cell units the ablation sweep ranks first, zeroed.
+  # The two cell units that matter most, in colour over the rest.
+  [ "$name" = units ] && extra=(--track lstm_l0_fwd_cell --units 24,45)
   [ "$name" = intervention ] && extra=(--set 'lstm_l0_fwd_cell[24,45]=0')
   # Every cell unit against its r with bracket depth; the day's second digit patched.
   [ "$name" = ablation ] && extra=(--track lstm_l0_fwd_cell --signal depth)

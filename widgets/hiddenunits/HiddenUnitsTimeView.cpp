@@ -236,6 +236,11 @@ void HiddenUnitsTimeView::paintLines(QPainter& p, const Layout& l) const {
         p.setPen(QPen(QColor(214, 39, 40, 160), 1, Qt::DashLine));
         const qreal ty = valueToY(threshold_, l.plot);
         p.drawLine(QPointF(l.plot.left(), ty), QPointF(l.plot.right(), ty));
+        // Named, so a figure reader knows what the line is.
+        p.setPen(QColor(214, 39, 40));
+        const QString name = tr("pattern threshold %1").arg(threshold_, 0, 'g', 3);
+        const QFontMetricsF fm(p.font());
+        p.drawText(QPointF(l.plot.right() - fm.horizontalAdvance(name) - 4, ty - 3), name);
     }
     p.restore();
 
@@ -243,6 +248,8 @@ void HiddenUnitsTimeView::paintLines(QPainter& p, const Layout& l) const {
     qreal y = l.legend.top() + 4;
     p.setPen(QColor(40, 40, 40));
     if (selected_.empty()) {
+        // A hint on screen; an exported figure is not clicked.
+        if (p.device() != this) return;
         p.setPen(QColor(120, 120, 120));
         p.drawText(QRectF(l.legend.left(), y, l.legend.width(), 80), Qt::TextWordWrap,
                    tr("Click a line or brush steps to select units"));

@@ -39,6 +39,7 @@ public:
     explicit HiddenUnitsTimeView(QWidget* parent = nullptr);
 
     void setData(TimeViewData data);
+    const std::vector<int>& selectedUnits() const { return selected_; }
     // Draws the heatmap again with the preferred colour map (Preferences changed it).
     void redrawColours();
     const TimeViewData& data() const { return data_; }
