@@ -148,6 +148,20 @@ void AblationBreakdownPlot::paintFigure(QPainter& painter, const QRectF& rect) c
     // A pair of bars per group; its label and sample count under it.
     const int n = int(b.groups.size());
     const double slot = plot.width() / n;
+    // Sample counts as "n=137" under each group where every one fits, else bare numbers with
+    // one "n" at the start of the row; where even those touch, every other group's.
+    bool named = true, bare = true;
+    for (const BreakdownGroup& g : b.groups) {
+        named = named &&
+                fm10.horizontalAdvance(QStringLiteral("n=%1").arg(g.original.samples)) <= slot - 4;
+        bare = bare && fm10.horizontalAdvance(QString::number(g.original.samples)) <= slot - 4;
+    }
+    if (!named) {
+        painter.setPen(kAxis);
+        painter.drawText(QRectF(rect.left(), plot.bottom() + 3 + fm10.height(),
+                                plot.left() - rect.left() - 6, fm10.height()),
+                         Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("n"));
+    }
     const double bar = std::min(28.0, slot * 0.36);
     for (int g = 0; g < n; ++g) {
         const BreakdownGroup& group = b.groups[size_t(g)];
@@ -163,13 +177,10 @@ void AblationBreakdownPlot::paintFigure(QPainter& painter, const QRectF& rect) c
         painter.setPen(kText);
         painter.drawText(QRectF(centre - slot / 2, plot.bottom() + 3, slot, fm10.height()),
                          Qt::AlignCenter, group.label);
-        // The group's size: "n=137", or the bare number where that does not fit; where even that
-        // would touch its neighbour, every other group's (rnnscope-cli ablate --by lists all).
         painter.setPen(kAxis);
-        QString count = QStringLiteral("n=%1").arg(group.original.samples);
-        if (fm10.horizontalAdvance(count) > slot - 4)
-            count = QString::number(group.original.samples);
-        if (fm10.horizontalAdvance(count) > slot - 4 && g % 2 == 1) count.clear();
+        QString count = named ? QStringLiteral("n=%1").arg(group.original.samples)
+                              : QString::number(group.original.samples);
+        if (!named && !bare && g % 2 == 1) count.clear();  // rnnscope-cli ablate --by lists all
         painter.drawText(
             QRectF(centre - slot, plot.bottom() + 3 + fm10.height(), slot * 2, fm10.height()),
             Qt::AlignCenter, count);

@@ -200,14 +200,23 @@ void AttributionFigure::paint(QPainter& painter, const QRectF& rect) const {
         paintOwn(painter, rect);
         return;
     }
-    // This run on top, the other under it.
+    // This run on top, the other under it, on one colour scale: the same red means as much.
+    const double scale = std::max(largestScore(), comparison_->largestScore());
     const qreal own = ownSize(rect.width()).height();
-    paintOwn(painter, QRectF(rect.topLeft(), QSizeF(rect.width(), own)));
-    comparison_->paint(painter,
-                       QRectF(rect.left(), rect.top() + own, rect.width(), rect.height() - own));
+    paintOwn(painter, QRectF(rect.topLeft(), QSizeF(rect.width(), own)), scale);
+    comparison_->paintOwn(
+        painter, QRectF(rect.left(), rect.top() + own, rect.width(), rect.height() - own), scale);
 }
 
-void AttributionFigure::paintOwn(QPainter& painter, const QRectF& rect) const {
+double AttributionFigure::largestScore() const {
+    double scale = 0.0;
+    if (!attribution_) return scale;
+    for (const ClassAttribution& c : attribution_->classes)
+        for (double s : c.scores.scores) scale = std::max(scale, std::abs(s));
+    return scale;
+}
+
+void AttributionFigure::paintOwn(QPainter& painter, const QRectF& rect, double sharedScale) const {
     painter.save();
     painter.fillRect(rect, Qt::white);
     painter.setFont(font());
@@ -317,10 +326,9 @@ void AttributionFigure::paintOwn(QPainter& painter, const QRectF& rect) const {
         top += outputsHeight(inner.width());
     }
 
-    // One symmetric scale for every column, so red in one means what it means in the other.
-    double scale = 0.0;
-    for (const ClassAttribution& c : a.classes)
-        for (double s : c.scores.scores) scale = std::max(scale, std::abs(s));
+    // One symmetric scale for every column, so red in one means what it means in the other
+    // (and in a compared run's columns, when one is drawn with this).
+    const double scale = sharedScale > 0 ? sharedScale : largestScore();
     const int n = int(a.classes.size());
     const qreal width = (inner.width() - (n - 1) * kColumnGap) / n;
     qreal bottom = top;
@@ -353,7 +361,7 @@ void AttributionFigure::paintOwn(QPainter& painter, const QRectF& rect) const {
     painter.drawText(
         QRectF(bar.right() + 4, ly, inner.right() - bar.right() - 4, line),
         Qt::AlignLeft | Qt::AlignVCenter,
-        tr("%1   (blue lowers the class's logit, red raises it)").arg(scoreText(scale)));
+        tr("%1   (blue lowers the class's %2, red raises it)").arg(scoreText(scale), a.outputName));
     painter.restore();
 }
 

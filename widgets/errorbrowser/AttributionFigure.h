@@ -25,8 +25,9 @@ public:
     void setMessage(const QString& message);  // no scores, and why (or "computing")
     // Added to the heading: which run this is ("with 2 interventions").
     void setRunName(const QString& name);
-    // A second run's attribution drawn under this one, on its own scale (the same sample with
-    // interventions, issue #21): its scores, or the message why there are none. clear... drops it.
+    // A second run's attribution drawn under this one, on one colour scale with it (the same
+    // sample with interventions, or an edit of it; issue #21): its scores, or the message why
+    // there are none. clear... drops it.
     void setComparison(std::shared_ptr<const SampleAttribution> attribution, const QString& runName,
                        const QString& message = QString());
     void clearComparison();
@@ -52,7 +53,9 @@ protected:
 
 private:
     QSizeF ownSize(qreal width) const;  // without the comparison
-    void paintOwn(QPainter& painter, const QRectF& rect) const;
+    // `scale`: the colour scale's end (0: this run's largest |score|).
+    void paintOwn(QPainter& painter, const QRectF& rect, double scale = 0.0) const;
+    double largestScore() const;  // over every class of this run; 0 without one
     qreal columnHeight(qreal width) const;
     // Height of the output-positions block (caption and strip) at a width; 0 per sequence.
     qreal outputsHeight(qreal width) const;
