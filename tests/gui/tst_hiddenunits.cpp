@@ -6,6 +6,7 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFile>
+#include <QPainter>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -84,6 +85,23 @@ TEST_CASE("the panel draws every unit of the current sample and exports a real f
     REQUIRE(waitUntil([&] { return view->isVisible() && view->width() > 300; }, 5000));
     const QImage plain = view->grab().toImage();
     CHECK(distinctColours(plain) > 5);
+    // With nothing selected the screen says how to select units (in the legend's place, top
+    // right); an exported figure is not clicked, so it does not.
+    auto legendInk = [](const QImage& image) {
+        int ink = 0;
+        for (int y = 25; y < std::min(100, image.height()); ++y)
+            for (int x = image.width() - 80; x < image.width() - 4; ++x)
+                ink += qGray(image.pixel(x, y)) < 200;
+        return ink;
+    };
+    CHECK(legendInk(plain) > 20);
+    QImage figure(view->size(), QImage::Format_ARGB32);
+    figure.fill(Qt::white);
+    {
+        QPainter painter(&figure);
+        view->paint(painter, QRectF(QPointF(0, 0), QSizeF(view->size())));
+    }
+    CHECK(legendInk(figure) == 0);
     w.session().selection().setSelectedUnits({data.track.unit(45), data.track.unit(55)});
     const QImage picked = view->grab().toImage();
     CHECK(picked != plain);

@@ -151,7 +151,18 @@ TEST_CASE("What If… runs an edit of the sample beside it in every panel", "[wh
     REQUIRE(waitUntil([&] { return space->intervenedPath().rows() == 35; }, 120000));
     rnnscope::test::grabIfAsked(w.window, QStringLiteral("whatif-brackets"));
 
-    // Typing in the edited text runs that instead; End Edit returns to the sample as it is.
+    // Typing in the edited text runs that instead; characters the vocabulary lacks are said to
+    // be read as its unknown token. End Edit returns to the sample as it is.
+    editor->editLine()->setText(QStringLiteral("(☃)"));
+    Q_EMIT editor->editLine()->returnPressed();
+    REQUIRE(waitUntil(
+        [&] {
+            const auto e = w.session.whatIf().editedResult();
+            return e && e->input.length() == 3 &&
+                   editor->statusText().contains(QStringLiteral("1 token of the edit is not in "
+                                                                "the vocabulary"));
+        },
+        60000));
     editor->editLine()->setText(QStringLiteral("(())"));
     Q_EMIT editor->editLine()->returnPressed();
     REQUIRE(waitUntil(
@@ -160,6 +171,7 @@ TEST_CASE("What If… runs an edit of the sample beside it in every panel", "[wh
             return e && e->input.length() == 4;
         },
         60000));
+    CHECK_FALSE(editor->statusText().contains(QStringLiteral("vocabulary")));
     editor->endButton()->click();
     CHECK_FALSE(w.session.whatIf().isEditing());
     REQUIRE(waitUntil([&] { return !editor->isVisibleTo(samples); }, 5000));

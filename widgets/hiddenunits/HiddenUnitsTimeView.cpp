@@ -249,7 +249,7 @@ void HiddenUnitsTimeView::paintLines(QPainter& p, const Layout& l) const {
     p.setPen(QColor(40, 40, 40));
     if (selected_.empty()) {
         // A hint on screen; an exported figure is not clicked.
-        if (p.device() != this) return;
+        if (p.device() != this && p.device() != &base_) return;
         p.setPen(QColor(120, 120, 120));
         p.drawText(QRectF(l.legend.left(), y, l.legend.width(), 80), Qt::TextWordWrap,
                    tr("Click a line or brush steps to select units"));
