@@ -21,18 +21,22 @@ namespace {
 struct RunContext {
     const std::vector<RecurrentModule>* rnns = nullptr;
     const Interventions* interventions = nullptr;
-    std::vector<int64_t> stepsRun;  // per module
+    std::vector<int64_t> stepsRun;   // per module
+    Recording* recording = nullptr;  // what each call received, when asked for
 };
 thread_local RunContext* currentRun = nullptr;
 
 struct RunScope {
     RunContext context;
     RunContext* previous;
-    RunScope(const std::vector<RecurrentModule>* rnns, const Interventions* interventions)
+    RunScope(const std::vector<RecurrentModule>* rnns, const Interventions* interventions,
+             Recording* recording = nullptr)
         : previous(currentRun) {
         context.rnns = rnns;
         context.interventions = interventions;
         context.stepsRun.assign(rnns->size(), 0);
+        context.recording = recording;
+        if (recording) recording->calls.assign(rnns->size(), {});
         currentRun = &context;
     }
     ~RunScope() { currentRun = previous; }
@@ -80,15 +84,12 @@ Outputs padded(int64_t site, const Interventions& on, const at::Tensor& input, b
 }
 
 // A packed sequence: `data` [N, I] holds step t of the first batchSizes[t] samples (sorted by
-// length, longest first) after step t - 1 of them.
-Outputs packed(int64_t site, const Interventions& on, const at::Tensor& data,
-               const at::Tensor& batchSizes, const at::Tensor& h0, const at::Tensor& c0) {
-    for (const Intervention& i : on)
-        if (!i.rows.empty())
-            throw ModelError(QStringLiteral("%1 is called on a packed sequence, whose rows PyTorch "
-                                            "reorders, so an intervention cannot act on some rows "
-                                            "of a batch only")
-                                 .arg(i.module));
+// length, longest first) after step t - 1 of them. As a padded [B, T, I] batch, rows in the same
+// order, and each row's length.
+struct Padded {
+    at::Tensor x, lengths;
+};
+Padded toPadded(const at::Tensor& data, const at::Tensor& batchSizes) {
     const at::Tensor sizes = batchSizes.to(at::kLong).contiguous();
     const int64_t steps = sizes.size(0);
     const int64_t* bs = sizes.data_ptr<int64_t>();
@@ -99,7 +100,42 @@ Outputs packed(int64_t site, const Interventions& on, const at::Tensor& data,
         x.select(1, t).slice(0, 0, bs[t]).copy_(data.slice(0, offset, offset + bs[t]));
         for (int64_t b = 0; b < bs[t]; ++b) lens[b] = t + 1;
     }
-    Outputs o = unrollSite(site, on, x, at::tensor(at::ArrayRef<int64_t>(lens), at::kLong), h0, c0);
+    return {x, at::tensor(at::ArrayRef<int64_t>(lens), at::kLong)};
+}
+
+// Keeps what module `site` received in this call, when the run records (auto-interpret).
+void recordPadded(int64_t site, const at::Tensor& input, bool batchFirst, const at::Tensor& h0,
+                  const at::Tensor& c0) {
+    if (!currentRun || !currentRun->recording || site < 0 ||
+        site >= static_cast<int64_t>(currentRun->recording->calls.size()))
+        return;
+    const at::Tensor x = batchFirst ? input : input.transpose(0, 1);
+    currentRun->recording->calls[site].push_back(
+        {x.contiguous(), at::full({x.size(0)}, x.size(1), at::kLong), h0, c0, false});
+}
+
+void recordPacked(int64_t site, const at::Tensor& data, const at::Tensor& batchSizes,
+                  const at::Tensor& h0, const at::Tensor& c0) {
+    if (!currentRun || !currentRun->recording || site < 0 ||
+        site >= static_cast<int64_t>(currentRun->recording->calls.size()))
+        return;
+    const Padded p = toPadded(data, batchSizes);
+    currentRun->recording->calls[site].push_back({p.x, p.lengths, h0, c0, true});
+}
+
+Outputs packed(int64_t site, const Interventions& on, const at::Tensor& data,
+               const at::Tensor& batchSizes, const at::Tensor& h0, const at::Tensor& c0) {
+    for (const Intervention& i : on)
+        if (!i.rows.empty())
+            throw ModelError(QStringLiteral("%1 is called on a packed sequence, whose rows PyTorch "
+                                            "reorders, so an intervention cannot act on some rows "
+                                            "of a batch only")
+                                 .arg(i.module));
+    const Padded p = toPadded(data, batchSizes);
+    const at::Tensor sizes = batchSizes.to(at::kLong).contiguous();
+    const int64_t steps = sizes.size(0);
+    const int64_t* bs = sizes.data_ptr<int64_t>();
+    Outputs o = unrollSite(site, on, p.x, p.lengths, h0, c0);
     std::vector<at::Tensor> rows;
     for (int64_t t = 0; t < steps; ++t) rows.push_back(o.output.select(1, t).slice(0, 0, bs[t]));
     o.output = at::cat(rows, 0);
@@ -112,6 +148,7 @@ using Rnn = std::tuple<at::Tensor, at::Tensor>;
 Lstm lstmInput(const at::Tensor& input, at::TensorList hx, at::TensorList params, bool biases,
                int64_t layers, double dropout, bool train, bool bidirectional, bool batchFirst,
                int64_t site) {
+    recordPadded(site, input, batchFirst, hx[0], hx[1]);
     const Interventions on = interventionsAt(site);
     if (on.empty()) {
         countSteps(site, input.size(batchFirst ? 1 : 0));
@@ -125,6 +162,7 @@ Lstm lstmInput(const at::Tensor& input, at::TensorList hx, at::TensorList params
 Lstm lstmData(const at::Tensor& data, const at::Tensor& batchSizes, at::TensorList hx,
               at::TensorList params, bool biases, int64_t layers, double dropout, bool train,
               bool bidirectional, int64_t site) {
+    recordPacked(site, data, batchSizes, hx[0], hx[1]);
     const Interventions on = interventionsAt(site);
     if (on.empty()) {
         countSteps(site, batchSizes.size(0));
@@ -141,6 +179,7 @@ template <Rnn (*Original)(const at::Tensor&, const at::Tensor&, at::TensorList, 
 Rnn rnnInput(const at::Tensor& input, const at::Tensor& hx, at::TensorList params, bool biases,
              int64_t layers, double dropout, bool train, bool bidirectional, bool batchFirst,
              int64_t site) {
+    recordPadded(site, input, batchFirst, hx, at::Tensor());
     const Interventions on = interventionsAt(site);
     if (on.empty()) {
         countSteps(site, input.size(batchFirst ? 1 : 0));
@@ -156,6 +195,7 @@ template <Rnn (*Original)(const at::Tensor&, const at::Tensor&, const at::Tensor
 Rnn rnnData(const at::Tensor& data, const at::Tensor& batchSizes, const at::Tensor& hx,
             at::TensorList params, bool biases, int64_t layers, double dropout, bool train,
             bool bidirectional, int64_t site) {
+    recordPacked(site, data, batchSizes, hx, at::Tensor());
     const Interventions on = interventionsAt(site);
     if (on.empty()) {
         countSteps(site, batchSizes.size(0));
@@ -192,6 +232,13 @@ Rnn reluData(const at::Tensor& a, const at::Tensor& b, const at::Tensor& c, at::
     return at::rnn_relu(a, b, c, d, e, f, g, h, i);
 }
 
+// Identity, keeping its input when the run records: the input embeddings of a model that has no
+// interpret() (the first call of each key is kept).
+at::Tensor tap(const at::Tensor& x, std::string key) {
+    if (currentRun && currentRun->recording) currentRun->recording->taps.emplace(key, x);
+    return x;
+}
+
 constexpr const char* kTail =
     "Tensor[] params, bool has_biases, int num_layers, float dropout, bool train, "
     "bool bidirectional";
@@ -208,6 +255,9 @@ c10::FunctionSchema schema(const std::string& name, const std::string& head, boo
 }  // namespace
 
 TORCH_LIBRARY(rnnscope, m) {
+    m.def(torch::schema("rnnscope::tap(Tensor x, str key) -> Tensor",
+                        c10::AliasAnalysisKind::CONSERVATIVE),
+          &tap);
     const std::string lstmOut = "(Tensor, Tensor, Tensor)";
     const std::string rnnOut = "(Tensor, Tensor)";
     m.def(schema("lstm_input", "Tensor input, Tensor[] hx", true, lstmOut), &lstmInput);
@@ -259,8 +309,25 @@ std::string modulePath(Value* params, Value* self) {
     return path;
 }
 
+// Follows the output of `n`, a call of the nn.Embedding at `tapEmbedding`, with a tap.
+void tapEmbedding(Node* n, Graph& graph, const std::string& embedding) {
+    if (embedding.empty() || n->kind() != c10::aten::embedding || n->outputs().size() != 1 ||
+        modulePath(n->input(0), graph.inputs().at(0)) != embedding)
+        return;
+    torch::jit::WithInsertPoint guard(n->next());
+    Value* key = graph.insertConstant(std::string("embeddings"));
+    Node* tap = graph.create(c10::Symbol::fromQualString("rnnscope::tap"), 1);
+    tap->addInput(n->output());
+    tap->addInput(key);
+    tap->insertAfter(key->node());
+    tap->output()->setType(n->output()->type());
+    n->output()->replaceAllUsesWith(tap->output());
+    tap->replaceInput(0, n->output());
+}
+
 void rewriteBlock(Block* block, Graph& graph, const std::vector<RecurrentModule>& rnns,
-                  std::set<QString>& found, std::set<QString>& packedCalls) {
+                  const std::string& embedding, std::set<QString>& found,
+                  std::set<QString>& packedCalls) {
     static const std::map<std::string, std::string> kOperators = {{"aten::lstm", "lstm"},
                                                                   {"aten::gru", "gru"},
                                                                   {"aten::rnn_tanh", "rnn_tanh"},
@@ -268,7 +335,9 @@ void rewriteBlock(Block* block, Graph& graph, const std::vector<RecurrentModule>
     for (auto it = block->nodes().begin(); it != block->nodes().end();) {
         Node* n = *it;
         ++it;  // n may be destroyed below
-        for (Block* sub : n->blocks()) rewriteBlock(sub, graph, rnns, found, packedCalls);
+        for (Block* sub : n->blocks())
+            rewriteBlock(sub, graph, rnns, embedding, found, packedCalls);
+        tapEmbedding(n, graph, embedding);
         const auto op = kOperators.find(n->kind().toQualString());
         if (op == kOperators.end() || n->inputs().size() != 9) continue;
         const c10::FunctionSchema* schema = n->maybeSchema();
@@ -304,8 +373,11 @@ void rewriteBlock(Block* block, Graph& graph, const std::vector<RecurrentModule>
 
 }  // namespace
 
-InterveningMethods::InterveningMethods(torch::jit::Module module, std::vector<RecurrentModule> rnns)
-    : module_(std::move(module)), rnns_(std::move(rnns)) {}
+InterveningMethods::InterveningMethods(torch::jit::Module module, std::vector<RecurrentModule> rnns,
+                                       QString inputEmbedding)
+    : module_(std::move(module)),
+      rnns_(std::move(rnns)),
+      embedding_(inputEmbedding.toStdString()) {}
 
 InterveningMethods::~InterveningMethods() = default;
 
@@ -321,7 +393,7 @@ const InterveningMethods::Rewritten& InterveningMethods::rewritten(
         std::shared_ptr<Graph> graph = found->graph()->copy();
         torch::jit::Inline(*graph);
         auto r = std::make_unique<Rewritten>();
-        rewriteBlock(graph->block(), *graph, rnns_, r->modules, r->packed);
+        rewriteBlock(graph->block(), *graph, rnns_, embedding_, r->modules, r->packed);
         r->function = std::make_shared<torch::jit::GraphFunction>("rnnscope_intervened_" + method,
                                                                   graph, nullptr);
         slot = std::move(r);
@@ -336,6 +408,18 @@ c10::IValue InterveningMethods::call(const std::string& method, std::vector<c10:
     RunScope scope(&rnns_, &interventions);
     r.function->run(args);
     return args.front();
+}
+
+InterveningMethods::Recorded InterveningMethods::record(const std::string& method,
+                                                        std::vector<c10::IValue> args,
+                                                        const Interventions& interventions) const {
+    const Rewritten& r = rewritten(method);
+    args.insert(args.begin(), module_._ivalue());
+    Recorded recorded;
+    RunScope scope(&rnns_, &interventions, &recorded.recording);
+    r.function->run(args);
+    recorded.result = args.front();
+    return recorded;
 }
 
 std::set<QString> InterveningMethods::reachable(const std::string& method) const {

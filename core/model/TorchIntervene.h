@@ -30,17 +30,41 @@ struct GraphFunction;
 
 namespace rnnscope::detail {
 
+// What one recorded call of a method saw: each call of each recurrent module (in module order,
+// each call's rows in the order the operator had them: a packed call's sorted by length), and the
+// first output of the model's input embedding ("embeddings"). What a model without interpret()
+// is captured from (TorchAutoInterpret.h).
+struct RecordedCall {
+    at::Tensor input;    // [B, T, I], batch first, padded
+    at::Tensor lengths;  // [B] int64: steps of each row
+    at::Tensor h0, c0;   // [L*D, B, P] and [L*D, B, H] as the operator received them
+    bool packed = false;
+};
+struct Recording {
+    std::vector<std::vector<RecordedCall>> calls;  // per recurrent module, in call order
+    std::map<std::string, at::Tensor> taps;
+};
+
 class InterveningMethods {
 public:
     // Keeps its own copy of the modules (handles), so a closure holding it (an attribution
-    // binding) may outlive the Model that made it.
-    InterveningMethods(torch::jit::Module module, std::vector<RecurrentModule> rnns);
+    // binding) may outlive the Model that made it. `inputEmbedding` is the path of the
+    // nn.Embedding whose output a recording keeps ("" for none).
+    InterveningMethods(torch::jit::Module module, std::vector<RecurrentModule> rnns,
+                       QString inputEmbedding = QString());
     ~InterveningMethods();
 
     // Calls the model's `method` with `args` (self excluded) with `interventions` applied.
     // Thread-safe.
     c10::IValue call(const std::string& method, std::vector<c10::IValue> args,
                      const Interventions& interventions) const;
+    // As call(), keeping what every recurrent module and the input embedding received.
+    struct Recorded {
+        c10::IValue result;
+        Recording recording;
+    };
+    Recorded record(const std::string& method, std::vector<c10::IValue> args,
+                    const Interventions& interventions) const;
     // Recurrent modules (paths) whose calls `method` makes where rnnscope can replace them; a
     // module computed some other way cannot be intervened on.
     std::set<QString> reachable(const std::string& method) const;
@@ -58,6 +82,7 @@ private:
 
     torch::jit::Module module_;
     std::vector<RecurrentModule> rnns_;
+    std::string embedding_;
     mutable std::mutex mutex_;
     mutable std::map<std::string, std::unique_ptr<Rewritten>> methods_;
 };

@@ -17,6 +17,7 @@
 #include "core/model/Model.h"
 #include "core/model/ModelFile.h"
 #include "core/model/TorchAttribution.h"
+#include "core/model/TorchAutoInterpret.h"
 #include "core/model/TorchIntervene.h"
 #include "core/model/TorchUnroll.h"
 
@@ -110,6 +111,12 @@ struct Model::Impl {
     std::shared_ptr<const detail::InterveningMethods> intervening;  // made once rnns are found
     std::vector<RecurrentLayerInfo> layers;
     bool interpret = false;
+    // No interpret(): forward() runs recorded and its recurrent modules' inputs are captured
+    // from what they received (TorchAutoInterpret.h).
+    bool autoInterpret = false;
+    int forwardArgs =
+        2;  // forward(inputs, lengths); 1: forward(inputs) (runs one length at a time)
+    bool traced = false;  // saved by torch.jit.trace
     bool generate = false;
     QString attributionProblem;  // "" when logits_from_embeddings() is there and agrees
     QHash<QString, int64_t> inputIndex, targetIndex;
@@ -126,6 +133,10 @@ struct Model::Impl {
                                        const RunOptions& options,
                                        std::vector<QString>* whyNotCaptured) const;
     SampleInput probeSample() const;
+    std::vector<SampleResult> runByLength(const std::vector<SampleInput>& batch,
+                                          const RunOptions& options,
+                                          std::vector<QString>* whyNotCaptured) const;
+    ModelError failure(const QString& method, const std::exception& e) const;
 };
 
 Model::Model() : d(std::make_unique<Impl>()) {}
@@ -289,8 +300,15 @@ std::shared_ptr<Model> Model::open(const QString& path) {
     d.checkInterface();
     d.checkEmbeddings();
     d.rnns = detail::findRecurrentModules(d.module);
-    for (const auto& rnn : d.rnns) d.layers.push_back(rnn.info);
-    d.intervening = std::make_shared<const detail::InterveningMethods>(d.module, d.rnns);
+    for (const auto& rnn : d.rnns) {
+        d.layers.push_back(rnn.info);
+        d.traced = d.traced || rnn.traced;
+    }
+    const QString inputEmbedding = !d.embeddings.empty() && !d.embeddings.front().output
+                                       ? d.embeddings.front().module
+                                       : QString();
+    d.intervening =
+        std::make_shared<const detail::InterveningMethods>(d.module, d.rnns, inputEmbedding);
 
     // One tiny run tells which recurrent modules can be captured, and proves the model runs.
     std::vector<QString> whyNot;
@@ -322,16 +340,24 @@ void Model::Impl::checkInterface() {
                             .arg(signatureText(schema), expected));
         interpret = true;
     } else {
+        // A standard model: forward(inputs, lengths) or forward(inputs) returning the logits.
         auto forward = module.find_method("forward");
-        if (!forward || !acceptsPositional(forward->function().getSchema(), count) ||
+        const bool takesOne = !seq2seq() && forward &&
+                              acceptsPositional(forward->function().getSchema(), 1) &&
+                              !acceptsPositional(forward->function().getSchema(), count);
+        if (!forward || !(takesOne || acceptsPositional(forward->function().getSchema(), count)) ||
             !returnsTensor(forward->function().getSchema()))
-            throw error(QStringLiteral("has no interpret() method, and its %1 is not "
-                                       "forward%2 -> Tensor returning the logits; add "
-                                       "interpret%2 -> Dict[str, Tensor] "
-                                       "(docs/model-contract.md)")
-                            .arg(forward ? signatureText(forward->function().getSchema())
-                                         : QStringLiteral("forward"),
-                                 expected));
+            throw error(
+                QStringLiteral("has no interpret() method, and its %1 is not %2 -> Tensor "
+                               "returning the logits; return only the logits from forward(), or "
+                               "add interpret%3 -> Dict[str, Tensor] (docs/model-contract.md)")
+                    .arg(forward ? signatureText(forward->function().getSchema())
+                                 : QStringLiteral("forward"),
+                         seq2seq() ? QStringLiteral("forward") + expected
+                                   : QStringLiteral("forward(inputs) or forward") + expected,
+                         expected));
+        forwardArgs = takesOne ? 1 : static_cast<int>(count);
+        autoInterpret = !seq2seq();
     }
     if (auto method = module.find_method("generate")) {
         const auto& args = method->function().getSchema().arguments();
@@ -479,6 +505,39 @@ SampleInput Model::encode(const QString& text, const QString& target) const {
     return s;
 }
 
+ModelError Model::Impl::failure(const QString& method, const std::exception& e) const {
+    QString why = detail::describeError(e);
+    if (traced) {
+        if (why.endsWith(QLatin1Char('.'))) why.chop(1);
+        why += QStringLiteral(
+            ". The model was saved with torch.jit.trace, which records one run and fixes what "
+            "depended on that input's shape (a loop over its steps, its batch size, the length "
+            "of a packed sequence); save it with torch.jit.script instead "
+            "(docs/your-model.md)");
+    }
+    return error(QStringLiteral("%1() failed: %2").arg(method, why));
+}
+
+// Groups of samples of one length each, run one group at a time, results in the batch's order.
+std::vector<SampleResult> Model::Impl::runByLength(const std::vector<SampleInput>& batch,
+                                                   const RunOptions& options,
+                                                   std::vector<QString>* whyNotCaptured) const {
+    std::map<int64_t, std::vector<size_t>> byLength;
+    for (size_t i = 0; i < batch.size(); ++i) {
+        const SampleInput& s = batch[i];
+        byLength[s.features.rows() > 0 ? s.features.rows() : static_cast<int64_t>(s.ids.size())]
+            .push_back(i);
+    }
+    std::vector<SampleResult> results(batch.size());
+    for (const auto& [length, members] : byLength) {
+        std::vector<SampleInput> group;
+        for (size_t i : members) group.push_back(batch[i]);
+        std::vector<SampleResult> done = runBatch(group, options, whyNotCaptured);
+        for (size_t k = 0; k < members.size(); ++k) results[members[k]] = std::move(done[k]);
+    }
+    return results;
+}
+
 std::vector<SampleResult> Model::run(const std::vector<SampleInput>& batch,
                                      const RunOptions& options) const {
     return d->runBatch(batch, options, nullptr);
@@ -509,6 +568,9 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
         inLens.push_back(len);
     }
     const int64_t steps = *std::max_element(inLens.begin(), inLens.end());
+    // forward(inputs) has no lengths, so padding would change its result: one length at a time.
+    if (forwardArgs == 1 && *std::min_element(inLens.begin(), inLens.end()) != steps)
+        return runByLength(batch, options, whyNotCaptured);
     at::Tensor inputs;
     if (features) {
         inputs = at::zeros({size, steps, meta.input.featureSize}, at::kFloat);
@@ -532,6 +594,7 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
     // With interventions every method runs through its rewritten graph (TorchIntervene.h).
     const Interventions& interventions = options.interventions;
     const bool useInterpret = interpret && !options.logitsOnly;
+    const bool recordForward = autoInterpret && !options.logitsOnly;
     if (!interventions.empty())
         detail::checkInterventions(rnns, *intervening, useInterpret ? "interpret" : "forward",
                                    interventions);
@@ -541,10 +604,12 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
     };
 
     std::map<std::string, at::Tensor> out;
-    std::vector<int64_t> outLens;  // seq2seq: logits/attention steps per sample
+    std::vector<QString> autoWhyNot;  // recordForward: modules whose input could not be told
+    std::vector<int64_t> outLens;     // seq2seq: logits/attention steps per sample
     int64_t outSteps = 0;
     try {
         std::vector<c10::IValue> args{inputs, lengths};
+        if (forwardArgs == 1) args.pop_back();
         if (seq2seq()) {
             // Greedy output first, so a sample without a target can be teacher-forced on it.
             std::vector<std::vector<int64_t>> generated(batch.size());
@@ -618,6 +683,13 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
                 if (entry.key().isString() && entry.value().isTensor())
                     out[entry.key().toStringRef()] = entry.value().toTensor();
             }
+        } else if (recordForward) {
+            const auto recorded = intervening->record("forward", args, interventions);
+            detail::AutoInterpret found =
+                detail::interpretFromRecording(rnns, recorded.recording, lengths);
+            out = std::move(found.tensors);
+            autoWhyNot = std::move(found.whyNot);
+            out["logits"] = recorded.result.toTensor();
         } else {
             const c10::IValue value = call("forward", args);
             out["logits"] = value.toTensor();
@@ -625,9 +697,7 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
     } catch (const ModelError&) {
         throw;
     } catch (const std::exception& e) {
-        throw error(QStringLiteral("%1() failed: %2")
-                        .arg(useInterpret ? QStringLiteral("interpret") : QStringLiteral("forward"),
-                             detail::describeError(e)));
+        throw failure(useInterpret ? QStringLiteral("interpret") : QStringLiteral("forward"), e);
     }
 
     detail::InterpretOutput io;
@@ -637,6 +707,7 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
     io.outSteps = outSteps;
     io.inLens = inLens;
     io.outLens = outLens;
+    io.notCapturable = autoWhyNot;
 
     // --- logits, probabilities, predictions ------------------------------------------------
     const at::Tensor logits = io.find("logits");
@@ -664,7 +735,7 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
                 r.predicted.push_back(static_cast<int>(best));
             }
         }
-        if (!interpret)  // not when forward() ran on purpose (logitsOnly)
+        if (!interpret && !autoInterpret)  // not when forward() ran on purpose (logitsOnly)
             r.notes << QStringLiteral(
                 "Add interpret(inputs, lengths) -> Dict[str, Tensor] to the "
                 "model to see embeddings, states, gates and attention "
@@ -717,7 +788,7 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
 
     // --- white-box capture of every recurrent module ---------------------------------------
     std::vector<QString> whyNot(rnns.size(), QStringLiteral("the model has no interpret() method"));
-    if (useInterpret && (options.captureStates || whyNotCaptured))
+    if ((useInterpret || recordForward) && (options.captureStates || whyNotCaptured))
         // An intervened module no longer computes what its own forward does: nothing to verify.
         whyNot = detail::captureRecurrent(rnns, io, options.captureStates,
                                           options.verify && interventions.empty(), results,

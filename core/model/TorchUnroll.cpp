@@ -13,86 +13,6 @@ namespace rnnscope::detail {
 
 namespace {
 
-const std::string kRnnPrefix = "__torch__.torch.nn.modules.rnn.";
-
-bool startsWith(const std::string& s, const std::string& prefix) {
-    return s.compare(0, prefix.size(), prefix) == 0;
-}
-
-// The module's attribute, or its class constant (older exports keep some as constants).
-c10::IValue attribute(const torch::jit::Module& m, const std::string& name) {
-    if (m.hasattr(name)) return m.attr(name);
-    const auto type = m.type();
-    if (type->hasConstant(name)) return type->getConstant(name);
-    return {};
-}
-
-int intAttribute(const torch::jit::Module& m, const std::string& name, int fallback) {
-    const c10::IValue v = attribute(m, name);
-    return v.isInt() ? static_cast<int>(v.toInt()) : fallback;
-}
-
-bool boolAttribute(const torch::jit::Module& m, const std::string& name, bool fallback) {
-    const c10::IValue v = attribute(m, name);
-    return v.isBool() ? v.toBool() : fallback;
-}
-
-at::Tensor parameter(const torch::jit::Module& m, const std::string& name) {
-    if (!m.hasattr(name)) return {};
-    const c10::IValue v = m.attr(name);
-    return v.isTensor() ? v.toTensor() : at::Tensor();
-}
-
-// The compiled forward overload whose input is a Tensor (nn.RNNBase compiles `forward__0` for
-// tensors and `forward__1` for PackedSequence; a plain `forward` when not overloaded).
-std::string tensorForward(const torch::jit::Module& m) {
-    for (const auto& method : m.get_methods()) {
-        const std::string& name = method.name();
-        if (name != "forward" && !startsWith(name, "forward__")) continue;
-        const auto& args = method.function().getSchema().arguments();
-        if (args.size() >= 2 && args[1].type()->kind() == c10::TypeKind::TensorType) return name;
-    }
-    return {};
-}
-
-}  // namespace
-
-std::vector<RecurrentModule> findRecurrentModules(const torch::jit::Module& root) {
-    std::vector<RecurrentModule> found;
-    for (const auto& named : root.named_modules()) {
-        const auto& type = named.value.type();
-        if (!type->name()) continue;
-        const std::string qualified = type->name()->qualifiedName();
-        const std::string base = type->name()->name();
-        if (!startsWith(qualified, kRnnPrefix)) continue;
-        if (base != "LSTM" && base != "GRU" && base != "RNN") continue;
-
-        RecurrentModule rnn;
-        rnn.module = named.value;
-        RecurrentLayerInfo& info = rnn.info;
-        info.module = QString::fromStdString(named.name);
-        const c10::IValue mode = attribute(named.value, "mode");
-        info.type = mode.isString() ? QString::fromStdString(mode.toStringRef())
-                                    : QString::fromStdString(base);
-        if (info.type == QLatin1String("RNN")) {
-            const c10::IValue nl = attribute(named.value, "nonlinearity");
-            info.type = nl.isString() && nl.toStringRef() == "relu" ? QStringLiteral("RNN_RELU")
-                                                                    : QStringLiteral("RNN_TANH");
-        }
-        info.numLayers = intAttribute(named.value, "num_layers", 1);
-        info.bidirectional = boolAttribute(named.value, "bidirectional", false);
-        info.batchFirst = boolAttribute(named.value, "batch_first", false);
-        info.inputSize = intAttribute(named.value, "input_size", 0);
-        info.hiddenSize = intAttribute(named.value, "hidden_size", 0);
-        info.projSize = intAttribute(named.value, "proj_size", 0);
-        rnn.forwardMethod = tensorForward(named.value);
-        found.push_back(std::move(rnn));
-    }
-    return found;
-}
-
-namespace {
-
 using ConstMap = Eigen::Map<const MatrixRM>;
 using Map = Eigen::Map<MatrixRM>;
 
@@ -498,50 +418,6 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
     return result;
 }
 
-double verifySample(const RecurrentModule& rnn, const at::Tensor& input, int64_t length,
-                    const at::Tensor& h0, const at::Tensor& c0, const Unrolled& unrolled,
-                    int64_t b) {
-    const RecurrentLayerInfo& info = rnn.info;
-    if (rnn.forwardMethod.empty() || length <= 0) return -1.0;
-    const bool lstm = info.type == QLatin1String("LSTM");
-    // The module's own dtype: it runs on what it was saved with.
-    const auto options = parameter(rnn.module, "weight_ih_l0").options();
-
-    at::Tensor x = input[b].slice(0, 0, length).unsqueeze(0).to(options);  // [1, L, I]
-    if (!info.batchFirst) x = x.transpose(0, 1).contiguous();              // [L, 1, I]
-    c10::IValue state;  // None: zero initial state
-    if (lstm && (h0.defined() || c0.defined())) {
-        const at::Tensor h = h0.defined() ? h0.slice(1, b, b + 1).to(options)
-                                          : at::zeros_like(unrolled.finalHidden.slice(1, 0, 1));
-        const at::Tensor c = c0.defined() ? c0.slice(1, b, b + 1).to(options)
-                                          : at::zeros_like(unrolled.finalCell.slice(1, 0, 1));
-        state = c10::ivalue::Tuple::create({h.contiguous(), c.contiguous()});
-    } else if (!lstm && h0.defined()) {
-        state = h0.slice(1, b, b + 1).to(options).contiguous();
-    }
-
-    const c10::IValue out = rnn.module.get_method(rnn.forwardMethod)({x, state});
-    const auto& elements = out.toTupleRef().elements();
-    at::Tensor output = elements[0].toTensor();                  // [1, L, D*P] or [L, 1, D*P]
-    output = info.batchFirst ? output[0] : output.select(1, 0);  // [L, D*P]
-
-    double worst = (output - unrolled.output[b].slice(0, 0, length)).abs().max().item<double>();
-    at::Tensor hN, cN;
-    if (lstm) {
-        const auto& states = elements[1].toTupleRef().elements();
-        hN = states[0].toTensor();
-        cN = states[1].toTensor();
-    } else {
-        hN = elements[1].toTensor();
-    }
-    auto diff = [&](const at::Tensor& theirs, const at::Tensor& ours) {
-        return (theirs.select(1, 0) - ours.select(1, b)).abs().max().item<double>();
-    };
-    worst = std::max(worst, diff(hN, unrolled.finalHidden));
-    if (lstm) worst = std::max(worst, diff(cN, unrolled.finalCell));
-    return worst;
-}
-
 QString describeError(const std::exception& e) {
     const auto* c10Error = dynamic_cast<const c10::Error*>(&e);
     const QString text =
@@ -597,6 +473,8 @@ namespace {
 QString checkCapturable(const RecurrentModule& rnn, size_t i, const InterpretOutput& out,
                         int64_t size, at::Tensor& x, const at::Tensor& h0, const at::Tensor& c0) {
     const RecurrentLayerInfo& info = rnn.info;
+    if (i < out.notCapturable.size() && !out.notCapturable[i].isEmpty())
+        return out.notCapturable[i];
     x = out.find("inputs." + info.module.toStdString());
     if (!x.defined() && i == 0) x = out.find("embeddings");  // what the first module reads
     const int64_t outSize = info.projSize > 0 ? info.projSize : info.hiddenSize;

@@ -1,7 +1,7 @@
 #pragma once
 // White-box unrolling of nn.LSTM / nn.GRU / nn.RNN submodules with their own weights, and the
 // small tensor helpers the two LibTorch files of core/model share. Internal to core/model:
-// includes LibTorch, so only TorchModel.cpp and TorchUnroll.cpp use it.
+// includes LibTorch, so only core/model/Torch*.cpp use it.
 
 #include <torch/script.h>
 
@@ -18,11 +18,15 @@ namespace rnnscope::detail {
 struct RecurrentModule {
     RecurrentLayerInfo info;
     torch::jit::Module module;
-    std::string forwardMethod;  // the compiled forward overload that takes a Tensor input
+    bool traced = false;  // saved by torch.jit.trace: no attributes, its config read from weights
 };
 
-// Every nn.LSTM / nn.GRU / nn.RNN in module order (TorchScript may mangle their type names).
+// Every nn.LSTM / nn.GRU / nn.RNN in module order (TorchScript may mangle their type names),
+// scripted or traced (TorchRecurrent.cpp).
 std::vector<RecurrentModule> findRecurrentModules(const torch::jit::Module& root);
+
+// A tensor parameter of `m`; undefined when it has none of that name.
+at::Tensor parameter(const torch::jit::Module& m, const std::string& name);
 
 struct UnrolledTrack {
     int layer = 0;
@@ -57,8 +61,9 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
                 const at::Tensor& h0, const at::Tensor& c0, const Interventions& interventions = {},
                 int64_t firstPosition = 0, bool recordGates = true);
 
-// Runs the module's own forward on sample b alone (unpadded, same initial state) and returns
-// the largest absolute difference to `unrolled` over the output sequence and final states.
+// Runs PyTorch's own kernel for the module (aten::lstm / gru / rnn_*, with the module's weights)
+// on sample b alone (unpadded, same initial state) and returns the largest absolute difference
+// to `unrolled` over the output sequence and final states.
 double verifySample(const RecurrentModule& rnn, const at::Tensor& input, int64_t length,
                     const at::Tensor& h0, const at::Tensor& c0, const Unrolled& unrolled,
                     int64_t b);
@@ -70,6 +75,9 @@ struct InterpretOutput {
     int64_t inSteps = 0;   // padded input length T (T_in)
     int64_t outSteps = 0;  // seq2seq: padded T_out
     std::vector<int64_t> inLens, outLens;
+    // Per recurrent module, a reason known before unrolling why it cannot be captured (a model
+    // without interpret() whose module rnnscope could not follow); empty or "" when none.
+    std::vector<QString> notCapturable;
 
     at::Tensor find(const std::string& key) const;  // undefined when absent
     // Rows of a time axis of length `axis` that belong to sample b: the input length when it

@@ -108,9 +108,11 @@ print(sys.argv[3], "ok, max_abs_diff", d["max_abs_diff"])
 PYEOF
 done
 
-# 5. Without interpret(): a prediction and a note saying what to add.
-"$CLI" inspect --model "$M/forward_only.pt" --input "abc" --json > "$TMP/fwd.json"
-"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["prediction"]["label"] in ("no","yes"); assert d["layers"] == []; assert "interpret(" in d["notes"][0]' "$TMP/fwd.json"
+# 5. Without interpret(): states captured from what forward() itself computes, scripted or traced.
+for model in forward_only standard_gru_traced; do
+  "$CLI" inspect --model "$M/$model.pt" --input "abc" --json > "$TMP/fwd.json"
+  "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["layers"] and all(l["module"] == "gru" for l in d["layers"]), d; assert not d["notes"], d["notes"]; assert d["max_abs_diff"] <= 1e-5' "$TMP/fwd.json" || fail "$model.pt: no states captured without interpret()"
+done
 
 # 6. Errors: usage errors exit 2, unusable files or inputs exit 1, always with a message.
 expect_exit() {

@@ -329,17 +329,21 @@ TEST_CASE("seq2seq: teacher forcing, generation, attention and the decoder's sta
     CHECK(cut.logits.rows() == 2);
 }
 
-TEST_CASE("a model without interpret() opens and says what to add", "[model]") {
+TEST_CASE("a model without interpret() is captured from what forward() computes", "[model]") {
+    // More cases, checked against PyTorch, in tst_standardmodel.cpp.
     const auto model = openTestModel("forward_only.pt");
     CHECK_FALSE(model->hasInterpret());
     REQUIRE(model->recurrentLayers().size() == 1);
-    CHECK_FALSE(model->recurrentLayers()[0].captured);
-    const SampleResult r = model->run({model->encode(QStringLiteral("abc"))}).front();
+    CHECK(model->recurrentLayers()[0].captured);
+    const SampleResult r = model->run({model->encode(QStringLiteral("abc"))}, verifying()).front();
     CHECK(r.logits.rows() == 1);
     CHECK(r.logits.cols() == 2);
-    CHECK(r.tracks.empty());
-    REQUIRE(r.notes.size() == 1);
-    CHECK(r.notes[0].contains(QStringLiteral("interpret(inputs, lengths)")));
+    const StateTrack* hidden = findTrack(r, QStringLiteral("gru"), 0, 0, QStringLiteral("hidden"));
+    REQUIRE(hidden);
+    CHECK(hidden->values.rows() == 3);
+    CHECK(r.embeddings.rows() == 3);
+    CHECK(r.maxAbsDiff <= 1e-5);
+    CHECK(r.notes.isEmpty());
 }
 
 TEST_CASE("a recurrent module whose input is unknown is listed with what to add", "[model]") {

@@ -15,7 +15,8 @@ PyTorch does, not what the models predict. One model per case of docs/model-cont
     gru_series.pt     regression with one output per step ([B, T, 1]): a GRU reading two
                       features per step (weather.csv's temp and pressure) and predicting `target`
     rnn_relu.pt       classification, 2-layer bidirectional RNN relu
-    forward_only.pt   no interpret(): forward(inputs, lengths) returns the logits
+    forward_only.pt   no interpret(): forward(inputs, lengths) returns the logits (captured from
+                      forward()'s own calls)
     two_rnn.pt        LSTM then GRU; interpret() exposes no inputs.gru, so only the LSTM is captured
     seq2seq.pt        GRU encoder, attention, nn.GRU decoder called step by step; exposes
                       inputs.decoder.rnn and h0.decoder.rnn; generate();
@@ -25,6 +26,8 @@ PyTorch does, not what the models predict. One model per case of docs/model-cont
     seq2seq_words.pt  seq2seq.pt read word by word (whitespace tokens, one-letter target words)
     seq2seq_<mode>.pt seq2seq.pt returning attention that is two layers, or breaks the contract
                       (see Seq2Seq.mode)
+    standard_*.pt     standard models with no interpret(), scripted and traced, and
+                      standard_reference.json (standard_models.py)
   and files that must be refused with a clear message:
     garbage.pt, text.pt, empty.pt, truncated.pt, state_dict.pt, no_meta.pt, bad_json.pt, bad_key.pt,
     unknown_task.pt, vocab_mismatch.pt, bad_forward.pt
@@ -41,6 +44,8 @@ from typing import Dict, List, Tuple
 import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+import standard_models
 
 PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<bos>", "<eos>"
 CHARS = [PAD, UNK] + list("abcdefghijklmnopqrstuvwxyz ()[]{}0123456789")
@@ -474,6 +479,11 @@ def main() -> None:
     save(GruSeries(), out / "gru_series.pt",
          {"task": "regression", "name": "gru_series", "outputs": ["target"],
           "input": {"type": "features", "size": 2, "names": ["temp", "pressure"]}})
+    # Seeds its own generator: the models above keep their weights.
+    tag = {"task": "tagging", "input": char_input(), "labels": ["B", "I", "O"]}
+    standard_models.write(out, CHARS, lambda task, name: dict(
+        classify if task == "classification" else tag, name=name.removesuffix(".pt"),
+        **({"labels": ["no", "yes"]} if name == "standard_rnn_traced.pt" else {})))
 
 
 if __name__ == "__main__":
