@@ -37,9 +37,24 @@ at::Tensor stack(const std::vector<MatrixRM>& points, size_t first, size_t last)
 at::Tensor callMethod(const torch::jit::Module& module, const at::Tensor& embeddings,
                       const std::vector<int64_t>& decoder,
                       const InterveningMethods* intervening = nullptr,
-                      const Interventions& interventions = {}) {
+                      const Interventions& interventions = {},
+                      const std::vector<int64_t>& inputIds = {}) {
     const int64_t batch = embeddings.size(0);
     const at::Tensor lengths = at::full({batch}, embeddings.size(1), at::kLong);
+    if (!inputIds.empty() && intervening) {
+        const at::Tensor ids = at::tensor(at::ArrayRef<int64_t>(inputIds), at::kLong)
+                                   .unsqueeze(0)
+                                   .expand({batch, int64_t(inputIds.size())})
+                                   .contiguous();
+        try {
+            return intervening->forwardAtEmbeddings(ids, lengths, embeddings, interventions);
+        } catch (const UserError&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw ModelError(QStringLiteral("forward() on replaced embeddings failed: %1")
+                                 .arg(describeError(e)));
+        }
+    }
     std::vector<c10::IValue> args{embeddings, lengths};
     if (!decoder.empty()) {
         const auto steps = int64_t(decoder.size());
@@ -97,8 +112,20 @@ at::Tensor chosenLogit(const at::Tensor& logits, int64_t batch, const Attributed
 }  // namespace
 
 QString attributionProblem(const torch::jit::Module& module, const ModelMeta& meta,
-                           const SampleResult& probe) {
+                           const SampleResult& probe, const InterveningMethods* standard) {
     const auto method = module.find_method(kMethod);
+    if (!method && standard && standard->hasInputEmbedding() && meta.task != Task::Seq2Seq &&
+        probe.embeddings.size() > 0) {
+        // forward() with the embedding's output replaced must give forward()'s own logits.
+        try {
+            const MatrixRM logits =
+                logitsFromEmbeddings(module, probe.embeddings, {}, standard, {}, probe.input.ids);
+            if (logits.rows() == probe.logits.rows() && logits.cols() == probe.logits.cols() &&
+                double((logits - probe.logits).cwiseAbs().maxCoeff()) <= 1e-5)
+                return QString();
+        } catch (const UserError&) {  // then say what to export, below
+        }
+    }
     if (!method)
         return QStringLiteral(
             "The model has no logits_from_embeddings(embeddings, lengths) method. Export it "
@@ -149,10 +176,11 @@ QString attributionProblem(const torch::jit::Module& module, const ModelMeta& me
 MatrixRM logitsFromEmbeddings(const torch::jit::Module& module, const MatrixRM& embeddings,
                               const std::vector<int64_t>& decoder,
                               const InterveningMethods* intervening,
-                              const Interventions& interventions) {
+                              const Interventions& interventions,
+                              const std::vector<int64_t>& inputIds) {
     c10::InferenceMode inference;
-    const at::Tensor logits =
-        callMethod(module, stack({embeddings}, 0, 1), decoder, intervening, interventions);
+    const at::Tensor logits = callMethod(module, stack({embeddings}, 0, 1), decoder, intervening,
+                                         interventions, inputIds);
     if (logits.size(0) != 1 || (logits.dim() != 2 && logits.dim() != 3))
         throw ModelError(QStringLiteral("logits_from_embeddings() returned %1 for one sample; "
                                         "expected [1, C] or [1, T, C]")
@@ -175,7 +203,7 @@ std::vector<OutputAndGradient> outputAtEmbeddings(const torch::jit::Module& modu
             c10::InferenceMode inference;
             const at::Tensor values = asFloatContiguous(
                 chosenLogit(callMethod(module, x, output.decoder, output.intervening.get(),
-                                       output.interventions),
+                                       output.interventions, output.inputIds),
                             batch, output));  // [B]
             for (int64_t b = 0; b < batch; ++b)
                 out.push_back({double(values.data_ptr<float>()[b]), MatrixRM()});
@@ -183,9 +211,10 @@ std::vector<OutputAndGradient> outputAtEmbeddings(const torch::jit::Module& modu
         }
         c10::AutoGradMode gradients(true);
         x.requires_grad_(true);
-        const at::Tensor chosen = chosenLogit(
-            callMethod(module, x, output.decoder, output.intervening.get(), output.interventions),
-            batch, output);  // [B]
+        const at::Tensor chosen =
+            chosenLogit(callMethod(module, x, output.decoder, output.intervening.get(),
+                                   output.interventions, output.inputIds),
+                        batch, output);  // [B]
         // Samples of a batch are independent (the contract's padding rule), so the gradient of
         // the sum is each sample's own gradient.
         const at::Tensor gradient =
@@ -223,7 +252,9 @@ std::vector<OutputAndGradient> outputAlongPath(const torch::jit::Module& module,
         c10::AutoGradMode gradients(withGradient);
         if (withGradient) points.requires_grad_(true);
         const at::Tensor chosen =
-            chosenLogit(callMethod(module, points, output.decoder), batch, output);  // [B]
+            chosenLogit(callMethod(module, points, output.decoder, output.intervening.get(),
+                                   output.interventions, output.inputIds),
+                        batch, output);  // [B]
         const at::Tensor values = chosen.detach().to(at::kDouble).contiguous();
         at::Tensor gradient;
         if (withGradient)

@@ -20,17 +20,22 @@ namespace rnnscope::detail {
 // Why attribution is not available for this model, checked once on load on the probe run
 // (`probe`: interpret()'s result on a short input); "" when it is. Names what to export when
 // the method is missing, and the largest difference when it disagrees with forward().
+// A model without the method is attributed through forward() with its input embedding's output
+// replaced (`standard`, TorchIntervene.h), when forward() looks its input up with one.
 QString attributionProblem(const torch::jit::Module& module, const ModelMeta& meta,
-                           const SampleResult& probe);
+                           const SampleResult& probe, const InterveningMethods* standard);
 
 // logits_from_embeddings on one sample's embeddings [T, E], without gradient: the logits
 // [1, C] per sequence, [T, C] per step (tagging, language model), [T_out, V] seq2seq.
 // `decoder`: a seq2seq model's decoder input (bos + output ids, eos included when the output has
 // it), teacher forced as in interpret(); empty for every other task.
+// `inputIds` non-empty: the model has no logits_from_embeddings(); forward() runs through
+// `intervening` with its input embedding replaced, reading the sample's ids for the rest.
 MatrixRM logitsFromEmbeddings(const torch::jit::Module& module, const MatrixRM& embeddings,
                               const std::vector<int64_t>& decoder = {},
                               const InterveningMethods* intervening = nullptr,
-                              const Interventions& interventions = {});
+                              const Interventions& interventions = {},
+                              const std::vector<int64_t>& inputIds = {});
 
 // One output of the model: logit `target` of output row `position` (0 for a per-sequence model;
 // the step for tagging and language models; the decoder step for seq2seq).
@@ -42,6 +47,9 @@ struct AttributedOutput {
     // rewritten graph, the states replaced as in the intervened run; autograd flows through.
     std::shared_ptr<const InterveningMethods> intervening;
     Interventions interventions;
+    // A model without logits_from_embeddings(): the sample's ids, and forward() runs through
+    // `intervening` (always set then) with its input embedding replaced by the points.
+    std::vector<int64_t> inputIds;
 };
 
 // That output at each point [T, E] (all of one sample's length), evaluated as batches of up to

@@ -381,17 +381,45 @@ InterveningMethods::InterveningMethods(torch::jit::Module module, std::vector<Re
 
 InterveningMethods::~InterveningMethods() = default;
 
+namespace {
+
+// The first call of the nn.Embedding at `path` in `block` or the blocks inside it.
+Node* findEmbedding(Block* block, Value* self, const std::string& path) {
+    for (Node* n : block->nodes()) {
+        if (n->kind() == c10::aten::embedding && modulePath(n->input(0), self) == path) return n;
+        for (Block* sub : n->blocks())
+            if (Node* found = findEmbedding(sub, self, path)) return found;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
 const InterveningMethods::Rewritten& InterveningMethods::rewritten(
     const std::string& method) const {
     std::lock_guard<std::mutex> lock(mutex_);
     auto& slot = methods_[method];
     if (!slot) {
-        const auto found = module_.find_method(method);
+        const bool atEmbeddings = method == kForwardAtEmbeddings;
+        const auto found = module_.find_method(atEmbeddings ? "forward" : method);
         if (!found)
             throw ModelError(
                 QStringLiteral("the model has no %1() method").arg(QString::fromStdString(method)));
         std::shared_ptr<Graph> graph = found->graph()->copy();
         torch::jit::Inline(*graph);
+        if (atEmbeddings) {
+            // forward() with what its input embedding returns taken from a new last argument.
+            Node* lookup = findEmbedding(graph->block(), graph->inputs().at(0), embedding_);
+            if (embedding_.empty() || !lookup)
+                throw ModelError(QStringLiteral(
+                    "forward() does not look its input up with an nn.Embedding of the input "
+                    "vocabulary, so rnnscope cannot attribute to the input's embeddings; export "
+                    "logits_from_embeddings() (docs/model-contract.md)"));
+            Value* embeddings = graph->addInput("embeddings");
+            embeddings->setType(c10::TensorType::get());
+            lookup->output()->replaceAllUsesWith(embeddings);
+            lookup->destroy();
+        }
         auto r = std::make_unique<Rewritten>();
         rewriteBlock(graph->block(), *graph, rnns_, embedding_, r->modules, r->packed);
         r->function = std::make_shared<torch::jit::GraphFunction>("rnnscope_intervened_" + method,
@@ -420,6 +448,19 @@ InterveningMethods::Recorded InterveningMethods::record(const std::string& metho
     r.function->run(args);
     recorded.result = args.front();
     return recorded;
+}
+
+at::Tensor InterveningMethods::forwardAtEmbeddings(const at::Tensor& ids, const at::Tensor& lengths,
+                                                   const at::Tensor& embeddings,
+                                                   const Interventions& interventions) const {
+    const Rewritten& r = rewritten(kForwardAtEmbeddings);
+    // forward(inputs) or forward(inputs, lengths), then the embeddings.
+    std::vector<c10::IValue> args{module_._ivalue(), ids};
+    if (r.function->graph()->inputs().size() == 4) args.emplace_back(lengths);
+    args.emplace_back(embeddings);
+    RunScope scope(&rnns_, &interventions);
+    r.function->run(args);
+    return args.front().toTensor();
 }
 
 std::set<QString> InterveningMethods::reachable(const std::string& method) const {

@@ -30,6 +30,10 @@ struct GraphFunction;
 
 namespace rnnscope::detail {
 
+// The name InterveningMethods gives forward() with its input embedding replaced (attribution of a
+// model without logits_from_embeddings()), for reachable() and checkInterventions().
+inline const std::string kForwardAtEmbeddings = "forward at embeddings";
+
 // What one recorded call of a method saw: each call of each recurrent module (in module order,
 // each call's rows in the order the operator had them: a packed call's sorted by length), and the
 // first output of the model's input embedding ("embeddings"). What a model without interpret()
@@ -65,6 +69,15 @@ public:
     };
     Recorded record(const std::string& method, std::vector<c10::IValue> args,
                     const Interventions& interventions) const;
+    // For a model without logits_from_embeddings() (attribution): forward() with what its input
+    // embedding returns replaced by `embeddings` [B, T, E]; `ids` [B, T] and `lengths` [B] as
+    // forward() takes them (the lengths dropped for forward(inputs)), for whatever else forward()
+    // reads from them (lengths, masks). Differentiable. Throws ModelError when forward() does not
+    // look its input up with the input embedding.
+    at::Tensor forwardAtEmbeddings(const at::Tensor& ids, const at::Tensor& lengths,
+                                   const at::Tensor& embeddings,
+                                   const Interventions& interventions = {}) const;
+    bool hasInputEmbedding() const { return !embedding_.empty(); }
     // Recurrent modules (paths) whose calls `method` makes where rnnscope can replace them; a
     // module computed some other way cannot be intervened on.
     std::set<QString> reachable(const std::string& method) const;

@@ -83,7 +83,9 @@ at::Tensor longTensor(const std::vector<int64_t>& values) {
 struct DoubleModel {
     std::mutex mutex;
     std::string path;
+    QString embedding;  // a model attributed through forward(): its input embedding's path
     std::shared_ptr<torch::jit::Module> module;
+    std::shared_ptr<const detail::InterveningMethods> forwardAtEmbeddings;
     std::shared_ptr<torch::jit::Module> get() {
         std::lock_guard<std::mutex> lock(mutex);
         if (!module) {
@@ -92,6 +94,9 @@ struct DoubleModel {
                     std::make_shared<torch::jit::Module>(torch::jit::load(path, torch::kCPU));
                 copy->to(at::kDouble);
                 copy->eval();
+                if (!embedding.isEmpty())
+                    forwardAtEmbeddings = std::make_shared<const detail::InterveningMethods>(
+                        *copy, detail::findRecurrentModules(*copy), embedding);
                 module = std::move(copy);
             } catch (const std::exception& e) {
                 throw ModelError(QStringLiteral("cannot make a float64 copy of the model: %1")
@@ -119,6 +124,9 @@ struct Model::Impl {
     bool traced = false;  // saved by torch.jit.trace
     bool generate = false;
     QString attributionProblem;  // "" when logits_from_embeddings() is there and agrees
+    // No logits_from_embeddings(): attributed through forward() with its input embedding's
+    // output replaced (TorchIntervene.h), which agreed with forward() on the probe.
+    bool attributionThroughForward = false;
     QHash<QString, int64_t> inputIndex, targetIndex;
     int64_t padId = 0, unkId = -1, targetPadId = 0, targetUnkId = -1, bosId = -1, eosId = -1;
 
@@ -170,9 +178,12 @@ QString Model::attributionProblem() const {
 EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample,
                                        const Interventions& interventions) const {
     if (!hasAttribution()) throw d->error(d->attributionProblem);
+    const bool throughForward = d->attributionThroughForward;
     if (!interventions.empty())  // logits_from_embeddings must reach the states replaced
-        detail::checkInterventions(d->rnns, *d->intervening, "logits_from_embeddings",
-                                   interventions);
+        detail::checkInterventions(
+            d->rnns, *d->intervening,
+            throughForward ? detail::kForwardAtEmbeddings : "logits_from_embeddings",
+            interventions);
     // Seq2seq: explain what the model itself generates (its greedy output teacher-forced, so
     // output row p predicts output token p); without generate() the reference is the decoder
     // input.
@@ -212,8 +223,9 @@ EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample,
                d->meta.task == Task::LanguageModel) {
         b.outputTokens = sample.tokens;  // one output per step: tags, next tokens, values
     }
+    const std::vector<int64_t> ids = throughForward ? toRun.ids : std::vector<int64_t>();
     const MatrixRM again = detail::logitsFromEmbeddings(d->module, b.embeddings, decoder,
-                                                        d->intervening.get(), interventions);
+                                                        d->intervening.get(), interventions, ids);
     b.contractDifference = again.rows() == b.logits.rows() && again.cols() == b.logits.cols()
                                ? double((again - b.logits).cwiseAbs().maxCoeff())
                                : std::numeric_limits<double>::infinity();
@@ -225,22 +237,25 @@ EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample,
                            .arg(b.contractDifference, 0, 'g', 3));
     const torch::jit::Module module = d->module;
     std::shared_ptr<const detail::InterveningMethods> intervening;
-    if (!interventions.empty()) intervening = d->intervening;
-    b.evaluate = [module, decoder, intervening, interventions](const std::vector<MatrixRM>& points,
-                                                               bool withGradient, int position,
-                                                               int target) {
+    if (!interventions.empty() || throughForward) intervening = d->intervening;
+    b.evaluate = [module, decoder, intervening, interventions, ids](
+                     const std::vector<MatrixRM>& points, bool withGradient, int position,
+                     int target) {
         return detail::outputAtEmbeddings(
-            module, points, {position, target, decoder, intervening, interventions}, withGradient);
+            module, points, {position, target, decoder, intervening, interventions, ids},
+            withGradient);
     };
     // The float64 copy of the model has no rewritten graph: an intervened run keeps float32.
     if (!interventions.empty()) return b;
     auto precise = d->doubleModel;
     const MatrixRM embeddings = b.embeddings;
-    b.evaluatePathInDouble = [precise, embeddings, decoder](
+    b.evaluatePathInDouble = [precise, embeddings, decoder, ids](
                                  const std::vector<double>& alphas, bool withGradient,
                                  const MatrixRM& baseline, int position, int target) {
-        return detail::outputAlongPath(*precise->get(), embeddings, baseline, alphas,
-                                       {position, target, decoder, nullptr, {}}, withGradient);
+        const auto module = precise->get();
+        return detail::outputAlongPath(
+            *module, embeddings, baseline, alphas,
+            {position, target, decoder, precise->forwardAtEmbeddings, {}, ids}, withGradient);
     };
     return b;
 }
@@ -315,7 +330,11 @@ std::shared_ptr<Model> Model::open(const QString& path) {
     try {
         const auto probe =
             d.runBatch({d.probeSample()}, RunOptions{true, false, false, 4, {}, false}, &whyNot);
-        d.attributionProblem = detail::attributionProblem(d.module, d.meta, probe.front());
+        d.attributionProblem =
+            detail::attributionProblem(d.module, d.meta, probe.front(), d.intervening.get());
+        d.attributionThroughForward =
+            d.attributionProblem.isEmpty() && !d.module.find_method("logits_from_embeddings");
+        if (d.attributionThroughForward) d.doubleModel->embedding = inputEmbedding;
     } catch (const ModelError& e) {
         QString why = e.message();
         if (why.startsWith(path + QStringLiteral(": "))) why = why.mid(path.size() + 2);

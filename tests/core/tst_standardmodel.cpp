@@ -103,6 +103,26 @@ TEST_CASE("standard models without interpret() capture what PyTorch computes", "
     }
 }
 
+TEST_CASE("a standard model is attributed through forward() with PyTorch's gradient",
+          "[standardmodel]") {
+    const QJsonObject ref = reference();
+    const QString text = ref[QStringLiteral("inputs")].toArray()[0].toString();
+    for (const char* name : {"standard_lstm.pt", "standard_gru.pt", "standard_rnn_traced.pt"}) {
+        INFO(name);
+        const auto model = Model::open(test::testModelDir() + QLatin1Char('/') + name);
+        INFO(model->attributionProblem().toStdString());
+        REQUIRE(model->hasAttribution());
+        const EmbeddingBinding b = model->bindEmbeddings(model->encode(text));
+        CHECK(b.contractDifference <= 1e-5);
+        const std::vector<OutputAndGradient> at = b.output(0, 0)({b.embeddings}, true);
+        REQUIRE(at.size() == 1);
+        const QJsonObject expected = ref[QStringLiteral("models")].toObject()[name].toObject();
+        CHECK(largestDifference(at[0].gradient,
+                                matrixOf(expected[QStringLiteral("gradient")].toArray())) < 1e-5);
+        CHECK(std::abs(at[0].value - double(b.logits(0, 0))) < 1e-5);
+    }
+}
+
 TEST_CASE("a standard model's states can be intervened on", "[standardmodel]") {
     const auto model = Model::open(test::testModelDir() + QStringLiteral("/standard_lstm.pt"));
     const SampleInput input = model->encode(QStringLiteral("hello world"));

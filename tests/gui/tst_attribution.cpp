@@ -145,9 +145,10 @@ TEST_CASE("a model without logits_from_embeddings says what to export", "[attrib
     panel->showAttribution();
     AttributionView* view = panel->attributionView();
     Session& session = window.session();
-    session.openModel(dir + QStringLiteral("/two_rnn.pt"));
+    // A feature model: a token model whose forward() embeds with an nn.Embedding needs no method.
+    session.openModel(dir + QStringLiteral("/rnn_tanh.pt"));
     REQUIRE(waitUntil([&] { return session.model() != nullptr; }, 60000));
-    session.setCustomInput(QStringLiteral("abc"));
+    session.setCustomInput(QStringLiteral("1 2 3; 4 5 6"));
     REQUIRE(waitUntil(
         [&] { return view->figure()->message().contains(QLatin1String("logits_from_embeddings")); },
         60000));

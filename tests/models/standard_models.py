@@ -18,7 +18,11 @@ direction's hidden state (and LSTM cell) per step, computed here by stepping one
 one-direction copies of each module with its weights, one step at a time:
 
     {"inputs": [TEXT, ...], "models": {FILE: {"logits": [[[...]]], "embeddings": [[[...]]],
-     "tracks": [{"sample", "module", "layer", "direction", "kind", "values": [[...]]}]}}}
+     "tracks": [{"sample", "module", "layer", "direction", "kind", "values": [[...]]}],
+     "gradient": [[...]]}}}
+
+"gradient" is d logit / d embeddings of the first input's first output (class 0), by autograd:
+what attribution of a model without logits_from_embeddings() must reproduce.
 """
 
 import json
@@ -118,6 +122,21 @@ def step_by_step(module: nn.RNNBase, x: Tensor) -> List[Dict]:
     return tracks
 
 
+def gradient_of_first_logit(model: nn.Module, text: str, ids: Dict[str, int]) -> List:
+    """d logit[class 0] / d embeddings of `text` alone (the first output position), by autograd,
+    with the embedding's output swapped in by a forward hook."""
+    x = torch.tensor([[ids[c] for c in text]])
+    embedded = model.embedding(x).detach().requires_grad_(True)
+    hook = model.embedding.register_forward_hook(lambda module, inputs, output: embedded)
+    with torch.enable_grad():
+        args = (x, torch.tensor([x.size(1)])) if isinstance(model, StandardLstm) else (x,)
+        logits = model(*args)
+        chosen = logits[0, 0] if logits.dim() == 2 else logits[0, 0, 0]
+        (gradient,) = torch.autograd.grad(chosen, embedded)
+    hook.remove()
+    return gradient[0].tolist()
+
+
 def write(out: Path, chars: List[str], meta_of) -> None:
     """Saves the standard models into `out` and their reference; `meta_of(task)` gives the
     rnnscope.json of a task over the `chars` vocabulary."""
@@ -149,5 +168,6 @@ def write(out: Path, chars: List[str], meta_of) -> None:
                 entry["embeddings"].append(embedded.tolist())
                 for track in step_by_step(getattr(model, path), embedded):
                     entry["tracks"].append(dict(track, sample=sample, module=path))
+            entry["gradient"] = gradient_of_first_logit(model, INPUTS[0], ids)
             reference["models"][name] = entry
     (out / "standard_reference.json").write_text(json.dumps(reference))
