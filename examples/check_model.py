@@ -4,6 +4,9 @@
 
 Loads the archive with its rnnscope.json, runs interpret() on a small padded batch (the first
 lines of --data, or random tokens from the model's vocabulary) and prints:
+  * a standard model without interpret() (docs/your-model.md): which recurrent modules rnnscope
+    will capture from forward()'s own calls, and whether forward() runs on other lengths and
+    batch sizes (a traced model may not);
   * the metadata and every key interpret() returns, with its shape;
   * whether padding leaks: each sample run alone must give the same logits as in the batch;
   * logits_from_embeddings(), when exported: the same logits as forward() from the embeddings;
@@ -271,7 +274,8 @@ def check_outputs(meta: dict, out: Dict[str, Tensor], batch) -> None:
             fail(f"{key} must be [B, T, H], got {list(value.shape)}")
 
 
-def check_padding(model, meta: dict, out: Dict[str, Tensor], batch) -> None:
+def check_padding(model, meta: dict, out: Dict[str, Tensor], batch,
+                  method: str = "interpret") -> None:
     """Each sample alone must give the logits it got inside the padded batch."""
     worst = 0.0
     for b in range(batch[0].size(0)):
@@ -281,7 +285,8 @@ def check_padding(model, meta: dict, out: Dict[str, Tensor], batch) -> None:
             m = int(batch[3][b])
             alone += [batch[2][b:b + 1, :m], batch[3][b:b + 1]]
         with torch.no_grad():
-            logits = model.interpret(*alone)["logits"]
+            logits = model.interpret(*alone)["logits"] if method == "interpret" \
+                else model(*alone)
         batched = out["logits"][b:b + 1]
         if logits.dim() == 3:  # per step: compare the valid steps only
             batched = batched[:, :logits.size(1)]
@@ -379,6 +384,66 @@ def check_interventions(model) -> None:
                   f"{method}()): interventions cannot act on it there")
 
 
+def forward_arguments(model) -> int:
+    """How many tensors forward() takes besides self."""
+    return len(model.forward.schema.arguments) - 1
+
+
+def is_traced(model) -> bool:
+    """Saved by torch.jit.trace: its nn.LSTM / GRU / RNN modules keep no `mode` attribute."""
+    return any(m.original_name in RECURRENT and not hasattr(m, "mode")
+               for _, m in model.named_modules())
+
+
+def check_vocabulary(model, meta: dict) -> None:
+    """The input vocabulary must fit the model's embedding: an id past its last row fails."""
+    if meta.get("input", {}).get("type") != "tokens":
+        return
+    size = len(meta["input"]["vocab"])
+    tables = [(p, m.weight.size(0)) for p, m in model.named_modules()
+              if m.original_name == "Embedding"]
+    if tables and not any(rows == size for _, rows in tables):
+        found = ", ".join(f"{p} has {rows} rows" for p, rows in tables)
+        fail(f"rnnscope.json's input vocab has {size} tokens, but no nn.Embedding of the model "
+             f"has that many rows ({found}); export the vocabulary the model was trained with")
+
+
+def check_standard(model, meta: dict, batch) -> None:
+    """A model without interpret(): forward() must return the logits and run on any lengths."""
+    traced = is_traced(model)
+    modules = [p for p, m in model.named_modules() if p and m.original_name in RECURRENT]
+    print(f"no interpret(): rnnscope records what forward() gives "
+          f"{', '.join(modules) or 'its recurrent modules'} and unrolls them itself "
+          f"(docs/your-model.md){'; saved with torch.jit.trace' if traced else ''}")
+    if not modules:
+        fail("forward() has no nn.LSTM / nn.GRU / nn.RNN submodule for rnnscope to capture")
+    args = forward_arguments(model)
+    if meta["task"] == "seq2seq" or args not in (1, 2):
+        fail(f"forward() takes {args} tensors; a model without interpret() needs forward(inputs) "
+             f"or forward(inputs, lengths) (seq2seq: interpret() and generate(), "
+             f"docs/model-contract.md)")
+        return
+    try:
+        with torch.no_grad():
+            if args == 2:
+                out = model(*batch)
+                print(f"forward(inputs, lengths) on the padded batch: {shape(out)}")
+                check_padding(model, meta, {"logits": out}, batch, method="forward")
+            else:  # no lengths: rnnscope runs samples of one length together
+                for b in range(batch[0].size(0)):
+                    n = int(batch[1][b])
+                    out = model(batch[0][b:b + 1, :n])
+                print(f"forward(inputs), one sample of each length: {shape(out)} (last); "
+                      f"rnnscope runs samples of equal length together")
+    except RuntimeError as e:
+        why = str(e).strip().splitlines()[-1]
+        hint = ("; the model was saved with torch.jit.trace, which records one run and fixes "
+                "what depended on that input's shape (a loop over its steps, its batch size, "
+                "the length of a packed sequence): save it with torch.jit.script instead") \
+            if traced else ""
+        fail(f"forward() fails on a batch of lengths {batch[1].tolist()}: {why}{hint}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model")
@@ -400,9 +465,19 @@ def main() -> int:
                         for k, v in meta.get("input", {}).items()}
     print(f"{args.model}: {json.dumps(summary)}")
     check_meta(meta)
+    check_vocabulary(model, meta)
+    if failures:
+        print(f"{len(failures)} check(s) failed")
+        return 1
 
     batch = make_batch(meta, args.data)
     print("batch: " + ", ".join(shape(t) for t in batch))
+    if not hasattr(model, "interpret"):
+        check_standard(model, meta, batch)
+        if not failures:
+            check_interventions(model)
+        print("OK" if not failures else f"{len(failures)} check(s) failed")
+        return 1 if failures else 0
     with torch.no_grad():
         out = model.interpret(*batch)
     print("interpret() returned:")

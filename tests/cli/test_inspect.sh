@@ -114,6 +114,23 @@ for model in forward_only standard_gru_traced; do
   "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["layers"] and all(l["module"] == "gru" for l in d["layers"]), d; assert not d["notes"], d["notes"]; assert d["max_abs_diff"] <= 1e-5' "$TMP/fwd.json" || fail "$model.pt: no states captured without interpret()"
 done
 
+# examples/check_model.py on the same standard models: what it captures, and plain messages (no
+# Python traceback) for a traced model that breaks on other batch sizes and a vocabulary that
+# does not fit the embedding.
+"$PY" "$SRC/examples/check_model.py" "$M/standard_gru_traced.pt" > "$TMP/check.txt" 2>&1 \
+  || fail "check_model.py standard_gru_traced.pt: $(cat "$TMP/check.txt")"
+grep -q "no interpret(): rnnscope records what forward() gives gru" "$TMP/check.txt" \
+  || fail "check_model.py does not say how a model without interpret() is captured"
+for case in "standard_lstm_traced|torch.jit.script instead" "vocab_mismatch|no nn.Embedding"; do
+  set +e
+  "$PY" "$SRC/examples/check_model.py" "$M/${case%%|*}.pt" > "$TMP/check.txt" 2>&1
+  code=$?
+  set -e
+  [ "$code" = 1 ] || fail "check_model.py ${case%%|*}.pt exited $code"
+  grep -q "${case#*|}" "$TMP/check.txt" || fail "check_model.py ${case%%|*}.pt: $(cat "$TMP/check.txt")"
+  ! grep -q Traceback "$TMP/check.txt" || fail "check_model.py ${case%%|*}.pt printed a traceback"
+done
+
 # 6. Errors: usage errors exit 2, unusable files or inputs exit 1, always with a message.
 expect_exit() {
   local code=$1 pattern=$2; shift 2
