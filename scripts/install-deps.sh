@@ -18,6 +18,8 @@ PACKAGES=(
   xvfb xauth imagemagick
   # Python with PyTorch for the example/export scripts and parity tests
   python3 python3-torch python3-numpy python3-h5py
+  # word lists the tutorial examples train on (examples/tutorials/, docs/your-model.md)
+  wfrench wngerman witalian wspanish
   # Fonts so that exported figures have real glyphs
   fonts-dejavu-core
 )

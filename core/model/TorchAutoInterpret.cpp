@@ -2,6 +2,8 @@
 
 #include "core/model/TorchAutoInterpret.h"
 
+#include <algorithm>
+
 namespace rnnscope::detail {
 
 namespace {
@@ -29,9 +31,23 @@ AutoInterpret interpretFromRecording(const std::vector<RecurrentModule>& rnns,
     AutoInterpret out;
     out.whyNot.assign(rnns.size(), QString());
     const int64_t batch = lengths.size(0);
-    if (const auto tap = recording.taps.find("embeddings");
-        tap != recording.taps.end() && tap->second.dim() == 3 && tap->second.size(0) == batch)
-        out.tensors["embeddings"] = tap->second;
+    // The input embedding's output: one call for the batch [B, T, E], or one call per sample
+    // ([T, E] or [1, T, E]) for a model that reads one sequence at a time.
+    if (const auto tap = recording.taps.find("embeddings"); tap != recording.taps.end()) {
+        const std::vector<at::Tensor>& calls = tap->second;
+        const at::Tensor& first = calls.front();
+        if (first.dim() == 3 && first.size(0) == batch) {
+            out.tensors["embeddings"] = first;
+        } else if (static_cast<int64_t>(calls.size()) == batch &&
+                   std::all_of(calls.begin(), calls.end(), [&](const at::Tensor& e) {
+                       return e.sizes() == first.sizes() &&
+                              (e.dim() == 2 || (e.dim() == 3 && e.size(0) == 1));
+                   })) {
+            std::vector<at::Tensor> rows;
+            for (const at::Tensor& e : calls) rows.push_back(e.dim() == 2 ? e.unsqueeze(0) : e);
+            out.tensors["embeddings"] = at::cat(rows, 0);
+        }
+    }
 
     for (size_t i = 0; i < rnns.size() && i < recording.calls.size(); ++i) {
         const std::string path = rnns[i].info.module.toStdString();
@@ -41,6 +57,25 @@ AutoInterpret interpretFromRecording(const std::vector<RecurrentModule>& rnns,
                 QStringLiteral("forward() does not call it as an nn.%1 module")
                     .arg(rnns[i].info.type.startsWith(QLatin1String("RNN")) ? QStringLiteral("RNN")
                                                                             : rnns[i].info.type);
+            continue;
+        }
+        // A model written for one sequence at a time, called once per sample (the rows of a
+        // batch of equal lengths, in order): one call per row.
+        const bool perSample =
+            batch > 1 && static_cast<int64_t>(calls.size()) == batch &&
+            std::all_of(calls.begin(), calls.end(), [&](const RecordedCall& c) {
+                return c.input.size(0) == 1 && c.input.size(1) == calls.front().input.size(1);
+            });
+        if (perSample) {
+            std::vector<at::Tensor> rows, h0, c0;
+            for (const RecordedCall& call : calls) {
+                rows.push_back(call.input);
+                if (call.h0.defined()) h0.push_back(call.h0);
+                if (call.c0.defined()) c0.push_back(call.c0);
+            }
+            out.tensors["inputs." + path] = at::cat(rows, 0);
+            if (h0.size() == calls.size()) out.tensors["h0." + path] = at::cat(h0, 1);
+            if (c0.size() == calls.size()) out.tensors["c0." + path] = at::cat(c0, 1);
             continue;
         }
         std::vector<at::Tensor> inputs;

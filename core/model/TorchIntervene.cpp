@@ -233,9 +233,9 @@ Rnn reluData(const at::Tensor& a, const at::Tensor& b, const at::Tensor& c, at::
 }
 
 // Identity, keeping its input when the run records: the input embeddings of a model that has no
-// interpret() (the first call of each key is kept).
+// interpret() (every call, in order).
 at::Tensor tap(const at::Tensor& x, std::string key) {
-    if (currentRun && currentRun->recording) currentRun->recording->taps.emplace(key, x);
+    if (currentRun && currentRun->recording) currentRun->recording->taps[key].push_back(x);
     return x;
 }
 

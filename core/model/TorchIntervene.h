@@ -36,7 +36,7 @@ inline const std::string kForwardAtEmbeddings = "forward at embeddings";
 
 // What one recorded call of a method saw: each call of each recurrent module (in module order,
 // each call's rows in the order the operator had them: a packed call's sorted by length), and the
-// first output of the model's input embedding ("embeddings"). What a model without interpret()
+// outputs of the model's input embedding ("embeddings"). What a model without interpret()
 // is captured from (TorchAutoInterpret.h).
 struct RecordedCall {
     at::Tensor input;    // [B, T, I], batch first, padded
@@ -45,8 +45,8 @@ struct RecordedCall {
     bool packed = false;
 };
 struct Recording {
-    std::vector<std::vector<RecordedCall>> calls;  // per recurrent module, in call order
-    std::map<std::string, at::Tensor> taps;
+    std::vector<std::vector<RecordedCall>> calls;         // per recurrent module, in call order
+    std::map<std::string, std::vector<at::Tensor>> taps;  // every output of each, in call order
 };
 
 class InterveningMethods {

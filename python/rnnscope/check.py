@@ -2,6 +2,8 @@
 
     /usr/bin/python3 examples/check_model.py MODEL.pt [--data FILE.tsv]
 
+(examples/check_model.py runs this module; rnnscope.export() runs check() on what it saved.)
+
 Loads the archive with its rnnscope.json, runs interpret() on a small padded batch (the first
 lines of --data, or random tokens from the model's vocabulary) and prints:
   * a standard model without interpret() (docs/your-model.md): which recurrent modules rnnscope
@@ -71,7 +73,7 @@ def make_batch(meta: dict, data: Optional[str]) -> Tuple[Tensor, ...]:
         x = torch.randn(3, 9, int(spec["size"]), generator=torch.Generator().manual_seed(0))
         return (x, lengths)
     vocab = spec["vocab"]
-    specials = {spec["pad"], spec.get("unk")}
+    specials = {spec.get("pad"), spec.get("unk")}
     lines = []
     if data:
         with open(data, encoding="utf-8") as f:
@@ -212,9 +214,11 @@ def check_meta(meta: dict) -> None:
     spec = meta.get("input", {})
     if spec.get("type") == "tokens":
         vocab = spec.get("vocab", [])
-        if not vocab or vocab[0] != spec.get("pad"):
+        if not vocab:
+            fail("input.vocab is empty")
+        elif "pad" in spec and vocab[0] != spec["pad"]:
             fail("input.pad must be input.vocab[0]")
-        if spec.get("unk") not in vocab:
+        if "unk" in spec and spec["unk"] not in vocab:
             fail("input.unk must be in input.vocab")
         if spec.get("tokenizer") not in ("char", "whitespace"):
             fail("input.tokenizer must be char or whitespace")
@@ -450,34 +454,40 @@ def main() -> int:
     parser.add_argument("--data", help="a dataset file whose first 3 lines are used as the batch")
     args = parser.parse_args()
     torch.set_num_threads(1)
+    return 1 if check(args.model, args.data) else 0
 
+
+def check(path: str, data: Optional[str] = None) -> List[str]:
+    """Runs every check on the model file at `path`, printing as it goes; returns the failures
+    (empty when the model follows the contract)."""
+    failures.clear()
     files = {"rnnscope.json": ""}
-    model = torch.jit.load(args.model, _extra_files=files)
+    model = torch.jit.load(path, _extra_files=files)
     model.eval()
     if not files["rnnscope.json"]:
-        print("no rnnscope.json in the archive: save with "
-              "torch.jit.save(m, path, _extra_files={'rnnscope.json': json.dumps(meta)})")
-        return 1
+        fail("no rnnscope.json in the archive: save with "
+             "torch.jit.save(m, path, _extra_files={'rnnscope.json': json.dumps(meta)})")
+        return list(failures)
     meta = json.loads(files["rnnscope.json"])
     summary = {k: (f"[{len(v)} entries]" if isinstance(v, list) and len(v) > 12 else v)
                for k, v in meta.items() if k != "input"}
     summary["input"] = {k: (f"[{len(v)} entries]" if isinstance(v, list) and len(v) > 12 else v)
                         for k, v in meta.get("input", {}).items()}
-    print(f"{args.model}: {json.dumps(summary)}")
+    print(f"{path}: {json.dumps(summary)}")
     check_meta(meta)
     check_vocabulary(model, meta)
     if failures:
         print(f"{len(failures)} check(s) failed")
-        return 1
+        return list(failures)
 
-    batch = make_batch(meta, args.data)
+    batch = make_batch(meta, data)
     print("batch: " + ", ".join(shape(t) for t in batch))
     if not hasattr(model, "interpret"):
         check_standard(model, meta, batch)
         if not failures:
             check_interventions(model)
         print("OK" if not failures else f"{len(failures)} check(s) failed")
-        return 1 if failures else 0
+        return list(failures)
     with torch.no_grad():
         out = model.interpret(*batch)
     print("interpret() returned:")
@@ -495,7 +505,7 @@ def main() -> int:
     check_recurrent(model, out, batch, meta["task"])
     check_interventions(model)
     print("OK" if not failures else f"{len(failures)} check(s) failed")
-    return 1 if failures else 0
+    return list(failures)
 
 
 if __name__ == "__main__":

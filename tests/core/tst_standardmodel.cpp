@@ -55,7 +55,7 @@ TEST_CASE("standard models without interpret() capture what PyTorch computes", "
     const QJsonObject ref = reference();
     const QJsonArray texts = ref[QStringLiteral("inputs")].toArray();
     for (const char* name : {"standard_lstm.pt", "standard_gru.pt", "standard_gru_traced.pt",
-                             "standard_rnn_traced.pt"}) {
+                             "standard_rnn_traced.pt", "standard_unbatched.pt"}) {
         INFO(name);
         const auto model = Model::open(test::testModelDir() + QLatin1Char('/') + name);
         CHECK_FALSE(model->hasInterpret());
@@ -63,7 +63,8 @@ TEST_CASE("standard models without interpret() capture what PyTorch computes", "
             INFO(layer.whyNotCaptured.toStdString());
             CHECK(layer.captured);
         }
-        // One padded batch of four lengths, as a dataset runs.
+        // One batch of five samples, two of one length, as a dataset runs: padded, or for a
+        // model without lengths one length at a time (the unbatched one called once per sample).
         std::vector<SampleInput> batch;
         for (const QJsonValue& text : texts) batch.push_back(model->encode(text.toString()));
         RunOptions verifying;

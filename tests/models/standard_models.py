@@ -12,6 +12,9 @@ traced (torch.jit.trace), and forward() takes the token ids alone or ids and len
     standard_gru_traced.pt   the same model, traced
     standard_rnn_traced.pt   classification; 2-layer RNN relu, time-major (batch_first=False);
                              forward(inputs) only, traced
+    standard_unbatched.pt    tagging; reads one sentence [T] at a time (the LSTM tagger
+                             tutorial's forward), saved by rnnscope.export(batched=False), which
+                             calls it once per sample of a batch
 
 standard_reference.json holds, for a few inputs each run alone, the logits and every layer's and
 direction's hidden state (and LSTM cell) per step, computed here by stepping one-layer,
@@ -26,6 +29,7 @@ what attribution of a model without logits_from_embeddings() must reproduce.
 """
 
 import json
+import sys
 from pathlib import Path
 from typing import Dict, List
 
@@ -33,7 +37,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-INPUTS = ["hello world", "abc", "a (b) c", "z"]
+INPUTS = ["hello world", "abc", "a (b) c", "z", "bca"]
 
 
 class StandardLstm(nn.Module):
@@ -60,6 +64,18 @@ class StandardGru(nn.Module):
     def forward(self, inputs: Tensor) -> Tensor:
         out, _ = self.gru(self.embedding(inputs))
         return self.tags(out)
+
+
+class Unbatched(nn.Module):
+    def __init__(self, vocab: int):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, 4)
+        self.lstm = nn.LSTM(4, 5)
+        self.tags = nn.Linear(5, 3)
+
+    def forward(self, sentence: Tensor) -> Tensor:
+        out, _ = self.lstm(self.embedding(sentence).view(len(sentence), 1, -1))
+        return self.tags(out.view(len(sentence), -1))
 
 
 class StandardRnn(nn.Module):
@@ -129,7 +145,8 @@ def gradient_of_first_logit(model: nn.Module, text: str, ids: Dict[str, int]) ->
     embedded = model.embedding(x).detach().requires_grad_(True)
     hook = model.embedding.register_forward_hook(lambda module, inputs, output: embedded)
     with torch.enable_grad():
-        args = (x, torch.tensor([x.size(1)])) if isinstance(model, StandardLstm) else (x,)
+        args = (x, torch.tensor([x.size(1)])) if isinstance(model, StandardLstm) else \
+            (x[0],) if isinstance(model, Unbatched) else (x,)
         logits = model(*args)
         chosen = logits[0, 0] if logits.dim() == 2 else logits[0, 0, 0]
         (gradient,) = torch.autograd.grad(chosen, embedded)
@@ -144,6 +161,7 @@ def write(out: Path, chars: List[str], meta_of) -> None:
     vocab = len(chars)
     ids = {c: i for i, c in enumerate(chars)}
     lstm, gru, rnn = StandardLstm(vocab).eval(), StandardGru(vocab).eval(), StandardRnn(vocab).eval()
+    unbatched = Unbatched(vocab).eval()
     example = torch.tensor([[2, 3, 4, 5, 6], [7, 8, 9, 0, 0]])
     example_lengths = torch.tensor([5, 3])
     saved = {
@@ -154,20 +172,29 @@ def write(out: Path, chars: List[str], meta_of) -> None:
         "standard_gru_traced.pt": (torch.jit.trace(gru, example), gru, "tagging", "gru"),
         "standard_rnn_traced.pt": (torch.jit.trace(rnn, example), rnn, "classification", "rnn"),
     }
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "python"))
+    import rnnscope
+    rnnscope.export(unbatched, out / "standard_unbatched.pt", task="tagging", vocab=chars,
+                    labels=meta_of("tagging", "")["labels"], batched=False, check=False)
+    saved["standard_unbatched.pt"] = (None, unbatched, "tagging", "lstm")
     reference = {"inputs": INPUTS, "models": {}}
     with torch.no_grad():
         for name, (saved_module, model, task, path) in saved.items():
-            torch.jit.save(saved_module, str(out / name),
-                           _extra_files={"rnnscope.json": json.dumps(meta_of(task, name))})
+            if saved_module is not None:
+                torch.jit.save(saved_module, str(out / name),
+                               _extra_files={"rnnscope.json": json.dumps(meta_of(task, name))})
             entry = {"logits": [], "embeddings": [], "tracks": []}
             for sample, text in enumerate(INPUTS):
                 x = torch.tensor([[ids[c] for c in text]])
-                args = (x, torch.tensor([x.size(1)])) if model is lstm else (x,)
+                args = (x, torch.tensor([x.size(1)])) if model is lstm else \
+                    (x[0],) if model is unbatched else (x,)
                 entry["logits"].append(model(*args).view(-1, model(*args).size(-1)).tolist())
                 embedded = model.embedding(x)[0]
                 entry["embeddings"].append(embedded.tolist())
                 for track in step_by_step(getattr(model, path), embedded):
-                    entry["tracks"].append(dict(track, sample=sample, module=path))
+                    # the export wrapper holds the model as `model`
+                    entry["tracks"].append(dict(track, sample=sample, module=(
+                        "model." + path if model is unbatched else path)))
             entry["gradient"] = gradient_of_first_logit(model, INPUTS[0], ids)
             reference["models"][name] = entry
     (out / "standard_reference.json").write_text(json.dumps(reference))
