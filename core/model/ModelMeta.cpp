@@ -28,7 +28,40 @@ QString taskName(Task task) {
     return QStringLiteral("unknown");
 }
 
-QStringList InputSpec::tokenize(const QString& text) const {
+QString InputSpec::normalized(const QString& input) const {
+    QString text = input;
+    for (const NormalizeStep& step : normalize) {
+        switch (step.kind) {
+            case NormalizeStep::Kind::Lowercase:
+                text = text.toLower();
+                break;
+            case NormalizeStep::Kind::StripAccents: {
+                // Decomposed, without the combining marks: "é" → "e", as unicodedata's NFD and
+                // dropping category Mn do in Python.
+                const QString decomposed = text.normalized(QString::NormalizationForm_D);
+                text.clear();
+                for (const QChar c : decomposed)
+                    if (c.category() != QChar::Mark_NonSpacing) text += c;
+                break;
+            }
+            case NormalizeStep::Kind::SeparatePunctuation: {
+                static const QRegularExpression punctuation(QStringLiteral("(\\p{P})"));
+                text.replace(punctuation, QStringLiteral(" \\1 "));
+                break;
+            }
+            case NormalizeStep::Kind::Trim:
+                text = text.trimmed();
+                break;
+            case NormalizeStep::Kind::Replace:
+                text.replace(step.pattern, step.with);
+                break;
+        }
+    }
+    return text;
+}
+
+QStringList InputSpec::tokenize(const QString& raw) const {
+    const QString text = normalize.empty() ? raw : normalized(raw);
     QStringList pieces;
     if (tokenizer == QLatin1String("whitespace")) {
         static const QRegularExpression space(QStringLiteral("\\s+"));
@@ -114,6 +147,46 @@ public:
         return v.toBool();
     }
 
+    // ["lowercase", "strip_accents", "separate_punctuation", "trim",
+    //  {"replace": REGEX, "with": TEXT}, ...]
+    std::vector<NormalizeStep> normalizeSteps(const QString& key) const {
+        std::vector<NormalizeStep> steps;
+        if (!object_.contains(key)) return steps;
+        const QJsonValue v = object_.value(key);
+        if (!v.isArray()) fail(key, QStringLiteral("must be a list of steps"));
+        const QJsonArray array = v.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            NormalizeStep step;
+            const QJsonValue e = array.at(i);
+            const QString name = e.toString();
+            if (name == QLatin1String("lowercase")) {
+                step.kind = NormalizeStep::Kind::Lowercase;
+            } else if (name == QLatin1String("strip_accents")) {
+                step.kind = NormalizeStep::Kind::StripAccents;
+            } else if (name == QLatin1String("separate_punctuation")) {
+                step.kind = NormalizeStep::Kind::SeparatePunctuation;
+            } else if (name == QLatin1String("trim")) {
+                step.kind = NormalizeStep::Kind::Trim;
+            } else if (e.isObject() && e.toObject().value(QStringLiteral("replace")).isString() &&
+                       e.toObject().value(QStringLiteral("with")).isString()) {
+                step.kind = NormalizeStep::Kind::Replace;
+                step.pattern.setPattern(e.toObject().value(QStringLiteral("replace")).toString());
+                step.with = e.toObject().value(QStringLiteral("with")).toString();
+                if (!step.pattern.isValid())
+                    fail(key, QStringLiteral("entry %1: \"%2\" is not a regular expression: %3")
+                                  .arg(i)
+                                  .arg(step.pattern.pattern(), step.pattern.errorString()));
+            } else {
+                fail(key, QStringLiteral("entry %1 is not one of \"lowercase\", "
+                                         "\"strip_accents\", \"separate_punctuation\", "
+                                         "\"trim\" or {\"replace\": REGEX, \"with\": TEXT}")
+                              .arg(i));
+            }
+            steps.push_back(std::move(step));
+        }
+        return steps;
+    }
+
     QJsonObject object(const QString& key) const {
         if (!object_.contains(key)) fail(key, QStringLiteral("is missing"));
         const QJsonValue v = object_.value(key);
@@ -162,6 +235,7 @@ InputSpec parseInput(const JsonReader& top, const QString& sourceName) {
         spec.pad = in.string(QStringLiteral("pad"), spec.pad, false);
         spec.unk = in.string(QStringLiteral("unk"), spec.unk, false);
         spec.lowercase = in.boolean(QStringLiteral("lowercase"), false);
+        spec.normalize = in.normalizeSteps(QStringLiteral("normalize"));
         if (in.has(QStringLiteral("pad")))
             in.requireIn(QStringLiteral("pad"), spec.pad, spec.vocab, QStringLiteral("the vocab"));
         if (in.has(QStringLiteral("unk")))

@@ -2,14 +2,24 @@
 // What a model says about itself in the `rnnscope.json` extra file of its TorchScript archive
 // (docs/model-contract.md). Parsing it needs no LibTorch.
 
+#include <QRegularExpression>
 #include <QString>
 #include <QStringList>
+#include <vector>
 
 namespace rnnscope {
 
 enum class Task { Classification, Tagging, LanguageModel, Seq2Seq, Regression };
 
 QString taskName(Task task);
+
+// One step of `input.normalize`, applied to the text before it is split into tokens.
+struct NormalizeStep {
+    enum class Kind { Lowercase, StripAccents, SeparatePunctuation, Trim, Replace };
+    Kind kind = Kind::Lowercase;
+    QRegularExpression pattern;  // Replace: every match becomes `with` (\1 for a group)
+    QString with;
+};
 
 struct InputSpec {
     enum class Type { Tokens, Features };
@@ -20,12 +30,15 @@ struct InputSpec {
     QString pad = QStringLiteral("<pad>");
     QString unk = QStringLiteral("<unk>");
     bool lowercase = false;
+    std::vector<NormalizeStep> normalize;  // in order; empty: the text as typed
     // Features
     int featureSize = 0;
     QStringList featureNames;
 
-    // Splits text into the display pieces the tokenizer makes: every character ("char"), or
-    // whitespace-separated words ("whitespace"). Pieces keep their original case.
+    // The text after `normalize` (what the model's own preprocessing made of it).
+    QString normalized(const QString& text) const;
+    // Splits the normalized text into the display pieces the tokenizer makes: every character
+    // ("char"), or whitespace-separated words ("whitespace"). Pieces keep their case.
     QStringList tokenize(const QString& text) const;
     // The form a piece is looked up in the vocabulary with (lowercased when `lowercase`).
     QString lookupForm(const QString& piece) const;

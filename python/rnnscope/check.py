@@ -23,7 +23,9 @@ Exits with status 1 when a check fails.
 import argparse
 import json
 import random
+import re
 import sys
+import unicodedata
 from typing import Dict, List, Optional, Tuple
 
 import torch
@@ -45,7 +47,28 @@ def shape(t: Tensor) -> str:
 
 # --- a small batch ------------------------------------------------------------------------
 
+def normalized(text: str, steps: list) -> str:
+    """input.normalize, as rnnscope applies it (docs/model-contract.md)."""
+    for step in steps:
+        if step == "lowercase":
+            text = text.lower()
+        elif step == "strip_accents":
+            text = "".join(c for c in unicodedata.normalize("NFD", text)
+                           if unicodedata.category(c) != "Mn")
+        elif step == "separate_punctuation":
+            text = "".join(f" {c} " if unicodedata.category(c).startswith("P") else c
+                           for c in text)
+        elif step == "trim":
+            text = text.strip()
+        elif isinstance(step, dict) and "replace" in step:
+            text = re.sub(step["replace"], step.get("with", ""), text)
+        else:
+            fail(f"input.normalize: {step!r} is not a step rnnscope knows")
+    return text
+
+
 def tokenize(text: str, spec: dict) -> List[str]:
+    text = normalized(text, spec.get("normalize", []))
     if spec.get("lowercase"):
         text = text.lower()
     return list(text) if spec["tokenizer"] == "char" else text.split()

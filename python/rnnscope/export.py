@@ -80,7 +80,8 @@ def _embedding_rows(model: nn.Module) -> List[int]:
 
 def export(model: nn.Module, path: Union[str, Path], *, task: str, vocab,
            labels: Optional[Sequence[str]] = None, tokenizer: str = "char",
-           lowercase: bool = False, pad: Optional[str] = None, unk: Optional[str] = None,
+           lowercase: bool = False, normalize: Optional[list] = None,
+           pad: Optional[str] = None, unk: Optional[str] = None,
            input: str = "ids", batched: bool = True, time_major: bool = False,
            name: Optional[str] = None, check: bool = True) -> Path:
     """Saves `model` so rnnscope opens it, and checks the file. Returns the path.
@@ -90,6 +91,9 @@ def export(model: nn.Module, path: Union[str, Path], *, task: str, vocab,
         {token: id}, a torchtext vocab or a SentencePiece processor).
     labels: class or tag names, logit i first (classification, tagging).
     tokenizer: "char" or "whitespace"; lowercase: lowercase text before looking tokens up.
+    normalize: the model's own text preprocessing, declared (input.normalize in
+        docs/model-contract.md): "lowercase", "strip_accents", "separate_punctuation", "trim" or
+        {"replace": REGEX, "with": TEXT}, in order.
     pad, unk: the padding token (must be vocab[0]) and the token unknown ones become; found by
         name ("<pad>", "<unk>") when not given; a model without them still opens.
     input: "ids" (forward takes token ids) or "one_hot" (float one-hot vectors over vocab).
@@ -114,6 +118,8 @@ def export(model: nn.Module, path: Union[str, Path], *, task: str, vocab,
                           f"vocabulary the model was trained with")
     spec: Dict = {"type": "tokens", "tokenizer": tokenizer, "vocab": tokens,
                   "lowercase": lowercase}
+    if normalize:
+        spec["normalize"] = list(normalize)
     pad = pad if pad is not None else next((t for t in ("<pad>", "<PAD>") if t in tokens), None)
     unk = unk if unk is not None else next((t for t in ("<unk>", "<UNK>") if t in tokens), None)
     if pad is not None:
