@@ -21,6 +21,7 @@ struct SampleInput {
     QStringList targetTokens;        // seq2seq/language model reference, without bos/eos
     std::vector<int64_t> targetIds;  // seq2seq: bos + target + eos
     int unknownTokens = 0;           // tokens mapped to `unk`
+    std::vector<bool> unknown;       // per input token: not in the vocabulary, read as `unk`
     int length() const { return static_cast<int>(tokens.size()); }
 };
 

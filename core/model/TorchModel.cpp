@@ -496,6 +496,7 @@ SampleInput Model::encode(const QString& text, const QString& target) const {
                 id = d->unkId;
                 ++s.unknownTokens;
             }
+            s.unknown.push_back(id == d->unkId && in.lookupForm(piece) != in.unk);
             s.ids.push_back(id);
         }
     }

@@ -243,6 +243,9 @@ TEST_CASE("tokens, unknown words, projections and initial states", "[model]") {
     CHECK(input.tokens.size() == 6);
     CHECK(input.tokens.front() == QStringLiteral("The"));  // display form keeps its case
     CHECK(input.unknownTokens == 1);
+    // "zebra" is marked unknown; "<unk>" typed as itself is the vocabulary's own token.
+    CHECK(input.unknown == std::vector<bool>{false, false, false, false, false, true});
+    CHECK(model->encode(QStringLiteral("the <unk>")).unknown == std::vector<bool>{false, false});
     const SampleResult r = model->run({input}, verifying()).front();
     CHECK(r.maxAbsDiff <= 1e-5);
     CHECK(r.logits.rows() == 6);

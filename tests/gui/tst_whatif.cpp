@@ -195,6 +195,15 @@ TEST_CASE("What If… runs an edit of the sample beside it in every panel", "[wh
     REQUIRE(waitUntil([&] { return !samples->whatIfNotice().isEmpty(); }, 5000));
     CHECK(samples->whatIfNotice().contains(QStringLiteral("only this token")));
     CHECK_FALSE(w.session.whatIf().isEditing());
+
+    // A character the vocabulary lacks is outlined in the input, and its tooltip says what the
+    // model read instead.
+    w.session.setCustomInput(QStringLiteral("(☃)"));
+    REQUIRE(waitUntil([&] { return samples->inputStrip()->isUnknown(1); }, 60000));
+    CHECK_FALSE(samples->inputStrip()->isUnknown(0));
+    CHECK(samples->inputStrip()->tipFor(1).contains(
+        QStringLiteral("“☃” is not in the model's vocabulary")));
+    CHECK(samples->predictionText().contains(QStringLiteral("outlined dashed")));
 }
 
 TEST_CASE("a replaced word moves the attention, drawn over the original's tokens", "[whatif]") {

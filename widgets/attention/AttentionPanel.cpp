@@ -239,6 +239,8 @@ void AttentionPanel::refresh() {
     notice_->setText(notices.join(QLatin1Char('\n')));
     notice_->setVisible(!notices.isEmpty());
     sourceStrip_->setTokens(data.source);
+    if (data.source == result->input.tokens)
+        sourceStrip_->setUnknown(result->input.unknown, model->meta().input.unk);
     outputStrip_->setVisible(!data.pooling);
     outputCaption_->setVisible(!data.pooling);
     outputStrip_->setTokens(data.pooling ? QStringList() : data.output);

@@ -34,6 +34,7 @@ void TokenStrip::setTokens(const QStringList& tokens) {
     tokens_ = tokens;
     shading_.clear();
     marked_.clear();
+    unknown_.clear();
     colours_.clear();
     tips_.clear();
     groupColours_.clear();
@@ -61,6 +62,24 @@ void TokenStrip::setColours(const QVector<QColor>& colours) {
     update();
 }
 
+void TokenStrip::setUnknown(const std::vector<bool>& unknown, const QString& unk) {
+    unknown_ = QVector<bool>(unknown.begin(), unknown.end());
+    unk_ = unk;
+    update();
+}
+
+QString TokenStrip::tipFor(int index) const {
+    QString tip = tips_.value(index);
+    if (isUnknown(index))
+        tip = tr("“%1” is not in the model's vocabulary: the model read %2.")
+                  .arg(tokens_.value(index), unk_) +
+              (tip.isEmpty() ? QString() : QStringLiteral("\n") + tip);
+    const QString group = groupNames_.value(index);
+    if (!group.isEmpty())
+        tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) + tr("group: %1").arg(group);
+    return tip;
+}
+
 void TokenStrip::setToolTips(const QStringList& tips) {
     tips_ = tips;
 }
@@ -74,11 +93,7 @@ void TokenStrip::setGroups(const QVector<QColor>& colours, const QStringList& na
 bool TokenStrip::event(QEvent* event) {
     if (event->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(event);
-        const int index = tokenAt(help->pos());
-        QString tip = tips_.value(index);
-        const QString group = groupNames_.value(index);
-        if (!group.isEmpty())
-            tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) + tr("group: %1").arg(group);
+        const QString tip = tipFor(tokenAt(help->pos()));
         if (tip.isEmpty())
             QToolTip::hideText();
         else
@@ -160,7 +175,19 @@ int TokenStrip::paintStrip(QPainter& painter, const QPointF& origin, qreal width
             (i < shading_.size() && shading_[i] > 0.6f) ||
             (i < colours_.size() && colours_[i].isValid() && colours_[i].lightnessF() < 0.45);
         painter.setPen(dark ? Qt::white : QColor(30, 30, 30));
+        if (isUnknown(i)) {
+            // Read as unk: the word is shown, but dashed and grey, as the model never saw it.
+            // The outline sits just outside the box, so it shows on any fill.
+            painter.setPen(QPen(QColor(60, 60, 60), 1.4, Qt::DashLine));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawRoundedRect(box.adjusted(-1.2, -1.2, 1.2, 1.2), 3.5, 3.5);
+            QFont italic = painter.font();
+            italic.setItalic(true);
+            painter.setFont(italic);
+            painter.setPen(dark ? QColor(225, 225, 225) : QColor(100, 100, 100));
+        }
         painter.drawText(box, Qt::AlignCenter, displayForm(tokens_[i]));
+        if (isUnknown(i)) painter.setFont(font());
         if (i < marked_.size() && marked_[i]) {
             painter.setPen(QPen(QColor(214, 39, 40), 2));
             painter.drawLine(box.bottomLeft() + QPointF(2, -1),

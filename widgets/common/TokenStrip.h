@@ -19,6 +19,12 @@ public:
     void setHighlighted(int index);  // -1: none
     int highlighted() const { return highlighted_; }
     void setMarked(const QVector<bool>& marked);  // e.g. wrong tokens, drawn underlined red
+    // Tokens not in the model's vocabulary, which the model read as `unk`: a dashed outline,
+    // grey italic text and a tooltip that says so. Call after setTokens().
+    void setUnknown(const std::vector<bool>& unknown, const QString& unk);
+    bool isUnknown(int index) const {
+        return index >= 0 && index < unknown_.size() && unknown_[index];
+    }
     // One fill per token (an invalid colour keeps the default), over any shading: a value on
     // its own scale, such as the loss of each token.
     void setColours(const QVector<QColor>& colours);
@@ -31,6 +37,8 @@ public:
     // One tooltip per token, shown on hover ("" for none).
     void setToolTips(const QStringList& tips);
     QString toolTipAt(int index) const { return tips_.value(index); }
+    // Everything the tooltip of token `index` says: its own tip, unknown, its group.
+    QString tipFor(int index) const;
     QColor colourAt(int index) const { return colours_.value(index); }
     QStringList tokens() const { return tokens_; }
     int tokenAt(const QPoint& pos) const;
@@ -68,6 +76,8 @@ private:
     QStringList tokens_;
     QVector<float> shading_;
     QVector<bool> marked_;
+    QVector<bool> unknown_;
+    QString unk_;
     QVector<QColor> colours_;
     QStringList tips_;
     QVector<QColor> groupColours_;

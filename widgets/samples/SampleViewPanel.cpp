@@ -252,6 +252,7 @@ void SampleViewPanel::refresh() {
     }
     inputStrip_->setTokens(result->input.tokens);
     const ModelMeta& meta = model->meta();
+    inputStrip_->setUnknown(result->input.unknown, meta.input.unk);
     showTokenLoss();
     QString text;
     const DataSample& data = session().currentData();
@@ -306,8 +307,9 @@ void SampleViewPanel::refresh() {
                     .arg(compared.name.toHtmlEscaped(), changed);
     }
     if (result->input.unknownTokens > 0)
-        text += tr(" · <span style='color:#b36200'>%n unknown token(s) mapped to %1</span>", "",
-                   result->input.unknownTokens)
+        text += tr(" · <span style='color:#b36200'>%n unknown token(s), outlined dashed: the "
+                   "model read %1</span>",
+                   "", result->input.unknownTokens)
                     .arg(meta.input.unk.toHtmlEscaped());
     prediction_->setText(text);
     // The original, pinned while an edit runs beside it: what the edit removed or changed.

@@ -119,6 +119,8 @@ void WhatIfEditor::refresh() {
     strip_->setToolTips(tips);
     // A seq2seq model's answer is a sequence: the edited run's, marked where it differs.
     const auto result = whatIf.editedResult();
+    if (result && result->input.tokens == edited && session_.model())
+        strip_->setUnknown(result->input.unknown, session_.model()->meta().input.unk);
     const auto originalRun = session_.currentResult();
     const bool seq2seq = result && originalRun && !result->outputTokens.isEmpty() &&
                          session_.model() && session_.model()->meta().task == Task::Seq2Seq;
