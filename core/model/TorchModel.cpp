@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "core/Errors.h"
 #include "core/model/Model.h"
@@ -123,6 +124,9 @@ struct Model::Impl {
     int forwardArgs =
         2;  // forward(inputs, lengths); 1: forward(inputs) (runs one length at a time)
     bool traced = false;  // saved by torch.jit.trace
+    // interpret() leaves out the input of some recurrent module: it runs recorded, and what that
+    // module received fills in the inputs.<path> it did not return (TorchAutoInterpret.h).
+    bool recordInterpret = false;
     bool generate = false;
     QString attributionProblem;  // "" when logits_from_embeddings() is there and agrees
     // No logits_from_embeddings(): attributed through forward() with its input embedding's
@@ -146,6 +150,8 @@ struct Model::Impl {
                                           const RunOptions& options,
                                           std::vector<QString>* whyNotCaptured) const;
     ModelError failure(const QString& method, const std::exception& e) const;
+    void fillRecordedInputs(std::map<std::string, at::Tensor>& out,
+                            const detail::Recording& recording, const at::Tensor& lengths) const;
 };
 
 Model::Model() : d(std::make_unique<Impl>()) {}
@@ -341,6 +347,16 @@ std::shared_ptr<Model> Model::open(const QString& path) {
         if (why.startsWith(path + QStringLiteral(": "))) why = why.mid(path.size() + 2);
         throw d.error(QStringLiteral("fails on a two-token test input: %1").arg(why));
     }
+    // interpret() without some module's input: capture it from what the module received.
+    if (d.interpret && std::any_of(whyNot.begin(), whyNot.end(),
+                                   [](const QString& why) { return !why.isEmpty(); })) {
+        d.recordInterpret = true;
+        try {
+            d.runBatch({d.probeSample()}, RunOptions{true, false, false, 4, {}, false}, &whyNot);
+        } catch (const ModelError&) {  // keep the unrecorded run, which worked
+            d.recordInterpret = false;
+        }
+    }
     for (size_t i = 0; i < d.layers.size(); ++i) {
         d.layers[i].captured = whyNot[i].isEmpty();
         d.layers[i].whyNotCaptured = whyNot[i];
@@ -526,6 +542,24 @@ SampleInput Model::encode(const QString& text, const QString& target) const {
     return s;
 }
 
+// For each recurrent module whose inputs.<path> interpret() did not return: what the module
+// received in this very call, with its initial state and lengths (all four from the recording, so
+// they agree with each other).
+void Model::Impl::fillRecordedInputs(std::map<std::string, at::Tensor>& out,
+                                     const detail::Recording& recording,
+                                     const at::Tensor& lengths) const {
+    const detail::AutoInterpret found = detail::interpretFromRecording(rnns, recording, lengths);
+    for (const detail::RecurrentModule& rnn : rnns) {
+        const std::string path = rnn.info.module.toStdString();
+        if (out.count("inputs." + path) || !found.tensors.count("inputs." + path)) continue;
+        for (const std::string key : {"inputs.", "h0.", "c0.", "lengths."}) {
+            out.erase(key + path);
+            if (const auto it = found.tensors.find(key + path); it != found.tensors.end())
+                out[key + path] = it->second;
+        }
+    }
+}
+
 ModelError Model::Impl::failure(const QString& method, const std::exception& e) const {
     QString why = detail::describeError(e);
     if (traced) {
@@ -699,11 +733,14 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
         }
 
         if (interpret && !options.logitsOnly) {
-            const c10::IValue value = call("interpret", args);
+            std::optional<detail::InterveningMethods::Recorded> recorded;
+            if (recordInterpret) recorded = intervening->record("interpret", args, interventions);
+            const c10::IValue value = recorded ? recorded->result : call("interpret", args);
             for (const auto& entry : value.toGenericDict()) {
                 if (entry.key().isString() && entry.value().isTensor())
                     out[entry.key().toStringRef()] = entry.value().toTensor();
             }
+            if (recorded) fillRecordedInputs(out, recorded->recording, lengths);
         } else if (recordForward) {
             const auto recorded = intervening->record("forward", args, interventions);
             detail::AutoInterpret found =

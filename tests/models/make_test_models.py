@@ -17,7 +17,8 @@ PyTorch does, not what the models predict. One model per case of docs/model-cont
     rnn_relu.pt       classification, 2-layer bidirectional RNN relu
     forward_only.pt   no interpret(): forward(inputs, lengths) returns the logits (captured from
                       forward()'s own calls)
-    two_rnn.pt        LSTM then GRU; interpret() exposes no inputs.gru, so only the LSTM is captured
+    two_rnn.pt        LSTM then GRU; interpret() exposes no inputs.gru: the GRU is captured from what
+                      it received (recorded)
     seq2seq.pt        GRU encoder, attention, nn.GRU decoder called step by step; exposes
                       inputs.decoder.rnn and h0.decoder.rnn; generate();
                       logits_from_embeddings(src_embeddings, src_lengths, tgt, tgt_lengths)
