@@ -17,6 +17,7 @@
 #include "core/Errors.h"
 #include "core/model/Model.h"
 #include "core/model/ModelFile.h"
+#include "core/model/ModelVocabulary.h"
 #include "core/model/TorchAttribution.h"
 #include "core/model/TorchAutoInterpret.h"
 #include "core/model/TorchIntervene.h"
@@ -66,12 +67,6 @@ bool returnsTensor(const c10::FunctionSchema& schema) {
 bool returnsDict(const c10::FunctionSchema& schema) {
     return schema.returns().size() == 1 &&
            schema.returns()[0].type()->kind() == c10::TypeKind::DictType;
-}
-
-QHash<QString, int64_t> indexOf(const QStringList& vocab) {
-    QHash<QString, int64_t> index;
-    for (int i = vocab.size() - 1; i >= 0; --i) index.insert(vocab[i], i);  // first wins
-    return index;
 }
 
 at::Tensor longTensor(const std::vector<int64_t>& values) {
@@ -132,8 +127,7 @@ struct Model::Impl {
     // No logits_from_embeddings(): attributed through forward() with its input embedding's
     // output replaced (TorchIntervene.h), which agreed with forward() on the probe.
     bool attributionThroughForward = false;
-    QHash<QString, int64_t> inputIndex, targetIndex;
-    int64_t padId = 0, unkId = -1, targetPadId = 0, targetUnkId = -1, bosId = -1, eosId = -1;
+    ModelVocabulary ids;  // the vocabularies as lookups; encodes text
 
     bool seq2seq() const { return meta.task == Task::Seq2Seq; }
     ModelError error(const QString& problem) const {
@@ -205,10 +199,10 @@ EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample,
     b.embeddings = run.embeddings;
     b.padEmbeddings = MatrixRM::Zero(b.embeddings.rows(), b.embeddings.cols());
     for (const EmbeddingTable& table : d->embeddings) {
-        if (table.output || d->padId >= table.weights.rows() ||
+        if (table.output || d->ids.padId >= table.weights.rows() ||
             table.weights.cols() != b.embeddings.cols())
             continue;
-        b.padEmbeddings.rowwise() = table.weights.row(d->padId);
+        b.padEmbeddings.rowwise() = table.weights.row(d->ids.padId);
         b.padKnown = true;
         break;
     }
@@ -222,9 +216,8 @@ EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample,
             decoder = toRun.targetIds;
         } else {
             // bos + the generated ids (+ eos when the output has it), as runBatch fed them.
-            decoder.push_back(d->bosId);
-            for (const QString& token : run.outputTokens)
-                decoder.push_back(d->targetIndex.value(token, d->targetUnkId));
+            decoder.push_back(d->ids.bosId);
+            for (const QString& token : run.outputTokens) decoder.push_back(d->ids.targetId(token));
         }
     } else if (b.logits.rows() > 1 || d->meta.task == Task::Tagging ||
                d->meta.task == Task::LanguageModel) {
@@ -309,15 +302,7 @@ std::shared_ptr<Model> Model::open(const QString& path) {
     d.meta = ModelMeta::fromJson(QByteArray::fromStdString(json), path);
     d.module.eval();
 
-    const InputSpec& in = d.meta.input;
-    d.inputIndex = indexOf(in.vocab);
-    d.padId = d.inputIndex.value(in.pad, 0);
-    d.unkId = d.inputIndex.value(in.unk, -1);
-    d.targetIndex = indexOf(d.meta.targetVocab);
-    d.targetPadId = d.targetIndex.value(d.meta.targetPad.isEmpty() ? in.pad : d.meta.targetPad, 0);
-    d.targetUnkId = d.targetIndex.value(in.unk, -1);
-    d.bosId = d.targetIndex.value(d.meta.bos, -1);
-    d.eosId = d.targetIndex.value(d.meta.eos, -1);
+    d.ids = ModelVocabulary(d.meta);
 
     d.checkInterface();
     d.checkEmbeddings();
@@ -454,92 +439,21 @@ SampleInput Model::Impl::probeSample() const {
         s.features = MatrixRM::Zero(steps, meta.input.featureSize);
     } else {
         int64_t id = 0;
-        while (id < meta.input.vocab.size() && (id == padId || id == unkId)) ++id;
+        while (id < meta.input.vocab.size() && (id == ids.padId || id == ids.unkId)) ++id;
         if (id >= meta.input.vocab.size()) id = 0;
         s.ids.assign(steps, id);
     }
     for (int i = 0; i < steps; ++i) s.tokens << QStringLiteral("t%1").arg(i);
-    if (seq2seq()) s.targetIds = {bosId, eosId};
+    if (seq2seq()) s.targetIds = {ids.bosId, ids.eosId};
     return s;
 }
 
 SampleInput Model::encode(const QString& text, const QString& target) const {
-    const InputSpec& in = d->meta.input;
-    SampleInput s;
-    if (in.type == InputSpec::Type::Features) {
-        // One step per line or ';', values separated by commas or spaces.
-        static const QRegularExpression stepSep(QStringLiteral("[;\\n]"));
-        static const QRegularExpression valueSep(QStringLiteral("[,\\s]+"));
-        QStringList steps;
-        for (const QString& step : text.split(stepSep))
-            if (!step.trimmed().isEmpty()) steps << step.trimmed();
-        if (steps.isEmpty())
-            throw d->error(QStringLiteral("the input is empty; give one step of %1 numbers per "
-                                          "line or ';'")
-                               .arg(in.featureSize));
-        s.features = MatrixRM::Zero(steps.size(), in.featureSize);
-        for (int t = 0; t < steps.size(); ++t) {
-            const QStringList values = steps[t].split(valueSep, Qt::SkipEmptyParts);
-            if (values.size() != in.featureSize)
-                throw d->error(QStringLiteral("step %1 of the input has %2 values; the model "
-                                              "reads %3 features per step")
-                                   .arg(t + 1)
-                                   .arg(values.size())
-                                   .arg(in.featureSize));
-            for (int f = 0; f < values.size(); ++f) {
-                bool ok = false;
-                s.features(t, f) = values[f].toFloat(&ok);
-                if (!ok)
-                    throw d->error(QStringLiteral("step %1 of the input: \"%2\" is not a number")
-                                       .arg(t + 1)
-                                       .arg(values[f]));
-            }
-            s.tokens << steps[t];
-        }
-    } else {
-        s.tokens = in.tokenize(text);
-        if (s.tokens.isEmpty())
-            throw d->error(
-                QStringLiteral("the input is empty; the model needs at least one "
-                               "token"));
-        for (const QString& piece : s.tokens) {
-            int64_t id = d->inputIndex.value(in.lookupForm(piece), -1);
-            if (id < 0) {
-                if (d->unkId < 0)
-                    throw d->error(QStringLiteral("\"%1\" is not in the model's vocabulary, and "
-                                                  "the vocabulary has no unk token")
-                                       .arg(piece));
-                id = d->unkId;
-                ++s.unknownTokens;
-            }
-            s.unknown.push_back(id == d->unkId && in.lookupForm(piece) != in.unk);
-            s.ids.push_back(id);
-        }
+    try {
+        return d->ids.encode(text, target);
+    } catch (const ModelError& e) {
+        throw d->error(e.message());
     }
-    if (d->meta.maxLength > 0 && s.length() > d->meta.maxLength)
-        throw d->error(QStringLiteral("the model accepts at most %1 input tokens (max_length in "
-                                      "rnnscope.json); this input has %2")
-                           .arg(d->meta.maxLength)
-                           .arg(s.length()));
-
-    if (!target.isEmpty() && !d->meta.targetVocab.isEmpty()) {
-        s.targetTokens = in.tokenize(target);
-        if (d->seq2seq()) s.targetIds.push_back(d->bosId);
-        for (const QString& piece : s.targetTokens) {
-            int64_t id = d->targetIndex.value(in.lookupForm(piece), -1);
-            if (id < 0) {
-                if (d->targetUnkId < 0)
-                    throw d->error(QStringLiteral("\"%1\" in the target is not in the model's "
-                                                  "target_vocab, which has no unk token")
-                                       .arg(piece));
-                id = d->targetUnkId;
-                ++s.unknownTokens;
-            }
-            s.targetIds.push_back(id);
-        }
-        if (d->seq2seq()) s.targetIds.push_back(d->eosId);
-    }
-    return s;
 }
 
 // For each recurrent module whose inputs.<path> interpret() did not return: what the module
@@ -637,7 +551,7 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
                     at::from_blob(const_cast<float*>(f.data()), {f.rows(), f.cols()}, at::kFloat));
         }
     } else {
-        inputs = at::full({size, steps}, padId, at::kLong);
+        inputs = at::full({size, steps}, ids.padId, at::kLong);
         for (int64_t b = 0; b < size; ++b)
             inputs[b].slice(0, 0, inLens[b]).copy_(longTensor(batch[b].ids));
     }
@@ -674,7 +588,7 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
                              std::any_of(batch.begin(), batch.end(),
                                          [](const SampleInput& s) { return s.targetIds.empty(); }));
             if (needGenerate) {
-                const at::Tensor ids =
+                const at::Tensor output =
                     call("generate",
                          {inputs, lengths, static_cast<int64_t>(options.maxOutputLength)})
                         .toTensor()
@@ -682,9 +596,9 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
                         .contiguous();  // [B, T_gen]
                 for (int64_t b = 0; b < size; ++b) {
                     results[b].generateRan = true;
-                    for (int64_t t = 0; t < ids.size(1); ++t) {
-                        const int64_t id = ids[b][t].item<int64_t>();
-                        if (id == eosId) {
+                    for (int64_t t = 0; t < output.size(1); ++t) {
+                        const int64_t id = output[b][t].item<int64_t>();
+                        if (id == ids.eosId) {
                             endedWithEos[b] = true;
                             break;
                         }
@@ -703,11 +617,11 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
                     results[b].outputTokens << meta.eos;
                 } else if (needGenerate) {
                     // bos + the generated ids, which end with eos unless max_len cut them off.
-                    std::vector<int64_t> t{bosId};
+                    std::vector<int64_t> t{ids.bosId};
                     t.insert(t.end(), generated[b].begin(), generated[b].end());
                     results[b].outputTokens = results[b].generatedTokens;
                     if (endedWithEos[b] || t.size() < 2) {
-                        t.push_back(eosId);
+                        t.push_back(ids.eosId);
                         results[b].outputTokens << meta.eos;
                     }
                     targets.push_back(t);
@@ -721,7 +635,7 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
             }
             int64_t tgtSteps = 0;
             for (const auto& t : targets) tgtSteps = std::max<int64_t>(tgtSteps, t.size());
-            at::Tensor tgt = at::full({size, tgtSteps}, targetPadId, at::kLong);
+            at::Tensor tgt = at::full({size, tgtSteps}, ids.targetPadId, at::kLong);
             std::vector<int64_t> tgtLens;
             for (int64_t b = 0; b < size; ++b) {
                 tgt[b].slice(0, 0, targets[b].size()).copy_(longTensor(targets[b]));
