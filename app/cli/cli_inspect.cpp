@@ -15,6 +15,7 @@
 
 #include "app/cli/CliJson.h"
 #include "core/Errors.h"
+#include "core/causal/InterventionSpec.h"
 #include "core/model/Model.h"
 
 namespace rnnscope {
@@ -110,13 +111,21 @@ QJsonObject resultToJson(const Model& model, const SampleResult& r) {
 void printSummary(const Model& model, const SampleResult& r) {
     std::printf("model   %s (%s)\n", qPrintable(model.path()),
                 qPrintable(taskName(model.meta().task)));
-    std::printf("tokens  %s\n", qPrintable(r.input.tokens.join(QLatin1Char('|'))));
+    QStringList tokens = r.input.tokens;
+    for (int t = 0; t < tokens.size(); ++t)  // read as unk: marked as the window outlines them
+        if (t < int(r.input.unknown.size()) && r.input.unknown[size_t(t)])
+            tokens[t] = QStringLiteral("%1(=%2)").arg(tokens[t], model.meta().input.unk);
+    std::printf("tokens  %s\n", qPrintable(tokens.join(QLatin1Char('|'))));
     const QJsonDocument prediction(resultToJson(model, r)[QStringLiteral("prediction")].toObject());
     std::printf("output  %s\n", prediction.toJson(QJsonDocument::Compact).constData());
     for (const RecurrentLayerInfo& info : model.recurrentLayers())
         std::printf("layer   %s %s x%d%s: %s\n", qPrintable(info.module), qPrintable(info.type),
                     info.numLayers, info.bidirectional ? " bidirectional" : "",
                     info.captured ? "captured" : qPrintable(info.whyNotCaptured));
+    // The names intervene, ablate, extract and render take.
+    const QStringList tracks = interventionTrackNames(model.recurrentLayers());
+    if (!tracks.isEmpty())
+        std::printf("tracks  %s\n", qPrintable(tracks.join(QStringLiteral(", "))));
     std::printf("max_abs_diff  %g\n", r.maxAbsDiff);
     for (const QString& note : r.notes) std::printf("note    %s\n", qPrintable(note));
 }

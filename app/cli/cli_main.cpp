@@ -61,7 +61,8 @@ const Command kCommands[] = {
      "  attribute --model M.pt --input TEXT --method grad|ig|occlusion [--target CLASS]\n"
      "            [--steps 50] [--rule gausslegendre] [--max-steps 800] [--fixed-steps]\n"
      "            [--baseline pad|zeros] --json\n"
-     "        per-token attribution of the model's output (needs logits_from_embeddings);\n"
+     "        per-token attribution of the model's output (a model whose forward() embeds its\n"
+     "        tokens with an nn.Embedding needs nothing; others export logits_from_embeddings);\n"
      "        integrated gradients also print their completeness error and the steps used\n\n"},
     {"intervene", &rnnscope::runInterveneCommand,
      "  intervene --model M.pt (--input TEXT | --data D --sample N) --set SPEC [--set SPEC ...]\n"

@@ -56,10 +56,26 @@ Intervention parseInterventionSpec(const QString& spec,
     static const QRegularExpression form(
         QStringLiteral("^\\s*([A-Za-z0-9_]+)\\s*\\[([^\\]]*)\\]\\s*=\\s*(\\S+)\\s*$"));
     const auto match = form.match(spec);
-    if (!match.hasMatch())
+    if (!match.hasMatch()) {
+        // A module path written with its dots ("model.rnn_l0_fwd_hidden"): track names use _.
+        const QString head = spec.section(QLatin1Char('['), 0, 0).trimmed();
+        const QStringList names = interventionTrackNames(layers);
+        if (head.contains(QLatin1Char('.'))) {
+            QString dotted = head;
+            dotted.replace(QLatin1Char('.'), QLatin1Char('_'));
+            throw specError(
+                spec, QStringLiteral("track names write a module path with _ for its dots "
+                                     "(%1); the model has: %2")
+                          .arg(names.contains(dotted) ? dotted
+                                                      : QStringLiteral("model_rnn_l0_fwd_hidden"),
+                               names.join(QStringLiteral(", "))));
+        }
         throw specError(spec, QStringLiteral("write it as TRACK[UNITS]=VALUE, e.g. "
-                                             "lstm_l0_fwd_cell[3,7,10-12]=0 (VALUE: a number, "
-                                             "mean, or x2.5 to scale)"));
+                                             "%1[3,7]=0 (VALUE: a number, mean, or x2.5 to "
+                                             "scale); the model has: %2")
+                                  .arg(names.value(0, QStringLiteral("lstm_l0_fwd_cell")),
+                                       names.join(QStringLiteral(", "))));
+    }
     const std::vector<TrackChoice> all = choices(layers);
     if (all.empty())
         throw specError(spec, QStringLiteral("the model has no nn.LSTM, nn.GRU or nn.RNN"));

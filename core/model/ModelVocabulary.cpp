@@ -79,9 +79,12 @@ SampleInput ModelVocabulary::encode(const QString& text, const QString& target) 
             int64_t id = inputIndex_.value(in.lookupForm(piece), -1);
             if (id < 0) {
                 if (unkId < 0)
-                    throw ModelError(QStringLiteral("\"%1\" is not in the model's vocabulary, and "
-                                                    "the vocabulary has no unk token")
-                                         .arg(piece));
+                    throw ModelError(
+                        QStringLiteral("\"%1\" is not in the model's vocabulary, and the "
+                                       "vocabulary has no unk token; name the token unknown "
+                                       "ones become (\"unk\" in rnnscope.json's input, or "
+                                       "unk= in rnnscope.export())")
+                            .arg(piece));
                 id = unkId;
                 ++s.unknownTokens;
             }

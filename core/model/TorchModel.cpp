@@ -319,9 +319,11 @@ std::shared_ptr<Model> Model::open(const QString& path) {
 
     // One tiny run tells which recurrent modules can be captured, and proves the model runs.
     std::vector<QString> whyNot;
+    Eigen::Index logitCount = 0;
     try {
         const auto probe =
             d.runBatch({d.probeSample()}, RunOptions{true, false, false, 4, {}, false}, &whyNot);
+        logitCount = probe.front().logits.cols();
         d.attributionProblem =
             detail::attributionProblem(d.module, d.meta, probe.front(), d.intervening.get());
         d.attributionThroughForward =
@@ -332,6 +334,24 @@ std::shared_ptr<Model> Model::open(const QString& path) {
         if (why.startsWith(path + QStringLiteral(": "))) why = why.mid(path.size() + 2);
         throw d.error(QStringLiteral("fails on a two-token test input: %1").arg(why));
     }
+    // The logits must be as many as rnnscope.json names, or a class would be missing or
+    // wrongly named everywhere.
+    const QStringList& names = d.meta.task == Task::Classification || d.meta.task == Task::Tagging
+                                   ? d.meta.labels
+                               : d.meta.task == Task::Regression ? d.meta.outputs
+                               : !d.meta.targetVocab.isEmpty()   ? d.meta.targetVocab
+                                                                 : d.meta.input.vocab;
+    const QString key = d.meta.task == Task::Classification || d.meta.task == Task::Tagging
+                            ? QStringLiteral("labels")
+                        : d.meta.task == Task::Regression ? QStringLiteral("outputs")
+                        : !d.meta.targetVocab.isEmpty()   ? QStringLiteral("target_vocab")
+                                                          : QStringLiteral("input.vocab");
+    if (logitCount != names.size())
+        throw d.error(QStringLiteral("returns %1 logits per output, but rnnscope.json's %2 "
+                                     "has %3 entries; give one name per logit, in order")
+                          .arg(logitCount)
+                          .arg(key)
+                          .arg(names.size()));
     // interpret() without some module's input: capture it from what the module received.
     if (d.interpret && std::any_of(whyNot.begin(), whyNot.end(),
                                    [](const QString& why) { return !why.isEmpty(); })) {

@@ -235,8 +235,13 @@ def check_meta(meta: dict) -> None:
     if meta.get("task") not in tasks:
         fail(f"task {meta.get('task')!r} is not one of {', '.join(tasks)}")
     spec = meta.get("input", {})
+    if meta.get("task") in ("classification", "tagging") and not meta.get("labels"):
+        fail(f"a {meta.get('task')} model needs \"labels\": the name of each logit")
     if spec.get("type") == "tokens":
         vocab = spec.get("vocab", [])
+        if not isinstance(vocab, list) or not all(isinstance(t, str) for t in vocab):
+            fail("input.vocab must be a list of tokens, token i having id i (not a dict)")
+            return
         if not vocab:
             fail("input.vocab is empty")
         elif "pad" in spec and vocab[0] != spec["pad"]:
@@ -450,16 +455,38 @@ def check_standard(model, meta: dict, batch) -> None:
              f"or forward(inputs, lengths) (seq2seq: interpret() and generate(), "
              f"docs/model-contract.md)")
         return
+    classes = expected_classes(meta)
+
+    def check_logits(out, samples: int) -> bool:
+        if not isinstance(out, Tensor):
+            fail(f"forward() returns {type(out).__name__}; it must return only the logits "
+                 f"tensor (return other values from interpret(), docs/model-contract.md)")
+            return False
+        if out.dim() not in (2, 3) or out.size(0) != samples:
+            fail(f"forward() returns {shape(out)} for {samples} sample(s); expected [B, C] or "
+                 f"[B, T, C] with B = {samples} (a time-major model: export with "
+                 f"time_major=True, docs/your-model.md)")
+            return False
+        if classes is not None and out.size(-1) != classes:
+            fail(f"forward() returns {out.size(-1)} logits per output, but rnnscope.json names "
+                 f"{classes} (labels, outputs or target_vocab)")
+            return False
+        return True
+
     try:
         with torch.no_grad():
             if args == 2:
                 out = model(*batch)
+                if not check_logits(out, batch[0].size(0)):
+                    return
                 print(f"forward(inputs, lengths) on the padded batch: {shape(out)}")
                 check_padding(model, meta, {"logits": out}, batch, method="forward")
             else:  # no lengths: rnnscope runs samples of one length together
                 for b in range(batch[0].size(0)):
                     n = int(batch[1][b])
                     out = model(batch[0][b:b + 1, :n])
+                    if not check_logits(out, 1):
+                        return
                 print(f"forward(inputs), one sample of each length: {shape(out)} (last); "
                       f"rnnscope runs samples of equal length together")
     except RuntimeError as e:

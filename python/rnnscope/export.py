@@ -26,7 +26,8 @@ class ExportError(Exception):
 
 
 class _Inputs(nn.Module):
-    """forward(inputs: [B, T] ids) for a model that reads its input in another form."""
+    """forward(inputs: [B, T] ids) for a model that reads its input in another form (its forward
+    takes the input alone)."""
 
     def __init__(self, model: nn.Module, one_hot: int, batched: bool, time_major: bool):
         super().__init__()
@@ -54,6 +55,33 @@ class _Inputs(nn.Module):
             out = self.model(x)
             outputs.append(out if out.dim() > 1 and out.size(0) == 1 else out.unsqueeze(0))
         return torch.cat(outputs, 0)
+
+
+class _InputsWithLengths(nn.Module):
+    """forward(inputs: [B, T] ids, lengths: [B]) for a batched model whose forward(x, lengths)
+    reads one-hot vectors or time-major input."""
+
+    def __init__(self, model: nn.Module, one_hot: int, time_major: bool):
+        super().__init__()
+        self.model = model
+        self.one_hot = one_hot
+        self.time_major = time_major
+
+    def forward(self, inputs: Tensor, lengths: Tensor) -> Tensor:
+        x = nn.functional.one_hot(inputs, self.one_hot).float() if self.one_hot > 0 else inputs
+        if self.time_major:
+            x = x.transpose(0, 1)
+        return self.model(x, lengths)
+
+
+def _forward_arguments(model: nn.Module) -> int:
+    """How many arguments the model's forward() takes (self excluded)."""
+    import inspect
+    try:
+        return len([p for p in inspect.signature(model.forward).parameters.values()
+                    if p.default is inspect.Parameter.empty])
+    except (TypeError, ValueError):
+        return 1
 
 
 def _vocabulary(vocab) -> List[str]:
@@ -106,6 +134,8 @@ def export(model: nn.Module, path: Union[str, Path], *, task: str, vocab,
                           f"interpret() and generate() (docs/model-contract.md)")
     if task in ("classification", "tagging") and not labels:
         raise ExportError(f"a {task} model needs labels=[...], the name of each logit")
+    if isinstance(vocab, dict) and not vocab:
+        raise ExportError("the vocabulary is empty")
     if input not in ("ids", "one_hot"):
         raise ExportError('input must be "ids" or "one_hot"')
     tokens = _vocabulary(vocab)
@@ -120,8 +150,10 @@ def export(model: nn.Module, path: Union[str, Path], *, task: str, vocab,
                   "lowercase": lowercase}
     if normalize:
         spec["normalize"] = list(normalize)
-    pad = pad if pad is not None else next((t for t in ("<pad>", "<PAD>") if t in tokens), None)
-    unk = unk if unk is not None else next((t for t in ("<unk>", "<UNK>") if t in tokens), None)
+    pad = pad if pad is not None else next(
+        (t for t in ("<pad>", "<PAD>", "[PAD]") if t in tokens), None)
+    unk = unk if unk is not None else next(
+        (t for t in ("<unk>", "<UNK>", "[UNK]", "<oov>", "<OOV>") if t in tokens), None)
     if pad is not None:
         if tokens[0] != pad:
             raise ExportError(f"the padding token {pad!r} must have id 0")
@@ -136,16 +168,22 @@ def export(model: nn.Module, path: Union[str, Path], *, task: str, vocab,
 
     model = model.eval()
     wrapped = model
+    one_hot = len(tokens) if input == "one_hot" else 0
+    takes_lengths = _forward_arguments(model) >= 2
+    if takes_lengths and not batched:
+        raise ExportError("batched=False is for a forward() that takes one sequence alone; this "
+                          "forward() also takes lengths, so it reads a batch: leave batched=True")
     if input == "one_hot" or not batched or time_major:
-        wrapped = _Inputs(model, len(tokens) if input == "one_hot" else 0, batched,
-                          time_major).eval()
+        wrapped = (_InputsWithLengths(model, one_hot, time_major) if takes_lengths
+                   else _Inputs(model, one_hot, batched, time_major)).eval()
     try:
         saved = torch.jit.script(wrapped)
     except Exception as e:  # TorchScript's own message says which line it cannot compile
-        first = str(e).strip().splitlines()[0]
-        raise ExportError(f"torch.jit.script cannot compile the model: {first}. rnnscope needs "
-                          f"a scripted model; torch.jit.trace fixes shapes that depend on the "
-                          f"input (docs/your-model.md, \"Scripted or traced\")") from e
+        why = " ".join(line.strip() for line in str(e).strip().splitlines()[:3])
+        raise ExportError(f"torch.jit.script cannot compile the model: {why}. Make forward() "
+                          f"scriptable (docs/your-model.md, \"Scripted or traced\"): rnnscope "
+                          f"also opens a traced model saved with torch.jit.save, when its "
+                          f"forward() has no shape-dependent loops") from e
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.jit.save(saved, str(path), _extra_files={"rnnscope.json": json.dumps(meta)})
     if check:

@@ -70,3 +70,57 @@ close(d["logits"], m.model(ids), "tagger logits")
 assert d["prediction"]["labels"] == ["NN", "V", "DET", "NN"], d["prediction"]
 print("tutorial models ok")
 PYEOF
+
+# rnnscope.export() with what an outside user tried: a time-major forward(x, lengths), and the
+# mistakes that must end in one ExportError line, not a traceback or a file the CLI refuses.
+# (TorchScript reads the model classes' source, so the script is a file, not stdin.)
+cat > "$TMP/export_test.py" <<'PYEOF'
+import sys
+sys.path.insert(0, sys.argv[1] + "/python")
+import torch
+from torch import nn
+import rnnscope
+
+vocab = ["<pad>", "<unk>"] + list("abcdefgh")
+
+class TimeMajor(nn.Module):  # reads [T, B] ids and the lengths, packs
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(len(vocab), 4, padding_idx=0)
+        self.rnn = nn.LSTM(4, 5)
+        self.out = nn.Linear(5, 2)
+    def forward(self, x, lengths):
+        packed = nn.utils.rnn.pack_padded_sequence(self.embedding(x), lengths, enforce_sorted=False)
+        _, (h, _) = self.rnn(packed)
+        return self.out(h[-1])
+
+class Pair(nn.Module):  # returns (logits, hidden)
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(len(vocab), 4)
+        self.rnn = nn.GRU(4, 5, batch_first=True)
+        self.out = nn.Linear(5, 2)
+    def forward(self, x):
+        y, h = self.rnn(self.embedding(x))
+        return self.out(y[:, -1]), h
+
+torch.manual_seed(0)
+rnnscope.export(TimeMajor(), sys.argv[2] + "/tm.pt", task="classification", vocab=vocab,
+                labels=["no", "yes"], time_major=True)
+for model, labels, expected in [(Pair(), ["no", "yes"], "only the logits"),
+                                (TimeMajor(), ["a", "b", "c"], "names 3")]:
+    try:
+        rnnscope.export(model, sys.argv[2] + "/bad.pt", task="classification", vocab=vocab,
+                        labels=labels, time_major=isinstance(model, TimeMajor))
+        raise SystemExit(f"export() took {type(model).__name__} with {labels}")
+    except rnnscope.ExportError as e:
+        assert expected in str(e), str(e)
+print("export ok")
+PYEOF
+"$PY" "$TMP/export_test.py" "$SRC" "$TMP" > "$TMP/export.log" 2>&1 || fail "export(): $(cat "$TMP/export.log")"
+grep -q "export ok" "$TMP/export.log" || fail "export(): $(cat "$TMP/export.log")"
+"$CLI" inspect --model "$TMP/tm.pt" --input "abc" --json > "$TMP/tm.json"
+"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["layers"] and d["layers"][0]["module"] == "model.rnn" and d["max_abs_diff"] <= 1e-5, d' "$TMP/tm.json" \
+  || fail "time-major export: states not captured"
+echo "tutorials ok"
+

@@ -386,6 +386,8 @@ TEST_CASE("files that are not usable models give one clear message", "[model]") 
         {"unknown_task.pt", QStringLiteral("key \"task\" is \"translation\"")},
         {"vocab_mismatch.pt", QStringLiteral("input vocab has 10 tokens")},
         {"bad_forward.pt", QStringLiteral("has no interpret() method")},
+        {"label_count.pt",
+         QStringLiteral("returns 2 logits per output, but rnnscope.json's labels has 3 entries")},
         {"missing.pt", QStringLiteral("no such file")},
         {"empty.pt", QStringLiteral("is empty")},
     };

@@ -137,6 +137,21 @@ TEST_CASE("a standard model's states can be intervened on", "[standardmodel]") {
             CHECK(t.values.col(1).cwiseAbs().maxCoeff() == 0.0f);
 }
 
+TEST_CASE("a module path written with its dots is answered with the track's name",
+          "[standardmodel]") {
+    const auto model = Model::open(test::testModelDir() + QStringLiteral("/standard_unbatched.pt"));
+    try {
+        parseInterventionSpec(QStringLiteral("model.lstm_l0_fwd_hidden[0]=0"),
+                              model->recurrentLayers());
+        FAIL("a dotted track name was taken");
+    } catch (const UserError& e) {
+        CHECK_THAT(e.message().toStdString(), Catch::Contains("(model_lstm_l0_fwd_hidden)"));
+    }
+    CHECK(parseInterventionSpec(QStringLiteral("model_lstm_l0_fwd_hidden[0]=0"),
+                                model->recurrentLayers())
+              .module == QStringLiteral("model.lstm"));
+}
+
 TEST_CASE("a traced model that fails says it was traced and what to do", "[standardmodel]") {
     // Traced with a batch of two: its packed LSTM then fails on any other batch size, in PyTorch
     // too.

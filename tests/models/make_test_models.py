@@ -31,7 +31,7 @@ PyTorch does, not what the models predict. One model per case of docs/model-cont
                       standard_reference.json (standard_models.py)
   and files that must be refused with a clear message:
     garbage.pt, text.pt, empty.pt, truncated.pt, state_dict.pt, no_meta.pt, bad_json.pt, bad_key.pt,
-    unknown_task.pt, vocab_mismatch.pt, bad_forward.pt
+    unknown_task.pt, vocab_mismatch.pt, bad_forward.pt, label_count.pt
 
     /usr/bin/python3 tests/models/make_test_models.py OUT_DIR
 """
@@ -474,6 +474,7 @@ def main() -> None:
     save(LstmBi(), out / "vocab_mismatch.pt",
          dict(classify, input=char_input(CHARS[:10])))
     save(BadForward(), out / "bad_forward.pt", classify)
+    save(ForwardOnly(), out / "label_count.pt", classify)  # 3 labels, 2 logits
     # Last, so the models above keep the weights their tests were written against.
     save(LstmBiWrongAttribution(), out / "attribution_wrong.pt",
          dict(classify, name="attribution_wrong"))
