@@ -201,9 +201,10 @@ void AttentionPanel::refresh() {
         // Attention of a shape nothing can draw is not "no attention": say what came back.
         const QStringList notes = attentionNotes(*result);
         message_ = notes.isEmpty()
-                       ? tr("This model returns no attention: interpret() should return an "
-                            "\"attention\" entry, [B, T_out, T_in] or [B, 1, T] for attention "
-                            "pooling (docs/model-contract.md).")
+                       ? tr("This model has no attention to show. A model with attention "
+                            "shows it here when its interpret() returns an \"attention\" entry, "
+                            "[B, T_out, T_in], or [B, 1, T] for attention pooling "
+                            "(docs/model-contract.md).")
                        : tr("The model's attention cannot be drawn: %1 "
                             "(docs/model-contract.md)")
                              .arg(notes.join(QLatin1Char(' ')));
