@@ -180,7 +180,7 @@ TEST_CASE("attention that cannot be drawn says what shape came back, not that th
         60000));
     f.session.setCustomInput(QStringLiteral("abc"));
     REQUIRE(waitUntil(
-        [&] { return f.panel.message().startsWith(QStringLiteral("This model returns no")); },
+        [&] { return f.panel.message().startsWith(QStringLiteral("This model has no attention")); },
         60000));
     CHECK(f.panel.message().contains(QStringLiteral("\"attention\" entry")));
     CHECK_FALSE(f.panel.message().contains(QLatin1Char('\n')));
