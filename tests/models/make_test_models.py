@@ -29,6 +29,8 @@ PyTorch does, not what the models predict. One model per case of docs/model-cont
                       (see Seq2Seq.mode)
     standard_*.pt     standard models with no interpret(), scripted and traced, and
                       standard_reference.json (standard_models.py)
+    compare_*.pt      models to compare, compare.tsv and compare_reference.json
+                      (compare_models.py)
   and files that must be refused with a clear message:
     garbage.pt, text.pt, empty.pt, truncated.pt, state_dict.pt, no_meta.pt, bad_json.pt, bad_key.pt,
     unknown_task.pt, vocab_mismatch.pt, bad_forward.pt, label_count.pt
@@ -46,6 +48,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+import compare_models
 import standard_models
 
 PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<bos>", "<eos>"
@@ -486,6 +489,7 @@ def main() -> None:
     standard_models.write(out, CHARS, lambda task, name: dict(
         classify if task == "classification" else tag, name=name.removesuffix(".pt"),
         **({"labels": ["no", "yes"]} if name == "standard_rnn_traced.pt" else {})))
+    compare_models.write(out, CHARS, dict(classify, labels=["no", "yes"]))
 
 
 if __name__ == "__main__":

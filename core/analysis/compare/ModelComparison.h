@@ -1,0 +1,82 @@
+#pragma once
+// Two models over one dataset (issue #25): their predictions side by side, and how alike their
+// representations are — linear CKA and SVCCA for every pair of state tracks, and for tracks of
+// the same kind the units of B matched to the units of A. One streamed pass runs both models on
+// each batch; only the covariance of their states is kept, never the states themselves.
+// `rnnscope-cli compare` prints it; the window's comparison reads the same numbers.
+
+#include <QString>
+#include <vector>
+
+#include "core/Predictions.h"
+#include "core/analysis/compare/PairedPredictions.h"
+#include "core/analysis/compare/Similarity.h"
+#include "core/analysis/compare/UnitMatching.h"
+#include "core/analysis/hiddenunits/Units.h"
+#include "core/analysis/hiddenunits/UnitsScan.h"
+
+namespace rnnscope {
+
+class Dataset;
+class Model;
+struct ModelMeta;
+
+// One state track of a compared model: hidden and cell states (gates are left out: they are
+// the steps on the way to a state, not a representation).
+struct ComparedTrack {
+    TrackId track;
+    QString name;  // as `extract` names it: "lstm_l0_fwd_hidden"
+    int units = 0;
+    // Seq2seq: a decoder track has one row per output token, and is compared only with the
+    // other model's decoder tracks.
+    bool outputSide = false;
+};
+
+struct TrackSimilarity {
+    int a = 0, b = 0;  // indices into tracksA / tracksB
+    double linearCka = 0.0;
+    Svcca svcca;
+};
+
+struct TrackMatching {
+    int a = 0, b = 0;
+    UnitMatching matching;
+};
+
+struct ModelComparison {
+    qint64 samples = 0;
+    qint64 tokens = 0;        // input tokens (rows of every input-side track)
+    qint64 outputTokens = 0;  // seq2seq: output tokens (rows of decoder tracks)
+    // Why the predictions are not compared ("" when they are): the models answer different
+    // questions (another task, other labels). Their states are compared all the same.
+    QString predictionsNote;
+    std::vector<SamplePrediction> predictionsA, predictionsB;
+    double accuracyA = -1.0, accuracyB = -1.0;  // -1 without references
+    PairedCounts counts;
+    std::vector<ComparedTrack> tracksA, tracksB;
+    std::vector<TrackSimilarity> similarity;  // every pair of tracks on the same side, A-major
+    std::vector<TrackMatching> matchings;     // pairs of the same kind on the same side
+    // Said once, e.g. that the vocabularies differ so one token may be read as <unk> by one
+    // model only.
+    QStringList notes;
+
+    const TrackSimilarity* find(int a, int b) const;
+};
+
+struct CompareOptions {
+    int batchSize = 64;
+    qint64 maxSamples = -1;       // < 0: the whole dataset
+    double matchThreshold = 0.5;  // a matched pair below this |r| has no good partner
+};
+
+// Throws UserError when the two models cannot be run on the same tokens (one reads characters
+// and the other words, or feature vectors of another size); says what differs.
+void checkComparable(const ModelMeta& a, const ModelMeta& b);
+// Why the predictions of the two cannot be compared, or "".
+QString whyPredictionsDiffer(const ModelMeta& a, const ModelMeta& b);
+
+ModelComparison compareModels(const Model& a, const Model& b, const Dataset& dataset,
+                              const CompareOptions& options, const ScanProgress& progress = {},
+                              const ScanCancelled& cancelled = {});
+
+}  // namespace rnnscope

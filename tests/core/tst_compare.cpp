@@ -1,0 +1,204 @@
+// Comparing two models (issue #25): linear CKA and SVCCA of every pair of state tracks, the unit
+// matching, and the paired predictions with McNemar's test, against
+// tests/models/compare_models.py, which computes them with NumPy from states PyTorch steps
+// one token at a time.
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <numeric>
+#include <random>
+
+#include "core/Errors.h"
+#include "core/Predictions.h"
+#include "core/analysis/compare/ModelComparison.h"
+#include "core/data/Dataset.h"
+#include "core/model/Model.h"
+#include "tests/common/TestModels.h"
+
+using namespace rnnscope;
+
+namespace {
+
+QJsonObject reference() {
+    QFile file(test::testModelDir() + QStringLiteral("/compare_reference.json"));
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+std::shared_ptr<Model> model(const char* name) {
+    return Model::open(test::testModelDir() + QLatin1Char('/') + QLatin1String(name));
+}
+
+ModelComparison compare(const char* a, const char* b, CompareOptions options = {}) {
+    const auto modelA = model(a);
+    const auto modelB = model(b);
+    const auto dataset = Dataset::open(test::testModelDir() + QStringLiteral("/compare.tsv"),
+                                       datasetOptionsForModel(modelA->meta()));
+    options.batchSize = 16;  // several batches, so the streamed moments join batches
+    return compareModels(*modelA, *modelB, *dataset, options);
+}
+
+int trackIndex(const std::vector<ComparedTrack>& tracks, const QString& name) {
+    for (size_t i = 0; i < tracks.size(); ++i)
+        if (tracks[i].name == name) return int(i);
+    FAIL("no track " << name.toStdString());
+    return -1;
+}
+
+}  // namespace
+
+TEST_CASE("CKA and SVCCA of every track pair equal NumPy's on PyTorch's states", "[compare]") {
+    const QJsonObject ref = reference();
+    for (const char* other : {"compare_a_permuted.pt", "compare_gru.pt"}) {
+        INFO(other);
+        const ModelComparison c = compare("compare_a.pt", other);
+        CHECK(c.samples == ref[QStringLiteral("samples")].toInt());
+        CHECK(c.tokens == ref[QStringLiteral("tokens")].toInt());
+        const QJsonObject pair = ref[QStringLiteral("pairs")][QLatin1String(other)].toObject();
+        const QJsonObject cka = pair[QStringLiteral("cka")].toObject();
+        CHECK(c.similarity.size() == size_t(cka.size()));
+        for (const QString& key : cka.keys()) {
+            INFO(key.toStdString());
+            const TrackSimilarity* s =
+                c.find(trackIndex(c.tracksA, key.section(QLatin1Char('/'), 0, 0)),
+                       trackIndex(c.tracksB, key.section(QLatin1Char('/'), 1, 1)));
+            REQUIRE(s);
+            CHECK(s->linearCka == Approx(cka[key].toDouble()).margin(1e-6));
+            CHECK(s->svcca.mean ==
+                  Approx(pair[QStringLiteral("svcca")][key].toDouble()).margin(1e-6));
+        }
+    }
+}
+
+TEST_CASE("A model against its units in another order: CKA 1, the permutation found exactly",
+          "[compare]") {
+    const QJsonArray permutation = reference()[QStringLiteral("permutation")].toArray();
+    const ModelComparison c = compare("compare_a.pt", "compare_a_permuted.pt");
+    // The same model: the same predictions on every sample.
+    CHECK(c.predictionsNote.isEmpty());
+    CHECK(c.counts.disagree == 0);
+    CHECK(c.counts.onlyARight == 0);
+    CHECK(c.counts.onlyBRight == 0);
+    CHECK(c.counts.mcnemarP == 1.0);
+    CHECK(c.accuracyA == c.accuracyB);
+    REQUIRE(c.matchings.size() == 2);  // hidden with hidden, cell with cell
+    for (const TrackMatching& m : c.matchings) {
+        CHECK(c.tracksA[size_t(m.a)].track.kind == c.tracksB[size_t(m.b)].track.kind);
+        CHECK(c.find(m.a, m.b)->linearCka == Approx(1.0).margin(1e-6));
+        REQUIRE(m.matching.pairs.size() == 8);
+        for (const UnitPair& p : m.matching.pairs) {
+            // Unit b of the permuted model is unit permutation[b] of the original.
+            CHECK(permutation[p.b].toInt() == p.a);
+            CHECK(p.r == Approx(1.0).margin(1e-6));
+        }
+        CHECK(m.matching.unpairedA.empty());
+        CHECK(m.matching.unpairedB.empty());
+    }
+}
+
+TEST_CASE("CKA does not change when B's units are permuted", "[compare]") {
+    const ModelComparison original = compare("compare_gru.pt", "compare_a.pt");
+    const ModelComparison permuted = compare("compare_gru.pt", "compare_a_permuted.pt");
+    REQUIRE(original.similarity.size() == permuted.similarity.size());
+    for (size_t i = 0; i < original.similarity.size(); ++i) {
+        CHECK(permuted.similarity[i].linearCka ==
+              Approx(original.similarity[i].linearCka).margin(1e-9));
+        CHECK(permuted.similarity[i].svcca.mean ==
+              Approx(original.similarity[i].svcca.mean).margin(1e-9));
+    }
+    // A GRU of 10 units against an LSTM of 8: two of its units have no partner at all.
+    REQUIRE(original.matchings.size() == 1);
+    CHECK(original.matchings[0].matching.pairs.size() == 8);
+    CHECK(original.matchings[0].matching.unpairedA.size() >= 2);
+}
+
+TEST_CASE("Paired predictions and McNemar's test equal the reference", "[compare]") {
+    const QJsonObject ref = reference();
+    const ModelComparison c = compare("compare_a.pt", "compare_gru.pt");
+    const QJsonObject predictions = ref[QStringLiteral("predictions")].toObject();
+    REQUIRE(c.predictionsA.size() == 60);
+    for (size_t i = 0; i < c.predictionsA.size(); ++i) {
+        CHECK(c.predictionsA[i].predicted ==
+              predictions[QStringLiteral("compare_a.pt")][int(i)].toString());
+        CHECK(c.predictionsB[i].predicted ==
+              predictions[QStringLiteral("compare_gru.pt")][int(i)].toString());
+    }
+    const QJsonObject mcnemar = ref[QStringLiteral("mcnemar")].toObject();
+    CHECK(c.counts.onlyARight == mcnemar[QStringLiteral("only_a")].toInt());
+    CHECK(c.counts.onlyBRight == mcnemar[QStringLiteral("only_b")].toInt());
+    CHECK(c.counts.mcnemarP == Approx(mcnemar[QStringLiteral("p")].toDouble()).epsilon(1e-12));
+    CHECK(c.counts.compared == 60);
+    CHECK(c.counts.bothRight + c.counts.onlyARight + c.counts.onlyBRight + c.counts.bothWrong ==
+          60);
+}
+
+TEST_CASE("McNemar's exact p-value by hand", "[compare]") {
+    CHECK(mcnemarExactP(0, 0) == 1.0);
+    CHECK(mcnemarExactP(6, 1) == Approx(2.0 * (1 + 7) / 128.0));  // 2·P(X ≤ 1), X ~ B(7, ½)
+    CHECK(mcnemarExactP(0, 10) == Approx(2.0 / 1024.0));
+    CHECK(mcnemarExactP(5, 5) == 1.0);
+    // Large counts stay finite and agree with the normal approximation's order of magnitude.
+    const double p = mcnemarExactP(5000, 5300);
+    CHECK(p > 0.001);
+    CHECK(p < 0.01);
+}
+
+TEST_CASE("The unit assignment is the best one, as brute force finds", "[compare]") {
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    for (const auto& [rows, cols] : {std::pair{6, 6}, {5, 7}, {7, 5}}) {
+        Eigen::MatrixXd w(rows, cols);
+        for (int i = 0; i < rows; ++i)
+            for (int j = 0; j < cols; ++j) w(i, j) = uniform(rng);
+        const std::vector<int> found = maximumAssignment(w);
+        double total = 0.0;
+        for (int i = 0; i < rows; ++i)
+            if (found[size_t(i)] >= 0) total += w(i, found[size_t(i)]);
+        // Every way of giving min(rows, cols) rows distinct columns.
+        const int n = std::max(rows, cols);
+        std::vector<int> order(static_cast<size_t>(n));
+        std::iota(order.begin(), order.end(), 0);
+        double best = 0.0;
+        do {
+            double sum = 0.0;
+            for (int i = 0; i < rows; ++i)
+                if (order[size_t(i)] < cols) sum += w(i, order[size_t(i)]);
+            best = std::max(best, sum);
+        } while (std::next_permutation(order.begin(), order.end()));
+        CHECK(total == Approx(best).epsilon(1e-12));
+        std::vector<int> used;
+        for (int c : found)
+            if (c >= 0) used.push_back(c);
+        std::sort(used.begin(), used.end());
+        CHECK(std::adjacent_find(used.begin(), used.end()) == used.end());
+        CHECK(int(used.size()) == std::min(rows, cols));
+    }
+}
+
+TEST_CASE("Models that answer other questions: states compared, predictions not", "[compare]") {
+    const ModelComparison c = compare("compare_a.pt", "compare_tags.pt");
+    CHECK(c.predictionsNote.contains(QStringLiteral("different labels")));
+    CHECK(c.accuracyB == -1.0);
+    CHECK(c.counts.compared == 0);
+    // compare_tags.pt is compare_a.pt with other label names: the same states.
+    for (const TrackSimilarity& s : c.similarity)
+        if (c.tracksA[size_t(s.a)].name == c.tracksB[size_t(s.b)].name)
+            CHECK(s.linearCka == Approx(1.0).margin(1e-9));
+}
+
+TEST_CASE("Models that read text differently cannot be compared, and say why", "[compare]") {
+    const auto chars = model("compare_a.pt");
+    const auto words = model("lstm_proj.pt");
+    try {
+        checkComparable(chars->meta(), words->meta());
+        FAIL("accepted a character model against a word model");
+    } catch (const UserError& e) {
+        CHECK(e.message().contains(QStringLiteral("reads characters and model B words")));
+        CHECK(e.message().contains(QStringLiteral("input.tokenizer")));
+    }
+    CHECK_THROWS_AS(checkComparable(chars->meta(), model("rnn_tanh.pt")->meta()), UserError);
+}
