@@ -15,6 +15,7 @@
 #include "app/cli/cli_ablate.h"
 #include "app/cli/cli_alignment.h"
 #include "app/cli/cli_attribute.h"
+#include "app/cli/cli_compare.h"
 #include "app/cli/cli_errors.h"
 #include "app/cli/cli_extract.h"
 #include "app/cli/cli_inspect.h"
@@ -84,6 +85,10 @@ const Command kCommands[] = {
      "  units --model M.pt --data D --signal NAME [--layer L] [--top K] --json\n"
      "        rank every unit by its correlation with a per-token signal over the dataset\n"
      "        (position, depth, quote, token:TOKEN, label:LABEL, annotation:NAME[=VALUE])\n\n"},
+    {"compare", &rnnscope::runCompareCommand,
+     "  compare --model A.pt --model-b B.pt --data D [--max-samples N] [--top K] [--json]\n"
+     "        two models over one dataset: accuracies, where each is right and the other wrong,\n"
+     "        McNemar's test, linear CKA and SVCCA of every pair of states, matched units\n\n"},
     {"project", &rnnscope::runProjectCommand,
      "  project --states X.npy --method pca|tsne|umap [--dims 2|3] --out Y.npy|Y.csv\n"
      "          [--threads N] [--seed S] [--quality] ...\n"

@@ -263,7 +263,7 @@ ModelComparison compareModels(const Model& a, const Model& b, const Dataset& dat
                 sim.linearCka = linearCka(caa, cbb, cab);
                 sim.svcca = svcca(caa, cbb, cab);
                 out.similarity.push_back(sim);
-                if (ta.track.kind == tb.track.kind)
+                if (ta.track.kind == tb.track.kind && ta.track.direction == tb.track.direction)
                     out.matchings.push_back(
                         {sim.a, sim.b,
                          matchUnits(unitCorrelations(caa, cbb, cab), options.matchThreshold)});

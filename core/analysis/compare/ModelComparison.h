@@ -1,9 +1,9 @@
 #pragma once
 // Two models over one dataset (issue #25): their predictions side by side, and how alike their
 // representations are — linear CKA and SVCCA for every pair of state tracks, and for tracks of
-// the same kind the units of B matched to the units of A. One streamed pass runs both models on
-// each batch; only the covariance of their states is kept, never the states themselves.
-// `rnnscope-cli compare` prints it; the window's comparison reads the same numbers.
+// the same kind and direction the units of B matched to the units of A. One streamed pass runs
+// both models on each batch; only the covariance of their states is kept, never the states
+// themselves. `rnnscope-cli compare` prints it; the window's comparison reads the same numbers.
 
 #include <QString>
 #include <vector>
@@ -55,7 +55,7 @@ struct ModelComparison {
     PairedCounts counts;
     std::vector<ComparedTrack> tracksA, tracksB;
     std::vector<TrackSimilarity> similarity;  // every pair of tracks on the same side, A-major
-    std::vector<TrackMatching> matchings;     // pairs of the same kind on the same side
+    std::vector<TrackMatching> matchings;     // same kind and direction, on the same side
     // Said once, e.g. that the vocabularies differ so one token may be read as <unk> by one
     // model only.
     QStringList notes;
