@@ -21,6 +21,7 @@ namespace rnnscope {
 Session::Session(QObject* parent)
     : QObject(parent),
       analysis_(jobs_),
+      comparison_(jobs_, analysis_),
       interventions_(jobs_),
       ablation_(jobs_),
       patching_(jobs_),
@@ -60,6 +61,11 @@ Session::Session(QObject* parent)
         whatIf_.setAttributionSettings(settings);
     });
     connect(&analysis_, &ModelAnalysis::errorOccurred, this, &Session::errorOccurred);
+    connect(&comparison_, &ComparisonAnalysis::errorOccurred, this, &Session::errorOccurred);
+    connect(&comparison_, &ComparisonAnalysis::noticeOccurred, this, &Session::noticeOccurred);
+    connect(&comparison_, &ComparisonAnalysis::modelChanged, this, [this]() {
+        if (!restoring_ && !sessionPath_.isEmpty()) markModified();
+    });
     connect(&analysis_, &ModelAnalysis::storeChanged, this, [this]() {
         Q_EMIT storeChanged();
         restoreProjection();  // an opened session's projection, once its states are in
@@ -272,6 +278,7 @@ SessionSnapshot Session::snapshotSession(const QString& path, const SessionViewS
     snapshot.path = path;
     SessionFileContent& content = snapshot.content;
     content.model = model() ? model()->path() : QString();
+    content.compareModel = comparison_.model() ? comparison_.model()->path() : QString();
     // Model-free: the imported states and their tokens stand in for the model and dataset.
     if (modelFree_) {
         content.activations = activationsPath_;
@@ -348,6 +355,7 @@ void Session::finishRestoring() {
         Q_EMIT tokenGroupsChanged();
     }
     restoreInterventions();
+    if (!opened_.compareModel.isEmpty() && model()) comparison_.openModel(opened_.compareModel);
     restoring_ = false;
     setModified(!opened_.recoveryOf.isEmpty());  // recovered work was never saved
     Q_EMIT sessionRestored();
@@ -409,6 +417,7 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path) 
     patching_.setModel(model);
     whatIf_.setModel(model);
     whatIf_.setDataset(dataset_);
+    comparison_.setModelA(model);
     analysis_.setModel(std::move(model));
     // Model and dataset opened together: the model's part gets the new dataset with the model,
     // so nothing it announces pairs the new model with the old data.
@@ -448,6 +457,7 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
     Q_EMIT fileOpened(path, FileKind::Dataset);
     Q_EMIT datasetChanged();
     analysis_.setDataset(dataset_);  // its predictions, one per sample, none done yet
+    comparison_.setDataset(dataset_);
     interventions_.setDataset(dataset_);
     ablation_.setDataset(dataset_);
     patching_.setDataset(dataset_);
@@ -528,6 +538,7 @@ void Session::inspectCurrent() {
         return;
     }
     analysis_.runSample(useReferenceOutput_);
+    comparison_.setSample(currentData_, useReferenceOutput_);
     interventions_.setSample(currentData_, useReferenceOutput_);
     whatIf_.setSample(currentData_, useReferenceOutput_);
 }

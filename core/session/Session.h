@@ -34,6 +34,7 @@
 #include "core/model/Capture.h"
 #include "core/session/AblationAnalysis.h"
 #include "core/session/ComparedRun.h"
+#include "core/session/ComparisonAnalysis.h"
 #include "core/session/InterventionAnalysis.h"
 #include "core/session/ModelAnalysis.h"
 #include "core/session/PatchingAnalysis.h"
@@ -136,6 +137,10 @@ public:
     // and its signals are the Session's own.
     ModelAnalysis& analysis() { return analysis_; }
     const ModelAnalysis& analysis() const { return analysis_; }
+    // A second model compared with this one (issue #25): its own analysis of the same dataset
+    // and sample, the paired predictions and the representation similarity.
+    ComparisonAnalysis& comparison() { return comparison_; }
+    const ComparisonAnalysis& comparison() const { return comparison_; }
     // The interventions on the model and the current sample run with them (issue #21): panels
     // show its result beside currentResult().
     InterventionAnalysis& interventions() { return interventions_; }
@@ -275,7 +280,8 @@ private:
     JobRunner jobs_;
     Selection selection_;
     Preferences preferences_;
-    ModelAnalysis analysis_;  // after jobs_: its job handles cancel on a live runner
+    ModelAnalysis analysis_;         // after jobs_: its job handles cancel on a live runner
+    ComparisonAnalysis comparison_;  // after analysis_, which it reads
     InterventionAnalysis interventions_;
     AblationAnalysis ablation_;
     PatchingAnalysis patching_;

@@ -69,6 +69,7 @@ void Session::openActivations(const QString& path, const QString& tokensPath) {
             activationTokensPath_ =
                 tokensPath.isEmpty() ? QString() : QFileInfo(tokensPath).absoluteFilePath();
             ++generation_;
+            comparison_.close();  // there is no model A to compare with
             analysis_.setModel(nullptr);
             setDataset(imported.dataset, imported.source);
             modelFree_ = true;

@@ -142,6 +142,7 @@ SessionFileContent parseSessionFile(const QByteArray& text, const QString& path)
     const QDir base = QFileInfo(path).absoluteDir();
     c.model = resolve(root.value(QStringLiteral("model")).toString(), base);
     c.dataset = resolve(root.value(QStringLiteral("dataset")).toString(), base);
+    c.compareModel = resolve(root.value(QStringLiteral("compare_model")).toString(), base);
     c.activations = resolve(root.value(QStringLiteral("activations")).toString(), base);
     c.activationTokens = resolve(root.value(QStringLiteral("activation_tokens")).toString(), base);
     if (c.model.isEmpty() && c.activations.isEmpty())
@@ -202,6 +203,8 @@ void writeSessionFile(const QString& path, const SessionFileContent& c) {
     root[QStringLiteral("version")] = SessionFileContent::kVersion;
     root[QStringLiteral("model")] = relativeIfBeside(c.model, base);
     root[QStringLiteral("dataset")] = relativeIfBeside(c.dataset, base);
+    if (!c.compareModel.isEmpty())
+        root[QStringLiteral("compare_model")] = relativeIfBeside(c.compareModel, base);
     if (!c.activations.isEmpty()) {
         root[QStringLiteral("activations")] = relativeIfBeside(c.activations, base);
         if (!c.activationTokens.isEmpty())

@@ -22,8 +22,9 @@ namespace rnnscope {
 
 struct SessionFileContent {
     static constexpr int kVersion = 1;
-    QString model;    // absolute once read; empty for a model-free session
-    QString dataset;  // absolute once read; may be empty
+    QString model;         // absolute once read; empty for a model-free session
+    QString dataset;       // absolute once read; may be empty
+    QString compareModel;  // model B compared with the model (issue #25), absolute; may be empty
     // Model-free sessions (File → Open Activations): the states another tool extracted and
     // their token file (may be empty: beside the states, or none needed), absolute once read.
     QString activations;
