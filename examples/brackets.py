@@ -8,14 +8,19 @@ decide by length or by counting characters alone; it has to track the open brack
 Model: embedding -> 1-layer nn.LSTM -> linear on the hidden state at the last valid step.
 interpret() also returns the cell state per step, so rnnscope can show the depth-counting unit.
 
-    /usr/bin/python3 examples/brackets.py [--out DIR] [--epochs N] [--seed S]
+    /usr/bin/python3 examples/brackets.py [--out DIR] [--epochs N] [--seed S] [--cell gru]
+                                          [--checkpoints DIR]
 
 Writes <out>/brackets.pt, brackets.tsv (held-out split, text<TAB>label), brackets-train.tsv
-and metrics.json.
+and metrics.json. With --cell gru the same classifier with an nn.GRU of 64 units, trained on the
+same data (the same --seed gives the same split): <out>/brackets_gru.pt and metrics_gru.json,
+the model to compare with the LSTM (rnnscope's Compare Models, docs/compare.md). With
+--checkpoints DIR, the model as it was after every epoch: DIR/brackets-epoch<N>.pt.
 """
 
 import json
 import random
+from pathlib import Path
 from typing import Dict, List, Tuple
 
 import torch
@@ -174,6 +179,21 @@ class BracketClassifier(nn.Module):
         }
 
 
+class BracketGruClassifier(nn.Module):
+    """The same classifier with a GRU: a standard model, with no interpret() (rnnscope finds its
+    states in forward())."""
+
+    def __init__(self, vocab_size: int, embed_size: int = 16, hidden_size: int = 64):
+        super().__init__()
+        self.embed = nn.Embedding(vocab_size, embed_size, padding_idx=0)
+        self.gru = nn.GRU(embed_size, hidden_size, batch_first=True)
+        self.out = nn.Linear(hidden_size, len(LABELS))
+
+    def forward(self, inputs: Tensor, lengths: Tensor) -> Tensor:
+        h, _ = self.gru(self.embed(inputs))  # [B, T, H]
+        return self.out(h[torch.arange(h.size(0)), lengths - 1])
+
+
 # --- training and evaluation --------------------------------------------------------------
 
 def predict(model, rows, vocab, batch_size: int = 256) -> List[int]:
@@ -193,8 +213,11 @@ def best_depth_unit(model, rows, vocab) -> Tuple[float, str]:
         for idx in common.minibatches(len(rows), 256):
             texts = [rows[i][0] for i in idx]
             ids, lengths = common.pad_batch([common.encode(list(t), vocab) for t in texts])
-            out = model.interpret(ids, lengths)
-            both = torch.cat([out["states.lstm"], out["states.lstm.cell"]], 2)  # [B, T, 2H]
+            if hasattr(model, "gru"):
+                both, _ = model.gru(model.embed(ids))  # [B, T, H]
+            else:
+                out = model.interpret(ids, lengths)
+                both = torch.cat([out["states.lstm"], out["states.lstm.cell"]], 2)  # [B, T, 2H]
             for b, text in enumerate(texts):
                 states.append(both[b, :len(text)])
                 depths += depth_profile(text)
@@ -204,13 +227,32 @@ def best_depth_unit(model, rows, vocab) -> Tuple[float, str]:
     d = d - d.mean()
     r = (x * d[:, None]).sum(0) / (x.norm(dim=0) * d.norm() + 1e-12)  # [2H]
     best = int(r.abs().argmax())
-    hidden = model.lstm.hidden_size
+    hidden = (model.gru if hasattr(model, "gru") else model.lstm).hidden_size
     name = f"{'hidden' if best < hidden else 'cell'} unit {best % hidden}"
     return float(r[best].abs()), name
 
 
+def metadata(vocab: List[str], gru: bool, when: str = "") -> dict:
+    cell = "GRU" if gru else "LSTM"
+    return {
+        "name": ("brackets_gru" if gru else "brackets") + (f" ({when})" if when else ""),
+        "description": f"Character {cell} (16-d embedding, 64 units) that tells balanced from "
+                       "unbalanced strings of (), [] and {} nested up to depth 10.",
+        "task": "classification",
+        "input": common.token_input_meta(vocab, "char"),
+        "labels": LABELS,
+    }
+
+
 def main() -> None:
-    args = common.parse_args("brackets", __doc__.splitlines()[0], epochs=8)
+    def extra(parser):
+        parser.add_argument("--cell", choices=["lstm", "gru"], default="lstm",
+                            help="the recurrent layer (default lstm, the demo's)")
+        parser.add_argument("--checkpoints", type=Path, default=None, metavar="DIR",
+                            help="also save the model after every epoch into DIR")
+
+    args = common.parse_args("brackets", __doc__.splitlines()[0], epochs=8, extra=extra)
+    gru = args.cell == "gru"
     rng = common.seed_everything(args.seed)
     clock = common.Stopwatch()
 
@@ -222,7 +264,7 @@ def main() -> None:
     train_ids = [common.encode(list(text), vocab) for text, _ in train]
     train_y = torch.tensor([label_id[label] for _, label in train])
 
-    model = BracketClassifier(len(vocab))
+    model = BracketGruClassifier(len(vocab)) if gru else BracketClassifier(len(vocab))
     optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs)
     if args.weights_from:
@@ -244,20 +286,17 @@ def main() -> None:
         acc = sum(p == label_id[label] for p, (_, label) in zip(preds, test)) / len(test)
         print(f"epoch {epoch + 1:2d}  loss {total / len(train):.4f}  held-out acc {acc:.4f}"
               f"  ({clock.seconds():.0f} s)", flush=True)
+        if args.checkpoints:
+            args.checkpoints.mkdir(parents=True, exist_ok=True)
+            common.save_model(model, args.checkpoints / f"brackets-epoch{epoch + 1}.pt",
+                              metadata(vocab, gru, f"after epoch {epoch + 1}"))
     train_seconds, train_cpu_seconds = clock.seconds(), clock.cpu_seconds()
     if args.weights_from:  # keep what the training that made these weights cost
-        earlier = json.loads((args.out / "metrics.json").read_text())
+        earlier = json.loads((args.out / ("metrics_gru.json" if gru else "metrics.json")).read_text())
         train_seconds, train_cpu_seconds = earlier["train_seconds"], earlier["train_cpu_seconds"]
 
-    meta = {
-        "name": "brackets",
-        "description": "Character LSTM (16-d embedding, 64 units) that tells balanced from "
-                       "unbalanced strings of (), [] and {} nested up to depth 10.",
-        "task": "classification",
-        "input": common.token_input_meta(vocab, "char"),
-        "labels": LABELS,
-    }
-    scripted = common.save_model(model, args.out / "brackets.pt", meta)
+    scripted = common.save_model(model, args.out / ("brackets_gru.pt" if gru else "brackets.pt"),
+                                 metadata(vocab, gru))
 
     # Metrics from the saved TorchScript model: what rnnscope will load.
     preds = predict(scripted, test, vocab)
@@ -267,7 +306,8 @@ def main() -> None:
         chosen = [ok for ok, (text, label) in zip(right, test) if keep(text, label)]
         return sum(chosen) / len(chosen)
 
-    r, unit = best_depth_unit(scripted, test, vocab)
+    # A scripted nn.GRU cannot be called from Python: the eager model has the same weights.
+    r, unit = best_depth_unit(model if gru else scripted, test, vocab)
     common.write_metrics(args.out, {
         "samples": len(test),
         "accuracy": accuracy(lambda text, label: True),
@@ -279,7 +319,7 @@ def main() -> None:
         "best_depth_unit": unit,
         "train_seconds": round(train_seconds, 1),
         "train_cpu_seconds": round(train_cpu_seconds, 1),
-    })
+    }, "metrics_gru.json" if gru else "metrics.json")
 
 
 if __name__ == "__main__":

@@ -26,8 +26,8 @@ REPO = Path(__file__).resolve().parent.parent
 PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<bos>", "<eos>"
 
 
-def parse_args(name: str, description: str, epochs: int) -> argparse.Namespace:
-    """--out/--epochs/--seed, the same for every script."""
+def parse_args(name: str, description: str, epochs: int, extra=None) -> argparse.Namespace:
+    """--out/--epochs/--seed, the same for every script; `extra(parser)` adds a script's own."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--out", type=Path, default=REPO / "resources" / "demo" / name,
                         help="folder for the model, the dataset files and metrics.json "
@@ -38,6 +38,8 @@ def parse_args(name: str, description: str, epochs: int) -> argparse.Namespace:
     parser.add_argument("--weights-from", type=Path, default=None, metavar="MODEL.pt",
                         help="skip training and take the weights of an earlier export of the "
                              "same model (to re-export it with a new method)")
+    if extra:
+        extra(parser)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     return args
@@ -154,14 +156,14 @@ def save_model(module: torch.nn.Module, path: Path, meta: dict) -> torch.jit.Scr
     return scripted
 
 
-def write_metrics(out: Path, metrics: Dict[str, object]) -> None:
-    """Prints the held-out metrics and keeps them in <out>/metrics.json."""
+def write_metrics(out: Path, metrics: Dict[str, object], name: str = "metrics.json") -> None:
+    """Prints the held-out metrics and keeps them in <out>/<name>."""
     print("held-out metrics:")
     width = max(len(k) for k in metrics)
     for key, value in metrics.items():
         text = f"{value:.4f}" if isinstance(value, float) else str(value)
         print(f"  {key:<{width}}  {text}")
-    with open(out / "metrics.json", "w", encoding="utf-8") as f:
+    with open(out / name, "w", encoding="utf-8") as f:
         json.dump(metrics, f, indent=2)
         f.write("\n")
 

@@ -4,6 +4,7 @@
 
 #include "widgets/ablation/AblationPanel.h"
 #include "widgets/attention/AttentionPanel.h"
+#include "widgets/compare/ComparePanel.h"
 #include "widgets/errorbrowser/ErrorBrowserPanel.h"
 #include "widgets/featurescatter/FeatureScatterPanel.h"
 #include "widgets/hiddenunits/HiddenUnitsPanel.h"
@@ -84,6 +85,12 @@ const std::vector<PanelInfo>& panelTable() {
          QStringLiteral("ablation"),
          {QStringLiteral("patching")},
          factory<PatchingPanel>()},
+        {QStringLiteral("compare"),
+         tr("Compare Models"),
+         Qt::BottomDockWidgetArea,
+         QStringLiteral("patching"),
+         {QStringLiteral("similarity")},
+         factory<ComparePanel>()},
     };
     return table;
 }

@@ -18,13 +18,16 @@ static void registerDemoResources() {
 namespace rnnscope {
 
 QStringList demoNames() {
-    return {QStringLiteral("dates"), QStringLiteral("brackets")};
+    return {QStringLiteral("dates"), QStringLiteral("brackets"),
+            QStringLiteral("brackets-compare")};
 }
 
 QString demoTitle(const QString& name) {
     if (name == QLatin1String("dates")) return QObject::tr("Dates: seq2seq GRU with attention");
     if (name == QLatin1String("brackets"))
         return QObject::tr("Brackets: character LSTM classifier");
+    if (name == QLatin1String("brackets-compare"))
+        return QObject::tr("Brackets: LSTM against GRU (Compare Models)");
     return name;
 }
 
@@ -61,11 +64,15 @@ DemoFiles extractDemo(const QString& name) {
     registerDemoResources();
     QString base = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
     if (base.isEmpty()) base = QDir::tempPath() + QStringLiteral("/rnnscope");
-    const QString dir = base + QStringLiteral("/demo/") + name;
+    const bool compare = name == QLatin1String("brackets-compare");
+    const QString folder = compare ? QStringLiteral("brackets") : name;
+    const QString dir = base + QStringLiteral("/demo/") + folder;
     if (!QDir().mkpath(dir)) throw UserError(QObject::tr("cannot create %1").arg(dir));
-    const QString prefix = QStringLiteral(":/demo/%1/%1").arg(name);
-    return {copyOut(prefix + QStringLiteral(".pt"), dir),
-            copyOut(prefix + QStringLiteral(".tsv"), dir)};
+    const QString prefix = QStringLiteral(":/demo/%1/%1").arg(folder);
+    DemoFiles files{copyOut(prefix + QStringLiteral(".pt"), dir),
+                    copyOut(prefix + QStringLiteral(".tsv"), dir), QString()};
+    if (compare) files.compareModel = copyOut(prefix + QStringLiteral("_gru.pt"), dir);
+    return files;
 }
 
 }  // namespace rnnscope

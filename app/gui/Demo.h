@@ -11,9 +11,12 @@ namespace rnnscope {
 struct DemoFiles {
     QString model;
     QString dataset;
+    QString compareModel;  // a second model compared with the first, or ""
 };
 
-QStringList demoNames();  // "dates", "brackets"
+// "dates", "brackets", and "brackets-compare" (the brackets LSTM against a GRU trained on the
+// same data, in the Compare Models panel).
+QStringList demoNames();
 QString demoTitle(const QString& name);
 // Throws UserError when the demo is not compiled in or cannot be copied.
 DemoFiles extractDemo(const QString& name);

@@ -196,6 +196,34 @@ void MainWindow::buildMenus() {
         if (!path.isEmpty()) session_->openDataset(path);
     });
     openData->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    QAction* openCompared = file->addAction(tr("Open Model to &Compare…"), this, [this]() {
+        if (!session_->model()) {
+            showError(tr("Nothing to compare with"),
+                      tr("Open a model first (File → Open Model…); the second model is compared "
+                         "with it."));
+            return;
+        }
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open Model to Compare"), QString(),
+            tr("TorchScript models (*.pt *.pth *.zip);;All files (*)"));
+        if (!path.isEmpty()) session_->comparison().openModel(path);
+    });
+    openCompared->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_O));
+    openCompared->setToolTip(
+        tr("A second model that reads the same input (another checkpoint, seed or cell type), "
+           "compared with the open one in the Compare Models panel and the Samples table"));
+    QAction* closeCompared = file->addAction(tr("Close Compared Model"), this,
+                                             [this]() { session_->comparison().close(); });
+    closeCompared->setEnabled(false);
+    connect(&session_->comparison(), &ComparisonAnalysis::modelChanged, closeCompared,
+            [this, closeCompared]() {
+                closeCompared->setEnabled(session_->comparison().isOpen());
+                if (session_->comparison().isOpen())
+                    if (QDockWidget* dock = docks_.value(QStringLiteral("compare"))) {
+                        dock->show();
+                        dock->raise();
+                    }
+            });
     file->addAction(tr("Open &Session…"), this, [this]() {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"), QString(),
                                                           tr("rnnscope sessions (*.rnnscope)"));
@@ -277,6 +305,7 @@ void MainWindow::buildMenus() {
             tr("<table>"
                "<tr><td><b>Ctrl+O</b></td><td>Open a model</td></tr>"
                "<tr><td><b>Ctrl+Shift+O</b></td><td>Open a dataset</td></tr>"
+               "<tr><td><b>Ctrl+Alt+O</b></td><td>Open a model to compare</td></tr>"
                "<tr><td><b>Ctrl+E</b></td><td>Export the focused panel as PNG, SVG or PDF</td></tr>"
                "<tr><td><b>F11</b></td><td>Full screen</td></tr>"
                "<tr><td><b>Ctrl+Q</b></td><td>Quit</td></tr>"
@@ -364,9 +393,11 @@ void MainWindow::openFiles(const QStringList& paths) {
         }
         (Session::detectFileKind(p) == FileKind::Model ? models : others) << p;
     }
-    if (models.size() == 1 && others.size() == 1 &&
+    if (models.size() <= 2 && !models.isEmpty() && others.size() == 1 &&
         Session::detectFileKind(others.front()) == FileKind::Dataset) {
         session_->openModelAndDataset(models.front(), others.front());
+        // rnnscope A.pt B.pt DATA: B is compared with A once A is in.
+        if (models.size() == 2) session_->comparison().openModel(models.back());
         return;
     }
     for (const QString& p : models + others) session_->openFile(p);
@@ -376,6 +407,7 @@ void MainWindow::openDemo(const QString& name) {
     try {
         const DemoFiles files = extractDemo(name);
         session_->openModelAndDataset(files.model, files.dataset);
+        if (!files.compareModel.isEmpty()) session_->comparison().openModel(files.compareModel);
     } catch (const std::exception& e) {
         showError(tr("Cannot open the demo"), QString::fromUtf8(e.what()));
     }

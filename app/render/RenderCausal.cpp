@@ -7,6 +7,7 @@
 #include "widgets/ablation/AblationBreakdownPlot.h"
 #include "widgets/ablation/AblationPanel.h"
 #include "widgets/ablation/AblationPlot.h"
+#include "widgets/compare/ComparePanel.h"
 #include "widgets/patching/PatchingMapView.h"
 #include "widgets/patching/PatchingPanel.h"
 
@@ -37,6 +38,8 @@ void addCausalRenderOptions(QCommandLineParser& parser) {
     add("clean-sample", "patching: the clean input, a --data sample numbered from 1.", "N");
     add("corrupt-sample", "patching: the corrupted input, a --data sample numbered from 1.", "N");
     add("align", "patching: line steps up from the start or the end (default start).", "WHERE");
+    add("model-b",
+        "similarity: the model compared with --model over --data (reads the same input).", "B.pt");
 }
 
 QString readCausalRenderOptions(const QCommandLineParser& parser, const QString& view,
@@ -51,6 +54,13 @@ QString readCausalRenderOptions(const QCommandLineParser& parser, const QString&
     for (const char* name : {"clean", "corrupt", "clean-sample", "corrupt-sample", "align"})
         if (parser.isSet(QString::fromLatin1(name)) && !patching)
             return QStringLiteral("--%1 is for --view patching").arg(QString::fromLatin1(name));
+    const bool similarity = view == QLatin1String("similarity");
+    if (parser.isSet(QStringLiteral("model-b")) != similarity)
+        return similarity ? QStringLiteral(
+                                "--view similarity needs --model-b B.pt: the model "
+                                "compared with --model")
+                          : QStringLiteral("--model-b is for --view similarity");
+    o.modelB = parser.value(QStringLiteral("model-b"));
     o.track = parser.value(QStringLiteral("track"));
     const QString mode = parser.value(QStringLiteral("ablate-mode"));
     if (!mode.isEmpty() && mode != QLatin1String("zero") && mode != QLatin1String("mean"))
@@ -91,6 +101,34 @@ QString prepareCausalView(const QString& view, Panel* panel, Session& session,
                           const CausalRenderOptions& o,
                           const std::function<bool(const std::function<bool()>&)>& waitFor) {
     if (!session.model()) return QStringLiteral("--view %1 needs a model").arg(view);
+    if (view == QLatin1String("similarity")) {
+        if (!session.dataset())
+            return QStringLiteral(
+                "--view similarity needs --data: the models are compared "
+                "over a dataset");
+        session.comparison().openModel(o.modelB);
+        if (!waitFor([&] { return session.comparison().isOpen(); }))
+            return QStringLiteral("%1 did not open").arg(o.modelB);
+        auto* compare = static_cast<ComparePanel*>(panel);
+        const QString problem = compare->computeSimilarity();
+        if (!problem.isEmpty()) return problem;
+        if (!waitFor([&] {
+                return session.comparison().similarity() != nullptr ||
+                       !session.comparison().similarityError().isEmpty();
+            }))
+            return QStringLiteral("the comparison did not finish");
+        if (!session.comparison().similarityError().isEmpty())
+            return session.comparison().similarityError();
+        // Both models' predictions, for the agreement line under the matrix.
+        if (!waitFor([&] {
+                const auto& a = session.predictions();
+                const auto& b = session.comparison().modelB().predictions();
+                return !a.empty() && a.back().done && !b.empty() && b.back().done;
+            }))
+            return QStringLiteral("the predictions did not finish");
+        compare->refreshNow();
+        return {};
+    }
     if (view == QLatin1String("ablation")) {
         auto* ablation = static_cast<AblationPanel*>(panel);
         if (!session.dataset())

@@ -1,7 +1,9 @@
 #pragma once
-// The causal views of `rnnscope-cli render` (issue #21): --view ablation runs the Ablation
-// panel's sweep and --view patching the Patching panel's map, from their own options, before the
-// figure is taken. Kept apart from RenderCommand.cpp, which sets up every other view.
+// The views of `rnnscope-cli render` that are a figure of their own analysis, not of one sample:
+// --view ablation runs the Ablation panel's sweep, --view patching the Patching panel's map
+// (issue #21), --view similarity the Compare Models panel's comparison with --model-b (issue
+// #25), from their own options, before the figure is taken. Kept apart from RenderCommand.cpp,
+// which sets up every other view.
 
 #include <QCommandLineParser>
 #include <functional>
@@ -23,10 +25,12 @@ struct CausalRenderOptions {
     qint64 cleanSample = 0, corruptSample = 0;
     QString clean, corrupt;
     bool fromEnd = false;
+    // similarity: model B (issue #25)
+    QString modelB;
 };
 
 // Adds --track, --ablate-mode, --signal, --breakdown, --clean, --corrupt, --clean-sample,
-// --corrupt-sample and --align to `parser`.
+// --corrupt-sample, --align and --model-b to `parser`.
 void addCausalRenderOptions(QCommandLineParser& parser);
 // Reads them for `view`; returns a usage message ("" when they fit the view).
 QString readCausalRenderOptions(const QCommandLineParser& parser, const QString& view,

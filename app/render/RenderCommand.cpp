@@ -200,7 +200,9 @@ int runRenderCommand(const QStringList& arguments) {
     CausalRenderOptions causal;
     const QString causalUsage = readCausalRenderOptions(parser, view, causal);
     if (!causalUsage.isEmpty()) return usage(causalUsage);
-    const bool causalView = view == QLatin1String("ablation") || view == QLatin1String("patching");
+    const bool causalView = view == QLatin1String("ablation") ||
+                            view == QLatin1String("patching") ||
+                            view == QLatin1String("similarity");
     if (causalView && parser.isSet(batchOption))
         return usage(QStringLiteral("--batch is not for --view %1: it has one figure").arg(view));
     // The same font as File → Export Figure (Preferences); --dpi decides the resolution.

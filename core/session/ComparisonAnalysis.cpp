@@ -33,6 +33,11 @@ void ComparisonAnalysis::openModel(const QString& path) {
             return Model::open(path);
         },
         [this, path, name](std::shared_ptr<const Model> model) {
+            if (!a_.model()) {  // opened with model A (rnnscope A.pt B.pt D): B waits for it
+                pending_ = std::move(model);
+                pendingPath_ = path;
+                return;
+            }
             const QString why = setModelB(std::move(model), path);
             if (!why.isEmpty()) Q_EMIT errorOccurred(tr("Cannot compare with %1").arg(name), why);
         },
@@ -64,6 +69,7 @@ QString ComparisonAnalysis::setModelB(std::shared_ptr<const Model> model, const 
 
 void ComparisonAnalysis::close() {
     openJob_.reset();
+    pending_.reset();
     if (!isOpen()) return;
     path_.clear();
     predictionsNote_.clear();
@@ -88,6 +94,14 @@ PairedOutcome ComparisonAnalysis::outcome(qint64 sample) const {
 }
 
 void ComparisonAnalysis::setModelA(const std::shared_ptr<const Model>& model) {
+    if (pending_ && model) {
+        auto pending = std::move(pending_);
+        const QString why = setModelB(std::move(pending), pendingPath_);
+        if (!why.isEmpty())
+            Q_EMIT errorOccurred(
+                tr("Cannot compare with %1").arg(QFileInfo(pendingPath_).fileName()), why);
+        return;
+    }
     if (!isOpen()) return;
     try {
         if (!model) throw UserError(tr("model A was closed"));

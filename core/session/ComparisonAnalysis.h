@@ -32,8 +32,9 @@ public:
     ComparisonAnalysis(JobRunner& jobs, const ModelAnalysis& modelA, QObject* parent = nullptr);
     ~ComparisonAnalysis() override;
 
-    // Opens model B on the worker. One that cannot be paired with model A (or no model A) is
-    // refused with errorOccurred saying what differs; the comparison stays as it was.
+    // Opens model B on the worker. One that cannot be paired with model A is refused with
+    // errorOccurred saying what differs; the comparison stays as it was. Before model A is in
+    // (both opened at once), B waits for it.
     void openModel(const QString& path);
     // Model B already open (tests; a restored session). Returns why it was refused, or "".
     QString setModelB(std::shared_ptr<const Model> model, const QString& path);
@@ -85,6 +86,8 @@ private:
     ModelAnalysis b_;
     QString path_;
     QString predictionsNote_;
+    std::shared_ptr<const Model> pending_;  // opened before model A was in
+    QString pendingPath_;
     std::shared_ptr<const Dataset> dataset_;
     DataSample sample_;
     bool useReference_ = true;

@@ -417,11 +417,11 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path) 
     patching_.setModel(model);
     whatIf_.setModel(model);
     whatIf_.setDataset(dataset_);
-    comparison_.setModelA(model);
     analysis_.setModel(std::move(model));
     // Model and dataset opened together: the model's part gets the new dataset with the model,
     // so nothing it announces pairs the new model with the old data.
     if (analysis_.dataset() != dataset_) analysis_.setDataset(dataset_);
+    comparison_.setModelA(analysis_.model());
     interventions_.setDataset(dataset_);
     ablation_.setDataset(dataset_);
     patching_.setDataset(dataset_);

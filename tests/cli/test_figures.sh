@@ -18,7 +18,7 @@ command -v compare >/dev/null || { echo "FAIL: ImageMagick's compare is missing 
 [ -n "${DISPLAY:-}" ] || { echo "FAIL: no display (make test runs ctest under xvfb-run)" >&2; exit 1; }
 
 for name in sample attention state-space units saturation features errors attribution \
-    intervention ablation ablation-depth patching whatif; do
+    intervention ablation ablation-depth patching whatif similarity; do
   view=$name
   [ "$name" = whatif ] && view=attention
   [ "$name" = ablation-depth ] && view=ablation
@@ -40,6 +40,8 @@ for name in sample attention state-space units saturation features errors attrib
   # What if the comma went and the century changed: the attention's difference over the
   # original's tokens (the comma's column blank).
   [ "$name" = whatif ] && extra=(--edit 'Mar. 18th 1877')
+  # The brackets LSTM against the GRU trained on the same data.
+  [ "$name" = similarity ] && extra=(--model-b "$DEMO/brackets/brackets_gru.pt")
   out="$TMP/$name.png"
   if ! HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home/.config" "$CLI" render \
       --model "$DEMO/$demo/$demo.pt" --data "$DEMO/$demo/$demo.tsv" --sample 3 --view "$view" \

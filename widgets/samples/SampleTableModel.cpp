@@ -15,6 +15,10 @@ SampleTableModel::SampleTableModel(Session& session, QObject* parent)
         if (rowCount() > 0)
             Q_EMIT dataChanged(index(0, Prediction), index(rowCount() - 1, Confidence));
     });
+    connect(&session.comparison(), &ComparisonAnalysis::predictionsChanged, this, [this]() {
+        if (rowCount() > 0)
+            Q_EMIT dataChanged(index(0, PredictionB), index(rowCount() - 1, PredictionB));
+    });
 }
 
 void SampleTableModel::reset() {
@@ -41,6 +45,13 @@ const DataSample* SampleTableModel::sampleAt(int row) const {
     } catch (const std::exception&) {
         return nullptr;
     }
+}
+
+const SamplePrediction* SampleTableModel::predictionB(int row) const {
+    const ComparisonAnalysis& comparison = session_.comparison();
+    if (!comparison.isOpen()) return nullptr;
+    const auto& b = comparison.modelB().predictions();
+    return size_t(row) < b.size() && b[size_t(row)].done ? &b[size_t(row)] : nullptr;
 }
 
 QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
@@ -73,7 +84,15 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
                 if (!p || (model && !taskHasConfidence(model->meta().task))) return QString();
                 return QString::number(double(p->confidence) * 100.0, 'f', 1) + QLatin1Char('%');
             }
+            case PredictionB: {
+                const SamplePrediction* b = predictionB(row);
+                return b ? b->predicted : QString();
+            }
         }
+    }
+    if (role == Qt::ForegroundRole && index.column() == PredictionB) {
+        const SamplePrediction* b = predictionB(row);
+        if (b && b->correct == 0) return QColor(200, 30, 30);
     }
     if (role == Qt::ForegroundRole && index.column() == Prediction && p && p->correct == 0)
         return QColor(200, 30, 30);
@@ -95,6 +114,8 @@ QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, 
             return tr("Prediction");
         case Confidence:
             return tr("Confidence");
+        case PredictionB:
+            return tr("Model B");
     }
     return {};
 }

@@ -6,6 +6,7 @@
 #include <QAbstractTableModel>
 #include <QCache>
 
+#include "core/Predictions.h"
 #include "core/data/Dataset.h"
 
 namespace rnnscope {
@@ -15,7 +16,8 @@ class Session;
 class SampleTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Id, Text, Reference, Prediction, Confidence, ColumnCount };
+    // PredictionB: the compared model's (issue #25), hidden while there is none.
+    enum Column { Id, Text, Reference, Prediction, Confidence, PredictionB, ColumnCount };
 
     explicit SampleTableModel(Session& session, QObject* parent = nullptr);
     int rowCount(const QModelIndex& parent = QModelIndex()) const override;
@@ -25,6 +27,7 @@ public:
 
 private:
     const DataSample* sampleAt(int row) const;
+    const SamplePrediction* predictionB(int row) const;  // null without model B or not yet done
     void reset();
 
     Session& session_;

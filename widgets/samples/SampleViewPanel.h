@@ -5,6 +5,7 @@
 // sample and runs it beside the original (widgets/samples/WhatIfEditor.h).
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QTableView>
@@ -15,6 +16,7 @@
 
 namespace rnnscope {
 
+class SampleFilterModel;
 class SampleTableModel;
 class TokenStrip;
 class WhatIfEditor;
@@ -31,6 +33,8 @@ public:
     TokenStrip* inputStrip() const { return inputStrip_; }
     TokenStrip* outputStrip() const { return outputStrip_; }
     QTableView* table() const { return table_; }
+    // With a compared model: which samples the table lists (all, only A right, ...).
+    QComboBox* showFilter() const { return show_; }
     // The line above the table: the dataset, and what the predictions so far measure.
     QString summaryText() const;
     QString predictionText() const { return prediction_->text(); }
@@ -52,6 +56,8 @@ protected:
 
 private:
     void updateSummary();
+    void selectCurrentRow();  // the current sample's row, if the filter lists it
+    void updateComparison();  // model B's column and the filter's counts
     void showHover();
     // Each token's named group (Session::tokenGroups) as a bar of the group's colour.
     void showGroups();
@@ -70,6 +76,8 @@ private:
     TokenStrip* outputStrip_ = nullptr;
     QTableView* table_ = nullptr;
     SampleTableModel* model_ = nullptr;
+    SampleFilterModel* filter_ = nullptr;
+    QComboBox* show_ = nullptr;
     QLabel* summary_ = nullptr;
     QCheckBox* sensitivityBox_ = nullptr;
     QLabel* sensitivityCaption_ = nullptr;

@@ -1,0 +1,131 @@
+// Comparing two models in the window (issue #25), as a researcher does it: `rnnscope A.pt B.pt
+// DATA` opens both; the Compare Models panel shows the agreement counts, the similarity matrix
+// and the matched units with the numbers core computes; the Samples table lists model B's
+// prediction and narrows to the samples where only one model is right; choosing a matched pair
+// selects A's unit everywhere.
+
+#include <QComboBox>
+#include <QDockWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTest>
+#include <catch2/catch.hpp>
+
+#include "GuiUtil.h"
+#include "app/gui/MainWindow.h"
+#include "core/analysis/compare/ModelComparison.h"
+#include "core/model/Model.h"
+#include "core/session/Session.h"
+#include "tests/common/TestModels.h"
+#include "widgets/compare/ComparePanel.h"
+#include "widgets/compare/SimilarityMatrix.h"
+#include "widgets/samples/SampleTableModel.h"
+#include "widgets/samples/SampleViewPanel.h"
+
+using namespace rnnscope;
+using rnnscope::test::waitUntil;
+
+namespace {
+
+QString testModel(const char* name) {
+    return test::testModelDir() + QLatin1Char('/') + QLatin1String(name);
+}
+
+}  // namespace
+
+TEST_CASE("Two models side by side: agreement, similarity, matched units, filters", "[compare]") {
+    Session session;
+    MainWindow window(session);
+    window.resize(1500, 950);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    window.openFiles(
+        {testModel("compare_a.pt"), testModel("compare_gru.pt"), testModel("compare.tsv")});
+    REQUIRE(waitUntil([&] { return session.comparison().isOpen(); }, 120000));
+    // Opening model B brings its panel forward, which compares a dataset this small at once.
+    auto* panel = static_cast<ComparePanel*>(window.panel(QStringLiteral("compare")));
+    REQUIRE(waitUntil([&] { return session.comparison().similarity() != nullptr; }, 120000));
+    REQUIRE(waitUntil(
+        [&] {
+            const auto& a = session.predictions();
+            const auto& b = session.comparison().modelB().predictions();
+            return !a.empty() && a.back().done && !b.empty() && b.back().done;
+        },
+        120000));
+
+    const auto a = Model::open(testModel("compare_a.pt"));
+    const auto b = Model::open(testModel("compare_gru.pt"));
+    const ModelComparison reference = compareModels(*a, *b, *session.dataset(), CompareOptions{});
+    REQUIRE(waitUntil([&] { return panel->agreementText().contains(QStringLiteral("McNemar")); }));
+    CHECK(panel->headerText().contains(QStringLiteral("compare_a.pt")));
+    CHECK(panel->headerText().contains(QStringLiteral("compare_gru.pt")));
+    CHECK(panel->agreementText().contains(
+        QStringLiteral("only A right %1 ").arg(reference.counts.onlyARight)));
+    CHECK(panel->agreementText().contains(
+        QStringLiteral("only B right %1 ").arg(reference.counts.onlyBRight)));
+    CHECK(panel->agreementText().contains(
+        QStringLiteral("p = %1").arg(reference.counts.mcnemarP, 0, 'g', 3)));
+
+    // The matrix: A's hidden and cell states against the GRU's hidden state.
+    const auto shown = session.comparison().similarity();
+    REQUIRE(shown->tracksA.size() == 2);
+    REQUIRE(shown->tracksB.size() == 1);
+    for (size_t i = 0; i < reference.similarity.size(); ++i)
+        CHECK(shown->similarity[i].linearCka ==
+              Approx(reference.similarity[i].linearCka).margin(1e-12));
+    // The hidden-to-hidden pair is chosen first; its matched units fill the table.
+    REQUIRE(waitUntil([&] { return panel->unitsTable()->rowCount() > 0; }));
+    CHECK(panel->matrix()->currentA() == 0);
+    CHECK(panel->matrix()->currentB() == 0);
+    REQUIRE(panel->unitsTable()->rowCount() == 8);
+    CHECK(panel->unitsTable()->item(0, 2)->text().toDouble() ==
+          Approx(reference.matchings[0].matching.pairs[0].r).margin(1e-3));
+    // Choosing a pair selects A's unit in every panel.
+    panel->unitsTable()->setCurrentCell(0, 0);
+    REQUIRE(session.selection().selectedUnits().size() == 1);
+    CHECK(session.selection().selectedUnits()[0].unit ==
+          reference.matchings[0].matching.pairs[0].a);
+    CHECK(session.selection().selectedUnits()[0].kind == QStringLiteral("hidden"));
+    // A cell of two different kinds says why it has no matching.
+    panel->showPair(1, 0);
+    CHECK(panel->unitsTable()->rowCount() == 0);
+
+    // The Samples table: model B's column, and only the samples model A alone gets right.
+    auto* samples = static_cast<SampleViewPanel*>(window.panel(QStringLiteral("samples")));
+    CHECK_FALSE(samples->table()->isColumnHidden(SampleTableModel::PredictionB));
+    REQUIRE(samples->showFilter()->isVisible());
+    REQUIRE(samples->showFilter()->count() == 5);
+    CHECK(samples->showFilter()->itemText(1).contains(
+        QStringLiteral("(%1)").arg(reference.counts.onlyARight)));
+    samples->showFilter()->setCurrentIndex(1);
+    REQUIRE(samples->table()->model()->rowCount() == int(reference.counts.onlyARight));
+    for (int row = 0; row < samples->table()->model()->rowCount(); ++row) {
+        const int sample = samples->table()->model()->index(row, 0).data().toInt() - 1;
+        CHECK(reference.predictionsA[size_t(sample)].correct == 1);
+        CHECK(reference.predictionsB[size_t(sample)].correct == 0);
+    }
+    // Clicking a listed sample makes that sample current, in every panel.
+    samples->table()->selectRow(0);
+    const qint64 first = samples->table()->model()->index(0, 0).data().toInt() - 1;
+    REQUIRE(waitUntil([&] { return session.currentSample() == first; }));
+    REQUIRE(waitUntil([&] {
+        return samples->predictionText().contains(QStringLiteral("model B:")) &&
+               !samples->predictionText().contains(QStringLiteral("running"));
+    }));
+    samples->showFilter()->setCurrentIndex(0);
+    CHECK(samples->table()->model()->rowCount() == 60);
+
+    // The exported figure holds the matrix and the agreement line.
+    const QSizeF size = panel->figureSize();
+    QImage image(size.toSize(), QImage::Format_ARGB32);
+    QPainter painter(&image);
+    panel->paintFigure(painter, QRectF(QPointF(0, 0), size));
+    painter.end();
+    test::grabIfAsked(*panel, QStringLiteral("compare-panel"));
+    CHECK(test::distinctColours(image) > 20);
+
+    // Closing model B takes its column and filter away.
+    session.comparison().close();
+    CHECK(samples->table()->isColumnHidden(SampleTableModel::PredictionB));
+    CHECK_FALSE(samples->showFilter()->isVisible());
+}
