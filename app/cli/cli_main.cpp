@@ -15,6 +15,7 @@
 #include "app/cli/cli_ablate.h"
 #include "app/cli/cli_alignment.h"
 #include "app/cli/cli_attribute.h"
+#include "app/cli/cli_checkpoints.h"
 #include "app/cli/cli_compare.h"
 #include "app/cli/cli_errors.h"
 #include "app/cli/cli_extract.h"
@@ -89,6 +90,10 @@ const Command kCommands[] = {
      "  compare --model A.pt --model-b B.pt --data D [--max-samples N] [--top K] [--json]\n"
      "        two models over one dataset: accuracies, where each is right and the other wrong,\n"
      "        McNemar's test, linear CKA and SVCCA of every pair of states, matched units\n\n"},
+    {"checkpoints", &rnnscope::runCheckpointsCommand,
+     "  checkpoints --models DIR_OR_LIST --data D [--signal NAME] [--json]\n"
+     "        a model across its training checkpoints: accuracy, loss, attention alignment,\n"
+     "        the best unit's |r| with a signal, each state's CKA to the final checkpoint\n\n"},
     {"project", &rnnscope::runProjectCommand,
      "  project --states X.npy --method pca|tsne|umap [--dims 2|3] --out Y.npy|Y.csv\n"
      "          [--threads N] [--seed S] [--quality] ...\n"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `rnnscope-cli compare` end to end: the JSON's accuracies, agreement counts, McNemar p, CKA and
+# `rnnscope-cli compare` and `checkpoints` end to end: the JSON's accuracies, agreement counts, McNemar p, CKA and
 # SVCCA equal what tests/models/compare_models.py computed with PyTorch and NumPy; a model
 # against its own units in another order gets the permutation back; and every misuse ends with
 # one line that says what to do.
@@ -90,4 +90,34 @@ expect_error 1 "empty" --model "$M/compare_a.pt" --model-b "$M/compare_gru.pt" \
   --data "$TMP/empty.tsv"
 expect_error 2 "threshold" --model "$M/compare_a.pt" --model-b "$M/compare_gru.pt" \
   --data "$M/compare.tsv" --threshold 2
+# A training run's checkpoints: in order, the broken one skipped and named, the rest as
+# PyTorch and NumPy computed them.
+"$CLI" checkpoints --models "$M/checkpoints" --data "$M/compare.tsv" --signal depth --json \
+  > "$TMP/ckpt.json" 2> "$TMP/ckpt.err" || fail "checkpoints exited $?: $(cat "$TMP/ckpt.err")"
+grep -q "skipped compare-step100.pt\|skipped .*compare-step100.pt" "$TMP/ckpt.err" \
+  || fail "the broken checkpoint was not named on stderr: $(cat "$TMP/ckpt.err")"
+"$PY" - "$TMP/ckpt.json" "$M/compare_reference.json" <<'PYEOF'
+import json, sys
+d, ref = (json.load(open(p)) for p in sys.argv[1:3])
+names = [c["name"] for c in d["checkpoints"]]
+assert names == ["compare-step5.pt", "compare-step40.pt", "compare-step100.pt",
+                 "compare-step300.pt"], names
+assert d["final"].endswith("compare-step300.pt") and d["signal"] == "depth", d
+broken = d["checkpoints"][2]
+assert broken["ok"] is False and "not a TorchScript model" in broken["error"], broken
+good = [c for c in d["checkpoints"] if c["ok"]]
+for got, want in zip(good, ref["checkpoints"]):
+    assert got["number"] == want["step"], (got, want)
+    assert abs(got["accuracy"] - want["accuracy"]) < 1e-12, (got, want)
+    assert abs(got["loss"] - want["loss"]) < 1e-5, (got, want)
+    for track, value in want["cka_to_final"].items():
+        assert abs(got["cka_to_final"][track] - value) < 1e-6, (track, got, want)
+    assert 0 < abs(got["best_unit_r"]) <= 1 and got["best_unit"], got
+assert len(d["skipped"]) == 1, d["skipped"]
+PYEOF
+set +e
+"$CLI" checkpoints --models "$TMP/nowhere" --data "$M/compare.tsv" > /dev/null 2> "$TMP/err"
+rc=$?
+set -e
+[ "$rc" = 1 ] && grep -q "does not exist" "$TMP/err" || fail "checkpoints on a missing folder: $rc $(cat "$TMP/err")"
 echo "compare: OK"

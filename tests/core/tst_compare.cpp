@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <numeric>
@@ -14,6 +15,7 @@
 
 #include "core/Errors.h"
 #include "core/Predictions.h"
+#include "core/analysis/compare/CheckpointSeries.h"
 #include "core/analysis/compare/ModelComparison.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
@@ -201,4 +203,64 @@ TEST_CASE("Models that read text differently cannot be compared, and say why", "
         CHECK(e.message().contains(QStringLiteral("input.tokenizer")));
     }
     CHECK_THROWS_AS(checkComparable(chars->meta(), model("rnn_tanh.pt")->meta()), UserError);
+}
+
+TEST_CASE("A checkpoint folder in training order, a broken file skipped and named", "[compare]") {
+    const QString folder = test::testModelDir() + QStringLiteral("/checkpoints");
+    const CheckpointList list = listCheckpoints(folder);
+    QStringList names;
+    for (const Checkpoint& c : list.checkpoints) names << c.label;
+    // By the number in the name: step 5 before step 40, though "40" sorts before "5" as text.
+    CHECK(names ==
+          QStringList{QStringLiteral("compare-step5.pt"), QStringLiteral("compare-step40.pt"),
+                      QStringLiteral("compare-step100.pt"), QStringLiteral("compare-step300.pt")});
+    const auto dataset = Dataset::open(test::testModelDir() + QStringLiteral("/compare.tsv"),
+                                       datasetOptionsForModel(model("compare_a.pt")->meta()));
+    CheckpointOptions options;
+    options.batchSize = 16;
+    const CheckpointCurves curves = checkpointCurves(list, *dataset, options);
+    REQUIRE(curves.points.size() == 4);
+    CHECK(curves.finalPath.endsWith(QStringLiteral("compare-step300.pt")));
+    CHECK_FALSE(curves.points[2].ok);
+    CHECK(curves.points[2].error.contains(QStringLiteral("not a TorchScript model")));
+    REQUIRE(curves.skipped.size() == 1);
+    CHECK(curves.skipped[0].contains(QStringLiteral("compare-step100.pt")));
+
+    // Every other checkpoint: PyTorch's accuracy and loss, NumPy's CKA to the final one.
+    const QJsonArray expected = reference()[QStringLiteral("checkpoints")].toArray();
+    int k = 0;
+    for (const CheckpointPoint& p : curves.points) {
+        if (!p.ok) continue;
+        const QJsonObject e = expected[k++].toObject();
+        INFO(p.checkpoint.label.toStdString());
+        CHECK(p.checkpoint.label == e[QStringLiteral("name")].toString());
+        CHECK(p.checkpoint.number == e[QStringLiteral("step")].toInt());
+        CHECK(p.accuracy == Approx(e[QStringLiteral("accuracy")].toDouble()).margin(1e-12));
+        CHECK(p.loss == Approx(e[QStringLiteral("loss")].toDouble()).margin(1e-5));
+        const QJsonObject cka = e[QStringLiteral("cka_to_final")].toObject();
+        REQUIRE(p.ckaToFinal.size() == size_t(cka.size()));
+        for (const QString& track : cka.keys())
+            CHECK(p.ckaToFinal.at(track) == Approx(cka[track].toDouble()).margin(1e-6));
+    }
+    CHECK(k == 3);
+}
+
+TEST_CASE("A checkpoint list file: its order, missing entries named", "[compare]") {
+    QTemporaryDir dir;
+    const QString list = dir.filePath(QStringLiteral("run.txt"));
+    QFile file(list);
+    REQUIRE(file.open(QIODevice::WriteOnly));
+    const QString folder = test::testModelDir() + QStringLiteral("/checkpoints/");
+    file.write(("# the run, last first\n" + folder + "compare-step300.pt\n\n" + folder +
+                "compare-step5.pt  # the start\nmissing.pt\n")
+                   .toUtf8());
+    file.close();
+    const CheckpointList read = listCheckpoints(list);
+    REQUIRE(read.checkpoints.size() == 2);
+    CHECK(read.checkpoints[0].label == QStringLiteral("compare-step300.pt"));
+    CHECK(read.checkpoints[1].label == QStringLiteral("compare-step5.pt"));
+    REQUIRE(read.skipped.size() == 1);
+    CHECK(read.skipped[0].contains(QStringLiteral("missing.pt (line 5 of run.txt)")));
+    CHECK_THROWS_AS(listCheckpoints(dir.filePath(QStringLiteral("nope"))), UserError);
+    CHECK_THROWS_AS(listCheckpoints(dir.path()), UserError);  // a folder with no .pt
 }

@@ -10,6 +10,8 @@ NumPy computes for the comparison from the states PyTorch computes:
     compare_gru.pt         a GRU of 10 units trained on the same data from another seed
     compare_tags.pt        compare_a.pt with other labels ("a", "b"): predictions not comparable
     compare.tsv            60 held-out samples, text<TAB>label
+    checkpoints/           compare_a.pt after 5, 40 and 300 training steps (the last is
+                           compare_a.pt), and compare-step100.pt, which is not a model
 
 compare_reference.json:
 
@@ -17,7 +19,8 @@ compare_reference.json:
                                                          # unit P[j] of compare_a
      "predictions": {FILE: [label, ...]},
      "pairs": {FILE_B: {"cka": {"TRACK_A/TRACK_B": x}, "svcca": {...}}},
-     "mcnemar": {"only_a": b, "only_b": c, "p": p}}      # compare_a against compare_gru
+     "mcnemar": {"only_a": b, "only_b": c, "p": p},      # compare_a against compare_gru
+     "checkpoints": [{"name", "step", "accuracy", "loss", "cka_to_final": {TRACK: x}}]}
 
 CKA is linear CKA on the centred token states (Kornblith et al. 2019), SVCCA the mean canonical
 correlation after keeping the singular directions of 99% of the variance (Raghu et al. 2017),
@@ -98,17 +101,30 @@ def batch(rows, ids):
     return x, lengths, y
 
 
-def train(model: nn.Module, rows, ids, seed: int) -> None:
+def train(model: nn.Module, rows, ids, seed: int, snapshots=None) -> Dict[int, nn.Module]:
+    """Trains for 300 steps; returns copies of the model after the steps in `snapshots`."""
     torch.manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.03)
     rng = random.Random(seed)
-    for _ in range(300):
+    copies = {}
+    for step in range(1, 301):
         x, lengths, y = batch(rng.sample(rows, 32), ids)
         loss = nn.functional.cross_entropy(model(x, lengths), y)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+        if snapshots and step in snapshots:
+            copy = copy_module(model)
+            copies[step] = copy.eval()
     model.eval()
+    return copies
+
+
+def copy_module(model: nn.Module) -> nn.Module:
+    copy = Classifier(model.embedding.num_embeddings, type(model.rnn).__name__,
+                      model.rnn.hidden_size)
+    copy.load_state_dict(model.state_dict())
+    return copy
 
 
 def permuted(model: Classifier, permutation: List[int]) -> Classifier:
@@ -182,7 +198,7 @@ def write(out: Path, chars: List[str], meta: dict) -> None:
     train_rows, test_rows = samples(rng, 600), samples(rng, 60)
     torch.manual_seed(25)
     a = Classifier(len(chars), "LSTM", 8)
-    train(a, train_rows, ids, 1)
+    snapshots = train(a, train_rows, ids, 1, snapshots={5, 40, 300})
     torch.manual_seed(26)
     gru = Classifier(len(chars), "GRU", 10)
     train(gru, train_rows, ids, 2)
@@ -218,4 +234,25 @@ def write(out: Path, chars: List[str], meta: dict) -> None:
     only_a = sum(1 for p, q in zip(right["compare_a.pt"], right["compare_gru.pt"]) if p and not q)
     only_b = sum(1 for p, q in zip(right["compare_a.pt"], right["compare_gru.pt"]) if q and not p)
     reference["mcnemar"] = {"only_a": only_a, "only_b": only_b, "p": mcnemar_p(only_a, only_b)}
+    # compare_a's training, checkpointed: numbered so that a name sort would misorder them
+    # (step5 after step40), and one file that is not a model, which must be skipped and named.
+    folder = out / "checkpoints"
+    folder.mkdir(exist_ok=True)
+    reference["checkpoints"] = []
+    final_states = states["compare_a.pt"]
+    with torch.no_grad():
+        for step, model in sorted(snapshots.items()):
+            name = f"compare-step{step}.pt"
+            torch.jit.save(torch.jit.script(model), str(folder / name),
+                           _extra_files={"rnnscope.json": json.dumps(meta)})
+            predicted = model(x, lengths).argmax(1)
+            log_p = nn.functional.log_softmax(model(x, lengths), 1)
+            own = token_states(model, test_rows, ids)
+            reference["checkpoints"].append({
+                "name": name, "step": step,
+                "accuracy": float((predicted == y).double().mean()),
+                "loss": float(-log_p[torch.arange(len(y)), y].mean()),
+                "cka_to_final": {track: linear_cka(own[track], final_states[track])
+                                 for track in own}})
+    (folder / "compare-step100.pt").write_bytes(b"not a model")
     (out / "compare_reference.json").write_text(json.dumps(reference, indent=1))
