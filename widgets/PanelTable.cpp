@@ -4,6 +4,7 @@
 
 #include "widgets/ablation/AblationPanel.h"
 #include "widgets/attention/AttentionPanel.h"
+#include "widgets/checkpoints/CheckpointsPanel.h"
 #include "widgets/compare/ComparePanel.h"
 #include "widgets/errorbrowser/ErrorBrowserPanel.h"
 #include "widgets/featurescatter/FeatureScatterPanel.h"
@@ -91,6 +92,12 @@ const std::vector<PanelInfo>& panelTable() {
          QStringLiteral("patching"),
          {QStringLiteral("similarity")},
          factory<ComparePanel>()},
+        {QStringLiteral("checkpoints"),
+         tr("Checkpoints"),
+         Qt::BottomDockWidgetArea,
+         QStringLiteral("compare"),
+         {QStringLiteral("checkpoints")},
+         factory<CheckpointsPanel>()},
     };
     return table;
 }

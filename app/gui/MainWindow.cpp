@@ -224,6 +224,21 @@ void MainWindow::buildMenus() {
                         dock->raise();
                     }
             });
+    QAction* openCheckpoints = file->addAction(tr("Open Check&points…"), this, [this]() {
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, tr("Open Checkpoints (a folder of one training run's .pt files)"));
+        if (!dir.isEmpty()) session_->checkpoints().open(dir);
+    });
+    openCheckpoints->setToolTip(
+        tr("A training run's checkpoints: the Checkpoints panel's slider steps every panel "
+           "through training"));
+    connect(&session_->checkpoints(), &CheckpointAnalysis::opened, this, [this]() {
+        if (!session_->checkpoints().isOpen()) return;
+        if (QDockWidget* dock = docks_.value(QStringLiteral("checkpoints"))) {
+            dock->show();
+            dock->raise();
+        }
+    });
     file->addAction(tr("Open &Session…"), this, [this]() {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"), QString(),
                                                           tr("rnnscope sessions (*.rnnscope)"));
@@ -387,6 +402,10 @@ void MainWindow::openFiles(const QStringList& paths) {
     // A model first, so a dataset given with it is read with the model's task.
     QStringList models, others;
     for (const QString& p : paths) {
+        if (QFileInfo(p).isDir()) {  // a training run's checkpoints
+            session_->checkpoints().open(p);
+            continue;
+        }
         if (Session::detectFileKind(p) == FileKind::Session) {
             document_->open(p);  // asks about unsaved changes, locates moved files
             continue;

@@ -35,6 +35,13 @@ void ModelAnalysis::setModel(std::shared_ptr<const Model> model) {
     currentResult_.reset();
     startAttribution();  // drops the old model's scores
     if (store_) setStore(nullptr);
+    // The old model's verdicts are not the new one's: none is done until it predicts again.
+    if (std::any_of(predictions_.begin(), predictions_.end(),
+                    [](const SamplePrediction& p) { return p.done; })) {
+        predictions_.assign(predictions_.size(), SamplePrediction{});
+        tokenErrorStats_ = TokenErrorStats{};
+        Q_EMIT predictionsChanged();
+    }
 }
 
 void ModelAnalysis::setDataset(std::shared_ptr<const Dataset> dataset) {

@@ -22,6 +22,7 @@ Session::Session(QObject* parent)
     : QObject(parent),
       analysis_(jobs_),
       comparison_(jobs_, analysis_),
+      checkpoints_(jobs_),
       interventions_(jobs_),
       ablation_(jobs_),
       patching_(jobs_),
@@ -63,6 +64,12 @@ Session::Session(QObject* parent)
     connect(&analysis_, &ModelAnalysis::errorOccurred, this, &Session::errorOccurred);
     connect(&comparison_, &ComparisonAnalysis::errorOccurred, this, &Session::errorOccurred);
     connect(&comparison_, &ComparisonAnalysis::noticeOccurred, this, &Session::noticeOccurred);
+    connect(&checkpoints_, &CheckpointAnalysis::errorOccurred, this, &Session::errorOccurred);
+    connect(&checkpoints_, &CheckpointAnalysis::noticeOccurred, this, &Session::noticeOccurred);
+    connect(&checkpoints_, &CheckpointAnalysis::checkpointChosen, this,
+            [this](std::shared_ptr<const Model> model, const QString& path) {
+                setModel(std::move(model), path, false);
+            });
     connect(&comparison_, &ComparisonAnalysis::modelChanged, this, [this]() {
         if (!restoring_ && !sessionPath_.isEmpty()) markModified();
     });
@@ -408,7 +415,7 @@ DatasetKind Session::datasetKindForModel() const {
     return model() ? datasetKindForTask(model()->meta().task) : DatasetKind::Auto;
 }
 
-void Session::setModel(std::shared_ptr<const Model> model, const QString& path) {
+void Session::setModel(std::shared_ptr<const Model> model, const QString& path, bool announce) {
     if (!restoring_) projectionPending_ = false;  // another model: the saved projection is moot
     leaveModelFree();
     ++generation_;
@@ -422,11 +429,12 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path) 
     // so nothing it announces pairs the new model with the old data.
     if (analysis_.dataset() != dataset_) analysis_.setDataset(dataset_);
     comparison_.setModelA(analysis_.model());
+    checkpoints_.modelShown(analysis_.model());
     interventions_.setDataset(dataset_);
     ablation_.setDataset(dataset_);
     patching_.setDataset(dataset_);
     clearTokenGroups();
-    Q_EMIT fileOpened(path, FileKind::Model);
+    if (announce) Q_EMIT fileOpened(path, FileKind::Model);
     Q_EMIT modelChanged();
     // A dataset read without knowing the task may have been read as the wrong kind.
     if (dataset_ && dataset_->kind() != datasetKindForModel() &&
@@ -458,6 +466,7 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
     Q_EMIT datasetChanged();
     analysis_.setDataset(dataset_);  // its predictions, one per sample, none done yet
     comparison_.setDataset(dataset_);
+    checkpoints_.setDataset(dataset_);
     interventions_.setDataset(dataset_);
     ablation_.setDataset(dataset_);
     patching_.setDataset(dataset_);

@@ -33,6 +33,7 @@
 #include "core/jobs/JobRunner.h"
 #include "core/model/Capture.h"
 #include "core/session/AblationAnalysis.h"
+#include "core/session/CheckpointAnalysis.h"
 #include "core/session/ComparedRun.h"
 #include "core/session/ComparisonAnalysis.h"
 #include "core/session/InterventionAnalysis.h"
@@ -141,6 +142,9 @@ public:
     // and sample, the paired predictions and the representation similarity.
     ComparisonAnalysis& comparison() { return comparison_; }
     const ComparisonAnalysis& comparison() const { return comparison_; }
+    // A training run's checkpoints (issue #25): the one chosen is the Session's model.
+    CheckpointAnalysis& checkpoints() { return checkpoints_; }
+    const CheckpointAnalysis& checkpoints() const { return checkpoints_; }
     // The interventions on the model and the current sample run with them (issue #21): panels
     // show its result beside currentResult().
     InterventionAnalysis& interventions() { return interventions_; }
@@ -264,7 +268,9 @@ Q_SIGNALS:
     void errorOccurred(const QString& title, const QString& message);
 
 private:
-    void setModel(std::shared_ptr<const Model> model, const QString& path);
+    // `announce`: a file the user opened (fileOpened, the recent files); a checkpoint chosen on
+    // the slider is not.
+    void setModel(std::shared_ptr<const Model> model, const QString& path, bool announce = true);
     void setDataset(std::shared_ptr<const Dataset> dataset, const QString& path);
     DatasetKind datasetKindForModel() const;
     void inspectCurrent();
@@ -282,6 +288,7 @@ private:
     Preferences preferences_;
     ModelAnalysis analysis_;         // after jobs_: its job handles cancel on a live runner
     ComparisonAnalysis comparison_;  // after analysis_, which it reads
+    CheckpointAnalysis checkpoints_;
     InterventionAnalysis interventions_;
     AblationAnalysis ablation_;
     PatchingAnalysis patching_;

@@ -1,14 +1,21 @@
 // Comparing two models in the window (issue #25), as a researcher does it: `rnnscope A.pt B.pt
-// DATA` opens both; the Compare Models panel shows the agreement counts, the similarity matrix
+// DATA` opens both; `rnnscope FOLDER DATA` a training run's checkpoints, whose slider moves
+// every panel; the Compare Models panel shows the agreement counts, the similarity matrix
 // and the matched units with the numbers core computes; the Samples table lists model B's
 // prediction and narrows to the samples where only one model is right; choosing a matched pair
 // selects A's unit everywhere.
 
 #include <QComboBox>
 #include <QDockWidget>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSlider>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
+#include <QToolButton>
 #include <catch2/catch.hpp>
 
 #include "GuiUtil.h"
@@ -17,6 +24,7 @@
 #include "core/model/Model.h"
 #include "core/session/Session.h"
 #include "tests/common/TestModels.h"
+#include "widgets/checkpoints/CheckpointsPanel.h"
 #include "widgets/compare/ComparePanel.h"
 #include "widgets/compare/SimilarityMatrix.h"
 #include "widgets/samples/SampleTableModel.h"
@@ -128,4 +136,65 @@ TEST_CASE("Two models side by side: agreement, similarity, matched units, filter
     session.comparison().close();
     CHECK(samples->table()->isColumnHidden(SampleTableModel::PredictionB));
     CHECK_FALSE(samples->showFilter()->isVisible());
+}
+
+TEST_CASE("A training run's checkpoints: the slider moves every panel, the curves are right",
+          "[compare]") {
+    Session session;
+    MainWindow window(session);
+    window.resize(1500, 950);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    QStringList notices;
+    QObject::connect(&session, &Session::noticeOccurred,
+                     [&](const QString& message) { notices << message; });
+    // rnnscope FOLDER DATA: the folder's checkpoints, the last one shown.
+    window.openFiles(
+        {test::testModelDir() + QStringLiteral("/checkpoints"), testModel("compare.tsv")});
+    CheckpointAnalysis& checkpoints = session.checkpoints();
+    REQUIRE(waitUntil([&] { return checkpoints.isOpen() && session.model(); }, 120000));
+    REQUIRE(checkpoints.count() == 3);  // the file that is not a model is left out, and named
+    CHECK(notices.join(QLatin1Char('\n')).contains(QStringLiteral("compare-step100.pt")));
+    CHECK(checkpoints.current() == 2);
+    CHECK(session.model() == checkpoints.model(2));
+
+    // The curves fill in (a small dataset is followed at once) with PyTorch's accuracies.
+    REQUIRE(waitUntil([&] { return checkpoints.curves() != nullptr; }, 120000));
+    QFile file(test::testModelDir() + QStringLiteral("/compare_reference.json"));
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    const QJsonArray expected =
+        QJsonDocument::fromJson(file.readAll()).object()[QStringLiteral("checkpoints")].toArray();
+    const auto curves = checkpoints.curves();
+    REQUIRE(curves->points.size() == 3);
+    for (int k = 0; k < 3; ++k)
+        CHECK(curves->points[size_t(k)].accuracy ==
+              Approx(expected[k][QStringLiteral("accuracy")].toDouble()).margin(1e-12));
+
+    // The slider's first position: every panel reads the first checkpoint, whose accuracy the
+    // Samples panel reports once its predictions are in.
+    auto* panel = static_cast<CheckpointsPanel*>(window.panel(QStringLiteral("checkpoints")));
+    panel->slider()->setValue(0);
+    REQUIRE(session.model() == checkpoints.model(0));
+    REQUIRE(waitUntil(
+        [&] { return panel->currentText().contains(QStringLiteral("compare-step5.pt")); }));
+    REQUIRE(waitUntil([&] {
+        const auto& p = session.predictions();
+        return !p.empty() && p.back().done;
+    }));
+    CHECK(session.accuracy() == Approx(expected[0][QStringLiteral("accuracy")].toDouble()));
+    // Play steps on to the last checkpoint and stops there.
+    panel->playButton()->setChecked(true);
+    REQUIRE(waitUntil([&] { return checkpoints.current() == 2; }, 20000));
+    REQUIRE(waitUntil([&] { return !panel->playButton()->isChecked(); }, 20000));
+
+    // The figure: the curves, exported.
+    QImage image(panel->figureSize().toSize(), QImage::Format_ARGB32);
+    QPainter painter(&image);
+    panel->paintFigure(painter, QRectF(QPointF(0, 0), panel->figureSize()));
+    painter.end();
+    CHECK(test::distinctColours(image) > 20);
+
+    // Opening another model ends the series.
+    session.openModel(testModel("compare_gru.pt"));
+    REQUIRE(waitUntil([&] { return !checkpoints.isOpen(); }, 60000));
 }
