@@ -5,6 +5,7 @@
 #include "app/cli/cli_checkpoints.h"
 
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <cmath>
@@ -64,10 +65,17 @@ void printJson(const CheckpointCurves& curves, const Dataset& dataset, const Che
 }
 
 QString number(double x, bool known, int decimals = 3) {
-    return known ? QString::number(x, 'f', decimals) : QStringLiteral("—");
+    return known && std::isfinite(x) ? QString::number(x, 'f', decimals) : QStringLiteral("—");
 }
 
 void printText(const CheckpointCurves& curves, const CheckpointOptions& o) {
+    // Which checkpoint CKA is measured against: the last that opened, said plainly when it is
+    // not the last listed.
+    const QString finalName = QFileInfo(curves.finalPath).fileName();
+    const bool lastListed =
+        !curves.points.empty() && curves.points.back().checkpoint.path == curves.finalPath;
+    std::printf("CKA is to %s%s\n", qPrintable(finalName),
+                lastListed ? "" : " (the last checkpoint that opens; the ones after it do not)");
     QStringList tracks;
     for (const CheckpointPoint& p : curves.points)
         for (const auto& entry : p.ckaToFinal)

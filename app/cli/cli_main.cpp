@@ -87,7 +87,8 @@ const Command kCommands[] = {
      "        rank every unit by its correlation with a per-token signal over the dataset\n"
      "        (position, depth, quote, token:TOKEN, label:LABEL, annotation:NAME[=VALUE])\n\n"},
     {"compare", &rnnscope::runCompareCommand,
-     "  compare --model A.pt --model-b B.pt --data D [--max-samples N] [--top K] [--json]\n"
+     "  compare --model A.pt --model-b B.pt --data D [--max-samples N] [--batch 64]\n"
+     "          [--threshold 0.5] [--top K] [--json]\n"
      "        two models over one dataset: accuracies, where each is right and the other wrong,\n"
      "        McNemar's test, linear CKA and SVCCA of every pair of states, matched units\n\n"},
     {"checkpoints", &rnnscope::runCheckpointsCommand,
@@ -106,7 +107,7 @@ const Command kCommands[] = {
     {"render", nullptr,
      "  render --model M.pt [--data D --sample N | --input TEXT]\n"
      "         --view sample|attention|state-space|units|saturation|features|errors|attribution\n"
-     "                |intervention\n"
+     "                |intervention|ablation|patching|similarity|checkpoints\n"
      "         [--tokens \"( [\"] [--batch 1,4,10-19] [--session S.rnnscope] [--set SPEC ...]\n"
      "         --out FILE.png|svg|pdf [--dpi 300]\n"
      "        write any panel's figure as File > Export Figure does, with the window's\n"
@@ -142,7 +143,9 @@ std::string ownFolder() {
 // loads Qt Widgets, Qt Charts and VTK.
 int execRender(int argc, char** argv) {
     const std::string render = ownFolder() + "/rnnscope-render";
-    std::vector<char*> args{const_cast<char*>(render.c_str())};
+    // argv[0] is what --help's usage line names: the command the user typed.
+    static char shownName[] = "rnnscope-cli render";
+    std::vector<char*> args{shownName};
     for (int i = 1; i < argc; ++i) args.push_back(argv[i]);
     args.push_back(nullptr);
     execv(render.c_str(), args.data());

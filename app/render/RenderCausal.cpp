@@ -7,6 +7,7 @@
 #include "widgets/ablation/AblationBreakdownPlot.h"
 #include "widgets/ablation/AblationPanel.h"
 #include "widgets/ablation/AblationPlot.h"
+#include "widgets/checkpoints/CheckpointsPanel.h"
 #include "widgets/compare/ComparePanel.h"
 #include "widgets/patching/PatchingMapView.h"
 #include "widgets/patching/PatchingPanel.h"
@@ -40,6 +41,10 @@ void addCausalRenderOptions(QCommandLineParser& parser) {
     add("align", "patching: line steps up from the start or the end (default start).", "WHERE");
     add("model-b",
         "similarity: the model compared with --model over --data (reads the same input).", "B.pt");
+    add("checkpoints",
+        "checkpoints: a folder of one training run's checkpoints (*.pt, ordered by the number "
+        "in each name), in place of --model.",
+        "DIR");
 }
 
 QString readCausalRenderOptions(const QCommandLineParser& parser, const QString& view,
@@ -48,9 +53,18 @@ QString readCausalRenderOptions(const QCommandLineParser& parser, const QString&
     const bool patching = view == QLatin1String("patching");
     if (parser.isSet(QStringLiteral("track")) && !ablation && view != QLatin1String("units"))
         return QStringLiteral("--track is for --view ablation or units");
-    for (const char* name : {"ablate-mode", "signal", "breakdown"})
+    const bool checkpoints = view == QLatin1String("checkpoints");
+    if (parser.isSet(QStringLiteral("signal")) && !ablation && !checkpoints)
+        return QStringLiteral("--signal is for --view ablation or checkpoints");
+    for (const char* name : {"ablate-mode", "breakdown"})
         if (parser.isSet(QString::fromLatin1(name)) && !ablation)
             return QStringLiteral("--%1 is for --view ablation").arg(QString::fromLatin1(name));
+    if (parser.isSet(QStringLiteral("checkpoints")) != checkpoints)
+        return checkpoints ? QStringLiteral(
+                                 "--view checkpoints needs --checkpoints DIR: the "
+                                 "folder of the training run's checkpoints")
+                           : QStringLiteral("--checkpoints is for --view checkpoints");
+    o.checkpoints = parser.value(QStringLiteral("checkpoints"));
     for (const char* name : {"clean", "corrupt", "clean-sample", "corrupt-sample", "align"})
         if (parser.isSet(QString::fromLatin1(name)) && !patching)
             return QStringLiteral("--%1 is for --view patching").arg(QString::fromLatin1(name));
@@ -101,6 +115,27 @@ QString prepareCausalView(const QString& view, Panel* panel, Session& session,
                           const CausalRenderOptions& o,
                           const std::function<bool(const std::function<bool()>&)>& waitFor) {
     if (!session.model()) return QStringLiteral("--view %1 needs a model").arg(view);
+    if (view == QLatin1String("checkpoints")) {
+        if (!session.dataset())
+            return QStringLiteral("--view checkpoints needs --data: the checkpoints run over it");
+        auto* checkpoints = static_cast<CheckpointsPanel*>(panel);
+        if (!checkpoints->setSignal(o.signal.isEmpty() ? QStringLiteral("none") : o.signal))
+            return QStringLiteral(
+                       "--signal: \"%1\" is not a signal; use depth, position, quote, "
+                       "token:X, label:X or annotation:NAME")
+                .arg(o.signal);
+        const QString problem = checkpoints->computeCurves();
+        if (!problem.isEmpty()) return problem;
+        if (!waitFor([&] {
+                return session.checkpoints().curves() != nullptr ||
+                       !session.checkpoints().curvesError().isEmpty();
+            }))
+            return QStringLiteral("the curves did not finish");
+        if (!session.checkpoints().curvesError().isEmpty())
+            return session.checkpoints().curvesError();
+        checkpoints->refreshNow();
+        return {};
+    }
     if (view == QLatin1String("similarity")) {
         if (!session.dataset())
             return QStringLiteral(

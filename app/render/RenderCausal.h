@@ -2,7 +2,8 @@
 // The views of `rnnscope-cli render` that are a figure of their own analysis, not of one sample:
 // --view ablation runs the Ablation panel's sweep, --view patching the Patching panel's map
 // (issue #21), --view similarity the Compare Models panel's comparison with --model-b (issue
-// #25), from their own options, before the figure is taken. Kept apart from RenderCommand.cpp,
+// #25), --view checkpoints the Checkpoints panel's curves of --checkpoints DIR, from their own
+// options, before the figure is taken. Kept apart from RenderCommand.cpp,
 // which sets up every other view.
 
 #include <QCommandLineParser>
@@ -27,10 +28,12 @@ struct CausalRenderOptions {
     bool fromEnd = false;
     // similarity: model B (issue #25)
     QString modelB;
+    // checkpoints: the training run's folder, in place of --model (issue #25)
+    QString checkpoints;
 };
 
 // Adds --track, --ablate-mode, --signal, --breakdown, --clean, --corrupt, --clean-sample,
-// --corrupt-sample, --align and --model-b to `parser`.
+// --corrupt-sample, --align, --model-b and --checkpoints to `parser`.
 void addCausalRenderOptions(QCommandLineParser& parser);
 // Reads them for `view`; returns a usage message ("" when they fit the view).
 QString readCausalRenderOptions(const QCommandLineParser& parser, const QString& view,

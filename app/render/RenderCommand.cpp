@@ -76,7 +76,11 @@ int runRenderCommand(const QStringList& arguments) {
         "  intervention Interventions: the prediction before and after the --set interventions\n"
         "  ablation     Ablation: every unit of --track ablated over --data, its effect against\n"
         "               its r with --signal (or ranked as bars)\n"
-        "  patching     Patching: the layers x steps map of --clean patched into --corrupt"));
+        "  patching     Patching: the layers x steps map of --clean patched into --corrupt\n"
+        "  similarity   Compare Models: linear CKA of every state of --model against every\n"
+        "               state of --model-b over --data, with where each is right\n"
+        "  checkpoints  Checkpoints: accuracy, loss, the best unit's |r| with --signal and CKA\n"
+        "               to the final checkpoint over the --checkpoints folder's training run"));
     parser.addHelpOption();
     auto option = [&](const char* name, const char* help, const char* value,
                       const char* fallback = nullptr) {
@@ -91,7 +95,8 @@ int runRenderCommand(const QStringList& arguments) {
     const auto viewOption =
         option("view",
                "sample, attention, state-space, units, saturation, features, errors, "
-               "attribution, intervention, ablation or patching (see above).",
+               "attribution, intervention, ablation, patching, similarity or checkpoints (see "
+               "above).",
                "VIEW");
     const auto outOption = option(
         "out", "Figure to write: .png, .svg or .pdf (attention: also .csv, the matrix).", "FILE");
@@ -172,11 +177,13 @@ int runRenderCommand(const QStringList& arguments) {
     const int early = parseCliCommand(parser, arguments, "render", {&viewOption, &outOption});
     if (early >= 0) return early;
     auto usage = [&](const QString& message) { return cliUsageError(parser, "render", message); };
+    const bool checkpointRun = parser.isSet(QStringLiteral("checkpoints"));
     const int sources = int(parser.isSet(sessionOption)) + int(parser.isSet(modelOption)) +
-                        int(parser.isSet(activationsOption));
+                        int(parser.isSet(activationsOption)) + int(checkpointRun);
     if (sources != 1)
         return usage(
-            QStringLiteral("give one of --model M.pt, --session S.rnnscope or --activations PATH"));
+            QStringLiteral("give one of --model M.pt, --session S.rnnscope, "
+                           "--activations PATH or (--view checkpoints) --checkpoints DIR"));
     if (parser.isSet(activationsOption) && parser.isSet(dataOption))
         return usage(QStringLiteral("--activations brings its own tokens; leave out --data"));
     if (parser.isSet(activationsOption) && parser.isSet(inputOption))
@@ -200,9 +207,9 @@ int runRenderCommand(const QStringList& arguments) {
     CausalRenderOptions causal;
     const QString causalUsage = readCausalRenderOptions(parser, view, causal);
     if (!causalUsage.isEmpty()) return usage(causalUsage);
-    const bool causalView = view == QLatin1String("ablation") ||
-                            view == QLatin1String("patching") ||
-                            view == QLatin1String("similarity");
+    const bool causalView =
+        view == QLatin1String("ablation") || view == QLatin1String("patching") ||
+        view == QLatin1String("similarity") || view == QLatin1String("checkpoints");
     if (causalView && parser.isSet(batchOption))
         return usage(QStringLiteral("--batch is not for --view %1: it has one figure").arg(view));
     // The same font as File → Export Figure (Preferences); --dpi decides the resolution.
@@ -328,6 +335,12 @@ int runRenderCommand(const QStringList& arguments) {
         session.openActivations(parser.value(activationsOption), parser.value(tokenFileOption));
     else if (fromSession)
         session.openSession(parser.value(sessionOption));
+    else if (checkpointRun && parser.isSet(dataOption)) {  // the last checkpoint is the model
+        session.openDataset(parser.value(dataOption));
+        session.checkpoints().open(parser.value(QStringLiteral("checkpoints")));
+    } else if (checkpointRun)
+        return usage(
+            QStringLiteral("--view checkpoints needs --data: the checkpoints run over it"));
     else if (parser.isSet(dataOption))
         session.openModelAndDataset(parser.value(modelOption), parser.value(dataOption));
     else

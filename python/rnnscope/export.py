@@ -127,6 +127,9 @@ def export(model: nn.Module, path: Union[str, Path], *, task: str, vocab,
     input: "ids" (forward takes token ids) or "one_hot" (float one-hot vectors over vocab).
     batched: forward() takes a batch; False when it takes one sequence at a time.
     time_major: forward() takes [T, B, ...] rather than [B, T, ...].
+
+    The file holds the model in eval mode (dropout off); `model` itself is given back in the
+    mode it came in, so export() can save a checkpoint in the middle of training.
     """
     path = Path(path)
     if task not in TASKS:
@@ -166,6 +169,18 @@ def export(model: nn.Module, path: Union[str, Path], *, task: str, vocab,
     if labels:
         meta["labels"] = [str(label) for label in labels]
 
+    # Saved in eval mode (dropout off), but given back as it came: export() is called from
+    # training loops (one checkpoint per epoch), whose dropout must stay on.
+    modes = [(module, module.training) for module in model.modules()]
+    try:
+        return _save(model, path, meta, tokens, input, batched, time_major, check)
+    finally:
+        for module, training in modes:
+            module.train(training)
+
+
+def _save(model: nn.Module, path: Path, meta: Dict, tokens, input: str, batched: bool,
+          time_major: bool, check: bool) -> Path:
     model = model.eval()
     wrapped = model
     one_hot = len(tokens) if input == "one_hot" else 0

@@ -105,8 +105,12 @@ class Pair(nn.Module):  # returns (logits, hidden)
         return self.out(y[:, -1]), h
 
 torch.manual_seed(0)
-rnnscope.export(TimeMajor(), sys.argv[2] + "/tm.pt", task="classification", vocab=vocab,
+training = TimeMajor().train()  # exported mid-training, as a checkpoint each epoch
+rnnscope.export(training, sys.argv[2] + "/tm.pt", task="classification", vocab=vocab,
                 labels=["no", "yes"], time_major=True)
+# Saved in eval mode, given back in training mode: dropout stays on for the rest of training.
+assert all(m.training for m in training.modules()), "export() left the model in eval mode"
+assert not torch.jit.load(sys.argv[2] + "/tm.pt").training
 for model, labels, expected in [(Pair(), ["no", "yes"], "only the logits"),
                                 (TimeMajor(), ["a", "b", "c"], "names 3")]:
     try:

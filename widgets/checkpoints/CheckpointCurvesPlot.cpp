@@ -157,13 +157,20 @@ void CheckpointCurvesPlot::paintFigure(QPainter& painter, const QRectF& rect,
     for (const CheckpointPoint& p : curves_->points)
         if (p.ok && p.loss >= 0) maxLoss = std::max(maxLoss, p.loss);
     if (maxLoss <= 0) maxLoss = 1.0;
+    // A round top for the loss axis (0.58 → 0.6, 2.3 → 2.5): ticks a reader can use.
+    const double base = std::pow(10.0, std::floor(std::log10(maxLoss)));
+    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
+        if (m * base >= maxLoss - 1e-12) {
+            maxLoss = m * base;
+            break;
+        }
     for (double f : {0.0, 0.5, 1.0}) {
         const double y = l.lower.bottom() - f * l.lower.height();
         painter.setPen(QPen(QColor(225, 225, 225), 1));
         painter.drawLine(QPointF(l.lower.left(), y), QPointF(l.lower.right(), y));
         painter.setPen(QColor(60, 60, 60));
         painter.drawText(QRectF(l.lower.left() - 44, y - 8, 38, 16),
-                         Qt::AlignRight | Qt::AlignVCenter, QString::number(f * maxLoss, 'f', 2));
+                         Qt::AlignRight | Qt::AlignVCenter, QString::number(f * maxLoss, 'g', 3));
     }
     painter.setPen(QColor(60, 60, 60));
     painter.drawRect(l.upper);

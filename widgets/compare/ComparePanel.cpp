@@ -282,6 +282,7 @@ void ComparePanel::refresh() {
     open_->setEnabled(bool(model));
     const bool running = comparison.isComputingSimilarity();
     compute_->setEnabled(open && dataset && !running);
+    compute_->setText(comparison.similarity() ? tr("Recompute") : tr("Compute Similarity"));
     cancel_->setVisible(running);
     progress_->setVisible(running);
     if (!model) {
@@ -351,9 +352,24 @@ constexpr double kFooterMargin = 16.0;
 }  // namespace
 
 QString ComparePanel::figureFooter() const {
-    return agreement_->text().isEmpty()
-               ? header_->text()
-               : header_->text() + QStringLiteral(". ") + agreement_->text();
+    QString text = agreement_->text().isEmpty()
+                       ? header_->text()
+                       : header_->text() + QStringLiteral(". ") + agreement_->text();
+    // What the matrix's colours leave out: both measures and the matched units of each pair.
+    if (const auto c = session().comparison().similarity())
+        for (const TrackMatching& m : c->matchings) {
+            const TrackSimilarity* s = c->find(m.a, m.b);
+            text += tr("\n%1 (A) and %2 (B): linear CKA %3, SVCCA %4; matched units mean |r| %5, "
+                       "%6 of A's and %7 of B's units without a partner above |r| %8")
+                        .arg(c->tracksA[size_t(m.a)].name, c->tracksB[size_t(m.b)].name)
+                        .arg(s ? s->linearCka : 0.0, 0, 'f', 3)
+                        .arg(s ? s->svcca.mean : 0.0, 0, 'f', 3)
+                        .arg(m.matching.meanAbsR, 0, 'f', 3)
+                        .arg(m.matching.unpairedA.size())
+                        .arg(m.matching.unpairedB.size())
+                        .arg(m.matching.threshold);
+        }
+    return text;
 }
 
 double ComparePanel::footerHeight(double width) const {

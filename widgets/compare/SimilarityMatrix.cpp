@@ -72,11 +72,13 @@ void SimilarityMatrix::setCurrent(int a, int b) {
     update();
 }
 
-SimilarityMatrix::Layout SimilarityMatrix::layout(const QRectF& rect) const {
+SimilarityMatrix::Layout SimilarityMatrix::layout(const QRectF& rect, bool withTitle) const {
     Layout l;
     const QFont labelFont = figureFont(font(), 11);
     const QFontMetricsF fm(labelFont);
-    l.titleRect = QRectF(rect.left() + kMargin, rect.top() + 8, rect.width() - 2 * kMargin, 62);
+    // On screen the panel's header names the models: the cells get the room.
+    l.titleRect = QRectF(rect.left() + kMargin, rect.top() + 8, rect.width() - 2 * kMargin,
+                         withTitle ? 62 : 0);
     if (!comparison_) return l;
     l.rows = int(comparison_->tracksA.size());
     l.columns = int(comparison_->tracksB.size());
@@ -118,7 +120,7 @@ QSizeF SimilarityMatrix::naturalSize() const {
 }
 
 std::pair<int, int> SimilarityMatrix::cellAt(const QPointF& pos) const {
-    const Layout l = layout(QRectF(rect()));
+    const Layout l = layout(QRectF(rect()), false);
     if (!comparison_ || !l.grid.contains(pos) || l.cell <= 0) return {-1, -1};
     const int b = int((pos.x() - l.grid.left()) / l.cell);
     const int a = int((pos.y() - l.grid.top()) / l.cell);
@@ -130,7 +132,8 @@ void SimilarityMatrix::paintFigure(QPainter& painter, const QRectF& rect, bool s
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing);
     painter.setRenderHint(QPainter::TextAntialiasing);
-    const Layout l = layout(rect);
+    const bool withTitle = !showCurrent;
+    const Layout l = layout(rect, withTitle);
     painter.setPen(QColor(20, 20, 20));
     painter.setFont(figureFont(font(), 14));
     if (!comparison_) {
@@ -141,16 +144,18 @@ void SimilarityMatrix::paintFigure(QPainter& painter, const QRectF& rect, bool s
         painter.restore();
         return;
     }
-    QFont bold = figureFont(font(), 13);
-    bold.setBold(true);
-    painter.setFont(bold);
-    painter.drawText(l.titleRect, Qt::AlignLeft | Qt::AlignTop, title_);
-    painter.setFont(figureFont(font(), 11));
-    painter.setPen(QColor(80, 80, 80));
-    painter.drawText(l.titleRect.adjusted(0, 20, 0, 0), Qt::AlignLeft | Qt::AlignTop,
-                     tr("%1 of every state of model A (rows) with every state of model B "
-                        "(columns)\n%2")
-                         .arg(measureName(measure_), subtitle_));
+    if (withTitle) {
+        QFont bold = figureFont(font(), 13);
+        bold.setBold(true);
+        painter.setFont(bold);
+        painter.drawText(l.titleRect, Qt::AlignLeft | Qt::AlignTop, title_);
+        painter.setFont(figureFont(font(), 11));
+        painter.setPen(QColor(80, 80, 80));
+        painter.drawText(l.titleRect.adjusted(0, 20, 0, 0), Qt::AlignLeft | Qt::AlignTop,
+                         tr("%1 of every state of model A (rows) with every state of model B "
+                            "(columns)\n%2")
+                             .arg(measureName(measure_), subtitle_));
+    }
 
     // Column labels at 45°, row labels right-aligned.
     const QFont labelFont = figureFont(font(), 11);

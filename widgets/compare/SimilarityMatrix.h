@@ -29,7 +29,8 @@ public:
     int currentA() const { return currentA_; }
     int currentB() const { return currentB_; }
 
-    // `showCurrent`: outline the chosen cell (on screen; an exported figure has none).
+    // `showCurrent`: on screen, the chosen cell outlined and no title (the panel's header names
+    // the models); an exported figure has the title and no outline.
     void paintFigure(QPainter& painter, const QRectF& rect, bool showCurrent = false) const;
     // A size that fits the labels and cells of the current comparison.
     QSizeF naturalSize() const;
@@ -46,7 +47,7 @@ protected:
 
 private:
     struct Layout;
-    Layout layout(const QRectF& rect) const;
+    Layout layout(const QRectF& rect, bool withTitle) const;
 
     std::shared_ptr<const ModelComparison> comparison_;
     QString title_, subtitle_, message_;

@@ -15,6 +15,8 @@ SampleTableModel::SampleTableModel(Session& session, QObject* parent)
         if (rowCount() > 0)
             Q_EMIT dataChanged(index(0, Prediction), index(rowCount() - 1, Confidence));
     });
+    connect(&session.comparison(), &ComparisonAnalysis::modelChanged, this,
+            [this]() { Q_EMIT headerDataChanged(Qt::Horizontal, Prediction, PredictionB); });
     connect(&session.comparison(), &ComparisonAnalysis::predictionsChanged, this, [this]() {
         if (rowCount() > 0)
             Q_EMIT dataChanged(index(0, PredictionB), index(rowCount() - 1, PredictionB));
@@ -110,10 +112,11 @@ QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, 
             return tr("Text");
         case Reference:
             return tr("Reference");
+        // With a compared model, say whose these are.
         case Prediction:
-            return tr("Prediction");
+            return session_.comparison().isOpen() ? tr("Model A") : tr("Prediction");
         case Confidence:
-            return tr("Confidence");
+            return session_.comparison().isOpen() ? tr("Confidence A") : tr("Confidence");
         case PredictionB:
             return tr("Model B");
     }

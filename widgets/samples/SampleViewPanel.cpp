@@ -139,6 +139,11 @@ SampleViewPanel::SampleViewPanel(Session& session, QWidget* parent)
     table_->verticalHeader()->hide();
     table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
     table_->horizontalHeader()->setSectionResizeMode(SampleTableModel::Text, QHeaderView::Stretch);
+    // Labels and percentages are short: their columns take what they need, the text the rest
+    // (with model B's column too, the text keeps its room).
+    for (int column : {int(SampleTableModel::Reference), int(SampleTableModel::Prediction),
+                       int(SampleTableModel::Confidence), int(SampleTableModel::PredictionB)})
+        table_->horizontalHeader()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     table_->setWordWrap(false);
     table_->setAlternatingRowColors(true);
     layout->addWidget(table_, 1);

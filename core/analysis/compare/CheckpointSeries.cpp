@@ -119,7 +119,10 @@ CheckpointCurves checkpointCurves(const CheckpointList& list, const Dataset& dat
         try {
             const auto model =
                 point.checkpoint.path == out.finalPath ? final : Model::open(point.checkpoint.path);
-            checkComparable(model->meta(), final->meta());
+            checkComparable(model->meta(), final->meta(), point.checkpoint.label,
+                            QFileInfo(out.finalPath).fileName() +
+                                QStringLiteral(" (the last checkpoint, which the others are "
+                                               "compared with)"));
             CompareOptions compare;
             compare.batchSize = options.batchSize;
             compare.maxSamples = options.maxSamples;

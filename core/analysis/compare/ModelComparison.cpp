@@ -57,16 +57,25 @@ const TrackSimilarity* ModelComparison::find(int a, int b) const {
     return nullptr;
 }
 
-void checkComparable(const ModelMeta& a, const ModelMeta& b) {
+void checkComparable(const ModelMeta& a, const ModelMeta& b, const QString& nameA,
+                     const QString& nameB) {
     if (a.input.type != b.input.type)
-        throw UserError(QStringLiteral(
-            "one model reads tokens and the other feature vectors: they cannot read the same "
-            "dataset, so there is nothing to compare"));
+        throw UserError(
+            QStringLiteral("%1 reads %2 and %3 %4: they cannot read the same dataset, so there "
+                           "is nothing to compare")
+                .arg(nameA,
+                     a.input.type == InputSpec::Type::Features ? QStringLiteral("feature vectors")
+                                                               : QStringLiteral("tokens"),
+                     nameB,
+                     b.input.type == InputSpec::Type::Features ? QStringLiteral("feature vectors")
+                                                               : QStringLiteral("tokens")));
     if (a.input.type == InputSpec::Type::Features) {
         if (a.input.featureSize != b.input.featureSize)
-            throw UserError(QStringLiteral("model A reads %1 features per step and model B %2: "
-                                           "they cannot read the same dataset")
+            throw UserError(QStringLiteral("%1 reads %2 features per step and %3 %4: they cannot "
+                                           "read the same dataset")
+                                .arg(nameA)
                                 .arg(a.input.featureSize)
+                                .arg(nameB)
                                 .arg(b.input.featureSize));
         return;
     }
@@ -75,10 +84,10 @@ void checkComparable(const ModelMeta& a, const ModelMeta& b) {
             return tokenizer == QLatin1String("char") ? QStringLiteral("characters")
                                                       : QStringLiteral("words");
         };
-        throw UserError(QStringLiteral("model A reads %1 and model B %2: their states cannot be "
-                                       "paired token by token (rnnscope.json's input.tokenizer "
-                                       "must be the same)")
-                            .arg(unit(a.input.tokenizer), unit(b.input.tokenizer)));
+        throw UserError(QStringLiteral("%1 reads %2 and %3 %4: their states cannot be paired "
+                                       "token by token (rnnscope.json's input.tokenizer must be "
+                                       "the same)")
+                            .arg(nameA, unit(a.input.tokenizer), nameB, unit(b.input.tokenizer)));
     }
 }
 

@@ -70,8 +70,11 @@ struct CompareOptions {
 };
 
 // Throws UserError when the two models cannot be run on the same tokens (one reads characters
-// and the other words, or feature vectors of another size); says what differs.
-void checkComparable(const ModelMeta& a, const ModelMeta& b);
+// and the other words, or feature vectors of another size); says what differs, naming the
+// models `nameA` and `nameB`.
+void checkComparable(const ModelMeta& a, const ModelMeta& b,
+                     const QString& nameA = QStringLiteral("model A"),
+                     const QString& nameB = QStringLiteral("model B"));
 // Why the predictions of the two cannot be compared, or "".
 QString whyPredictionsDiffer(const ModelMeta& a, const ModelMeta& b);
 
