@@ -115,6 +115,16 @@ std::vector<SamplePrediction> predictSamples(const Model& model, const Dataset& 
     return predictBatch(model, dataset, first, last).predictions;
 }
 
+double shareRight(const std::vector<SamplePrediction>& predictions) {
+    qint64 known = 0, right = 0;
+    for (const SamplePrediction& p : predictions) {
+        if (!p.done || p.correct < 0) continue;
+        ++known;
+        right += p.correct;
+    }
+    return known > 0 ? double(right) / double(known) : -1.0;
+}
+
 QString joinTokens(const QStringList& tokens, const QString& tokenizer) {
     return tokens.join(tokenizer == QLatin1String("char") ? QString() : QStringLiteral(" "));
 }

@@ -70,6 +70,9 @@ struct PredictionBatch {
 };
 PredictionBatch predictBatch(const Model& model, const Dataset& dataset, qint64 first, qint64 last);
 
+// The share of `predictions` that are right, among those done with a reference; -1 if none.
+double shareRight(const std::vector<SamplePrediction>& predictions);
+
 // Joins output tokens the way the model's tokenizer split them (chars: no separator).
 QString joinTokens(const QStringList& tokens, const QString& tokenizer);
 

@@ -146,13 +146,7 @@ void ModelAnalysis::applyPredictions(quint64 generation, qint64 first,
 }
 
 double ModelAnalysis::accuracy() const {
-    qint64 known = 0, right = 0;
-    for (const auto& p : predictions_) {
-        if (!p.done || p.correct < 0) continue;
-        ++known;
-        right += p.correct;
-    }
-    return known > 0 ? double(right) / double(known) : -1.0;
+    return shareRight(predictions_);
 }
 
 JobId ModelAnalysis::captureDataset(qint64 memoryBudgetBytes) {

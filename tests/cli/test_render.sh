@@ -274,7 +274,7 @@ expect_exit 1 "--attention-layer nope: the model's attention layers are attentio
 expect_exit 2 "--out .csv is only for --view attention" \
   render --model "$DEMO/dates/dates.pt" --input x --view units --out "$TMP/x.csv"
 [ ! -e "$TMP/x.csv" ] || fail "a CSV for a view without a matrix"
-expect_exit 2 "give one of --model M.pt, --session S.rnnscope or --activations PATH" \
+expect_exit 2 "give one of --model M.pt, --session S.rnnscope, --activations PATH" \
   render --session "$TMP/s.rnnscope" --model "$DEMO/dates/dates.pt" --view units --out "$TMP/x.png"
 expect_exit 2 "--batch: '5-2' is not a sample number" render --model "$DEMO/dates/dates.pt" \
   --data "$DEMO/dates/dates.tsv" --batch 1,5-2 --view attention --out "$TMP/x.png"

@@ -32,16 +32,6 @@ QString percent(double share) {
                      : QStringLiteral("%1%").arg(100.0 * share, 0, 'f', 1);
 }
 
-double accuracyOf(const std::vector<SamplePrediction>& predictions) {
-    qint64 right = 0, known = 0;
-    for (const SamplePrediction& p : predictions)
-        if (p.done && p.correct >= 0) {
-            ++known;
-            right += p.correct;
-        }
-    return known > 0 ? double(right) / double(known) : -1.0;
-}
-
 }  // namespace
 
 ComparePanel::ComparePanel(Session& session, QWidget* parent)
@@ -297,8 +287,8 @@ void ComparePanel::refresh() {
                              .arg(QFileInfo(model->path()).fileName()));
         agreement_->clear();
     } else {
-        const double accA = accuracyOf(session().predictions());
-        const double accB = accuracyOf(comparison.modelB().predictions());
+        const double accA = session().accuracy();
+        const double accB = comparison.modelB().accuracy();
         header_->setText(tr("Model A: %1 (%2) · Model B: %3 (%4)")
                              .arg(QFileInfo(model->path()).fileName(), percent(accA),
                                   QFileInfo(comparison.path()).fileName(), percent(accB)));

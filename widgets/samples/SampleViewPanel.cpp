@@ -17,6 +17,7 @@
 #include "widgets/common/ColourMaps.h"
 #include "widgets/common/TokenStrip.h"
 #include "widgets/hiddenunits/HiddenUnitsColours.h"
+#include "widgets/samples/ComparedSamplesBox.h"
 #include "widgets/samples/SampleFilterModel.h"
 #include "widgets/samples/SampleTableModel.h"
 #include "widgets/samples/WhatIfEditor.h"
@@ -120,18 +121,13 @@ SampleViewPanel::SampleViewPanel(Session& session, QWidget* parent)
     connect(&session.whatIf(), &WhatIfAnalysis::sensitivityChanged, this,
             [this]() { showSensitivity(); });
 
-    // With a model to compare: which samples to list, by how A and B did on them.
-    show_ = new QComboBox(this);
-    show_->setObjectName(QStringLiteral("show"));
-    show_->setToolTip(
-        tr("List only the samples where one model is right and the other wrong, "
-           "both are wrong, or the two predict differently"));
-    show_->setVisible(false);
-    layout->addWidget(show_);
     table_ = new QTableView(this);
     model_ = new SampleTableModel(session, this);
     filter_ = new SampleFilterModel(session, this);
     filter_->setSourceModel(model_);
+    // With a model to compare: which samples to list, by how A and B did on them.
+    show_ = new ComparedSamplesBox(session, *filter_, this);
+    layout->addWidget(show_);
     table_->setModel(filter_);
     table_->setColumnHidden(SampleTableModel::PredictionB, true);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -156,15 +152,10 @@ SampleViewPanel::SampleViewPanel(Session& session, QWidget* parent)
                 if (current.isValid() && row != this->session().currentSample())
                     this->session().setCurrentSample(row);
             });
-    connect(show_, &QComboBox::currentIndexChanged, this, [this](int index) {
-        filter_->setShow(SampleFilterModel::Show(std::max(0, index)));
-        selectCurrentRow();
-    });
-    connect(&session.comparison(), &ComparisonAnalysis::modelChanged, this,
-            [this]() { updateComparison(); });
-    connect(&session.comparison(), &ComparisonAnalysis::predictionsChanged, this, [this]() {
-        filter_->predictionsChanged();
-        updateComparison();
+    connect(show_, &ComparedSamplesBox::shownChanged, this, [this]() { selectCurrentRow(); });
+    connect(&session.comparison(), &ComparisonAnalysis::modelChanged, this, [this]() {
+        table_->setColumnHidden(SampleTableModel::PredictionB,
+                                !this->session().comparison().isOpen());
     });
     connect(&session.comparison(), &ComparisonAnalysis::currentResultChanged, this,
             [this]() { scheduleRefresh(); });
@@ -196,6 +187,10 @@ SampleViewPanel::SampleViewPanel(Session& session, QWidget* parent)
     refresh();
 }
 
+QComboBox* SampleViewPanel::showFilter() const {
+    return show_;
+}
+
 void SampleViewPanel::selectCurrentRow() {
     const qint64 index = session().currentSample();
     if (index < 0) return;
@@ -207,31 +202,6 @@ void SampleViewPanel::selectCurrentRow() {
     }
     if (table_->currentIndex().row() != row.row()) table_->selectRow(row.row());
     table_->scrollTo(row);
-}
-
-void SampleViewPanel::updateComparison() {
-    const ComparisonAnalysis& comparison = session().comparison();
-    table_->setColumnHidden(SampleTableModel::PredictionB, !comparison.isOpen());
-    const bool filterable = comparison.predictionsCompared();
-    show_->setVisible(filterable);
-    if (!filterable) {
-        show_->setCurrentIndex(0);
-        return;
-    }
-    const PairedCounts c = comparison.counts();
-    const QStringList items = {tr("All samples"), tr("Only model A right (%1)").arg(c.onlyARight),
-                               tr("Only model B right (%1)").arg(c.onlyBRight),
-                               tr("Both wrong (%1)").arg(c.bothWrong),
-                               tr("A and B predict differently (%1)").arg(c.disagree)};
-    QSignalBlocker block(show_);
-    const int current = std::max(0, show_->currentIndex());
-    if (show_->count() != items.size()) {
-        show_->clear();
-        show_->addItems(items);
-    } else {
-        for (int i = 0; i < items.size(); ++i) show_->setItemText(i, items[i]);
-    }
-    show_->setCurrentIndex(current);
 }
 
 void SampleViewPanel::showSensitivity() {
@@ -370,22 +340,7 @@ void SampleViewPanel::refresh() {
         text += tr(" · <span style='color:#c25a1c'>%1: %2</span>")
                     .arg(compared.name.toHtmlEscaped(), changed);
     }
-    // The compared model's answer on the same sample.
-    const ComparisonAnalysis& comparison = session().comparison();
-    if (comparison.isOpen()) {
-        const auto b = comparison.modelB().currentResult();
-        QString answer = tr("running…");
-        if (b && b->input.tokens == result->input.tokens) {
-            const SamplePrediction q = summarizePrediction(*comparison.model(), *b, data);
-            answer = QStringLiteral("<b>%1</b>").arg(q.predicted.toHtmlEscaped());
-            if (q.predictedClass >= 0)
-                answer += QStringLiteral(" (%1%)").arg(double(q.confidence) * 100, 0, 'f', 1);
-            if (q.correct >= 0)
-                answer += q.correct ? tr(" <span style='color:#2a7d2a'>✔</span>")
-                                    : tr(" <span style='color:#c81e1e'>✘</span>");
-        }
-        text += tr(" · <span style='color:#1f5fa8'>model B: %1</span>").arg(answer);
-    }
+    text += ComparedSamplesBox::modelBAnswer(session(), *result, data);
     if (result->input.unknownTokens > 0)
         text += tr(" · <span style='color:#b36200'>%n unknown token(s), outlined dashed: the "
                    "model read %1</span>",

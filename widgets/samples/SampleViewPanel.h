@@ -16,6 +16,7 @@
 
 namespace rnnscope {
 
+class ComparedSamplesBox;
 class SampleFilterModel;
 class SampleTableModel;
 class TokenStrip;
@@ -34,7 +35,7 @@ public:
     TokenStrip* outputStrip() const { return outputStrip_; }
     QTableView* table() const { return table_; }
     // With a compared model: which samples the table lists (all, only A right, ...).
-    QComboBox* showFilter() const { return show_; }
+    QComboBox* showFilter() const;
     // The line above the table: the dataset, and what the predictions so far measure.
     QString summaryText() const;
     QString predictionText() const { return prediction_->text(); }
@@ -57,7 +58,6 @@ protected:
 private:
     void updateSummary();
     void selectCurrentRow();  // the current sample's row, if the filter lists it
-    void updateComparison();  // model B's column and the filter's counts
     void showHover();
     // Each token's named group (Session::tokenGroups) as a bar of the group's colour.
     void showGroups();
@@ -77,7 +77,7 @@ private:
     QTableView* table_ = nullptr;
     SampleTableModel* model_ = nullptr;
     SampleFilterModel* filter_ = nullptr;
-    QComboBox* show_ = nullptr;
+    ComparedSamplesBox* show_ = nullptr;
     QLabel* summary_ = nullptr;
     QCheckBox* sensitivityBox_ = nullptr;
     QLabel* sensitivityCaption_ = nullptr;

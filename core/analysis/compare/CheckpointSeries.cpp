@@ -129,19 +129,15 @@ CheckpointCurves checkpointCurves(const CheckpointList& list, const Dataset& dat
             const ModelComparison c =
                 compareModels(*model, *final, dataset, compare, {}, cancelled);
             point.samples = c.samples;
-            qint64 right = 0, known = 0, lossCount = 0;
+            point.accuracy = shareRight(c.predictionsA);
+            qint64 lossCount = 0;
             double lossSum = 0.0;
             for (const SamplePrediction& p : c.predictionsA) {
-                if (p.correct >= 0) {
-                    ++known;
-                    right += p.correct;
-                }
                 if (std::isfinite(p.loss)) {
                     lossSum += double(p.loss);
                     ++lossCount;
                 }
             }
-            if (known > 0) point.accuracy = double(right) / double(known);
             if (lossCount > 0) point.loss = lossSum / double(lossCount);
             for (const TrackSimilarity& s : c.similarity)
                 if (c.tracksA[size_t(s.a)].name == c.tracksB[size_t(s.b)].name)

@@ -39,16 +39,6 @@ struct Side {
     std::optional<StateMoments> moments;
 };
 
-double accuracyOf(const std::vector<SamplePrediction>& predictions) {
-    qint64 right = 0, known = 0;
-    for (const SamplePrediction& p : predictions) {
-        if (!p.done || p.correct < 0) continue;
-        ++known;
-        right += p.correct;
-    }
-    return known > 0 ? double(right) / double(known) : -1.0;
-}
-
 }  // namespace
 
 const TrackSimilarity* ModelComparison::find(int a, int b) const {
@@ -248,8 +238,8 @@ ModelComparison compareModels(const Model& a, const Model& b, const Dataset& dat
     if (sides[0].moments) out.tokens = sides[0].moments->tokens();
     if (sides[1].moments) out.outputTokens = sides[1].moments->tokens();
     if (out.predictionsNote.isEmpty()) {
-        out.accuracyA = accuracyOf(out.predictionsA);
-        out.accuracyB = accuracyOf(out.predictionsB);
+        out.accuracyA = shareRight(out.predictionsA);
+        out.accuracyB = shareRight(out.predictionsB);
         out.counts = comparePredictions(out.predictionsA, out.predictionsB);
     }
 
