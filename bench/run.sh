@@ -130,3 +130,8 @@ fi
 echo
 echo "Interventions: the ablation sweep against a PyTorch hand loop, and the patching map"
 bash "$SRC/bench/interventions/run.sh" "$BUILD"
+
+echo
+echo "Compare models: the brackets LSTM against the brackets GRU over 1,500 strings (predictions,"
+echo "CKA, SVCCA, unit matching), against the same comparison scripted in PyTorch and NumPy"
+bash "$SRC/bench/compare/run.sh" "$BUILD"
