@@ -17,6 +17,7 @@
 #include <QStatusBar>
 #include <QTimer>
 
+#include "app/gui/CompareActions.h"
 #include "app/gui/Demo.h"
 #include "app/gui/ExportFigureDialog.h"
 #include "app/gui/JobStatusWidget.h"
@@ -196,49 +197,9 @@ void MainWindow::buildMenus() {
         if (!path.isEmpty()) session_->openDataset(path);
     });
     openData->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
-    QAction* openCompared = file->addAction(tr("Open Model to &Compare…"), this, [this]() {
-        if (!session_->model()) {
-            showError(tr("Nothing to compare with"),
-                      tr("Open a model first (File → Open Model…); the second model is compared "
-                         "with it."));
-            return;
-        }
-        const QString path = QFileDialog::getOpenFileName(
-            this, tr("Open Model to Compare"), QString(),
-            tr("TorchScript models (*.pt *.pth *.zip);;All files (*)"));
-        if (!path.isEmpty()) session_->comparison().openModel(path);
-    });
-    openCompared->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_O));
-    openCompared->setToolTip(
-        tr("A second model that reads the same input (another checkpoint, seed or cell type), "
-           "compared with the open one in the Compare Models panel and the Samples table"));
-    QAction* closeCompared = file->addAction(tr("Close Compared Model"), this,
-                                             [this]() { session_->comparison().close(); });
-    closeCompared->setEnabled(false);
-    connect(&session_->comparison(), &ComparisonAnalysis::modelChanged, closeCompared,
-            [this, closeCompared]() {
-                closeCompared->setEnabled(session_->comparison().isOpen());
-                if (session_->comparison().isOpen())
-                    if (QDockWidget* dock = docks_.value(QStringLiteral("compare"))) {
-                        dock->show();
-                        dock->raise();
-                    }
-            });
-    QAction* openCheckpoints = file->addAction(tr("Open Check&points…"), this, [this]() {
-        const QString dir = QFileDialog::getExistingDirectory(
-            this, tr("Open Checkpoints (a folder of one training run's .pt files)"));
-        if (!dir.isEmpty()) session_->checkpoints().open(dir);
-    });
-    openCheckpoints->setToolTip(
-        tr("A training run's checkpoints: the Checkpoints panel's slider steps every panel "
-           "through training"));
-    connect(&session_->checkpoints(), &CheckpointAnalysis::opened, this, [this]() {
-        if (!session_->checkpoints().isOpen()) return;
-        if (QDockWidget* dock = docks_.value(QStringLiteral("checkpoints"))) {
-            dock->show();
-            dock->raise();
-        }
-    });
+    new CompareActions(
+        *session_, file, this, [this](const QString& id) { return docks_.value(id); },
+        [this](const QString& title, const QString& message) { showError(title, message); });
     file->addAction(tr("Open &Session…"), this, [this]() {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"), QString(),
                                                           tr("rnnscope sessions (*.rnnscope)"));
