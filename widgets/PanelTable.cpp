@@ -66,7 +66,7 @@ const std::vector<PanelInfo>& panelTable() {
          tr("Error Browser"),
          Qt::BottomDockWidgetArea,
          QStringLiteral("feature-scatter"),
-         {QStringLiteral("errors"), QStringLiteral("attribution")},
+         {QStringLiteral("errors"), QStringLiteral("attribution"), QStringLiteral("compare")},
          factory<ErrorBrowserPanel>()},
         {QStringLiteral("interventions"),
          tr("Interventions"),

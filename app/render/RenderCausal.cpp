@@ -9,10 +9,24 @@
 #include "widgets/ablation/AblationPlot.h"
 #include "widgets/checkpoints/CheckpointsPanel.h"
 #include "widgets/compare/ComparePanel.h"
+#include "widgets/errorbrowser/ErrorBrowserPanel.h"
+#include "widgets/errorbrowser/ErrorComparisonFigure.h"
+#include "widgets/errorbrowser/ErrorComparisonView.h"
 #include "widgets/patching/PatchingMapView.h"
 #include "widgets/patching/PatchingPanel.h"
 
 namespace rnnscope {
+
+namespace {
+
+// Both models' predictions over the whole dataset are in.
+bool predictionsDone(const Session& session) {
+    const auto& a = session.predictions();
+    const auto& b = session.comparison().modelB().predictions();
+    return !a.empty() && a.back().done && !b.empty() && b.back().done;
+}
+
+}  // namespace
 
 void addCausalRenderOptions(QCommandLineParser& parser) {
     auto add = [&](const char* name, const char* help, const char* value) {
@@ -40,7 +54,9 @@ void addCausalRenderOptions(QCommandLineParser& parser) {
     add("corrupt-sample", "patching: the corrupted input, a --data sample numbered from 1.", "N");
     add("align", "patching: line steps up from the start or the end (default start).", "WHERE");
     add("model-b",
-        "similarity: the model compared with --model over --data (reads the same input).", "B.pt");
+        "compare, similarity: the model compared with --model over --data (reads the same "
+        "input).",
+        "B.pt");
     add("checkpoints",
         "checkpoints: a folder of one training run's checkpoints (*.pt, ordered by the number "
         "in each name), in place of --model.",
@@ -68,12 +84,13 @@ QString readCausalRenderOptions(const QCommandLineParser& parser, const QString&
     for (const char* name : {"clean", "corrupt", "clean-sample", "corrupt-sample", "align"})
         if (parser.isSet(QString::fromLatin1(name)) && !patching)
             return QStringLiteral("--%1 is for --view patching").arg(QString::fromLatin1(name));
-    const bool similarity = view == QLatin1String("similarity");
-    if (parser.isSet(QStringLiteral("model-b")) != similarity)
-        return similarity ? QStringLiteral(
-                                "--view similarity needs --model-b B.pt: the model "
-                                "compared with --model")
-                          : QStringLiteral("--model-b is for --view similarity");
+    const bool twoModels = view == QLatin1String("similarity") || view == QLatin1String("compare");
+    if (parser.isSet(QStringLiteral("model-b")) != twoModels)
+        return twoModels ? QStringLiteral(
+                               "--view %1 needs --model-b B.pt: the model "
+                               "compared with --model")
+                               .arg(view)
+                         : QStringLiteral("--model-b is for --view compare or similarity");
     o.modelB = parser.value(QStringLiteral("model-b"));
     o.track = parser.value(QStringLiteral("track"));
     const QString mode = parser.value(QStringLiteral("ablate-mode"));
@@ -136,6 +153,31 @@ QString prepareCausalView(const QString& view, Panel* panel, Session& session,
         checkpoints->refreshNow();
         return {};
     }
+    if (view == QLatin1String("compare")) {
+        if (!session.dataset())
+            return QStringLiteral(
+                "--view compare needs --data: the models' errors are compared over a dataset");
+        session.comparison().openModel(o.modelB);
+        if (!waitFor([&] { return session.comparison().isOpen(); }))
+            return QStringLiteral("%1 did not open").arg(o.modelB);
+        if (!waitFor([&] { return predictionsDone(session); }))
+            return QStringLiteral("the predictions did not finish");
+        // The panel builds both tables on a short timer after the last batch.
+        auto* errors = static_cast<ErrorBrowserPanel*>(panel);
+        errors->showComparison();
+        const qint64 n = session.dataset()->size();
+        if (!waitFor([&] {
+                const auto table = errors->table();
+                if (!table || table->size() != n || errors->isFiltering()) return false;
+                for (qint64 s = 0; s < n; ++s)
+                    if (!table->row(s).predicted) return false;
+                return !session.comparison().predictionsCompared() ||
+                       errors->comparisonView()->figure()->comparison().counts.compared ==
+                           session.comparison().counts().compared;
+            }))
+            return QStringLiteral("the comparison did not finish");
+        return {};
+    }
     if (view == QLatin1String("similarity")) {
         if (!session.dataset())
             return QStringLiteral(
@@ -155,11 +197,7 @@ QString prepareCausalView(const QString& view, Panel* panel, Session& session,
         if (!session.comparison().similarityError().isEmpty())
             return session.comparison().similarityError();
         // Both models' predictions, for the agreement line under the matrix.
-        if (!waitFor([&] {
-                const auto& a = session.predictions();
-                const auto& b = session.comparison().modelB().predictions();
-                return !a.empty() && a.back().done && !b.empty() && b.back().done;
-            }))
+        if (!waitFor([&] { return predictionsDone(session); }))
             return QStringLiteral("the predictions did not finish");
         compare->refreshNow();
         return {};

@@ -77,6 +77,8 @@ int runRenderCommand(const QStringList& arguments) {
         "  ablation     Ablation: every unit of --track ablated over --data, its effect against\n"
         "               its r with --signal (or ranked as bars)\n"
         "  patching     Patching: the layers x steps map of --clean patched into --corrupt\n"
+        "  compare      Error Browser, A vs B: the confusion matrices of --model and --model-b\n"
+        "               over --data, their difference and McNemar's test\n"
         "  similarity   Compare Models: linear CKA of every state of --model against every\n"
         "               state of --model-b over --data, with where each is right\n"
         "  checkpoints  Checkpoints: accuracy, loss, the best unit's |r| with --signal and CKA\n"
@@ -95,7 +97,8 @@ int runRenderCommand(const QStringList& arguments) {
     const auto viewOption =
         option("view",
                "sample, attention, state-space, units, saturation, features, errors, "
-               "attribution, intervention, ablation, patching, similarity or checkpoints (see "
+               "attribution, intervention, ablation, patching, compare, similarity or checkpoints "
+               "(see "
                "above).",
                "VIEW");
     const auto outOption = option(
@@ -209,7 +212,8 @@ int runRenderCommand(const QStringList& arguments) {
     if (!causalUsage.isEmpty()) return usage(causalUsage);
     const bool causalView =
         view == QLatin1String("ablation") || view == QLatin1String("patching") ||
-        view == QLatin1String("similarity") || view == QLatin1String("checkpoints");
+        view == QLatin1String("similarity") || view == QLatin1String("checkpoints") ||
+        view == QLatin1String("compare");
     if (causalView && parser.isSet(batchOption))
         return usage(QStringLiteral("--batch is not for --view %1: it has one figure").arg(view));
     // The same font as File → Export Figure (Preferences); --dpi decides the resolution.
@@ -322,6 +326,8 @@ int runRenderCommand(const QStringList& arguments) {
             static_cast<ErrorBrowserPanel*>(panel)->showAttribution();
         else if (view == QLatin1String("errors"))
             static_cast<ErrorBrowserPanel*>(panel)->showMetrics();
+        else if (view == QLatin1String("compare"))
+            static_cast<ErrorBrowserPanel*>(panel)->showComparison();
     };
     showErrorBrowserTab();
 

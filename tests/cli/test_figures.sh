@@ -19,7 +19,7 @@ command -v compare >/dev/null || { echo "FAIL: ImageMagick's compare is missing 
 [ -n "${DISPLAY:-}" ] || { echo "FAIL: no display (make test runs ctest under xvfb-run)" >&2; exit 1; }
 
 for name in sample attention state-space units saturation features errors attribution \
-    intervention ablation ablation-depth patching whatif similarity checkpoints; do
+    intervention ablation ablation-depth patching whatif similarity compare checkpoints; do
   view=$name
   [ "$name" = whatif ] && view=attention
   [ "$name" = ablation-depth ] && view=ablation
@@ -43,6 +43,7 @@ for name in sample attention state-space units saturation features errors attrib
   [ "$name" = whatif ] && extra=(--edit 'Mar. 18th 1877')
   # The brackets LSTM against the GRU trained on the same data.
   [ "$name" = similarity ] && extra=(--model-b "$DEMO/brackets/brackets_gru.pt")
+  [ "$name" = compare ] && extra=(--model-b "$DEMO/brackets/brackets_gru.pt")
   source=(--model "$DEMO/$demo/$demo.pt" --data "$DEMO/$demo/$demo.tsv" --sample 3)
   # The small LSTM's training run (tests/models/compare_models.py), one broken file left out.
   if [ "$name" = checkpoints ]; then

@@ -16,6 +16,7 @@
 #include "core/Errors.h"
 #include "core/Predictions.h"
 #include "core/analysis/compare/CheckpointSeries.h"
+#include "core/analysis/compare/ErrorComparison.h"
 #include "core/analysis/compare/ModelComparison.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
@@ -136,6 +137,59 @@ TEST_CASE("Paired predictions and McNemar's test equal the reference", "[compare
     CHECK(c.counts.compared == 60);
     CHECK(c.counts.bothRight + c.counts.onlyARight + c.counts.onlyBRight + c.counts.bothWrong ==
           60);
+}
+
+TEST_CASE("Two models' errors side by side: confusion matrices, counts and slices by hand",
+          "[compare]") {
+    // Six samples of classes x and y: {true, predicted by A, predicted by B}.
+    const int verdicts[6][3] = {{0, 0, 0}, {0, 1, 0}, {1, 1, 0}, {1, 1, 1}, {1, 0, 0}, {0, 0, 1}};
+    std::vector<ErrorRow> rowsA, rowsB;
+    for (const auto& v : verdicts) {
+        for (int m : {1, 2}) {
+            ErrorRow r;
+            r.predicted = true;
+            r.length = 5;
+            r.confidence = 0.9f;
+            r.trueClass = v[0];
+            r.predictedClass = v[m];
+            r.correct = v[0] == v[m] ? 1 : 0;
+            (m == 1 ? rowsA : rowsB).push_back(r);
+        }
+    }
+    const QStringList classes{QStringLiteral("x"), QStringLiteral("y")};
+    const ErrorTable a(rowsA, classes), b(rowsB, classes);
+    const std::vector<qint32> all{0, 1, 2, 3, 4, 5};
+    const std::vector<ErrorSlice> saved{{QStringLiteral("everything"), ErrorFilter{}}};
+    const ErrorComparison c = compareErrors(a, b, all, saved, 1);
+    // Sample 0 and 3 both right, 2 and 5 only A, 1 only B, 4 both wrong; 1, 2 and 5 disagree.
+    CHECK(c.counts.compared == 6);
+    CHECK(c.counts.bothRight == 2);
+    CHECK(c.counts.onlyARight == 2);
+    CHECK(c.counts.onlyBRight == 1);
+    CHECK(c.counts.bothWrong == 1);
+    CHECK(c.counts.disagree == 3);
+    CHECK(c.counts.mcnemarP == Approx(1.0));  // 2 · P(X ≤ 1), X ~ B(3, ½) = 2 · 4/8
+    CHECK(c.a.confusion == std::vector<qint64>{2, 1, 1, 2});
+    CHECK(c.b.confusion == std::vector<qint64>{2, 1, 2, 1});
+    // Every length and confidence is the same, so the slices are the classes and the saved one,
+    // the largest change first: true y (A 2/3, B 1/3), everything (4/6, 3/6), true x (2/3, 2/3).
+    REQUIRE(c.slices.size() == 3);
+    CHECK(c.slices[0].name == QStringLiteral("true y"));
+    CHECK(c.slices[0].accuracyA == Approx(2.0 / 3.0));
+    CHECK(c.slices[0].accuracyB == Approx(1.0 / 3.0));
+    CHECK(c.slices[0].onlyARight == 1);
+    CHECK(c.slices[0].onlyBRight == 0);
+    CHECK(c.slices[1].name == QStringLiteral("everything"));
+    CHECK(c.slices[1].difference() == Approx(-1.0 / 6.0));
+    CHECK(c.slices[2].name == QStringLiteral("true x"));
+    CHECK(c.slices[2].difference() == Approx(0.0).margin(1e-12));
+    // Over the first three samples only; slices smaller than asked for are left out.
+    const ErrorComparison firstThree = compareErrors(a, b, {0, 1, 2}, {}, 2);
+    CHECK(firstThree.counts.compared == 3);
+    REQUIRE(firstThree.slices.size() == 1);  // true x has samples 0 and 1; true y only 2
+    CHECK(firstThree.slices[0].name == QStringLiteral("true x"));
+    CHECK(firstThree.slices[0].accuracyA == Approx(0.5));
+    CHECK(firstThree.slices[0].accuracyB == Approx(1.0));
 }
 
 TEST_CASE("McNemar's exact p-value by hand", "[compare]") {

@@ -27,6 +27,9 @@
 #include "widgets/checkpoints/CheckpointsPanel.h"
 #include "widgets/compare/ComparePanel.h"
 #include "widgets/compare/SimilarityMatrix.h"
+#include "widgets/errorbrowser/ErrorBrowserPanel.h"
+#include "widgets/errorbrowser/ErrorComparisonFigure.h"
+#include "widgets/errorbrowser/ErrorComparisonView.h"
 #include "widgets/samples/SampleTableModel.h"
 #include "widgets/samples/SampleViewPanel.h"
 
@@ -133,8 +136,46 @@ TEST_CASE("Two models side by side: agreement, similarity, matched units, filter
     test::grabIfAsked(*panel, QStringLiteral("compare-panel"));
     CHECK(test::distinctColours(image) > 20);
 
-    // Closing model B takes its column and filter away.
+    // The Error Browser's A vs B tab: both confusion matrices and the paired counts, counted
+    // here from the reference's predictions.
+    auto* errors = static_cast<ErrorBrowserPanel*>(window.panel(QStringLiteral("error-browser")));
+    errors->showComparison();
+    REQUIRE(errors->showsComparison());
+    const ErrorComparisonFigure* figure = errors->comparisonView()->figure();
+    REQUIRE(waitUntil([&] {
+        const PairedCounts& c = figure->comparison().counts;
+        return c.compared == reference.counts.compared &&
+               c.onlyARight == reference.counts.onlyARight &&
+               c.onlyBRight == reference.counts.onlyBRight;
+    }));
+    const ErrorComparison& shownErrors = figure->comparison();
+    CHECK(shownErrors.counts.mcnemarP == Approx(reference.counts.mcnemarP).epsilon(1e-12));
+    CHECK(shownErrors.counts.disagree == reference.counts.disagree);
+    const int classes = a->meta().labels.size();
+    REQUIRE(shownErrors.a.classCount() == classes);
+    std::vector<qint64> confusionA(size_t(classes * classes)), confusionB(confusionA.size());
+    for (size_t i = 0; i < reference.predictionsA.size(); ++i) {
+        const SamplePrediction& pa = reference.predictionsA[i];
+        const SamplePrediction& pb = reference.predictionsB[i];
+        ++confusionA[size_t(pa.trueClass * classes + pa.predictedClass)];
+        ++confusionB[size_t(pb.trueClass * classes + pb.predictedClass)];
+    }
+    CHECK(shownErrors.a.confusion == confusionA);
+    CHECK(shownErrors.b.confusion == confusionB);
+    // Double-clicking the slice where they differ most shows its samples in the table.
+    QTableWidget* slices = errors->comparisonView()->slicesTable();
+    REQUIRE(slices->rowCount() == int(shownErrors.slices.size()));
+    REQUIRE(slices->rowCount() > 0);
+    const SliceComparison top = shownErrors.slices[0];
+    CHECK(slices->item(0, 0)->text() == top.name);
+    Q_EMIT slices->cellDoubleClicked(0, 0);
+    CHECK(errors->filter() == top.filter);
+    CHECK(errors->filteredCount() == top.samples);
+    test::grabIfAsked(*errors, QStringLiteral("compare-errors"));
+
+    // Closing model B takes its column and filter away, and the A vs B tab.
     session.comparison().close();
+    CHECK_FALSE(errors->showsComparison());
     CHECK(samples->table()->isColumnHidden(SampleTableModel::PredictionB));
     CHECK_FALSE(samples->showFilter()->isVisible());
 }

@@ -21,6 +21,8 @@
 #include "core/session/Session.h"
 #include "widgets/errorbrowser/AttributionFigure.h"
 #include "widgets/errorbrowser/AttributionView.h"
+#include "widgets/errorbrowser/ErrorComparisonFigure.h"
+#include "widgets/errorbrowser/ErrorComparisonView.h"
 #include "widgets/errorbrowser/ErrorFilterBar.h"
 #include "widgets/errorbrowser/ErrorMetricsView.h"
 #include "widgets/errorbrowser/ErrorSlicesView.h"
@@ -136,6 +138,16 @@ ErrorBrowserPanel::ErrorBrowserPanel(Session& session, QWidget* parent)
     tabs_->setTabVisible(tabs_->indexOf(residuals_), false);
     attribution_ = new AttributionView(session);
     tabs_->addTab(attribution_, tr("Attribution"));
+    compared_ = new ErrorComparisonView;
+    tabs_->addTab(compared_, tr("A vs B"));
+    tabs_->setTabToolTip(tabs_->indexOf(compared_),
+                         tr("Model A against the model opened to compare: both confusion "
+                            "matrices, their difference, and the slices where they differ"));
+    tabs_->setTabVisible(tabs_->indexOf(compared_), false);
+    connect(compared_, &ErrorComparisonView::sliceActivated, this, [this](const ErrorFilter& f) {
+        setFilter(f);
+        Q_EMIT settingsChanged();
+    });
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     layout->addWidget(split, 1);
@@ -154,6 +166,14 @@ ErrorBrowserPanel::ErrorBrowserPanel(Session& session, QWidget* parent)
         scheduleRefresh();
     };
     connect(&session, &Session::modelChanged, this, reset);
+    connect(&session.comparison(), &ComparisonAnalysis::modelChanged, this, [this, reset]() {
+        if (!this->session().comparison().isOpen())  // the tab goes with model B, at once
+            tabs_->setTabVisible(tabs_->indexOf(compared_), false);
+        reset();
+    });
+    connect(&session.comparison(), &ComparisonAnalysis::predictionsChanged, this, [this]() {
+        if (!predictionsThrottle_.isActive()) predictionsThrottle_.start();
+    });
     connect(&session, &Session::datasetChanged, this, reset);
     connect(&session, &Session::currentSampleChanged, this, [this]() { selectCurrentSample(); });
     connect(&session, &Session::errorSlicesChanged, this, [this]() { updateSlices(); });
@@ -259,6 +279,7 @@ void ErrorBrowserPanel::rebuildTable() {
                 : tr("Open a model and a dataset to see which samples it gets wrong."));
         updateCount();
         updateTokens();
+        updateComparison();
         return;
     }
     const bool classification = model && model->meta().task == Task::Classification;
@@ -334,6 +355,7 @@ void ErrorBrowserPanel::showSelection(std::vector<qint32> rows, std::vector<qint
     updateMetrics();
     updateTokens();
     updateSlices();
+    updateComparison();
     updateCount();
 }
 
@@ -530,13 +552,16 @@ void ErrorBrowserPanel::showMetrics() {
 }
 
 void ErrorBrowserPanel::paintFigure(QPainter& painter, const QRectF& rect) {
-    if (showsAttribution())
+    if (showsComparison())
+        compared_->figure()->paint(painter, rect);
+    else if (showsAttribution())
         attribution_->figure()->paint(painter, rect);
     else
         metrics_->paint(painter, rect);
 }
 
 QSizeF ErrorBrowserPanel::figureSize() const {
+    if (showsComparison()) return compared_->figure()->figureSize();
     if (!showsAttribution()) return metrics_->figureSize();
     // As wide as the panel (two columns need the room; rnnscope-cli render --size sets it), and
     // as tall as the panel or as its tokens need, whichever is more.

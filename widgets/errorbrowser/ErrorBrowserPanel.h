@@ -3,6 +3,7 @@
 // filter bar (wrong only, true and predicted class, confidence and length ranges, text search)
 // with the filtered count always in view, the task's metrics beside it (a clickable confusion
 // matrix, or seq2seq exact match and token accuracy), and named slices compared side by side.
+// With a second model open, an A vs B tab compares the two models' errors on the same rows.
 // Selecting a row makes that sample current in every panel.
 
 #include <QTimer>
@@ -20,6 +21,7 @@ class QTabWidget;
 namespace rnnscope {
 
 class AttributionView;
+class ErrorComparisonView;
 class ErrorFilterBar;
 class ErrorMetricsView;
 class ErrorSlicesView;
@@ -54,6 +56,10 @@ public:
     AttributionView* attributionView() const { return attribution_; }
     TokenErrorsView* tokenErrorsView() const { return tokens_; }
     ResidualsView* residualsView() const { return residuals_; }
+    // The A vs B tab, shown while a second model is open (issue #25).
+    ErrorComparisonView* comparisonView() const { return compared_; }
+    bool showsComparison() const;
+    void showComparison();
     // Tagging and language models: a token of the Tokens tab was clicked; the table shows the
     // samples that contain it (a regular-expression text filter the filter bar shows).
     void showSamplesWithToken(const QString& token);
@@ -81,6 +87,7 @@ private:
     void updateSlices();
     void updateTokens();
     void updateCount();
+    void updateComparison();  // ErrorBrowserCompare.cpp
     void selectCurrentSample();
     void askSliceName();
     void askCsvPath();
@@ -105,6 +112,7 @@ private:
     AttributionView* attribution_ = nullptr;
     TokenErrorsView* tokens_ = nullptr;
     ResidualsView* residuals_ = nullptr;
+    ErrorComparisonView* compared_ = nullptr;
 };
 
 }  // namespace rnnscope
