@@ -1,9 +1,12 @@
 #pragma once
 // The run every panel shows beside the current sample's own (issue #21): the same input with the
-// interventions, or the input as the user edited it (What if). Panels ask the Session for it
-// (Session::comparedRun) and draw it the same way whichever it is: dashed traces, a second path,
-// a difference map, a second attribution. An edited input may have other tokens and another
-// length; `originalStep` lines its steps up with the original's.
+// interventions, the input as the user edited it (What if), or, when neither is on, model B's
+// run of the same sample (issue #25, File → Open Model to Compare…). Panels ask the Session for
+// it (Session::comparedRun) and draw it the same way whichever it is: dashed traces, a second
+// path, a difference map, a second attribution. An edited input may have other tokens and
+// another length; `originalStep` lines its steps up with the original's. Model B's run has the
+// same tokens but its own states: a panel that reads them by track (units, a projection) must
+// pair them with model A's first, or leave them out.
 
 #include <QString>
 #include <memory>
@@ -15,9 +18,9 @@
 namespace rnnscope {
 
 struct ComparedRun {
-    enum class Kind { None, Intervened, Edited };
+    enum class Kind { None, Intervened, Edited, OtherModel };
     Kind kind = Kind::None;
-    QString name;   // "with 2 interventions", "edited": how figures and tips call it
+    QString name;   // "with 2 interventions", "edited", "model B": how figures and tips call it
     QString error;  // why there is no result (the run failed)
     std::shared_ptr<const SampleResult> result;            // null while it runs, or after it failed
     std::shared_ptr<const SampleAttribution> attribution;  // while a view wants it
@@ -27,7 +30,9 @@ struct ComparedRun {
     std::vector<int> originalStep;
 
     bool active() const { return kind != Kind::None; }
-    bool sameInput() const { return kind == Kind::Intervened; }
+    bool sameInput() const { return kind == Kind::Intervened || kind == Kind::OtherModel; }
+    // Model B's run: its tracks, labels and attribution are another model's.
+    bool otherModel() const { return kind == Kind::OtherModel; }
     // The original's step `step` in the compared run's input, or -1 when the edit removed it.
     int comparedStepOf(int originalStepIndex) const;
 };

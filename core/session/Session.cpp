@@ -73,6 +73,9 @@ Session::Session(QObject* parent)
     connect(&comparison_, &ComparisonAnalysis::modelChanged, this, [this]() {
         if (!restoring_ && !sessionPath_.isEmpty()) markModified();
     });
+    for (auto signal :
+         {&ComparisonAnalysis::modelChanged, &ComparisonAnalysis::currentResultChanged})
+        connect(&comparison_, signal, this, &Session::comparedRunChanged);
     connect(&analysis_, &ModelAnalysis::storeChanged, this, [this]() {
         Q_EMIT storeChanged();
         restoreProjection();  // an opened session's projection, once its states are in
@@ -570,6 +573,10 @@ ComparedRun Session::comparedRun() const {
         run.error = interventions_.error();
         run.attribution = interventions_.attribution();
         run.attributionError = interventions_.attributionError();
+    } else if (comparison_.isOpen()) {
+        run.kind = ComparedRun::Kind::OtherModel;
+        run.name = tr("model B");
+        run.result = comparison_.modelB().currentResult();
     }
     return run;
 }

@@ -12,6 +12,8 @@
 
 #include "AttentionFixture.h"
 #include "GuiUtil.h"
+#include "core/analysis/attention/Attention.h"
+#include "core/causal/InterventionRun.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
 #include "widgets/attention/AttentionMapView.h"
@@ -217,4 +219,51 @@ TEST_CASE("the matrix shown exports as CSV from the panel", "[attention_input]")
     QFile again(path);
     REQUIRE(again.open(QIODevice::ReadOnly));
     CHECK(again.readAll().split('\n').size() == lines.size());
+}
+
+TEST_CASE("a model opened to compare: A's attention, B's, and B − A on the same tokens",
+          "[attention_input]") {
+    TypedFixture f(QStringLiteral("seq2seq.pt"));
+    REQUIRE(f.ready);
+    const QString pathB = testModelDir() + QStringLiteral("/seq2seq_half.pt");
+    REQUIRE(f.session.comparison().setModelB(Model::open(pathB), pathB).isEmpty());
+    // The run selector appears, on the difference, named for the two models.
+    REQUIRE(waitUntil(
+        [&] {
+            return f.panel.figureData().difference &&
+                   f.panel.figureData().title.contains(QStringLiteral("model B − model A"));
+        },
+        60000));
+    CHECK(f.panel.runSelector()->isVisible());
+    CHECK(f.panel.runSelector()->itemText(AttentionPanel::Intervened) == QStringLiteral("Model B"));
+    CHECK(f.panel.figureData().differenceName == QStringLiteral("B − A"));
+
+    // Each model run on its own, as PyTorch runs it: the map is B's weights minus A's.
+    const auto modelB = Model::open(pathB);
+    const SampleInput& input = f.session.currentResult()->input;
+    const SampleResult ownA = runWithInterventions(*f.session.model(), input, {}).original;
+    const SampleResult ownB = runWithInterventions(*modelB, input, {}).original;
+    const MatrixRM& a = attentionHeads(ownA, QStringLiteral("attention"))->front();
+    const MatrixRM& b = attentionHeads(ownB, QStringLiteral("attention"))->front();
+    const MatrixRM& shown = f.panel.figureData().weights;
+    REQUIRE(shown.rows() == std::min(a.rows(), b.rows()));
+    REQUIRE(shown.cols() == a.cols());
+    const MatrixRM expected =
+        b.topLeftCorner(shown.rows(), shown.cols()) - a.topLeftCorner(shown.rows(), shown.cols());
+    CHECK((shown - expected).cwiseAbs().maxCoeff() < 1e-5);
+    CHECK(shown.cwiseAbs().maxCoeff() > 1e-3);
+
+    // "Model B" draws B's own weights, "Model A" A's, on the same scale.
+    f.panel.runSelector()->setCurrentIndex(AttentionPanel::Intervened);
+    REQUIRE(waitUntil([&] { return !f.panel.figureData().difference; }, 5000));
+    CHECK((f.panel.figureData().weights - b).cwiseAbs().maxCoeff() < 1e-5);
+    CHECK(f.panel.figureData().title.contains(QStringLiteral("model B: seq2seq_half.pt")));
+    f.panel.runSelector()->setCurrentIndex(AttentionPanel::Original);
+    REQUIRE(waitUntil([&] { return f.panel.figureData().title.contains("model A"); }, 5000));
+    CHECK((f.panel.figureData().weights - a).cwiseAbs().maxCoeff() < 1e-5);
+
+    // Closing model B leaves model A's map alone, without the selector.
+    f.session.comparison().close();
+    REQUIRE(waitUntil([&] { return !f.panel.runSelector()->isVisible(); }, 5000));
+    CHECK_FALSE(f.panel.figureData().difference);
 }

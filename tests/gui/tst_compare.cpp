@@ -30,6 +30,8 @@
 #include "widgets/errorbrowser/ErrorBrowserPanel.h"
 #include "widgets/errorbrowser/ErrorComparisonFigure.h"
 #include "widgets/errorbrowser/ErrorComparisonView.h"
+#include "widgets/hiddenunits/HiddenUnitsPanel.h"
+#include "widgets/hiddenunits/HiddenUnitsTimeView.h"
 #include "widgets/samples/SampleTableModel.h"
 #include "widgets/samples/SampleViewPanel.h"
 
@@ -98,6 +100,28 @@ TEST_CASE("Two models side by side: agreement, similarity, matched units, filter
     CHECK(session.selection().selectedUnits()[0].unit ==
           reference.matchings[0].matching.pairs[0].a);
     CHECK(session.selection().selectedUnits()[0].kind == QStringLiteral("hidden"));
+    // The Hidden Units panel draws B's partner of each of A's units dashed beside it, flipped
+    // where r < 0, and names the pair.
+    window.dock(QStringLiteral("hidden-units"))->raise();
+    auto* units = static_cast<HiddenUnitsPanel*>(window.panel(QStringLiteral("hidden-units")));
+    const TrackMatching& hidden = reference.matchings[0];
+    const UnitPair top = hidden.matching.pairs[0];
+    REQUIRE(units->selectTrack(reference.tracksA[size_t(hidden.a)].track));
+    REQUIRE(waitUntil([&] {
+        return units->timeView()->data().intervened.cols() > top.a &&
+               units->timeView()->data().intervenedName.contains(
+                   QStringLiteral("#%1 ↔ B #%2").arg(top.a).arg(top.b));
+    }));
+    const auto runB = session.comparison().modelB().currentResult();
+    REQUIRE(runB);
+    const StateTrack* trackB = nullptr;
+    for (const StateTrack& t : runB->tracks)
+        if (reference.tracksB[size_t(hidden.b)].track.matches(t)) trackB = &t;
+    REQUIRE(trackB);
+    const MatrixRM& dashed = units->timeView()->data().intervened;
+    const float sign = top.r < 0 ? -1.0f : 1.0f;
+    CHECK((dashed.col(top.a) - sign * trackB->values.col(top.b)).cwiseAbs().maxCoeff() < 1e-6f);
+
     // A cell of two different kinds says why it has no matching.
     panel->showPair(1, 0);
     CHECK(panel->unitsTable()->rowCount() == 0);
@@ -166,11 +190,11 @@ TEST_CASE("Two models side by side: agreement, similarity, matched units, filter
     QTableWidget* slices = errors->comparisonView()->slicesTable();
     REQUIRE(slices->rowCount() == int(shownErrors.slices.size()));
     REQUIRE(slices->rowCount() > 0);
-    const SliceComparison top = shownErrors.slices[0];
-    CHECK(slices->item(0, 0)->text() == top.name);
+    const SliceComparison topSlice = shownErrors.slices[0];
+    CHECK(slices->item(0, 0)->text() == topSlice.name);
     Q_EMIT slices->cellDoubleClicked(0, 0);
-    CHECK(errors->filter() == top.filter);
-    CHECK(errors->filteredCount() == top.samples);
+    CHECK(errors->filter() == topSlice.filter);
+    CHECK(errors->filteredCount() == topSlice.samples);
     test::grabIfAsked(*errors, QStringLiteral("compare-errors"));
 
     // Closing model B takes its column and filter away, and the A vs B tab.

@@ -1,5 +1,7 @@
 #include "widgets/attention/AttentionPanel.h"
 
+#include <QFileInfo>
+
 #include <QFontMetricsF>
 #include <QHBoxLayout>
 #include <QKeyEvent>
@@ -170,9 +172,19 @@ void AttentionPanel::refresh() {
     run_->setVisible(compared.active());
     if (compared.active()) {  // the choices name what is compared
         const bool edit = compared.kind == ComparedRun::Kind::Edited;
-        run_->setItemText(Intervened, edit ? tr("Edited input") : tr("With interventions"));
-        run_->setItemText(Difference, edit ? tr("Difference (edited − original)")
-                                           : tr("Difference (with − without)"));
+        const bool modelB = compared.otherModel();
+        run_->setItemText(Original, modelB ? tr("Model A") : tr("Original"));
+        run_->setItemText(Intervened, modelB ? tr("Model B")
+                                      : edit ? tr("Edited input")
+                                             : tr("With interventions"));
+        run_->setItemText(Difference, modelB ? tr("Difference (B − A)")
+                                      : edit ? tr("Difference (edited − original)")
+                                             : tr("Difference (with − without)"));
+        run_->setToolTip(modelB ? tr("With a model open to compare: model A's attention, model "
+                                     "B's, or B's minus A's, on the same colour scale")
+                                : tr("With interventions set (the Interventions panel) or an "
+                                     "edit: the model's own attention, the other run's, or how "
+                                     "much each weight moved"));
     }
     const bool seq2seq = model && model->meta().task == Task::Seq2Seq;
     {
@@ -331,6 +343,7 @@ AttentionData AttentionPanel::buildData() const {
             d.differenceName = tr("edited − original");
             d.absentName = tr("a token the edit removed");
         }
+        if (compared.otherModel()) d.differenceName = tr("B − A");
     }
     const bool seq2seq = model->meta().task == Task::Seq2Seq;
     d.pooling = !seq2seq && d.weights.rows() == 1;
@@ -394,11 +407,17 @@ AttentionData AttentionPanel::buildData() const {
     QString editText = session().whatIf().editText();
     if (editText.size() > 40) editText = editText.left(39) + QStringLiteral("…");
     const QString edited = tr("“%1”").arg(editText);
+    const QString nameB = QFileInfo(session().comparison().path()).fileName();
+    const QString nameA = QFileInfo(model->path()).fileName();
+    if (compared.otherModel() && shownRun() == Original) title << tr("model A: %1").arg(nameA);
     if (shownRun() == Intervened)
-        title << (edit ? tr("edited input %1").arg(edited) : tr("with interventions"));
+        title << (compared.otherModel() ? tr("model B: %1").arg(nameB)
+                  : edit                ? tr("edited input %1").arg(edited)
+                                        : tr("with interventions"));
     if (shownRun() == Difference)
-        title << (edit ? tr("edited %1 − original").arg(edited)
-                       : tr("with interventions − without"));
+        title << (compared.otherModel() ? tr("model B − model A (%1 − %2)").arg(nameB, nameA)
+                  : edit                ? tr("edited %1 − original").arg(edited)
+                                        : tr("with interventions − without"));
     d.title = title.join(QStringLiteral(" · "));
     // An alignment score is of attention, not of a difference of two.
     if (!d.difference) d.caption = scoreCaption(d);

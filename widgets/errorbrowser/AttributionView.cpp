@@ -199,7 +199,9 @@ void AttributionView::updateFromSession() {
 
     // With interventions or an edit, the compared run explained the same way, under the
     // original.
-    const ComparedRun compared = session_.comparedRun();
+    // (Model B's own attribution is not drawn here: it explains another model.)
+    ComparedRun compared = session_.comparedRun();
+    if (compared.otherModel()) compared = ComparedRun{};
     const bool edit = compared.kind == ComparedRun::Kind::Edited;
     figure_->setRunName(!compared.active() ? QString()
                         : edit             ? tr("the original input")

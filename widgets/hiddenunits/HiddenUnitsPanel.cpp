@@ -11,6 +11,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/analysis/compare/MatchedUnits.h"
 #include "core/analysis/hiddenunits/PatternSearch.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
@@ -131,6 +132,8 @@ HiddenUnitsPanel::HiddenUnitsPanel(Session& session, QWidget* parent)
     });
     connect(&session, &Session::currentResultChanged, this, [this]() { scheduleRefresh(); });
     connect(&session, &Session::comparedRunChanged, this, [this]() { scheduleRefresh(); });
+    connect(&session.comparison(), &ComparisonAnalysis::similarityChanged, this,
+            [this]() { scheduleRefresh(); });
     connect(&session, &Session::modelChanged, this, [this]() { resetDatasetWork(); });
     connect(&session, &Session::datasetChanged, this, [this]() { resetDatasetWork(); });
 
@@ -261,6 +264,7 @@ void HiddenUnitsPanel::updateTimeView() {
         data.groupColours = groupColours(currentSide(), int(data.tokens.size()));
         data.intervened = comparedValues(data.track, t->values);
         data.intervenedName = session().comparedRun().name;
+        if (session().comparedRun().otherModel()) data.intervenedName = modelBName(data);
     }
     timeView_->setData(std::move(data));
     showSelection();
@@ -270,6 +274,11 @@ void HiddenUnitsPanel::updateTimeView() {
 MatrixRM HiddenUnitsPanel::comparedValues(const TrackId& track, const MatrixRM& values) const {
     const ComparedRun run = session().comparedRun();
     if (!run.result) return {};
+    if (run.otherModel()) {  // B's own units, each at the unit of A it is matched to
+        const auto similarity = session().comparison().similarity();
+        if (!similarity) return {};
+        return matchedValues(*similarity, track, *run.result, values.rows()).values;
+    }
     for (const StateTrack& other : run.result->tracks) {
         if (!(TrackId::of(other) == track) || other.values.cols() != values.cols()) continue;
         if (run.sameInput())
@@ -287,6 +296,24 @@ MatrixRM HiddenUnitsPanel::comparedValues(const TrackId& track, const MatrixRM& 
         return placed;
     }
     return {};
+}
+
+QString HiddenUnitsPanel::modelBName(const TimeViewData& data) const {
+    const auto similarity = session().comparison().similarity();
+    if (!similarity)
+        return tr(
+            "model B: its units pair with these once the Compare Models panel has "
+            "compared the two");
+    if (!shown_) return {};
+    const MatchedValues matched =
+        matchedValues(*similarity, data.track, *session().comparedRun().result, data.values.rows());
+    if (matched.empty()) return tr("model B has no state of this kind to pair with");
+    std::vector<int> units;
+    for (const UnitRef& u : session().selection().selectedUnits())
+        if (data.track.matches(u)) units.push_back(u.unit);
+    const QString pairs = matched.describe(units);
+    return tr("model B's matched units of %1, flipped where r < 0%2")
+        .arg(matched.trackB, pairs.isEmpty() ? QString() : QStringLiteral(": ") + pairs);
 }
 
 std::vector<QColor> HiddenUnitsPanel::groupColours(int side, int steps) const {

@@ -16,6 +16,7 @@ class QTabWidget;
 namespace rnnscope {
 
 class HiddenUnitsTimeView;
+struct TimeViewData;
 class HiddenUnitsFinderView;
 class HiddenUnitsSaturationView;
 class HiddenUnitsPatternView;
@@ -67,6 +68,8 @@ private:
     std::vector<QColor> groupColours(int side, int steps) const;
     // The track's values in Session::comparedRun, on the current sample's steps; empty if none.
     MatrixRM comparedValues(const TrackId& track, const MatrixRM& values) const;
+    // What the dashed lines are with model B open: its matched units, and the pairs selected.
+    QString modelBName(const TimeViewData& data) const;
 
     QComboBox* trackBox_ = nullptr;
     QComboBox* modeBox_ = nullptr;

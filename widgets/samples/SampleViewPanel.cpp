@@ -328,8 +328,9 @@ void SampleViewPanel::refresh() {
         text = tr("Prediction: <b>%1</b>%2").arg(p.predicted.toHtmlEscaped(), verdict);
     }
     // With interventions or an edit: what the model says then, beside what it says as it is.
+    // (Model B's answer follows, from the comparison.)
     const ComparedRun compared = session().comparedRun();
-    if (compared.active()) {
+    if (compared.active() && !compared.otherModel()) {
         QString changed = compared.error.isEmpty() ? tr("running…") : tr("failed");
         if (compared.result) {
             const SamplePrediction q = summarizePrediction(*model, *compared.result, data);
