@@ -103,6 +103,36 @@ TEST_CASE("A model against its units in another order: CKA 1, the permutation fo
     }
 }
 
+TEST_CASE("B's states carried into A's space: the map NumPy's least squares finds", "[compare]") {
+    const QJsonObject ref = reference();
+    // The permuted copy maps back onto the original exactly: the map is the permutation.
+    const QJsonArray permutation = ref[QStringLiteral("permutation")].toArray();
+    const ModelComparison same = compare("compare_a.pt", "compare_a_permuted.pt");
+    for (const TrackMatching& m : same.matchings) {
+        const StateAlignment& al = m.alignment;
+        REQUIRE(al.map.rows() == 8);
+        REQUIRE(al.map.cols() == 8);
+        CHECK(al.r2 == Approx(1.0).margin(1e-6));
+        for (int b = 0; b < 8; ++b)
+            for (int a = 0; a < 8; ++a)
+                CHECK(al.map(b, a) == Approx(permutation[b].toInt() == a ? 1.0 : 0.0).margin(1e-4));
+    }
+    // The GRU's hidden state explains as much of the LSTM's as NumPy's lstsq says.
+    const ModelComparison gru = compare("compare_a.pt", "compare_gru.pt");
+    const QJsonObject r2 = ref[QStringLiteral("pairs")][QStringLiteral("compare_gru.pt")]
+                              [QStringLiteral("alignment_r2")]
+                                  .toObject();
+    REQUIRE(gru.matchings.size() == size_t(r2.size()));
+    for (const TrackMatching& m : gru.matchings) {
+        const QString key =
+            gru.tracksA[size_t(m.a)].name + QLatin1Char('/') + gru.tracksB[size_t(m.b)].name;
+        INFO(key.toStdString());
+        CHECK(m.alignment.r2 == Approx(r2[key].toDouble()).margin(1e-5));
+        CHECK(m.alignment.r2 > 0.0);
+        CHECK(m.alignment.r2 < 1.0);
+    }
+}
+
 TEST_CASE("CKA does not change when B's units are permuted", "[compare]") {
     const ModelComparison original = compare("compare_gru.pt", "compare_a.pt");
     const ModelComparison permuted = compare("compare_gru.pt", "compare_a_permuted.pt");

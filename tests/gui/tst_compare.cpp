@@ -34,6 +34,7 @@
 #include "widgets/hiddenunits/HiddenUnitsTimeView.h"
 #include "widgets/samples/SampleTableModel.h"
 #include "widgets/samples/SampleViewPanel.h"
+#include "widgets/statespace/StateSpacePanel.h"
 
 using namespace rnnscope;
 using rnnscope::test::waitUntil;
@@ -121,6 +122,21 @@ TEST_CASE("Two models side by side: agreement, similarity, matched units, filter
     const MatrixRM& dashed = units->timeView()->data().intervened;
     const float sign = top.r < 0 ? -1.0f : 1.0f;
     CHECK((dashed.col(top.a) - sign * trackB->values.col(top.b)).cwiseAbs().maxCoeff() < 1e-6f);
+
+    // The 3D State Space draws B's path of the sample through A's projection: B's states
+    // carried into A's space by the least-squares map, then placed like A's own.
+    window.dock(QStringLiteral("state-space"))->raise();
+    auto* space = static_cast<StateSpacePanel*>(window.panel(QStringLiteral("state-space")));
+    const Eigen::Index steps = session.currentResult()->input.length();
+    REQUIRE(waitUntil(
+        [&] {
+            const auto projection = session.stateProjection();
+            return projection && projection->finished && space->intervenedPath().rows() == steps;
+        },
+        60000));
+    const MatrixRM expectedPath =
+        session.stateProjection()->place(hidden.alignment.apply(trackB->values));
+    CHECK((space->intervenedPath() - expectedPath).cwiseAbs().maxCoeff() < 1e-3f);
 
     // A cell of two different kinds says why it has no matching.
     panel->showPair(1, 0);

@@ -18,7 +18,8 @@ compare_reference.json:
     {"samples": N, "tokens": T, "permutation": [P...],   # unit j of the permuted model is
                                                          # unit P[j] of compare_a
      "predictions": {FILE: [label, ...]},
-     "pairs": {FILE_B: {"cka": {"TRACK_A/TRACK_B": x}, "svcca": {...}}},
+     "pairs": {FILE_B: {"cka": {"TRACK_A/TRACK_B": x}, "svcca": {...},
+                        "alignment_r2": {...}}},  (same-kind pairs only)
      "mcnemar": {"only_a": b, "only_b": c, "p": p},      # compare_a against compare_gru
      "checkpoints": [{"name", "step", "accuracy", "loss", "cka_to_final": {TRACK: x}}]}
 
@@ -184,6 +185,14 @@ def svcca(x: np.ndarray, y: np.ndarray, kept: float = 0.99) -> float:
     return float(np.linalg.svd(qx.T @ qy, compute_uv=False).clip(max=1.0).mean())
 
 
+def alignment_r2(x: np.ndarray, y: np.ndarray) -> float:
+    """The share of x's variance the least-squares affine map from y explains."""
+    xc = x - x.mean(0)
+    yc = y - y.mean(0)
+    w, *_ = np.linalg.lstsq(yc, xc, rcond=None)
+    return float(1.0 - np.linalg.norm(xc - yc @ w) ** 2 / np.linalg.norm(xc) ** 2)
+
+
 def mcnemar_p(b: int, c: int) -> float:
     n = b + c
     if n == 0:
@@ -225,11 +234,13 @@ def write(out: Path, chars: List[str], meta: dict) -> None:
             right[name] = (predicted == y).tolist()
     states = {name: token_states(model, test_rows, ids) for name, model in models.items()}
     for name in ["compare_a_permuted.pt", "compare_gru.pt"]:
-        pair = {"cka": {}, "svcca": {}}
+        pair = {"cka": {}, "svcca": {}, "alignment_r2": {}}
         for track_a, xa in states["compare_a.pt"].items():
             for track_b, xb in states[name].items():
                 pair["cka"][f"{track_a}/{track_b}"] = linear_cka(xa, xb)
                 pair["svcca"][f"{track_a}/{track_b}"] = svcca(xa, xb)
+                if track_a.split("_")[-1] == track_b.split("_")[-1]:  # hidden, or cell
+                    pair["alignment_r2"][f"{track_a}/{track_b}"] = alignment_r2(xa, xb)
         reference["pairs"][name] = pair
     only_a = sum(1 for p, q in zip(right["compare_a.pt"], right["compare_gru.pt"]) if p and not q)
     only_b = sum(1 for p, q in zip(right["compare_a.pt"], right["compare_gru.pt"]) if q and not p)

@@ -143,6 +143,8 @@ StateSpacePanel::StateSpacePanel(Session& session, QWidget* parent)
         showPinned();
     });
     connect(&session, &Session::comparedRunChanged, this, [this]() { showPinned(); });
+    connect(&session.comparison(), &ComparisonAnalysis::similarityChanged, this,
+            [this]() { showPinned(); });
     // Preferences → colour map: the path and a continuous colouring take the new map at once.
     connect(&ColourMapPreference::instance(), &ColourMapPreference::changed, this, [this]() {
         colorsKey_.clear();
@@ -746,22 +748,27 @@ MatrixRM StateSpacePanel::currentStates() const {
 }
 
 MatrixRM StateSpacePanel::statesOf(const SampleResult& result) const {
-    if (const StoredTrack* stored = projectedTrack()) {
+    if (const StoredTrack* stored = projectedTrack())
         if (stored->module == QLatin1String("embeddings")) return result.embeddings;
-        const StateTrack* t = findResultTrack(result, *stored);
-        return t ? t->values : MatrixRM();
-    }
-    if (session().store()) return {};
+    const StateTrack* t = shownTrackOf(result);
+    return t ? t->values : MatrixRM();
+}
+
+const StateTrack* StateSpacePanel::shownTrackOf(const SampleResult& result) const {
+    if (const StoredTrack* stored = projectedTrack()) return findResultTrack(result, *stored);
+    if (session().store()) return nullptr;
     // No store: the chosen track of the result.
     for (const StateTrack& t : result.tracks)
-        if (t.label() == trackBox_->currentData().toString()) return t.values;
-    return {};
+        if (t.label() == trackBox_->currentData().toString()) return &t;
+    return nullptr;
 }
 
 MatrixRM StateSpacePanel::intervenedPath() const {
     const ComparedRun run = session().comparedRun();
     if (!run.result) return {};
-    const MatrixRM states = statesOf(*run.result);
+    // Model B's states are carried into model A's space first (StateSpaceModelB.cpp).
+    const MatrixRM states =
+        run.otherModel() ? modelBStates(*run.result).states : statesOf(*run.result);
     if (states.rows() == 0) return {};
     if (shown_) return shown_->finished ? shown_->place(states) : MatrixRM();
     if (session().store() || samplePcaComponents_.cols() == 0 ||
@@ -872,7 +879,8 @@ void StateSpacePanel::showPinned() {
     StateSpaceScene::Pinned intervened;
     intervened.coords = intervenedPath();
     intervened.color = QColor(214, 96, 34);
-    intervened.label = session().comparedRun().name;
+    intervened.label =
+        session().comparedRun().otherModel() ? modelBLabel() : session().comparedRun().name;
     if (intervened.coords.rows() > 0) pins.push_back(std::move(intervened));
     scene_->setPinned(pins);
     view_->update();

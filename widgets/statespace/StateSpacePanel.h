@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/analysis/compare/MatchedUnits.h"
 #include "core/analysis/statespace/StateProjection.h"
 #include "widgets/common/Panel.h"
 
@@ -41,8 +42,8 @@ public:
 
     // --- the current sample's path (tests, tooltips) -------------------------------------
     // The path of Session::comparedRun (the sample with the interventions, or an edit of it;
-    // issue #21), placed in the same projection as its own path and drawn beside it; empty
-    // without one.
+    // issue #21; or model B's run carried into model A's space, issue #25), placed in the same
+    // projection as its own path and drawn beside it; empty without one.
     MatrixRM intervenedPath() const;
     // The step of the current sample drawn under `logicalPos`, or -1.
     int pickPoint(const QPoint& logicalPos) const;
@@ -104,6 +105,11 @@ private:
     // store; empty when the result has no such track.
     MatrixRM currentStates() const;
     MatrixRM statesOf(const SampleResult& result) const;  // the projected track's, [T, D]
+    const StateTrack* shownTrackOf(const SampleResult& result) const;
+    // StateSpaceModelB.cpp: model B's run of the current sample in model A's space, and what
+    // its path is called.
+    AlignedStates modelBStates(const SampleResult& runB) const;
+    QString modelBLabel() const;
     const StoredTrack* projectedTrack() const;
 
     VtkView* view_ = nullptr;

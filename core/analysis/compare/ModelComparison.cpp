@@ -1,5 +1,6 @@
 #include "core/analysis/compare/ModelComparison.h"
 
+#include <Eigen/Cholesky>
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -39,7 +40,33 @@ struct Side {
     std::optional<StateMoments> moments;
 };
 
+// The least-squares map from B's states to A's, from the covariances alone.
+StateAlignment alignStates(const Eigen::MatrixXd& caa, const Eigen::MatrixXd& cbb,
+                           const Eigen::MatrixXd& cab, const Eigen::RowVectorXd& meanA,
+                           const Eigen::RowVectorXd& meanB) {
+    StateAlignment out;
+    out.meanA = meanA;
+    out.meanB = meanB;
+    const double ridge =
+        1e-9 * std::max(cbb.trace(), 1e-12) / double(std::max<Eigen::Index>(1, cbb.rows()));
+    const Eigen::MatrixXd regular = cbb + ridge * Eigen::MatrixXd::Identity(cbb.rows(), cbb.cols());
+    out.map = regular.ldlt().solve(cab.transpose());  // [q, p]
+    const double total = caa.trace();
+    // Residual covariance of A given B: C_aa − C_ab W.
+    out.r2 = total > 0 ? 1.0 - (caa - cab * out.map).trace() / total : 0.0;
+    return out;
+}
+
 }  // namespace
+
+MatrixRM StateAlignment::apply(const MatrixRM& statesB) const {
+    if (isEmpty() || statesB.cols() != map.rows()) return {};
+    Eigen::MatrixXd centred = statesB.cast<double>();
+    centred.rowwise() -= meanB;
+    Eigen::MatrixXd mapped = centred * map;
+    mapped.rowwise() += meanA;
+    return mapped.cast<float>();
+}
 
 const TrackSimilarity* ModelComparison::find(int a, int b) const {
     for (const TrackSimilarity& s : similarity)
@@ -246,6 +273,7 @@ ModelComparison compareModels(const Model& a, const Model& b, const Dataset& dat
     for (const Side& s : sides) {
         if (!s.moments || s.moments->tokens() == 0) continue;
         const Eigen::MatrixXd c = s.moments->covariance();
+        const Eigen::RowVectorXd mean = s.moments->mean();
         const int base = s.unitsA;  // B's units follow A's in the joined row
         for (size_t i = 0; i < s.tracksA.size(); ++i) {
             const ComparedTrack& ta = out.tracksA[size_t(s.tracksA[i])];
@@ -265,7 +293,9 @@ ModelComparison compareModels(const Model& a, const Model& b, const Dataset& dat
                 if (ta.track.kind == tb.track.kind && ta.track.direction == tb.track.direction)
                     out.matchings.push_back(
                         {sim.a, sim.b,
-                         matchUnits(unitCorrelations(caa, cbb, cab), options.matchThreshold)});
+                         matchUnits(unitCorrelations(caa, cbb, cab), options.matchThreshold),
+                         alignStates(caa, cbb, cab, mean.segment(s.offsetsA[i], ta.units),
+                                     mean.segment(base + s.offsetsB[j], tb.units))});
             }
         }
     }

@@ -38,9 +38,22 @@ struct TrackSimilarity {
     Svcca svcca;
 };
 
+// B's states carried into A's space: the affine map that best predicts A's state from B's on
+// the same token over the dataset (least squares: W = C_bb⁻¹ C_ba, with a touch of ridge so a
+// dead unit does not break it). The State Space panel draws B's path of a sample through A's
+// projection with it.
+struct StateAlignment {
+    Eigen::RowVectorXd meanA, meanB;
+    Eigen::MatrixXd map;  // [units of B, units of A]
+    double r2 = 0.0;      // share of A's variance the map explains over the dataset
+    bool isEmpty() const { return map.size() == 0; }
+    MatrixRM apply(const MatrixRM& statesB) const;  // [T, units of B] → [T, units of A]
+};
+
 struct TrackMatching {
     int a = 0, b = 0;
     UnitMatching matching;
+    StateAlignment alignment;
 };
 
 struct ModelComparison {

@@ -32,4 +32,9 @@ Eigen::MatrixXd StateMoments::covariance() const {
     return products_ / count - mean.transpose() * mean;
 }
 
+Eigen::RowVectorXd StateMoments::mean() const {
+    if (tokens_ == 0) return Eigen::RowVectorXd::Zero(unitsA_ + unitsB_);
+    return shift_ + sum_ / double(tokens_);
+}
+
 }  // namespace rnnscope

@@ -24,6 +24,8 @@ public:
     // The covariance of [A | B] over every token added (divided by the token count), and its
     // blocks: A with A, B with B, A (rows) with B (columns).
     Eigen::MatrixXd covariance() const;
+    // The mean of [A | B] over every token added.
+    Eigen::RowVectorXd mean() const;
 
 private:
     int unitsA_, unitsB_;
