@@ -15,7 +15,8 @@ Writes <out>/brackets.pt, brackets.tsv (held-out split, text<TAB>label), bracket
 and metrics.json. With --cell gru the same classifier with an nn.GRU of 64 units, trained on the
 same data (the same --seed gives the same split): <out>/brackets_gru.pt and metrics_gru.json,
 the model to compare with the LSTM (rnnscope's Compare Models, docs/compare.md). With
---checkpoints DIR, the model as it was after every epoch: DIR/brackets-epoch<N>.pt.
+--checkpoints DIR, the model before training and after every epoch: DIR/brackets-epoch<N>.pt
+(epoch0 is the untrained model).
 """
 
 import json
@@ -269,6 +270,10 @@ def main() -> None:
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs)
     if args.weights_from:
         common.load_weights(model, args.weights_from)
+    if args.checkpoints and not args.weights_from:  # the untrained model, as the run's start
+        args.checkpoints.mkdir(parents=True, exist_ok=True)
+        common.save_model(model, args.checkpoints / "brackets-epoch0.pt",
+                          metadata(vocab, gru, "before training"))
     for epoch in range(0 if args.weights_from else args.epochs):
         model.train()
         total = 0.0

@@ -18,8 +18,8 @@ static void registerDemoResources() {
 namespace rnnscope {
 
 QStringList demoNames() {
-    return {QStringLiteral("dates"), QStringLiteral("brackets"),
-            QStringLiteral("brackets-compare")};
+    return {QStringLiteral("dates"), QStringLiteral("brackets"), QStringLiteral("brackets-compare"),
+            QStringLiteral("brackets-training")};
 }
 
 QString demoTitle(const QString& name) {
@@ -28,6 +28,8 @@ QString demoTitle(const QString& name) {
         return QObject::tr("Brackets: character LSTM classifier");
     if (name == QLatin1String("brackets-compare"))
         return QObject::tr("Brackets: LSTM against GRU (Compare Models)");
+    if (name == QLatin1String("brackets-training"))
+        return QObject::tr("Brackets: the LSTM's training, epoch by epoch (Checkpoints)");
     return name;
 }
 
@@ -65,13 +67,27 @@ DemoFiles extractDemo(const QString& name) {
     QString base = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
     if (base.isEmpty()) base = QDir::tempPath() + QStringLiteral("/rnnscope");
     const bool compare = name == QLatin1String("brackets-compare");
-    const QString folder = compare ? QStringLiteral("brackets") : name;
+    const bool training = name == QLatin1String("brackets-training");
+    const QString folder = compare || training ? QStringLiteral("brackets") : name;
     const QString dir = base + QStringLiteral("/demo/") + folder;
     if (!QDir().mkpath(dir)) throw UserError(QObject::tr("cannot create %1").arg(dir));
     const QString prefix = QStringLiteral(":/demo/%1/%1").arg(folder);
     DemoFiles files{copyOut(prefix + QStringLiteral(".pt"), dir),
-                    copyOut(prefix + QStringLiteral(".tsv"), dir), QString()};
+                    copyOut(prefix + QStringLiteral(".tsv"), dir), QString(), QString()};
     if (compare) files.compareModel = copyOut(prefix + QStringLiteral("_gru.pt"), dir);
+    if (training) {
+        const QString resources = QStringLiteral(":/demo/brackets/checkpoints");
+        files.checkpoints = dir + QStringLiteral("/checkpoints");
+        if (!QDir().mkpath(files.checkpoints))
+            throw UserError(QObject::tr("cannot create %1").arg(files.checkpoints));
+        const QStringList names = QDir(resources).entryList(QDir::Files);
+        if (names.isEmpty())
+            throw UserError(
+                QObject::tr("the demo's checkpoints are not built into this executable"));
+        for (const QString& file : names)
+            copyOut(resources + QLatin1Char('/') + file, files.checkpoints);
+        files.model.clear();  // the series' last checkpoint is the model
+    }
     return files;
 }
 

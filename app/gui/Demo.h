@@ -12,10 +12,12 @@ struct DemoFiles {
     QString model;
     QString dataset;
     QString compareModel;  // a second model compared with the first, or ""
+    QString checkpoints;   // a folder of one training run's checkpoints (then no model), or ""
 };
 
-// "dates", "brackets", and "brackets-compare" (the brackets LSTM against a GRU trained on the
-// same data, in the Compare Models panel).
+// "dates", "brackets", "brackets-compare" (the brackets LSTM against a GRU trained on the same
+// data, in the Compare Models panel) and "brackets-training" (the brackets LSTM before training
+// and after each of its 8 epochs, in the Checkpoints panel).
 QStringList demoNames();
 QString demoTitle(const QString& name);
 // Throws UserError when the demo is not compiled in or cannot be copied.

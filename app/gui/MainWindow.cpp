@@ -386,6 +386,10 @@ void MainWindow::openFiles(const QStringList& paths) {
 void MainWindow::openDemo(const QString& name) {
     try {
         const DemoFiles files = extractDemo(name);
+        if (!files.checkpoints.isEmpty()) {  // rnnscope FOLDER DATA
+            openFiles({files.checkpoints, files.dataset});
+            return;
+        }
         session_->openModelAndDataset(files.model, files.dataset);
         if (!files.compareModel.isEmpty()) session_->comparison().openModel(files.compareModel);
     } catch (const std::exception& e) {

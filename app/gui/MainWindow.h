@@ -32,7 +32,7 @@ public:
     QString lastError() const { return lastError_; }
 
     void openFiles(const QStringList& paths);
-    void openDemo(const QString& name);  // "dates" or "brackets"
+    void openDemo(const QString& name);  // one of demoNames() (app/gui/Demo.h)
     void resetLayout();
     void exportFigureDialog();
     void saveSession(bool askForPath);

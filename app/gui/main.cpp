@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
                 "Two models and a dataset (rnnscope A.pt B.pt DATA) compare the models "
                 "(docs/compare.md).\n\n"
                 "Options:\n"
-                "  --demo NAME     open a built-in demo: dates, brackets or brackets-compare\n"
+                "  --demo NAME     open a built-in demo: dates, brackets, brackets-compare or\n"
+                "                  brackets-training\n"
                 "  -h, --help      show this help\n"
                 "  -v, --version   show the version\n\n"
                 "Headless work (inspect, extract, render) is done by rnnscope-cli.\n");

@@ -5,6 +5,7 @@
 #include "core/Errors.h"
 #include "core/analysis/compare/ModelComparison.h"
 #include "core/model/Model.h"
+#include "core/store/ActivationStore.h"
 
 namespace rnnscope {
 
@@ -20,7 +21,7 @@ struct Loaded {
 }  // namespace
 
 CheckpointAnalysis::CheckpointAnalysis(JobRunner& jobs, QObject* parent)
-    : QObject(parent), openJob_(jobs), curvesJob_(jobs) {}
+    : QObject(parent), openJob_(jobs), curvesJob_(jobs), captureJob_(jobs) {}
 
 CheckpointAnalysis::~CheckpointAnalysis() = default;
 
@@ -77,6 +78,7 @@ void CheckpointAnalysis::open(const QString& folderOrList) {
 void CheckpointAnalysis::close() {
     openJob_.reset();
     curvesJob_.reset();
+    captureJob_.reset();
     if (!isOpen()) return;
     checkpoints_.clear();
     models_.clear();
@@ -105,11 +107,64 @@ void CheckpointAnalysis::modelShown(const std::shared_ptr<const Model>& model) {
 void CheckpointAnalysis::setDataset(std::shared_ptr<const Dataset> dataset) {
     dataset_ = std::move(dataset);
     curvesJob_.reset();
+    captureJob_.reset();
     if (curves_ || !curvesError_.isEmpty()) {
         curves_.reset();
         curvesError_.clear();
         Q_EMIT curvesChanged();
     }
+}
+
+void CheckpointAnalysis::captureAll(bool states, qint64 memoryBudgetBytes) {
+    if (!isOpen() || !dataset_) return;
+    auto dataset = dataset_;
+    const auto models = models_;
+    // The one shown first: it is the one on screen; then the rest from the last back.
+    std::vector<int> order;
+    if (current_ >= 0) order.push_back(current_);
+    for (int i = count() - 1; i >= 0; --i)
+        if (i != current_) order.push_back(i);
+    captureJob_.startPublishing<bool>(
+        tr("Capturing %n checkpoint(s)", nullptr, count()),
+        [this, dataset, models, order, states, memoryBudgetBytes](
+            JobContext& ctx, const JobHandle::Publish& publish) {
+            qint64 budget = memoryBudgetBytes;
+            const qint64 n = dataset->size();
+            for (size_t k = 0; k < order.size(); ++k) {
+                ctx.checkCancelled();
+                const Model& model = *models[size_t(order[k])];
+                ctx.setProgress(double(k) / double(order.size()),
+                                tr("Capturing checkpoint %1 of %2").arg(k + 1).arg(order.size()));
+                auto results = std::make_shared<RememberedResults>();
+                for (qint64 first = 0; first < n; first += 64) {
+                    ctx.checkCancelled();
+                    PredictionBatch batch =
+                        predictBatch(model, *dataset, first, std::min(n, first + 64));
+                    results->tokenErrorStats.merge(batch.tokens);
+                    for (auto& p : batch.predictions) results->predictions.push_back(std::move(p));
+                }
+                // Each store counts against one budget: past it, the rest keep predictions only.
+                if (states && budget > 0) {
+                    ExtractOptions options;
+                    options.memoryBudgetBytes = budget;
+                    auto store = ActivationStore::extract(model, *dataset, options, {},
+                                                          [&ctx]() { return ctx.isCancelled(); });
+                    if (store->inMemory()) {
+                        budget -= store->bytes();
+                        results->store = std::move(store);
+                    } else {
+                        budget = 0;
+                    }
+                }
+                const int index = order[k];
+                publish([this, index, results]() { Q_EMIT captured(index, results); });
+            }
+            return true;
+        },
+        [](bool) {},
+        [this](const QString& error) {
+            Q_EMIT errorOccurred(tr("Capturing the checkpoints stopped"), error);
+        });
 }
 
 void CheckpointAnalysis::computeCurves(const SignalSpec* signal) {

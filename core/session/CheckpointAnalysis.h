@@ -13,6 +13,7 @@
 #include "core/analysis/compare/CheckpointSeries.h"
 #include "core/data/Dataset.h"
 #include "core/jobs/JobHandle.h"
+#include "core/session/RememberedResults.h"
 
 namespace rnnscope {
 
@@ -41,6 +42,12 @@ public:
     void modelShown(const std::shared_ptr<const Model>& model);
 
     void setDataset(std::shared_ptr<const Dataset> dataset);
+    // Runs every checkpoint over the dataset in the background (with progress and Cancel), its
+    // predictions and, with `states`, every state in memory up to `memoryBudgetBytes` in all:
+    // each arrives as `captured`, so the slider then shows any checkpoint at once.
+    void captureAll(bool states, qint64 memoryBudgetBytes);
+    JobHandle& captureJob() { return captureJob_; }
+    bool isCapturing() const { return captureJob_.isRunning(); }
     // The curves over the run on the Session's dataset, ranking units by `signal` when set.
     void computeCurves(const SignalSpec* signal);
     JobHandle& curvesJob() { return curvesJob_; }
@@ -54,12 +61,15 @@ Q_SIGNALS:
     void checkpointChosen(std::shared_ptr<const rnnscope::Model> model, const QString& path);
     void currentChanged(int index);
     void curvesChanged();
+    // Checkpoint `index` ran over the dataset (captureAll).
+    void captured(int index, std::shared_ptr<rnnscope::RememberedResults> results);
     void errorOccurred(const QString& title, const QString& message);
     void noticeOccurred(const QString& message);
 
 private:
     JobHandle openJob_;
     JobHandle curvesJob_;
+    JobHandle captureJob_;
     QString source_;
     std::vector<Checkpoint> checkpoints_;
     std::vector<std::shared_ptr<const Model>> models_;

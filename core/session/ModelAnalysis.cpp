@@ -27,7 +27,18 @@ ModelAnalysis::ModelAnalysis(JobRunner& jobs, QObject* parent)
 ModelAnalysis::~ModelAnalysis() = default;  // the job handles cancel what still runs
 
 void ModelAnalysis::setModel(std::shared_ptr<const Model> model) {
+    if (remembering_ && model_ && model != model_) {
+        RememberedResults mine;
+        if (predictionsComplete()) {
+            mine.predictions = predictions_;
+            mine.tokenErrorStats = tokenErrorStats_;
+        }
+        mine.store = store_;
+        if (store_) mine.projections = projections_;
+        remember(model_, std::move(mine));
+    }
     model_ = std::move(model);
+    restoredPredictions_ = false;
     ++generation_;
     inspectJob_.reset();
     predictionsJob_.reset();
@@ -45,7 +56,9 @@ void ModelAnalysis::setModel(std::shared_ptr<const Model> model) {
 }
 
 void ModelAnalysis::setDataset(std::shared_ptr<const Dataset> dataset) {
+    if (dataset != dataset_) kept_.clear();  // what was kept is of the old dataset
     dataset_ = std::move(dataset);
+    restoredPredictions_ = false;
     ++generation_;
     predictionsJob_.reset();
     storeJob_.reset();
@@ -104,6 +117,7 @@ void ModelAnalysis::setCurrentResult(std::shared_ptr<const SampleResult> result)
 
 void ModelAnalysis::startPredictions() {
     if (!model_ || !dataset_) return;
+    if (restoredPredictions_ && predictionsComplete()) return;  // remembered for this model
     tokenErrorStats_ = TokenErrorStats{};
     auto model = model_;
     auto dataset = dataset_;
@@ -143,6 +157,62 @@ void ModelAnalysis::applyPredictions(quint64 generation, qint64 first,
         if (at < predictions_.size()) predictions_[at] = batch[i];
     }
     Q_EMIT predictionsChanged();
+}
+
+bool ModelAnalysis::predictionsComplete() const {
+    return !predictions_.empty() && std::all_of(predictions_.begin(), predictions_.end(),
+                                                [](const SamplePrediction& p) { return p.done; });
+}
+
+void ModelAnalysis::setRemembering(bool on) {
+    remembering_ = on;
+    if (!on) kept_.clear();
+}
+
+bool ModelAnalysis::remembers(const Model* model) const {
+    return kept_.count(model) > 0;
+}
+
+void ModelAnalysis::remember(const std::shared_ptr<const Model>& model, RememberedResults results) {
+    if (!remembering_ || !model) return;
+    Kept& kept = kept_[model.get()];
+    kept.model = model;
+    RememberedResults& r = kept.results;
+    if (!results.predictions.empty() &&
+        (!dataset_ || qint64(results.predictions.size()) == dataset_->size())) {
+        r.predictions = std::move(results.predictions);
+        r.tokenErrorStats = std::move(results.tokenErrorStats);
+    }
+    if (results.store && results.store != r.store) {
+        r.store = std::move(results.store);
+        r.projections = std::move(results.projections);
+    } else if (results.store) {
+        for (auto& [key, projection] : results.projections) r.projections[key] = projection;
+    }
+    // The current model's own runs may still be going: what arrived replaces them now.
+    if (model == model_ && (!predictionsComplete() || !store_)) restoreRemembered();
+}
+
+bool ModelAnalysis::restoreRemembered() {
+    const auto it = kept_.find(model_.get());
+    if (it == kept_.end()) return false;
+    const RememberedResults& r = it->second.results;
+    bool predictions = false;
+    if (!r.predictions.empty() && dataset_ && qint64(r.predictions.size()) == dataset_->size()) {
+        predictionsJob_.reset();
+        predictions_ = r.predictions;
+        tokenErrorStats_ = r.tokenErrorStats;
+        predictions = restoredPredictions_ = true;
+        Q_EMIT predictionsChanged();
+    }
+    if (r.store && !store_) {
+        storeJob_.reset();
+        projectionJob_.reset();
+        store_ = r.store;
+        projections_ = r.projections;
+        Q_EMIT storeChanged();
+    }
+    return predictions;
 }
 
 double ModelAnalysis::accuracy() const {

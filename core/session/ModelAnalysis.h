@@ -23,6 +23,7 @@
 #include "core/jobs/JobHandle.h"
 #include "core/model/Capture.h"
 #include "core/model/Intervention.h"
+#include "core/session/RememberedResults.h"
 
 namespace rnnscope {
 
@@ -93,6 +94,21 @@ public:
     QString attributionError() const { return attributionError_; }
     bool isAttributing() const { return attributionJob_.isRunning(); }
 
+    // --- Remembering per model (a checkpoint series, issue #25) ----------------------------
+    // While on, a model left for another keeps its complete predictions, store and projections,
+    // and remember() takes those captured elsewhere; off forgets them all. The dataset changing
+    // forgets them too.
+    void setRemembering(bool on);
+    bool isRemembering() const { return remembering_; }
+    // Keeps `results` for `model` (what is already kept for it stays where `results` has none).
+    // For the current model, whatever it still lacks comes in at once.
+    void remember(const std::shared_ptr<const Model>& model, RememberedResults results);
+    bool remembers(const Model* model) const;
+    // Brings back what is kept for the current model: predictions (predictionsChanged), then the
+    // store and its projections (storeChanged). Returns whether the predictions came back, so
+    // the owner need not start them.
+    bool restoreRemembered();
+
 Q_SIGNALS:
     void currentResultChanged();
     void predictionsChanged();
@@ -134,6 +150,15 @@ private:
     // The current result and settings have no attribution yet (it was not wanted, or was
     // cancelled when its view was hidden): showing the view computes it.
     bool attributionMissing_ = false;
+
+    bool remembering_ = false;
+    struct Kept {
+        std::shared_ptr<const Model> model;  // holds the key alive
+        RememberedResults results;
+    };
+    std::map<const Model*, Kept> kept_;
+    bool restoredPredictions_ = false;  // startPredictions has nothing to do
+    bool predictionsComplete() const;
 };
 
 }  // namespace rnnscope

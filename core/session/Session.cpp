@@ -66,6 +66,15 @@ Session::Session(QObject* parent)
     connect(&comparison_, &ComparisonAnalysis::noticeOccurred, this, &Session::noticeOccurred);
     connect(&checkpoints_, &CheckpointAnalysis::errorOccurred, this, &Session::errorOccurred);
     connect(&checkpoints_, &CheckpointAnalysis::noticeOccurred, this, &Session::noticeOccurred);
+    // While a series is open, every checkpoint's results are kept, and captured ahead.
+    connect(&checkpoints_, &CheckpointAnalysis::opened, this, [this]() {
+        analysis_.setRemembering(checkpoints_.isOpen());
+        captureCheckpoints();
+    });
+    connect(&checkpoints_, &CheckpointAnalysis::captured, this,
+            [this](int index, std::shared_ptr<RememberedResults> results) {
+                analysis_.remember(checkpoints_.model(index), std::move(*results));
+            });
     connect(&checkpoints_, &CheckpointAnalysis::checkpointChosen, this,
             [this](std::shared_ptr<const Model> model, const QString& path) {
                 setModel(std::move(model), path, false);
@@ -453,6 +462,7 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path, 
         if (opened_.dataset.isEmpty()) finishRestoring();
         return;
     }
+    analysis_.restoreRemembered();  // a checkpoint shown or captured before: at once
     startPredictions();
     inspectCurrent();
     if (!sessionPath_.isEmpty()) markModified();
@@ -470,6 +480,7 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
     analysis_.setDataset(dataset_);  // its predictions, one per sample, none done yet
     comparison_.setDataset(dataset_);
     checkpoints_.setDataset(dataset_);
+    captureCheckpoints();
     interventions_.setDataset(dataset_);
     ablation_.setDataset(dataset_);
     patching_.setDataset(dataset_);
@@ -583,6 +594,13 @@ ComparedRun Session::comparedRun() const {
 
 void Session::setPreferences(const Preferences& preferences) {
     preferences_ = preferences;
+}
+
+void Session::captureCheckpoints() {
+    if (!checkpoints_.isOpen() || !dataset_) return;
+    // The states too, when the dataset is one whose states are captured on opening.
+    const bool states = dataset_->size() <= preferences_.autoCaptureSamples;
+    checkpoints_.captureAll(states, preferences_.memoryBudgetBytes());
 }
 
 void Session::startPredictions() {

@@ -279,7 +279,8 @@ private:
     void openModelFreeSession(const QString& path, const SessionFileContent& content);
     void clearTokenGroups();  // with the model or dataset they named
     void startPredictions();
-    void restoreProjection();  // an opened session's projection, once its states are in
+    void captureCheckpoints();  // every checkpoint's predictions (and states) ahead
+    void restoreProjection();   // an opened session's projection, once its states are in
     void finishRestoring();
     void restoreInterventions();  // an opened session's, once its model is in
 

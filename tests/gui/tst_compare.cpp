@@ -14,6 +14,7 @@
 #include <QSlider>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
 #include <catch2/catch.hpp>
@@ -23,6 +24,7 @@
 #include "core/analysis/compare/ModelComparison.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
+#include "tests/common/Demos.h"
 #include "tests/common/TestModels.h"
 #include "widgets/checkpoints/CheckpointsPanel.h"
 #include "widgets/compare/ComparePanel.h"
@@ -252,18 +254,21 @@ TEST_CASE("A training run's checkpoints: the slider moves every panel, the curve
         CHECK(curves->points[size_t(k)].accuracy ==
               Approx(expected[k][QStringLiteral("accuracy")].toDouble()).margin(1e-12));
 
-    // The slider's first position: every panel reads the first checkpoint, whose accuracy the
-    // Samples panel reports once its predictions are in.
+    // Every checkpoint is captured in the background: its predictions and its states.
+    REQUIRE(waitUntil([&] { return !checkpoints.isCapturing(); }, 120000));
+    for (int k = 0; k < 3; ++k) CHECK(session.analysis().remembers(checkpoints.model(k).get()));
+
+    // The slider's first position: every panel reads the first checkpoint, whose predictions
+    // and states are there the moment the slider moves, with PyTorch's accuracy.
     auto* panel = static_cast<CheckpointsPanel*>(window.panel(QStringLiteral("checkpoints")));
     panel->slider()->setValue(0);
     REQUIRE(session.model() == checkpoints.model(0));
+    const auto& now = session.predictions();
+    CHECK(std::all_of(now.begin(), now.end(), [](const SamplePrediction& p) { return p.done; }));
+    CHECK(session.store() != nullptr);
+    CHECK(session.accuracy() == Approx(expected[0][QStringLiteral("accuracy")].toDouble()));
     REQUIRE(waitUntil(
         [&] { return panel->currentText().contains(QStringLiteral("compare-step5.pt")); }));
-    REQUIRE(waitUntil([&] {
-        const auto& p = session.predictions();
-        return !p.empty() && p.back().done;
-    }));
-    CHECK(session.accuracy() == Approx(expected[0][QStringLiteral("accuracy")].toDouble()));
     // Play steps on to the last checkpoint and stops there.
     panel->playButton()->setChecked(true);
     REQUIRE(waitUntil([&] { return checkpoints.current() == 2; }, 20000));
@@ -279,4 +284,37 @@ TEST_CASE("A training run's checkpoints: the slider moves every panel, the curve
     // Opening another model ends the series.
     session.openModel(testModel("compare_gru.pt"));
     REQUIRE(waitUntil([&] { return !checkpoints.isOpen(); }, 60000));
+}
+
+TEST_CASE("The brackets-training demo: the LSTM's run from untrained to trained", "[compare]") {
+    Session session;
+    MainWindow window(session);
+    window.resize(1500, 950);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    const QTemporaryDir cache;  // the demo's files are copied out here
+    qputenv("XDG_CACHE_HOME", cache.path().toLocal8Bit());
+    window.openDemo(QStringLiteral("brackets-training"));
+    CheckpointAnalysis& checkpoints = session.checkpoints();
+    REQUIRE(waitUntil([&] { return checkpoints.isOpen() && session.model(); }, 120000));
+    // Epoch 0 (untrained) to epoch 8, in training order; the trained model shown first.
+    REQUIRE(checkpoints.count() == 9);
+    for (int k = 0; k < 9; ++k)
+        CHECK(checkpoints.checkpoint(k).label == QStringLiteral("brackets-epoch%1.pt").arg(k));
+    CHECK(checkpoints.current() == 8);
+    REQUIRE(session.dataset());
+    CHECK(session.dataset()->size() == 1500);
+    // The last checkpoint is the demo's model: the accuracy its training script measured.
+    QFile file(test::demoPath(QStringLiteral("brackets"), QStringLiteral("pt"))
+                   .replace(QStringLiteral("brackets.pt"), QStringLiteral("metrics.json")));
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    const double trained =
+        QJsonDocument::fromJson(file.readAll()).object()[QStringLiteral("accuracy")].toDouble();
+    REQUIRE(waitUntil(
+        [&] {
+            const auto& p = session.predictions();
+            return !p.empty() && p.front().done && p.back().done;
+        },
+        120000));
+    CHECK(session.accuracy() == Approx(trained).margin(1e-12));
 }

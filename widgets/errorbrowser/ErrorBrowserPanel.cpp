@@ -159,7 +159,15 @@ ErrorBrowserPanel::ErrorBrowserPanel(Session& session, QWidget* parent)
         scheduleRefresh();
     });
     connect(&session, &Session::predictionsChanged, this, [this]() {
-        if (!predictionsThrottle_.isActive()) predictionsThrottle_.start();
+        // All in at once (a checkpoint kept from before, issue #25): no batches to wait for.
+        const auto& p = this->session().predictions();
+        if (!p.empty() && p.back().done && p.front().done) {
+            predictionsThrottle_.stop();
+            tableStale_ = true;
+            scheduleRefresh();
+        } else if (!predictionsThrottle_.isActive()) {
+            predictionsThrottle_.start();
+        }
     });
     auto reset = [this]() {
         tableStale_ = true;

@@ -125,7 +125,10 @@ StateSpacePanel::StateSpacePanel(Session& session, QWidget* parent)
     connect(&session, &Session::storeChanged, this, [this]() {
         rebuildTrackList();
         updateControls();
-        if (this->session().store()) projectTimer_->start();
+        // A new store is one event, not a burst of control changes: project it at once (a
+        // checkpoint stepped back to has its projection kept, and shows it at once).
+        projectTimer_->stop();
+        if (this->session().store()) requestProjection();
         scheduleRefresh();
     });
     connect(&session, &Session::stateProjectionChanged, this, [this]() { showProjection(); });
