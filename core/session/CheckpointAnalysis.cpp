@@ -25,7 +25,7 @@ CheckpointAnalysis::CheckpointAnalysis(JobRunner& jobs, QObject* parent)
 
 CheckpointAnalysis::~CheckpointAnalysis() = default;
 
-void CheckpointAnalysis::open(const QString& folderOrList) {
+void CheckpointAnalysis::open(const QString& folderOrList, const QString& showPath) {
     const QString name = QFileInfo(folderOrList).fileName();
     openJob_.start<std::shared_ptr<Loaded>>(
         tr("Opening the checkpoints of %1").arg(name),
@@ -56,7 +56,7 @@ void CheckpointAnalysis::open(const QString& folderOrList) {
                                     .arg(folderOrList, loaded->skipped.join(QStringLiteral("; "))));
             return loaded;
         },
-        [this](std::shared_ptr<Loaded> loaded) {
+        [this, showPath](std::shared_ptr<Loaded> loaded) {
             curvesJob_.reset();
             curves_.reset();
             curvesError_.clear();
@@ -68,7 +68,11 @@ void CheckpointAnalysis::open(const QString& folderOrList) {
             Q_EMIT curvesChanged();
             for (const QString& s : loaded->skipped)
                 Q_EMIT noticeOccurred(tr("Checkpoint left out: %1").arg(s));
-            show(count() - 1);  // the trained model first
+            int shown = count() - 1;  // the trained model first
+            const QString wanted = QFileInfo(showPath).canonicalFilePath();
+            for (int i = 0; i < count() && !wanted.isEmpty(); ++i)
+                if (QFileInfo(checkpoints_[size_t(i)].path).canonicalFilePath() == wanted) shown = i;
+            show(shown);
         },
         [this, name](const QString& error) {
             Q_EMIT errorOccurred(tr("Cannot open the checkpoints of %1").arg(name), error);

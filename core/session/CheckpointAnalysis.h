@@ -25,9 +25,10 @@ public:
     explicit CheckpointAnalysis(JobRunner& jobs, QObject* parent = nullptr);
     ~CheckpointAnalysis() override;
 
-    // Lists and loads the checkpoints on the worker; then shows the last one (the trained
-    // model). Unreadable ones are left out and named (noticeOccurred); none readable is an error.
-    void open(const QString& folderOrList);
+    // Lists and loads the checkpoints on the worker; then shows the one at `showPath` (a
+    // restored session's), else the last one (the trained model). Unreadable ones are left out
+    // and named (noticeOccurred); none readable is an error.
+    void open(const QString& folderOrList, const QString& showPath = QString());
     void close();
     bool isOpen() const { return !models_.empty(); }
     QString source() const { return source_; }

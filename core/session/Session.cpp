@@ -70,6 +70,7 @@ Session::Session(QObject* parent)
     connect(&checkpoints_, &CheckpointAnalysis::opened, this, [this]() {
         analysis_.setRemembering(checkpoints_.isOpen());
         captureCheckpoints();
+        if (!restoring_ && !sessionPath_.isEmpty()) markModified();
     });
     connect(&checkpoints_, &CheckpointAnalysis::captured, this,
             [this](int index, std::shared_ptr<RememberedResults> results) {
@@ -298,6 +299,7 @@ SessionSnapshot Session::snapshotSession(const QString& path, const SessionViewS
     SessionFileContent& content = snapshot.content;
     content.model = model() ? model()->path() : QString();
     content.compareModel = comparison_.model() ? comparison_.model()->path() : QString();
+    content.checkpoints = checkpoints_.isOpen() ? checkpoints_.source() : QString();
     // Model-free: the imported states and their tokens stand in for the model and dataset.
     if (modelFree_) {
         content.activations = activationsPath_;
@@ -375,6 +377,9 @@ void Session::finishRestoring() {
     }
     restoreInterventions();
     if (!opened_.compareModel.isEmpty() && model()) comparison_.openModel(opened_.compareModel);
+    // The series again, on the checkpoint the session showed (its model is open already).
+    if (!opened_.checkpoints.isEmpty() && model())
+        checkpoints_.open(opened_.checkpoints, model()->path());
     restoring_ = false;
     setModified(!opened_.recoveryOf.isEmpty());  // recovered work was never saved
     Q_EMIT sessionRestored();

@@ -143,6 +143,7 @@ SessionFileContent parseSessionFile(const QByteArray& text, const QString& path)
     c.model = resolve(root.value(QStringLiteral("model")).toString(), base);
     c.dataset = resolve(root.value(QStringLiteral("dataset")).toString(), base);
     c.compareModel = resolve(root.value(QStringLiteral("compare_model")).toString(), base);
+    c.checkpoints = resolve(root.value(QStringLiteral("checkpoints")).toString(), base);
     c.activations = resolve(root.value(QStringLiteral("activations")).toString(), base);
     c.activationTokens = resolve(root.value(QStringLiteral("activation_tokens")).toString(), base);
     if (c.model.isEmpty() && c.activations.isEmpty())
@@ -205,6 +206,8 @@ void writeSessionFile(const QString& path, const SessionFileContent& c) {
     root[QStringLiteral("dataset")] = relativeIfBeside(c.dataset, base);
     if (!c.compareModel.isEmpty())
         root[QStringLiteral("compare_model")] = relativeIfBeside(c.compareModel, base);
+    if (!c.checkpoints.isEmpty())
+        root[QStringLiteral("checkpoints")] = relativeIfBeside(c.checkpoints, base);
     if (!c.activations.isEmpty()) {
         root[QStringLiteral("activations")] = relativeIfBeside(c.activations, base);
         if (!c.activationTokens.isEmpty())

@@ -25,6 +25,9 @@ struct SessionFileContent {
     QString model;         // absolute once read; empty for a model-free session
     QString dataset;       // absolute once read; may be empty
     QString compareModel;  // model B compared with the model (issue #25), absolute; may be empty
+    // The checkpoint series open (a folder or list file, issue #25), absolute; may be empty. The
+    // model is then the checkpoint shown.
+    QString checkpoints;
     // Model-free sessions (File → Open Activations): the states another tool extracted and
     // their token file (may be empty: beside the states, or none needed), absolute once read.
     QString activations;

@@ -134,3 +134,28 @@ TEST_CASE("A session file keeps model B", "[comparison]") {
     REQUIRE(waitUntil([&] { return restored.comparison().isOpen(); }, 60000));
     CHECK(restored.comparison().model()->path().endsWith(QStringLiteral("compare_gru.pt")));
 }
+
+TEST_CASE("A session file keeps the checkpoint series, on the checkpoint shown", "[comparison]") {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("run.rnnscope"));
+    const QString folder = test::testModelDir() + QStringLiteral("/checkpoints");
+    {
+        Session session;
+        session.openDataset(testModel("compare.tsv"));
+        session.checkpoints().open(folder);
+        REQUIRE(waitUntil([&] { return session.checkpoints().isOpen() && session.model(); },
+                          60000));
+        session.checkpoints().show(1);
+        REQUIRE(session.model() == session.checkpoints().model(1));
+        session.saveSession(path);
+    }
+    Session restored;
+    restored.openSession(path);
+    REQUIRE(waitUntil(
+        [&] { return restored.checkpoints().isOpen() && restored.checkpoints().current() >= 0; },
+        60000));
+    CHECK(restored.checkpoints().count() == 3);
+    CHECK(restored.checkpoints().current() == 1);
+    CHECK(restored.model() == restored.checkpoints().model(1));
+    CHECK(restored.model()->path().endsWith(QStringLiteral("compare-step40.pt")));
+}
