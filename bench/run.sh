@@ -135,3 +135,12 @@ echo
 echo "Compare models: the brackets LSTM against the brackets GRU over 1,500 strings (predictions,"
 echo "CKA, SVCCA, unit matching), against the same comparison scripted in PyTorch and NumPy"
 bash "$SRC/bench/compare/run.sh" "$BUILD"
+
+echo
+echo "Checkpoints: one step of the slider over the brackets demo's 9 checkpoints, once they are"
+echo "captured, against the same step computing the checkpoint again (Xvfb)"
+CHECKPOINTS="$BUILD/bench/bench_checkpoints"
+if [ -x "$CHECKPOINTS" ]; then
+  HOME=$(mktemp -d) xvfb-run -a -s "-screen 0 1600x1000x24" "$CHECKPOINTS" \
+    "$SRC/resources/demo/brackets/checkpoints" "$SRC/resources/demo/brackets/brackets.tsv"
+fi
