@@ -162,16 +162,18 @@ int runCheckpointsCommand(const QStringList& arguments) {
         const CheckpointList list = listCheckpoints(parser.value(modelsOption));
         // The dataset is read as the last checkpoint reads it (every checkpoint must read alike).
         std::shared_ptr<Model> last;
+        QStringList why;  // each checkpoint tried, when none opens
         for (auto it = list.checkpoints.rbegin(); it != list.checkpoints.rend() && !last; ++it) {
             try {
                 last = Model::open(it->path);
-            } catch (const std::exception&) {
+            } catch (const std::exception& e) {
+                why.prepend(it->label + QStringLiteral(": ") + QString::fromUtf8(e.what()));
             }
         }
         if (!last)
-            throw UserError(QStringLiteral("none of the %1 checkpoints in %2 opens")
+            throw UserError(QStringLiteral("none of the %1 checkpoints in %2 opens:\n  %3")
                                 .arg(list.checkpoints.size())
-                                .arg(parser.value(modelsOption)));
+                                .arg(parser.value(modelsOption), why.join(QStringLiteral("\n  "))));
         const auto dataset =
             Dataset::open(parser.value(dataOption), datasetOptionsForModel(last->meta()));
         if (dataset->size() == 0)

@@ -16,6 +16,7 @@
 #include "app/cli/CliProgress.h"
 #include "core/Errors.h"
 #include "core/analysis/compare/ModelComparison.h"
+#include "core/analysis/compare/ModelNames.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
 
@@ -125,7 +126,7 @@ void printMatrix(const ModelComparison& c, const char* title, bool cka) {
 }
 
 void printText(const ModelComparison& c, const Model& a, const Model& b, int top) {
-    const QString nameA = QFileInfo(a.path()).fileName(), nameB = QFileInfo(b.path()).fileName();
+    const auto [nameA, nameB] = comparedModelNames(a.path(), b.path());
     std::printf("%lld samples, %lld tokens\n", qlonglong(c.samples), qlonglong(c.tokens));
     if (!c.predictionsNote.isEmpty()) {
         std::printf("model A  %s\nmodel B  %s\nnote: %s\n", qPrintable(nameA), qPrintable(nameB),

@@ -61,6 +61,7 @@ void CheckpointAnalysis::open(const QString& folderOrList, const QString& showPa
             curves_.reset();
             curvesError_.clear();
             source_ = loaded->source;
+            skipped_ = loaded->skipped;
             checkpoints_ = std::move(loaded->checkpoints);
             models_ = std::move(loaded->models);
             current_ = -1;
@@ -71,7 +72,8 @@ void CheckpointAnalysis::open(const QString& folderOrList, const QString& showPa
             int shown = count() - 1;  // the trained model first
             const QString wanted = QFileInfo(showPath).canonicalFilePath();
             for (int i = 0; i < count() && !wanted.isEmpty(); ++i)
-                if (QFileInfo(checkpoints_[size_t(i)].path).canonicalFilePath() == wanted) shown = i;
+                if (QFileInfo(checkpoints_[size_t(i)].path).canonicalFilePath() == wanted)
+                    shown = i;
             show(shown);
         },
         [this, name](const QString& error) {
@@ -86,6 +88,7 @@ void CheckpointAnalysis::close() {
     if (!isOpen()) return;
     checkpoints_.clear();
     models_.clear();
+    skipped_.clear();
     curves_.reset();
     curvesError_.clear();
     current_ = -1;

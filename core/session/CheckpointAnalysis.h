@@ -32,6 +32,8 @@ public:
     void close();
     bool isOpen() const { return !models_.empty(); }
     QString source() const { return source_; }
+    // "name: why" for each file of the folder (or list) left out.
+    const QStringList& skipped() const { return skipped_; }
     int count() const { return int(models_.size()); }
     const Checkpoint& checkpoint(int index) const { return checkpoints_[size_t(index)]; }
     std::shared_ptr<const Model> model(int index) const { return models_[size_t(index)]; }
@@ -72,6 +74,7 @@ private:
     JobHandle curvesJob_;
     JobHandle captureJob_;
     QString source_;
+    QStringList skipped_;
     std::vector<Checkpoint> checkpoints_;
     std::vector<std::shared_ptr<const Model>> models_;
     int current_ = -1;

@@ -18,6 +18,7 @@
 #include "core/analysis/compare/CheckpointSeries.h"
 #include "core/analysis/compare/ErrorComparison.h"
 #include "core/analysis/compare/ModelComparison.h"
+#include "core/analysis/compare/ModelNames.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
 #include "tests/common/TestModels.h"
@@ -220,6 +221,18 @@ TEST_CASE("Two models' errors side by side: confusion matrices, counts and slice
     CHECK(firstThree.slices[0].name == QStringLiteral("true x"));
     CHECK(firstThree.slices[0].accuracyA == Approx(0.5));
     CHECK(firstThree.slices[0].accuracyB == Approx(1.0));
+}
+
+TEST_CASE("Two models saved under the same name are told apart by their folders", "[compare]") {
+    using Names = std::pair<QString, QString>;
+    CHECK(comparedModelNames(QStringLiteral("/runs/a.pt"), QStringLiteral("/runs/b.pt")) ==
+          Names{QStringLiteral("a.pt"), QStringLiteral("b.pt")});
+    CHECK(comparedModelNames(QStringLiteral("/runs/seed1/model.pt"),
+                             QStringLiteral("/runs/seed2/model.pt")) ==
+          Names{QStringLiteral("seed1/model.pt"), QStringLiteral("seed2/model.pt")});
+    CHECK(comparedModelNames(QStringLiteral("/x/A/out/names.pt"),
+                             QStringLiteral("/x/B/out/names.pt")) ==
+          Names{QStringLiteral("A/out/names.pt"), QStringLiteral("B/out/names.pt")});
 }
 
 TEST_CASE("McNemar's exact p-value by hand", "[compare]") {

@@ -143,8 +143,8 @@ TEST_CASE("A session file keeps the checkpoint series, on the checkpoint shown",
         Session session;
         session.openDataset(testModel("compare.tsv"));
         session.checkpoints().open(folder);
-        REQUIRE(waitUntil([&] { return session.checkpoints().isOpen() && session.model(); },
-                          60000));
+        REQUIRE(
+            waitUntil([&] { return session.checkpoints().isOpen() && session.model(); }, 60000));
         session.checkpoints().show(1);
         REQUIRE(session.model() == session.checkpoints().model(1));
         session.saveSession(path);

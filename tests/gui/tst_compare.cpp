@@ -239,6 +239,10 @@ TEST_CASE("A training run's checkpoints: the slider moves every panel, the curve
     REQUIRE(waitUntil([&] { return checkpoints.isOpen() && session.model(); }, 120000));
     REQUIRE(checkpoints.count() == 3);  // the file that is not a model is left out, and named
     CHECK(notices.join(QLatin1Char('\n')).contains(QStringLiteral("compare-step100.pt")));
+    // The panel keeps saying so, with the reason in its tooltip.
+    auto* panel = static_cast<CheckpointsPanel*>(window.panel(QStringLiteral("checkpoints")));
+    REQUIRE(waitUntil([&] { return panel->headerText().contains(QStringLiteral("1 left out")); }));
+    CHECK(panel->headerToolTip().contains(QStringLiteral("compare-step100.pt")));
     CHECK(checkpoints.current() == 2);
     CHECK(session.model() == checkpoints.model(2));
 
@@ -260,7 +264,6 @@ TEST_CASE("A training run's checkpoints: the slider moves every panel, the curve
 
     // The slider's first position: every panel reads the first checkpoint, whose predictions
     // and states are there the moment the slider moves, with PyTorch's accuracy.
-    auto* panel = static_cast<CheckpointsPanel*>(window.panel(QStringLiteral("checkpoints")));
     panel->slider()->setValue(0);
     REQUIRE(session.model() == checkpoints.model(0));
     const auto& now = session.predictions();

@@ -1,7 +1,5 @@
 #include "widgets/attention/AttentionPanel.h"
 
-#include <QFileInfo>
-
 #include <QFontMetricsF>
 #include <QHBoxLayout>
 #include <QKeyEvent>
@@ -13,6 +11,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/analysis/compare/ModelNames.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
 #include "widgets/attention/AttentionMapView.h"
@@ -407,8 +406,7 @@ AttentionData AttentionPanel::buildData() const {
     QString editText = session().whatIf().editText();
     if (editText.size() > 40) editText = editText.left(39) + QStringLiteral("…");
     const QString edited = tr("“%1”").arg(editText);
-    const QString nameB = QFileInfo(session().comparison().path()).fileName();
-    const QString nameA = QFileInfo(model->path()).fileName();
+    const auto [nameA, nameB] = comparedModelNames(model->path(), session().comparison().path());
     if (compared.otherModel() && shownRun() == Original) title << tr("model A: %1").arg(nameA);
     if (shownRun() == Intervened)
         title << (compared.otherModel() ? tr("model B: %1").arg(nameB)

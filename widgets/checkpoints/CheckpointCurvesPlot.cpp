@@ -131,7 +131,8 @@ void CheckpointCurvesPlot::paintFigure(QPainter& painter, const QRectF& rect,
     for (const CheckpointPoint& p : curves_->points)
         for (const auto& entry : p.ckaToFinal)
             if (!tracks.contains(entry.first)) tracks << entry.first;
-    const QColor ckaColours[] = {QColor(44, 160, 44), QColor(23, 190, 207), QColor(140, 86, 75),
+    // Apart from accuracy's blue: the cyan of the usual palette passed for it.
+    const QColor ckaColours[] = {QColor(44, 160, 44), QColor(227, 119, 194), QColor(140, 86, 75),
                                  QColor(127, 127, 127)};
     for (int t = 0; t < tracks.size(); ++t) {
         const QString track = tracks[t];

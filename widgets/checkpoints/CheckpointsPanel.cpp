@@ -199,6 +199,14 @@ void CheckpointsPanel::step() {
     c.show(c.current() + 1);
 }
 
+QString CheckpointsPanel::headerText() const {
+    return header_->text();
+}
+
+QString CheckpointsPanel::headerToolTip() const {
+    return header_->toolTip();
+}
+
 QString CheckpointsPanel::currentText() const {
     return current_->text();
 }
@@ -250,8 +258,15 @@ void CheckpointsPanel::refresh() {
         slider_->setRange(0, c.count() - 1);
         if (c.current() >= 0) slider_->setValue(c.current());
     }
-    header_->setText(
-        tr("%n checkpoint(s) of %1", nullptr, c.count()).arg(QFileInfo(c.source()).fileName()));
+    QString header =
+        tr("%n checkpoint(s) of %1", nullptr, c.count()).arg(QFileInfo(c.source()).fileName());
+    if (!c.skipped().isEmpty()) {  // said once in a notice too; here it stays in view
+        header += tr(" · %n left out", nullptr, int(c.skipped().size()));
+        header_->setToolTip(c.skipped().join(QLatin1Char('\n')));
+    } else {
+        header_->setToolTip(QString());
+    }
+    header_->setText(header);
     current_->setText(c.current() >= 0 ? tr("%1 (%2 of %3)")
                                              .arg(c.checkpoint(c.current()).label)
                                              .arg(c.current() + 1)

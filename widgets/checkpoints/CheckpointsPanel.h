@@ -36,6 +36,8 @@ public:
     bool setSignal(const QString& name);  // "none", "depth", "token:(" ...
     QString computeCurves();              // "" when started, else why not
     QString currentText() const;
+    QString headerText() const;     // "9 checkpoints of run · 1 left out"
+    QString headerToolTip() const;  // what was left out, and why
     void refreshNow() { refresh(); }
 
 protected:

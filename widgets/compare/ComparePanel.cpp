@@ -13,6 +13,7 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "core/analysis/compare/ModelNames.h"
 #include "core/data/Dataset.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
@@ -289,9 +290,9 @@ void ComparePanel::refresh() {
     } else {
         const double accA = session().accuracy();
         const double accB = comparison.modelB().accuracy();
+        const auto [nameA, nameB] = comparedModelNames(model->path(), comparison.path());
         header_->setText(tr("Model A: %1 (%2) · Model B: %3 (%4)")
-                             .arg(QFileInfo(model->path()).fileName(), percent(accA),
-                                  QFileInfo(comparison.path()).fileName(), percent(accB)));
+                             .arg(nameA, percent(accA), nameB, percent(accB)));
         if (!comparison.predictionsNote().isEmpty()) {
             agreement_->setText(comparison.predictionsNote());
         } else {
@@ -310,10 +311,9 @@ void ComparePanel::refresh() {
     }
     const auto similarity = comparison.similarity();
     if (similarity) {
-        matrix_->setComparison(similarity,
-                               tr("%1 (A) against %2 (B)")
-                                   .arg(QFileInfo(model ? model->path() : QString()).fileName(),
-                                        QFileInfo(comparison.path()).fileName()),
+        const auto [nameA, nameB] =
+            comparedModelNames(model ? model->path() : QString(), comparison.path());
+        matrix_->setComparison(similarity, tr("%1 (A) against %2 (B)").arg(nameA, nameB),
                                tr("%L1 tokens of %L2 samples of %3")
                                    .arg(similarity->tokens)
                                    .arg(similarity->samples)

@@ -1,11 +1,11 @@
 // The Error Browser's A vs B tab (issue #25): model A's table against one built the same way
 // from model B's predictions, over the rows the metrics are over (the filter, class filters
 // aside), so both confusion matrices count the same samples.
-#include <QFileInfo>
 #include <QLocale>
 #include <QTabWidget>
 
 #include "core/analysis/compare/ErrorComparison.h"
+#include "core/analysis/compare/ModelNames.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
 #include "widgets/errorbrowser/ErrorBrowserPanel.h"
@@ -42,8 +42,9 @@ void ErrorBrowserPanel::updateComparison() {
     std::vector<ErrorSlice> saved(session().errorSlices().begin(), session().errorSlices().end());
     const ErrorComparison result = compareErrors(*table_, tableB, metricRows_, saved);
     const auto model = session().model();
-    compared_->setComparison(result, QFileInfo(model ? model->path() : QString()).fileName(),
-                             QFileInfo(comparison.path()).fileName(),
+    const auto [nameA, nameB] =
+        comparedModelNames(model ? model->path() : QString(), comparison.path());
+    compared_->setComparison(result, nameA, nameB,
                              tr("%1 samples").arg(QLocale().toString(qint64(metricRows_.size()))));
 }
 

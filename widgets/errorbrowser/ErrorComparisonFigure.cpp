@@ -17,8 +17,8 @@ QString percent(double v) {
 QString count(qint64 n) {
     return QLocale().toString(n);
 }
-QString pValue(double p) {
-    return p < 1e-4 ? QString::number(p, 'e', 2) : QString::number(p, 'f', 4);
+QString pValue(double p) {  // as the Compare Models panel writes it: "1", "0.0313", "9.09e-10"
+    return QString::number(p, 'g', 3);
 }
 
 QColor mix(const QColor& full, double s) {

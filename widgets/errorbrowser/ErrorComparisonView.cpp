@@ -89,10 +89,7 @@ void ErrorComparisonView::setComparison(const ErrorComparison& comparison, const
                          numberItem(QStringLiteral("%1 / %2").arg(locale.toString(s.onlyARight),
                                                                   locale.toString(s.onlyBRight)),
                                     double(s.onlyARight - s.onlyBRight)));
-        slices_->setItem(r, 6,
-                         numberItem(s.mcnemarP < 1e-4 ? QString::number(s.mcnemarP, 'e', 2)
-                                                      : QString::number(s.mcnemarP, 'f', 4),
-                                    s.mcnemarP));
+        slices_->setItem(r, 6, numberItem(QString::number(s.mcnemarP, 'g', 3), s.mcnemarP));
     }
     slices_->resizeColumnsToContents();
     slices_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
