@@ -360,6 +360,19 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 }
 
 void MainWindow::openFiles(const QStringList& paths) {
+    // Several files at once (the command line, a drop): one that is not there would leave a
+    // half-opened window (a model without its dataset, model B as the only model). Say which,
+    // and open none, so the command can be run again as meant.
+    QStringList missing;
+    for (const QString& p : paths)
+        if (paths.size() > 1 && !QFileInfo::exists(p)) missing << QDir::toNativeSeparators(p);
+    if (!missing.isEmpty()) {
+        showError(tr("Cannot open these files"),
+                  tr("%1 does not exist, so nothing was opened. Check the path and open the "
+                     "files again.")
+                      .arg(missing.join(QStringLiteral(", "))));
+        return;
+    }
     // A model first, so a dataset given with it is read with the model's task.
     QStringList models, others;
     for (const QString& p : paths) {
@@ -372,6 +385,17 @@ void MainWindow::openFiles(const QStringList& paths) {
             continue;
         }
         (Session::detectFileKind(p) == FileKind::Model ? models : others) << p;
+    }
+    QStringList datasets;
+    for (const QString& p : others)
+        if (Session::detectFileKind(p) == FileKind::Dataset) datasets << QFileInfo(p).fileName();
+    if (datasets.size() > 1) {  // the last would silently replace the others
+        showError(tr("More than one dataset"),
+                  tr("%1 are all datasets (by their suffix), and a window shows one dataset, so "
+                     "nothing was opened. To compare two models, give two TorchScript models "
+                     "(.pt) and one dataset: rnnscope A.pt B.pt DATA (docs/compare.md).")
+                      .arg(datasets.join(QStringLiteral(", "))));
+        return;
     }
     if (models.size() <= 2 && !models.isEmpty() && others.size() == 1 &&
         Session::detectFileKind(others.front()) == FileKind::Dataset) {

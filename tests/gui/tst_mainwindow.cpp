@@ -16,6 +16,7 @@
 #include "app/gui/JobStatusWidget.h"
 #include "app/gui/MainWindow.h"
 #include "core/session/Session.h"
+#include "tests/common/Demos.h"
 #include "widgets/common/FigureExport.h"
 #include "widgets/common/Panel.h"
 
@@ -215,4 +216,30 @@ TEST_CASE("a file that is neither model, dataset nor session gets a clear messag
     CHECK(window.lastError().contains(QStringLiteral("notes.docx")));
     CHECK(window.lastError().contains(QStringLiteral("neither a model")));
     CHECK(window.isVisible());
+}
+
+TEST_CASE("Files given together, one missing or two datasets: say which, open none",
+          "[mainwindow]") {
+    Session windowSession;
+    MainWindow window{windowSession};
+    window.show();
+    const QString model = test::demoPath(QStringLiteral("brackets"), QStringLiteral("pt"));
+    const QString data = test::demoPath(QStringLiteral("brackets"), QStringLiteral("tsv"));
+    QTemporaryDir dir;
+    // rnnscope A.pt B.pt nosuch.tsv: nothing half-opened.
+    window.openFiles({model, model, dir.filePath(QStringLiteral("nosuch.tsv"))});
+    CHECK(window.lastError().contains(QStringLiteral("nosuch.tsv does not exist")));
+    CHECK(window.lastError().contains(QStringLiteral("nothing was opened")));
+    // rnnscope A.pt B.txt DATA: a text file is a dataset, not model B.
+    const QString text = dir.filePath(QStringLiteral("B.txt"));
+    QFile f(text);
+    REQUIRE(f.open(QIODevice::WriteOnly));
+    f.write("hello\n");
+    f.close();
+    window.openFiles({model, text, data});
+    CHECK(window.lastError().contains(QStringLiteral("B.txt, brackets.tsv are all datasets")));
+    CHECK(window.lastError().contains(QStringLiteral("rnnscope A.pt B.pt DATA")));
+    QTest::qWait(300);
+    CHECK(windowSession.model() == nullptr);
+    CHECK(windowSession.dataset() == nullptr);
 }
