@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QSlider>
 #include <QTableView>
 #include <QTableWidget>
@@ -95,6 +96,12 @@ TEST_CASE("Two models side by side: agreement, similarity, matched units, filter
     CHECK(panel->matrix()->currentA() == 0);
     CHECK(panel->matrix()->currentB() == 0);
     REQUIRE(panel->unitsTable()->rowCount() == 8);
+    // The units with no good partner are named: at least the GRU's two extra units.
+    const QString unpaired = panel->unitsCaption()->toolTip();
+    REQUIRE(reference.matchings[0].matching.unpairedB.size() >= 2);
+    QStringList numbersB;
+    for (int u : reference.matchings[0].matching.unpairedB) numbersB << QString::number(u);
+    CHECK(unpaired.contains(QStringLiteral("B's units ") + numbersB.join(QStringLiteral(", "))));
     CHECK(panel->unitsTable()->item(0, 2)->text().toDouble() ==
           Approx(reference.matchings[0].matching.pairs[0].r).margin(1e-3));
     // Choosing a pair selects A's unit in every panel.

@@ -248,6 +248,15 @@ void ComparePanel::refreshUnits() {
             .arg(m.threshold)
             .arg(m.unpairedA.size())
             .arg(m.unpairedB.size()));
+    // Which units those are (greyed in the table when they have a weak partner; a wider
+    // model's extra units have none at all).
+    auto list = [](const std::vector<int>& units) {
+        QStringList out;
+        for (int u : units) out << QString::number(u);
+        return out.isEmpty() ? QStringLiteral("none") : out.join(QStringLiteral(", "));
+    };
+    unitsCaption_->setToolTip(tr("Without a good partner:\nA's units %1\nB's units %2")
+                                  .arg(list(m.unpairedA), list(m.unpairedB)));
     units_->setRowCount(int(m.pairs.size()));
     for (int row = 0; row < int(m.pairs.size()); ++row) {
         const UnitPair& p = m.pairs[size_t(row)];

@@ -30,6 +30,8 @@ public:
     QString computeSimilarity();  // "" when started, else why not
     SimilarityMatrix* matrix() const { return matrix_; }
     QTableWidget* unitsTable() const { return units_; }
+    // Above the table: the matching's summary; its tooltip lists the units without a partner.
+    QLabel* unitsCaption() const { return unitsCaption_; }
     QString agreementText() const;
     QString headerText() const;
     // Redraws from the Session now, not at the next coalesced refresh (rnnscope-cli render).
