@@ -672,6 +672,8 @@ int runRenderCommand(const QStringList& arguments) {
                                  : attention->attentionLayers().join(QStringLiteral(", "))));
             if (!attention->notice().isEmpty())
                 std::fprintf(stderr, "rnnscope-cli render: %s\n", qPrintable(attention->notice()));
+            // No attention to draw: a figure of that sentence is not what was asked for.
+            if (!attention->message().isEmpty()) return fail(attention->message());
         }
         showErrorBrowserTab();
         try {
@@ -689,7 +691,12 @@ int runRenderCommand(const QStringList& arguments) {
                         static_cast<long long>(session.dataset() ? session.dataset()->size() : 0));
         else
             std::printf("%s: %s of %s%s\n", qPrintable(out), qPrintable(view),
-                        qPrintable(session.currentResult()->input.tokens.join(QString())),
+                        qPrintable(session.currentResult()->input.tokens.join(
+                            // Words read as words: "no staged changes", not "nostagedchanges".
+                            session.model() && session.model()->meta().input.tokenizer ==
+                                                   QLatin1String("whitespace")
+                                ? QStringLiteral(" ")
+                                : QString())),
                         session.whatIf().isEditing()
                             ? qPrintable(QStringLiteral(", beside the edit \u201c%1\u201d")
                                              .arg(session.whatIf().editText()))

@@ -149,8 +149,9 @@ printf '4\n2\n' > "$TMP/list.txt"
   --view attention --out "$TMP/list.csv" > /dev/null 2>&1 || fail "render --batch @file failed"
 [ -s "$TMP/list-4.csv" ] && [ -s "$TMP/list-2.csv" ] || fail "--batch @file: $(ls "$TMP")"
 
-# Every view writes a real figure of the demo: not blank, more than a handful of colours.
-for view in sample attention state-space units saturation features errors attribution; do
+# Every view writes a real figure of the demo: not blank, more than a handful of colours (the
+# brackets LSTM has no attention: that view is the dates demo's, above, and refused below).
+for view in sample state-space units saturation features errors attribution; do
   "$CLI" render --model "$DEMO/brackets/brackets.pt" --data "$DEMO/brackets/brackets.tsv" \
     --sample 8 --view $view --dpi 48 --size 800x500 --out "$TMP/every-$view.png" > /dev/null \
     2> "$TMP/err.txt" || fail "--view $view failed: $(cat "$TMP/err.txt")"
@@ -271,6 +272,10 @@ expect_exit 1 "sample 99999: the dataset has samples 1 to 1500" \
 expect_exit 1 "--attention-layer nope: the model's attention layers are attention" \
   render --model "$DEMO/dates/dates.pt" --input x --view attention --attention-layer nope \
   --out "$TMP/x.png"
+# A model without attention: the reason, and no figure of it.
+expect_exit 1 "This model has no attention to show" \
+  render --model "$DEMO/brackets/brackets.pt" --input "(()" --view attention --out "$TMP/none.png"
+[ ! -e "$TMP/none.png" ] || fail "render --view attention wrote a figure for a model without attention"
 expect_exit 2 "--out .csv is only for --view attention" \
   render --model "$DEMO/dates/dates.pt" --input x --view units --out "$TMP/x.csv"
 [ ! -e "$TMP/x.csv" ] || fail "a CSV for a view without a matrix"
