@@ -148,7 +148,11 @@ void ErrorMetricsView::paintBuckets(QPainter& p, const QRectF& rect, const QStri
 
     const double slot = chart.width() / double(buckets.size());
     QPolygonF lossLine;
-    const bool labelsFit = slot >= fm.horizontalAdvance(QStringLiteral("00–00")) + 2;
+    // Every label when the widest fits its column, else every k-th: frequency ranges such as
+    // "1024–2047" are wider than a column and ran into one another.
+    double widest = 0.0;
+    for (const ContextBucket& b : buckets) widest = std::max(widest, fm.horizontalAdvance(b.label));
+    const size_t stride = size_t(std::max(1.0, std::ceil((widest + 6.0) / slot)));
     for (size_t i = 0; i < buckets.size(); ++i) {
         const ContextBucket& b = buckets[i];
         const double x = chart.left() + double(i) * slot;
@@ -161,11 +165,11 @@ void ErrorMetricsView::paintBuckets(QPainter& p, const QRectF& rect, const QStri
         if (!std::isnan(b.count.meanLoss()))
             lossLine << QPointF(x + slot / 2,
                                 chart.bottom() - chart.height() * b.count.meanLoss() / topLoss);
-        if (labelsFit ||
-            i % size_t(std::ceil(fm.horizontalAdvance(QStringLiteral("00–00")) / slot)) == 0) {
+        if (i % stride == 0) {
             p.setPen(Qt::black);
-            p.drawText(QRectF(x - slot, chart.bottom() + 2, slot * 3, fm.height()), Qt::AlignCenter,
-                       b.label);
+            const double w = std::max(slot, widest + 6.0);
+            p.drawText(QRectF(x + slot / 2 - w / 2, chart.bottom() + 2, w, fm.height()),
+                       Qt::AlignCenter, b.label);
         }
     }
     p.setPen(QPen(kLossDot, 1.5));
