@@ -17,31 +17,15 @@
 #include <functional>
 #include <vector>
 
+#include "BenchUtil.h"
 #include "app/gui/MainWindow.h"
 #include "core/session/Session.h"
 #include "widgets/checkpoints/CheckpointsPanel.h"
 #include "widgets/errorbrowser/ErrorBrowserPanel.h"
 
 using namespace rnnscope;
-
-namespace {
-
-bool waitUntil(const std::function<bool()>& done, int timeoutMs) {
-    QElapsedTimer timer;
-    timer.start();
-    while (!done()) {
-        if (timer.elapsed() > timeoutMs) return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 2);
-    }
-    return true;
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
-
-}  // namespace
+using rnnscope::benchutil::median;
+using rnnscope::benchutil::waitUntil;
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);

@@ -16,6 +16,7 @@
 #include <functional>
 #include <vector>
 
+#include "BenchUtil.h"
 #include "app/gui/MainWindow.h"
 #include "core/causal/InterventionSpec.h"
 #include "core/model/Model.h"
@@ -27,23 +28,10 @@
 #include "widgets/statespace/StateSpacePanel.h"
 
 using namespace rnnscope;
+using rnnscope::benchutil::median;
+using rnnscope::benchutil::waitUntil;
 
 namespace {
-
-bool waitUntil(const std::function<bool()>& done, int timeoutMs) {
-    QElapsedTimer timer;
-    timer.start();
-    while (!done()) {
-        if (timer.elapsed() > timeoutMs) return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 2);
-    }
-    return true;
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
 
 void bench(const QString& demoDir, const QString& demo, const QString& text, const QString& spec,
            const QString& steps) {

@@ -14,6 +14,7 @@
 #include <QTest>
 #include <random>
 
+#include "BenchUtil.h"
 #include "app/gui/MainWindow.h"
 #include "core/session/Session.h"
 #include "core/store/ActivationStore.h"
@@ -22,18 +23,9 @@
 #include "widgets/statespace/StateSpaceScene.h"
 
 using namespace rnnscope;
+using rnnscope::benchutil::waitUntil;
 
 namespace {
-
-bool waitUntil(const std::function<bool()>& done, int timeoutMs) {
-    QElapsedTimer timer;
-    timer.start();
-    while (!done()) {
-        if (timer.elapsed() > timeoutMs) return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    }
-    return true;
-}
 
 // Ten Gaussian clusters in 3D: what a projection of many states looks like.
 MatrixRM cloud(qint64 n) {
