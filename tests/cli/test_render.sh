@@ -272,6 +272,10 @@ expect_exit 1 "sample 99999: the dataset has samples 1 to 1500" \
 expect_exit 1 "--attention-layer nope: the model's attention layers are attention" \
   render --model "$DEMO/dates/dates.pt" --input x --view attention --attention-layer nope \
   --out "$TMP/x.png"
+# A word-level model's sample is named with its words apart.
+"$CLI" render --model "$M/seq2seq_words.pt" --input "the cat sat" --view sample \
+  --out "$TMP/words.png" > "$TMP/words.txt" 2> /dev/null || fail "render of a word-level model failed"
+grep -q "sample of the cat sat" "$TMP/words.txt" || fail "words run together: $(cat "$TMP/words.txt")"
 # A model without attention: the reason, and no figure of it.
 expect_exit 1 "This model has no attention to show" \
   render --model "$DEMO/brackets/brackets.pt" --input "(()" --view attention --out "$TMP/none.png"
