@@ -32,7 +32,7 @@ import datetime
 import json
 import random
 import re
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -177,10 +177,15 @@ class Decoder(nn.Module):
         self.rnn = nn.GRU(embed_size + context_size, hidden_size, batch_first=True)
         self.out = nn.Linear(hidden_size + context_size + embed_size, vocab_size)
 
-    def step(self, prev: Tensor, h: Tensor, keys: Tensor, values: Tensor, mask: Tensor):
-        """One output character. prev [B] previous ids, h [1, B, H] decoder state."""
+    def step(self, prev: Tensor, h: Tensor, keys: Tensor, values: Tensor, mask: Tensor,
+             attend: Optional[Tensor] = None):
+        """One output character. prev [B] previous ids, h [1, B, H] decoder state; `attend`
+        [B, T_in], when given, replaces the attention weights (rnnscope's attention edits)."""
         e = self.embed(prev)  # [B, Et]
         context, weights = self.attention(h[0], keys, values, mask)  # attend with s_{t-1}
+        if attend is not None:
+            weights = attend
+            context = torch.bmm(weights.unsqueeze(1), values).squeeze(1)
         x = torch.cat([e, context], 1)  # [B, Et + 2He]: what self.rnn reads at this step
         o, h = self.rnn(x.unsqueeze(1), h)
         logits = self.out(torch.cat([o[:, 0], context, e], 1))  # [B, V]
@@ -250,6 +255,24 @@ class DateTranslator(nn.Module):
                                tgt_lengths: Tensor) -> Tensor:
         """forward() from the source embeddings, for attribution (docs/model-contract.md)."""
         return self.teacher_forced_embedded(src_embeddings, src_lengths, tgt)[0]  # [B, T_out, V]
+
+    @torch.jit.export
+    def decode_start(self, src: Tensor, src_lengths: Tensor) -> Dict[str, Tensor]:
+        """The decoder's state before its first step, batch first (docs/model-contract.md)."""
+        emb, enc, h0, keys, mask = self.encode(src, src_lengths)
+        return {"hidden": h0[0], "keys": keys, "values": enc, "mask": mask}
+
+    @torch.jit.export
+    def decode_step(self, prev: Tensor, state: Dict[str, Tensor]) -> Dict[str, Tensor]:
+        """One output step of every row: prev [B] the previous output ids (bos first)."""
+        attend: Optional[Tensor] = None
+        if "attention_override" in state:
+            attend = state["attention_override"]
+        logits, h, weights, _ = self.decoder.step(prev, state["hidden"].unsqueeze(0),
+                                                  state["keys"], state["values"], state["mask"],
+                                                  attend)
+        return {"logits": logits, "attention": weights, "hidden": h[0], "keys": state["keys"],
+                "values": state["values"], "mask": state["mask"]}
 
     @torch.jit.export
     def generate(self, src: Tensor, src_lengths: Tensor, max_len: int) -> Tensor:

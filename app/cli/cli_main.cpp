@@ -15,6 +15,7 @@
 #include "app/cli/cli_ablate.h"
 #include "app/cli/cli_alignment.h"
 #include "app/cli/cli_attribute.h"
+#include "app/cli/cli_beam.h"
 #include "app/cli/cli_checkpoints.h"
 #include "app/cli/cli_compare.h"
 #include "app/cli/cli_errors.h"
@@ -66,6 +67,13 @@ const Command kCommands[] = {
      "        per-token attribution of the model's output (a model whose forward() embeds its\n"
      "        tokens with an nn.Embedding needs nothing; others export logits_from_embeddings);\n"
      "        integrated gradients also print their completeness error and the steps used\n\n"},
+    {"beam", &rnnscope::runBeamCommand,
+     "  beam --model M.pt (--input TEXT | --data D --sample N) [--width K] [--alpha A]\n"
+     "       [--max-length L] [--prefix TOKENS] [--attend STEP:SOURCES] [--ignore STEP:SOURCES]\n"
+     "       [--samples N --temperature T --top-k K --seed S] --json\n"
+     "        a seq2seq model's beam search (or sampling) with the tree of every hypothesis\n"
+     "        kept, a forced prefix, attention edits, and the reference's rank (the model\n"
+     "        exports decode_start() and decode_step())\n\n"},
     {"intervene", &rnnscope::runInterveneCommand,
      "  intervene --model M.pt (--input TEXT | --data D --sample N) --set SPEC [--set SPEC ...]\n"
      "            [--steps A-B] --json\n"
@@ -107,7 +115,7 @@ const Command kCommands[] = {
     {"render", nullptr,
      "  render --model M.pt [--data D --sample N | --input TEXT]\n"
      "         --view sample|attention|state-space|units|saturation|features|errors|attribution\n"
-     "                |intervention|ablation|patching|similarity|checkpoints\n"
+     "                |intervention|ablation|patching|similarity|checkpoints|beam\n"
      "         [--tokens \"( [\"] [--batch 1,4,10-19] [--session S.rnnscope] [--set SPEC ...]\n"
      "         --out FILE.png|svg|pdf [--dpi 300]\n"
      "        write any panel's figure as File > Export Figure does, with the window's\n"

@@ -8,6 +8,7 @@
 
 #include "core/errors/Attribution.h"
 #include "core/model/Capture.h"
+#include "core/model/DecoderSteps.h"
 #include "core/model/Intervention.h"
 #include "core/model/ModelMeta.h"
 
@@ -103,6 +104,18 @@ public:
     // The input embedding (first) and, for seq2seq, the decoder's; empty for feature models and
     // for models that embed tokens some other way than with an nn.Embedding.
     const std::vector<EmbeddingTable>& embeddingTables() const;
+
+    // Seq2seq: the model exports decode_start() and decode_step() and greedy stepping writes
+    // what its generate() writes, so rnnscope can run beam search, sampling and forced prefixes
+    // (core/decoding/). Why not, in words a user can act on; "" when it can.
+    bool hasDecoderSteps() const;
+    QString decoderStepsProblem() const;
+    // Its decode_step() uses state["attention_override"] when given (attention edits).
+    bool editsAttention() const;
+    // The decoder of these source sentences, after decode_start(). Throws ModelError when the
+    // model cannot be stepped. Each stepper is used by one thread at a time; several may run
+    // at once.
+    std::unique_ptr<DecoderSteps> startDecoding(const std::vector<SampleInput>& sources) const;
 
     // Tokenizes text with the model's tokenizer and vocabulary (unknown tokens map to `unk` and
     // are counted). `target` is the seq2seq/LM reference, empty when none.

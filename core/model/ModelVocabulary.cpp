@@ -118,4 +118,17 @@ SampleInput ModelVocabulary::encode(const QString& text, const QString& target) 
     return s;
 }
 
+std::vector<int64_t> ModelVocabulary::outputIds(const QString& text, QStringList* missing) const {
+    const InputSpec& in = meta_.input;
+    std::vector<int64_t> ids;
+    for (const QString& piece : in.tokenize(text)) {
+        const int64_t id = targetIndex_.value(in.lookupForm(piece), -1);
+        if (id >= 0)
+            ids.push_back(id);
+        else if (missing)
+            *missing << piece;
+    }
+    return ids;
+}
+
 }  // namespace rnnscope

@@ -24,6 +24,10 @@ public:
     // wrong feature counts or an input over max_length.
     SampleInput encode(const QString& text, const QString& target = QString()) const;
 
+    // Output text (a forced prefix) as target vocabulary ids, tokenized as a target is, without
+    // bos or eos. Tokens the target vocabulary lacks are listed in `missing` (no id for them).
+    std::vector<int64_t> outputIds(const QString& text, QStringList* missing) const;
+
     // The target vocabulary's id of `token`, or targetUnkId.
     int64_t targetId(const QString& token) const { return targetIndex_.value(token, targetUnkId); }
 

@@ -20,6 +20,7 @@
 #include "core/model/ModelVocabulary.h"
 #include "core/model/TorchAttribution.h"
 #include "core/model/TorchAutoInterpret.h"
+#include "core/model/TorchDecoder.h"
 #include "core/model/TorchIntervene.h"
 #include "core/model/TorchResults.h"
 #include "core/model/TorchUnroll.h"
@@ -123,7 +124,8 @@ struct Model::Impl {
     // module received fills in the inputs.<path> it did not return (TorchAutoInterpret.h).
     bool recordInterpret = false;
     bool generate = false;
-    QString attributionProblem;  // "" when logits_from_embeddings() is there and agrees
+    detail::DecoderStepsCheck decoderSteps;  // seq2seq: decode_start()/decode_step()
+    QString attributionProblem;              // "" when logits_from_embeddings() is there and agrees
     // No logits_from_embeddings(): attributed through forward() with its input embedding's
     // output replaced (TorchIntervene.h), which agreed with forward() on the probe.
     bool attributionThroughForward = false;
@@ -174,6 +176,28 @@ bool Model::hasAttribution() const {
 }
 QString Model::attributionProblem() const {
     return d->attributionProblem;
+}
+bool Model::hasDecoderSteps() const {
+    return d->seq2seq() && d->decoderSteps.problem.isEmpty();
+}
+QString Model::decoderStepsProblem() const {
+    if (!d->seq2seq())
+        return QStringLiteral(
+                   "only a seq2seq model has a decoder to explore; this one is a %1 "
+                   "model")
+            .arg(taskName(d->meta.task));
+    return d->decoderSteps.problem;
+}
+bool Model::editsAttention() const {
+    return hasDecoderSteps() && d->decoderSteps.editsAttention;
+}
+std::unique_ptr<DecoderSteps> Model::startDecoding(const std::vector<SampleInput>& sources) const {
+    if (!hasDecoderSteps()) throw d->error(decoderStepsProblem());
+    try {
+        return detail::startDecoding(d->module, sources, d->ids.padId, d->meta.targetVocab.size());
+    } catch (const ModelError& e) {
+        throw d->error(e.message());
+    }
 }
 
 EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample,
@@ -366,6 +390,10 @@ std::shared_ptr<Model> Model::open(const QString& path) {
         d.layers[i].captured = whyNot[i].isEmpty();
         d.layers[i].whyNotCaptured = whyNot[i];
     }
+    if (d.seq2seq())
+        d.decoderSteps =
+            detail::checkDecoderSteps(d.module, d.probeSample(), d.ids.bosId, d.ids.eosId,
+                                      d.meta.targetVocab.size(), d.generate);
     return model;
 }
 

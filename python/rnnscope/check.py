@@ -356,6 +356,43 @@ def check_generate(model, meta: dict, batch) -> None:
             fail("generate() must pad with 0 after eos")
 
 
+def check_decoder_steps(model, meta: dict, batch) -> None:
+    """decode_start()/decode_step() (optional): batch first, and greedy stepping writes exactly
+    what generate() writes for every sample of the batch."""
+    has = [hasattr(model, m) for m in ("decode_start", "decode_step")]
+    if not any(has):
+        print("decode_start()/decode_step(): not exported (the Beam Tree panel and "
+              "rnnscope-cli beam need them; docs/model-contract.md, \"Stepping the decoder\")")
+        return
+    if not all(has):
+        fail("export both decode_start() and decode_step(), or neither")
+        return
+    from rnnscope.decoding import greedy_by_steps  # noqa: E402 (only for seq2seq models)
+    vocab = meta["target_vocab"]
+    bos, eos = vocab.index(meta["bos"]), vocab.index(meta["eos"])
+    with torch.no_grad():
+        state = model.decode_start(batch[0], batch[1])
+        for key, value in state.items():
+            if value.dim() == 0 or value.size(0) != batch[0].size(0):
+                fail(f"decode_start()['{key}'] is {shape(value)}: every state tensor must have "
+                     f"the batch first ({batch[0].size(0)} sentences)")
+                return
+        generated = model.generate(batch[0], batch[1], 20)
+    for b in range(batch[0].size(0)):
+        length = int(batch[1][b])
+        stepped, _ = greedy_by_steps(model, batch[0][b:b + 1, :length], batch[1][b:b + 1],
+                                     bos, eos, 20)
+        want = [i for i in generated[b].tolist()]
+        if eos in want:
+            want = want[:want.index(eos) + 1]
+        if stepped != want:
+            fail(f"greedy decoding with decode_step() writes {stepped} for sample {b + 1}, "
+                 f"generate() {want}: decode_step() must compute one step of generate()'s loop")
+            return
+    print(f"decode_step(): greedy stepping writes what generate() writes "
+          f"({batch[0].size(0)} samples)")
+
+
 def recurrent_calls(model, method: str) -> Dict[str, int]:
     """The nn.LSTM / nn.GRU / nn.RNN modules `method` calls, by attribute path, with how many call
     sites each has: what rnnscope's interventions (docs/interventions.md) reach. It finds them as
@@ -552,6 +589,7 @@ def check(path: str, data: Optional[str] = None) -> List[str]:
     check_attribution(model, meta, out, batch, forward)
     if meta["task"] == "seq2seq":
         check_generate(model, meta, batch)
+        check_decoder_steps(model, meta, batch)
     check_recurrent(model, out, batch, meta["task"])
     check_interventions(model)
     print("OK" if not failures else f"{len(failures)} check(s) failed")

@@ -25,6 +25,8 @@ PyTorch does, not what the models predict. One model per case of docs/model-cont
     max_len.pt        like lstm_bi.pt with "max_length": 8
     lstm_tutorial.pt  lstm_bi.pt with no padding_idx and a log_softmax head (log-probabilities)
     seq2seq_words.pt  seq2seq.pt read word by word (whitespace tokens, one-letter target words)
+    seq2seq_steps.pt  seq2seq.pt with decode_start()/decode_step() and a plain greedy generate()
+    seq2seq_steps_wrong.pt  the same steps beside seq2seq.pt's generate(), which stops early
     seq2seq_<mode>.pt seq2seq.pt returning attention that is two layers, or breaks the contract
                       (see Seq2Seq.mode)
     standard_*.pt     standard models with no interpret(), scripted and traced, and
@@ -42,7 +44,7 @@ import json
 import random
 import sys
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -324,6 +326,7 @@ class Seq2Seq(nn.Module):
         self.bos_id = BOS_ID
         self.eos_id = EOS_ID
         self.mode = mode
+        self.end_early = True  # Seq2SeqSteps: False, plain greedy decoding
 
     def forward(self, src: Tensor, src_lengths: Tensor, tgt: Tensor, tgt_lengths: Tensor) -> Tensor:
         return self.interpret(src, src_lengths, tgt, tgt_lengths)["logits"]
@@ -396,13 +399,45 @@ class Seq2Seq(nn.Module):
             token = logits.argmax(1)
             # Untrained weights rarely pick eos: end each output after as many tokens as its
             # source has, so batches hold outputs of different lengths padded with 0.
-            token = token.masked_fill(src_lengths <= step + 1, self.eos_id)
+            if self.end_early:
+                token = token.masked_fill(src_lengths <= step + 1, self.eos_id)
             token = token.masked_fill(done, 0)
             out.append(token)
             done = done | (token == self.eos_id)
             if bool(done.all()):
                 break
         return torch.stack(out, 1)  # [B, T_out]
+
+
+class Seq2SeqSteps(Seq2Seq):
+    """seq2seq.pt stepped by rnnscope: decode_start()/decode_step() (docs/model-contract.md), the
+    step reading state["attention_override"]. `faithful`: generate() is plain greedy decoding,
+    as the steps give; otherwise seq2seq.pt's generate(), which ends outputs early, so the
+    steps disagree with it."""
+
+    def __init__(self, faithful: bool = True):
+        super().__init__()
+        self.end_early = not faithful
+
+    @torch.jit.export
+    def decode_start(self, src: Tensor, src_lengths: Tensor) -> Dict[str, Tensor]:
+        _, memory, h = self.encoder(src, src_lengths)
+        return {"hidden": h[0], "memory": memory, "mask": valid_mask(src_lengths, src.size(1))}
+
+    @torch.jit.export
+    def decode_step(self, prev: Tensor, state: Dict[str, Tensor]) -> Dict[str, Tensor]:
+        h = state["hidden"].unsqueeze(0)
+        memory, mask = state["memory"], state["mask"]
+        if "attention_override" in state:
+            weights = state["attention_override"]
+            context = torch.bmm(weights.unsqueeze(1), memory).squeeze(1)
+            x = torch.cat([self.decoder.embed(prev), context], 1).unsqueeze(1)
+            out, h = self.decoder.rnn(x, h)
+            logits = self.decoder.out(torch.cat([out[:, 0], context], 1))
+        else:
+            logits, h, weights, _ = self.decoder.step(prev, h, memory, mask)
+        return {"logits": logits, "attention": weights, "hidden": h[0], "memory": memory,
+                "mask": mask}
 
 
 class BadForward(nn.Module):
@@ -448,6 +483,13 @@ def main() -> None:
     save(Seq2Seq(), out / "seq2seq.pt",
          {"task": "seq2seq", "input": char_input(), "target_vocab": TARGET, "bos": BOS,
           "eos": EOS, "pad": PAD})
+    s2s = {"task": "seq2seq", "input": char_input(), "target_vocab": TARGET, "bos": BOS,
+           "eos": EOS, "pad": PAD}
+    rng = torch.get_rng_state()  # the models after these keep the weights they always had
+    torch.manual_seed(5)
+    save(Seq2SeqSteps(), out / "seq2seq_steps.pt", s2s)
+    save(Seq2SeqSteps(faithful=False), out / "seq2seq_steps_wrong.pt", s2s)
+    torch.set_rng_state(rng)
     # The same network read word by word (a tutorial-style word-level seq2seq): source words of
     # WORDS, target words of one letter each, so a spans file has one span per target word.
     save(Seq2Seq(), out / "seq2seq_words.pt",
