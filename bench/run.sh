@@ -137,6 +137,15 @@ echo "CKA, SVCCA, unit matching), against the same comparison scripted in PyTorc
 bash "$SRC/bench/compare/run.sh" "$BUILD"
 
 echo
+echo "Beam Tree: a width-8 beam search of a dates sample and its tree figure, against the same"
+echo "search in plain PyTorch over the same decode_step()"
+DECODING="$BUILD/bench/bench_decoding"
+if [ -x "$DECODING" ]; then
+  "$DECODING" "$SRC/resources/demo/dates/dates.pt" "$SRC/resources/demo/dates/dates.tsv" \
+    "$SRC/bench/decoding/peer.py"
+fi
+
+echo
 echo "Checkpoints: one step of the slider over the brackets demo's 9 checkpoints, once they are"
 echo "captured, against the same step computing the checkpoint again (Xvfb)"
 CHECKPOINTS="$BUILD/bench/bench_checkpoints"

@@ -6,6 +6,7 @@
 #include "widgets/attention/AttentionPanel.h"
 #include "widgets/checkpoints/CheckpointsPanel.h"
 #include "widgets/compare/ComparePanel.h"
+#include "widgets/decoding/BeamTreePanel.h"
 #include "widgets/errorbrowser/ErrorBrowserPanel.h"
 #include "widgets/featurescatter/FeatureScatterPanel.h"
 #include "widgets/hiddenunits/HiddenUnitsPanel.h"
@@ -98,6 +99,12 @@ const std::vector<PanelInfo>& panelTable() {
          QStringLiteral("compare"),
          {QStringLiteral("checkpoints")},
          factory<CheckpointsPanel>()},
+        {QStringLiteral("beam-tree"),
+         tr("Beam Tree"),
+         Qt::BottomDockWidgetArea,
+         QStringLiteral("checkpoints"),
+         {QStringLiteral("beam")},
+         factory<BeamTreePanel>()},
     };
     return table;
 }

@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QThread>
 #include <QTimer>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include "core/Preferences.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
+#include "widgets/PanelTable.h"
 
 namespace {
 
@@ -75,6 +77,11 @@ int main(int argc, char** argv) {
     QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("open a demo"),
                             QStringLiteral("NAME"));
     parser.addOption(demo);
+    QCommandLineOption panel(QStringLiteral("panel"),
+                             QStringLiteral("bring this panel to the front (its id: samples, "
+                                            "attention, beam-tree, ...)"),
+                             QStringLiteral("ID"));
+    parser.addOption(panel);
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QStringLiteral("model, dataset or session"));
     parser.process(app);
@@ -88,5 +95,17 @@ int main(int argc, char** argv) {
         window.openFiles(files);
     else
         window.openDemo(parser.isSet(demo) ? parser.value(demo) : QStringLiteral("dates"));
+    if (parser.isSet(panel)) {
+        QDockWidget* dock = window.dock(parser.value(panel));
+        if (!dock) {
+            QStringList ids;
+            for (const rnnscope::PanelInfo& p : rnnscope::panelTable()) ids << p.id;
+            std::fprintf(stderr, "rnnscope: --panel %s: the panels are %s\n",
+                         qPrintable(parser.value(panel)),
+                         qPrintable(ids.join(QStringLiteral(", "))));
+            return 2;
+        }
+        dock->raise();
+    }
     return app.exec();
 }

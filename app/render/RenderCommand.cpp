@@ -15,6 +15,7 @@
 #include "app/cli/CliCommand.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/SessionDocument.h"
+#include "app/render/RenderBeam.h"
 #include "app/render/RenderCausal.h"
 #include "core/Errors.h"
 #include "core/causal/InterventionSpec.h"
@@ -82,7 +83,9 @@ int runRenderCommand(const QStringList& arguments) {
         "  similarity   Compare Models: linear CKA of every state of --model against every\n"
         "               state of --model-b over --data, with where each is right\n"
         "  checkpoints  Checkpoints: accuracy, loss, the best unit's |r| with --signal and CKA\n"
-        "               to the final checkpoint over the --checkpoints folder's training run"));
+        "               to the final checkpoint over the --checkpoints folder's training run\n"
+        "  beam         Beam Tree: a seq2seq model's beam search of the sample, every hypothesis\n"
+        "               kept, with --beam-width, --alpha, --max-length and --prefix"));
     parser.addHelpOption();
     auto option = [&](const char* name, const char* help, const char* value,
                       const char* fallback = nullptr) {
@@ -97,7 +100,8 @@ int runRenderCommand(const QStringList& arguments) {
     const auto viewOption =
         option("view",
                "sample, attention, state-space, units, saturation, features, errors, "
-               "attribution, intervention, ablation, patching, compare, similarity or checkpoints "
+               "attribution, intervention, ablation, patching, compare, similarity, checkpoints or "
+               "beam "
                "(see "
                "above).",
                "VIEW");
@@ -177,6 +181,7 @@ int runRenderCommand(const QStringList& arguments) {
                "replaced by the sample number, otherwise -<sample> goes before the extension.",
                "LIST");
     addCausalRenderOptions(parser);
+    addBeamRenderOptions(parser);
     const int early = parseCliCommand(parser, arguments, "render", {&viewOption, &outOption});
     if (early >= 0) return early;
     auto usage = [&](const QString& message) { return cliUsageError(parser, "render", message); };
@@ -210,6 +215,9 @@ int runRenderCommand(const QStringList& arguments) {
     CausalRenderOptions causal;
     const QString causalUsage = readCausalRenderOptions(parser, view, causal);
     if (!causalUsage.isEmpty()) return usage(causalUsage);
+    BeamRenderOptions beamOptions;
+    const QString beamUsage = readBeamRenderOptions(parser, view, beamOptions);
+    if (!beamUsage.isEmpty()) return usage(beamUsage);
     const bool causalView =
         view == QLatin1String("ablation") || view == QLatin1String("patching") ||
         view == QLatin1String("similarity") || view == QLatin1String("checkpoints") ||
@@ -558,6 +566,14 @@ int runRenderCommand(const QStringList& arguments) {
             return false;
         }
         if (view == QLatin1String("intervention")) return true;
+        if (view == QLatin1String("beam")) {
+            const QString problem = prepareBeamView(panel, session, beamOptions,
+                                                    [&](const std::function<bool()>& done) {
+                                                        return waitFor(done, lastError, 300000);
+                                                    });
+            if (!problem.isEmpty()) lastError = problem;
+            return problem.isEmpty();
+        }
         if (view == QLatin1String("state-space")) {
             auto* space = static_cast<StateSpacePanel*>(panel);
             const qint64 s = session.currentSample();

@@ -74,6 +74,16 @@ void ModelAnalysis::setSample(const DataSample& sample) {
 }
 
 void ModelAnalysis::runSample(bool useReference) {
+    if (!model_) return;
+    runSampleOn(useReference || model_->meta().task != Task::Seq2Seq ? sample_.target : QString());
+}
+
+void ModelAnalysis::runSampleWithOutput(const QString& output) {
+    if (!model_ || model_->meta().task != Task::Seq2Seq) return;
+    runSampleOn(output);
+}
+
+void ModelAnalysis::runSampleOn(const QString& target) {
     // A feature model (a time series) reads the sample's numbers, which have no text.
     const bool features = model_ && model_->meta().input.type == InputSpec::Type::Features &&
                           sample_.features.rows() > 0;
@@ -81,8 +91,6 @@ void ModelAnalysis::runSample(bool useReference) {
     // The old sample's attribution shares the interactive worker: a queued one must not start.
     attributionJob_.reset();
     auto model = model_;
-    const QString target =
-        useReference || model->meta().task != Task::Seq2Seq ? sample_.target : QString();
     // Only the newest request matters: starting cancels the one in flight and drops its result.
     inspectJob_.start<std::shared_ptr<const SampleResult>>(
         tr("Running the model on the current sample"),

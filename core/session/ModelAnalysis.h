@@ -51,6 +51,9 @@ public:
     // Runs the model on it, with full capture. Seq2seq samples run teacher-forced on their
     // reference when `useReference`, else on the model's own generate() output.
     void runSample(bool useReference);
+    // Seq2seq: runs it teacher-forced on `output` (output text, such as a hypothesis of the
+    // beam) instead of its reference, so every panel shows that output.
+    void runSampleWithOutput(const QString& output);
     // Interventions every later runSample applies (means resolved): an intervened run is a
     // ModelAnalysis with interventions (core/session/InterventionAnalysis.h).
     void setInterventions(const Interventions& interventions) { interventions_ = interventions; }
@@ -118,6 +121,7 @@ Q_SIGNALS:
     void errorOccurred(const QString& title, const QString& message);
 
 private:
+    void runSampleOn(const QString& target);  // the current sample, teacher-forced on target
     void startAttribution();
     void applyPredictions(quint64 generation, qint64 first,
                           const std::vector<SamplePrediction>& batch,

@@ -6,10 +6,12 @@
 #include <algorithm>
 
 #include "core/AtomicFile.h"
+#include "core/Errors.h"
 #include "core/Predictions.h"
 #include "core/analysis/statespace/ProjectionCache.h"
 #include "core/analysis/statespace/StateProjection.h"
 #include "core/causal/InterventionSpec.h"
+#include "core/decoding/Decode.h"
 #include "core/model/Model.h"
 #include "core/projection/Projection.h"
 #include "core/session/SessionFile.h"
@@ -26,7 +28,8 @@ Session::Session(QObject* parent)
       interventions_(jobs_),
       ablation_(jobs_),
       patching_(jobs_),
-      whatIf_(jobs_) {
+      whatIf_(jobs_),
+      decoding_(jobs_) {
     connect(&interventions_, &InterventionAnalysis::interventionsChanged, this,
             &Session::markModified);
     // Whichever run is compared, panels hear of it from one place.
@@ -46,6 +49,7 @@ Session::Session(QObject* parent)
     connect(&analysis_, &ModelAnalysis::currentResultChanged, this, &Session::currentResultChanged);
     connect(&analysis_, &ModelAnalysis::currentResultChanged, this, [this]() {
         if (const auto result = analysis_.currentResult()) whatIf_.setInput(result->input);
+        updateDecodingSource();
     });
     connect(&analysis_, &ModelAnalysis::predictionsChanged, this, &Session::predictionsChanged);
     connect(&analysis_, &ModelAnalysis::stateProjectionChanged, this,
@@ -428,6 +432,50 @@ void Session::restoreProjection() {
     if (!wasModified) setModified(false);
 }
 
+void Session::updateDecodingSource() {
+    const auto result = analysis_.currentResult();
+    if (!result || !model() || model()->meta().task != Task::Seq2Seq) {
+        decoding_.clearSource();
+        return;
+    }
+    // The source is what the model read; the reference is always the sample's own, whatever
+    // output the panels show (the model's, the reference, or a hypothesis of the tree).
+    SampleInput source = result->input;
+    source.targetIds.clear();
+    source.targetTokens.clear();
+    if (!currentTarget_.isEmpty()) {
+        try {
+            const SampleInput withReference = model()->encode(currentText_, currentTarget_);
+            source.targetIds = withReference.targetIds;
+            source.targetTokens = withReference.targetTokens;
+        } catch (const UserError&) {  // a reference the model cannot read: decode without it
+        }
+    }
+    decoding_.setSource(source);
+}
+
+QString Session::showDecodedOutput(int node) {
+    const auto decoded = decoding_.result();
+    if (!model() || !decoded || node <= 0 || node >= int(decoded->result.nodes.size()))
+        return tr("There is no such node in the tree.");
+    std::vector<int64_t> tokens = decoded->result.tokensTo(node);
+    std::vector<int64_t> written = tokens;
+    if (!written.empty() && decoded->result.nodes[size_t(node)].ended) written.pop_back();
+    if (written.empty()) return tr("The node writes only the end token: there is nothing to show.");
+    // Output token indices change meaning with the output shown.
+    if (selection_.hoveredToken().side == TokenRef::Output) selection_.setHoveredToken(TokenRef{});
+    analysis_.runSampleWithOutput(decodedText(*model(), written));
+    decoding_.setShownOutput(tokens);
+    return {};
+}
+
+void Session::showOwnOutput() {
+    if (decoding_.shownOutput().empty()) return;
+    decoding_.setShownOutput({});
+    if (selection_.hoveredToken().side == TokenRef::Output) selection_.setHoveredToken(TokenRef{});
+    inspectCurrent();
+}
+
 DatasetKind Session::datasetKindForModel() const {
     return model() ? datasetKindForTask(model()->meta().task) : DatasetKind::Auto;
 }
@@ -439,6 +487,7 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path, 
     interventions_.setModel(model);
     ablation_.setModel(model);
     patching_.setModel(model);
+    decoding_.setModel(model);
     whatIf_.setModel(model);
     whatIf_.setDataset(dataset_);
     analysis_.setModel(std::move(model));
@@ -561,6 +610,7 @@ QString Session::showPatchedRun(int row, int step) {
 }
 
 void Session::inspectCurrent() {
+    decoding_.setShownOutput({});  // the panels go back to the sample's own output
     if (modelFree_) {
         inspectFromStore();
         return;

@@ -36,6 +36,7 @@
 #include "core/session/CheckpointAnalysis.h"
 #include "core/session/ComparedRun.h"
 #include "core/session/ComparisonAnalysis.h"
+#include "core/session/DecodingAnalysis.h"
 #include "core/session/InterventionAnalysis.h"
 #include "core/session/ModelAnalysis.h"
 #include "core/session/PatchingAnalysis.h"
@@ -156,6 +157,14 @@ public:
     // deletion sensitivity of its tokens.
     WhatIfAnalysis& whatIf() { return whatIf_; }
     const WhatIfAnalysis& whatIf() const { return whatIf_; }
+    // A seq2seq model's decoding of the current sample, beam search or sampling (issue #26).
+    DecodingAnalysis& decoding() { return decoding_; }
+    const DecodingAnalysis& decoding() const { return decoding_; }
+    // One output of the decoding tree in every panel: the current sample run teacher-forced on
+    // the output from the root to `node` (issue #26). Returns why not ("" when started).
+    // showOwnOutput() goes back to the sample's own output.
+    QString showDecodedOutput(int node);
+    void showOwnOutput();
     // The run every panel shows beside the current sample's (core/session/ComparedRun.h): the
     // edited input while an edit is on, else the sample with the interventions, else none.
     ComparedRun comparedRun() const;
@@ -283,6 +292,7 @@ private:
     void restoreProjection();   // an opened session's projection, once its states are in
     void finishRestoring();
     void restoreInterventions();  // an opened session's, once its model is in
+    void updateDecodingSource();  // the current sample's input and reference, for decoding
 
     JobRunner jobs_;
     Selection selection_;
@@ -294,6 +304,7 @@ private:
     AblationAnalysis ablation_;
     PatchingAnalysis patching_;
     WhatIfAnalysis whatIf_;
+    DecodingAnalysis decoding_;
     std::shared_ptr<const Dataset> dataset_;
     quint64 generation_ = 0;
 

@@ -19,12 +19,12 @@ command -v compare >/dev/null || { echo "FAIL: ImageMagick's compare is missing 
 [ -n "${DISPLAY:-}" ] || { echo "FAIL: no display (make test runs ctest under xvfb-run)" >&2; exit 1; }
 
 for name in sample attention state-space units saturation features errors attribution \
-    intervention ablation ablation-depth patching whatif similarity compare checkpoints; do
+    intervention ablation ablation-depth patching whatif similarity compare checkpoints beam; do
   view=$name
   [ "$name" = whatif ] && view=attention
   [ "$name" = ablation-depth ] && view=ablation
   case $name in
-    sample | attention | patching | whatif) demo=dates ;;
+    sample | attention | patching | whatif | beam) demo=dates ;;
     *) demo=brackets ;;
   esac
   extra=()
@@ -44,6 +44,8 @@ for name in sample attention state-space units saturation features errors attrib
   # The brackets LSTM against the GRU trained on the same data.
   [ "$name" = similarity ] && extra=(--model-b "$DEMO/brackets/brackets_gru.pt")
   [ "$name" = compare ] && extra=(--model-b "$DEMO/brackets/brackets_gru.pt")
+  # The beam of width 4 with every hypothesis it kept, the reference's path in green.
+  [ "$name" = beam ] && extra=(--beam-width 4)
   source=(--model "$DEMO/$demo/$demo.pt" --data "$DEMO/$demo/$demo.tsv" --sample 3)
   # The small LSTM's training run (tests/models/compare_models.py), one broken file left out.
   if [ "$name" = checkpoints ]; then

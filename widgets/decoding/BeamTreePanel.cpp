@@ -1,0 +1,390 @@
+#include "widgets/decoding/BeamTreePanel.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "core/decoding/DecodingRequest.h"
+#include "core/model/Model.h"
+#include "core/session/Selection.h"
+#include "core/session/Session.h"
+#include "widgets/decoding/BeamTreeView.h"
+
+namespace rnnscope {
+
+namespace {
+
+QLabel* label(const QString& text, QWidget* parent) {
+    auto* l = new QLabel(text, parent);
+    l->setContentsMargins(6, 0, 0, 0);
+    return l;
+}
+
+}  // namespace
+
+BeamTreePanel::BeamTreePanel(Session& session, QWidget* parent)
+    : Panel(session, QStringLiteral("beam-tree"), parent) {
+    method_ = new QComboBox(this);
+    method_->setObjectName(QStringLiteral("method"));
+    method_->addItems({tr("Beam search"), tr("Sampling")});
+    method_->setToolTip(
+        tr("Beam search keeps the likeliest hypotheses at every step; sampling "
+           "draws outputs from the model's distribution, shown as the tree of "
+           "their shared prefixes."));
+    width_ = new QSpinBox(this);
+    width_->setObjectName(QStringLiteral("width"));
+    width_->setRange(1, 32);
+    width_->setValue(5);
+    width_->setToolTip(
+        tr("Hypotheses kept at every step (1 is greedy decoding, what the "
+           "model's generate() writes)."));
+    alpha_ = new QDoubleSpinBox(this);
+    alpha_->setObjectName(QStringLiteral("alpha"));
+    alpha_->setRange(0, 2);
+    alpha_->setSingleStep(0.1);
+    alpha_->setDecimals(2);
+    alpha_->setToolTip(
+        tr("Length normalisation of the final ranking: score / length^α. 0 ranks "
+           "by the plain log-probability, which favours short outputs."));
+    maxLength_ = new QSpinBox(this);
+    maxLength_->setObjectName(QStringLiteral("maxLength"));
+    maxLength_->setRange(1, 512);
+    maxLength_->setValue(64);
+    maxLength_->setToolTip(
+        tr("Longest output in tokens, the end token included; a hypothesis "
+           "still open there is cut and marked."));
+    samples_ = new QSpinBox(this);
+    samples_->setObjectName(QStringLiteral("samples"));
+    samples_->setRange(1, 1000);
+    samples_->setValue(20);
+    samples_->setToolTip(tr("Outputs drawn at once."));
+    temperature_ = new QDoubleSpinBox(this);
+    temperature_->setObjectName(QStringLiteral("temperature"));
+    temperature_->setRange(0.05, 5);
+    temperature_->setSingleStep(0.1);
+    temperature_->setValue(1);
+    temperature_->setToolTip(tr("Below 1 sharpens the model's distribution, above 1 flattens it."));
+    topK_ = new QSpinBox(this);
+    topK_->setObjectName(QStringLiteral("topK"));
+    topK_->setRange(0, 100000);
+    topK_->setSpecialValueText(tr("all"));
+    topK_->setToolTip(tr("Draw each token from the k likeliest only (all: every token)."));
+    seed_ = new QSpinBox(this);
+    seed_->setObjectName(QStringLiteral("seed"));
+    seed_->setRange(0, 1000000);
+    seed_->setValue(1);
+    seed_->setToolTip(tr("The same seed draws the same samples."));
+    prefix_ = new QLineEdit(this);
+    prefix_->setObjectName(QStringLiteral("prefix"));
+    prefix_->setClearButtonEnabled(true);
+    prefix_->setPlaceholderText(tr("force the first output tokens…"));
+    prefix_->setToolTip(
+        tr("Output text every hypothesis starts with; the search decodes on from "
+           "its end. Right-click a node to force its output."));
+    edits_ = new QToolButton(this);
+    edits_->setObjectName(QStringLiteral("edits"));
+    edits_->setPopupMode(QToolButton::InstantPopup);
+    edits_->setToolTip(
+        tr("Attention edits: click a node, then a source token under the tree "
+           "to attend only to it at that step (Shift-click removes it)."));
+    status_ = new QLabel(this);
+    status_->setObjectName(QStringLiteral("status"));
+    status_->setWordWrap(true);
+    status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    view_ = new BeamTreeView(this);
+    scroll_ = new QScrollArea(this);
+    scroll_->setWidget(view_);
+    scroll_->setWidgetResizable(false);
+    scroll_->setFrameShape(QFrame::NoFrame);
+    scroll_->setBackgroundRole(QPalette::Base);
+
+    auto* row = new QHBoxLayout;
+    row->addWidget(method_);
+    QWidget* widthLabel = label(tr("Width"), this);
+    QWidget* alphaLabel = label(tr("α"), this);
+    QWidget* samplesLabel = label(tr("Samples"), this);
+    QWidget* temperatureLabel = label(tr("Temperature"), this);
+    QWidget* topKLabel = label(tr("Top-k"), this);
+    QWidget* seedLabel = label(tr("Seed"), this);
+    for (QWidget* w : {widthLabel, static_cast<QWidget*>(width_), alphaLabel,
+                       static_cast<QWidget*>(alpha_), samplesLabel, static_cast<QWidget*>(samples_),
+                       temperatureLabel, static_cast<QWidget*>(temperature_), topKLabel,
+                       static_cast<QWidget*>(topK_), seedLabel, static_cast<QWidget*>(seed_)})
+        row->addWidget(w);
+    row->addWidget(label(tr("Max length"), this));
+    row->addWidget(maxLength_);
+    row->addStretch(1);
+    beamControls_ = {widthLabel, width_, alphaLabel, alpha_};
+    samplingControls_ = {samplesLabel, samples_, temperatureLabel, temperature_,
+                         topKLabel,    topK_,    seedLabel,        seed_};
+    auto* second = new QHBoxLayout;
+    second->addWidget(new QLabel(tr("Prefix"), this));
+    second->addWidget(prefix_, 1);
+    second->addWidget(edits_);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(row);
+    layout->addLayout(second);
+    layout->addWidget(status_);
+    layout->addWidget(scroll_, 1);
+
+    keepSettings({{QStringLiteral("method"), method_},
+                  {QStringLiteral("width"), width_},
+                  {QStringLiteral("alpha"), alpha_},
+                  {QStringLiteral("maxLength"), maxLength_},
+                  {QStringLiteral("samples"), samples_},
+                  {QStringLiteral("temperature"), temperature_},
+                  {QStringLiteral("topK"), topK_},
+                  {QStringLiteral("seed"), seed_}});
+
+    for (QSpinBox* box : {width_, maxLength_, samples_, topK_, seed_})
+        connect(box, &QSpinBox::valueChanged, this, &BeamTreePanel::applySetup);
+    for (QDoubleSpinBox* box : {alpha_, temperature_})
+        connect(box, &QDoubleSpinBox::valueChanged, this, &BeamTreePanel::applySetup);
+    connect(method_, &QComboBox::currentIndexChanged, this, [this] {
+        updateControls();
+        applySetup();
+    });
+    connect(prefix_, &QLineEdit::editingFinished, this, &BeamTreePanel::applySetup);
+    connect(prefix_, &QLineEdit::textChanged, this, [this](const QString& text) {
+        if (text.isEmpty()) applySetup();  // the clear button
+    });
+
+    DecodingAnalysis& decoding = session.decoding();
+    connect(&decoding, &DecodingAnalysis::changed, this, &BeamTreePanel::scheduleRefresh);
+    connect(&session, &Session::modelChanged, this, &BeamTreePanel::scheduleRefresh);
+    connect(&decoding, &DecodingAnalysis::hoveredNodeChanged, view_, &BeamTreeView::setHovered);
+    connect(view_, &BeamTreeView::nodeHovered, this, &BeamTreePanel::hoverNode);
+    connect(view_, &BeamTreeView::nodeClicked, this, [this](int node) {
+        const QString why = this->session().showDecodedOutput(node);
+        if (!why.isEmpty()) status_->setText(why);
+    });
+    connect(view_, &BeamTreeView::nodeMenuRequested, this, &BeamTreePanel::showNodeMenu);
+    connect(view_, &BeamTreeView::sourceClicked, this, &BeamTreePanel::editAttention);
+    updateControls();
+    refresh();
+}
+
+DecodingSetup BeamTreePanel::setupFromControls() const {
+    DecodingSetup s = session().decoding().setup();
+    s.method = method_->currentIndex() == 1 ? DecodingSetup::Method::Sampling
+                                            : DecodingSetup::Method::Beam;
+    s.width = width_->value();
+    s.alpha = alpha_->value();
+    s.maxLength = maxLength_->value();
+    s.samples = samples_->value();
+    s.temperature = temperature_->value();
+    s.topK = topK_->value();
+    s.seed = quint64(seed_->value());
+    s.prefix = prefix_->text();
+    return s;
+}
+
+void BeamTreePanel::applySetup() {
+    const DecodingSetup s = setupFromControls();
+    const DecodingSetup& now = session().decoding().setup();
+    if (s.method == now.method && s.width == now.width && s.alpha == now.alpha &&
+        s.maxLength == now.maxLength && s.samples == now.samples &&
+        s.temperature == now.temperature && s.topK == now.topK && s.seed == now.seed &&
+        s.prefix == now.prefix)
+        return;
+    session().decoding().setSetup(s);
+}
+
+void BeamTreePanel::updateControls() {
+    const bool sampling = method_->currentIndex() == 1;
+    for (QWidget* w : beamControls_) w->setVisible(!sampling);
+    for (QWidget* w : samplingControls_) w->setVisible(sampling);
+    const auto& edits = session().decoding().setup().edits;
+    edits_->setText(edits.empty()       ? tr("No attention edits")
+                    : edits.size() == 1 ? tr("1 attention edit")
+                                        : tr("%1 attention edits").arg(edits.size()));
+    edits_->setEnabled(!edits.empty());
+    auto* menu = new QMenu(edits_);
+    for (size_t i = 0; i < edits.size(); ++i) {
+        const AttentionEdit& e = edits[i];
+        const QString text = e.removed.empty() ? tr("Remove: attend only to %1 at output %2")
+                                               : tr("Remove: ignore %1 at output %2");
+        const QString sources = attentionEditText(e).section(QLatin1Char(':'), 1);
+        menu->addAction(text.arg(sources).arg(e.step), this, [this, i] {
+            DecodingSetup s = session().decoding().setup();
+            if (i < s.edits.size()) s.edits.erase(s.edits.begin() + std::ptrdiff_t(i));
+            session().decoding().setSetup(s);
+        });
+    }
+    if (!edits.empty()) {
+        menu->addSeparator();
+        menu->addAction(tr("Remove every edit"), this, &BeamTreePanel::clearEdits);
+    }
+    delete edits_->menu();
+    edits_->setMenu(menu);
+}
+
+void BeamTreePanel::setWidth(int width) {
+    width_->setValue(width);
+}
+
+void BeamTreePanel::setPrefix(const QString& prefix) {
+    prefix_->setText(prefix);
+    applySetup();
+}
+
+void BeamTreePanel::decodeOnFrom(int node) {
+    const auto result = session().decoding().result();
+    if (!result || node < 0 || node >= int(result->result.nodes.size())) return;
+    std::vector<int64_t> tokens = result->result.tokensTo(node);
+    if (!tokens.empty() && result->result.nodes[size_t(node)].ended) tokens.pop_back();
+    setPrefix(view_->outputText(tokens));
+}
+
+void BeamTreePanel::editAttention(int step, int position, bool remove) {
+    const auto result = session().decoding().result();
+    if (!result) return;
+    DecodingSetup s = setupFromControls();
+    // The edit applies on the path of the node shown: its output so far is forced.
+    const int node = view_->shownNode();
+    if (node > 0) {
+        std::vector<int64_t> before =
+            result->result.tokensTo(result->result.nodes[size_t(node)].parent);
+        s.prefix = view_->outputText(before);
+        prefix_->setText(s.prefix);
+    }
+    AttentionEdit edit;
+    edit.step = step;
+    const int length = result->source.length();
+    if (remove) {
+        // Shift-click adds to what an earlier Shift-click at this step removed.
+        for (const AttentionEdit& e : s.edits)
+            if (e.step == step && !e.removed.empty()) edit.removed = e.removed;
+        if (std::find(edit.removed.begin(), edit.removed.end(), position) == edit.removed.end())
+            edit.removed.push_back(position);
+    } else {
+        edit.weights.assign(size_t(length), 0.0f);
+        edit.weights[size_t(position)] = 1.0f;
+    }
+    s.edits.erase(std::remove_if(s.edits.begin(), s.edits.end(),
+                                 [&](const AttentionEdit& e) { return e.step == step; }),
+                  s.edits.end());
+    s.edits.push_back(edit);
+    session().decoding().setSetup(s);
+}
+
+void BeamTreePanel::clearEdits() {
+    DecodingSetup s = session().decoding().setup();
+    s.edits.clear();
+    session().decoding().setSetup(s);
+}
+
+void BeamTreePanel::hoverNode(int node) {
+    session().decoding().setHoveredNode(node);
+    // A node on the output every panel shows lights its output token everywhere: its attention
+    // row, its point in the state space, its step in the hidden units.
+    Selection& selection = session().selection();
+    const auto result = session().decoding().result();
+    const auto current = session().currentResult();
+    TokenRef token;
+    if (node > 0 && result && current && session().model()) {
+        const QStringList path = decodedTokens(*session().model(), result->result.tokensTo(node));
+        if (path.size() <= current->outputTokens.size() &&
+            current->outputTokens.mid(0, path.size()) == path)
+            token = TokenRef{session().currentSample(), TokenRef::Output, int(path.size()) - 1};
+    }
+    if (token.isValid() || selection.hoveredToken().side == TokenRef::Output)
+        selection.setHoveredToken(token);
+}
+
+void BeamTreePanel::showNodeMenu(int node, const QPoint& globalPos) {
+    const auto result = session().decoding().result();
+    if (!result) return;
+    QMenu menu(this);
+    const std::vector<int64_t> tokens = result->result.tokensTo(node);
+    const QString text = view_->outputText(tokens);
+    menu.addAction(tr("Decode on from “%1”").arg(text), this, [this, node] { decodeOnFrom(node); })
+        ->setEnabled(node > 0);
+    menu.addAction(tr("Clear the prefix"), this, [this] { setPrefix(QString()); })
+        ->setEnabled(!prefix_->text().isEmpty());
+    menu.addSeparator();
+    menu.addAction(tr("Show “%1” in every panel").arg(text), this,
+                   [this, node] { session().showDecodedOutput(node); })
+        ->setEnabled(node > 0);
+    menu.addAction(tr("Show the sample's own output again"), this,
+                   [this] { session().showOwnOutput(); })
+        ->setEnabled(!session().decoding().shownOutput().empty());
+    menu.addSeparator();
+    menu.addAction(tr("Copy “%1”").arg(text), this,
+                   [text] { QApplication::clipboard()->setText(text); });
+    menu.exec(globalPos);
+}
+
+QString BeamTreePanel::statusText() const {
+    return status_->text();
+}
+
+void BeamTreePanel::refresh() {
+    DecodingAnalysis& decoding = session().decoding();
+    const auto model = session().model();
+    updateControls();
+    if (model) {
+        view_->setVocabulary(model->meta().targetVocab, model->meta().eos,
+                             model->meta().input.tokenizer);
+    }
+    const auto result = decoding.result();
+    view_->setResult(result);
+    view_->setShownOutput(decoding.shownOutput());
+    QString status;
+    if (!decoding.available()) {
+        status = decoding.unavailableReason();
+        view_->setMessage(status);
+    } else if (decoding.isRunning()) {
+        status = tr("Decoding…");
+    } else if (!decoding.error().isEmpty()) {
+        status = decoding.error();
+        view_->setMessage(status);
+    } else if (!result) {
+        status = tr("Choose a sample to decode.");
+        view_->setMessage(status);
+    } else {
+        const auto& hyps = result->result.hypotheses;
+        if (!hyps.empty()) status = tr("Best: “%1”").arg(view_->outputText(hyps.front().tokens));
+        if (result->hasUnedited)
+            status += tr(" · without the attention edits: “%1”")
+                          .arg(view_->outputText(result->unedited.tokens));
+        if (!decoding.shownOutput().empty())
+            status += tr(" · every panel shows “%1” (right-click → the sample's own output)")
+                          .arg(view_->outputText(decoding.shownOutput()));
+        else
+            status +=
+                tr(" · point at a node for its attention, click it to show its output in "
+                   "every panel, right-click it to decode on from it");
+    }
+    status_->setText(status);
+    view_->resize(view_->sizeHint());
+}
+
+void BeamTreePanel::showEvent(QShowEvent* event) {
+    Panel::showEvent(event);
+    session().decoding().setWanted(true);
+}
+
+void BeamTreePanel::hideEvent(QHideEvent* event) {
+    Panel::hideEvent(event);
+    session().decoding().setWanted(false);
+}
+
+QSizeF BeamTreePanel::figureSize() const {
+    return view_->figureSize();
+}
+
+void BeamTreePanel::paintFigure(QPainter& painter, const QRectF& rect) {
+    view_->paintFigure(painter, rect);
+}
+
+}  // namespace rnnscope

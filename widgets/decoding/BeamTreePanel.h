@@ -1,0 +1,70 @@
+#pragma once
+// The Beam Tree panel (issue #26): a seq2seq model's decoding of the current sample explored —
+// beam search with its width, length normalisation and maximum length, or sampling with its
+// temperature and top-k — drawn as the tree of every hypothesis kept (BeamTreeView). A node's
+// menu forces its output as a prefix and decodes on; clicking a source token under a node edits
+// the attention at that step, and the output without the edit stays beside the new one. The
+// decoding itself is the Session's DecodingAnalysis, made on the worker while the panel shows.
+
+#include "widgets/common/Panel.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+class QToolButton;
+class QScrollArea;
+
+namespace rnnscope {
+
+class BeamTreeView;
+struct DecodingSetup;
+
+class BeamTreePanel : public Panel {
+    Q_OBJECT
+public:
+    explicit BeamTreePanel(Session& session, QWidget* parent = nullptr);
+
+    void paintFigure(QPainter& painter, const QRectF& rect) override;
+    QSizeF figureSize() const override;
+
+    // For tests and rnnscope-cli render.
+    BeamTreeView* view() const { return view_; }
+    QString statusText() const;
+    void setWidth(int width);
+    void setPrefix(const QString& prefix);
+    void decodeOnFrom(int node);  // the node's output becomes the forced prefix
+    void editAttention(int step, int position, bool remove);
+    void clearEdits();
+    void refreshNow() { refresh(); }
+
+protected:
+    void refresh() override;
+    void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
+
+private:
+    DecodingSetup setupFromControls() const;
+    void applySetup();
+    void showNodeMenu(int node, const QPoint& globalPos);
+    void hoverNode(int node);
+    void updateControls();
+
+    QComboBox* method_;
+    QSpinBox* width_;
+    QDoubleSpinBox* alpha_;
+    QSpinBox* maxLength_;
+    QSpinBox* samples_;
+    QDoubleSpinBox* temperature_;
+    QSpinBox* topK_;
+    QSpinBox* seed_;
+    QLineEdit* prefix_;
+    QToolButton* edits_;
+    QLabel* status_;
+    QScrollArea* scroll_;
+    BeamTreeView* view_;
+    QList<QWidget*> beamControls_, samplingControls_;
+};
+
+}  // namespace rnnscope
