@@ -110,8 +110,7 @@ int main(int argc, char** argv) {
     const qint64 peerSamples = std::min<qint64>(150, dataset->size());
     QElapsedTimer timer;
     timer.start();
-    const BeamStatistics some =
-        beamStatistics(*model, *dataset, statsWidth, 0.0, 64, peerSamples);
+    const BeamStatistics some = beamStatistics(*model, *dataset, statsWidth, 0.0, 64, peerSamples);
     const double oursSome = double(timer.nsecsElapsed()) / 1e9;
     Model::setThreadCount(QThread::idealThreadCount());
     timer.restart();
@@ -128,9 +127,10 @@ int main(int argc, char** argv) {
                                 .object()
                                 .value(QStringLiteral("total_s"))
                                 .toDouble();
-    std::printf("\ndates, beam statistics at widths 1 to %d (reference in the beam, exact match, "
-                "fixes and breaks)\n",
-                statsWidth);
+    std::printf(
+        "\ndates, beam statistics at widths 1 to %d (reference in the beam, exact match, "
+        "fixes and breaks)\n",
+        statsWidth);
     std::printf("  rnnscope, all %lld samples, %d threads   %7.1f s (goal < 30 s)\n",
                 static_cast<long long>(all.samples), QThread::idealThreadCount(), oursAll);
     std::printf("  rnnscope, first %lld samples, 1 thread   %7.2f s\n",

@@ -65,6 +65,10 @@ MainWindow::MainWindow(Session& session, QWidget* parent)
     for (const PanelInfo& info : panelTable())
         if (info.tabbedWith.isEmpty()) docks_[info.id]->raise();
     defaultState_ = saveState(kLayoutVersion);
+    // A panel that asks the Error Browser to show some samples brings it forward.
+    connect(session_, &Session::errorFilterRequested, this, [this] {
+        if (QDockWidget* d = dock(QStringLiteral("error-browser"))) d->raise();
+    });
 
     document_ = new SessionDocument(*this, *session_);
     jobStatus_ = new JobStatusWidget(session_->jobs(), this);

@@ -1,6 +1,8 @@
 #include "core/errors/ErrorFilter.h"
 
+#include <QJsonArray>
 #include <QStringList>
+#include <algorithm>
 
 namespace rnnscope {
 
@@ -22,6 +24,8 @@ QString ErrorFilter::describe() const {
     if (hasTextSearch())
         parts << (regex ? QStringLiteral("text ~ /%1/").arg(text)
                         : QStringLiteral("text contains \"%1\"").arg(text));
+    if (!sampleSet.isEmpty())
+        parts << QStringLiteral("%1 (%2 samples)").arg(sampleSet).arg(samples.size());
     return parts.isEmpty() ? QStringLiteral("all samples") : parts.join(QStringLiteral(", "));
 }
 
@@ -35,6 +39,12 @@ QJsonObject errorFilterToJson(const ErrorFilter& f) {
                   {QStringLiteral("text"), f.text},
                   {QStringLiteral("regex"), f.regex}};
     if (f.maxLength != ErrorFilter{}.maxLength) o[QStringLiteral("max_length")] = f.maxLength;
+    if (!f.sampleSet.isEmpty()) {
+        o[QStringLiteral("sample_set")] = f.sampleSet;
+        QJsonArray samples;  // numbered from 1, as the user counts them
+        for (qint64 s : f.samples) samples.append(s + 1);
+        o[QStringLiteral("samples")] = samples;
+    }
     return o;
 }
 
@@ -49,6 +59,13 @@ ErrorFilter errorFilterFromJson(const QJsonObject& o) {
     f.maxLength = o.value(QStringLiteral("max_length")).toInt(f.maxLength);
     f.text = o.value(QStringLiteral("text")).toString();
     f.regex = o.value(QStringLiteral("regex")).toBool();
+    f.sampleSet = o.value(QStringLiteral("sample_set")).toString();
+    if (!f.sampleSet.isEmpty()) {
+        for (const QJsonValue v : o.value(QStringLiteral("samples")).toArray())
+            if (v.toInteger(0) >= 1) f.samples.push_back(v.toInteger() - 1);
+        std::sort(f.samples.begin(), f.samples.end());
+        f.samples.erase(std::unique(f.samples.begin(), f.samples.end()), f.samples.end());
+    }
     return f;
 }
 

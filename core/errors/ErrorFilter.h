@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QString>
 #include <limits>
+#include <vector>
 
 namespace rnnscope {
 
@@ -19,13 +20,18 @@ struct ErrorFilter {
     int maxLength = std::numeric_limits<int>::max();
     QString text;  // searched in the sample's text, case-insensitive; empty: no search
     bool regex = false;
+    // A named set of samples another panel picked (the Beam Tree's "beam fixes greedy"): only
+    // these pass. Sorted dataset indices from 0; an empty name means no set.
+    QString sampleSet;
+    std::vector<qint64> samples;
 
     bool hasTextSearch() const { return !text.isEmpty(); }
     bool operator==(const ErrorFilter& o) const {
         return wrongOnly == o.wrongOnly && trueLabel == o.trueLabel &&
                predictedLabel == o.predictedLabel && minConfidence == o.minConfidence &&
                maxConfidence == o.maxConfidence && minLength == o.minLength &&
-               maxLength == o.maxLength && text == o.text && regex == o.regex;
+               maxLength == o.maxLength && text == o.text && regex == o.regex &&
+               sampleSet == o.sampleSet && samples == o.samples;
     }
     bool operator!=(const ErrorFilter& o) const { return !(*this == o); }
     // One line a user reads in a slice list: "wrong, true ( → predicted ), text ~ /a+/".

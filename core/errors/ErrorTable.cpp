@@ -163,8 +163,11 @@ std::vector<qint32> ErrorTable::select(const ErrorFilter& filter, const TextOf& 
     std::vector<qint32> out;
     if (trueClass == kNoSuchClass || predictedClass == kNoSuchClass) return out;
     out.reserve(rows_.size());
+    const bool inSet = !filter.sampleSet.isEmpty();
     for (size_t i = 0; i < rows_.size(); ++i)
-        if (passesNumbers(rows_[i], filter, trueClass, predictedClass)) out.push_back(qint32(i));
+        if (passesNumbers(rows_[i], filter, trueClass, predictedClass) &&
+            (!inSet || std::binary_search(filter.samples.begin(), filter.samples.end(), qint64(i))))
+            out.push_back(qint32(i));
     if (!filter.hasTextSearch() || !textOf) return out;
 
     // Text last: it reads the file, so it only sees samples the numbers let through.

@@ -1,10 +1,17 @@
 #include "core/session/DecodingAnalysis.h"
 
+#include "core/data/Dataset.h"
 #include "core/model/Model.h"
 
 namespace rnnscope {
 
-DecodingAnalysis::DecodingAnalysis(JobRunner& jobs, QObject* parent) : QObject(parent), job_(jobs) {
+DecodingAnalysis::DecodingAnalysis(JobRunner& jobs, QObject* parent)
+    : QObject(parent), job_(jobs), statisticsJob_(jobs) {
+    connect(&statisticsJob_, &JobHandle::progress, this, &DecodingAnalysis::statisticsProgress);
+    connect(&statisticsJob_, &JobHandle::finished, this, [this](bool, const QString& error) {
+        statisticsError_ = error;
+        Q_EMIT statisticsChanged();
+    });
     connect(&job_, &JobHandle::finished, this, [this](bool, const QString& error) {
         error_ = error;
         Q_EMIT changed();
@@ -16,10 +23,55 @@ DecodingAnalysis::~DecodingAnalysis() = default;
 void DecodingAnalysis::setModel(std::shared_ptr<const Model> model) {
     if (model == model_) return;
     model_ = std::move(model);
+    dropStatistics();
     hasSource_ = false;
     source_ = SampleInput();
     shown_.clear();
     restart();
+}
+
+void DecodingAnalysis::setDataset(std::shared_ptr<const Dataset> dataset) {
+    if (dataset == dataset_) return;
+    dataset_ = std::move(dataset);
+    dropStatistics();
+}
+
+void DecodingAnalysis::dropStatistics() {
+    statisticsJob_.reset();
+    statistics_.reset();
+    statisticsError_.clear();
+    Q_EMIT statisticsChanged();
+}
+
+QString DecodingAnalysis::startStatistics(int width, qint64 maxSamples) {
+    if (!available()) return unavailableReason();
+    if (!dataset_) return tr("Open a dataset with reference outputs first.");
+    statistics_.reset();
+    statisticsError_.clear();
+    auto model = model_;
+    auto dataset = dataset_;
+    const double alpha = setup_.alpha;
+    const int maxLength = setup_.maxLength;
+    statisticsJob_.start<std::shared_ptr<const BeamStatistics>>(
+        tr("Beam search over %1").arg(dataset->displayName()),
+        [model, dataset, width, alpha, maxLength, maxSamples](JobContext& context) {
+            return std::make_shared<const BeamStatistics>(beamStatistics(
+                *model, *dataset, width, alpha, maxLength, maxSamples, 64,
+                [&](double f) {
+                    context.setProgress(f, tr("Beam search at widths 1 to %1").arg(width));
+                },
+                [&] { return context.isCancelled(); }));
+        },
+        [this](std::shared_ptr<const BeamStatistics> result) {
+            statistics_ = std::move(result);
+            Q_EMIT statisticsChanged();
+        });
+    Q_EMIT statisticsChanged();  // running
+    return {};
+}
+
+void DecodingAnalysis::cancelStatistics() {
+    statisticsJob_.cancel();
 }
 
 void DecodingAnalysis::setShownOutput(const std::vector<int64_t>& tokens) {

@@ -7,11 +7,13 @@
 #include <QObject>
 #include <memory>
 
+#include "core/decoding/BeamStatistics.h"
 #include "core/decoding/Decode.h"
 #include "core/jobs/JobHandle.h"
 
 namespace rnnscope {
 
+class Dataset;
 class Model;
 
 class DecodingAnalysis : public QObject {
@@ -52,9 +54,20 @@ public:
     const std::vector<int64_t>& shownOutput() const { return shown_; }
     void setShownOutput(const std::vector<int64_t>& tokens);
 
+    // The dataset's beam statistics at widths 1 to `width` (core/decoding/BeamStatistics.h),
+    // made on the worker with progress and Cancel; dropped with the model or the dataset.
+    void setDataset(std::shared_ptr<const Dataset> dataset);
+    QString startStatistics(int width, qint64 maxSamples = -1);  // why not; "" when started
+    void cancelStatistics();
+    bool statisticsRunning() const { return statisticsJob_.isRunning(); }
+    std::shared_ptr<const BeamStatistics> statistics() const { return statistics_; }
+    QString statisticsError() const { return statisticsError_; }
+
 Q_SIGNALS:
     void changed();  // started, arrived, failed, dropped; the shown output changed
     void hoveredNodeChanged(int node);
+    void statisticsChanged();  // started, arrived, failed, cancelled, dropped
+    void statisticsProgress(double fraction, const QString& text);
 
 private:
     void restart();
@@ -69,6 +82,11 @@ private:
     QString error_;
     int hovered_ = -1;
     std::vector<int64_t> shown_;
+    std::shared_ptr<const Dataset> dataset_;
+    JobHandle statisticsJob_;
+    std::shared_ptr<const BeamStatistics> statistics_;
+    QString statisticsError_;
+    void dropStatistics();
 };
 
 }  // namespace rnnscope

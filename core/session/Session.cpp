@@ -499,6 +499,7 @@ void Session::setModel(std::shared_ptr<const Model> model, const QString& path, 
     interventions_.setDataset(dataset_);
     ablation_.setDataset(dataset_);
     patching_.setDataset(dataset_);
+    decoding_.setDataset(dataset_);
     clearTokenGroups();
     if (announce) Q_EMIT fileOpened(path, FileKind::Model);
     Q_EMIT modelChanged();
@@ -538,6 +539,7 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
     interventions_.setDataset(dataset_);
     ablation_.setDataset(dataset_);
     patching_.setDataset(dataset_);
+    decoding_.setDataset(dataset_);
     whatIf_.setDataset(dataset_);
     // A session file's selection applies once, to the dataset it was saved with.
     ++applyingFiles_;

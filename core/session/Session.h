@@ -165,6 +165,9 @@ public:
     // showOwnOutput() goes back to the sample's own output.
     QString showDecodedOutput(int node);
     void showOwnOutput();
+    // A panel asks the Error Browser to show these samples (errorFilterRequested): the Beam
+    // Tree's samples where the beam fixes or breaks greedy decoding.
+    void requestErrorFilter(const ErrorFilter& filter) { Q_EMIT errorFilterRequested(filter); }
     // The run every panel shows beside the current sample's (core/session/ComparedRun.h): the
     // edited input while an edit is on, else the sample with the interventions, else none.
     ComparedRun comparedRun() const;
@@ -273,6 +276,7 @@ Q_SIGNALS:
     // comparedRun() started, changed, arrived or ended; its attribution arrived.
     void comparedRunChanged();
     void comparedAttributionChanged();
+    void errorFilterRequested(const rnnscope::ErrorFilter& filter);
     void fileOpened(const QString& path, rnnscope::FileKind kind);
     void errorOccurred(const QString& title, const QString& message);
 

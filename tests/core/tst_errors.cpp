@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
+#include <QJsonArray>
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -117,6 +118,27 @@ TEST_CASE("filters let through exactly the samples asked for", "[errors]") {
     f.maxLength = 5;
     CHECK(table.select(f, textOf) == Rows{1, 4});
     CHECK(f.describe() == "wrong, length 0–5, text contains \"o\"");
+
+    f = {};  // a set of samples another panel picked, with the other filters
+    f.sampleSet = "beam 5 fixes greedy";
+    f.samples = {1, 2, 4, 7};
+    CHECK(table.select(f) == Rows{1, 2, 4, 7});
+    f.wrongOnly = true;
+    CHECK(table.select(f) == Rows{1, 4});
+    CHECK(f.describe() == "wrong, beam 5 fixes greedy (4 samples)");
+    f.samples.clear();  // an empty set lets nothing through
+    CHECK(table.select(f).empty());
+}
+
+TEST_CASE("a set of samples is kept in session files, numbered from 1", "[errors]") {
+    ErrorFilter f;
+    f.sampleSet = "beam 5 breaks greedy";
+    f.samples = {0, 9, 41};
+    const QJsonObject json = errorFilterToJson(f);
+    CHECK(json.value("sample_set").toString() == "beam 5 breaks greedy");
+    CHECK(json.value("samples").toArray() == QJsonArray{1, 10, 42});
+    CHECK(errorFilterFromJson(json) == f);
+    CHECK_FALSE(errorFilterToJson(ErrorFilter{}).contains("samples"));  // old files stay the same
 }
 
 TEST_CASE("sorting by a column puts unknown values last either way", "[errors]") {

@@ -22,6 +22,9 @@
 #include "core/session/Session.h"
 #include "tests/common/Demos.h"
 #include "widgets/decoding/BeamTreePanel.h"
+#include "widgets/errorbrowser/ErrorBrowserPanel.h"
+#include "widgets/errorbrowser/ErrorFilterBar.h"
+#include "core/decoding/BeamStatistics.h"
 #include "widgets/decoding/BeamTreeView.h"
 
 using namespace rnnscope;
@@ -158,6 +161,32 @@ TEST_CASE("the beam tree decodes the sample and follows the pointer", "[beamtree
         const auto r = w.session.currentResult();
         return r && r->outputTokens != secondTokens && w.session.decoding().shownOutput().empty();
     }));
+
+    // Over the dataset: the first 30 samples at widths 1 to 4, as the core counts them; the
+    // Error Browser shows a set of samples the panel asks for.
+    REQUIRE(w.panel->computeOverDataset(30).isEmpty());
+    REQUIRE(waitUntil([&] { return w.session.decoding().statistics() != nullptr; }, 120000));
+    w.panel->refreshNow();
+    const BeamStatistics want =
+        beamStatistics(*w.session.model(), *w.session.dataset(), 4, 0.0, 64, 30);
+    const auto got = w.session.decoding().statistics();
+    CHECK(got->samples == 30);
+    CHECK(got->exactMatch == want.exactMatch);
+    CHECK(got->inBeam == want.inBeam);
+    CHECK(w.panel->datasetText().contains(QStringLiteral("30 samples")));
+    ErrorFilter set;
+    set.sampleSet = QStringLiteral("beam 4 fixes greedy");
+    set.samples = {2, 5, 9};
+    w.session.requestErrorFilter(set);
+    auto* errors = qobject_cast<ErrorBrowserPanel*>(w.window.panel(QStringLiteral("error-browser")));
+    REQUIRE(errors);
+    CHECK(errors->filter() == set);
+    REQUIRE(waitUntil([&] { return errors->filteredCount() == 3; }, 30000));
+    auto* chip = errors->filterBar()->findChild<QToolButton*>(QStringLiteral("sampleSet"));
+    REQUIRE(chip);
+    CHECK(chip->text().startsWith(QStringLiteral("beam 4 fixes greedy (3)")));
+    chip->click();
+    CHECK(errors->filter().sampleSet.isEmpty());
 
     // Another sample decodes again.
     w.session.setCurrentSample(7);

@@ -8,12 +8,15 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 #include "core/decoding/DecodingRequest.h"
+#include "core/errors/ErrorFilter.h"
 #include "core/model/Model.h"
 #include "core/session/Selection.h"
 #include "core/session/Session.h"
@@ -130,9 +133,39 @@ BeamTreePanel::BeamTreePanel(Session& session, QWidget* parent)
     second->addWidget(new QLabel(tr("Prefix"), this));
     second->addWidget(prefix_, 1);
     second->addWidget(edits_);
+    overDataset_ = new QPushButton(tr("Over the Dataset"), this);
+    overDataset_->setObjectName(QStringLiteral("overDataset"));
+    overDataset_->setToolTip(
+        tr("Beam search on every sample at widths 1 to Width: how often the "
+           "reference is in the final beam and is its best, and where the "
+           "beam fixes or breaks greedy decoding."));
+    cancelDataset_ = new QPushButton(tr("Cancel"), this);
+    cancelDataset_->setObjectName(QStringLiteral("cancelDataset"));
+    datasetProgress_ = new QProgressBar(this);
+    datasetProgress_->setRange(0, 1000);
+    datasetProgress_->setTextVisible(false);
+    datasetProgress_->setMaximumWidth(160);
+    datasetResult_ = new QLabel(this);
+    datasetResult_->setObjectName(QStringLiteral("datasetResult"));
+    datasetResult_->setWordWrap(true);
+    datasetResult_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    fixes_ = new QPushButton(this);
+    fixes_->setObjectName(QStringLiteral("fixes"));
+    fixes_->setToolTip(tr("Show these samples in the Error Browser"));
+    breaks_ = new QPushButton(this);
+    breaks_->setObjectName(QStringLiteral("breaks"));
+    breaks_->setToolTip(tr("Show these samples in the Error Browser"));
+    auto* third = new QHBoxLayout;
+    third->addWidget(overDataset_);
+    third->addWidget(cancelDataset_);
+    third->addWidget(datasetProgress_);
+    third->addWidget(datasetResult_, 1);
+    third->addWidget(fixes_);
+    third->addWidget(breaks_);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(row);
     layout->addLayout(second);
+    layout->addLayout(third);
     layout->addWidget(status_);
     layout->addWidget(scroll_, 1);
 
@@ -160,6 +193,17 @@ BeamTreePanel::BeamTreePanel(Session& session, QWidget* parent)
 
     DecodingAnalysis& decoding = session.decoding();
     connect(&decoding, &DecodingAnalysis::changed, this, &BeamTreePanel::scheduleRefresh);
+    connect(&decoding, &DecodingAnalysis::statisticsChanged, this,
+            &BeamTreePanel::updateDatasetRow);
+    connect(&decoding, &DecodingAnalysis::statisticsProgress, this,
+            [this](double f) { datasetProgress_->setValue(int(1000 * f)); });
+    connect(overDataset_, &QPushButton::clicked, this, [this] {
+        const QString why = computeOverDataset();
+        if (!why.isEmpty()) datasetResult_->setText(why);
+    });
+    connect(cancelDataset_, &QPushButton::clicked, &decoding, &DecodingAnalysis::cancelStatistics);
+    connect(fixes_, &QPushButton::clicked, this, [this] { showFixes(true); });
+    connect(breaks_, &QPushButton::clicked, this, [this] { showFixes(false); });
     connect(&session, &Session::modelChanged, this, &BeamTreePanel::scheduleRefresh);
     connect(&decoding, &DecodingAnalysis::hoveredNodeChanged, view_, &BeamTreeView::setHovered);
     connect(view_, &BeamTreeView::nodeHovered, this, &BeamTreePanel::hoverNode);
@@ -277,6 +321,59 @@ void BeamTreePanel::editAttention(int step, int position, bool remove) {
     session().decoding().setSetup(s);
 }
 
+QString BeamTreePanel::computeOverDataset(qint64 maxSamples) {
+    return session().decoding().startStatistics(width_->value(), maxSamples);
+}
+
+QString BeamTreePanel::datasetText() const {
+    return datasetResult_->text();
+}
+
+void BeamTreePanel::showFixes(bool fixes) {
+    const auto stats = session().decoding().statistics();
+    if (!stats) return;
+    ErrorFilter filter;
+    filter.sampleSet = fixes ? tr("beam %1 fixes greedy").arg(stats->maxWidth)
+                             : tr("beam %1 breaks greedy").arg(stats->maxWidth);
+    filter.samples = fixes ? stats->fixes : stats->breaks;
+    session().requestErrorFilter(filter);
+}
+
+void BeamTreePanel::updateDatasetRow() {
+    const DecodingAnalysis& decoding = session().decoding();
+    const bool running = decoding.statisticsRunning();
+    const auto stats = decoding.statistics();
+    overDataset_->setEnabled(!running && decoding.available() && session().dataset());
+    cancelDataset_->setVisible(running);
+    datasetProgress_->setVisible(running);
+    if (running) datasetProgress_->setValue(0);
+    fixes_->setVisible(stats != nullptr);
+    breaks_->setVisible(stats != nullptr);
+    if (running) {
+        datasetResult_->setText(tr("Beam search over the dataset…"));
+    } else if (!decoding.statisticsError().isEmpty()) {
+        datasetResult_->setText(decoding.statisticsError());
+    } else if (stats) {
+        auto percent = [](double v) { return QString::number(100 * v, 'f', 1) + QLatin1Char('%'); };
+        QStringList widths;
+        for (int k = 1; k <= stats->maxWidth; ++k)
+            widths << tr("%1: %2").arg(k).arg(percent(stats->exactMatch[size_t(k - 1)]));
+        datasetResult_->setText(
+            tr("%1 samples · reference is the best at width %2 · in the final beam at width %3: "
+               "%4")
+                .arg(stats->samples)
+                .arg(widths.join(QStringLiteral(", ")))
+                .arg(stats->maxWidth)
+                .arg(percent(stats->inBeam.back())));
+        fixes_->setText(tr("Fixes greedy: %1").arg(stats->fixes.size()));
+        breaks_->setText(tr("Breaks greedy: %1").arg(stats->breaks.size()));
+        fixes_->setEnabled(!stats->fixes.empty());
+        breaks_->setEnabled(!stats->breaks.empty());
+    } else {
+        datasetResult_->clear();
+    }
+}
+
 void BeamTreePanel::clearEdits() {
     DecodingSetup s = session().decoding().setup();
     s.edits.clear();
@@ -367,6 +464,7 @@ void BeamTreePanel::refresh() {
     }
     status_->setText(status);
     view_->resize(view_->sizeHint());
+    updateDatasetRow();
 }
 
 void BeamTreePanel::showEvent(QShowEvent* event) {

@@ -12,6 +12,8 @@ class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
+class QProgressBar;
+class QPushButton;
 class QSpinBox;
 class QToolButton;
 class QScrollArea;
@@ -37,6 +39,12 @@ public:
     void decodeOnFrom(int node);  // the node's output becomes the forced prefix
     void editAttention(int step, int position, bool remove);
     void clearEdits();
+    // Over the dataset: widths 1 to the Width box (the first `maxSamples`; -1 all). Returns why
+    // not ("" when started).
+    QString computeOverDataset(qint64 maxSamples = -1);
+    QString datasetText() const;
+    // The Error Browser filtered to the samples the widest beam fixes (or breaks).
+    void showFixes(bool fixes);
     void refreshNow() { refresh(); }
 
 protected:
@@ -50,6 +58,7 @@ private:
     void showNodeMenu(int node, const QPoint& globalPos);
     void hoverNode(int node);
     void updateControls();
+    void updateDatasetRow();
 
     QComboBox* method_;
     QSpinBox* width_;
@@ -62,6 +71,12 @@ private:
     QLineEdit* prefix_;
     QToolButton* edits_;
     QLabel* status_;
+    QPushButton* overDataset_;
+    QPushButton* cancelDataset_;
+    QProgressBar* datasetProgress_;
+    QLabel* datasetResult_;
+    QPushButton* fixes_;
+    QPushButton* breaks_;
     QScrollArea* scroll_;
     BeamTreeView* view_;
     QList<QWidget*> beamControls_, samplingControls_;

@@ -174,6 +174,12 @@ ErrorBrowserPanel::ErrorBrowserPanel(Session& session, QWidget* parent)
         scheduleRefresh();
     };
     connect(&session, &Session::modelChanged, this, reset);
+    // Another panel's set of samples (the Beam Tree's fixes and breaks): shown on the table.
+    connect(&session, &Session::errorFilterRequested, this, [this](const ErrorFilter& f) {
+        tabs_->setCurrentIndex(0);
+        setFilter(f);
+        Q_EMIT settingsChanged();
+    });
     connect(&session.comparison(), &ComparisonAnalysis::modelChanged, this, [this, reset]() {
         if (!this->session().comparison().isOpen())  // the tab goes with model B, at once
             tabs_->setTabVisible(tabs_->indexOf(compared_), false);

@@ -1,5 +1,7 @@
 #include "widgets/errorbrowser/ErrorFilterBar.h"
 
+#include <QToolButton>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -67,6 +69,20 @@ ErrorFilterBar::ErrorFilterBar(QWidget* parent) : QWidget(parent) {
         numbers->addWidget(new QLabel(label, bar));
         numbers->addWidget(widget);
     }
+    // A set of samples another panel picked (the Beam Tree's "beam fixes greedy"), as a chip
+    // that removes it.
+    sampleSetChip_ = new QToolButton(bar);
+    sampleSetChip_->setObjectName(QStringLiteral("sampleSet"));
+    sampleSetChip_->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    sampleSetChip_->setToolTip(tr("Only these samples; click to show every sample again"));
+    sampleSetChip_->hide();
+    connect(sampleSetChip_, &QToolButton::clicked, this, [this] {
+        sampleSet_.clear();
+        samples_.clear();
+        sampleSetChip_->hide();
+        Q_EMIT filterEdited();
+    });
+    numbers->addWidget(sampleSetChip_);
     numbers->addStretch(1);
     auto* text = new QHBoxLayout;
     text->addWidget(search_, 2);
@@ -109,6 +125,8 @@ ErrorFilter ErrorFilterBar::filter() const {
     f.maxLength = maxLength_->value() > 0 ? maxLength_->value() : std::numeric_limits<int>::max();
     f.text = search_->text();
     f.regex = regex_->isChecked();
+    f.sampleSet = sampleSet_;
+    f.samples = samples_;
     return f;
 }
 
@@ -132,6 +150,10 @@ void ErrorFilterBar::setFilter(const ErrorFilter& filter, const QStringList& cla
                                                                              : filter.maxLength);
     search_->setText(filter.text);
     regex_->setChecked(filter.regex);
+    sampleSet_ = filter.sampleSet;
+    samples_ = filter.samples;
+    sampleSetChip_->setText(tr("%1 (%2) ✕").arg(sampleSet_).arg(samples_.size()));
+    sampleSetChip_->setVisible(!sampleSet_.isEmpty());
 }
 
 void ErrorFilterBar::setCount(const QString& text) {

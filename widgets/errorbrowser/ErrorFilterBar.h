@@ -12,6 +12,7 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
+class QToolButton;
 class QLineEdit;
 class QSpinBox;
 
@@ -47,6 +48,9 @@ private:
     QLineEdit* search_ = nullptr;
     QCheckBox* regex_ = nullptr;
     QLabel* count_ = nullptr;
+    QToolButton* sampleSetChip_ = nullptr;
+    QString sampleSet_;  // kept from setFilter: no widget edits it
+    std::vector<qint64> samples_;
     QTimer searchDelay_;
 };
 
