@@ -7,6 +7,7 @@
 #include <QCommandLineParser>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -115,8 +116,8 @@ void printText(const Model& model, const BeamCommandOptions& o, const DecodedSou
                     o.temperature, o.topK > 0 ? qPrintable(QString::number(o.topK)) : "off",
                     static_cast<unsigned long long>(o.seed));
     else
-        std::printf("beam       width %d, alpha %g, at most %d tokens\n", o.width, o.alpha,
-                    o.maxLength);
+        std::printf("beam       width %d, alpha %g, at most %d token%s\n", o.width, o.alpha,
+                    o.maxLength, o.maxLength == 1 ? "" : "s");
     if (!o.prefix.isEmpty()) std::printf("prefix     %s\n", qPrintable(o.prefix));
     for (const QString& e : o.attend) std::printf("edit       attend %s\n", qPrintable(e));
     for (const QString& e : o.ignore) std::printf("edit       ignore %s\n", qPrintable(e));
@@ -130,7 +131,8 @@ void printText(const Model& model, const BeamCommandOptions& o, const DecodedSou
                                   : qPrintable(QString::number(h.normalisedScore, 'f', 4)),
                     h.ended ? "" : "  (cut at the maximum length)");
     }
-    std::printf("\ntree       %zu nodes\n", r.nodes.size() - 1);
+    std::printf("\ntree       %zu nodes (the start and %zu tokens kept)\n", r.nodes.size(),
+                r.nodes.size() - 1);
     if (d.hasReference) {
         const ReferenceStanding& s = d.reference;
         std::printf("reference  %s  log-prob %.4f, ", qPrintable(decodedText(model, s.tokens)),
@@ -387,6 +389,14 @@ int runBeamCommand(const QStringList& arguments) {
         setup.topK = options.topK;
         setup.seed = options.seed;
         const DecodedSource d = decodeSource(*model, source, setup, &interruptRequested);
+        // An edit past the end of every output changed nothing: say so rather than stay quiet.
+        for (const AttentionEdit& e : setup.edits)
+            if (std::none_of(d.result.nodes.begin(), d.result.nodes.end(),
+                             [&](const DecodingNode& n) { return n.step == e.step && n.edited; }))
+                std::fprintf(stderr,
+                             "rnnscope-cli beam: the attention edit at output %d never applied: "
+                             "every output ended before it\n",
+                             e.step);
         if (options.json)
             printJsonLine(decodedJson(*model, options, d));
         else

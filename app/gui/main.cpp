@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
     parser.addOption(panel);
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QStringLiteral("model, dataset or session"));
+    parser.addHelpOption();
     parser.process(app);
 
     // The Session outlives the window and its panels (declared first, destroyed last).

@@ -1,6 +1,7 @@
 #include "core/decoding/TreeLayout.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace rnnscope {
 
@@ -14,12 +15,23 @@ TreeLayout layoutTree(const DecodingResult& result) {
     std::vector<std::vector<int>> children(n);
     for (const DecodingNode& node : result.nodes)
         if (node.parent >= 0) children[size_t(node.parent)].push_back(node.id);
-    for (auto& list : children)
-        std::stable_sort(list.begin(), list.end(), [&](int a, int b) {
-            return result.nodes[size_t(a)].score > result.nodes[size_t(b)].score;
-        });
     for (size_t h = 0; h < result.hypotheses.size(); ++h)
         layout.hypothesis[size_t(result.hypotheses[h].node)] = int(h) + 1;
+    // The best final hypothesis below each node (its rank; none: past every rank), so children
+    // are walked best hypothesis first.
+    const int none = std::numeric_limits<int>::max();
+    std::vector<int> best(n, none);
+    for (size_t i = n; i-- > 0;) {  // children come after their parent in the list
+        const DecodingNode& node = result.nodes[i];
+        if (layout.hypothesis[i] > 0) best[i] = std::min(best[i], layout.hypothesis[i]);
+        if (node.parent >= 0)
+            best[size_t(node.parent)] = std::min(best[size_t(node.parent)], best[i]);
+    }
+    for (auto& list : children)
+        std::stable_sort(list.begin(), list.end(), [&](int a, int b) {
+            if (best[size_t(a)] != best[size_t(b)]) return best[size_t(a)] < best[size_t(b)];
+            return result.nodes[size_t(a)].score > result.nodes[size_t(b)].score;
+        });
     // Depth-first, likeliest child first; an explicit stack keeps a 4,096-step output safe.
     int leaf = 0;
     struct Frame {

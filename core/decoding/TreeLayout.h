@@ -1,8 +1,9 @@
 #pragma once
 // Where each node of a decoding tree sits when it is drawn left to right: its column is its
 // output step, its row comes from the leaves (one row each, in the order of a depth-first walk
-// that visits the likeliest child first, so the best hypothesis runs along the top), and a
-// parent sits midway between its first and last child. Geometry only: the Beam Tree panel turns
+// that visits first the child leading to the best-ranked final hypothesis, then the likeliest,
+// so the best hypothesis runs along the top), and a parent sits midway between its first and
+// last child. Geometry only: the Beam Tree panel turns
 // rows and columns into pixels.
 
 #include <vector>

@@ -102,7 +102,16 @@ private:
         try {
             out = module_.get_method("decode_step")({prev, next});
         } catch (const std::exception& e) {
-            throw ModelError(QStringLiteral("decode_step() failed: %1").arg(describeError(e)));
+            const QString why = describeError(e);
+            // The usual slip: the step returns its logits but not the state the next one reads.
+            const QString hint = why.contains(QStringLiteral("KeyError"))
+                                     ? QStringLiteral(
+                                           "; decode_step() must return, beside \"logits\", every "
+                                           "tensor the next step reads from state (the encoder "
+                                           "outputs, the mask, the hidden state), "
+                                           "docs/model-contract.md \"Stepping the decoder\"")
+                                     : QString();
+            throw ModelError(QStringLiteral("decode_step() failed: %1%2").arg(why, hint));
         }
         State after = toState(out, "decode_step");
         DecoderStepOutput result;
@@ -182,9 +191,15 @@ std::unique_ptr<DecoderSteps> startDecoding(torch::jit::Module module,
 }
 
 DecoderStepsCheck checkDecoderSteps(torch::jit::Module module, const SampleInput& probe,
-                                    int64_t bos, int64_t eos, int64_t vocabularySize,
-                                    bool hasGenerate) {
+                                    const QString& probeText, int64_t bos, int64_t eos,
+                                    const QStringList& targetVocab, bool hasGenerate) {
     DecoderStepsCheck check;
+    const int64_t vocabularySize = targetVocab.size();
+    auto text = [&](const std::vector<int64_t>& ids) {
+        QStringList names;
+        for (int64_t id : ids) names << targetVocab.value(int(id), QStringLiteral("?"));
+        return names.join(QLatin1Char(' '));
+    };
     const bool hasStart = bool(module.find_method("decode_start"));
     const bool hasStep = bool(module.find_method("decode_step"));
     if (!hasStart || !hasStep) {
@@ -232,10 +247,13 @@ DecoderStepsCheck checkDecoderSteps(torch::jit::Module module, const SampleInput
             if (written != stepped)
                 throw ModelError(
                     QStringLiteral("greedy decoding with decode_step() does not write what "
-                                   "generate() writes on a test input (%1 tokens against %2, "
-                                   "first difference at output %3): decode_step() must compute "
+                                   "generate() writes on the test input \"%1\": stepping "
+                                   "writes [%2] (%3 tokens), generate() writes [%4] (%5 tokens), "
+                                   "first difference at output %6; decode_step() must compute "
                                    "exactly one step of generate()'s loop")
+                        .arg(probeText, text(stepped))
                         .arg(stepped.size())
+                        .arg(text(written))
                         .arg(written.size())
                         .arg([&] {
                             size_t i = 0;

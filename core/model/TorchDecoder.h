@@ -24,9 +24,10 @@ struct DecoderStepsCheck {
 // (two rows, every state tensor batch first, logits [B, V]) and, with generate(), whether
 // greedy stepping writes what generate() writes. The problem is in a user's words: what to
 // export or what disagreed.
+// `targetVocab` names the tokens and `probeText` the input in a disagreement's message.
 DecoderStepsCheck checkDecoderSteps(torch::jit::Module module, const SampleInput& probe,
-                                    int64_t bos, int64_t eos, int64_t vocabularySize,
-                                    bool hasGenerate);
+                                    const QString& probeText, int64_t bos, int64_t eos,
+                                    const QStringList& targetVocab, bool hasGenerate);
 
 // The decoder of `batch` (token ids; no padding needed), its state after decode_start().
 std::unique_ptr<DecoderSteps> startDecoding(torch::jit::Module module,

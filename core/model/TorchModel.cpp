@@ -390,10 +390,14 @@ std::shared_ptr<Model> Model::open(const QString& path) {
         d.layers[i].captured = whyNot[i].isEmpty();
         d.layers[i].whyNotCaptured = whyNot[i];
     }
-    if (d.seq2seq())
+    if (d.seq2seq()) {
+        const SampleInput probe = d.probeSample();
+        QStringList probeTokens;
+        for (int64_t id : probe.ids) probeTokens << d.meta.input.vocab.value(int(id));
         d.decoderSteps =
-            detail::checkDecoderSteps(d.module, d.probeSample(), d.ids.bosId, d.ids.eosId,
-                                      d.meta.targetVocab.size(), d.generate);
+            detail::checkDecoderSteps(d.module, probe, probeTokens.join(QLatin1Char(' ')),
+                                      d.ids.bosId, d.ids.eosId, d.meta.targetVocab, d.generate);
+    }
     return model;
 }
 

@@ -589,7 +589,12 @@ def check(path: str, data: Optional[str] = None) -> List[str]:
     check_attribution(model, meta, out, batch, forward)
     if meta["task"] == "seq2seq":
         check_generate(model, meta, batch)
-        check_decoder_steps(model, meta, batch)
+        try:
+            check_decoder_steps(model, meta, batch)
+        except Exception as e:  # a step that fails on its own state: said, not a traceback
+            fail(f"decode_start()/decode_step() failed on the test batch: {e}".splitlines()[0]
+                 + " (decode_step() must return, beside 'logits', every tensor the next step "
+                   "reads from state)")
     check_recurrent(model, out, batch, meta["task"])
     check_interventions(model)
     print("OK" if not failures else f"{len(failures)} check(s) failed")

@@ -5,8 +5,8 @@
 
 #include <QDir>
 #include <QFile>
-#include <QTemporaryDir>
 #include <QJsonArray>
+#include <QTemporaryDir>
 #include <catch2/catch.hpp>
 #include <cmath>
 

@@ -7,9 +7,11 @@
 // their output token, a new sample decodes again, and a classifier is told why there is no tree.
 // The numbers themselves are checked against PyTorch in cli.beam.
 
+#include <QApplication>
 #include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QTest>
 #include <QToolButton>
@@ -17,15 +19,15 @@
 
 #include "GuiUtil.h"
 #include "app/gui/MainWindow.h"
+#include "core/decoding/BeamStatistics.h"
 #include "core/model/Model.h"
 #include "core/session/Selection.h"
 #include "core/session/Session.h"
 #include "tests/common/Demos.h"
 #include "widgets/decoding/BeamTreePanel.h"
+#include "widgets/decoding/BeamTreeView.h"
 #include "widgets/errorbrowser/ErrorBrowserPanel.h"
 #include "widgets/errorbrowser/ErrorFilterBar.h"
-#include "core/decoding/BeamStatistics.h"
-#include "widgets/decoding/BeamTreeView.h"
 
 using namespace rnnscope;
 using rnnscope::test::demoPath;
@@ -95,10 +97,18 @@ TEST_CASE("the beam tree decodes the sample and follows the pointer", "[beamtree
 
     // Pointing at a node: the Session hears of it and the strip shows its weights.
     BeamTreeView* view = w.panel->view();
+    // The tree scrolls in the dock: bring a point into view before the mouse goes there.
+    auto* scroll = qobject_cast<QScrollArea*>(view->parentWidget()->parentWidget());
+    REQUIRE(scroll);
+    auto inView = [&](const QPointF& p) {
+        scroll->ensureVisible(int(p.x()), int(p.y()), 40, 40);
+        QApplication::processEvents();
+        return p.toPoint();
+    };
     const int node = tree->result.hypotheses[0].node;
     const int stepNode = w.session.decoding().result()->result.pathOf(
         tree->result.hypotheses[0].tokens)[2];  // the third output character
-    QTest::mouseMove(view, view->nodeCentre(stepNode).toPoint());
+    QTest::mouseMove(view, inView(view->nodeCentre(stepNode)));
     REQUIRE(waitUntil([&] { return w.session.decoding().hoveredNode() == stepNode; }, 5000));
     CHECK(view->shownNode() == stepNode);
     CHECK(view->nodeText(stepNode).contains(QStringLiteral("P = ")));
@@ -117,10 +127,10 @@ TEST_CASE("the beam tree decodes the sample and follows the pointer", "[beamtree
 
     // Editing the attention: output 3 looks only at the first source token.
     const int third = tree->result.pathOf(tree->result.hypotheses[0].tokens)[2];
-    QTest::mouseClick(view, Qt::LeftButton, {}, view->nodeCentre(third).toPoint());
+    QTest::mouseClick(view, Qt::LeftButton, {}, inView(view->nodeCentre(third)));
     CHECK(view->pinned() == third);
-    QTest::mouseMove(view, view->sourceCellCentre(0).toPoint());
-    QTest::mouseClick(view, Qt::LeftButton, {}, view->sourceCellCentre(0).toPoint());
+    QTest::mouseMove(view, inView(view->sourceCellCentre(0)));
+    QTest::mouseClick(view, Qt::LeftButton, {}, inView(view->sourceCellCentre(0)));
     tree = w.tree();
     REQUIRE(tree->setup.edits.size() == 1);
     CHECK(edits->text() == QStringLiteral("1 attention edit"));
@@ -139,7 +149,7 @@ TEST_CASE("the beam tree decodes the sample and follows the pointer", "[beamtree
     // tree stays, and pointing at its nodes lights their output token everywhere.
     const DecodedHypothesis second = tree->result.hypotheses[1];
     const QStringList secondTokens = decodedTokens(*w.session.model(), second.tokens);
-    QTest::mouseClick(view, Qt::LeftButton, {}, view->nodeCentre(second.node).toPoint());
+    QTest::mouseClick(view, Qt::LeftButton, {}, inView(view->nodeCentre(second.node)));
     const bool shownSecond = waitUntil([&] {
         const auto r = w.session.currentResult();
         return r && r->outputTokens == secondTokens;
@@ -152,7 +162,7 @@ TEST_CASE("the beam tree decodes the sample and follows the pointer", "[beamtree
     w.panel->refreshNow();
     CHECK(w.panel->statusText().contains(QStringLiteral("every panel shows")));
     const int fourth = tree->result.pathOf(second.tokens)[3];
-    QTest::mouseMove(view, view->nodeCentre(fourth).toPoint());
+    QTest::mouseMove(view, inView(view->nodeCentre(fourth)));
     REQUIRE(waitUntil([&] { return w.session.selection().hoveredToken().isValid(); }, 5000));
     CHECK(w.session.selection().hoveredToken().side == TokenRef::Output);
     CHECK(w.session.selection().hoveredToken().index == 3);
@@ -178,7 +188,8 @@ TEST_CASE("the beam tree decodes the sample and follows the pointer", "[beamtree
     set.sampleSet = QStringLiteral("beam 4 fixes greedy");
     set.samples = {2, 5, 9};
     w.session.requestErrorFilter(set);
-    auto* errors = qobject_cast<ErrorBrowserPanel*>(w.window.panel(QStringLiteral("error-browser")));
+    auto* errors =
+        qobject_cast<ErrorBrowserPanel*>(w.window.panel(QStringLiteral("error-browser")));
     REQUIRE(errors);
     CHECK(errors->filter() == set);
     REQUIRE(waitUntil([&] { return errors->filteredCount() == 3; }, 30000));

@@ -97,7 +97,7 @@ BeamTreePanel::BeamTreePanel(Session& session, QWidget* parent)
     edits_->setObjectName(QStringLiteral("edits"));
     edits_->setPopupMode(QToolButton::InstantPopup);
     edits_->setToolTip(
-        tr("Attention edits: click a node, then a source token under the tree "
+        tr("Attention edits: click a node, then a source token above the tree "
            "to attend only to it at that step (Shift-click removes it)."));
     status_ = new QLabel(this);
     status_->setObjectName(QStringLiteral("status"));
@@ -438,8 +438,8 @@ void BeamTreePanel::refresh() {
     view_->setShownOutput(decoding.shownOutput());
     QString status;
     if (!decoding.available()) {
-        status = decoding.unavailableReason();
-        view_->setMessage(status);
+        status = decoding.unavailableReason();  // said once, in the status line
+        view_->setMessage(QString());
     } else if (decoding.isRunning()) {
         status = tr("Decoding…");
     } else if (!decoding.error().isEmpty()) {

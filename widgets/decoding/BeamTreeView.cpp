@@ -191,13 +191,15 @@ BeamTreeView::Geometry BeamTreeView::geometry(const QRectF& rect) const {
     const qreal treeWidth = columns * g.columnWidth + g.hypothesisWidth;
     g.title = QRectF(rect.left() + kMargin, rect.top() + kMargin / 2, rect.width() - 2 * kMargin,
                      kTitleHeight + kSubtitleHeight);
-    g.tree = QRectF(rect.left() + kMargin, g.title.bottom() + 6, treeWidth, rows * g.rowHeight);
+    // The source strip above the tree, so it is in view (and clickable) however tall the tree.
     qreal stripWidth = 0;
     if (result_)
         for (const QString& t : result_->source.tokens)
             stripWidth += std::max<qreal>(18, tokenFm.horizontalAdvance(tokenLabel(t)) + 8);
-    g.strip = QRectF(g.tree.left(), g.tree.bottom() + 12, stripWidth, kStripLabel + kCellHeight);
-    g.legend = QRectF(g.tree.left(), g.strip.bottom() + 10, rect.width() - 2 * kMargin, 18);
+    g.strip =
+        QRectF(rect.left() + kMargin, g.title.bottom() + 4, stripWidth, kStripLabel + kCellHeight);
+    g.tree = QRectF(rect.left() + kMargin, g.strip.bottom() + 10, treeWidth, rows * g.rowHeight);
+    g.legend = QRectF(g.tree.left(), g.tree.bottom() + 10, rect.width() - 2 * kMargin, 18);
     (void)titleFm;
     return g;
 }
@@ -287,10 +289,11 @@ void BeamTreeView::paintTree(QPainter& painter, const Geometry& g) const {
     }
     for (const DecodingNode& n : r.nodes) {
         const QRectF box = g.box(layout_, n.id);
-        QColor fill = shown[size_t(n.id)] ? kShown
-                      : n.ended           ? QColor(225, 228, 232)
-                      : n.forced          ? kForced
-                                          : QColor(Qt::white);
+        QColor fill = shown[size_t(n.id)]                               ? kShown
+                      : n.ended && layout_.hypothesis[size_t(n.id)] > 0 ? QColor(225, 228, 232)
+                      : n.ended                                         ? QColor(245, 246, 247)
+                      : n.forced                                        ? kForced
+                                                                        : QColor(Qt::white);
         QPen pen(QColor(120, 120, 120), 1);
         if (n.edited) pen = QPen(kEdited, 1.8);
         if (onReference[size_t(n.id)]) pen = QPen(kReference, 2);
@@ -298,8 +301,10 @@ void BeamTreeView::paintTree(QPainter& painter, const Geometry& g) const {
         painter.setPen(pen);
         painter.setBrush(fill);
         painter.drawRoundedRect(box, 3, 3);
-        painter.setFont(layout_.hypothesis[size_t(n.id)] > 0 ? bold : tokenFont);
-        painter.setPen(Qt::black);
+        const bool final = layout_.hypothesis[size_t(n.id)] > 0;
+        painter.setFont(final ? bold : tokenFont);
+        // An end the search did not keep among the finals (it ranked below them): greyed.
+        painter.setPen(n.ended && !final ? QColor(150, 150, 150) : QColor(Qt::black));
         painter.drawText(box, Qt::AlignCenter, tokenName(n.token));
         if (const int rank = layout_.hypothesis[size_t(n.id)]) {
             const DecodedHypothesis& h = r.hypotheses[size_t(rank - 1)];
@@ -378,8 +383,13 @@ void BeamTreeView::paintStrip(QPainter& painter, const Geometry& g) const {
         const QRectF cell = sourceCell(g, i);
         const std::vector<float>& w = has ? r.nodes[size_t(node)].attention : std::vector<float>();
         const double value = i < int(w.size()) ? double(w[size_t(i)]) : 0.0;
+        // White to a deep blue, as the Samples panel shades a source by attention: the weight
+        // reads as ink.
+        const float v = float(std::clamp(value, 0.0, 1.0));
         const QColor fill =
-            has ? (std::isfinite(value) ? sequentialColour(1.0 - value) : kNonFiniteColour)
+            has ? (std::isfinite(value)
+                       ? QColor::fromRgbF(1.0f - 0.85f * v, 1.0f - 0.6f * v, 1.0f - 0.25f * v)
+                       : kNonFiniteColour)
                 : QColor(Qt::white);
         painter.setPen(QColor(190, 190, 190));
         painter.setBrush(has ? fill : QColor(Qt::white));

@@ -2,7 +2,7 @@
 // The tree of a decoding search drawn left to right (core/decoding/TreeLayout.h): tokens at the
 // nodes, each edge as wide and as dark as the probability of the token it leads to, the final
 // hypotheses ranked with their scores at the right, the reference's path in green and, where
-// the search dropped it, the reference's token in a dashed red box. Under the tree, the
+// the search dropped it, the reference's token in a dashed red box. Above the tree, the
 // attention of the node pointed at (or clicked) over the source tokens; clicking a source token
 // there edits the attention at that step. One paint path for the screen and the exported figure.
 
