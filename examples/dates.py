@@ -7,7 +7,7 @@ reverse direction); decoder = nn.GRU stepped one character at a time, whose inpu
 output character's embedding joined with an additive (Bahdanau et al. 2015) attention context over
 the encoder outputs; greedy generate().
 
-    /usr/bin/python3 examples/dates.py [--out DIR] [--epochs N] [--seed S]
+    /usr/bin/python3 examples/dates.py [--out DIR] [--epochs N] [--seed S] [--both-orders]
 
 Writes <out>/dates.pt, dates.tsv (held-out split), dates-train.tsv and metrics.json. Each TSV line
 is `source<TAB>target<TAB>spans`: one `start:end` per target character (end exclusive, character
@@ -26,6 +26,13 @@ offsets into the source) giving the TRUE SOURCE SPAN of that character. The rule
 All dates are real (weekdays match), from 1900-01-01 to 2099-12-31. Numeric day/month order is
 unambiguous by design: day first (26/11/2026, 26.11.2026) unless the year comes first
 (2026.11.26, 2026/11/26, 2026-11-26, 20261126). No held-out date occurs in training, in any form.
+
+--both-orders trains the same model on data that also writes dates month first with slashes, as
+in the United States ("11/26/2026"), as often as day first. A date whose day is 12 or less is
+then ambiguous ("01/02/2003" is 1 February or 2 January) and the data holds both readings, so
+the model cannot always be right: a demo of real errors, and of a beam that keeps both readings
+(docs/decoding.md). It writes dates_both_orders.pt, dates_both_orders.tsv,
+dates_both_orders-train.tsv and metrics_both_orders.json instead.
 """
 
 import datetime
@@ -114,19 +121,20 @@ def true_spans(target: str, fields) -> List[Tuple[int, int]]:
     return spans
 
 
-def make_sample(d: datetime.date, rng: random.Random) -> Tuple[str, str, str]:
-    source, fields = render(d, rng.choice(TEMPLATES), rng)
+def make_sample(d: datetime.date, rng: random.Random,
+                templates: List[str]) -> Tuple[str, str, str]:
+    source, fields = render(d, rng.choice(templates), rng)
     target = d.isoformat()
     spans = " ".join(f"{s}:{e}" for s, e in true_spans(target, fields))
     return source, target, spans
 
 
-def make_splits(rng: random.Random, n_train: int, n_test: int):
+def make_splits(rng: random.Random, n_train: int, n_test: int, templates: List[str]):
     days = [FIRST_DAY + datetime.timedelta(n) for n in range((LAST_DAY - FIRST_DAY).days + 1)]
     rng.shuffle(days)
     test_days, train_days = days[:n_test], days[n_test:]
-    test = [make_sample(d, rng) for d in test_days]
-    train = [make_sample(rng.choice(train_days), rng) for _ in range(n_train)]
+    test = [make_sample(d, rng, templates) for d in test_days]
+    train = [make_sample(rng.choice(train_days), rng, templates) for _ in range(n_train)]
     return train, test
 
 
@@ -350,13 +358,21 @@ def evaluate(model, test, src_vocab, tgt_vocab) -> Dict[str, object]:
 
 
 def main() -> None:
-    args = common.parse_args("dates", __doc__.splitlines()[0], epochs=2)
+    args = common.parse_args(
+        "dates", __doc__.splitlines()[0], epochs=2,
+        extra=lambda p: p.add_argument(
+            "--both-orders", action="store_true",
+            help="also write dates month first (11/26/2026), as often as day first"))
     rng = common.seed_everything(args.seed)
     clock = common.Stopwatch()
+    name = "dates_both_orders" if args.both_orders else "dates"
+    metrics_file = "metrics_both_orders.json" if args.both_orders else "metrics.json"
+    # Month first beside day first: "{D}/{M}/{Y}" and "{M}/{D}/{Y}" equally often.
+    templates = TEMPLATES + (["{M}/{D}/{Y}"] if args.both_orders else [])
 
-    train, test = make_splits(rng, n_train=30000, n_test=1500)
-    common.write_tsv(args.out / "dates.tsv", test)
-    common.write_tsv(args.out / "dates-train.tsv", train)
+    train, test = make_splits(rng, n_train=30000, n_test=1500, templates=templates)
+    common.write_tsv(args.out / f"{name}.tsv", test)
+    common.write_tsv(args.out / f"{name}-train.tsv", train)
     src_vocab = common.build_vocab([list(s) for s, _, _ in train], [common.PAD, common.UNK])
     tgt_vocab = common.build_vocab([list(t) for _, t, _ in train],
                                    [common.PAD, common.UNK, common.BOS, common.EOS])
@@ -385,13 +401,15 @@ def main() -> None:
               flush=True)
     train_seconds, train_cpu_seconds = clock.seconds(), clock.cpu_seconds()
     if args.weights_from:  # keep what the training that made these weights cost
-        earlier = json.loads((args.out / "metrics.json").read_text())
+        earlier = json.loads((args.out / metrics_file).read_text())
         train_seconds, train_cpu_seconds = earlier["train_seconds"], earlier["train_cpu_seconds"]
 
     meta = {
-        "name": "dates",
+        "name": name,
         "description": "Character seq2seq (bidirectional GRU encoder, GRU decoder with additive "
-                       "attention) that rewrites human-written dates as YYYY-MM-DD.",
+                       "attention) that rewrites human-written dates as YYYY-MM-DD."
+                       + (" Trained on dates written day first and month first, so 01/02/2003 "
+                          "has two readings." if args.both_orders else ""),
         "task": "seq2seq",
         "input": common.token_input_meta(src_vocab, "char"),
         "target_vocab": tgt_vocab,
@@ -399,11 +417,11 @@ def main() -> None:
         "eos": common.EOS,
         "pad": common.PAD,
     }
-    scripted = common.save_model(model, args.out / "dates.pt", meta)
+    scripted = common.save_model(model, args.out / f"{name}.pt", meta)
     metrics = evaluate(scripted, test, src_vocab, tgt_vocab)  # the saved model, as rnnscope sees it
     metrics["train_seconds"] = round(train_seconds, 1)
     metrics["train_cpu_seconds"] = round(train_cpu_seconds, 1)
-    common.write_metrics(args.out, metrics)
+    common.write_metrics(args.out, metrics, metrics_file)
 
 
 if __name__ == "__main__":

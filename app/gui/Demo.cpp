@@ -18,12 +18,15 @@ static void registerDemoResources() {
 namespace rnnscope {
 
 QStringList demoNames() {
-    return {QStringLiteral("dates"), QStringLiteral("brackets"), QStringLiteral("brackets-compare"),
+    return {QStringLiteral("dates"), QStringLiteral("dates-both-orders"),
+            QStringLiteral("brackets"), QStringLiteral("brackets-compare"),
             QStringLiteral("brackets-training")};
 }
 
 QString demoTitle(const QString& name) {
     if (name == QLatin1String("dates")) return QObject::tr("Dates: seq2seq GRU with attention");
+    if (name == QLatin1String("dates-both-orders"))
+        return QObject::tr("Dates written day or month first: two readings (Beam Tree)");
     if (name == QLatin1String("brackets"))
         return QObject::tr("Brackets: character LSTM classifier");
     if (name == QLatin1String("brackets-compare"))
@@ -68,10 +71,14 @@ DemoFiles extractDemo(const QString& name) {
     if (base.isEmpty()) base = QDir::tempPath() + QStringLiteral("/rnnscope");
     const bool compare = name == QLatin1String("brackets-compare");
     const bool training = name == QLatin1String("brackets-training");
-    const QString folder = compare || training ? QStringLiteral("brackets") : name;
+    const bool bothOrders = name == QLatin1String("dates-both-orders");
+    const QString folder = compare || training ? QStringLiteral("brackets")
+                           : bothOrders        ? QStringLiteral("dates")
+                                               : name;
     const QString dir = base + QStringLiteral("/demo/") + folder;
     if (!QDir().mkpath(dir)) throw UserError(QObject::tr("cannot create %1").arg(dir));
-    const QString prefix = QStringLiteral(":/demo/%1/%1").arg(folder);
+    const QString prefix = bothOrders ? QStringLiteral(":/demo/dates/dates_both_orders")
+                                      : QStringLiteral(":/demo/%1/%1").arg(folder);
     DemoFiles files{copyOut(prefix + QStringLiteral(".pt"), dir),
                     copyOut(prefix + QStringLiteral(".tsv"), dir), QString(), QString()};
     if (compare) files.compareModel = copyOut(prefix + QStringLiteral("_gru.pt"), dir);

@@ -15,7 +15,9 @@ struct DemoFiles {
     QString checkpoints;   // a folder of one training run's checkpoints (then no model), or ""
 };
 
-// "dates", "brackets", "brackets-compare" (the brackets LSTM against a GRU trained on the same
+// "dates", "dates-both-orders" (the same model trained on dates written day first and month
+// first, so "01/02/2003" has two readings: real errors, and a beam that keeps both),
+// "brackets", "brackets-compare" (the brackets LSTM against a GRU trained on the same
 // data, in the Compare Models panel) and "brackets-training" (the brackets LSTM before training
 // and after each of its 8 epochs, in the Checkpoints panel).
 QStringList demoNames();

@@ -45,8 +45,8 @@ int main(int argc, char** argv) {
                 "Two models and a dataset (rnnscope A.pt B.pt DATA) compare the models "
                 "(docs/compare.md).\n\n"
                 "Options:\n"
-                "  --demo NAME     open a built-in demo: dates, brackets, brackets-compare or\n"
-                "                  brackets-training\n"
+                "  --demo NAME     open a built-in demo: dates, dates-both-orders, brackets,\n"
+                "                  brackets-compare or brackets-training\n"
                 "  -h, --help      show this help\n"
                 "  -v, --version   show the version\n\n"
                 "Headless work (inspect, extract, render) is done by rnnscope-cli.\n");

@@ -17,17 +17,26 @@
 #include <QToolButton>
 #include <catch2/catch.hpp>
 
+#include <QComboBox>
+#include <QSettings>
+#include <QTemporaryDir>
+
 #include "GuiUtil.h"
 #include "app/gui/MainWindow.h"
+#include "app/gui/SessionPrompts.h"
 #include "core/decoding/BeamStatistics.h"
 #include "core/model/Model.h"
 #include "core/session/Selection.h"
 #include "core/session/Session.h"
+#include "core/store/ActivationStore.h"
 #include "tests/common/Demos.h"
+#include "widgets/attention/AttentionPanel.h"
+#include "widgets/common/TokenStrip.h"
 #include "widgets/decoding/BeamTreePanel.h"
 #include "widgets/decoding/BeamTreeView.h"
 #include "widgets/errorbrowser/ErrorBrowserPanel.h"
 #include "widgets/errorbrowser/ErrorFilterBar.h"
+#include "widgets/statespace/StateSpacePanel.h"
 
 using namespace rnnscope;
 using rnnscope::test::demoPath;
@@ -219,4 +228,203 @@ TEST_CASE("the beam tree tells a classifier why there is no tree", "[beamtree]")
     panel->refreshNow();
     CHECK(panel->statusText().contains(QStringLiteral("only a seq2seq model")));
     CHECK(!session.decoding().result());
+}
+
+TEST_CASE("a beam tree node off the output reaches the attention and the state space",
+          "[beamtree]") {
+    DatesWindow w;
+    auto tree = w.tree();
+    const auto result = w.session.currentResult();
+    REQUIRE(tree->reference.rank == 1);
+
+    // decode_step()'s "hidden" is the decoder state the model's forward computes: along the
+    // reference (the output every panel shows) it equals the captured decoder track, row by row.
+    const StateTrack* decoder = nullptr;
+    for (const StateTrack& t : result->tracks)
+        if (t.kind == QLatin1String("hidden") && t.module.contains(QLatin1String("decoder")))
+            decoder = &t;
+    REQUIRE(decoder);
+    const std::vector<int> path = tree->result.pathOf(tree->reference.tokens);
+    REQUIRE(path.size() == tree->reference.tokens.size());
+    for (size_t i = 0; i < path.size() && Eigen::Index(i) < decoder->values.rows(); ++i) {
+        const std::vector<float>& hidden = tree->result.nodes[size_t(path[i])].hidden;
+        REQUIRE(Eigen::Index(hidden.size()) == decoder->values.cols());
+        for (size_t u = 0; u < hidden.size(); ++u)
+            REQUIRE(hidden[u] ==
+                    Approx(decoder->values(Eigen::Index(i), Eigen::Index(u))).margin(1e-4));
+    }
+
+    // The state space projects the decoder's states (PCA, so placing a new state is exact).
+    auto* space = qobject_cast<StateSpacePanel*>(w.window.panel(QStringLiteral("state-space")));
+    REQUIRE(space);
+    REQUIRE(waitUntil([&] { return w.session.store() != nullptr; }, 120000));
+    QString track;
+    for (const StoredTrack& t : w.session.store()->tracks())
+        if (t.axis == StoreAxis::Output && t.kind == QLatin1String("hidden")) track = t.name;
+    REQUIRE(!track.isEmpty());
+    ProjectionSpec spec = space->spec();
+    spec.track = track;
+    spec.method = ProjectionMethod::Pca;
+    space->setSpec(spec);
+    REQUIRE(waitUntil(
+        [&] {
+            const auto p = w.session.stateProjection();
+            return p && p->finished && p->spec.key() == spec.key();
+        },
+        120000));
+
+    // A node of the second hypothesis where it leaves the first: off the shown output.
+    const auto& hyps = tree->result.hypotheses;
+    const std::vector<int> first = tree->result.pathOf(hyps[0].tokens);
+    const std::vector<int> second = tree->result.pathOf(hyps[1].tokens);
+    size_t split = 0;
+    while (split < first.size() && split < second.size() && first[split] == second[split]) ++split;
+    REQUIRE(split < second.size());
+    const int node = second[split];
+    const DecodingNode& off = tree->result.nodes[size_t(node)];
+    w.window.dock(QStringLiteral("attention"))->raise();
+
+    auto* attention = qobject_cast<AttentionPanel*>(w.window.panel(QStringLiteral("attention")));
+    REQUIRE(attention);
+    REQUIRE(waitUntil([&] { return !attention->isWaiting(); }, 60000));
+    w.session.decoding().setHoveredNode(-1);
+    w.session.decoding().setHoveredNode(node);
+    const QVector<float> shading = attention->sourceStrip()->shading();
+    REQUIRE(shading.size() == int(off.attention.size()));
+    const float top = *std::max_element(off.attention.begin(), off.attention.end());
+    for (int i = 0; i < shading.size(); ++i)
+        CHECK(shading[i] == Approx(off.attention[size_t(i)] / top).margin(1e-6));
+    CHECK(attention->sourceCaption().contains(QStringLiteral("Beam Tree")));
+    CHECK(attention->sourceCaption().contains(QStringLiteral("output %1").arg(off.step)));
+
+    MatrixRM state(1, Eigen::Index(off.hidden.size()));
+    for (size_t u = 0; u < off.hidden.size(); ++u) state(0, Eigen::Index(u)) = off.hidden[u];
+    const MatrixRM want = w.session.stateProjection()->place(state);
+    REQUIRE(space->hoverPosition().rows() == 1);
+    for (Eigen::Index d = 0; d < want.cols(); ++d)
+        CHECK(space->hoverPosition()(0, d) == Approx(want(0, d)).margin(1e-4));
+
+    w.session.decoding().setHoveredNode(-1);
+    CHECK(space->hoverPosition().rows() == 0);
+    CHECK(attention->sourceStrip()->shading().isEmpty());
+    CHECK_FALSE(attention->sourceCaption().contains(QStringLiteral("Beam Tree")));
+}
+
+TEST_CASE("sampling draws a tree of counts, and a session keeps the prefix and the edits",
+          "[beamtree]") {
+    QSettings().clear();
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("decoding.rnnscope"));
+    const SessionPrompts saved = sessionPrompts();
+    sessionPrompts().savePath = [&](QWidget*, const QString&) { return path; };
+    QString prefixText;
+    {
+        DatesWindow w;
+        auto* method = w.panel->findChild<QComboBox*>(QStringLiteral("method"));
+        auto* samples = w.panel->findChild<QSpinBox*>(QStringLiteral("samples"));
+        REQUIRE((method && samples));
+        w.tree();
+        samples->setValue(24);
+        method->setCurrentIndex(1);
+        auto tree = w.tree();
+        CHECK(tree->setup.method == DecodingSetup::Method::Sampling);
+        // Every sample is one hypothesis count and one path through the root.
+        int drawn = 0;
+        for (const DecodedHypothesis& h : tree->result.hypotheses) drawn += h.count;
+        CHECK(drawn == 24);
+        CHECK(tree->result.nodes[0].count == 24);
+        for (const DecodingNode& n : tree->result.nodes) {
+            int below = 0;
+            bool leaf = true;
+            for (const DecodingNode& c : tree->result.nodes)
+                if (c.parent == n.id) {
+                    below += c.count;
+                    leaf = false;
+                }
+            if (!leaf) CHECK(below <= n.count);
+        }
+        CHECK(w.panel->statusText().startsWith(QStringLiteral("Best")));
+
+        // Back to the beam, with a prefix and an edit that removes a source token.
+        method->setCurrentIndex(0);
+        tree = w.tree();
+        const std::vector<int64_t> two =
+            tree->result.tokensTo(tree->result.pathOf(tree->result.hypotheses[0].tokens)[1]);
+        prefixText = w.panel->view()->outputText(two);
+        w.panel->setPrefix(prefixText);
+        w.tree();
+        w.panel->editAttention(4, 1, true);
+        tree = w.tree();
+        REQUIRE(tree->setup.edits.size() == 1);
+        CHECK(w.window.isWindowModified());
+        w.window.saveSession(false);
+        REQUIRE(QFile::exists(path));
+        REQUIRE(w.window.close());
+    }
+    {
+        Session session;
+        MainWindow window{session};
+        window.resize(1500, 950);
+        window.show();
+        REQUIRE(QTest::qWaitForWindowExposed(&window));
+        window.openFiles({path});
+        REQUIRE(waitUntil([&] { return session.model() && session.currentResult(); }, 120000));
+        window.dock(QStringLiteral("beam-tree"))->raise();
+        const DecodingSetup& setup = session.decoding().setup();
+        CHECK(setup.method == DecodingSetup::Method::Beam);
+        CHECK(setup.prefix == prefixText);
+        REQUIRE(setup.edits.size() == 1);
+        CHECK(setup.edits[0].step == 4);
+        CHECK(setup.edits[0].removed == std::vector<int>{1});
+        REQUIRE(waitUntil([&] { return session.decoding().result() != nullptr; }, 60000));
+        CHECK(session.decoding().result()->hasUnedited);
+        auto* panel = qobject_cast<BeamTreePanel*>(window.panel(QStringLiteral("beam-tree")));
+        CHECK(panel->findChild<QLineEdit*>(QStringLiteral("prefix"))->text() == prefixText);
+        CHECK_FALSE(window.isWindowModified());
+    }
+    sessionPrompts() = saved;
+    QSettings().clear();
+}
+
+TEST_CASE("the two-readings demo: greedy misreads an ambiguous date, the beam keeps both",
+          "[beamtree]") {
+    Session session;
+    MainWindow window{session};
+    window.resize(1500, 950);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    window.openDemo(QStringLiteral("dates-both-orders"));
+    REQUIRE(waitUntil([&] { return session.model() && session.currentResult(); }, 120000));
+    CHECK(session.model()->meta().name == QStringLiteral("dates_both_orders"));
+    REQUIRE(session.dataset()->size() == 1500);
+    auto* panel = qobject_cast<BeamTreePanel*>(window.panel(QStringLiteral("beam-tree")));
+    REQUIRE(panel);
+    window.dock(QStringLiteral("beam-tree"))->raise();
+
+    // Sample 1101, "8/9/1983", means 8 September (docs/decoding.md): greedy decoding reads it
+    // month first, and width 5 ranks the reference first.
+    session.setCurrentSample(1100);
+    REQUIRE(waitUntil([&] {
+        const auto r = session.currentResult();
+        return r && r->input.tokens.join(QString()) == QStringLiteral("8/9/1983");
+    }));
+    CHECK(session.currentData().text == QStringLiteral("8/9/1983"));
+    CHECK(session.currentData().target == QStringLiteral("1983-09-08"));
+    CHECK(session.currentResult()->generatedTokens.join(QString()) != QStringLiteral("1983-09-08"));
+    REQUIRE(waitUntil(
+        [&] {
+            const auto r = session.decoding().result();
+            return r && r->source.ids == session.currentResult()->input.ids &&
+                   !session.decoding().isRunning();
+        },
+        60000));
+    const auto tree = session.decoding().result();
+    CHECK(tree->reference.rank == 1);
+    // Both readings stay in the beam to the end.
+    QStringList outputs;
+    for (const DecodedHypothesis& h : tree->result.hypotheses)
+        outputs << panel->view()->outputText(h.tokens);
+    INFO(outputs.join(QStringLiteral(" | ")).toStdString());
+    CHECK(outputs.contains(QStringLiteral("1983-09-08")));
+    CHECK(outputs.contains(QStringLiteral("1983-08-09")));
 }

@@ -12,6 +12,7 @@
 #include <limits>
 
 #include "core/analysis/compare/ModelNames.h"
+#include "core/decoding/Decode.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
 #include "widgets/attention/AttentionMapView.h"
@@ -100,6 +101,10 @@ AttentionPanel::AttentionPanel(Session& session, QWidget* parent)
     connect(&session, &Session::modelChanged, this, reset);
     connect(&session, &Session::datasetChanged, this, reset);
     connect(&session.selection(), &Selection::hoveredTokenChanged, this,
+            [this]() { showHighlight(); });
+    // A node of the Beam Tree off the shown output has no row in the map: its weights shade
+    // the source strip instead.
+    connect(&session.decoding(), &DecodingAnalysis::hoveredNodeChanged, this,
             [this]() { showHighlight(); });
     connect(&session, &Session::predictionsChanged, this, [this]() {
         if (!map_->figure().data().isEmpty()) startDatasetScore();
@@ -532,9 +537,45 @@ void AttentionPanel::showHighlight() {
     if (d.isEmpty()) return;
     // The source strip shows one output token's attention; a classifier's single row always.
     const int row = d.pooling ? 0 : h.output >= 0 ? h.output : h.cellOutput;
-    sourceStrip_->setShading(row >= 0 ? scaled(d.weights.row(row).transpose()) : QVector<float>{});
+    QString nodeCaption;
+    const std::vector<float> node =
+        row < 0 ? hoveredNodeAttention(&nodeCaption) : std::vector<float>();
+    if (!node.empty())
+        sourceStrip_->setShading(
+            scaled(Eigen::Map<const Eigen::VectorXf>(node.data(), Eigen::Index(node.size()))));
+    else
+        sourceStrip_->setShading(row >= 0 ? scaled(d.weights.row(row).transpose())
+                                          : QVector<float>{});
+    if (!d.pooling)
+        sourceCaption_->setText(node.empty()
+                                    ? tr("Source (shaded by the hovered output token's attention)")
+                                    : nodeCaption);
     outputStrip_->setShading(h.source >= 0 && !d.pooling ? scaled(d.weights.col(h.source))
                                                          : QVector<float>{});
+}
+
+QString AttentionPanel::sourceCaption() const {
+    return sourceCaption_->text();
+}
+
+std::vector<float> AttentionPanel::hoveredNodeAttention(QString* caption) const {
+    const DecodingAnalysis& decoding = session().decoding();
+    const auto decoded = decoding.result();
+    const int node = decoding.hoveredNode();
+    const AttentionData& d = map_->figure().data();
+    // decode_step()'s weights are the model's first attention layer, over this source.
+    if (!decoded || node <= 0 || node >= int(decoded->result.nodes.size()) || d.pooling ||
+        layers_->currentIndex() > 0 || shownRun() != Original)
+        return {};
+    const DecodingNode& n = decoded->result.nodes[size_t(node)];
+    if (n.attention.empty() || Eigen::Index(n.attention.size()) != d.weights.cols()) return {};
+    const auto model = session().model();
+    const QStringList path =
+        model ? decodedTokens(*model, decoded->result.tokensTo(node)) : QStringList();
+    *caption = tr("Source (shaded by the attention of the Beam Tree's “%1” at output %2)")
+                   .arg(AttentionFigure::displayToken(path.value(path.size() - 1)))
+                   .arg(n.step);
+    return n.attention;
 }
 
 TokenRef AttentionPanel::tokenFor(const AttentionHit& hit) const {

@@ -36,6 +36,7 @@ public:
     AttentionMapView* mapView() const { return map_; }
     TokenStrip* sourceStrip() const { return sourceStrip_; }
     TokenStrip* outputStrip() const { return outputStrip_; }
+    QString sourceCaption() const;  // what shades the source strip
     QComboBox* headSelector() const { return heads_; }
     QComboBox* layerSelector() const { return layers_; }
     // The attention layers of the current result ("attention", then each attention.<name>).
@@ -85,6 +86,9 @@ private:
     std::shared_ptr<const SampleResult> shownResult() const;
     int shownRun() const;  // Original when there are no interventions
     void showHighlight();
+    // The attention of the Beam Tree node under the pointer when the map has no row for it
+    // (empty otherwise), and the source strip's caption for it.
+    std::vector<float> hoveredNodeAttention(QString* caption) const;
     void hoverFromMap(const AttentionHit& hit);
     void clickFromMap(const AttentionHit& hit);
     void clearPin();

@@ -16,6 +16,7 @@ public:
     void setTokens(const QStringList& tokens);
     // One value in [0, 1] per token (empty: no shading).
     void setShading(const QVector<float>& values);
+    const QVector<float>& shading() const { return shading_; }
     void setHighlighted(int index);  // -1: none
     int highlighted() const { return highlighted_; }
     void setMarked(const QVector<bool>& marked);  // e.g. wrong tokens, drawn underlined red

@@ -5,6 +5,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
+#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -240,7 +241,9 @@ void BeamTreePanel::applySetup() {
         s.temperature == now.temperature && s.topK == now.topK && s.seed == now.seed &&
         s.prefix == now.prefix)
         return;
+    const bool prefixChanged = s.prefix != now.prefix;
     session().decoding().setSetup(s);
+    if (prefixChanged) Q_EMIT settingsChanged();  // the prefix is not a kept control
 }
 
 void BeamTreePanel::updateControls() {
@@ -262,6 +265,7 @@ void BeamTreePanel::updateControls() {
             DecodingSetup s = session().decoding().setup();
             if (i < s.edits.size()) s.edits.erase(s.edits.begin() + std::ptrdiff_t(i));
             session().decoding().setSetup(s);
+            Q_EMIT settingsChanged();
         });
     }
     if (!edits.empty()) {
@@ -319,6 +323,7 @@ void BeamTreePanel::editAttention(int step, int position, bool remove) {
                   s.edits.end());
     s.edits.push_back(edit);
     session().decoding().setSetup(s);
+    Q_EMIT settingsChanged();
 }
 
 QString BeamTreePanel::computeOverDataset(qint64 maxSamples) {
@@ -378,6 +383,7 @@ void BeamTreePanel::clearEdits() {
     DecodingSetup s = session().decoding().setup();
     s.edits.clear();
     session().decoding().setSetup(s);
+    Q_EMIT settingsChanged();
 }
 
 void BeamTreePanel::hoverNode(int node) {
@@ -475,6 +481,48 @@ void BeamTreePanel::showEvent(QShowEvent* event) {
 void BeamTreePanel::hideEvent(QHideEvent* event) {
     Panel::hideEvent(event);
     session().decoding().setWanted(false);
+}
+
+QJsonObject BeamTreePanel::saveSettings() const {
+    QJsonObject out = Panel::saveSettings();
+    const DecodingSetup& setup = session().decoding().setup();
+    if (!setup.prefix.isEmpty()) out[QStringLiteral("prefix")] = setup.prefix;
+    QJsonArray edits;
+    for (const AttentionEdit& e : setup.edits) {
+        // The edit itself, not its text: weights set by a drag need not be one token's.
+        QJsonObject edit{{QStringLiteral("step"), e.step}};
+        QJsonArray values;
+        if (!e.removed.empty()) {
+            for (int p : e.removed) values.append(p);
+            edit[QStringLiteral("removed")] = values;
+        } else {
+            for (float w : e.weights) values.append(double(w));
+            edit[QStringLiteral("weights")] = values;
+        }
+        edits.append(edit);
+    }
+    if (!edits.isEmpty()) out[QStringLiteral("attention_edits")] = edits;
+    return out;
+}
+
+void BeamTreePanel::restoreSettings(const QJsonObject& settings) {
+    Panel::restoreSettings(settings);
+    DecodingSetup s = setupFromControls();
+    s.prefix = settings.value(QStringLiteral("prefix")).toString();
+    prefix_->setText(s.prefix);
+    s.edits.clear();
+    // What a hand-edited file gets wrong is left out; the search names what it refuses.
+    for (const QJsonValue& v : settings.value(QStringLiteral("attention_edits")).toArray()) {
+        const QJsonObject o = v.toObject();
+        AttentionEdit e;
+        e.step = o.value(QStringLiteral("step")).toInt(0);
+        for (const QJsonValue& p : o.value(QStringLiteral("removed")).toArray())
+            e.removed.push_back(p.toInt(-1));
+        for (const QJsonValue& w : o.value(QStringLiteral("weights")).toArray())
+            e.weights.push_back(float(w.toDouble()));
+        if (e.step >= 1 && (e.removed.empty() != e.weights.empty())) s.edits.push_back(e);
+    }
+    session().decoding().setSetup(s);
 }
 
 QSizeF BeamTreePanel::figureSize() const {

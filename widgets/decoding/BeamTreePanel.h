@@ -30,6 +30,9 @@ public:
 
     void paintFigure(QPainter& painter, const QRectF& rect) override;
     QSizeF figureSize() const override;
+    // Besides the controls: the forced prefix and the attention edits.
+    QJsonObject saveSettings() const override;
+    void restoreSettings(const QJsonObject& settings) override;
 
     // For tests and rnnscope-cli render.
     BeamTreeView* view() const { return view_; }

@@ -133,6 +133,8 @@ StateSpacePanel::StateSpacePanel(Session& session, QWidget* parent)
     });
     connect(&session, &Session::stateProjectionChanged, this, [this]() { showProjection(); });
     connect(&session.selection(), &Selection::hoveredTokenChanged, this, [this]() { showHover(); });
+    connect(&session.decoding(), &DecodingAnalysis::hoveredNodeChanged, this,
+            [this]() { showHover(); });
     // A unit selected anywhere (the hidden-units panel's finder, saturation plot or heatmap)
     // colours the cloud by its activation.
     connect(&session.selection(), &Selection::selectedUnitsChanged, this,
@@ -902,6 +904,8 @@ void StateSpacePanel::showHover() {
         if (hovered.index < int(points.size()))
             at = shown_->coords.row(points[size_t(hovered.index)]);
     }
+    if (at.rows() == 0) at = hoveredNodePosition();  // a Beam Tree node off the shown output
+    hoverAt_ = at;
     scene_->setHover(at);
     view_->update();
 }

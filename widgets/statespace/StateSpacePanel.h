@@ -52,6 +52,9 @@ public:
     int pointCount() const { return int(trajectory_.rows()); }
     const MatrixRM& trajectory() const { return trajectory_; }
     int hoveredPoint() const { return hoveredStep_; }
+    // Where the ring of the token (or Beam Tree node) hovered elsewhere is drawn, [1, dims];
+    // empty when none is.
+    const MatrixRM& hoverPosition() const { return hoverAt_; }
 
     // --- the dataset's cloud -------------------------------------------------------------
     qint64 cloudPointCount() const;
@@ -111,6 +114,9 @@ private:
     AlignedStates modelBStates(const SampleResult& runB) const;
     QString modelBLabel() const;
     const StoredTrack* projectedTrack() const;
+    // StateSpaceBeamNode.cpp: where the Beam Tree's hovered node's decoder state lies ([1, dims]),
+    // or empty when the projection has no place for it.
+    MatrixRM hoveredNodePosition() const;
 
     VtkView* view_ = nullptr;
     std::unique_ptr<StateSpaceScene> scene_;
@@ -151,6 +157,7 @@ private:
     Eigen::MatrixXf samplePcaComponents_;
     std::vector<qint64> pinned_;
     int hoveredStep_ = -1;
+    MatrixRM hoverAt_;
     qint64 hoveredCloud_ = -1;
     bool cameraSet_ = false;
     QString cameraFor_;  // spec key the camera was last reset for
