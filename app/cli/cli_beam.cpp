@@ -17,6 +17,7 @@
 #include "core/Errors.h"
 #include "core/Predictions.h"
 #include "core/data/Dataset.h"
+#include "core/decoding/BeamRanks.h"
 #include "core/decoding/BeamStatistics.h"
 #include "core/decoding/Decode.h"
 #include "core/decoding/DecodingRequest.h"
@@ -166,6 +167,11 @@ QJsonObject statisticsJson(const Model& model, const Dataset& dataset, const Bea
         for (qint64 i : samples) out.append(i + 1);
         return out;
     };
+    const ReferenceRanks ranks = referenceRanks(s);
+    QJsonArray atRank;
+    for (qint64 n : ranks.atRank) atRank.append(n);
+    root[QStringLiteral("reference_ranks")] = QJsonObject{
+        {QStringLiteral("at_rank"), atRank}, {QStringLiteral("not_in_beam"), ranks.notInBeam}};
     root[QStringLiteral("fixes")] = numbers(s.fixes);
     root[QStringLiteral("breaks")] = numbers(s.breaks);
     QJsonArray per;
@@ -191,6 +197,8 @@ void printStatistics(const Model& model, const Dataset& dataset, const BeamStati
     for (int k = 1; k <= s.maxWidth; ++k)
         std::printf("  %5d  %20.2f%%  %20.2f%%\n", k, 100 * s.inBeam[size_t(k - 1)],
                     100 * s.exactMatch[size_t(k - 1)]);
+    std::printf("\nthe reference's rank at width %d: %s\n", s.maxWidth,
+                qPrintable(referenceRanksText(referenceRanks(s))));
     auto list = [&](const char* what, const std::vector<qint64>& samples) {
         std::printf("\nwidth %d %s greedy decoding on %zu sample(s)", s.maxWidth, what,
                     samples.size());

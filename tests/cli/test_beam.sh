@@ -161,6 +161,9 @@ for k in range(3):
     ranks = [p["ranks"][k] for p in out["per_sample"]]
     assert abs(out["widths"][k]["reference_in_beam"] - sum(r is not None for r in ranks) / 24) < 1e-12
     assert abs(out["widths"][k]["exact_match"] - sum(r == 1 for r in ranks) / 24) < 1e-12
+widest = [p["ranks"][2] for p in out["per_sample"]]
+assert out["reference_ranks"]["at_rank"] == [widest.count(r) for r in (1, 2, 3)], out["reference_ranks"]
+assert out["reference_ranks"]["not_in_beam"] == widest.count(None)
 for p in out["per_sample"]:
     source, target = lines[p["sample"] - 1].split("\t")[:2]
     src = torch.tensor([[vocab.index(c) if c in vocab else 1 for c in source]])

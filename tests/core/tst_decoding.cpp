@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/Errors.h"
+#include "core/decoding/BeamRanks.h"
 #include "core/decoding/BeamSearch.h"
 #include "core/decoding/DecodingRequest.h"
 #include "core/decoding/TreeLayout.h"
@@ -81,4 +82,18 @@ TEST_CASE("an attention edit reads back as it was written", "[decoding]") {
     CHECK_THROWS_AS(parseAttentionEdit(QStringLiteral("1:7"), 6, false), UserError);
     CHECK_THROWS_AS(parseAttentionEdit(QStringLiteral("0:1"), 6, false), UserError);
     CHECK_THROWS_AS(parseAttentionEdit(QStringLiteral("2"), 6, false), UserError);
+}
+
+TEST_CASE("the reference's ranks at the widest beam are counted", "[decoding]") {
+    BeamStatistics s;
+    s.maxWidth = 3;
+    for (const std::vector<int>& ranks : std::vector<std::vector<int>>{
+             {1, 1, 1}, {0, 1, 2}, {0, 0, 0}, {1, 2, 1}, {0, 2, 3}, {1, 1, 1}, {}})
+        s.outcomes.push_back(BeamSampleOutcome{0, ranks, {}, {}});
+    const ReferenceRanks r = referenceRanks(s);
+    CHECK(r.atRank == std::vector<qint64>{3, 1, 1});
+    CHECK(r.notInBeam == 1);
+    CHECK(r.total == 6);  // a sample without ranks is not counted
+    CHECK(referenceRanksText(r) ==
+          QStringLiteral("#1 50.0%, #2 16.7%, #3 16.7%, not in the beam 16.7%"));
 }

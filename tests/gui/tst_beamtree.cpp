@@ -24,6 +24,7 @@
 #include "GuiUtil.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/SessionPrompts.h"
+#include "core/decoding/BeamRanks.h"
 #include "core/decoding/BeamStatistics.h"
 #include "core/model/Model.h"
 #include "core/session/Selection.h"
@@ -154,6 +155,34 @@ TEST_CASE("the beam tree decodes the sample and follows the pointer", "[beamtree
     tree = w.tree();
     CHECK(tree->setup.edits.empty());
 
+    // Dragging one source token onto another moves that token's weight at the node's step; the
+    // step then uses exactly those weights.
+    {
+        const int at = tree->result.pathOf(tree->result.hypotheses[0].tokens)[2];
+        const std::vector<float> before = tree->result.nodes[size_t(at)].attention;
+        const int from = int(std::max_element(before.begin(), before.end()) - before.begin());
+        const int to = from == 0 ? 1 : 0;
+        QTest::mouseClick(view, Qt::LeftButton, {}, inView(view->nodeCentre(at)));
+        REQUIRE(view->pinned() == at);
+        QTest::mousePress(view, Qt::LeftButton, {}, inView(view->sourceCellCentre(from)));
+        QTest::mouseMove(view, inView(view->sourceCellCentre(to)));
+        QTest::mouseRelease(view, Qt::LeftButton, {}, inView(view->sourceCellCentre(to)));
+        tree = w.tree();
+        REQUIRE(tree->setup.edits.size() == 1);
+        const AttentionEdit& moved = tree->setup.edits[0];
+        CHECK(moved.step == 3);
+        REQUIRE(moved.weights.size() == before.size());
+        CHECK(moved.weights[size_t(from)] == 0.0f);
+        CHECK(moved.weights[size_t(to)] == Approx(before[size_t(to)] + before[size_t(from)]));
+        const DecodingNode& used =
+            tree->result.nodes[size_t(tree->result.pathOf(tree->result.hypotheses[0].tokens)[2])];
+        CHECK(used.edited);
+        for (size_t i = 0; i < before.size(); ++i)
+            CHECK(used.attention[i] == Approx(moved.weights[i]).margin(1e-6));
+        w.panel->clearEdits();
+        tree = w.tree();
+    }
+
     // Clicking a hypothesis shows it in every panel: the sample runs teacher-forced on it, the
     // tree stays, and pointing at its nodes lights their output token everywhere.
     const DecodedHypothesis second = tree->result.hypotheses[1];
@@ -193,6 +222,8 @@ TEST_CASE("the beam tree decodes the sample and follows the pointer", "[beamtree
     CHECK(got->exactMatch == want.exactMatch);
     CHECK(got->inBeam == want.inBeam);
     CHECK(w.panel->datasetText().contains(QStringLiteral("30 samples")));
+    CHECK(w.panel->datasetText().contains(QStringLiteral("its rank there: ") +
+                                          referenceRanksText(referenceRanks(*got))));
     ErrorFilter set;
     set.sampleSet = QStringLiteral("beam 4 fixes greedy");
     set.samples = {2, 5, 9};

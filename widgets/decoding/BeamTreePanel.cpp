@@ -1,5 +1,8 @@
 #include "widgets/decoding/BeamTreePanel.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
@@ -16,6 +19,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "core/decoding/BeamRanks.h"
 #include "core/decoding/DecodingRequest.h"
 #include "core/errors/ErrorFilter.h"
 #include "core/model/Model.h"
@@ -214,6 +218,7 @@ BeamTreePanel::BeamTreePanel(Session& session, QWidget* parent)
     });
     connect(view_, &BeamTreeView::nodeMenuRequested, this, &BeamTreePanel::showNodeMenu);
     connect(view_, &BeamTreeView::sourceClicked, this, &BeamTreePanel::editAttention);
+    connect(view_, &BeamTreeView::sourceDragged, this, &BeamTreePanel::moveAttention);
     updateControls();
     refresh();
 }
@@ -258,9 +263,17 @@ void BeamTreePanel::updateControls() {
     auto* menu = new QMenu(edits_);
     for (size_t i = 0; i < edits.size(); ++i) {
         const AttentionEdit& e = edits[i];
-        const QString text = e.removed.empty() ? tr("Remove: attend only to %1 at output %2")
-                                               : tr("Remove: ignore %1 at output %2");
-        const QString sources = attentionEditText(e).section(QLatin1Char(':'), 1);
+        QString text = e.removed.empty() ? tr("Remove: attend only to %1 at output %2")
+                                         : tr("Remove: ignore %1 at output %2");
+        QString sources = attentionEditText(e).section(QLatin1Char(':'), 1);
+        // Weights a drag moved are not one share for each source: name where most of it is.
+        const auto top = std::max_element(e.weights.begin(), e.weights.end());
+        if (e.removed.empty() && top != e.weights.end() &&
+            std::any_of(e.weights.begin(), e.weights.end(),
+                        [&](float w) { return w > 0 && std::abs(w - *top) > 1e-6f; })) {
+            text = tr("Remove: attention moved at output %2, most on source %1");
+            sources = QString::number(int(top - e.weights.begin()) + 1);
+        }
         menu->addAction(text.arg(sources).arg(e.step), this, [this, i] {
             DecodingSetup s = session().decoding().setup();
             if (i < s.edits.size()) s.edits.erase(s.edits.begin() + std::ptrdiff_t(i));
@@ -293,7 +306,7 @@ void BeamTreePanel::decodeOnFrom(int node) {
     setPrefix(view_->outputText(tokens));
 }
 
-void BeamTreePanel::editAttention(int step, int position, bool remove) {
+void BeamTreePanel::applyEdit(const AttentionEdit& edit) {
     const auto result = session().decoding().result();
     if (!result) return;
     DecodingSetup s = setupFromControls();
@@ -305,6 +318,37 @@ void BeamTreePanel::editAttention(int step, int position, bool remove) {
         s.prefix = view_->outputText(before);
         prefix_->setText(s.prefix);
     }
+    s.edits.erase(std::remove_if(s.edits.begin(), s.edits.end(),
+                                 [&](const AttentionEdit& e) { return e.step == edit.step; }),
+                  s.edits.end());
+    s.edits.push_back(edit);
+    session().decoding().setSetup(s);
+    Q_EMIT settingsChanged();
+}
+
+void BeamTreePanel::moveAttention(int step, int from, int to) {
+    const auto result = session().decoding().result();
+    const int node = view_->shownNode();
+    if (!result || node <= 0 || from == to) return;
+    const DecodingNode& n = result->result.nodes[size_t(node)];
+    const int length = result->source.length();
+    if (n.step != step || int(n.attention.size()) != length || from < 0 || to < 0 ||
+        from >= length || to >= length)
+        return;
+    // From the weights the step used (an earlier edit's, when it had one), the share on
+    // `from` moves onto `to`; the rest stays as it was.
+    AttentionEdit edit;
+    edit.step = step;
+    edit.weights = n.attention;
+    edit.weights[size_t(to)] += edit.weights[size_t(from)];
+    edit.weights[size_t(from)] = 0.0f;
+    applyEdit(edit);
+}
+
+void BeamTreePanel::editAttention(int step, int position, bool remove) {
+    const auto result = session().decoding().result();
+    if (!result) return;
+    const DecodingSetup s = setupFromControls();
     AttentionEdit edit;
     edit.step = step;
     const int length = result->source.length();
@@ -318,12 +362,7 @@ void BeamTreePanel::editAttention(int step, int position, bool remove) {
         edit.weights.assign(size_t(length), 0.0f);
         edit.weights[size_t(position)] = 1.0f;
     }
-    s.edits.erase(std::remove_if(s.edits.begin(), s.edits.end(),
-                                 [&](const AttentionEdit& e) { return e.step == step; }),
-                  s.edits.end());
-    s.edits.push_back(edit);
-    session().decoding().setSetup(s);
-    Q_EMIT settingsChanged();
+    applyEdit(edit);
 }
 
 QString BeamTreePanel::computeOverDataset(qint64 maxSamples) {
@@ -365,11 +404,12 @@ void BeamTreePanel::updateDatasetRow() {
             widths << tr("%1: %2").arg(k).arg(percent(stats->exactMatch[size_t(k - 1)]));
         datasetResult_->setText(
             tr("%1 samples · reference is the best at width %2 · in the final beam at width %3: "
-               "%4")
+               "%4 · its rank there: %5")
                 .arg(stats->samples)
                 .arg(widths.join(QStringLiteral(", ")))
                 .arg(stats->maxWidth)
-                .arg(percent(stats->inBeam.back())));
+                .arg(percent(stats->inBeam.back()))
+                .arg(referenceRanksText(referenceRanks(*stats))));
         fixes_->setText(tr("Fixes greedy: %1").arg(stats->fixes.size()));
         breaks_->setText(tr("Breaks greedy: %1").arg(stats->breaks.size()));
         fixes_->setEnabled(!stats->fixes.empty());

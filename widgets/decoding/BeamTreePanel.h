@@ -21,6 +21,7 @@ class QScrollArea;
 namespace rnnscope {
 
 class BeamTreeView;
+struct AttentionEdit;
 struct DecodingSetup;
 
 class BeamTreePanel : public Panel {
@@ -41,6 +42,8 @@ public:
     void setPrefix(const QString& prefix);
     void decodeOnFrom(int node);  // the node's output becomes the forced prefix
     void editAttention(int step, int position, bool remove);
+    // The weight the shown node's step put on source `from` moved onto `to` (a drag).
+    void moveAttention(int step, int from, int to);
     void clearEdits();
     // Over the dataset: widths 1 to the Width box (the first `maxSamples`; -1 all). Returns why
     // not ("" when started).
@@ -57,6 +60,9 @@ protected:
 
 private:
     DecodingSetup setupFromControls() const;
+    // The setup with the shown node's output so far forced (an edit applies on its path), and
+    // `edit` replacing any edit at its step; decodes again.
+    void applyEdit(const AttentionEdit& edit);
     void applySetup();
     void showNodeMenu(int node, const QPoint& globalPos);
     void hoverNode(int node);

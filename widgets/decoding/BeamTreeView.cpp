@@ -371,7 +371,8 @@ void BeamTreeView::paintStrip(QPainter& painter, const Geometry& g) const {
                     .arg(r.nodes[size_t(node)].step)
                     .arg(r.nodes[size_t(node)].edited ? tr(", edited") : QString())
                     .arg(interactive_ ? tr(" — click a source token to attend only to it there, "
-                                           "Shift-click to remove it")
+                                           "Shift-click to remove it, drag one onto another to "
+                                           "move its weight")
                                       : QString());
     else if (interactive_)
         label = tr("Source — point at a node to see where it attended");
@@ -394,6 +395,13 @@ void BeamTreeView::paintStrip(QPainter& painter, const Geometry& g) const {
         painter.setPen(QColor(190, 190, 190));
         painter.setBrush(has ? fill : QColor(Qt::white));
         painter.drawRect(cell);
+        if (interactive_ && dragFrom_ >= 0 && (i == dragFrom_ || i == dragOver_)) {
+            // The drag's two ends: where the weight comes from (dashed) and where it goes.
+            painter.setPen(
+                QPen(QColor(230, 120, 20), 2, i == dragFrom_ ? Qt::DashLine : Qt::SolidLine));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawRect(cell.adjusted(1, 1, -1, -1));
+        }
         painter.setPen(has && fill.lightnessF() < 0.5 ? Qt::white : Qt::black);
         painter.drawText(cell, Qt::AlignCenter, tokenLabel(result_->source.tokens[i]));
     }
@@ -498,6 +506,15 @@ QString BeamTreeView::nodeText(int node) const {
 }
 
 void BeamTreeView::mouseMoveEvent(QMouseEvent* event) {
+    if (dragFrom_ >= 0) {
+        const int over = sourceAt(event->position());
+        if (over != dragOver_) {
+            dragOver_ = over;
+            setCursor(over >= 0 && over != dragFrom_ ? Qt::DragMoveCursor : Qt::ClosedHandCursor);
+            update();
+        }
+        return QWidget::mouseMoveEvent(event);
+    }
     const int node = nodeAt(event->position());
     if (node != hovered_ && (node >= 0 || sourceAt(event->position()) < 0)) {
         hovered_ = node;
@@ -518,9 +535,26 @@ void BeamTreeView::mousePressEvent(QMouseEvent* event) {
     }
     const int source = sourceAt(event->position());
     const int shown = shownNode();
-    if (source >= 0 && shown > 0)
-        Q_EMIT sourceClicked(result_->result.nodes[size_t(shown)].step, source,
-                             event->modifiers().testFlag(Qt::ShiftModifier));
+    if (source >= 0 && shown > 0) {
+        dragFrom_ = dragOver_ = source;
+        dragStep_ = result_->result.nodes[size_t(shown)].step;
+        setCursor(Qt::ClosedHandCursor);
+        update();
+    }
+}
+
+void BeamTreeView::mouseReleaseEvent(QMouseEvent* event) {
+    if (event->button() != Qt::LeftButton || dragFrom_ < 0)
+        return QWidget::mouseReleaseEvent(event);
+    const int from = dragFrom_;
+    const int to = sourceAt(event->position());
+    dragFrom_ = dragOver_ = -1;
+    unsetCursor();
+    update();
+    if (to == from)
+        Q_EMIT sourceClicked(dragStep_, from, event->modifiers().testFlag(Qt::ShiftModifier));
+    else if (to >= 0)
+        Q_EMIT sourceDragged(dragStep_, from, to);
 }
 
 void BeamTreeView::contextMenuEvent(QContextMenuEvent* event) {

@@ -49,11 +49,14 @@ Q_SIGNALS:
     // A source cell of the attention strip clicked: `remove` with Shift (drop that token from
     // the node's step), else put all attention on it.
     void sourceClicked(int step, int position, bool remove);
+    // A source cell dragged onto another: the weight the node's step put on `from` moves to `to`.
+    void sourceDragged(int step, int from, int to);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
     void contextMenuEvent(QContextMenuEvent* event) override;
     void leaveEvent(QEvent* event) override;
     bool event(QEvent* event) override;
@@ -86,6 +89,10 @@ private:
     QString message_;
     int hovered_ = -1;
     int pinned_ = -1;
+    // A press on a source cell: a click when released there, a drag onto the cell released on.
+    int dragFrom_ = -1;
+    int dragStep_ = 0;
+    int dragOver_ = -1;
     mutable bool interactive_ = false;  // painting the screen: hints included
 };
 
