@@ -18,9 +18,12 @@ static void registerDemoResources() {
 namespace rnnscope {
 
 QStringList demoNames() {
-    return {QStringLiteral("dates"), QStringLiteral("dates-both-orders"),
-            QStringLiteral("brackets"), QStringLiteral("brackets-compare"),
-            QStringLiteral("brackets-training")};
+    return {QStringLiteral("dates"),
+            QStringLiteral("dates-both-orders"),
+            QStringLiteral("brackets"),
+            QStringLiteral("brackets-compare"),
+            QStringLiteral("brackets-training"),
+            QStringLiteral("sunspots")};
 }
 
 QString demoTitle(const QString& name) {
@@ -33,6 +36,8 @@ QString demoTitle(const QString& name) {
         return QObject::tr("Brackets: LSTM against GRU (Compare Models)");
     if (name == QLatin1String("brackets-training"))
         return QObject::tr("Brackets: the LSTM's training, epoch by epoch (Checkpoints)");
+    if (name == QLatin1String("sunspots"))
+        return QObject::tr("Sunspots: LSTM forecasting the monthly sunspot number");
     return name;
 }
 
@@ -79,8 +84,11 @@ DemoFiles extractDemo(const QString& name) {
     if (!QDir().mkpath(dir)) throw UserError(QObject::tr("cannot create %1").arg(dir));
     const QString prefix = bothOrders ? QStringLiteral(":/demo/dates/dates_both_orders")
                                       : QStringLiteral(":/demo/%1/%1").arg(folder);
-    DemoFiles files{copyOut(prefix + QStringLiteral(".pt"), dir),
-                    copyOut(prefix + QStringLiteral(".tsv"), dir), QString(), QString()};
+    // The forecaster's held-out windows are JSON Lines (a list of values and a target each).
+    const QString data =
+        name == QLatin1String("sunspots") ? QStringLiteral(".jsonl") : QStringLiteral(".tsv");
+    DemoFiles files{copyOut(prefix + QStringLiteral(".pt"), dir), copyOut(prefix + data, dir),
+                    QString(), QString()};
     if (compare) files.compareModel = copyOut(prefix + QStringLiteral("_gru.pt"), dir);
     if (training) {
         const QString resources = QStringLiteral(":/demo/brackets/checkpoints");

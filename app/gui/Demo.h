@@ -19,7 +19,8 @@ struct DemoFiles {
 // first, so "01/02/2003" has two readings: real errors, and a beam that keeps both),
 // "brackets", "brackets-compare" (the brackets LSTM against a GRU trained on the same
 // data, in the Compare Models panel) and "brackets-training" (the brackets LSTM before training
-// and after each of its 8 epochs, in the Checkpoints panel).
+// and after each of its 8 epochs, in the Checkpoints panel) and "sunspots" (a 2-layer LSTM
+// forecasting the monthly sunspot number, on 50 held-out windows of 48 months).
 QStringList demoNames();
 QString demoTitle(const QString& name);
 // Throws UserError when the demo is not compiled in or cannot be copied.

@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
                 "(docs/compare.md).\n\n"
                 "Options:\n"
                 "  --demo NAME     open a built-in demo: dates, dates-both-orders, brackets,\n"
-                "                  brackets-compare or brackets-training\n"
+                "                  brackets-compare, brackets-training or sunspots\n"
                 "  -h, --help      show this help\n"
                 "  -v, --version   show the version\n\n"
                 "Headless work (inspect, extract, render) is done by rnnscope-cli.\n");

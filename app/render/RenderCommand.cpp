@@ -654,7 +654,7 @@ int runRenderCommand(const QStringList& arguments) {
                 lastError, 3600000);
         }
         if (view == QLatin1String("attribution")) {
-            // This sample's scores, or the reason there are none (printed, and drawn).
+            // This sample's scores, or the reason there are none (then it fails with it).
             if (!waitFor(
                     [&] {
                         const auto a = session.currentAttribution();
@@ -668,9 +668,11 @@ int runRenderCommand(const QStringList& arguments) {
                     },
                     lastError, 300000))
                 return false;
-            if (!session.attributionError().isEmpty())
-                std::fprintf(stderr, "rnnscope-cli render: %s\n",
-                             qPrintable(session.attributionError()));
+            // No scores, no figure: a page holding only the reason is not what was asked for.
+            if (!session.attributionError().isEmpty()) {
+                lastError = session.attributionError();
+                return false;
+            }
         }
         return true;
     };

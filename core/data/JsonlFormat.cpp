@@ -1,7 +1,8 @@
 // JSON Lines: one JSON object per line, with the fields of the dataset's kind:
 //   classification {"text", "label"}, tagging {"tokens": [...], "tags": [...]},
 //   seq2seq {"source", "target", "spans": [[s, e], ...]}, language model {"text"},
-//   time series {"features": [[...], ...], "targets": [...]}.
+//   time series {"features": [[...], ...]} with "target": x (one value), "targets": [x, y]
+//   (one per output) or "targets": [[x], [x], ...] (one row per step).
 // Every line is parsed while indexing, so a malformed one is reported when the file opens.
 
 #include <QJsonArray>
@@ -210,8 +211,65 @@ private:
                 sample.features(t, f) = float(row[f].toDouble());
             }
         }
-        if (object.contains(QLatin1String("targets")))
-            sample.featureTargets = stringList(object, "targets", where);
+        readSeriesTargets(object, where, sample);
+    }
+
+    // The shapes a window's targets may have, said whenever one is refused.
+    static QString targetShapes() {
+        return QStringLiteral(
+            "expected \"target\": a number (one value for the window), \"targets\": "
+            "[numbers] (one per output), or \"targets\": [[numbers], ...] (one row per step)");
+    }
+
+    void readSeriesTargets(const QJsonObject& object, const Where& where,
+                           DataSample& sample) const {
+        const QJsonValue one = object.value(QLatin1String("target"));
+        const QJsonValue many = object.value(QLatin1String("targets"));
+        if (!one.isUndefined() && !many.isUndefined())
+            where.fail(QStringLiteral("both \"target\" and \"targets\": give one of them"));
+        if (!one.isUndefined()) {
+            if (!one.isDouble())
+                where.fail(QStringLiteral("\"target\" is not a number; ") + targetShapes());
+            sample.featureTargets = {scalarText(one)};
+            return;
+        }
+        if (many.isUndefined()) return;
+        const QJsonArray items = many.toArray();
+        if (!many.isArray() || items.isEmpty())
+            where.fail(QStringLiteral("\"targets\" is not a list of numbers; ") + targetShapes());
+        if (!items[0].isArray()) {
+            for (const QJsonValue item : items) {
+                const QString text = scalarText(item);
+                if (text.isNull() || item.isBool())
+                    where.fail(QStringLiteral("\"targets\" mixes numbers with something else; ") +
+                               targetShapes());
+                sample.featureTargets.append(text);
+            }
+            return;
+        }
+        // One row per step: as many rows as the window has steps, each as wide as the first.
+        const qsizetype width = items[0].toArray().size();
+        if (items.size() != sample.features.rows())
+            where.fail(QStringLiteral("\"targets\" has %1 rows for %2 steps; one row per step")
+                           .arg(items.size())
+                           .arg(sample.features.rows()));
+        sample.stepTargets.resize(items.size(), width);
+        for (qsizetype t = 0; t < items.size(); ++t) {
+            const QJsonArray row = items[t].toArray();
+            if (!items[t].isArray() || row.size() != width)
+                where.fail(QStringLiteral("\"targets\" row %1 does not hold %2 numbers; ")
+                               .arg(t + 1)
+                               .arg(width) +
+                           targetShapes());
+            for (qsizetype k = 0; k < width; ++k) {
+                if (!row[k].isDouble())
+                    where.fail(QStringLiteral("\"targets\" row %1 holds something other than "
+                                              "numbers; ")
+                                   .arg(t + 1) +
+                               targetShapes());
+                sample.stepTargets(t, k) = float(row[k].toDouble());
+            }
+        }
     }
 
     DatasetKind kind_;

@@ -35,14 +35,21 @@ RegressionResiduals regressionResiduals(const ModelMeta& meta, const SampleResul
         targets = sample.stepTargets.bottomRows(1);  // per sequence: the last row's targets
     }
     if (targets.size() == 0) return r;
+    // A per-step model with one target per sample: the forecast after the whole window.
+    MatrixRM compared = out;
+    if (r.perStep && targets.rows() == 1 && out.rows() > 1) {
+        r.perStep = false;
+        r.scoredStep = int(out.rows()) - 1;
+        compared = out.bottomRows(1);
+    }
     // Output o pairs with target column column[o].
     std::vector<int> column;
     for (int o = 0; o < out.cols(); ++o) {
         const int byName = int(targetNames.indexOf(meta.outputs.value(o)));
         column.push_back(byName >= 0 ? byName : o);
     }
-    const Eigen::Index rows = std::min(out.rows(), targets.rows());
-    r.predictions = out.topRows(rows);
+    const Eigen::Index rows = std::min(compared.rows(), targets.rows());
+    r.predictions = compared.topRows(rows);
     r.targets = MatrixRM::Constant(rows, out.cols(), kMissing);
     r.residuals = MatrixRM::Constant(rows, out.cols(), kMissing);
     for (int o = 0; o < out.cols(); ++o) {
@@ -50,7 +57,7 @@ RegressionResiduals regressionResiduals(const ModelMeta& meta, const SampleResul
         if (column[size_t(o)] >= targets.cols()) continue;
         for (Eigen::Index t = 0; t < rows; ++t) {
             r.targets(t, o) = targets(t, column[size_t(o)]);
-            r.residuals(t, o) = out(t, o) - r.targets(t, o);
+            r.residuals(t, o) = compared(t, o) - r.targets(t, o);
         }
     }
     return r;

@@ -3,7 +3,9 @@
 // sample, the sample's mean absolute and squared error, its worst window (the run of steps with
 // the highest mean absolute error), and MAE / RMSE over a set of samples. A model with one output
 // per step ([B, T, O]) is compared with the dataset's targets at every step (CSV `target`
-// columns); one per sequence ([B, O]) with the sample's targets (the last row's).
+// columns, JSON Lines per-step "targets"); one per sequence ([B, O]) with the sample's targets
+// (the last row's). A per-step model given one target per sample (a forecast window's next
+// value) is scored at its last step, where it has read the whole window.
 
 #include <QStringList>
 #include <limits>
@@ -23,6 +25,9 @@ struct RegressionResiduals {
     MatrixRM targets;      // [steps, outputs], NaN where missing
     QStringList outputs;   // names of the compared outputs
     bool perStep = false;  // one row per input step (else one row: the sequence's output)
+    // One row for a per-step model with one target per sample: the step it holds (from 0, the
+    // last); -1 otherwise.
+    int scoredStep = -1;
     bool isEmpty() const { return residuals.size() == 0; }
 };
 

@@ -129,8 +129,11 @@ SampleAttribution attributeSample(const Model& model, const SampleInput& input,
         out.outputPredicted = binding.predicted;
         out.outputReference = reference;
     }
-    out.position = settings.position < 0 ? defaultOutputPosition(task, binding.predicted, reference)
-                                         : settings.position;
+    // A forecaster's question is about its forecast after the whole window: the last step.
+    out.position = settings.position >= 0 ? settings.position
+                   : task == Task::Regression
+                       ? rows - 1
+                       : defaultOutputPosition(task, binding.predicted, reference);
     if (out.position < 0 || out.position >= rows)
         throw UserError(rows == 1 ? QStringLiteral("the model has one output per sequence; "
                                                    "there is no output position %1")
@@ -139,13 +142,25 @@ SampleAttribution attributeSample(const Model& model, const SampleInput& input,
                                                    "sample's %2 (1 to %2)")
                                         .arg(out.position + 1)
                                         .arg(rows));
-    const int predicted = binding.predicted.empty() ? -1 : binding.predicted[size_t(out.position)];
-    const int target = settings.target < 0 ? predicted : settings.target;
+    // A regression model predicts values, not a class: its first output unless one is chosen.
+    const int predicted = task == Task::Regression    ? -1
+                          : binding.predicted.empty() ? -1
+                                                      : binding.predicted[size_t(out.position)];
+    const int target = settings.target >= 0       ? settings.target
+                       : task == Task::Regression ? 0
+                                                  : predicted;
     if (target < 0 || target >= classes)
-        throw UserError(QStringLiteral("class %1 is not one of the model's %2 classes (0 to %3)")
-                            .arg(target)
-                            .arg(classes)
-                            .arg(classes - 1));
+        throw UserError(task == Task::Regression
+                            ? QStringLiteral("output %1 is not one of the model's %2 outputs "
+                                             "(0 to %3)")
+                                  .arg(target)
+                                  .arg(classes)
+                                  .arg(classes - 1)
+                            : QStringLiteral("class %1 is not one of the model's %2 classes (0 "
+                                             "to %3)")
+                                  .arg(target)
+                                  .arg(classes)
+                                  .arg(classes - 1));
     const QStringList names = attributionClassNames(model.meta());
     if (!out.outputTokens.isEmpty()) out.classNames = names;
     out.predicted = predicted;

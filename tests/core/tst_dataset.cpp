@@ -217,6 +217,36 @@ TEST_CASE("JSON Lines read for every kind", "[dataset]") {
     CHECK(s.featureTargets == QStringList{"0.5"});
 }
 
+TEST_CASE("a JSON Lines window's targets: one value, one per output, or one row per step",
+          "[dataset]") {
+    TempFiles files;
+    auto open = [&](const char* line) {
+        return Dataset::open(files.write("w.jsonl", QByteArray(line) + "\n"),
+                             kind(DatasetKind::TimeSeries));
+    };
+    CHECK(open(R"({"features": [1, 2, 3], "target": 4.5, "start": "1960-01"})")
+              ->sample(0)
+              .featureTargets == QStringList{"4.5"});
+    CHECK(open(R"({"features": [1, 2], "targets": [4, 5]})")->sample(0).featureTargets ==
+          QStringList{"4", "5"});
+    const DataSample steps =
+        open(R"({"features": [1, 2, 3], "targets": [[2], [3], [4]]})")->sample(0);
+    REQUIRE(steps.stepTargets.rows() == 3);
+    CHECK(steps.stepTargets(2, 0) == Approx(4));
+    CHECK(steps.featureTargets.isEmpty());
+    const auto refused = [&](const char* line, const char* words) {
+        INFO(line);
+        CHECK_THROWS_WITH(open(line), Catch::Contains(words) &&
+                                          Catch::Contains("one row per step") &&
+                                          Catch::Contains("line 1 of w.jsonl"));
+    };
+    refused(R"({"features": [1, 2, 3], "targets": [[2], [3]]})", "has 2 rows for 3 steps");
+    refused(R"({"features": [1, 2], "target": "high"})", "\"target\" is not a number");
+    refused(R"({"features": [1, 2], "targets": [[2], 3]})", "row 2 does not hold 1 numbers");
+    CHECK_THROWS_WITH(open(R"({"features": [1], "target": 1, "targets": [1]})"),
+                      Catch::Contains("give one of them"));
+}
+
 TEST_CASE("per-token annotations come from JSON Lines and CoNLL's extra columns", "[dataset]") {
     TempFiles files;
     auto json = Dataset::open(

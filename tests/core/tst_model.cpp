@@ -16,6 +16,9 @@
 #include <set>
 
 #include "core/Errors.h"
+#include "core/Predictions.h"
+#include "core/data/Dataset.h"
+#include "core/errors/RegressionErrors.h"
 #include "core/model/Model.h"
 #include "tests/common/TestModels.h"
 #include "tests/core/TestUtil.h"
@@ -541,4 +544,34 @@ TEST_CASE("the demo models reproduce their held-out metrics through rnnscope", "
         CHECK(total == 1500);
         CHECK(static_cast<double>(right) / total == Approx(expected).margin(1e-9));
     }
+}
+
+TEST_CASE("the sunspots demo's forecasts score as PyTorch scored them", "[model]") {
+    // examples/sunspots.py computed the MAE and RMSE of the last step's forecast over the 50
+    // held-out windows with PyTorch; rnnscope scores a window's one target at the last step.
+    const QString dir = test::sourcePath(QStringLiteral("resources/demo/sunspots"));
+    QFile metricsFile(dir + QStringLiteral("/metrics.json"));
+    REQUIRE(metricsFile.open(QIODevice::ReadOnly));
+    const QJsonObject metrics = QJsonDocument::fromJson(metricsFile.readAll()).object();
+    const auto model = Model::open(dir + QStringLiteral("/sunspots.pt"));
+    const auto dataset = Dataset::open(dir + QStringLiteral("/sunspots.jsonl"),
+                                       datasetOptionsForModel(model->meta()));
+    REQUIRE(dataset->size() == 50);
+    double absolute = 0, squared = 0;
+    qint64 count = 0;
+    for (qint64 i = 0; i < dataset->size(); ++i) {
+        const DataSample sample = dataset->sample(i);
+        const SampleResult r = model->run({encodeSample(*model, sample)}).front();
+        REQUIRE(r.logits.rows() == 48);  // a forecast at every step
+        const RegressionResiduals residuals = regressionResiduals(model->meta(), r, sample);
+        CHECK(residuals.scoredStep == 47);
+        const ResidualSums sums = residualSums(residuals);
+        absolute += sums.absolute;
+        squared += sums.squared;
+        count += sums.count;
+    }
+    REQUIRE(count == 50);
+    CHECK(absolute / double(count) == Approx(metrics.value("mae").toDouble()).epsilon(1e-5));
+    CHECK(std::sqrt(squared / double(count)) ==
+          Approx(metrics.value("rmse").toDouble()).epsilon(1e-5));
 }

@@ -66,6 +66,34 @@ TEST_CASE("residuals pair each output with its target column", "[regression_erro
     CHECK(regressionResiduals(meta, result, DataSample{}).isEmpty());  // no targets
 }
 
+TEST_CASE("a per-step model with one target per window is scored at its last step",
+          "[regression_errors]") {
+    // A forecaster: an output at each of 4 steps, the window's one target its next value.
+    ModelMeta meta;
+    meta.task = Task::Regression;
+    meta.outputs = {"next"};
+    SampleResult result;
+    result.input.tokens = {"5", "6", "7", "8"};
+    result.logits.resize(4, 1);
+    result.logits << 6.5, 7.25, 8.5, 9.75;
+    DataSample sample;
+    sample.featureTargets = {QStringLiteral("9")};
+    const RegressionResiduals r = regressionResiduals(meta, result, sample);
+    CHECK_FALSE(r.perStep);
+    CHECK(r.scoredStep == 3);
+    REQUIRE(r.residuals.rows() == 1);
+    CHECK(r.predictions(0, 0) == Approx(9.75));
+    CHECK(r.residuals(0, 0) == Approx(0.75));  // not step 1's 6.5 − 9
+    // One row per step: every step is compared, none singled out.
+    DataSample perStep;
+    perStep.stepTargets.resize(4, 1);
+    perStep.stepTargets << 6, 7, 8, 9;
+    const RegressionResiduals all = regressionResiduals(meta, result, perStep);
+    CHECK(all.perStep);
+    CHECK(all.scoredStep == -1);
+    CHECK(all.residuals(3, 0) == Approx(0.75));
+}
+
 TEST_CASE("a per-step regression model: residuals, worst windows, MAE and RMSE of the dataset",
           "[regression_errors]") {
     QTemporaryDir dir;

@@ -51,7 +51,9 @@ public:
         if (r.isEmpty()) return;
         QValueAxis* x = x_;
         QValueAxis* y = y_;
-        x->setTitleText(r.perStep ? tr("step") : tr("sequence output"));
+        x->setTitleText(r.perStep           ? tr("step")
+                        : r.scoredStep >= 0 ? tr("the forecast at step %1").arg(r.scoredStep + 1)
+                                            : tr("sequence output"));
         double low = 0.0, high = 0.0;
         const Eigen::Index steps = r.residuals.rows();
         for (Eigen::Index o = 0; o < r.residuals.cols(); ++o) {
@@ -197,7 +199,11 @@ void ResidualsView::updateChart() {
                       .arg(sums.absolute / double(sums.count), 0, 'g', 4)
                       .arg(std::sqrt(sums.squared / double(sums.count)), 0, 'g', 4)
                 : tr("Sample %1 has no targets to compare with").arg(session_.currentSample() + 1);
-        if (!r.isEmpty() && !r.perStep) title += tr(" (the model gives one output per sequence)");
+        if (!r.isEmpty() && r.scoredStep >= 0)
+            title +=
+                tr(" (one target per sample: scored at the last step, %1)").arg(r.scoredStep + 1);
+        else if (!r.isEmpty() && !r.perStep)
+            title += tr(" (the model gives one output per sequence)");
     }
     chart_->showResiduals(r, session_.selection().timeRange(), title);
 }
