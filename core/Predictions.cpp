@@ -1,5 +1,6 @@
 #include "core/Predictions.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/errors/RegressionErrors.h"
@@ -75,8 +76,13 @@ SampleInput encodeSample(const Model& model, const DataSample& sample) {
     if (model.meta().input.type == InputSpec::Type::Features && sample.features.rows() > 0) {
         SampleInput in;
         in.features = sample.features;
-        for (Eigen::Index t = 0; t < sample.features.rows(); ++t)
-            in.tokens << QString::number(t + 1);
+        // Each step shows its values, as a typed input does ("146.3", or "20.5, 1013").
+        for (Eigen::Index t = 0; t < sample.features.rows(); ++t) {
+            QStringList values;
+            for (Eigen::Index f = 0; f < sample.features.cols(); ++f)
+                values << QString::number(double(sample.features(t, f)), 'g', 6);
+            in.tokens << values.join(QStringLiteral(", "));
+        }
         return in;
     }
     return model.encode(sample.text, sample.target);
@@ -223,7 +229,8 @@ SamplePrediction summarizePrediction(const Model& model, const SampleResult& res
             p.residualCount = int(sums.count);
             p.loss = float(sums.absolute / double(sums.count));
             const ResidualWindow w = worstWindow(r, kResidualWindow);
-            p.worstWindowStart = w.start;
+            // A forecast scored at its last step: the window is that step of the sample.
+            p.worstWindowStart = w.start + std::max(0, r.scoredStep);
             p.worstWindowLength = w.length;
             p.worstWindowMae = float(w.mae);
             break;

@@ -218,10 +218,15 @@ int runAttributeCommand(const QStringList& arguments) {
                                   : QStringLiteral(" at output %1 (\u201c%2\u201d)")
                                         .arg(a.position + 1)
                                         .arg(a.outputTokens.value(a.position));
-        std::printf("%s of class %s%s (%s %.4f; predicted %s)\n",
-                    qPrintable(attributionMethodName(settings.method)), qPrintable(c.label),
-                    qPrintable(where), qPrintable(a.outputName), c.scores.output,
-                    qPrintable(names.value(a.predicted)));
+        if (a.task == Task::Regression)  // a value at a step, not a class of an output token
+            std::printf("%s of \u201c%s\u201d at step %d (%s %.4f)\n",
+                        qPrintable(attributionMethodName(settings.method)), qPrintable(c.label),
+                        a.position + 1, qPrintable(a.outputName), c.scores.output);
+        else
+            std::printf("%s of class %s%s (%s %.4f; predicted %s)\n",
+                        qPrintable(attributionMethodName(settings.method)), qPrintable(c.label),
+                        qPrintable(where), qPrintable(a.outputName), c.scores.output,
+                        qPrintable(names.value(a.predicted)));
 
         for (int t = 0; t < a.tokens.size(); ++t)
             std::printf("%4d  %-16s %+.6f\n", t + 1, qPrintable(a.tokens[t]),

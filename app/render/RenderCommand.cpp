@@ -710,9 +710,12 @@ int runRenderCommand(const QStringList& arguments) {
         else
             std::printf("%s: %s of %s%s\n", qPrintable(out), qPrintable(view),
                         qPrintable(session.currentResult()->input.tokens.join(
-                            // Words read as words: "no staged changes", not "nostagedchanges".
-                            session.model() && session.model()->meta().input.tokenizer ==
-                                                   QLatin1String("whitespace")
+                            // Words read as words: "no staged changes", not "nostagedchanges";
+                            // a series' steps as values: "146.3; 106".
+                            !session.model() ? QString()
+                            : session.model()->meta().input.type == InputSpec::Type::Features
+                                ? QStringLiteral("; ")
+                            : session.model()->meta().input.tokenizer == QLatin1String("whitespace")
                                 ? QStringLiteral(" ")
                                 : QString())),
                         session.whatIf().isEditing()

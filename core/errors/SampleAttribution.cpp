@@ -176,6 +176,7 @@ SampleAttribution attributeSample(const Model& model, const SampleInput& input,
         normalised = std::abs(top + std::log(sum)) < 1e-4;
     }
     if (normalised) out.outputName = QStringLiteral("log-probability");
+    if (task == Task::Regression) out.outputName = QStringLiteral("predicted value");
     out.contractDifference = binding.contractDifference;
     const MatrixRM baseline =
         out.padBaseline ? binding.padEmbeddings

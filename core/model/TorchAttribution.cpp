@@ -34,13 +34,32 @@ at::Tensor stack(const std::vector<MatrixRM>& points, size_t first, size_t last)
 
 // `decoder` non-empty: a seq2seq model, called as (src_embeddings, src_lengths, tgt,
 // tgt_lengths) with the same decoder input for every point of the batch.
+// `features`: a model that reads features, called through forward(inputs[, lengths]).
 at::Tensor callMethod(const torch::jit::Module& module, const at::Tensor& embeddings,
                       const std::vector<int64_t>& decoder,
                       const InterveningMethods* intervening = nullptr,
                       const Interventions& interventions = {},
-                      const std::vector<int64_t>& inputIds = {}) {
+                      const std::vector<int64_t>& inputIds = {}, bool features = false) {
     const int64_t batch = embeddings.size(0);
     const at::Tensor lengths = at::full({batch}, embeddings.size(1), at::kLong);
+    if (features) {
+        // forward(inputs) or forward(inputs, lengths), as the model was opened with.
+        const auto& schema = module.get_method("forward").function().getSchema();
+        std::vector<c10::IValue> args{embeddings};
+        if (schema.arguments().size() > 2) args.emplace_back(lengths);
+        try {
+            const c10::IValue out =
+                intervening && !interventions.empty()
+                    ? intervening->call("forward", std::move(args), interventions)
+                    : module.get_method("forward")(args);
+            return out.toTensor();
+        } catch (const UserError&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw ModelError(QStringLiteral("forward() on the attributed features failed: %1")
+                                 .arg(describeError(e)));
+        }
+    }
     if (!inputIds.empty() && intervening) {
         const at::Tensor ids = at::tensor(at::ArrayRef<int64_t>(inputIds), at::kLong)
                                    .unsqueeze(0)
@@ -112,8 +131,27 @@ at::Tensor chosenLogit(const at::Tensor& logits, int64_t batch, const Attributed
 }  // namespace
 
 QString attributionProblem(const torch::jit::Module& module, const ModelMeta& meta,
-                           const SampleResult& probe, const InterveningMethods* standard) {
+                           const SampleResult& probe, const InterveningMethods* standard,
+                           bool* throughFeatures) {
     const auto method = module.find_method(kMethod);
+    if (!method && meta.input.type == InputSpec::Type::Features &&
+        probe.input.features.size() > 0) {
+        // Its input is already continuous: forward() on the features is what is explained.
+        try {
+            const MatrixRM logits =
+                logitsFromEmbeddings(module, probe.input.features, {}, nullptr, {}, {}, true);
+            if (logits.rows() == probe.logits.rows() && logits.cols() == probe.logits.cols() &&
+                double((logits - probe.logits).cwiseAbs().maxCoeff()) <= 1e-5) {
+                if (throughFeatures) *throughFeatures = true;
+                return QString();
+            }
+        } catch (const UserError& e) {
+            return e.message();
+        }
+        return QStringLiteral(
+            "forward() gives other values for the same features run twice; attribution needs "
+            "a deterministic forward() (dropout off: model.eval() before saving).");
+    }
     if (!method && standard && standard->hasInputEmbedding() && meta.task != Task::Seq2Seq &&
         probe.embeddings.size() > 0) {
         // forward() with the embedding's output replaced must give forward()'s own logits.
@@ -177,10 +215,10 @@ MatrixRM logitsFromEmbeddings(const torch::jit::Module& module, const MatrixRM& 
                               const std::vector<int64_t>& decoder,
                               const InterveningMethods* intervening,
                               const Interventions& interventions,
-                              const std::vector<int64_t>& inputIds) {
+                              const std::vector<int64_t>& inputIds, bool features) {
     c10::InferenceMode inference;
     const at::Tensor logits = callMethod(module, stack({embeddings}, 0, 1), decoder, intervening,
-                                         interventions, inputIds);
+                                         interventions, inputIds, features);
     if (logits.size(0) != 1 || (logits.dim() != 2 && logits.dim() != 3))
         throw ModelError(QStringLiteral("logits_from_embeddings() returned %1 for one sample; "
                                         "expected [1, C] or [1, T, C]")
@@ -203,7 +241,7 @@ std::vector<OutputAndGradient> outputAtEmbeddings(const torch::jit::Module& modu
             c10::InferenceMode inference;
             const at::Tensor values = asFloatContiguous(
                 chosenLogit(callMethod(module, x, output.decoder, output.intervening.get(),
-                                       output.interventions, output.inputIds),
+                                       output.interventions, output.inputIds, output.features),
                             batch, output));  // [B]
             for (int64_t b = 0; b < batch; ++b)
                 out.push_back({double(values.data_ptr<float>()[b]), MatrixRM()});
@@ -213,7 +251,7 @@ std::vector<OutputAndGradient> outputAtEmbeddings(const torch::jit::Module& modu
         x.requires_grad_(true);
         const at::Tensor chosen =
             chosenLogit(callMethod(module, x, output.decoder, output.intervening.get(),
-                                   output.interventions, output.inputIds),
+                                   output.interventions, output.inputIds, output.features),
                         batch, output);  // [B]
         // Samples of a batch are independent (the contract's padding rule), so the gradient of
         // the sum is each sample's own gradient.
@@ -253,7 +291,7 @@ std::vector<OutputAndGradient> outputAlongPath(const torch::jit::Module& module,
         if (withGradient) points.requires_grad_(true);
         const at::Tensor chosen =
             chosenLogit(callMethod(module, points, output.decoder, output.intervening.get(),
-                                   output.interventions, output.inputIds),
+                                   output.interventions, output.inputIds, output.features),
                         batch, output);  // [B]
         const at::Tensor values = chosen.detach().to(at::kDouble).contiguous();
         at::Tensor gradient;

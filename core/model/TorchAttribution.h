@@ -22,8 +22,11 @@ namespace rnnscope::detail {
 // the method is missing, and the largest difference when it disagrees with forward().
 // A model without the method is attributed through forward() with its input embedding's output
 // replaced (`standard`, TorchIntervene.h), when forward() looks its input up with one.
+// A model that reads features and has no logits_from_embeddings() is attributed through its own
+// forward(): the features are the points (`*throughFeatures` set then).
 QString attributionProblem(const torch::jit::Module& module, const ModelMeta& meta,
-                           const SampleResult& probe, const InterveningMethods* standard);
+                           const SampleResult& probe, const InterveningMethods* standard,
+                           bool* throughFeatures = nullptr);
 
 // logits_from_embeddings on one sample's embeddings [T, E], without gradient: the logits
 // [1, C] per sequence, [T, C] per step (tagging, language model), [T_out, V] seq2seq.
@@ -35,7 +38,7 @@ MatrixRM logitsFromEmbeddings(const torch::jit::Module& module, const MatrixRM& 
                               const std::vector<int64_t>& decoder = {},
                               const InterveningMethods* intervening = nullptr,
                               const Interventions& interventions = {},
-                              const std::vector<int64_t>& inputIds = {});
+                              const std::vector<int64_t>& inputIds = {}, bool features = false);
 
 // One output of the model: logit `target` of output row `position` (0 for a per-sequence model;
 // the step for tagging and language models; the decoder step for seq2seq).
@@ -50,6 +53,8 @@ struct AttributedOutput {
     // A model without logits_from_embeddings(): the sample's ids, and forward() runs through
     // `intervening` (always set then) with its input embedding replaced by the points.
     std::vector<int64_t> inputIds;
+    // A model that reads features: forward() itself, the points in place of its input.
+    bool features = false;
 };
 
 // That output at each point [T, E] (all of one sample's length), evaluated as batches of up to

@@ -129,7 +129,8 @@ struct Model::Impl {
     // No logits_from_embeddings(): attributed through forward() with its input embedding's
     // output replaced (TorchIntervene.h), which agreed with forward() on the probe.
     bool attributionThroughForward = false;
-    ModelVocabulary ids;  // the vocabularies as lookups; encodes text
+    bool attributionOnFeatures = false;  // a features model: forward() on the features
+    ModelVocabulary ids;                 // the vocabularies as lookups; encodes text
 
     bool seq2seq() const { return meta.task == Task::Seq2Seq; }
     ModelError error(const QString& problem) const {
@@ -220,9 +221,12 @@ EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample,
     const SampleResult run =
         d->runBatch({toRun}, RunOptions{false, false, true, 64, interventions, false}, nullptr)[0];
     EmbeddingBinding b;
-    b.embeddings = run.embeddings;
+    const bool features = d->attributionOnFeatures;
+    // A features model's points are its input values (step × feature); their baseline zeros.
+    b.embeddings = features ? sample.features : run.embeddings;
     b.padEmbeddings = MatrixRM::Zero(b.embeddings.rows(), b.embeddings.cols());
     for (const EmbeddingTable& table : d->embeddings) {
+        if (features) break;  // no pad row: the baseline is zeros
         if (table.output || d->ids.padId >= table.weights.rows() ||
             table.weights.cols() != b.embeddings.cols())
             continue;
@@ -248,8 +252,8 @@ EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample,
         b.outputTokens = sample.tokens;  // one output per step: tags, next tokens, values
     }
     const std::vector<int64_t> ids = throughForward ? toRun.ids : std::vector<int64_t>();
-    const MatrixRM again = detail::logitsFromEmbeddings(d->module, b.embeddings, decoder,
-                                                        d->intervening.get(), interventions, ids);
+    const MatrixRM again = detail::logitsFromEmbeddings(
+        d->module, b.embeddings, decoder, d->intervening.get(), interventions, ids, features);
     b.contractDifference = again.rows() == b.logits.rows() && again.cols() == b.logits.cols()
                                ? double((again - b.logits).cwiseAbs().maxCoeff())
                                : std::numeric_limits<double>::infinity();
@@ -262,24 +266,25 @@ EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample,
     const torch::jit::Module module = d->module;
     std::shared_ptr<const detail::InterveningMethods> intervening;
     if (!interventions.empty() || throughForward) intervening = d->intervening;
-    b.evaluate = [module, decoder, intervening, interventions, ids](
+    b.evaluate = [module, decoder, intervening, interventions, ids, features](
                      const std::vector<MatrixRM>& points, bool withGradient, int position,
                      int target) {
         return detail::outputAtEmbeddings(
-            module, points, {position, target, decoder, intervening, interventions, ids},
+            module, points, {position, target, decoder, intervening, interventions, ids, features},
             withGradient);
     };
     // The float64 copy of the model has no rewritten graph: an intervened run keeps float32.
     if (!interventions.empty()) return b;
     auto precise = d->doubleModel;
     const MatrixRM embeddings = b.embeddings;
-    b.evaluatePathInDouble = [precise, embeddings, decoder, ids](
+    b.evaluatePathInDouble = [precise, embeddings, decoder, ids, features](
                                  const std::vector<double>& alphas, bool withGradient,
                                  const MatrixRM& baseline, int position, int target) {
         const auto module = precise->get();
         return detail::outputAlongPath(
             *module, embeddings, baseline, alphas,
-            {position, target, decoder, precise->forwardAtEmbeddings, {}, ids}, withGradient);
+            {position, target, decoder, precise->forwardAtEmbeddings, {}, ids, features},
+            withGradient);
     };
     return b;
 }
@@ -348,10 +353,10 @@ std::shared_ptr<Model> Model::open(const QString& path) {
         const auto probe =
             d.runBatch({d.probeSample()}, RunOptions{true, false, false, 4, {}, false}, &whyNot);
         logitCount = probe.front().logits.cols();
-        d.attributionProblem =
-            detail::attributionProblem(d.module, d.meta, probe.front(), d.intervening.get());
-        d.attributionThroughForward =
-            d.attributionProblem.isEmpty() && !d.module.find_method("logits_from_embeddings");
+        d.attributionProblem = detail::attributionProblem(
+            d.module, d.meta, probe.front(), d.intervening.get(), &d.attributionOnFeatures);
+        d.attributionThroughForward = d.attributionProblem.isEmpty() && !d.attributionOnFeatures &&
+                                      !d.module.find_method("logits_from_embeddings");
         if (d.attributionThroughForward) d.doubleModel->embedding = inputEmbedding;
     } catch (const ModelError& e) {
         QString why = e.message();

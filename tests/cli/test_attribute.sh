@@ -165,4 +165,29 @@ grep -q '"output_name": "logit"' "$tmp/ig.json" || fail "the demo's outputs are 
 "$cli" attribute --model "$models/lstm_tutorial.pt" --input "ab(c" --method ig --baseline zeros \
     >/dev/null 2>"$tmp/err.txt" || fail "--baseline zeros exited $?"
 ! grep -q "padding_idx" "$tmp/err.txt" || fail "a zeros baseline needs no note: $(cat "$tmp/err.txt")"
+# A forecaster (task regression, input features): its features are the points, forward() is what
+# is explained, by default its forecast at the last step. Against PyTorch's own gradient.
+sun="$src/resources/demo/sunspots/sunspots.pt"
+for method in grad ig; do
+    "$cli" attribute --model "$sun" --input "146.3;106.0;102.2;90" --method $method --json \
+        >"$tmp/sun-$method.json" 2>"$tmp/err.txt" || fail "forecaster $method: $(cat "$tmp/err.txt")"
+done
+/usr/bin/python3 - "$tmp/sun-grad.json" "$tmp/sun-ig.json" "$sun" <<'PY' || fail "forecaster: $(cat "$tmp/sun-grad.json")"
+import json, sys
+import torch
+grad, ig = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+model = torch.jit.load(sys.argv[3])
+x = torch.tensor([[[146.3], [106.0], [102.2], [90.0]]], requires_grad=True)
+out = model(x, torch.tensor([4]))[0, -1, 0]
+out.backward()
+assert grad["position"] == 4 and grad["target"]["label"] == "sunspots next month", grad
+assert grad["output_name"] == "predicted value", grad["output_name"]
+assert abs(grad["output"] - float(out)) < 1e-3, (grad["output"], float(out))
+want = (x.grad * x).detach()[0, :, 0].tolist()  # gradient x input, per step
+for got, w in zip(grad["scores"], want):
+    assert abs(got - w) < 1e-3 * max(1.0, abs(w)), (grad["scores"], want)
+assert ig["completeness_error"] < 0.01 and ig["baseline"] == "zeros", ig
+PY
+"$cli" attribute --model "$sun" --input "146.3;106.0" --method ig | head -1 | grep -q 'of “sunspots next month” at step 2 (predicted value' ||
+    fail "forecaster text: $("$cli" attribute --model "$sun" --input "146.3;106.0" --method ig | head -1)"
 echo "PASS"

@@ -1,7 +1,7 @@
 // The Error Browser's attribution tab as a researcher uses it: on the brackets demo the current
 // sample's tokens are shaded blue and red by their scores, the method and class pickers re-run
 // it, integrated gradients show their completeness error, a chosen class shows beside the true
-// one, and the figure exports; a model without logits_from_embeddings says what to export.
+// one, and the figure exports; a model that reads features is attributed through forward().
 
 #include <QComboBox>
 #include <QDockWidget>
@@ -134,7 +134,8 @@ TEST_CASE("the attribution tab shades the current sample's tokens by their score
     CHECK(svgFile.readAll().contains("occlusion"));
 }
 
-TEST_CASE("a model without logits_from_embeddings says what to export", "[attribution]") {
+TEST_CASE("a model that reads features is attributed without logits_from_embeddings",
+          "[attribution]") {
     const QString dir = rnnscope::test::testModelDir();
     Session windowSession;
     MainWindow window{windowSession};
@@ -145,17 +146,15 @@ TEST_CASE("a model without logits_from_embeddings says what to export", "[attrib
     panel->showAttribution();
     AttributionView* view = panel->attributionView();
     Session& session = window.session();
-    // A feature model: a token model whose forward() embeds with an nn.Embedding needs no method.
+    // A feature model: its features are the points, its forward() what is explained (as a
+    // token model whose forward() embeds with an nn.Embedding needs no method either).
     session.openModel(dir + QStringLiteral("/rnn_tanh.pt"));
     REQUIRE(waitUntil([&] { return session.model() != nullptr; }, 60000));
     session.setCustomInput(QStringLiteral("1 2 3; 4 5 6"));
-    REQUIRE(waitUntil(
-        [&] { return view->figure()->message().contains(QLatin1String("logits_from_embeddings")); },
-        60000));
-    CHECK(view->figure()->message().contains(QLatin1String("@torch.jit.export")));
-    CHECK(view->figure()->message().contains(QLatin1String("docs/model-contract.md")));
-    CHECK(view->figure()->attribution() == nullptr);
-    CHECK_FALSE(view->methodBox()->isEnabled());
+    REQUIRE(waitUntil([&] { return view->figure()->attribution() != nullptr; }, 60000));
+    CHECK(view->figure()->message().isEmpty());
+    CHECK(view->figure()->attribution()->outputName == QStringLiteral("predicted value"));
+    CHECK(view->methodBox()->isEnabled());
 }
 
 TEST_CASE("on the dates demo a click on an output token explains that position", "[attribution]") {

@@ -283,10 +283,13 @@ void AttributionFigure::paintOwn(QPainter& painter, const QRectF& rect, double s
                 ? tr("Explained: the next token after token %1 (“%2”), predicted “%3”")
                       .arg(a.position + 1)
                       .arg(displayForm(a.tokens.value(a.position)), explained)
-            : a.task == Task::Tagging
-                ? tr("Explained: the tag of token %1 (“%2”), predicted %3")
+            : a.task == Task::Tagging ? tr("Explained: the tag of token %1 (“%2”), predicted %3")
+                                            .arg(a.position + 1)
+                                            .arg(displayForm(a.tokens.value(a.position)), explained)
+            : a.task == Task::Regression
+                ? tr("Explained: the output at step %1, after the input %2")
                       .arg(a.position + 1)
-                      .arg(displayForm(a.tokens.value(a.position)), explained)
+                      .arg(displayForm(a.tokens.value(a.position)))
                 : tr("Explained: output token %1, “%2”%3")
                       .arg(a.position + 1)
                       .arg(explained,
@@ -361,7 +364,9 @@ void AttributionFigure::paintOwn(QPainter& painter, const QRectF& rect, double s
     painter.drawText(
         QRectF(bar.right() + 4, ly, inner.right() - bar.right() - 4, line),
         Qt::AlignLeft | Qt::AlignVCenter,
-        tr("%1   (blue lowers the class's %2, red raises it)").arg(scoreText(scale), a.outputName));
+        (a.task == Task::Regression ? tr("%1   (blue lowers the %2, red raises it)")
+                                    : tr("%1   (blue lowers the class's %2, red raises it)"))
+            .arg(scoreText(scale), a.outputName));
     painter.restore();
 }
 

@@ -206,9 +206,13 @@ void ErrorMetricsView::paintRegression(QPainter& p, const QRectF& rect) const {
     if (worst_.empty()) return;
     y += fm.height() * 0.5;
     p.setFont(bold);
+    // One compared value per sample (a forecast window's target): its error, at its step.
+    const bool single = std::all_of(worst_.begin(), worst_.end(),
+                                    [](const WorstWindow& w) { return w.window.length == 1; });
     p.drawText(QPointF(rect.left() + kMargin, y + fm.ascent()),
-               tr("Worst windows (highest mean absolute error over %1 steps)")
-                   .arg(worst_.front().window.length));
+               single ? tr("Worst samples (absolute error of the compared value)")
+                      : tr("Worst windows (highest mean absolute error over %1 steps)")
+                            .arg(worst_.front().window.length));
     p.setFont(font());
     y += fm.height() * 1.3;
     // A bar per window, longest first, scaled to the worst.
@@ -222,10 +226,11 @@ void ErrorMetricsView::paintRegression(QPainter& p, const QRectF& rect) const {
         p.setPen(Qt::black);
         p.drawText(QRectF(rect.left() + kMargin, y, labelW, fm.height()),
                    Qt::AlignLeft | Qt::AlignVCenter,
-                   tr("sample %1, steps %2–%3")
-                       .arg(w.sample + 1)
-                       .arg(w.window.start + 1)
-                       .arg(w.window.start + w.window.length));
+                   single ? tr("sample %1, step %2").arg(w.sample + 1).arg(w.window.start + 1)
+                          : tr("sample %1, steps %2–%3")
+                                .arg(w.sample + 1)
+                                .arg(w.window.start + 1)
+                                .arg(w.window.start + w.window.length));
         const double width = top > 0 ? std::max(1.0, barMax * w.window.mae / top) : 1.0;
         p.fillRect(QRectF(barLeft, y + 2, width, fm.height() - 4), kErrorBar);
         p.drawText(QRectF(barLeft + width + 4, y, 80, fm.height()),
