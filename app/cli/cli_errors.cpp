@@ -251,8 +251,11 @@ int runErrorsCommand(const QStringList& arguments) {
             std::printf("%s", QJsonDocument(root).toJson(QJsonDocument::Indented).constData());
             return 0;
         }
-        std::printf("%lld samples, %lld wrong\n", static_cast<long long>(n),
-                    static_cast<long long>(wrong.size()));
+        if (task == Task::Regression)  // values are near or far, never right or wrong
+            std::printf("%lld samples\n", static_cast<long long>(n));
+        else
+            std::printf("%lld samples, %lld wrong\n", static_cast<long long>(n),
+                        static_cast<long long>(wrong.size()));
         if (!labelled) std::printf("the dataset has no references: metrics need labels\n");
         if (labelled && classification) {
             std::printf("accuracy %.4f  macro F1 %.4f  mean loss %.4f\n", cm.accuracy, cm.macroF1,
@@ -271,6 +274,17 @@ int runErrorsCommand(const QStringList& arguments) {
             const RegressionMetrics rm = regressionMetrics(predictions, all);
             std::printf("MAE %.6g  RMSE %.6g over %lld values\n", rm.mae, rm.rmse,
                         static_cast<long long>(rm.values));
+            // The worst windows, as the figure and the JSON give them (samples from 1).
+            const std::vector<WorstWindow> worst = worstWindows(predictions, all, 10);
+            for (const WorstWindow& w : worst) {
+                const QString steps = w.window.length == 1
+                                          ? QStringLiteral("step %1").arg(w.window.start + 1)
+                                          : QStringLiteral("steps %1-%2")
+                                                .arg(w.window.start + 1)
+                                                .arg(w.window.start + w.window.length);
+                std::printf("worst #%lld  %s  MAE %.6g\n", static_cast<long long>(w.sample + 1),
+                            qPrintable(steps), w.window.mae);
+            }
         } else if (labelled) {
             std::printf("exact match %.4f  token accuracy %.4f  mean loss %.4f\n", sm.exactMatch,
                         sm.tokenAccuracy, sm.meanLoss);

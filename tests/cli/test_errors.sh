@@ -58,4 +58,22 @@ grep -q -- "--data" "$tmp/usage.txt" || fail "the usage error does not name --da
 "$cli" errors --model "$tmp/nothing.pt" --data "$demo/brackets/brackets.tsv" >/dev/null 2>"$tmp/e.txt"
 [ $? -eq 1 ] || fail "a missing model does not exit 1"
 grep -q "nothing.pt" "$tmp/e.txt" || fail "the error does not name the model: $(cat "$tmp/e.txt")"
+# A forecaster: MAE and RMSE as PyTorch computed them (the demo's metrics.json), and the worst
+# forecasts listed in the text as in the JSON, each at the window's last step.
+sun="$demo/sunspots"
+"$cli" errors --model "$sun/sunspots.pt" --data "$sun/sunspots.jsonl" >"$tmp/sun.txt" ||
+    fail "errors on the sunspots demo"
+"$cli" errors --model "$sun/sunspots.pt" --data "$sun/sunspots.jsonl" --json >"$tmp/sun.json" ||
+    fail "errors --json on the sunspots demo"
+/usr/bin/python3 - "$tmp/sun.txt" "$tmp/sun.json" "$sun/metrics.json" <<'PY' || fail "sunspots errors: $(cat "$tmp/sun.txt")"
+import json, re, sys
+text, out, want = open(sys.argv[1]).read(), json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+r = out["regression"]
+assert abs(r["mae"] - want["mae"]) < 1e-4 and abs(r["rmse"] - want["rmse"]) < 1e-4, (r, want)
+listed = re.findall(r"^worst #(\d+)  step (\d+)  MAE ([0-9.]+)$", text, re.M)
+assert len(listed) == 10, text
+for (sample, step, mae), w in zip(listed, r["worst_windows"]):
+    assert int(sample) == w["id"] and int(step) == w["first_step"] == 48 and w["steps"] == 1, (sample, w)
+    assert abs(float(mae) - w["mae"]) < 1e-3 * max(1, w["mae"])
+PY
 echo "errors ok"
