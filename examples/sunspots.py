@@ -107,8 +107,8 @@ def main() -> None:
     }
     scripted = common.save_model(model, args.out / "sunspots.pt", meta)
     with open(args.out / "sunspots.jsonl", "w", encoding="utf-8") as f:
-        for s, target in zip(test_starts, test_targets.tolist()):
-            f.write(json.dumps({"features": values[s:s + WINDOW], "target": target,
+        for s in test_starts:  # the CSV's own numbers, not their float32 copies
+            f.write(json.dumps({"features": values[s:s + WINDOW], "target": values[s + WINDOW],
                                 "start": dates[s]}) + "\n")
 
     with torch.no_grad():  # the saved model, as rnnscope runs it: the last step's forecast

@@ -333,3 +333,27 @@ TEST_CASE("pictures of the error views", "[.shots]") {
     exportFigure(*w.window.panel(QStringLiteral("samples")), out + "/samples-figure.png",
                  FigureOptions{FigureFormat::Png, 96});
 }
+
+TEST_CASE("a forecaster's windows show their values and their target in the Samples table",
+          "[error_views]") {
+    Session session;
+    MainWindow window{session};
+    window.resize(1400, 900);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    window.openDemo(QStringLiteral("sunspots"));
+    REQUIRE(waitUntil([&] { return session.model() && allPredicted(session); }, 120000));
+    auto* samples = qobject_cast<SampleViewPanel*>(window.panel(QStringLiteral("samples")));
+    REQUIRE(samples);
+    const QAbstractItemModel* table = samples->table()->model();
+    // Text: the window's first values and its last; Reference: its one target.
+    const DataSample first = session.dataset()->sample(0);
+    const QString text = table->data(table->index(0, 1)).toString();
+    CHECK(text.startsWith(QString::number(double(first.features(0, 0)), 'g', 6) +
+                          QStringLiteral("; ")));
+    CHECK(text.endsWith(QStringLiteral("(48 steps)")));
+    CHECK(table->data(table->index(0, 2)).toString() == first.featureTargets.value(0));
+    // The sample's steps are its values, as a typed input's are.
+    CHECK(session.currentResult()->input.tokens.value(0) ==
+          QString::number(double(first.features(0, 0)), 'g', 6));
+}

@@ -27,6 +27,8 @@ public:
 
 private:
     const DataSample* sampleAt(int row) const;
+    // A series window as the Text column shows it: its first values and its last.
+    static QString seriesPreview(const MatrixRM& features);
     const SamplePrediction* predictionB(int row) const;  // null without model B or not yet done
     void reset();
 
