@@ -64,8 +64,10 @@ QString SampleTableModel::seriesPreview(const MatrixRM& features) {
     QStringList head;
     for (Eigen::Index t = 0; t < std::min<Eigen::Index>(3, steps); ++t) head << value(t);
     QString text = head.join(QStringLiteral("; "));
-    if (steps > 4) text += QStringLiteral(" … ") + value(steps - 1);
-    else if (steps == 4) text += QStringLiteral("; ") + value(3);
+    if (steps > 4)
+        text += QStringLiteral(" … ") + value(steps - 1);
+    else if (steps == 4)
+        text += QStringLiteral("; ") + value(3);
     return tr("%1 (%2 steps)").arg(text).arg(steps);
 }
 
