@@ -205,11 +205,14 @@ EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample,
                                        const Interventions& interventions) const {
     if (!hasAttribution()) throw d->error(d->attributionProblem);
     const bool throughForward = d->attributionThroughForward;
-    if (!interventions.empty())  // logits_from_embeddings must reach the states replaced
-        detail::checkInterventions(
-            d->rnns, *d->intervening,
-            throughForward ? detail::kForwardAtEmbeddings : "logits_from_embeddings",
-            interventions);
+    // The method attributed must reach the states replaced: logits_from_embeddings(), or
+    // forward() itself (a features model), or forward() with its embedding replaced.
+    if (!interventions.empty())
+        detail::checkInterventions(d->rnns, *d->intervening,
+                                   d->attributionOnFeatures ? "forward"
+                                   : throughForward         ? detail::kForwardAtEmbeddings
+                                                            : "logits_from_embeddings",
+                                   interventions);
     // Seq2seq: explain what the model itself generates (its greedy output teacher-forced, so
     // output row p predicts output token p); without generate() the reference is the decoder
     // input.

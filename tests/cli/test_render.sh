@@ -210,6 +210,14 @@ for size in 1000x800 1400x900; do
     2>&1 || fail "attribution render at $size failed"
 done
 check_figure "$TMP/attr-1000x800.png" 950 750 8 1
+# A forecaster attributed through forward() with a unit set: the intervened run is explained
+# beside the model's own (it used to say "the model has no logits_from_embeddings() method").
+"$CLI" render --model "$DEMO/sunspots/sunspots.pt" --data "$DEMO/sunspots/sunspots.jsonl" \
+  --sample 3 --view attribution --set "lstm_l1_fwd_hidden[0]=0" --out "$TMP/attr-set.svg" \
+  > /dev/null 2>&1 || fail "forecaster attribution with --set failed"
+grep -q "logits_from_embeddings" "$TMP/attr-set.svg" && fail "attr-set.svg: the intervened run was refused"
+[ "$(grep -o 'predicted value [0-9.]*' "$TMP/attr-set.svg" | sort -u | wc -l)" -ge 2 ] ||
+  fail "attr-set.svg does not show the intervened run's own value"
 check_figure "$TMP/attr-1400x900.png" 1350 850 8 1
 /usr/bin/python3 - "$TMP/attr-1000x800.png" "$TMP/attr-1400x900.png" <<'PYEOF' || fail "attribution ignores --size"
 import struct, sys
