@@ -63,8 +63,8 @@ DatasetKind datasetKindForTask(Task task) {
     return DatasetKind::Auto;
 }
 
-DatasetOptions datasetOptionsForModel(const ModelMeta& meta) {
-    DatasetOptions options;
+DatasetOptions datasetOptionsForModel(const ModelMeta& meta, DatasetOptions windowing) {
+    DatasetOptions options = std::move(windowing);
     options.kind = datasetKindForTask(meta.task);
     options.targetTokenizer = meta.input.tokenizer == QLatin1String("whitespace")
                                   ? TargetTokenizer::Words

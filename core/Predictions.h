@@ -49,7 +49,8 @@ struct SamplePrediction {
 DatasetKind datasetKindForTask(Task task);
 // How to read a dataset for this model: its task's kind, and seq2seq spans counted in the
 // model's own target tokens (characters or words).
-DatasetOptions datasetOptionsForModel(const ModelMeta& meta);
+// `windowing` carries what the user chose for a series (window, stride, horizon, time column).
+DatasetOptions datasetOptionsForModel(const ModelMeta& meta, DatasetOptions windowing = {});
 
 // What the model reads for a dataset record: the series itself for feature models (one "token"
 // per step), otherwise the text (and seq2seq target) encoded by the model's own tokenizer.

@@ -13,6 +13,7 @@
 #include <cstdio>
 
 #include "app/cli/CliCommand.h"
+#include "app/cli/CliDataset.h"
 #include "app/cli/CliJson.h"
 #include "app/cli/CliProgress.h"
 #include "core/Errors.h"
@@ -152,9 +153,12 @@ int parseAblateOptions(const QStringList& arguments, AblateOptions& options) {
         QStringLiteral("SIGNAL"));
     parser.addOptions({modelOption, dataOption, trackOption, unitsOption, modeOption, topOption,
                        batchOption, threadsOption, jsonOption, byOption});
+    addSeriesOptions(parser);
     const int early =
         parseCliCommand(parser, arguments, "ablate", {&modelOption, &dataOption, &trackOption});
     if (early >= 0) return early;
+    if (const QString error = readSeriesOptions(parser, options.windowing); !error.isEmpty())
+        return cliUsageError(parser, "ablate", error);
     auto usage = [&](const QString& message) { return cliUsageError(parser, "ablate", message); };
     options.model = parser.value(modelOption);
     options.data = parser.value(dataOption);
@@ -195,8 +199,11 @@ int runAblateCommand(const QStringList& arguments) {
     CliProgress progress("ablate");
     return runGuarded("ablate", [&]() -> int {
         const auto model = Model::open(options.model);
-        const auto dataset = Dataset::open(options.data, datasetOptionsForModel(model->meta()), {},
-                                           [] { return interruptRequested(); });
+        const auto dataset =
+            Dataset::open(options.data, datasetOptionsForModel(model->meta(), options.windowing),
+                          {}, [] { return interruptRequested(); });
+        for (const QString& note : dataset->notes())
+            std::fprintf(stderr, "rnnscope-cli ablate: note: %s\n", qPrintable(note));
         // The spec parser knows the track names and the unit range.
         const QString units = options.units.isEmpty() ? QStringLiteral("0") : options.units;
         AblationSettings settings;

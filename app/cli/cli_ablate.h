@@ -5,13 +5,16 @@
 
 #include <QStringList>
 
+#include "core/data/Dataset.h"
+
 namespace rnnscope {
 
 struct AblateOptions {
     QString model;
     QString data;
-    QString track;  // as extract names it: lstm_l0_fwd_cell
-    QString units;  // "3,7,10-12"; empty: every unit
+    DatasetOptions windowing;  // --window, --stride, --horizon, --time-column
+    QString track;             // as extract names it: lstm_l0_fwd_cell
+    QString units;             // "3,7,10-12"; empty: every unit
     bool mean = false;
     int top = 0;  // 0: every unit
     bool json = false;

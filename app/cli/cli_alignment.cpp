@@ -6,6 +6,7 @@
 #include "app/cli/cli_alignment.h"
 
 #include "app/cli/CliCommand.h"
+#include "app/cli/CliDataset.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>
@@ -49,8 +50,12 @@ int runAlignmentCommand(const QStringList& arguments) {
         QStringLiteral("NAME"));
     parser.addOptions({modelOption, dataOption, jsonOption, batchOption, limitOption, layerOption});
 
+    addSeriesOptions(parser);
     const int early = parseCliCommand(parser, arguments, "alignment", {&modelOption, &dataOption});
     if (early >= 0) return early;
+    DatasetOptions windowing;
+    if (const QString error = readSeriesOptions(parser, windowing); !error.isEmpty())
+        return cliUsageError(parser, "alignment", error);
     auto usageError = [&](const QString& message) {
         return cliUsageError(parser, "alignment", message);
     };
@@ -74,8 +79,8 @@ int runAlignmentCommand(const QStringList& arguments) {
                                 .arg(parser.value(modelOption), taskName(model->meta().task)));
         // The model's own reading of the file: its task, and a word model's target split at spaces
         // (a spans file has one span per word).
-        DatasetOptions dataOptions = datasetOptionsForModel(model->meta());
-        const auto dataset = Dataset::open(parser.value(dataOption), dataOptions);
+        DatasetOptions dataOptions = datasetOptionsForModel(model->meta(), windowing);
+        const auto dataset = openCliDataset("alignment", parser.value(dataOption), dataOptions);
         QElapsedTimer timer;
         timer.start();
         qint64 lastReport = -1;

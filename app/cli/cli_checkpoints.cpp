@@ -12,6 +12,7 @@
 #include <cstdio>
 
 #include "app/cli/CliCommand.h"
+#include "app/cli/CliDataset.h"
 #include "app/cli/CliJson.h"
 #include "app/cli/CliProgress.h"
 #include "core/Errors.h"
@@ -143,9 +144,13 @@ int runCheckpointsCommand(const QStringList& arguments) {
     const QCommandLineOption jsonOption(QStringLiteral("json"),
                                         QStringLiteral("Print one JSON object."));
     parser.addOptions({modelsOption, dataOption, signalOption, maxSamplesOption, jsonOption});
+    addSeriesOptions(parser);
     const int early =
         parseCliCommand(parser, arguments, "checkpoints", {&modelsOption, &dataOption});
     if (early >= 0) return early;
+    DatasetOptions windowing;
+    if (const QString error = readSeriesOptions(parser, windowing); !error.isEmpty())
+        return cliUsageError(parser, "checkpoints", error);
     CheckpointOptions options;
     bool ok = true;
     if (parser.isSet(maxSamplesOption)) {
@@ -174,8 +179,8 @@ int runCheckpointsCommand(const QStringList& arguments) {
             throw UserError(QStringLiteral("none of the %1 checkpoints in %2 opens:\n  %3")
                                 .arg(list.checkpoints.size())
                                 .arg(parser.value(modelsOption), why.join(QStringLiteral("\n  "))));
-        const auto dataset =
-            Dataset::open(parser.value(dataOption), datasetOptionsForModel(last->meta()));
+        const auto dataset = openCliDataset("checkpoints", parser.value(dataOption),
+                                            datasetOptionsForModel(last->meta(), windowing));
         if (dataset->size() == 0)
             throw UserError(QStringLiteral("%1 holds no samples").arg(dataset->path()));
         if (options.withSignal) {

@@ -12,6 +12,7 @@
 #include <cstdio>
 
 #include "app/cli/CliCommand.h"
+#include "app/cli/CliDataset.h"
 #include "app/cli/CliJson.h"
 #include "app/cli/CliProgress.h"
 #include "core/Errors.h"
@@ -206,9 +207,13 @@ int runCompareCommand(const QStringList& arguments) {
                                         QStringLiteral("Print one JSON object."));
     parser.addOptions({modelOption, modelBOption, dataOption, maxSamplesOption, batchOption,
                        thresholdOption, topOption, jsonOption});
+    addSeriesOptions(parser);
     const int early =
         parseCliCommand(parser, arguments, "compare", {&modelOption, &modelBOption, &dataOption});
     if (early >= 0) return early;
+    DatasetOptions windowing;
+    if (const QString error = readSeriesOptions(parser, windowing); !error.isEmpty())
+        return cliUsageError(parser, "compare", error);
 
     CompareOptions options;
     bool ok = true;
@@ -234,8 +239,8 @@ int runCompareCommand(const QStringList& arguments) {
         const auto a = Model::open(parser.value(modelOption));
         const auto b = Model::open(parser.value(modelBOption));
         checkComparable(a->meta(), b->meta());
-        const auto dataset =
-            Dataset::open(parser.value(dataOption), datasetOptionsForModel(a->meta()));
+        const auto dataset = openCliDataset("compare", parser.value(dataOption),
+                                            datasetOptionsForModel(a->meta(), windowing));
         if (dataset->size() == 0)
             throw UserError(QStringLiteral("%1 holds no samples").arg(dataset->path()));
         watchInterrupts();

@@ -9,6 +9,7 @@
 #include "app/cli/cli_errors.h"
 
 #include "app/cli/CliCommand.h"
+#include "app/cli/CliDataset.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>
@@ -162,8 +163,12 @@ int runErrorsCommand(const QStringList& arguments) {
                                          QStringLiteral("Samples per model run (default 64)."),
                                          QStringLiteral("N"), QStringLiteral("64"));
     parser.addOptions({modelOption, dataOption, jsonOption, wrongOption, batchOption});
+    addSeriesOptions(parser);
     const int early = parseCliCommand(parser, arguments, "errors", {&modelOption, &dataOption});
     if (early >= 0) return early;
+    DatasetOptions windowing;
+    if (const QString error = readSeriesOptions(parser, windowing); !error.isEmpty())
+        return cliUsageError(parser, "errors", error);
     bool ok = false;
     const int batchSize = parser.value(batchOption).toInt(&ok);
     if (!ok || batchSize < 1)
@@ -174,8 +179,8 @@ int runErrorsCommand(const QStringList& arguments) {
 
     return runGuarded("errors", [&]() -> int {
         const auto model = Model::open(parser.value(modelOption));
-        const auto dataset =
-            Dataset::open(parser.value(dataOption), datasetOptionsForModel(model->meta()));
+        const auto dataset = openCliDataset("errors", parser.value(dataOption),
+                                            datasetOptionsForModel(model->meta(), windowing));
         const qint64 n = dataset->size();
         std::vector<SamplePrediction> predictions;
         predictions.reserve(size_t(n));

@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "app/cli/CliCommand.h"
+#include "app/cli/CliDataset.h"
 #include "core/Errors.h"
 #include "core/Predictions.h"
 #include "core/data/Dataset.h"
@@ -98,6 +99,7 @@ int runExtractCommand(const QStringList& arguments) {
         QStringLiteral("K/N"));
     parser.addOptions({modelOption, dataOption, outOption, lstmVisOption, batchOption,
                        threadsOption, budgetOption, compressOption, shardOption});
+    addSeriesOptions(parser);
 
     auto error = [](const QString& message) {
         std::fprintf(stderr, "rnnscope-cli extract: %s\n", qPrintable(message));
@@ -116,6 +118,9 @@ int runExtractCommand(const QStringList& arguments) {
         if (!parser.isSet(*required))
             return error(
                 QStringLiteral("--%1 is required (see --help)").arg(required->names().front()));
+    DatasetOptions windowing;
+    if (const QString message = readSeriesOptions(parser, windowing); !message.isEmpty())
+        return error(message + QStringLiteral(" (see --help)"));
     auto positive = [&](const QCommandLineOption& option, const QString& name, int* out) {
         bool ok = false;
         *out = parser.value(option).toInt(&ok);
@@ -162,9 +167,11 @@ int runExtractCommand(const QStringList& arguments) {
         const auto model = Model::open(parser.value(modelOption));
         // The model's own reading of the file: its task, and a word model's target split at spaces
         // (a spans file has one span per word).
-        DatasetOptions datasetOptions = datasetOptionsForModel(model->meta());
+        DatasetOptions datasetOptions = datasetOptionsForModel(model->meta(), windowing);
         const auto dataset = Dataset::open(parser.value(dataOption), datasetOptions, {},
                                            [] { return interruptRequested(); });
+        for (const QString& note : dataset->notes())
+            std::fprintf(stderr, "rnnscope-cli extract: note: %s\n", qPrintable(note));
         // Refuse before the run, not after it: LSTMVis shows states along a word sequence.
         if (parser.isSet(lstmVisOption) && model->meta().input.type == InputSpec::Type::Features)
             return error(QStringLiteral("--lstmvis: LSTMVis needs a word sequence, but %1 reads "

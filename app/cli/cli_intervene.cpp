@@ -12,6 +12,7 @@
 #include <cstdio>
 
 #include "app/cli/CliCommand.h"
+#include "app/cli/CliDataset.h"
 #include "app/cli/CliJson.h"
 #include "core/Errors.h"
 #include "core/Predictions.h"
@@ -144,8 +145,11 @@ int parseInterveneOptions(const QStringList& arguments, InterveneOptions& option
         QStringLiteral("N"), QStringLiteral("64"));
     parser.addOptions({modelOption, inputOption, dataOption, sampleOption, targetOption, setOption,
                        stepsOption, jsonOption, maxOutputOption});
+    addSeriesOptions(parser);
     const int early = parseCliCommand(parser, arguments, "intervene", {&modelOption, &setOption});
     if (early >= 0) return early;
+    if (const QString error = readSeriesOptions(parser, options.windowing); !error.isEmpty())
+        return cliUsageError(parser, "intervene", error);
     auto usage = [&](const QString& message) {
         return cliUsageError(parser, "intervene", message);
     };
@@ -192,9 +196,10 @@ int runInterveneCommand(const QStringList& arguments) {
             return known;
         }());
 
-        std::shared_ptr<Dataset> dataset;
+        std::shared_ptr<const Dataset> dataset;
         if (!options.data.isEmpty())
-            dataset = Dataset::open(options.data, datasetOptionsForModel(model->meta()));
+            dataset = openCliDataset("intervene", options.data,
+                                     datasetOptionsForModel(model->meta(), options.windowing));
         const bool needMeans = std::any_of(interventions.begin(), interventions.end(),
                                            [](const Intervention& i) { return i.needsMeans(); });
         if (needMeans && !dataset)

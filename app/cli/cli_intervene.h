@@ -4,16 +4,19 @@
 
 #include <QStringList>
 
+#include "core/data/Dataset.h"
+
 namespace rnnscope {
 
 struct InterveneOptions {
     QString model;
-    QString input;       // typed text, or
-    QString data;        // a dataset and
-    qint64 sample = -1;  // its sample, 0-based (the user writes it from 1)
-    QString target;      // seq2seq: the reference to teacher-force on
-    QStringList specs;   // TRACK[UNITS]=VALUE
-    QString steps;       // "A-B" from 1, for every spec; empty: every step
+    QString input;             // typed text, or
+    QString data;              // a dataset and
+    DatasetOptions windowing;  // --window, --stride, --horizon, --time-column
+    qint64 sample = -1;        // its sample, 0-based (the user writes it from 1)
+    QString target;            // seq2seq: the reference to teacher-force on
+    QStringList specs;         // TRACK[UNITS]=VALUE
+    QString steps;             // "A-B" from 1, for every spec; empty: every step
     bool json = false;
     int maxOutputLength = 64;
 };

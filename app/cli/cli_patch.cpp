@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "app/cli/CliCommand.h"
+#include "app/cli/CliDataset.h"
 #include "app/cli/CliJson.h"
 #include "app/cli/CliProgress.h"
 #include "core/Errors.h"
@@ -70,8 +71,11 @@ int parsePatchOptions(const QStringList& arguments, PatchOptions& options) {
                                         QStringLiteral("Print one JSON object."));
     parser.addOptions({modelOption, cleanOption, corruptOption, dataOption, cleanSampleOption,
                        corruptSampleOption, alignOption, jsonOption});
+    addSeriesOptions(parser);
     const int early = parseCliCommand(parser, arguments, "patch", {&modelOption});
     if (early >= 0) return early;
+    if (const QString error = readSeriesOptions(parser, options.windowing); !error.isEmpty())
+        return cliUsageError(parser, "patch", error);
     auto usage = [&](const QString& message) { return cliUsageError(parser, "patch", message); };
     options.model = parser.value(modelOption);
     options.clean = parser.value(cleanOption);
@@ -108,9 +112,10 @@ int runPatchCommand(const QStringList& arguments) {
     CliProgress progress("patch");
     return runGuarded("patch", [&]() -> int {
         const auto model = Model::open(options.model);
-        std::shared_ptr<Dataset> dataset;
+        std::shared_ptr<const Dataset> dataset;
         if (!options.data.isEmpty())
-            dataset = Dataset::open(options.data, datasetOptionsForModel(model->meta()));
+            dataset = openCliDataset("patch", options.data,
+                                     datasetOptionsForModel(model->meta(), options.windowing));
         auto input = [&](const QString& text, qint64 sample) {
             if (sample < 0) return model->encode(text);
             if (sample >= dataset->size())

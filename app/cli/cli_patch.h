@@ -4,12 +4,15 @@
 
 #include <QStringList>
 
+#include "core/data/Dataset.h"
+
 namespace rnnscope {
 
 struct PatchOptions {
     QString model;
-    QString clean, corrupt;  // typed inputs, or
-    QString data;            // a dataset and two of its samples (0-based; written from 1)
+    QString clean, corrupt;    // typed inputs, or
+    QString data;              // a dataset and two of its samples (0-based; written from 1)
+    DatasetOptions windowing;  // --window, --stride, --horizon, --time-column
     qint64 cleanSample = -1, corruptSample = -1;
     bool fromEnd = false;
     bool json = false;

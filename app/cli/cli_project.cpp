@@ -19,6 +19,7 @@
 #include <optional>
 
 #include "app/cli/CliCommand.h"
+#include "app/cli/CliDataset.h"
 #include "app/cli/CliProgress.h"
 #include "app/cli/cli_project_model.h"
 #include "core/AtomicFile.h"
@@ -292,8 +293,12 @@ int runProjectCommand(const QStringList& arguments) {
                        seedOption, perplexityOption, neighboursOption, minDistOption,
                        iterationsOption, metricOption, qualityOption, projectorOption});
 
+    addSeriesOptions(parser);
     const int early = parseCliCommand(parser, arguments, "project", {&methodOption, &outOption});
     if (early >= 0) return early;
+    DatasetOptions windowing;
+    if (const QString error = readSeriesOptions(parser, windowing); !error.isEmpty())
+        return cliUsageError(parser, "project", error);
     auto usageError = [&](const QString& message) {
         return cliUsageError(parser, "project", message);
     };
@@ -387,6 +392,7 @@ int runProjectCommand(const QStringList& arguments) {
         ModelProjectionRequest model;
         model.modelPath = parser.value(modelOption);
         model.dataPath = parser.value(dataOption);
+        model.windowing = windowing;
         model.layer = parser.value(layerOption);
         model.kind = parser.value(kindOption);
         model.threads = request.threads;

@@ -4,6 +4,7 @@
 #include <QLocale>
 #include <cstdio>
 
+#include "app/cli/CliDataset.h"
 #include "app/cli/CliProgress.h"
 #include "core/AtomicFile.h"
 #include "core/Errors.h"
@@ -53,7 +54,8 @@ int projectModelStates(const ModelProjectionRequest& request) {
     };
     try {
         const auto model = Model::open(request.modelPath);
-        const auto dataset = Dataset::open(request.dataPath, datasetOptionsForModel(model->meta()));
+        const auto dataset = openCliDataset(
+            "project", request.dataPath, datasetOptionsForModel(model->meta(), request.windowing));
         ExtractOptions options;
         options.threads = request.threads;
         const auto store = ActivationStore::extract(

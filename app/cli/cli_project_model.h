@@ -7,12 +7,14 @@
 #include <QString>
 
 #include "core/analysis/statespace/StateProjection.h"
+#include "core/data/Dataset.h"
 
 namespace rnnscope {
 
 struct ModelProjectionRequest {
     QString modelPath;
     QString dataPath;
+    DatasetOptions windowing;  // --window, --stride, --horizon, --time-column
     QString layer;  // track name, label or layer number; empty: the top layer's hidden state
     QString kind = QStringLiteral("hidden");  // with a layer number: hidden, cell, gate.*
     ProjectionSpec spec;                      // method, dims, parameters, unit, maxPoints

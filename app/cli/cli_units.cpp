@@ -5,6 +5,7 @@
 #include "app/cli/cli_units.h"
 
 #include "app/cli/CliCommand.h"
+#include "app/cli/CliDataset.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -55,8 +56,12 @@ int runUnitsCommand(const QStringList& arguments) {
     parser.addOptions({modelOption, dataOption, signalOption, layerOption, kindOption, topOption,
                        maxSamplesOption, jsonOption});
 
+    addSeriesOptions(parser);
     const int early = parseCliCommand(parser, arguments, "units", {&modelOption, &dataOption});
     if (early >= 0) return early;
+    DatasetOptions windowing;
+    if (const QString error = readSeriesOptions(parser, windowing); !error.isEmpty())
+        return cliUsageError(parser, "units", error);
     auto usageError = [&](const QString& message) {
         return cliUsageError(parser, "units", message);
     };
@@ -87,8 +92,8 @@ int runUnitsCommand(const QStringList& arguments) {
         const auto model = Model::open(parser.value(modelOption));
         // The model's own reading of the file: its task, and a word model's target split at spaces
         // (a spans file has one span per word).
-        DatasetOptions datasetOptions = datasetOptionsForModel(model->meta());
-        const auto dataset = Dataset::open(parser.value(dataOption), datasetOptions);
+        DatasetOptions datasetOptions = datasetOptionsForModel(model->meta(), windowing);
+        const auto dataset = openCliDataset("units", parser.value(dataOption), datasetOptions);
         const UnitScan scan = scanUnits(*model, *dataset, options);
         if (scan.tracks.empty())
             throw UserError(QStringLiteral("%1 exposes no recurrent states to rank "

@@ -22,6 +22,7 @@
 #include "app/gui/ExportFigureDialog.h"
 #include "app/gui/JobStatusWidget.h"
 #include "app/gui/PreferencesDialog.h"
+#include "app/gui/SeriesWindowDialog.h"
 #include "app/gui/SessionDocument.h"
 #include "app/gui/SessionRecovery.h"
 #include "core/Preferences.h"
@@ -184,6 +185,17 @@ Panel* MainWindow::focusedPanel() const {
     return panelOrder_.value(0);
 }
 
+void MainWindow::openDatasetAsked(const QString& path) {
+    if (!SeriesWindowDialog::isSeriesFile(path)) {
+        session_->openDataset(path, DatasetOptions{});
+        return;
+    }
+    // The same file again starts from its current cut; another file from none.
+    const bool same = session_->dataset() && session_->dataset()->path() == path;
+    SeriesWindowDialog dialog(path, same ? session_->datasetWindowing() : DatasetOptions{}, this);
+    if (dialog.exec() == QDialog::Accepted) session_->openDataset(path, dialog.windowing());
+}
+
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* openModel = file->addAction(tr("Open &Model…"), this, [this]() {
@@ -198,9 +210,19 @@ void MainWindow::buildMenus() {
         const QString path = QFileDialog::getOpenFileName(
             this, tr("Open Dataset"), QString(),
             tr("Datasets (*.tsv *.txt *.csv *.jsonl *.conll);;All files (*)"));
-        if (!path.isEmpty()) session_->openDataset(path);
+        if (!path.isEmpty()) openDatasetAsked(path);
     });
     openData->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    QAction* recut = file->addAction(tr("Cut Series into &Windows…"), this, [this]() {
+        if (session_->dataset()) openDatasetAsked(session_->dataset()->path());
+    });
+    recut->setToolTip(
+        tr("Open the time series again with another window length, stride, "
+           "horizon or time column"));
+    recut->setEnabled(false);
+    connect(session_, &Session::datasetChanged, recut, [this, recut]() {
+        recut->setEnabled(session_->dataset() && session_->dataset()->series());
+    });
     new CompareActions(
         *session_, file, this, [this](const QString& id) { return docks_.value(id); },
         [this](const QString& title, const QString& message) { showError(title, message); });

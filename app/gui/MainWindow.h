@@ -62,6 +62,8 @@ private:
     void addPanel(Panel* panel, Qt::DockWidgetArea area);
     void watchDock(QDockWidget* dock);  // user changes of the layout mark the session modified
     void buildMenus();
+    // Opens a dataset; a CSV time series first asks how to cut it (SeriesWindowDialog).
+    void openDatasetAsked(const QString& path);
     void restoreSettings();
     void applyDefaultSizes();
     void rememberRecent(const QString& path);

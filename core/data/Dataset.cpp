@@ -11,6 +11,7 @@
 #include "core/Errors.h"
 #include "core/data/FormatGuess.h"
 #include "core/data/SampleFormat.h"
+#include "core/data/series/SeriesWindows.h"
 
 namespace rnnscope {
 
@@ -42,6 +43,8 @@ struct Dataset::Impl {
     // fromSamples: no file format, samples from memory.
     SampleSource source;
     qint64 sourceCount = 0;
+    // A CSV series: read whole, samples are windows into it.
+    std::shared_ptr<const WindowedSeries> series;
 };
 
 namespace {
@@ -55,7 +58,7 @@ std::unique_ptr<SampleFormat> makeFormat(const FormatGuess& guess, const Dataset
         case FileLayout::Jsonl:
             return makeJsonlFormat(guess.kind, options);
         case FileLayout::Csv:
-            return makeCsvSeriesFormat(options.window);
+            return nullptr;  // read whole as a series: openSeries()
         case FileLayout::Text:
             return makeTextLineFormat();
         case FileLayout::TextWindows:
@@ -87,6 +90,20 @@ std::shared_ptr<Dataset> Dataset::open(const QString& path, const DatasetOptions
     d.name = context.name;
     d.kind = guess.kind;
     d.fileSize = QFileInfo(path).size();
+    if (guess.layout == FileLayout::Csv) {
+        if (options.stride < 0 || options.horizon < 0)
+            throw DataError(QStringLiteral("stride and horizon must be 0 or positive"));
+        SeriesTable table = readSeriesTable(context, options.timeColumn);
+        if (table.rows() == 0)
+            throw DataError(QStringLiteral("%1 is empty: no samples").arg(context.name));
+        d.series =
+            cutWindows(std::move(table),
+                       WindowSpec{options.window, options.stride, options.horizon}, context.name);
+        d.sourceCount = qint64(d.series->windows.size());
+        d.source = [series = d.series](qint64 index) { return series->sample(index); };
+        if (progress) progress(1.0);
+        return dataset;
+    }
     d.format = makeFormat(guess, options);
     d.index.fileSize = d.fileSize;
     d.format->index(context, d.index);
@@ -133,10 +150,18 @@ qint64 Dataset::skippedLines() const {
     return d->index.skippedLines;
 }
 QStringList Dataset::featureNames() const {
+    if (d->series) return d->series->table.featureNames;
     return d->format ? d->format->featureNames() : QStringList();
 }
 QStringList Dataset::targetNames() const {
+    if (d->series) return d->series->targetNames();
     return d->format ? d->format->targetNames() : QStringList();
+}
+std::shared_ptr<const WindowedSeries> Dataset::series() const {
+    return d->series;
+}
+QStringList Dataset::notes() const {
+    return d->series ? d->series->notes() : QStringList();
 }
 
 QStringList Dataset::annotationNames() const {

@@ -13,6 +13,8 @@
 
 namespace rnnscope {
 
+struct WindowedSeries;
+
 // What a dataset's samples mean; usually taken from the model's task.
 enum class DatasetKind {
     Auto,            // guess from extension and content
@@ -53,6 +55,7 @@ struct DataSample {
     // Time series from CSV: the target columns at every step, [T, K] (featureTargets holds the
     // last row's values, the usual target of a sequence regression).
     MatrixRM stepTargets;
+    QStringList times;  // time series: each step's time as the file writes it, when it has one
     QVector<TokenAnnotation> annotations;  // per-token annotations, when the file has them
 };
 
@@ -66,6 +69,12 @@ struct DatasetOptions {
     DatasetKind kind = DatasetKind::Auto;
     int window = 0;  // PlainText / TimeSeries: fixed window length in tokens/rows (0 = per line /
                      // per whole series split by a blank line or `sequence` column)
+    // TimeSeries (CSV): rows between window starts (0 = the window length, side by side), and
+    // how many rows ahead each step's target is (0 = the target columns of the same row; with
+    // no target column, the features `horizon` rows ahead).
+    int stride = 0;
+    int horizon = 0;
+    QString timeColumn;  // TimeSeries (CSV): the time column; empty = recognise; "none"
     TargetTokenizer targetTokenizer = TargetTokenizer::Chars;  // Seq2Seq spans
 };
 
@@ -102,6 +111,11 @@ public:
     // Names of the per-token annotations of the first samples, plus "tag" for tagging data
     // (its tags are one annotation too): what the unit finder can correlate units with.
     QStringList annotationNames() const;
+    // A CSV time series: the whole table and the windows cut from it (null for other files).
+    std::shared_ptr<const WindowedSeries> series() const;
+    // What was left out while opening and why ("3 windows left out because they hold a
+    // missing value: lines 120–167 (1759-01 to 1762-12); …"); empty when nothing was.
+    QStringList notes() const;
 
 private:
     Dataset();

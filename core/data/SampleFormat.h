@@ -89,7 +89,6 @@ std::unique_ptr<SampleFormat> makeTsvFormat(DatasetKind kind, const DatasetOptio
 std::unique_ptr<SampleFormat> makeConllFormat();
 std::unique_ptr<SampleFormat> makeTextLineFormat();
 std::unique_ptr<SampleFormat> makeTextWindowFormat(int window);
-std::unique_ptr<SampleFormat> makeCsvSeriesFormat(int window);
 std::unique_ptr<SampleFormat> makeJsonlFormat(DatasetKind kind, const DatasetOptions& options);
 
 }  // namespace rnnscope

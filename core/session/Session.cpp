@@ -176,9 +176,14 @@ void Session::openModel(const QString& path) {
         });
 }
 
+void Session::openDataset(const QString& path, const DatasetOptions& windowing) {
+    windowing_ = windowing;
+    openDataset(path);
+}
+
 void Session::openDataset(const QString& path) {
     const DatasetOptions options =
-        model() ? datasetOptionsForModel(model()->meta()) : DatasetOptions{};
+        model() ? datasetOptionsForModel(model()->meta(), windowing_) : windowing_;
     jobs_.start<std::shared_ptr<const Dataset>>(
         tr("Opening dataset %1").arg(QFileInfo(path).fileName()), this,
         [path, options](JobContext& ctx) -> std::shared_ptr<const Dataset> {
@@ -203,10 +208,10 @@ void Session::openModelAndDataset(const QString& modelPath, const QString& datas
     using Pair = std::pair<std::shared_ptr<const Model>, std::shared_ptr<const Dataset>>;
     jobs_.start<Pair>(
         tr("Opening %1").arg(QFileInfo(modelPath).fileName()), this,
-        [modelPath, datasetPath](JobContext& ctx) -> Pair {
+        [modelPath, datasetPath, windowing = windowing_](JobContext& ctx) -> Pair {
             auto model = Model::open(modelPath);
             ctx.checkCancelled();
-            const DatasetOptions options = datasetOptionsForModel(model->meta());
+            const DatasetOptions options = datasetOptionsForModel(model->meta(), windowing);
             auto dataset = Dataset::open(
                 datasetPath, options, [&ctx](double f) { ctx.setProgress(f); },
                 [&ctx]() { return ctx.isCancelled(); });
@@ -276,6 +281,7 @@ void Session::openSession(const QString& path, const SessionFileContent& content
     pendingGroups_ = content.tokenGroups;
     projectionPending_ = content.hasProjection;
     restoring_ = true;
+    windowing_ = content.datasetWindowing;
     setErrorSlices(content.errorSlices);
     if (modelThere && datasetThere)
         openModelAndDataset(content.model, content.dataset);
@@ -310,6 +316,7 @@ SessionSnapshot Session::snapshotSession(const QString& path, const SessionViewS
         content.activationTokens = activationTokensPath_;
     } else {
         content.dataset = dataset_ ? dataset_->path() : QString();
+        if (dataset_) content.datasetWindowing = windowing_;
     }
     content.tokenGroups = tokenGroups_;
     content.currentSample = currentSample_;
@@ -532,6 +539,9 @@ void Session::setDataset(std::shared_ptr<const Dataset> dataset, const QString& 
     clearTokenGroups();
     Q_EMIT fileOpened(path, FileKind::Dataset);
     Q_EMIT datasetChanged();
+    if (dataset_ && !dataset_->notes().isEmpty())
+        Q_EMIT noticeOccurred(tr("%1: %2").arg(dataset_->displayName(),
+                                               dataset_->notes().join(QStringLiteral("; "))));
     analysis_.setDataset(dataset_);  // its predictions, one per sample, none done yet
     comparison_.setDataset(dataset_);
     checkpoints_.setDataset(dataset_);

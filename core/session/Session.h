@@ -96,6 +96,10 @@ public:
     void openFile(const QString& path);
     void openModel(const QString& path);
     void openDataset(const QString& path);
+    // A series dataset cut as `windowing` says (its window, stride, horizon and time column);
+    // the Session keeps that cut for the session file and later reopenings.
+    void openDataset(const QString& path, const DatasetOptions& windowing);
+    const DatasetOptions& datasetWindowing() const { return windowing_; }
     // Model and dataset together (the demo): the dataset is read with the model's task.
     void openModelAndDataset(const QString& modelPath, const QString& datasetPath);
     // A `.rnnscope` session file (core/session/SessionFile.h): model, dataset and what was
@@ -310,6 +314,7 @@ private:
     WhatIfAnalysis whatIf_;
     DecodingAnalysis decoding_;
     std::shared_ptr<const Dataset> dataset_;
+    DatasetOptions windowing_;  // how a series dataset is cut (window, stride, horizon, time)
     quint64 generation_ = 0;
 
     qint64 currentSample_ = -1;

@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <algorithm>
 
 #include "core/AtomicFile.h"
 #include "core/Errors.h"
@@ -142,6 +143,11 @@ SessionFileContent parseSessionFile(const QByteArray& text, const QString& path)
     const QDir base = QFileInfo(path).absoluteDir();
     c.model = resolve(root.value(QStringLiteral("model")).toString(), base);
     c.dataset = resolve(root.value(QStringLiteral("dataset")).toString(), base);
+    const QJsonObject windows = root.value(QStringLiteral("dataset_windows")).toObject();
+    c.datasetWindowing.window = std::max(0, windows.value(QStringLiteral("window")).toInt());
+    c.datasetWindowing.stride = std::max(0, windows.value(QStringLiteral("stride")).toInt());
+    c.datasetWindowing.horizon = std::max(0, windows.value(QStringLiteral("horizon")).toInt());
+    c.datasetWindowing.timeColumn = windows.value(QStringLiteral("time_column")).toString();
     c.compareModel = resolve(root.value(QStringLiteral("compare_model")).toString(), base);
     c.checkpoints = resolve(root.value(QStringLiteral("checkpoints")).toString(), base);
     c.activations = resolve(root.value(QStringLiteral("activations")).toString(), base);
@@ -204,6 +210,13 @@ void writeSessionFile(const QString& path, const SessionFileContent& c) {
     root[QStringLiteral("version")] = SessionFileContent::kVersion;
     root[QStringLiteral("model")] = relativeIfBeside(c.model, base);
     root[QStringLiteral("dataset")] = relativeIfBeside(c.dataset, base);
+    const DatasetOptions& w = c.datasetWindowing;
+    if (w.window > 0 || w.stride > 0 || w.horizon > 0 || !w.timeColumn.isEmpty())
+        root[QStringLiteral("dataset_windows")] =
+            QJsonObject{{QStringLiteral("window"), w.window},
+                        {QStringLiteral("stride"), w.stride},
+                        {QStringLiteral("horizon"), w.horizon},
+                        {QStringLiteral("time_column"), w.timeColumn}};
     if (!c.compareModel.isEmpty())
         root[QStringLiteral("compare_model")] = relativeIfBeside(c.compareModel, base);
     if (!c.checkpoints.isEmpty())

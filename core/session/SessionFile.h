@@ -15,6 +15,7 @@
 
 #include "core/analysis/featurescatter/TokenGroups.h"
 #include "core/analysis/statespace/StateProjection.h"
+#include "core/data/Dataset.h"
 #include "core/errors/ErrorFilter.h"
 #include "core/session/Refs.h"
 
@@ -22,8 +23,11 @@ namespace rnnscope {
 
 struct SessionFileContent {
     static constexpr int kVersion = 1;
-    QString model;         // absolute once read; empty for a model-free session
-    QString dataset;       // absolute once read; may be empty
+    QString model;    // absolute once read; empty for a model-free session
+    QString dataset;  // absolute once read; may be empty
+    // How a series dataset was cut: window, stride, horizon and time column (the other fields
+    // are the model's to set). Stored as "dataset_windows" when any is set.
+    DatasetOptions datasetWindowing;
     QString compareModel;  // model B compared with the model (issue #25), absolute; may be empty
     // The checkpoint series open (a folder or list file, issue #25), absolute; may be empty. The
     // model is then the checkpoint shown.

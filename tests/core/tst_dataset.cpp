@@ -162,8 +162,9 @@ TEST_CASE("CSV time series split by sequence column, window and blank line", "[d
     CHECK(data->sample(1).line == 5);
 
     auto windows = Dataset::open(fixture("weather.csv"), kind(DatasetKind::TimeSeries, 2));
-    REQUIRE(windows->size() == 3);  // A: 2 + 1 rows, B: 2 rows
-    CHECK(windows->sample(1).features.rows() == 1);
+    REQUIRE(windows->size() == 2);  // whole windows only: A's third row is in none
+    CHECK(windows->sample(1).features.rows() == 2);
+    CHECK(windows->sample(1).features(0, 0) == Approx(18));
 
     TempFiles files;
     auto blank = Dataset::open(files.write("s.csv", "x,y\n1,2\n3,4\n\n5,6\n"),
@@ -363,7 +364,7 @@ TEST_CASE("malformed files are refused with the file and line", "[dataset]") {
           "line 1 of s5.jsonl: span 1 (0:3) points outside the source "
           "(2 characters)");
 
-    const QByteArray csv = "time,temp\n" + lines(7, "1,2.5\n") + "8,abc\n";
+    const QByteArray csv = "x,temp\n" + lines(7, "1,2.5\n") + "8,abc\n";
     CHECK(openError(files.write("s.csv", csv)) ==
           "line 9 of s.csv, column 'temp': 'abc' is not a number");
     CHECK(openError(files.write("t.csv", "a,b\n1,2\n3\n")) ==

@@ -115,6 +115,37 @@ TEST_CASE("a saved session reopens the same model, dataset, sample and units", "
     CHECK(session.currentSample() == 12);
 }
 
+TEST_CASE("a saved session reopens a series cut the same way", "[sessionfile]") {
+    const QString model = test::demoPath("sunspots", "pt");
+    const QString data =
+        test::sourcePath(QStringLiteral("resources/demo/sunspots/sunspot_month.csv"));
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("s.rnnscope"));
+    DatasetOptions windowing;
+    windowing.window = 48;
+    windowing.stride = 12;
+    windowing.horizon = 1;
+    windowing.timeColumn = QStringLiteral("date");
+    {
+        Session session;
+        session.openModel(model);
+        REQUIRE(waitUntil([&] { return session.model() != nullptr; }, 120000));
+        session.openDataset(data, windowing);
+        REQUIRE(waitUntil([&] { return session.dataset() != nullptr; }, 120000));
+        CHECK(session.dataset()->size() == (3177 - 1 - 48) / 12 + 1);
+        session.saveSession(path);
+    }
+    Session session;
+    session.openFile(path);
+    REQUIRE(waitUntil([&] { return session.dataset() != nullptr; }, 120000));
+    CHECK(session.dataset()->size() == (3177 - 1 - 48) / 12 + 1);
+    CHECK(session.dataset()->sample(1).times.front() == "1750-01");
+    CHECK(session.datasetWindowing().window == 48);
+    CHECK(session.datasetWindowing().stride == 12);
+    CHECK(session.datasetWindowing().horizon == 1);
+    CHECK(session.datasetWindowing().timeColumn == "date");
+}
+
 TEST_CASE("every saved field comes back: slices, projection, layout, panel settings",
           "[sessionfile]") {
     QTemporaryDir dir;

@@ -19,6 +19,7 @@ inline void readDataset(const QString& path, const DatasetOptions& options) {
         dataset->featureNames();
         dataset->targetNames();
         dataset->annotationNames();
+        dataset->notes();
         for (qint64 i = 0; i < std::min<qint64>(dataset->size(), 64); ++i) {
             dataset->sample(i);
             if (!dataset->labels().isEmpty()) dataset->labelOf(i);
@@ -39,6 +40,11 @@ inline void fuzzDataset(const QByteArray& input, const QString& fileName,
             options.kind = kind;
             options.window = window;
             ways.push_back(options);
+            if (kind == DatasetKind::TimeSeries && window > 0) {
+                options.stride = 1;  // overlapping windows, the target a row ahead
+                options.horizon = 1;
+                ways.push_back(options);
+            }
             if (kind == DatasetKind::Seq2Seq) {
                 options.targetTokenizer = TargetTokenizer::Words;
                 ways.push_back(options);

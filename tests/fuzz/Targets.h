@@ -56,8 +56,8 @@ inline void feedDatasetJsonl(const QByteArray& in) {
                  DatasetKind::Seq2Seq, DatasetKind::PlainText, DatasetKind::TimeSeries});
 }
 
-// Series CSV: a header of feature and target columns, an optional sequence column, blank lines
-// between series; whole series and fixed windows.
+// Series CSV: a header of feature and target columns, an optional sequence and time column,
+// blank lines between series; whole series, side-by-side windows and overlapping ones.
 inline void feedDatasetCsv(const QByteArray& in) {
     fuzzDataset(in, QStringLiteral("data.csv"), {DatasetKind::Auto, DatasetKind::TimeSeries},
                 {0, 3});

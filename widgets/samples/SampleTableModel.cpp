@@ -56,9 +56,10 @@ const SamplePrediction* SampleTableModel::predictionB(int row) const {
     return size_t(row) < b.size() && b[size_t(row)].done ? &b[size_t(row)] : nullptr;
 }
 
-QString SampleTableModel::seriesPreview(const MatrixRM& features) {
+QString SampleTableModel::seriesPreview(const DataSample& sample) {
     // The first values and the last of a window's first feature: "16.4; 23.1; 8.7 … 174.4
-    // (48 steps)", enough to tell windows apart.
+    // (48 steps)", enough to tell windows apart; after the window's times when it has them.
+    const MatrixRM& features = sample.features;
     auto value = [&](Eigen::Index t) { return QString::number(double(features(t, 0)), 'g', 6); };
     const Eigen::Index steps = features.rows();
     QStringList head;
@@ -68,7 +69,10 @@ QString SampleTableModel::seriesPreview(const MatrixRM& features) {
         text += QStringLiteral(" … ") + value(steps - 1);
     else if (steps == 4)
         text += QStringLiteral("; ") + value(3);
-    return tr("%1 (%2 steps)").arg(text).arg(steps);
+    text = tr("%1 (%2 steps)").arg(text).arg(steps);
+    if (!sample.times.isEmpty())
+        text = tr("%1 to %2: %3").arg(sample.times.front(), sample.times.back(), text);
+    return text;
 }
 
 QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
@@ -85,7 +89,7 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
             case Text: {
                 const DataSample* s = sampleAt(row);
                 if (!s) return QString();
-                return s->features.rows() > 0 ? seriesPreview(s->features) : s->text;
+                return s->features.rows() > 0 ? seriesPreview(*s) : s->text;
             }
             case Reference: {
                 const DataSample* s = sampleAt(row);

@@ -28,7 +28,7 @@ public:
 private:
     const DataSample* sampleAt(int row) const;
     // A series window as the Text column shows it: its first values and its last.
-    static QString seriesPreview(const MatrixRM& features);
+    static QString seriesPreview(const DataSample& sample);
     const SamplePrediction* predictionB(int row) const;  // null without model B or not yet done
     void reset();
 

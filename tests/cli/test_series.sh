@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# A long CSV series cut into windows from the command line, as a forecaster's user does it: the
+# sunspot demo's whole monthly series (date column, no target column) cut with --window 48
+# --stride 12 --horizon 1 is scored exactly as PyTorch scores the same NumPy-cut windows; a gap
+# in the series is reported and its windows left out; wrong windowing options say what to use.
+#   test_series.sh PATH/TO/rnnscope-cli SOURCE_DIR
+set -u
+cli="$1"
+src="$2"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+sun="$src/resources/demo/sunspots"
+[ -f "$sun/sunspots.pt" ] || fail "$sun/sunspots.pt is missing (git checkout -- resources/demo)"
+
+"$cli" errors --model "$sun/sunspots.pt" --data "$sun/sunspot_month.csv" --window 48 \
+    --stride 12 --horizon 1 --json >"$tmp/out.json" 2>"$tmp/err.txt" ||
+    fail "errors on the windowed CSV exited $?: $(cat "$tmp/err.txt")"
+/usr/bin/python3 - "$tmp/out.json" "$sun/sunspots.pt" "$sun/sunspot_month.csv" <<'PY' || fail "windowed sunspots differ from PyTorch"
+import csv, json, sys
+import numpy as np
+import torch
+from numpy.lib.stride_tricks import sliding_window_view as windows
+out = json.load(open(sys.argv[1]))
+model = torch.jit.load(sys.argv[2])
+values = np.array([float(r["sunspots"]) for r in csv.DictReader(open(sys.argv[3]))], np.float32)
+x = windows(values[:-1], 48)[::12]  # every 12th start; the target one row ahead
+y = windows(values[1:], 48)[::12]
+with torch.no_grad():
+    predicted = model(torch.from_numpy(x.copy()).unsqueeze(-1), torch.full((len(x),), 48))[:, :, 0]
+errors = predicted.numpy().astype(np.float64) - y
+r = out["regression"]
+assert out["samples"] == len(x) == r["samples"], (out["samples"], len(x))
+assert r["values"] == errors.size, (r["values"], errors.size)
+assert abs(r["mae"] - np.abs(errors).mean()) < 1e-4, (r["mae"], np.abs(errors).mean())
+assert abs(r["rmse"] - np.sqrt((errors ** 2).mean())) < 1e-4, (r["rmse"],)
+PY
+
+# A gap: two missing months leave out the windows over them, named on stderr.
+head -n 200 "$sun/sunspot_month.csv" | sed -e '51s/,.*/,NA/' -e '120s/,.*/,/' >"$tmp/gaps.csv"
+"$cli" errors --model "$sun/sunspots.pt" --data "$tmp/gaps.csv" --window 48 --stride 1 \
+    --horizon 1 --json >"$tmp/gaps.json" 2>"$tmp/gaps.txt" || fail "errors with gaps: $(cat "$tmp/gaps.txt")"
+grep -q "note: .* windows left out because they hold a missing value: lines 3–51 (1749-02 to 1753-02)" "$tmp/gaps.txt" ||
+    fail "the left-out windows are not named: $(cat "$tmp/gaps.txt")"
+grep -q "note: column 'sunspots' has 2 missing values, the first on line 51" "$tmp/gaps.txt" ||
+    fail "the missing values are not counted: $(cat "$tmp/gaps.txt")"
+/usr/bin/python3 - "$tmp/gaps.json" <<'PY' || fail "the gaps' windows are not left out"
+import json, sys
+# 199 rows, windows of 48 + 1 ahead: starts 0..150; rows 49 and 118 (0-based) are missing.
+kept = [s for s in range(151) if not any(s <= r < s + 49 for r in (49, 118))]
+out = json.load(open(sys.argv[1]))
+assert out["samples"] == len(kept), (out["samples"], len(kept))
+PY
+
+expect() {  # expect CODE "what" ARGS...: the exit code, and a message on stderr
+    local code="$1" what="$2"
+    shift 2
+    "$cli" "$@" >/dev/null 2>"$tmp/e.txt"
+    local got=$?
+    [ "$got" -eq "$code" ] || fail "$what: exit $got, expected $code: $(cat "$tmp/e.txt")"
+    grep -q . "$tmp/e.txt" || fail "$what: no message"
+}
+expect 2 "--stride 0" errors --model "$sun/sunspots.pt" --data "$sun/sunspot_month.csv" --window 48 --stride 0
+grep -q -- "--stride must be a positive number of rows, not '0'" "$tmp/e.txt" || fail "--stride 0: $(cat "$tmp/e.txt")"
+expect 2 "--stride without --window" errors --model "$sun/sunspots.pt" --data "$sun/sunspot_month.csv" --stride 2
+grep -q -- "--stride needs --window" "$tmp/e.txt" || fail "--stride alone: $(cat "$tmp/e.txt")"
+expect 1 "a window longer than the series" errors --model "$sun/sunspots.pt" --data "$tmp/gaps.csv" --window 500
+grep -q "a window of 500 rows is longer than every series in gaps.csv (the longest has 199 rows)" "$tmp/e.txt" ||
+    fail "long window: $(cat "$tmp/e.txt")"
+expect 1 "a time column that is not there" errors --model "$sun/sunspots.pt" --data "$tmp/gaps.csv" --time-column month
+grep -q "no column named 'month' for the time; the columns are date, sunspots" "$tmp/e.txt" ||
+    fail "--time-column month: $(cat "$tmp/e.txt")"
+echo "series ok"
