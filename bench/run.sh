@@ -137,6 +137,11 @@ echo "CKA, SVCCA, unit matching), against the same comparison scripted in PyTorc
 bash "$SRC/bench/compare/run.sh" "$BUILD"
 
 echo
+echo "Time series: a long CSV series cut into windows of 48 at every row and scored, against the"
+echo "same pipeline in NumPy + PyTorch (RNNSCOPE_BENCH_SERIES_ROWS, default 100,000)"
+bash "$SRC/bench/series/run.sh" "$BUILD" "${RNNSCOPE_BENCH_SERIES_ROWS:-100000}"
+
+echo
 echo "Beam Tree: a width-8 beam search of a dates sample and its tree figure, against the same"
 echo "search in plain PyTorch over the same decode_step()"
 DECODING="$BUILD/bench/bench_decoding"
