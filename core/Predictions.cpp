@@ -221,6 +221,16 @@ SamplePrediction summarizePrediction(const Model& model, const SampleResult& res
                                   .arg(double(last[o]), 0, 'g', 4);
                 p.predicted = values.join(QStringLiteral(", "));
             }
+            if (sample.seriesRow >= 0 && result.logits.rows() > 0 && result.logits.cols() > 0) {
+                // The forecast view's share of this window: its first output from forecastFrom.
+                const auto steps = Eigen::Index(sample.features.rows());
+                const bool perStep = result.logits.rows() == steps;
+                for (Eigen::Index t = sample.forecastFrom; t < steps; ++t)
+                    p.forecast.push_back(perStep ? result.logits(t, 0)
+                                         : t == steps - 1
+                                             ? result.logits(0, 0)
+                                             : std::numeric_limits<float>::quiet_NaN());
+            }
             const RegressionResiduals r = regressionResiduals(meta, result, sample);
             const ResidualSums sums = residualSums(r);
             if (sums.count == 0) break;

@@ -44,6 +44,9 @@ struct SamplePrediction {
     int worstWindowStart = -1;
     int worstWindowLength = 0;
     float worstWindowMae = std::numeric_limits<float>::quiet_NaN();
+    // A window of a CSV series: the first output's prediction at each step from the sample's
+    // forecastFrom on, for the forecast view (core/errors/SeriesForecast.h).
+    std::vector<float> forecast;
 };
 
 DatasetKind datasetKindForTask(Task task);

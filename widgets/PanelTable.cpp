@@ -9,6 +9,7 @@
 #include "widgets/decoding/BeamTreePanel.h"
 #include "widgets/errorbrowser/ErrorBrowserPanel.h"
 #include "widgets/featurescatter/FeatureScatterPanel.h"
+#include "widgets/forecast/ForecastPanel.h"
 #include "widgets/hiddenunits/HiddenUnitsPanel.h"
 #include "widgets/interventions/InterventionsPanel.h"
 #include "widgets/patching/PatchingPanel.h"
@@ -105,6 +106,12 @@ const std::vector<PanelInfo>& panelTable() {
          QStringLiteral("checkpoints"),
          {QStringLiteral("beam")},
          factory<BeamTreePanel>()},
+        {QStringLiteral("forecast"),
+         tr("Forecast"),
+         Qt::BottomDockWidgetArea,
+         QStringLiteral("beam-tree"),
+         {QStringLiteral("forecast")},
+         factory<ForecastPanel>()},
     };
     return table;
 }

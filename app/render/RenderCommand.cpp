@@ -13,6 +13,7 @@
 #include <cstdio>
 
 #include "app/cli/CliCommand.h"
+#include "app/cli/CliDataset.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/SessionDocument.h"
 #include "app/render/RenderBeam.h"
@@ -32,6 +33,8 @@
 #include "widgets/errorbrowser/ErrorBrowserPanel.h"
 #include "widgets/errorbrowser/ErrorMetricsView.h"
 #include "widgets/featurescatter/FeatureScatterPanel.h"
+#include "widgets/forecast/ForecastPanel.h"
+#include "widgets/forecast/ForecastPlot.h"
 #include "widgets/hiddenunits/HiddenUnitsPanel.h"
 #include "widgets/hiddenunits/HiddenUnitsSaturationView.h"
 #include "widgets/hiddenunits/HiddenUnitsTimeView.h"
@@ -182,9 +185,13 @@ int runRenderCommand(const QStringList& arguments) {
                "LIST");
     addCausalRenderOptions(parser);
     addBeamRenderOptions(parser);
+    addSeriesOptions(parser);
     const int early = parseCliCommand(parser, arguments, "render", {&viewOption, &outOption});
     if (early >= 0) return early;
     auto usage = [&](const QString& message) { return cliUsageError(parser, "render", message); };
+    DatasetOptions windowing;
+    if (const QString error = readSeriesOptions(parser, windowing); !error.isEmpty())
+        return usage(error);
     const bool checkpointRun = parser.isSet(QStringLiteral("checkpoints"));
     const int sources = int(parser.isSet(sessionOption)) + int(parser.isSet(modelOption)) +
                         int(parser.isSet(activationsOption)) + int(checkpointRun);
@@ -265,6 +272,11 @@ int runRenderCommand(const QStringList& arguments) {
     if (view == QLatin1String("errors") && !parser.isSet(dataOption) &&
         !parser.isSet(sessionOption))
         return usage(QStringLiteral("--view errors needs --data: its metrics are over a dataset"));
+    if (view == QLatin1String("forecast") && !parser.isSet(dataOption) &&
+        !parser.isSet(sessionOption))
+        return usage(QStringLiteral(
+            "--view forecast needs --data: a CSV time series (with --window, --stride, "
+            "--horizon as the model reads it)"));
     // Numbered from 1, as the window shows them.
     qint64 sampleNumber = 0;
     if (parser.isSet(sampleOption)) {
@@ -345,6 +357,7 @@ int runRenderCommand(const QStringList& arguments) {
         std::fprintf(stderr, "rnnscope-cli render: warning: %s\n", qPrintable(message));
     });
     const bool modelFree = parser.isSet(activationsOption);
+    if (!fromSession) session.setDatasetWindowing(windowing);
     if (modelFree)
         session.openActivations(parser.value(activationsOption), parser.value(tokenFileOption));
     else if (fromSession)
@@ -634,6 +647,23 @@ int runRenderCommand(const QStringList& arguments) {
                 },
                 lastError, 60000);
         }
+        if (view == QLatin1String("forecast")) {
+            // The forecast is over the whole series: every prediction, then the panel's
+            // (coalesced) refresh after the last.
+            auto* forecast = static_cast<ForecastPanel*>(panel);
+            const qint64 samples = session.dataset() ? session.dataset()->size() : 0;
+            const bool predicted = waitFor(
+                [&] {
+                    const auto& p = session.predictions();
+                    return qint64(p.size()) == samples &&
+                           std::all_of(p.begin(), p.end(), [](const auto& x) { return x.done; });
+                },
+                lastError, 3600000);
+            if (!predicted) return false;
+            forecast->refreshNow();
+            if (!forecast->forecast()) lastError = forecast->plot()->message();
+            return forecast->forecast() != nullptr;
+        }
         if (view == QLatin1String("errors")) {
             // The metrics are over the whole dataset: every prediction first, then the table
             // the panel builds from them (on a short timer after the last batch).
@@ -702,7 +732,10 @@ int runRenderCommand(const QStringList& arguments) {
         } catch (const UserError& e) {
             return fail(e.message());
         }
-        if (view == QLatin1String("errors"))  // the whole dataset's metrics, not one sample's
+        if (view == QLatin1String("forecast"))  // the whole series, not one sample
+            std::printf("%s: forecast of %s\n", qPrintable(out),
+                        qPrintable(session.dataset()->displayName()));
+        else if (view == QLatin1String("errors"))  // the whole dataset's metrics, not one sample's
             std::printf("%s: errors of %s (%lld samples)\n", qPrintable(out),
                         qPrintable(session.dataset() ? session.dataset()->displayName()
                                                      : QStringLiteral("the dataset")),

@@ -56,6 +56,11 @@ struct DataSample {
     // last row's values, the usual target of a sequence regression).
     MatrixRM stepTargets;
     QStringList times;  // time series: each step's time as the file writes it, when it has one
+    // A window of a CSV series: its first row in the whole series (Dataset::series()), and the
+    // first of its steps whose prediction the series' forecast view shows (the earlier ones are
+    // shown from an earlier window, which had read more of the series before them).
+    qint64 seriesRow = -1;
+    int forecastFrom = 0;
     QVector<TokenAnnotation> annotations;  // per-token annotations, when the file has them
 };
 

@@ -100,6 +100,8 @@ public:
     // the Session keeps that cut for the session file and later reopenings.
     void openDataset(const QString& path, const DatasetOptions& windowing);
     const DatasetOptions& datasetWindowing() const { return windowing_; }
+    // The cut the next openDataset(path) or openModelAndDataset() uses (rnnscope-cli render).
+    void setDatasetWindowing(const DatasetOptions& windowing) { windowing_ = windowing; }
     // Model and dataset together (the demo): the dataset is read with the model's task.
     void openModelAndDataset(const QString& modelPath, const QString& datasetPath);
     // A `.rnnscope` session file (core/session/SessionFile.h): model, dataset and what was

@@ -19,7 +19,8 @@ command -v compare >/dev/null || { echo "FAIL: ImageMagick's compare is missing 
 [ -n "${DISPLAY:-}" ] || { echo "FAIL: no display (make test runs ctest under xvfb-run)" >&2; exit 1; }
 
 for name in sample attention state-space units saturation features errors attribution \
-    intervention ablation ablation-depth patching whatif similarity compare checkpoints beam; do
+    intervention ablation ablation-depth patching whatif similarity compare checkpoints beam \
+    forecast; do
   view=$name
   [ "$name" = whatif ] && view=attention
   [ "$name" = ablation-depth ] && view=ablation
@@ -52,6 +53,11 @@ for name in sample attention state-space units saturation features errors attrib
     M=$(test_models "$SRC" "$TMP/models") || { fail=1; continue; }
     source=(--checkpoints "$M/checkpoints" --data "$M/compare.tsv")
     extra=(--signal depth)
+  fi
+  # The sunspot forecaster over the whole monthly series, a window of 48 months every year.
+  if [ "$name" = forecast ]; then
+    source=(--model "$DEMO/sunspots/sunspots.pt" --data "$DEMO/sunspots/sunspot_month.csv")
+    extra=(--window 48 --stride 12 --horizon 1)
   fi
   out="$TMP/$name.png"
   if ! HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home/.config" "$CLI" render \

@@ -73,4 +73,19 @@ grep -q "a window of 500 rows is longer than every series in gaps.csv (the longe
 expect 1 "a time column that is not there" errors --model "$sun/sunspots.pt" --data "$tmp/gaps.csv" --time-column month
 grep -q "no column named 'month' for the time; the columns are date, sunspots" "$tmp/e.txt" ||
     fail "--time-column month: $(cat "$tmp/e.txt")"
+# The forecast figure needs the series itself, not pre-cut windows.
+expect 2 "render --view forecast without --data" render --model "$sun/sunspots.pt" --view forecast --out "$tmp/f.png"
+grep -q -- "--view forecast needs --data: a CSV time series" "$tmp/e.txt" || fail "forecast without data: $(cat "$tmp/e.txt")"
+if [ -n "${DISPLAY:-}" ]; then
+    expect 1 "render --view forecast of JSON Lines windows" render --model "$sun/sunspots.pt" \
+        --data "$sun/sunspots.jsonl" --view forecast --out "$tmp/f.png"
+    grep -q "holds windows without the series they came from" "$tmp/e.txt" ||
+        fail "forecast of windows: $(cat "$tmp/e.txt")"
+    [ ! -e "$tmp/f.png" ] || fail "a forecast figure of nothing was written"
+    HOME="$tmp/home" "$cli" render --model "$sun/sunspots.pt" --data "$tmp/gaps.csv" --window 48 \
+        --stride 1 --horizon 1 --view forecast --out "$tmp/f.svg" >"$tmp/r.txt" 2>&1 ||
+        fail "render --view forecast: $(cat "$tmp/r.txt")"
+    grep -q "<svg" "$tmp/f.svg" || fail "the forecast SVG is not an SVG"
+    grep -q "forecast of gaps.csv" "$tmp/r.txt" || fail "render says: $(cat "$tmp/r.txt")"
+fi
 echo "series ok"

@@ -18,6 +18,7 @@
 #include "core/data/Dataset.h"
 #include "core/data/series/SeriesTime.h"
 #include "core/data/series/SeriesWindows.h"
+#include "core/errors/SeriesForecast.h"
 
 using namespace rnnscope;
 
@@ -216,4 +217,65 @@ TEST_CASE("bad series files name the file, line, column and the fix", "[series]"
           "line 2 of time.csv: column 'time': 'noon' is not a time (a number, or an ISO date "
           "such as 1749-01, 1749-01-31 or 2020-03-01T12:30); name the time column with "
           "--time-column, or 'none'");
+}
+
+TEST_CASE("a forecast lays each row's prediction from the window that read most before it",
+          "[series]") {
+    TempFiles files;
+    // Ten rows of one value; windows of 3 at every row, each step's target the next row.
+    QByteArray csv = "t,x\n";
+    for (int r = 0; r < 10; ++r)
+        csv += QByteArray::number(r) + "," + QByteArray::number(r * r) + "\n";
+    auto data = Dataset::open(files.write("f.csv", csv), windows(3, 1, 1));
+    REQUIRE(data->size() == 7);  // starts 0..6: the last window's last target is row 9
+    CHECK(data->sample(0).forecastFrom == 0);
+    CHECK(data->sample(1).forecastFrom == 2);
+    CHECK(data->sample(1).seriesRow == 1);
+    // Predictions by hand: window w predicts 100 * w + step at each step it owns.
+    std::vector<SamplePrediction> predictions(size_t(data->size()));
+    for (qint64 w = 0; w < data->size(); ++w) {
+        predictions[size_t(w)].done = w != 4;  // one window not predicted yet
+        for (int t = data->sample(w).forecastFrom; t < 3; ++t)
+            predictions[size_t(w)].forecast.push_back(float(100 * w + t));
+    }
+    const SeriesForecast f = seriesForecast(*data->series(), predictions, 0);
+    REQUIRE(f.rows == 10);
+    CHECK(f.outputName == "x (+1)");
+    // Row 0 has no prediction (nothing before it); rows 1-3 from window 0's steps 0-2; row r ≥ 4
+    // from window r - 3's last step, except row 7 (window 4, not done).
+    const float expected[] = {NAN, 0, 1, 2, 102, 202, 302, NAN, 502, 602};
+    for (int r = 0; r < 10; ++r) {
+        INFO("row " << r);
+        if (std::isnan(expected[r])) {
+            CHECK(std::isnan(f.predicted[size_t(r)]));
+            CHECK(f.windowOf[size_t(r)] == -1);
+        } else {
+            CHECK(f.predicted[size_t(r)] == expected[r]);
+        }
+        CHECK(f.truth[size_t(r)] == float(r * r));
+    }
+    CHECK(f.windowOf[5] == 2);
+    double absolute = 0, squared = 0;
+    int n = 0;
+    for (int r = 0; r < 10; ++r)
+        if (!std::isnan(expected[r])) {
+            const double e = expected[r] - r * r;
+            absolute += std::abs(e);
+            squared += e * e;
+            ++n;
+        }
+    CHECK(f.predictedRows == n);
+    CHECK(f.mae == Approx(absolute / n));
+    CHECK(f.rmse == Approx(std::sqrt(squared / n)));
+
+    // Worst runs of 2 rows: rows 8-9 (errors 438, 521), then rows 6-7 (266 and no forecast:
+    // half a run is enough), by hand.
+    const std::vector<ForecastStretch> worst = worstStretches(f, 2, 2);
+    REQUIRE(worst.size() == 2);
+    CHECK(worst[0].first == 8);
+    CHECK(worst[0].mae == Approx((502 - 64 + 602 - 81) / 2.0));
+    CHECK(worst[0].sample == 6);
+    CHECK(worst[1].first == 6);
+    CHECK(worst[1].mae == Approx(266));
+    CHECK(worst[1].sample == 3);  // row 7 has none: the window of row 6
 }

@@ -140,6 +140,14 @@ QString formatTime(double value, TimeFormat format, bool spaceSeparated) {
     return text;
 }
 
+double timeOfDate(qint64 year, int month, int day) {
+    return double(daysFromCivil(year, month, day)) * 86400.0;
+}
+
+void dateOfTime(double value, qint64& year, int& month, int& day) {
+    civilFromDays(qint64(std::floor(value / 86400.0)), year, month, day);
+}
+
 QString timeFormatName(TimeFormat format) {
     switch (format) {
         case TimeFormat::None:

@@ -35,6 +35,11 @@ bool parseTimeAs(QByteArrayView cell, TimeFormat format, double& value);
 // Prints a time as the file wrote it ("1749-01", "2020-03-01T12:30:15", "1749.042").
 QString formatTime(double value, TimeFormat format, bool spaceSeparated = false);
 
+// The time of midnight (UTC) at the start of a date, and the date of a time: for axes that tick
+// at years, months and days.
+double timeOfDate(qint64 year, int month, int day);
+void dateOfTime(double value, qint64& year, int& month, int& day);
+
 // "dates like 1749-01" / "numbers": what a format is called in messages and the docs.
 QString timeFormatName(TimeFormat format);
 

@@ -44,6 +44,15 @@ DataSample WindowedSeries::sample(qint64 index) const {
     const qint64 features = table.featureNames.size();
     DataSample sample;
     sample.line = table.lineOf(w.firstRow);
+    sample.seriesRow = w.firstRow;
+    // Steps an earlier window of the same series already predicted, with more of the series
+    // read before them, are left to it.
+    if (index > 0) {
+        const SeriesWindow& before = windows[size_t(index) - 1];
+        if (before.series == w.series)
+            sample.forecastFrom =
+                int(std::clamp<qint64>(before.firstRow + before.rows - w.firstRow, 0, w.rows));
+    }
     sample.features =
         Eigen::Map<const MatrixRM>(table.features.data() + w.firstRow * features, w.rows, features);
     const std::vector<float>& targetValues = selfTargets ? table.features : table.targets;
