@@ -7,6 +7,7 @@
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
+#include <QPixmap>
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTableView>
@@ -76,6 +77,14 @@ TEST_CASE("a CSV series opens cut as the Open Time Series dialog says", "[series
     const QString second =
         samples->table()->model()->index(1, SampleTableModel::Text).data().toString();
     CHECK(second.startsWith(QStringLiteral("1750-01 to 1753-12: ")));
+    // Beside it, a sparkline of the window's values.
+    const QPixmap spark = samples->table()
+                              ->model()
+                              ->index(1, SampleTableModel::Text)
+                              .data(Qt::DecorationRole)
+                              .value<QPixmap>();
+    CHECK_FALSE(spark.isNull());
+    CHECK(spark.deviceIndependentSize().width() == 72);
 
     // A gap: the status bar says which windows were left out.
     QTemporaryDir dir;

@@ -3,6 +3,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
 
@@ -90,6 +91,23 @@ void ForecastPanel::refresh() {
         series_->setVisible(series_->count() > 1);
     }
     const int index = std::max(0, series_->currentIndex());
+    // While predictions stream in, lay them onto the series at most once a second: a 10^6-row
+    // series takes a sixth of a second to lay out, and the window must stay responsive.
+    const bool allDone = std::all_of(s.predictions().begin(), s.predictions().end(),
+                                     [](const SamplePrediction& p) { return p.done; });
+    if (!allDone && forecast_ && builtFor_ == series.get() && forecast_->series == index &&
+        sinceBuild_.elapsed() < 1000) {
+        if (!rebuildPending_) {
+            rebuildPending_ = true;
+            QTimer::singleShot(1000 - int(sinceBuild_.elapsed()), this, [this]() {
+                rebuildPending_ = false;
+                scheduleRefresh();
+            });
+        }
+        return;
+    }
+    sinceBuild_.start();
+    builtFor_ = series.get();
     auto forecast =
         std::make_shared<SeriesForecast>(seriesForecast(*series, s.predictions(), index));
     // The worst stretches: about a 200th of the series each, at least the residual window.

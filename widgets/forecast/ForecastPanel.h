@@ -5,6 +5,7 @@
 // is the Session's dataset (Dataset::series()) and predictions, laid onto the series by
 // core/errors/SeriesForecast.h.
 
+#include <QElapsedTimer>
 #include <memory>
 
 #include "widgets/common/Panel.h"
@@ -43,6 +44,9 @@ private:
     ForecastPlot* plot_;
     std::shared_ptr<const SeriesForecast> forecast_;
     const void* seriesOf_ = nullptr;  // the WindowedSeries the combo box lists
+    QElapsedTimer sinceBuild_;        // since the forecast was last laid out
+    const void* builtFor_ = nullptr;  // the WindowedSeries it was laid out for
+    bool rebuildPending_ = false;
 };
 
 }  // namespace rnnscope

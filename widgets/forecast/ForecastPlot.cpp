@@ -35,8 +35,8 @@ QString number(double v) {
     return QString::number(v, 'g', std::abs(v) >= 1e5 ? 6 : 4);
 }
 
-// Smallest and largest finite value of `values` over rows [first, last).
-std::pair<double, double> rangeOf(const std::vector<float>& values, qint64 first, qint64 last) {
+// Smallest and largest finite value of `values` over rows [first, last), row by row.
+std::pair<double, double> scan(const std::vector<float>& values, qint64 first, qint64 last) {
     double lo = INFINITY, hi = -INFINITY;
     for (qint64 r = first; r < last; ++r) {
         const float v = values[size_t(r)];
@@ -108,6 +108,54 @@ std::vector<Tick> timeTicks(const SeriesForecast& f, const WindowedSeries* serie
 
 }  // namespace
 
+// The smallest and largest value per block of rows of the truth, the forecast and their
+// difference, so the range over any rows costs O(rows / block): the whole of a 10^6-row series
+// is drawn from 16,000 blocks, not a million rows, each frame.
+struct ForecastPlot::Ranges {
+    static constexpr qint64 kBlock = 64;
+    struct Column {
+        std::vector<float> values;
+        std::vector<float> lo, hi;  // per block; NaN for a block of no values
+
+        explicit Column(std::vector<float> v) : values(std::move(v)) {
+            const size_t blocks = (values.size() + kBlock - 1) / kBlock;
+            lo.assign(blocks, NAN);
+            hi.assign(blocks, NAN);
+            for (size_t b = 0; b < blocks; ++b) {
+                const auto [l, h] =
+                    scan(values, qint64(b) * kBlock,
+                         std::min<qint64>(qint64(values.size()), qint64(b + 1) * kBlock));
+                if (std::isfinite(l)) lo[b] = float(l), hi[b] = float(h);
+            }
+        }
+        // Smallest and largest value over rows [first, last); ±infinity when none.
+        std::pair<double, double> range(qint64 first, qint64 last) const {
+            last = std::min<qint64>(last, qint64(values.size()));
+            if (last - first < 2 * kBlock) return scan(values, first, last);
+            const qint64 firstBlock = (first + kBlock - 1) / kBlock, lastBlock = last / kBlock;
+            auto [l, h] = scan(values, first, firstBlock * kBlock);
+            const auto [tl, th] = scan(values, lastBlock * kBlock, last);
+            l = std::min(l, tl);
+            h = std::max(h, th);
+            for (qint64 b = firstBlock; b < lastBlock; ++b) {
+                if (std::isnan(lo[size_t(b)])) continue;
+                l = std::min(l, double(lo[size_t(b)]));
+                h = std::max(h, double(hi[size_t(b)]));
+            }
+            return {l, h};
+        }
+    };
+    Column truth, predicted, residual;
+
+    explicit Ranges(const SeriesForecast& f)
+        : truth(f.truth), predicted(f.predicted), residual(difference(f)) {}
+    static std::vector<float> difference(const SeriesForecast& f) {
+        std::vector<float> d(f.truth.size());
+        for (size_t r = 0; r < d.size(); ++r) d[r] = f.predicted[r] - f.truth[r];  // NaN stays
+        return d;
+    }
+};
+
 struct ForecastPlot::Layout {
     QRectF main, residual;
     double begin = 0, end = 1;
@@ -134,6 +182,7 @@ void ForecastPlot::setForecast(std::shared_ptr<const SeriesForecast> forecast,
     const bool sameSeries =
         forecast_ && forecast && series_ == series && forecast_->series == forecast->series;
     forecast_ = std::move(forecast);
+    ranges_ = forecast_ ? std::make_shared<const Ranges>(*forecast_) : nullptr;
     series_ = std::move(series);
     worst_ = std::move(worst);
     if (!sameSeries) showAll();  // a new series starts whole; new predictions keep the zoom
@@ -210,8 +259,9 @@ void ForecastPlot::paintFigure(QPainter& painter, const QRectF& rect, bool onScr
     const bool detailed = rowsPerPixel <= 0.5;  // every row drawn; else a range per pixel
 
     // The value axis: truth and forecast over the visible rows.
-    auto [lo, hi] = rangeOf(f.truth, first, last);
-    const auto [plo, phi] = rangeOf(f.predicted, first, last);
+    const Ranges& ranges = *ranges_;
+    auto [lo, hi] = ranges.truth.range(first, last);
+    const auto [plo, phi] = ranges.predicted.range(first, last);
     lo = std::min(lo, plo);
     hi = std::max(hi, phi);
     if (!std::isfinite(lo)) lo = 0, hi = 1;
@@ -327,8 +377,8 @@ void ForecastPlot::paintFigure(QPainter& painter, const QRectF& rect, bool onScr
 
     // The curves, then the residual band.
     painter.setClipRect(l.main);
-    const auto drawCurve = [&](const std::vector<float>& values, const QColor& colour,
-                               double width) {
+    const auto drawCurve = [&](const Ranges::Column& column, const QColor& colour, double width) {
+        const std::vector<float>& values = column.values;
         painter.setPen(QPen(colour, width, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
         if (detailed) {
             QPolygonF line;
@@ -351,7 +401,7 @@ void ForecastPlot::paintFigure(QPainter& painter, const QRectF& rect, bool onScr
             const qint64 a = qint64(l.begin + px * rowsPerPixel);
             const qint64 b =
                 std::min<qint64>(f.rows, qint64(l.begin + (px + 1) * rowsPerPixel) + 1);
-            auto [vlo, vhi] = rangeOf(values, a, std::max(a + 1, b));
+            auto [vlo, vhi] = column.range(a, std::max(a + 1, b));
             if (!std::isfinite(vlo)) {
                 previous = NAN;
                 continue;
@@ -367,8 +417,8 @@ void ForecastPlot::paintFigure(QPainter& painter, const QRectF& rect, bool onScr
         painter.drawLines(strokes.data(), int(strokes.size()));
         painter.setRenderHint(QPainter::Antialiasing, true);
     };
-    drawCurve(f.truth, kTruth, 1.4);
-    drawCurve(f.predicted, kForecast, 1.4);
+    drawCurve(ranges.truth, kTruth, 1.4);
+    drawCurve(ranges.predicted, kForecast, 1.4);
     painter.setClipRect(l.residual);
     painter.setPen(Qt::NoPen);
     const double columns = detailed ? double(last - first) : l.main.width();
@@ -386,13 +436,9 @@ void ForecastPlot::paintFigure(QPainter& painter, const QRectF& rect, bool onScr
             x0 = l.main.left() + c;
             x1 = x0 + 1;
         }
-        double over = 0, under = 0;
-        for (qint64 r = a; r < b; ++r) {
-            const float p = f.predicted[size_t(r)], t = f.truth[size_t(r)];
-            if (std::isnan(p) || std::isnan(t)) continue;
-            over = std::max(over, double(p - t));
-            under = std::min(under, double(p - t));
-        }
+        const auto [dlo, dhi] = ranges.residual.range(a, b);
+        const double over = std::isfinite(dhi) ? std::max(0.0, dhi) : 0.0;
+        const double under = std::isfinite(dlo) ? std::min(0.0, dlo) : 0.0;
         if (over > 0) painter.fillRect(QRectF(QPointF(x0, yr(over)), QPointF(x1, yr(0))), kOver);
         if (under < 0) painter.fillRect(QRectF(QPointF(x0, yr(0)), QPointF(x1, yr(under))), kUnder);
     }

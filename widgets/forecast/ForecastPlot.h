@@ -55,9 +55,11 @@ protected:
 private:
     struct Layout;
     Layout layout(const QRectF& rect) const;
+    struct Ranges;
     void zoom(double factor, double aboutRow);
 
     std::shared_ptr<const SeriesForecast> forecast_;
+    std::shared_ptr<const Ranges> ranges_;  // per-block minima and maxima, for drawing
     std::shared_ptr<const WindowedSeries> series_;
     std::vector<ForecastStretch> worst_;
     QString message_;

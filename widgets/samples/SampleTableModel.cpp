@@ -1,6 +1,9 @@
 #include "widgets/samples/SampleTableModel.h"
 
 #include <QColor>
+#include <QPainter>
+#include <QPixmap>
+#include <cmath>
 
 #include "core/errors/PredictionSummary.h"
 #include "core/model/Model.h"
@@ -75,6 +78,42 @@ QString SampleTableModel::seriesPreview(const DataSample& sample) {
     return text;
 }
 
+QPixmap SampleTableModel::sparkline(const DataSample& sample) {
+    // The window's first feature as a line, its last step's target as a green dot after it:
+    // windows that rise, fall or peak are told apart at a glance.
+    constexpr int kWidth = 72, kHeight = 18;
+    const MatrixRM& f = sample.features;
+    const Eigen::Index steps = f.rows();
+    float lo = f(0, 0), hi = f(0, 0);
+    for (Eigen::Index t = 0; t < steps; ++t) lo = std::min(lo, f(t, 0)), hi = std::max(hi, f(t, 0));
+    float target = NAN;
+    if (sample.stepTargets.rows() > 0 && sample.stepTargets.cols() > 0)
+        target = sample.stepTargets(sample.stepTargets.rows() - 1, 0);
+    else if (!sample.featureTargets.isEmpty())
+        target = sample.featureTargets.front().toFloat();
+    if (!std::isnan(target)) lo = std::min(lo, target), hi = std::max(hi, target);
+    const float span = hi - lo > 0 ? hi - lo : 1.0f;
+    const qreal ratio = 2.0;  // drawn at twice the size: sharp on high-DPI screens
+    QPixmap pixmap(QSize(kWidth, kHeight) * ratio);
+    pixmap.setDevicePixelRatio(ratio);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    const auto y = [&](float v) { return 2.0 + (kHeight - 4.0) * (1.0 - (v - lo) / span); };
+    QPolygonF line;
+    const double right = kWidth - 8.0;
+    for (Eigen::Index t = 0; t < steps; ++t)
+        line << QPointF(1.0 + right * double(t) / double(steps - 1), y(f(t, 0)));
+    painter.setPen(QPen(QColor(31, 119, 180), 1.2));
+    painter.drawPolyline(line);
+    if (!std::isnan(target)) {
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(QColor(44, 160, 44));
+        painter.drawEllipse(QPointF(kWidth - 3.0, y(target)), 2.4, 2.4);
+    }
+    return pixmap;
+}
+
 QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || !session_.dataset()) return {};
     const int row = index.row();
@@ -121,6 +160,10 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
                 return b ? b->predicted : QString();
             }
         }
+    }
+    if (role == Qt::DecorationRole && index.column() == Text) {
+        const DataSample* s = sampleAt(row);
+        if (s && s->features.rows() > 1) return sparkline(*s);
     }
     if (role == Qt::ForegroundRole && index.column() == PredictionB) {
         const SamplePrediction* b = predictionB(row);
