@@ -140,6 +140,11 @@ echo
 echo "Time series: a long CSV series cut into windows of 48 at every row and scored, against the"
 echo "same pipeline in NumPy + PyTorch (RNNSCOPE_BENCH_SERIES_ROWS, default 100,000)"
 bash "$SRC/bench/series/run.sh" "$BUILD" "${RNNSCOPE_BENCH_SERIES_ROWS:-100000}"
+FORECAST="$BUILD/bench/bench_forecast"
+if [ -x "$FORECAST" ]; then
+  echo "Forecast panel: panning a 1,000,000-row series under Xvfb, against Qt Charts line series"
+  xvfb-run -a -s "-screen 0 1600x1000x24" "$FORECAST" --frames 60
+fi
 
 echo
 echo "Beam Tree: a width-8 beam search of a dates sample and its tree figure, against the same"

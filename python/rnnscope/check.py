@@ -87,11 +87,71 @@ def pad(seqs: List[List[int]]) -> Tuple[Tensor, Tensor]:
     return ids, lengths
 
 
+def feature_columns(header: List[str], first_row: List[str]) -> List[int]:
+    """The feature columns of a series CSV, as rnnscope reads them (docs/datasets.md): not the
+    sequence/id column, not the time (named t/time/date/datetime/timestamp, or ISO dates), not
+    target/target_* columns."""
+    names = [h.strip().strip('"').lower() for h in header]
+    time_names = {"t", "time", "date", "datetime", "timestamp"}
+    iso = re.compile(r"^\d{4}-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?)?$")
+    time = next((i for i, n in enumerate(names) if n in time_names), None)
+    if time is None:
+        time = next((i for i, c in enumerate(first_row) if iso.match(c.strip().strip('"'))), None)
+    return [i for i, n in enumerate(names)
+            if n not in ("sequence", "id") and i != time
+            and n != "target" and not n.startswith("target_")]
+
+
+def feature_batch(data: str, size: int) -> Optional[Tuple[Tensor, Tensor]]:
+    """Three windows of a feature dataset: the first rows of a series CSV (9, 4 and 6 of them),
+    or the first three lines of a JSON Lines file ({"features": [...]}). None (and a failure)
+    when they do not fit the model: the check goes on with random values."""
+    windows = []
+    if data.endswith(".jsonl"):
+        with open(data, encoding="utf-8") as f:
+            for _, line in zip(range(3), f):
+                values = json.loads(line)["features"]
+                windows.append([v if isinstance(v, list) else [v] for v in values])
+    else:
+        with open(data, encoding="utf-8") as f:
+            text = [line.rstrip("\n") for line in f if line.strip()]
+        if len(text) < 2:
+            fail(f"{data} has no rows under its header: nothing to run the model on")
+            return None
+        delimiter = max([",", "\t", ";"], key=lambda d: text[0].count(d))
+        rows = [line.split(delimiter) for line in text]
+        columns = feature_columns(rows[0], rows[1] if len(rows) > 1 else [])
+        if len(columns) != size:
+            fail(f"{data} has {len(columns)} feature columns "
+                 f"({', '.join(rows[0][i] for i in columns)}), but the model reads {size} "
+                 "features per step (input.size); name the time column t/time/date, and "
+                 "targets target or target_*")
+            return None
+        try:
+            body = [[float(r[i]) for i in columns] for r in rows[1:10]]
+        except (ValueError, IndexError) as e:
+            fail(f"{data}: the first rows are not numbers in every feature column ({e})")
+            return None
+        windows = [body[:n] for n in (9, 4, 6) if body[:n]]
+    for w in windows:
+        if len(w[0]) != size:
+            fail(f"{data}: a window has {len(w[0])} features per step; the model reads {size}")
+            return None
+    lengths = torch.tensor([len(w) for w in windows])
+    x = torch.zeros(len(windows), int(lengths.max()), size)
+    for i, w in enumerate(windows):
+        x[i, :len(w)] = torch.tensor(w)
+    return (x, lengths)
+
+
 def make_batch(meta: dict, data: Optional[str]) -> Tuple[Tensor, ...]:
     """Three samples of different lengths, so that padding is exercised."""
     spec = meta["input"]
     rng = random.Random(0)
     if spec["type"] == "features":
+        batch = feature_batch(data, int(spec["size"])) if data else None
+        if batch is not None:
+            return batch
         lengths = torch.tensor([9, 4, 6])
         x = torch.randn(3, 9, int(spec["size"]), generator=torch.Generator().manual_seed(0))
         return (x, lengths)

@@ -163,7 +163,7 @@ texts = [line.split("\t")[0] for line in open(sys.argv[2], encoding="utf-8").rea
 body = rows[1:]
 assert len(body) == sum(len(t) for t in texts), (len(body), sum(len(t) for t in texts))
 for sample, step, token, *xyz in body[:500]:
-    assert texts[int(sample)][int(step)] == token, (sample, step, token)
+    assert texts[int(sample) - 1][int(step) - 1] == token, (sample, step, token)  # from 1
     assert len(xyz) == 3
 PYEOF
   "$CLI" project --model "$MODEL" --data "$DATA" --method tsne --final --max-points 400 \

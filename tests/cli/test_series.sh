@@ -73,6 +73,17 @@ grep -q "a window of 500 rows is longer than every series in gaps.csv (the longe
 expect 1 "a time column that is not there" errors --model "$sun/sunspots.pt" --data "$tmp/gaps.csv" --time-column month
 grep -q "no column named 'month' for the time; the columns are date, sunspots" "$tmp/e.txt" ||
     fail "--time-column month: $(cat "$tmp/e.txt")"
+# examples/check_model.py runs a forecaster on the first rows of its own series (the date column
+# left out, as rnnscope leaves it out), and says which columns do not fit.
+/usr/bin/python3 "$src/examples/check_model.py" "$sun/sunspots.pt" --data "$sun/sunspot_month.csv" \
+    >"$tmp/check.txt" 2>&1 || fail "check_model.py --data sunspot_month.csv: $(cat "$tmp/check.txt")"
+grep -q "batch: \[3, 9, 1\] float32" "$tmp/check.txt" || fail "check_model.py batch: $(cat "$tmp/check.txt")"
+printf 'date,a,b\n2020-01,1,2\n2020-02,3,4\n' >"$tmp/two.csv"
+/usr/bin/python3 "$src/examples/check_model.py" "$sun/sunspots.pt" --data "$tmp/two.csv" \
+    >"$tmp/check.txt" 2>&1 && fail "check_model.py took 2 features for a 1-feature model"
+grep -q "two.csv has 2 feature columns (a, b), but the model reads 1 features per step" "$tmp/check.txt" ||
+    fail "check_model.py on two features: $(cat "$tmp/check.txt")"
+
 # The forecast figure needs the series itself, not pre-cut windows.
 expect 2 "render --view forecast without --data" render --model "$sun/sunspots.pt" --view forecast --out "$tmp/f.png"
 grep -q -- "--view forecast needs --data: a CSV time series" "$tmp/e.txt" || fail "forecast without data: $(cat "$tmp/e.txt")"

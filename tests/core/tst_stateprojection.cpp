@@ -221,8 +221,8 @@ TEST_CASE("the projection's CSV reads back with sample, step, token and coordina
     CHECK(in.readLine() == QStringLiteral("sample,step,token,x,y,z"));
     const QStringList first = in.readLine().split(QLatin1Char(','));
     REQUIRE(first.size() == 6);
-    CHECK(first[0].toLongLong() == p->samples[0]);
-    CHECK(first[1].toInt() == p->steps[0]);
+    CHECK(first[0].toLongLong() == p->samples[0] + 1);  // numbered from 1, as in the window
+    CHECK(first[1].toInt() == p->steps[0] + 1);
     CHECK(first[2] == demo.store->tokenText(p->rows[0]));
     CHECK(first[3].toFloat() == Approx(p->coords(0, 0)).margin(1e-4));
     qint64 rows = 2;

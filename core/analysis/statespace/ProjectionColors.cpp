@@ -209,9 +209,10 @@ void writeProjectionCsv(const QString& path, const StateProjection& projection,
         }
         return text;
     };
+    // Samples and steps are numbered from 1, as the window and every other command number them.
     for (qint64 p = 0; p < projection.pointCount(); ++p) {
-        out += QByteArray::number(projection.samples[size_t(p)]) + ',' +
-               QByteArray::number(projection.steps[size_t(p)]) + ',' +
+        out += QByteArray::number(projection.samples[size_t(p)] + 1) + ',' +
+               QByteArray::number(projection.steps[size_t(p)] + 1) + ',' +
                quoted(store.tokenText(projection.rows[size_t(p)], axis)).toUtf8();
         for (int d = 0; d < dims; ++d)
             out += ',' + QByteArray::number(double(projection.coords(p, d)), 'g', 7);

@@ -79,8 +79,9 @@ void writeProjectorTsv(const QString& dir, const StateProjection& projection,
     metadata.reserve(size_t(projection.pointCount()));
     for (qint64 p = 0; p < projection.pointCount(); ++p) {
         const qint64 sample = projection.samples[size_t(p)];
-        QStringList row{QString::number(sample),  // 0-based, as in the points CSV
-                        QString::number(projection.steps[size_t(p)]),
+        // Numbered from 1, as the window and the points CSV number them.
+        QStringList row{QString::number(sample + 1),
+                        QString::number(projection.steps[size_t(p)] + 1),
                         store.tokenText(projection.rows[size_t(p)], axis)};
         if (labels) {
             const int correct = store.prediction(sample).correct;

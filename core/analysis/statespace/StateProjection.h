@@ -118,8 +118,8 @@ PointColors colorPoints(const StateProjection& projection, const ActivationStore
                         const Dataset* dataset, const QStringList& modelLabels,
                         PointColoring coloring, int unit = 0, int unitTrack = -1);
 
-// "sample,step,token,x,y[,z]" with one row per point; throws UserError naming the file when it
-// cannot be written.
+// "sample,step,token,x,y[,z]" with one row per point, samples and steps numbered from 1; throws
+// UserError naming the file when it cannot be written.
 void writeProjectionCsv(const QString& path, const StateProjection& projection,
                         const ActivationStore& store);
 
