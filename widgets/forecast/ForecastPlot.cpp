@@ -395,7 +395,9 @@ void ForecastPlot::paintFigure(QPainter& painter, const QRectF& rect, bool onScr
             return;
         }
         // One vertical stroke per pixel column over the range of its rows, joined to the next.
-        std::vector<QLineF> strokes;
+        // Filled rectangles, not wide lines: a 1.4-wide pen goes through the path stroker for
+        // every stroke, a rectangle straight to the rasteriser (and scales with the DPI alike).
+        std::vector<QRectF> strokes;
         double previous = NAN;
         for (double px = 0; px < l.main.width(); px += 1) {
             const qint64 a = qint64(l.begin + px * rowsPerPixel);
@@ -409,12 +411,13 @@ void ForecastPlot::paintFigure(QPainter& painter, const QRectF& rect, bool onScr
             if (std::isfinite(previous))
                 vlo = std::min(vlo, previous), vhi = std::max(vhi, previous);
             const double x = l.main.left() + px + 0.5;
-            strokes.emplace_back(QPointF(x, y(vlo)), QPointF(x, y(vhi) - 0.01));
+            strokes.emplace_back(QPointF(x - width / 2, y(vhi) - width / 2),
+                                 QPointF(x + width / 2, y(vlo) + width / 2));
             previous = values[size_t(std::max(a, b - 1))];
             if (std::isnan(previous)) previous = (vlo + vhi) / 2;
         }
         painter.setRenderHint(QPainter::Antialiasing, false);
-        painter.drawLines(strokes.data(), int(strokes.size()));
+        for (const QRectF& stroke : strokes) painter.fillRect(stroke, colour);
         painter.setRenderHint(QPainter::Antialiasing, true);
     };
     drawCurve(ranges.truth, kTruth, 1.4);
