@@ -129,6 +129,16 @@ SampleAttribution attributeSample(const Model& model, const SampleInput& input,
         out.outputPredicted = binding.predicted;
         out.outputReference = reference;
     }
+    if (task == Task::Regression && rows > 1 && classes > 0) {
+        // A forecaster's strip is its forecast at each step, not the input it read, and no step
+        // is a "class" that could be wrong.
+        const int output = settings.target >= 0 && settings.target < classes ? settings.target : 0;
+        out.outputTokens.clear();
+        for (int r = 0; r < rows; ++r)
+            out.outputTokens << QString::number(double(binding.logits(r, output)), 'g', 4);
+        out.outputPredicted.clear();
+        out.outputReference.clear();
+    }
     // A forecaster's question is about its forecast after the whole window: the last step.
     out.position = settings.position >= 0 ? settings.position
                    : task == Task::Regression

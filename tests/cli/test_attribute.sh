@@ -187,6 +187,13 @@ want = (x.grad * x).detach()[0, :, 0].tolist()  # gradient x input, per step
 for got, w in zip(grad["scores"], want):
     assert abs(got - w) < 1e-3 * max(1.0, abs(w)), (grad["scores"], want)
 assert ig["completeness_error"] < 0.01 and ig["baseline"] == "zeros", ig
+# The output strip is the forecast at each step, not the input values.
+with torch.no_grad():
+    steps = model(x, torch.tensor([4]))[0, :, 0].tolist()
+assert len(grad["output_tokens"]) == 4, grad["output_tokens"]
+for got, w in zip(grad["output_tokens"], steps):
+    assert abs(float(got) - w) < 1e-3 * max(1.0, abs(w)), (grad["output_tokens"], steps)
+assert abs(float(grad["output_token"]) - steps[-1]) < 1e-3 * max(1.0, abs(steps[-1])), grad
 PY
 "$cli" attribute --model "$sun" --input "146.3;106.0" --method ig | head -1 | grep -q 'of “sunspots next month” at step 2 (predicted value' ||
     fail "forecaster text: $("$cli" attribute --model "$sun" --input "146.3;106.0" --method ig | head -1)"

@@ -305,6 +305,8 @@ void AttributionFigure::paintOwn(QPainter& painter, const QRectF& rect, double s
                                          "the reference)")
             : a.task == Task::LanguageModel
                 ? tr("Predicted next token at each step (outlined: explained; red: wrong)")
+            : a.task == Task::Regression
+                ? tr("Forecast at each step (outlined: explained)")
                 : tr("Predicted at each step (outlined: explained; red: wrong)");
         painter.drawText(QRectF(inner.left(), top + line, inner.width(), line),
                          Qt::AlignLeft | Qt::AlignVCenter,
