@@ -86,6 +86,13 @@ TEST_CASE("a CSV series opens cut as the Open Time Series dialog says", "[series
     CHECK_FALSE(spark.isNull());
     CHECK(spark.deviceIndependentSize().width() == 72);
 
+    // The sample's figure says when the window is and what the truth was: the month after it,
+    // 1753-01, had 44.
+    session.setCurrentSample(0);
+    REQUIRE(waitUntil(
+        [&] { return samples->predictionText().contains(QStringLiteral("truth: 44 (error ")); }));
+    CHECK(samples->figureTitle() == "Sample 1 of sunspot_month.csv, 1749-01 to 1752-12");
+
     // A gap: the status bar says which windows were left out.
     QTemporaryDir dir;
     const QString gaps = dir.filePath(QStringLiteral("gaps.csv"));

@@ -326,6 +326,18 @@ void SampleViewPanel::refresh() {
         if (!data.label.isEmpty()) text += tr(" · label: %1").arg(data.label.toHtmlEscaped());
     } else {
         text = tr("Prediction: <b>%1</b>%2").arg(p.predicted.toHtmlEscaped(), verdict);
+        // A forecast beside the truth it was scored against: the last step's target.
+        const bool series = data.features.rows() > 0 && data.stepTargets.rows() > 0;
+        if (meta.task == Task::Regression && result->logits.rows() > 0 &&
+            (series || !data.featureTargets.isEmpty())) {
+            const double truth = series ? double(data.stepTargets(data.stepTargets.rows() - 1, 0))
+                                        : data.featureTargets.front().toDouble();
+            const double forecast = double(result->logits(result->logits.rows() - 1, 0));
+            text += tr(" · truth: %1 (error %2%3)")
+                        .arg(truth, 0, 'g', 6)
+                        .arg(forecast >= truth ? QStringLiteral("+") : QString())
+                        .arg(forecast - truth, 0, 'g', 4);
+        }
     }
     // With interventions or an edit: what the model says then, beside what it says as it is.
     // (Model B's answer follows, from the comparison.)
@@ -477,8 +489,12 @@ QString SampleViewPanel::figureTitle() const {
     const qint64 sample = session().currentSample();
     auto dataset = session().dataset();
     if (sample < 0) return tr("Typed input");
-    return dataset ? tr("Sample %1 of %2").arg(sample + 1).arg(dataset->displayName())
-                   : tr("Sample %1").arg(sample + 1);
+    QString title = dataset ? tr("Sample %1 of %2").arg(sample + 1).arg(dataset->displayName())
+                            : tr("Sample %1").arg(sample + 1);
+    // A series window says when it is.
+    const QStringList& times = session().currentData().times;
+    if (!times.isEmpty()) title += tr(", %1 to %2").arg(times.front(), times.back());
+    return title;
 }
 
 namespace {
