@@ -20,6 +20,8 @@
 #include "tests/common/Demos.h"
 #include "widgets/forecast/ForecastPanel.h"
 #include "widgets/forecast/ForecastPlot.h"
+#include "widgets/hiddenunits/HiddenUnitsPanel.h"
+#include "widgets/hiddenunits/HiddenUnitsTimeView.h"
 
 using namespace rnnscope;
 using rnnscope::test::demoPath;
@@ -106,6 +108,17 @@ print(json.dumps(rows))
     REQUIRE(expected > 0);
     QTest::mouseClick(plot, Qt::LeftButton, {}, at);
     REQUIRE(waitUntil([&] { return session.currentSample() == expected; }));
+
+    // The Hidden Units panel draws that window's input series above its units, step by step.
+    auto* units = qobject_cast<HiddenUnitsPanel*>(window.panel(QStringLiteral("hidden-units")));
+    REQUIRE(units);
+    const DataSample shown = session.dataset()->sample(expected);
+    REQUIRE(waitUntil([&] {
+        const TimeViewData& d = units->timeView()->data();
+        return d.input.size() == 48 && d.input.front() == shown.features(0, 0) &&
+               d.input.back() == shown.features(47, 0);
+    }));
+    CHECK(units->timeView()->data().inputName == "sunspots");
 
     // The wheel zooms in around the pointer; a drag pans; a double click shows it all.
     QWheelEvent wheel(QPointF(at), plot->mapToGlobal(QPointF(at)), QPoint(), QPoint(0, 360),

@@ -262,6 +262,17 @@ void HiddenUnitsPanel::updateTimeView() {
             data.signal.clear();
         data.signalTitle = spec.title();
         data.groupColours = groupColours(currentSide(), int(data.tokens.size()));
+        // A forecaster's input series above its units, on the same steps.
+        const MatrixRM& features = shown_->input.features;
+        if (currentSide() == TokenRef::Input && features.cols() > 0 &&
+            features.rows() == data.values.rows()) {
+            data.input.resize(size_t(features.rows()));
+            for (Eigen::Index r = 0; r < features.rows(); ++r)
+                data.input[size_t(r)] = features(r, 0);
+            const auto model = session().model();
+            data.inputName = model ? model->meta().input.featureNames.value(0) : QString();
+            if (data.inputName.isEmpty()) data.inputName = tr("feature 1");
+        }
         data.intervened = comparedValues(data.track, t->values);
         data.intervenedName = session().comparedRun().name;
         if (session().comparedRun().otherModel()) data.intervenedName = modelBName(data);

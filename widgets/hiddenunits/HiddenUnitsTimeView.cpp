@@ -19,6 +19,7 @@ constexpr qreal kLeft = 62;   // y-axis ticks and caption
 constexpr qreal kRight = 96;  // colour bar or legend
 constexpr qreal kTitle = 24;
 constexpr qreal kTokens = 40;  // token labels and the x caption
+constexpr qreal kInput = 64;   // a feature model's input series, above the units
 }  // namespace
 
 HiddenUnitsTimeView::HiddenUnitsTimeView(QWidget* parent) : QWidget(parent) {
@@ -111,8 +112,13 @@ HiddenUnitsTimeView::Layout HiddenUnitsTimeView::layout(const QRectF& rect) cons
     Layout l;
     l.title = QRectF(rect.left() + 8, rect.top() + 4, rect.width() - 16, kTitle - 4);
     const qreal plotWidth = rect.width() - kLeft - kRight;
-    l.plot = QRectF(rect.left() + kLeft, rect.top() + kTitle + 4, std::max<qreal>(10, plotWidth),
-                    std::max<qreal>(20, rect.height() - kTitle - kTokens - 8));
+    const qreal input = data_.input.empty() ? 0 : kInput + 8;
+    if (input > 0)
+        l.input = QRectF(rect.left() + kLeft, rect.top() + kTitle + 4,
+                         std::max<qreal>(10, plotWidth), kInput);
+    l.plot =
+        QRectF(rect.left() + kLeft, rect.top() + kTitle + 4 + input, std::max<qreal>(10, plotWidth),
+               std::max<qreal>(20, rect.height() - kTitle - kTokens - 8 - input));
     l.tokens = QRectF(l.plot.left(), l.plot.bottom() + 2, l.plot.width(), kTokens - 2);
     l.bar = QRectF(l.plot.right() + 14, l.plot.top() + 8, 12,
                    std::max<qreal>(20, l.plot.height() - 16));
@@ -159,11 +165,53 @@ void HiddenUnitsTimeView::paintBase(QPainter& p, const QRectF& rect) const {
         title += tr(" · dashed: %1").arg(data_.intervenedName);
     p.drawText(l.title, Qt::AlignLeft | Qt::AlignVCenter, title);
     p.setFont(figureFont(font(), 12));
+    paintInput(p, l);
     if (mode_ == Mode::Lines)
         paintLines(p, l);
     else
         paintHeatmap(p, l);
     paintTokens(p, l, false);
+    p.restore();
+}
+
+void HiddenUnitsTimeView::paintInput(QPainter& p, const Layout& l) const {
+    const int steps = int(data_.values.rows());
+    if (data_.input.empty() || int(data_.input.size()) != steps || steps == 0) return;
+    float lo = INFINITY, hi = -INFINITY;
+    for (float v : data_.input)
+        if (!std::isnan(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    if (!std::isfinite(lo)) return;
+    if (hi - lo < 1e-9f) lo -= 0.5f, hi += 0.5f;
+    const QRectF box = l.input.adjusted(0, 4, 0, -4);
+    const qreal cw = l.plot.width() / steps;  // the units' steps, so the two line up
+    const auto y = [&](float v) { return box.bottom() - (v - lo) / (hi - lo) * box.height(); };
+    p.save();
+    p.setPen(QPen(QColor(200, 200, 200), 1));
+    p.drawRect(l.input);
+    const QFontMetricsF fm(p.font());
+    p.setPen(QColor(60, 60, 60));
+    for (float v : {lo, hi})
+        p.drawText(QRectF(l.input.left() - 60, y(v) - fm.height() / 2, 56, fm.height()),
+                   Qt::AlignRight | Qt::AlignVCenter, QString::number(double(v), 'g', 4));
+    QPainterPath line;
+    bool gap = true;
+    for (int t = 0; t < steps; ++t) {
+        if (std::isnan(data_.input[size_t(t)])) {
+            gap = true;
+            continue;
+        }
+        const QPointF pt(l.plot.left() + (t + 0.5) * cw, y(data_.input[size_t(t)]));
+        if (std::exchange(gap, false))
+            line.moveTo(pt);
+        else
+            line.lineTo(pt);
+    }
+    p.setPen(QPen(QColor(40, 40, 40), 1.6));
+    p.setBrush(Qt::NoBrush);
+    p.drawPath(line);
+    p.setPen(QColor(110, 110, 110));
+    p.drawText(l.input.adjusted(6, 2, -6, -2), Qt::AlignLeft | Qt::AlignTop,
+               tr("input: %1").arg(data_.inputName));
     p.restore();
 }
 

@@ -30,6 +30,10 @@ struct TimeViewData {
     // up with; NaN rows where the edit removed a token leave a gap in the dashed line.
     MatrixRM intervened;
     QString intervenedName = QStringLiteral("with the interventions");
+    // [T] or empty: a feature model's input series (its first feature), drawn in a strip above
+    // the units on the same steps, so a unit that follows the input's cycle is seen at a glance.
+    std::vector<float> input;
+    QString inputName;
 };
 
 class HiddenUnitsTimeView : public QWidget {
@@ -75,8 +79,9 @@ protected:
 
 private:
     struct Layout {
-        QRectF title, plot, tokens, bar, legend;
+        QRectF title, input, plot, tokens, bar, legend;  // input: empty without a series
     };
+    void paintInput(QPainter& p, const Layout& l) const;
     Layout layout(const QRectF& rect) const;
     void paintLines(QPainter& p, const Layout& l) const;
     void paintHeatmap(QPainter& p, const Layout& l) const;
