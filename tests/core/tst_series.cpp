@@ -204,6 +204,9 @@ TEST_CASE("bad series files name the file, line, column and the fix", "[series]"
     CHECK(openError(files.write("long.csv", "x\n1\n2\n3\n"), windows(48, 1)) ==
           "a window of 48 rows is longer than every series in long.csv (the longest has 3 rows); "
           "choose a shorter window");
+    CHECK(openError(files.write("short.csv", "x\n1\n2\n"), windows(0, 0, 5)) ==
+          "a horizon of 5 rows is longer than every series in short.csv (the longest has 2 rows); "
+          "choose a shorter horizon");
     CHECK(openError(files.write("date.csv", "date,x\n2020-01,1\n2020-13,2\n"), windows(0)) ==
           "line 3 of date.csv: column 'date': '2020-13' is not a time written as the first one "
           "is (months like 1749-01)");

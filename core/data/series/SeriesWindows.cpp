@@ -146,15 +146,22 @@ std::shared_ptr<const WindowedSeries> cutWindows(SeriesTable table, const Window
         }
     }
     out->table = std::move(table);
-    if (out->windows.empty() && out->seriesTooShort == qint64(out->table.series.size()))
+    if (out->windows.empty() && out->seriesTooShort == qint64(out->table.series.size())) {
+        const QString what =
+            spec.length > 0
+                ? QStringLiteral("a window of %1 rows%2")
+                      .arg(spec.length)
+                      .arg(spec.horizon > 0
+                               ? QStringLiteral(" and a horizon of %1").arg(spec.horizon)
+                               : QString())
+                : QStringLiteral("a horizon of %1 rows").arg(spec.horizon);
         throw DataError(
-            QStringLiteral("a window of %1 rows%2 is longer than every series in %3 (the longest "
-                           "has %4 rows); choose a shorter window")
-                .arg(spec.length)
-                .arg(spec.horizon > 0 ? QStringLiteral(" and a horizon of %1").arg(spec.horizon)
-                                      : QString())
-                .arg(fileName)
-                .arg(longest));
+            QStringLiteral("%1 is longer than every series in %2 (the longest has %3 "
+                           "rows); choose a shorter %4")
+                .arg(what, fileName)
+                .arg(longest)
+                .arg(spec.length > 0 ? QStringLiteral("window") : QStringLiteral("horizon")));
+    }
     if (out->windows.empty() && out->leftOutMissing > 0)
         throw DataError(QStringLiteral("every window of %1 holds a missing value: %2")
                             .arg(fileName, out->notes().join(QStringLiteral("; "))));
