@@ -591,9 +591,19 @@ std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& 
                             .arg(meta.maxLength)
                             .arg(len));
         if (features && s.features.cols() != meta.input.featureSize)
-            throw error(QStringLiteral("the input has %1 features per step; the model reads %2")
-                            .arg(s.features.cols())
-                            .arg(meta.input.featureSize));
+            // A CSV's extra column is the usual cause: say which columns are not features.
+            throw error(
+                QStringLiteral("the input has %1 features per step; the model reads %2%3. In a "
+                               "CSV the time column (named t, time, date, datetime or "
+                               "timestamp, or given with --time-column), the sequence id and "
+                               "target/target_* columns are not features; leave out any other "
+                               "column the model does not read")
+                    .arg(s.features.cols())
+                    .arg(meta.input.featureSize)
+                    .arg(meta.input.featureNames.isEmpty()
+                             ? QString()
+                             : QStringLiteral(" (%1)").arg(
+                                   meta.input.featureNames.join(QStringLiteral(", ")))));
         inLens.push_back(len);
     }
     const int64_t steps = *std::max_element(inLens.begin(), inLens.end());

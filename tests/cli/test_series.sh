@@ -84,6 +84,12 @@ printf 'date,a,b\n2020-01,1,2\n2020-02,3,4\n' >"$tmp/two.csv"
 grep -q "two.csv has 2 feature columns (a, b), but the model reads 1 features per step" "$tmp/check.txt" ||
     fail "check_model.py on two features: $(cat "$tmp/check.txt")"
 
+# A CSV with a column the model does not read says which columns are not features.
+"$cli" errors --model "$sun/sunspots.pt" --data "$tmp/two.csv" --window 1 --horizon 1 >/dev/null 2>"$tmp/e.txt" &&
+    fail "errors ran a 1-feature model on two features"
+grep -q "the input has 2 features per step; the model reads 1 (sunspots). In a CSV the time column" "$tmp/e.txt" ||
+    fail "two features: $(cat "$tmp/e.txt")"
+
 # The forecast figure needs the series itself, not pre-cut windows.
 expect 2 "render --view forecast without --data" render --model "$sun/sunspots.pt" --view forecast --out "$tmp/f.png"
 grep -q -- "--view forecast needs --data: a CSV time series" "$tmp/e.txt" || fail "forecast without data: $(cat "$tmp/e.txt")"
