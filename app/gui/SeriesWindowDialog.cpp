@@ -2,38 +2,17 @@
 
 #include <QComboBox>
 #include <QDialogButtonBox>
-#include <QFile>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QLabel>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include "core/data/series/SeriesTable.h"
 #include "core/data/series/SeriesTime.h"
 
 namespace rnnscope {
 namespace {
-
-// The header row's column names, split as the reader splits them (commas, or tabs or
-// semicolons when the header has more of those). Empty when the file cannot be read.
-QStringList headerColumns(const QString& path) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) return {};
-    QByteArray header;
-    while (!file.atEnd() && header.trimmed().isEmpty()) header = file.readLine(64 * 1024);
-    if (header.startsWith("\xEF\xBB\xBF")) header = header.mid(3);
-    char delimiter = ',';
-    for (char candidate : {'\t', ';'})
-        if (header.count(candidate) > header.count(delimiter)) delimiter = candidate;
-    QStringList columns;
-    for (const QByteArray& cell : header.trimmed().split(delimiter)) {
-        QByteArray name = cell.trimmed();
-        if (name.size() >= 2 && name.startsWith('"') && name.endsWith('"'))
-            name = name.mid(1, name.size() - 2);
-        columns << QString::fromUtf8(name);
-    }
-    return columns;
-}
 
 constexpr int kMaxRows = 100000000;
 
@@ -45,7 +24,7 @@ bool SeriesWindowDialog::isSeriesFile(const QString& path) {
 
 SeriesWindowDialog::SeriesWindowDialog(const QString& path, const DatasetOptions& current,
                                        QWidget* parent)
-    : QDialog(parent), columns_(headerColumns(path)) {
+    : QDialog(parent), columns_(readSeriesHeader(path)) {
     setWindowTitle(tr("Open Time Series — %1").arg(QFileInfo(path).fileName()));
 
     window_ = new QSpinBox(this);

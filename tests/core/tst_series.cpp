@@ -115,6 +115,10 @@ TEST_CASE("a date column is the time, not a feature", "[series]") {
     DatasetOptions declared = windows(0);
     declared.timeColumn = QStringLiteral("x");
     CHECK(Dataset::open(numbered, declared)->sample(0).times == QStringList{"1", "2", "3"});
+    // The dialog's column list is the reader's own split of the header.
+    CHECK(readSeriesHeader(files.write("h.csv", "\xEF\xBB\xBF\"date\"; \"a\" ;\n1;2;3\n")) ==
+          QStringList{"date", "a", "column 3"});
+    CHECK(readSeriesHeader(files.write("none.csv", "")).isEmpty());
     declared.timeColumn = QStringLiteral("when");
     CHECK(openError(numbered, declared) ==
           "line 1 of t.csv: no column named 'when' for the time; the columns are t, x");

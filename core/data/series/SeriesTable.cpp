@@ -2,6 +2,7 @@
 
 #include "core/data/series/SeriesTable.h"
 
+#include <QFile>
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -40,6 +41,27 @@ bool parseNumber(QByteArrayView cell, double& value) {
     if (cell.isEmpty()) return false;
     const auto result = std::from_chars(cell.data(), cell.data() + cell.size(), value);
     return result.ec == std::errc() && result.ptr == cell.data() + cell.size();
+}
+
+// Commas, unless the header has more tabs or semicolons (TSV, European CSV).
+char delimiterOf(QByteArrayView header) {
+    char delimiter = ',';
+    for (char candidate : {'\t', ';'})
+        if (header.count(candidate) > header.count(delimiter)) delimiter = candidate;
+    return delimiter;
+}
+
+// The header's column names ("column 3" for an empty one).
+QStringList headerNames(QByteArrayView header, char delimiter) {
+    std::vector<QByteArrayView> cells;
+    splitCells(header, delimiter, cells);
+    QStringList names;
+    for (size_t c = 0; c < cells.size(); ++c) {
+        QString column = fields::text(cells[c]);
+        if (column.isEmpty()) column = QStringLiteral("column %1").arg(c + 1);
+        names.append(column);
+    }
+    return names;
 }
 
 // What spreadsheets, pandas and R write for a value that is not there.
@@ -104,19 +126,15 @@ public:
 
 private:
     void readHeader(QByteArrayView row, qint64 number) {
-        // Commas, unless the header has more tabs or semicolons (TSV, European CSV).
-        for (char candidate : {'\t', ';'})
-            if (row.count(candidate) > row.count(delimiter_)) delimiter_ = candidate;
+        delimiter_ = delimiterOf(row);
         std::vector<QByteArrayView> cells;
         splitCells(row, delimiter_, cells);
         bool allNumbers = true;
-        for (size_t c = 0; c < cells.size(); ++c) {
+        for (QByteArrayView cell : cells) {
             double value;
-            allNumbers = allNumbers && parseNumber(cells[c], value);
-            QString column = fields::text(cells[c]);
-            if (column.isEmpty()) column = QStringLiteral("column %1").arg(c + 1);
-            names_.append(column);
+            allNumbers = allNumbers && parseNumber(cell, value);
         }
+        names_ = headerNames(row, delimiter_);
         if (allNumbers)
             failAt(context_.name, number,
                    QStringLiteral("expected a header row of column names, found numbers"));
@@ -260,6 +278,17 @@ const SeriesPart& SeriesTable::seriesOf(qint64 row) const {
 qint64 SeriesTable::lineOf(qint64 row) const {
     const SeriesPart& part = seriesOf(row);
     return part.firstLine + (row - part.firstRow);
+}
+
+QStringList readSeriesHeader(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) return {};
+    QByteArray header;
+    while (!file.atEnd() && header.trimmed().isEmpty()) header = file.readLine(64 * 1024);
+    if (header.startsWith("\xEF\xBB\xBF")) header = header.mid(3);  // a UTF-8 byte-order mark
+    header = header.trimmed();
+    if (header.isEmpty()) return {};
+    return headerNames(header, delimiterOf(header));
 }
 
 SeriesTable readSeriesTable(const ScanContext& context, const QString& timeColumn) {

@@ -57,4 +57,8 @@ struct SeriesTable {
 // Throws DataError naming the file, line and column of the first bad cell.
 SeriesTable readSeriesTable(const ScanContext& context, const QString& timeColumn);
 
+// The column names of a series CSV's header, split as readSeriesTable splits them; empty when
+// the file cannot be read or has no header. For the Open Time Series dialog.
+QStringList readSeriesHeader(const QString& path);
+
 }  // namespace rnnscope
