@@ -211,10 +211,13 @@ SamplePrediction summarizePrediction(const Model& model, const SampleResult& res
             break;
         }
         case Task::Regression: {
-            // The output at the last step (or the sequence's output), as the table shows it.
+            // The output at the scored step (the contract's `scored_step`, by default the last;
+            // or the sequence's output), as the table shows it.
             if (result.logits.rows() > 0) {
                 QStringList values;
-                const auto last = result.logits.row(result.logits.rows() - 1);
+                const int rows = int(result.logits.rows());
+                const int scored = meta.scoredRow(rows);
+                const auto last = result.logits.row(scored >= 0 ? scored : rows - 1);
                 for (Eigen::Index o = 0; o < last.size(); ++o)
                     values << QStringLiteral("%1 %2")
                                   .arg(meta.outputs.value(int(o), QString::number(o + 1)))
@@ -239,7 +242,7 @@ SamplePrediction summarizePrediction(const Model& model, const SampleResult& res
             p.residualCount = int(sums.count);
             p.loss = float(sums.absolute / double(sums.count));
             const ResidualWindow w = worstWindow(r, kResidualWindow);
-            // A forecast scored at its last step: the window is that step of the sample.
+            // A forecast scored at one step: the window is that step of the sample.
             p.worstWindowStart = w.start + std::max(0, r.scoredStep);
             p.worstWindowLength = w.length;
             p.worstWindowMae = float(w.mae);

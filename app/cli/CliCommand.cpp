@@ -67,4 +67,12 @@ int runGuarded(const char* command, const std::function<int()>& work) {
     }
 }
 
+int classByNameOrIndex(const QString& text, const QStringList& names) {
+    const int byName = int(names.indexOf(text));
+    if (byName >= 0) return byName;
+    bool ok = false;
+    const int index = text.toInt(&ok);
+    return ok && index >= 0 ? index : -2;
+}
+
 }  // namespace rnnscope

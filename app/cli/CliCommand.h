@@ -22,6 +22,10 @@ int parseCliCommand(QCommandLineParser& parser, const QStringList& arguments, co
 // when the user interrupted it (JobCancelled). Otherwise returns what `work` returns.
 int runGuarded(const char* command, const std::function<int()>& work);
 
+// A class (or tag, token, regression output) given on the command line by name or by index in
+// `names`; -2 when it is neither.
+int classByNameOrIndex(const QString& text, const QStringList& names);
+
 // Ctrl-C and SIGTERM from now on set a flag instead of killing the process, so a long command
 // stops where it is (its job throws JobCancelled), cleans up and exits 130.
 void watchInterrupts();

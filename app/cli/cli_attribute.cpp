@@ -26,15 +26,6 @@ QJsonValue number(double v) {
     return std::isnan(v) ? QJsonValue() : QJsonValue(v);
 }
 
-// A class by name or by index; -2 when it is neither.
-int classOf(const QString& text, const QStringList& names) {
-    const int byName = int(names.indexOf(text));
-    if (byName >= 0) return byName;
-    bool ok = false;
-    const int index = text.toInt(&ok);
-    return ok && index >= 0 ? index : -2;
-}
-
 }  // namespace
 
 int runAttributeCommand(const QStringList& arguments) {
@@ -138,7 +129,7 @@ int runAttributeCommand(const QStringList& arguments) {
         if (!model->hasAttribution()) throw ModelError(model->attributionProblem());
         const QStringList names = attributionClassNames(model->meta());
         if (parser.isSet(targetOption)) {
-            settings.target = classOf(parser.value(targetOption), names);
+            settings.target = classByNameOrIndex(parser.value(targetOption), names);
             if (settings.target < 0)
                 throw UserError(
                     QStringLiteral("--target \"%1\" is neither a class of the model "
@@ -183,6 +174,22 @@ int runAttributeCommand(const QStringList& arguments) {
         QJsonArray scores;
         for (double s : c.scores.scores) scores.append(s);
         root[QStringLiteral("scores")] = scores;
+        // A feature model: each feature's score at each step ([step][feature]; a row sums to
+        // the step's score), the features x steps heatmap.
+        const bool perFeature = !a.featureNames.isEmpty() &&
+                                c.scores.elementScores.rows() == a.tokens.size() &&
+                                c.scores.elementScores.cols() == a.featureNames.size();
+        if (perFeature) {
+            root[QStringLiteral("features")] = QJsonArray::fromStringList(a.featureNames);
+            QJsonArray rows;
+            for (Eigen::Index t = 0; t < c.scores.elementScores.rows(); ++t) {
+                QJsonArray row;
+                for (Eigen::Index f = 0; f < c.scores.elementScores.cols(); ++f)
+                    row.append(c.scores.elementScores(t, f));
+                rows.append(row);
+            }
+            root[QStringLiteral("feature_scores")] = rows;
+        }
         root[QStringLiteral("output")] = c.scores.output;    // the target's logit
         root[QStringLiteral("output_name")] = a.outputName;  // or its log-probability
         if (settings.method != AttributionMethod::GradientTimesInput)
@@ -228,9 +235,18 @@ int runAttributeCommand(const QStringList& arguments) {
                         qPrintable(where), qPrintable(a.outputName), c.scores.output,
                         qPrintable(names.value(a.predicted)));
 
-        for (int t = 0; t < a.tokens.size(); ++t)
-            std::printf("%4d  %-16s %+.6f\n", t + 1, qPrintable(a.tokens[t]),
-                        c.scores.scores[size_t(t)]);
+        for (int t = 0; t < a.tokens.size(); ++t) {
+            QString byFeature;  // more than one feature: what each adds to the step's score
+            if (perFeature && a.featureNames.size() > 1)
+                for (int f = 0; f < a.featureNames.size(); ++f)
+                    byFeature += QStringLiteral("%1%2 %3")
+                                     .arg(f == 0 ? QStringLiteral("   (") : QStringLiteral(", "))
+                                     .arg(a.featureNames[f])
+                                     .arg(c.scores.elementScores(t, f), 0, 'f', 6) +
+                                 (f + 1 == a.featureNames.size() ? QStringLiteral(")") : QString());
+            std::printf("%4d  %-16s %+.6f%s\n", t + 1, qPrintable(a.tokens[t]),
+                        c.scores.scores[size_t(t)], qPrintable(byFeature));
+        }
         if (ig)
             std::printf("completeness error %.4f%% (%s, %d steps%s, baseline %s)\n",
                         c.scores.completenessError * 100.0,

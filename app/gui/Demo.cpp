@@ -23,7 +23,8 @@ QStringList demoNames() {
             QStringLiteral("brackets"),
             QStringLiteral("brackets-compare"),
             QStringLiteral("brackets-training"),
-            QStringLiteral("sunspots")};
+            QStringLiteral("sunspots"),
+            QStringLiteral("sunspots-held-out")};
 }
 
 QString demoTitle(const QString& name) {
@@ -37,7 +38,9 @@ QString demoTitle(const QString& name) {
     if (name == QLatin1String("brackets-training"))
         return QObject::tr("Brackets: the LSTM's training, epoch by epoch (Checkpoints)");
     if (name == QLatin1String("sunspots"))
-        return QObject::tr("Sunspots: LSTM forecasting the monthly sunspot number");
+        return QObject::tr("Sunspots: LSTM forecasting the monthly sunspot number, 1749–2013");
+    if (name == QLatin1String("sunspots-held-out"))
+        return QObject::tr("Sunspots: the 50 held-out windows, one target each");
     return name;
 }
 
@@ -77,18 +80,30 @@ DemoFiles extractDemo(const QString& name) {
     const bool compare = name == QLatin1String("brackets-compare");
     const bool training = name == QLatin1String("brackets-training");
     const bool bothOrders = name == QLatin1String("dates-both-orders");
+    const bool heldOut = name == QLatin1String("sunspots-held-out");
     const QString folder = compare || training ? QStringLiteral("brackets")
                            : bothOrders        ? QStringLiteral("dates")
+                           : heldOut           ? QStringLiteral("sunspots")
                                                : name;
     const QString dir = base + QStringLiteral("/demo/") + folder;
     if (!QDir().mkpath(dir)) throw UserError(QObject::tr("cannot create %1").arg(dir));
     const QString prefix = bothOrders ? QStringLiteral(":/demo/dates/dates_both_orders")
                                       : QStringLiteral(":/demo/%1/%1").arg(folder);
-    // The forecaster's held-out windows are JSON Lines (a list of values and a target each).
-    const QString data =
-        name == QLatin1String("sunspots") ? QStringLiteral(".jsonl") : QStringLiteral(".tsv");
-    DemoFiles files{copyOut(prefix + QStringLiteral(".pt"), dir), copyOut(prefix + data, dir),
+    // The forecaster reads the whole monthly series, cut into windows of 48 months one year
+    // apart, each step's target the next month (what it was trained to forecast); its held-out
+    // windows are JSON Lines (48 values and the next month each).
+    const bool series = name == QLatin1String("sunspots");
+    const QString data = series    ? QStringLiteral("/sunspot_month.csv")
+                         : heldOut ? QStringLiteral(".jsonl")
+                                   : QStringLiteral(".tsv");
+    const QString dataResource = series ? QStringLiteral(":/demo/sunspots") + data : prefix + data;
+    DemoFiles files{copyOut(prefix + QStringLiteral(".pt"), dir), copyOut(dataResource, dir),
                     QString(), QString()};
+    if (series) {
+        files.window = 48;
+        files.stride = 12;
+        files.horizon = 1;
+    }
     if (compare) files.compareModel = copyOut(prefix + QStringLiteral("_gru.pt"), dir);
     if (training) {
         const QString resources = QStringLiteral(":/demo/brackets/checkpoints");

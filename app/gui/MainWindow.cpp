@@ -440,6 +440,11 @@ void MainWindow::openDemo(const QString& name) {
             openFiles({files.checkpoints, files.dataset});
             return;
         }
+        DatasetOptions windowing;  // a series demo's cut, else the whole file as it is
+        windowing.window = files.window;
+        windowing.stride = files.stride;
+        windowing.horizon = files.horizon;
+        session_->setDatasetWindowing(windowing);
         session_->openModelAndDataset(files.model, files.dataset);
         if (!files.compareModel.isEmpty()) session_->comparison().openModel(files.compareModel);
     } catch (const std::exception& e) {

@@ -46,7 +46,8 @@ int main(int argc, char** argv) {
                 "(docs/compare.md).\n\n"
                 "Options:\n"
                 "  --demo NAME     open a built-in demo: dates, dates-both-orders, brackets,\n"
-                "                  brackets-compare, brackets-training or sunspots\n"
+                "                  brackets-compare, brackets-training, sunspots or\n"
+                "                  sunspots-held-out\n"
                 "  -h, --help      show this help\n"
                 "  -v, --version   show the version\n\n"
                 "Headless work (inspect, extract, render) is done by rnnscope-cli.\n");

@@ -16,6 +16,7 @@
 #include "app/cli/CliDataset.h"
 #include "app/gui/MainWindow.h"
 #include "app/gui/SessionDocument.h"
+#include "app/render/RenderAttribution.h"
 #include "app/render/RenderBeam.h"
 #include "app/render/RenderCausal.h"
 #include "core/Errors.h"
@@ -140,7 +141,10 @@ int runRenderCommand(const QStringList& arguments) {
         "(every label of a long attention map, the metrics table) grows past it.",
         "WxH", "1000x700");
     const auto methodOption =
-        option("method", "state-space: pca, tsne or umap (default pca).", "M", "pca");
+        option("method",
+               "state-space: pca, tsne or umap (default pca); attribution: grad, ig or "
+               "occlusion (default ig).",
+               "M", "pca");
     const auto dimsOption = option("dims", "state-space: 2 or 3 (default 3).", "D", "3");
     const auto layerOption =
         option("layer", "state-space: track name or label (default the top hidden state).", "L");
@@ -185,6 +189,7 @@ int runRenderCommand(const QStringList& arguments) {
                "LIST");
     addCausalRenderOptions(parser);
     addBeamRenderOptions(parser);
+    addAttributionRenderOptions(parser);
     addSeriesOptions(parser);
     const int early = parseCliCommand(parser, arguments, "render", {&viewOption, &outOption});
     if (early >= 0) return early;
@@ -225,6 +230,9 @@ int runRenderCommand(const QStringList& arguments) {
     BeamRenderOptions beamOptions;
     const QString beamUsage = readBeamRenderOptions(parser, view, beamOptions);
     if (!beamUsage.isEmpty()) return usage(beamUsage);
+    AttributionRenderOptions attributionOptions;
+    const QString attributionUsage = readAttributionRenderOptions(parser, view, attributionOptions);
+    if (!attributionUsage.isEmpty()) return usage(attributionUsage);
     const bool causalView =
         view == QLatin1String("ablation") || view == QLatin1String("patching") ||
         view == QLatin1String("similarity") || view == QLatin1String("checkpoints") ||
@@ -305,8 +313,8 @@ int runRenderCommand(const QStringList& arguments) {
     spec.method = method == QLatin1String("tsne")   ? ProjectionMethod::Tsne
                   : method == QLatin1String("umap") ? ProjectionMethod::Umap
                                                     : ProjectionMethod::Pca;
-    if (method != QLatin1String("pca") && method != QLatin1String("tsne") &&
-        method != QLatin1String("umap"))
+    if (view != QLatin1String("attribution") && method != QLatin1String("pca") &&
+        method != QLatin1String("tsne") && method != QLatin1String("umap"))
         return usage(QStringLiteral("--method must be pca, tsne or umap"));
     spec.dims = parser.value(dimsOption).toInt();
     if (spec.dims != 2 && spec.dims != 3) return usage(QStringLiteral("--dims must be 2 or 3"));
@@ -684,13 +692,23 @@ int runRenderCommand(const QStringList& arguments) {
                 lastError, 3600000);
         }
         if (view == QLatin1String("attribution")) {
-            // This sample's scores, or the reason there are none (then it fails with it).
+            // What --method, --target and --position ask for, once the model's classes are
+            // known; then this sample's scores, or the reason there are none (then it fails).
+            AttributionSettings wanted;
+            try {
+                wanted = attributionRenderSettings(session, attributionOptions);
+            } catch (const UserError& e) {
+                lastError = e.message();
+                return false;
+            }
+            session.setAttributionSettings(wanted);
             if (!waitFor(
                     [&] {
                         const auto a = session.currentAttribution();
                         const bool original =
                             !session.attributionError().isEmpty() ||
-                            (a && a->tokens == session.currentResult()->input.tokens);
+                            (a && a->tokens == session.currentResult()->input.tokens &&
+                             a->settings == wanted);
                         // With --set or --edit, the compared run's attribution drawn under it.
                         const ComparedRun c = compared();
                         return original &&

@@ -32,6 +32,7 @@ TokenAttribution gradientTimesInput(const MatrixRM& embeddings, const EmbeddingF
     requireSameShape(embeddings, at.gradient, "the gradient");
     TokenAttribution a;
     a.output = at.value;
+    a.elementScores = embeddings.cast<double>().cwiseProduct(at.gradient.cast<double>());
     a.scores = rowSums(embeddings.cwiseProduct(at.gradient));
     return a;
 }
@@ -230,6 +231,7 @@ TokenAttribution integratedGradientsInBatches(const MatrixRM& embeddings, const 
                           if (alphas[k] == 1.0) a.output = at.value;
                       });
     const Eigen::MatrixXd scores = delta.cast<double>().cwiseProduct(integral);
+    a.elementScores = scores;
     a.scores.resize(size_t(scores.rows()));
     double total = 0.0;
     for (Eigen::Index t = 0; t < scores.rows(); ++t) {
@@ -396,6 +398,7 @@ TokenAttribution adaptiveIntegratedGradients(const MatrixRM& embeddings, const M
     Eigen::MatrixXd integral = Eigen::MatrixXd::Zero(delta.rows(), delta.cols());
     for (const Panel& p : panels) integral += p.integral;
     const Eigen::MatrixXd scores = deltaD.cwiseProduct(integral);
+    a.elementScores = scores;
     a.scores.resize(size_t(scores.rows()));
     for (Eigen::Index t = 0; t < scores.rows(); ++t) a.scores[size_t(t)] = scores.row(t).sum();
     a.completenessError = error();
@@ -428,6 +431,37 @@ TokenAttribution occlusionInBatches(const MatrixRM& embeddings, const MatrixRM& 
     a.output = values[0];
     a.scores.resize(size_t(embeddings.rows()));
     for (size_t t = 0; t < a.scores.size(); ++t) a.scores[t] = a.output - values[t + 1];
+    return a;
+}
+
+TokenAttribution elementOcclusionInBatches(const MatrixRM& embeddings, const MatrixRM& replacement,
+                                           const BatchEmbeddingFunction& f, int batchSize,
+                                           const std::function<bool()>& cancelled) {
+    requireSameShape(embeddings, replacement, "the replacement");
+    const Eigen::Index rows = embeddings.rows(), cols = embeddings.cols();
+    // Point 0 is the input itself; point 1 + t * cols + e has element (t, e) replaced.
+    auto point = [&](size_t k) -> MatrixRM {
+        MatrixRM p = embeddings;
+        if (k > 0) {
+            const Eigen::Index t = Eigen::Index(k - 1) / cols, e = Eigen::Index(k - 1) % cols;
+            p(t, e) = replacement(t, e);
+        }
+        return p;
+    };
+    const size_t count = size_t(rows * cols) + 1;
+    std::vector<double> values(count);
+    evaluateInBatches(count, point, false, f, batchSize, cancelled,
+                      [&](size_t k, const OutputAndGradient& at) { values[k] = at.value; });
+    TokenAttribution a;
+    a.output = values[0];
+    a.elementScores.resize(rows, cols);
+    a.scores.assign(size_t(rows), 0.0);
+    for (Eigen::Index t = 0; t < rows; ++t)
+        for (Eigen::Index e = 0; e < cols; ++e) {
+            const double v = a.output - values[size_t(1 + t * cols + e)];
+            a.elementScores(t, e) = v;
+            a.scores[size_t(t)] += v;
+        }
     return a;
 }
 

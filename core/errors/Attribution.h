@@ -31,7 +31,11 @@ using BatchEmbeddingFunction = std::function<std::vector<OutputAndGradient>(
 
 struct TokenAttribution {
     std::vector<double> scores;  // one per token (a row of the embeddings)
-    double output = 0.0;         // f(input)
+    // One per input element [T, E] (gradient x input, integrated gradients and element
+    // occlusion; empty otherwise): for a model that reads features, each feature at each step,
+    // what a features x steps heatmap shows. A row sums to that token's score.
+    Eigen::MatrixXd elementScores;
+    double output = 0.0;                                               // f(input)
     double baselineOutput = std::numeric_limits<double>::quiet_NaN();  // f(baseline), IG only
     // IG: |sum of scores - (f(input) - f(baseline))| / |f(input) - f(baseline)|; the axiom of
     // completeness says it is 0 for the exact integral, so it measures the step error. NaN for
@@ -130,5 +134,12 @@ TokenAttribution occlusion(const MatrixRM& embeddings, const MatrixRM& replaceme
 TokenAttribution occlusionInBatches(const MatrixRM& embeddings, const MatrixRM& replacement,
                                     const BatchEmbeddingFunction& f, int batchSize = 64,
                                     const std::function<bool()>& cancelled = {});
+
+// score_te = f(x) - f(x with element (t, e) replaced by replacement (t, e)), each element alone
+// (T * E + 1 evaluations, for feature models: what one feature at one step adds); `scores`
+// holds the row sums. Use occlusionInBatches to occlude whole steps.
+TokenAttribution elementOcclusionInBatches(const MatrixRM& embeddings, const MatrixRM& replacement,
+                                           const BatchEmbeddingFunction& f, int batchSize = 64,
+                                           const std::function<bool()>& cancelled = {});
 
 }  // namespace rnnscope

@@ -35,12 +35,16 @@ RegressionResiduals regressionResiduals(const ModelMeta& meta, const SampleResul
         targets = sample.stepTargets.bottomRows(1);  // per sequence: the last row's targets
     }
     if (targets.size() == 0) return r;
-    // A per-step model with one target per sample: the forecast after the whole window.
+    // A per-step model with one target per sample: the forecast at the step the contract
+    // scores, by default the last, after the whole window. A window too short to hold that
+    // step is not scored.
     MatrixRM compared = out;
     if (r.perStep && targets.rows() == 1 && out.rows() > 1) {
+        const int row = meta.scoredRow(int(out.rows()));
+        if (row < 0) return RegressionResiduals();
         r.perStep = false;
-        r.scoredStep = int(out.rows()) - 1;
-        compared = out.bottomRows(1);
+        r.scoredStep = row;
+        compared = out.middleRows(row, 1);
     }
     // Output o pairs with target column column[o].
     std::vector<int> column;

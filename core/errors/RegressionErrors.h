@@ -5,7 +5,8 @@
 // per step ([B, T, O]) is compared with the dataset's targets at every step (CSV `target`
 // columns, JSON Lines per-step "targets"); one per sequence ([B, O]) with the sample's targets
 // (the last row's). A per-step model given one target per sample (a forecast window's next
-// value) is scored at its last step, where it has read the whole window.
+// value) is scored at the step its contract's `scored_step` names, by default the last, where it
+// has read the whole window.
 
 #include <QStringList>
 #include <limits>
@@ -25,8 +26,8 @@ struct RegressionResiduals {
     MatrixRM targets;      // [steps, outputs], NaN where missing
     QStringList outputs;   // names of the compared outputs
     bool perStep = false;  // one row per input step (else one row: the sequence's output)
-    // One row for a per-step model with one target per sample: the step it holds (from 0, the
-    // last); -1 otherwise.
+    // One row for a per-step model with one target per sample: the step it holds (from 0; the
+    // last unless the contract's `scored_step` says otherwise); -1 otherwise.
     int scoredStep = -1;
     bool isEmpty() const { return residuals.size() == 0; }
 };

@@ -123,6 +123,14 @@ SampleAttribution attributeSample(const Model& model, const SampleInput& input,
     out.settings = settings;
     out.task = task;
     out.tokens = input.tokens;
+    // Features are the points themselves: each feature at each step gets its own score.
+    const bool features = input.features.size() > 0 && binding.embeddings.cols() > 0;
+    if (features) {
+        out.featureValues = input.features;
+        for (int f = 0; f < int(binding.embeddings.cols()); ++f)
+            out.featureNames << model.meta().input.featureNames.value(
+                f, QStringLiteral("feature %1").arg(f + 1));
+    }
     out.outputTokens = binding.outputTokens;
     out.outputIsGenerated = binding.outputIsGenerated;
     if (!binding.outputTokens.isEmpty()) {
@@ -139,10 +147,11 @@ SampleAttribution attributeSample(const Model& model, const SampleInput& input,
         out.outputPredicted.clear();
         out.outputReference.clear();
     }
-    // A forecaster's question is about its forecast after the whole window: the last step.
+    // A forecaster's question is about its forecast after the whole window: the step its
+    // contract scores (the last by default).
     out.position = settings.position >= 0 ? settings.position
                    : task == Task::Regression
-                       ? rows - 1
+                       ? std::max(0, model.meta().scoredRow(rows))
                        : defaultOutputPosition(task, binding.predicted, reference);
     if (out.position < 0 || out.position >= rows)
         throw UserError(rows == 1 ? QStringLiteral("the model has one output per sequence; "
@@ -241,9 +250,16 @@ SampleAttribution attributeSample(const Model& model, const SampleInput& input,
                 }
                 break;
             case AttributionMethod::Occlusion:
-                a.scores = occlusionInBatches(binding.embeddings, baseline, f, 64, cancelled);
+                // A feature model's features are occluded one at a time (a step's score is the
+                // sum of its features'), a token model's tokens whole.
+                a.scores =
+                    features
+                        ? elementOcclusionInBatches(binding.embeddings, baseline, f, 64, cancelled)
+                        : occlusionInBatches(binding.embeddings, baseline, f, 64, cancelled);
                 break;
         }
+        // A token's embedding dimensions mean nothing to a reader: only features keep theirs.
+        if (!features) a.scores.elementScores.resize(0, 0);
         out.classes.push_back(std::move(a));
     }
     out.seconds = double(clock.nsecsElapsed()) * 1e-9;

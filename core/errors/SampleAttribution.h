@@ -68,6 +68,13 @@ struct SampleAttribution {
     AttributionSettings settings;
     Task task = Task::Classification;
     QStringList tokens;
+    // A model that reads features: their names, one per column of the classes' elementScores
+    // (the rows of a features x steps heatmap; "feature 1"... when the contract names none).
+    // Empty for token models. `stepTimes`: each step's time when the caller knows it (a window
+    // of a time series; the Session fills it), else empty.
+    QStringList featureNames;
+    MatrixRM featureValues;  // [T, F]: the input read, for the heatmap's value traces
+    QStringList stepTimes;
     int position = 0;    // the output row explained (settings.position resolved)
     int predicted = -1;  // the predicted class at that position
     int trueClass = -1;  // its reference; -1 without a reference the model knows

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <cmath>
 
 #include "core/Errors.h"
 
@@ -98,6 +99,7 @@ public:
     }
 
     bool has(const QString& key) const { return object_.contains(key); }
+    QJsonValue value(const QString& key) const { return object_.value(key); }
 
     QString string(const QString& key, const QString& fallback, bool required) const {
         if (!object_.contains(key)) {
@@ -257,6 +259,25 @@ InputSpec parseInput(const JsonReader& top, const QString& sourceName) {
 
 }  // namespace
 
+namespace {
+
+// `scored_step`: "last", "first", or a step (1 the first, -1 the last).
+int parseScoredStep(const JsonReader& top) {
+    const QString key = QStringLiteral("scored_step");
+    if (!top.has(key)) return -1;
+    const QJsonValue v = top.value(key);
+    if (v.isString() && v.toString() == QLatin1String("last")) return -1;
+    if (v.isString() && v.toString() == QLatin1String("first")) return 1;
+    const double d = v.toDouble(0.0);
+    if (!v.isDouble() || d != static_cast<double>(static_cast<long long>(d)) || d == 0 ||
+        std::abs(d) > 1e9)
+        top.fail(key, QStringLiteral("must be \"last\", \"first\" or a step: 1 for the first, 2 "
+                                     "for the second, -1 for the last"));
+    return static_cast<int>(d);
+}
+
+}  // namespace
+
 ModelMeta ModelMeta::fromJson(const QByteArray& json, const QString& sourceName) {
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
@@ -296,9 +317,16 @@ ModelMeta ModelMeta::fromJson(const QByteArray& json, const QString& sourceName)
             top.requireIn(QStringLiteral("pad"), meta.targetPad, meta.targetVocab, vocabKey);
     }
 
-    if (meta.task == Task::Regression)
+    if (meta.task == Task::Regression) {
         meta.outputs = top.strings(QStringLiteral("outputs"), true, true);
+        meta.scoredStep = parseScoredStep(top);
+    }
     return meta;
+}
+
+int ModelMeta::scoredRow(int rows) const {
+    const int row = scoredStep > 0 ? scoredStep - 1 : rows + scoredStep;
+    return row >= 0 && row < rows ? row : -1;
 }
 
 }  // namespace rnnscope

@@ -54,6 +54,13 @@ struct ModelMeta {
     QString name;
     QString description;
     int maxLength = 0;  // optional `max_length`: longest input in tokens/steps; 0 when unlimited
+    // Regression with an output at every step, given one target per window: the step whose
+    // output is scored (and explained by default). `scored_step`: N >= 1 counts from the first
+    // step, -N from the end; -1 (the default, "last") is the last step, where the model has read
+    // the whole window.
+    int scoredStep = -1;
+    // The row of a [rows, O] output that `scoredStep` names; -1 when the window is too short.
+    int scoredRow(int rows) const;
 
     // Throws ModelError naming `sourceName` and the offending key when the JSON is malformed.
     static ModelMeta fromJson(const QByteArray& json, const QString& sourceName);

@@ -368,13 +368,19 @@ void ModelAnalysis::startAttribution() {
     if (sample_.index >= 0 && model->meta().task == Task::Tagging)
         for (const QString& tag : sample_.tags)
             references.push_back(int(model->meta().labels.indexOf(tag)));
+    // A time series window's steps are read by their times in the figure.
+    const QStringList times = sample_.index >= 0 && sample_.times.size() == input.length()
+                                  ? sample_.times
+                                  : QStringList();
     const quint64 generation = generation_;
     attributionJob_.start<std::shared_ptr<const SampleAttribution>>(
         tr("Attributing the current sample"),
-        [model, input, settings, references](JobContext& ctx) {
+        [model, input, settings, references, times](JobContext& ctx) {
             ctx.checkCancelled();  // cancelled while it waited for the worker
-            return std::make_shared<const SampleAttribution>(attributeSample(
+            auto a = std::make_shared<SampleAttribution>(attributeSample(
                 *model, input, settings, references, [&ctx]() { return ctx.isCancelled(); }));
+            a->stepTimes = times;
+            return std::shared_ptr<const SampleAttribution>(std::move(a));
         },
         [this, generation](std::shared_ptr<const SampleAttribution> result) {
             if (generation != generation_) return;

@@ -20,8 +20,9 @@ command -v compare >/dev/null || { echo "FAIL: ImageMagick's compare is missing 
 
 for name in sample attention state-space units saturation features errors attribution \
     intervention ablation ablation-depth patching whatif similarity compare checkpoints beam \
-    forecast; do
+    forecast attribution-forecast; do
   view=$name
+  [ "$name" = attribution-forecast ] && view=attribution
   [ "$name" = whatif ] && view=attention
   [ "$name" = ablation-depth ] && view=ablation
   case $name in
@@ -58,6 +59,11 @@ for name in sample attention state-space units saturation features errors attrib
   if [ "$name" = forecast ]; then
     source=(--model "$DEMO/sunspots/sunspots.pt" --data "$DEMO/sunspots/sunspot_month.csv")
     extra=(--window 48 --stride 12 --horizon 1)
+  fi
+  # Which months drove the forecast made at the end of 1951: features x steps by their times.
+  if [ "$name" = attribution-forecast ]; then
+    source=(--model "$DEMO/sunspots/sunspots.pt" --data "$DEMO/sunspots/sunspot_month.csv" --sample 200)
+    extra=(--window 48 --stride 12 --horizon 1 --method ig --size 1000x420)
   fi
   out="$TMP/$name.png"
   if ! HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home/.config" "$CLI" render \

@@ -105,4 +105,37 @@ if [ -n "${DISPLAY:-}" ]; then
     grep -q "<svg" "$tmp/f.svg" || fail "the forecast SVG is not an SVG"
     grep -q "forecast of gaps.csv" "$tmp/r.txt" || fail "render says: $(cat "$tmp/r.txt")"
 fi
+# Attribution of a forecast: each feature at each step (the heatmap's numbers) adds up to the
+# step's score, and the scores to the forecast's change from the zeros baseline (under 1%).
+"$cli" attribute --model "$sun/sunspots.pt" --input "146.3;106.0;102.2;90.1;80.5" --method ig \
+    --json >"$tmp/attr.json" 2>"$tmp/e.txt" || fail "attribute a forecast: $(cat "$tmp/e.txt")"
+/usr/bin/python3 - "$tmp/attr.json" <<'PY' || fail "the forecast's feature scores do not add up"
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert a["features"] == ["sunspots"], a["features"]
+assert a["position"] == 5, a["position"]  # the scored step: the last
+rows = a["feature_scores"]
+assert len(rows) == 5 and all(len(r) == 1 for r in rows), rows
+for r, s in zip(rows, a["scores"]):
+    assert abs(sum(r) - s) < 1e-9, (r, s)
+change = a["output"] - a["baseline_output"]
+assert abs(sum(a["scores"]) - change) <= 0.01 * abs(change), (sum(a["scores"]), change)
+PY
+expect 2 "--target for another view" render --model "$sun/sunspots.pt" --view sample --target 0 --out "$tmp/x.png"
+grep -q -- "--target is only for --view attribution" "$tmp/e.txt" || fail "--target elsewhere: $(cat "$tmp/e.txt")"
+expect 2 "--method tsne for attribution" render --model "$sun/sunspots.pt" --view attribution --method tsne \
+    --input "1;2;3" --out "$tmp/x.png"
+grep -q -- "--method for --view attribution must be grad, ig or occlusion, not \"tsne\"" "$tmp/e.txt" ||
+    fail "--method tsne: $(cat "$tmp/e.txt")"
+if [ -n "${DISPLAY:-}" ]; then
+    expect 1 "render --target that is no output" render --model "$sun/sunspots.pt" --view attribution \
+        --input "1;2;3" --target rain --out "$tmp/x.png"
+    grep -q -- "--target \"rain\" is neither one of the model's outputs (sunspots next month)" "$tmp/e.txt" ||
+        fail "--target rain: $(cat "$tmp/e.txt")"
+    # A chosen step: the forecast made at step 2 reads nothing after it.
+    HOME="$tmp/home" "$cli" render --model "$sun/sunspots.pt" --input "146.3;106.0;102.2" \
+        --view attribution --method occlusion --position 2 --out "$tmp/a.svg" >"$tmp/r.txt" 2>&1 ||
+        fail "render --position 2: $(cat "$tmp/r.txt")"
+    grep -q "the output at step 2" "$tmp/a.svg" || fail "render --position 2 explains another step"
+fi
 echo "series ok"

@@ -6,6 +6,9 @@
 // forward) says so instead of attributing.
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -185,6 +188,79 @@ TEST_CASE("a model that reads features is attributed through its own forward()",
     const SampleAttribution ig = attributeSample(*model, input, settings);
     CHECK(ig.classes[0].scores.completenessError < 0.01);
     CHECK_FALSE(ig.padBaseline);
+}
+
+TEST_CASE("each feature at each step is scored as PyTorch's autograd scores it",
+          "[attribution_model]") {
+    // The features x steps heatmap: gradient x input per element against torch.autograd on the
+    // same TorchScript file; integrated gradients' and occlusion's elements add up to their
+    // steps, and an occluded element equals running the model with that one value zeroed.
+    const QString path = testModelDir() + QStringLiteral("/rnn_tanh.pt");
+    const auto model = Model::open(path);
+    const QString text = QStringLiteral("1 2 3; 0.5 -1 2; 2 0 -0.5; -1 1 0.25");
+    const SampleInput input = model->encode(text);
+    REQUIRE(input.features.rows() == 4);
+    REQUIRE(input.features.cols() == 3);
+    AttributionSettings settings;
+    settings.method = AttributionMethod::GradientTimesInput;
+    const SampleAttribution a = attributeSample(*model, input, settings);
+    CHECK(a.featureNames == model->meta().input.featureNames);
+    CHECK(a.featureValues == input.features);
+    const Eigen::MatrixXd& elements = a.classes[0].scores.elementScores;
+    REQUIRE(elements.rows() == 4);
+    REQUIRE(elements.cols() == 3);
+
+    const QString script = QStringLiteral(R"(
+import json, sys, torch
+m = torch.jit.load(sys.argv[1])
+x = torch.tensor([[[1, 2, 3], [0.5, -1, 2], [2, 0, -0.5], [-1, 1, 0.25]]], requires_grad=True)
+out = m(x, torch.tensor([4]))
+out[0, 0].backward()
+print(json.dumps((x * x.grad)[0].tolist()))
+)");
+    QProcess python;
+    python.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), script, path});
+    REQUIRE(python.waitForFinished(120000));
+    INFO(python.readAllStandardError().toStdString());
+    REQUIRE(python.exitCode() == 0);
+    const QJsonArray want = QJsonDocument::fromJson(python.readAllStandardOutput()).array();
+    REQUIRE(want.size() == 4);
+    for (int t = 0; t < 4; ++t)
+        for (int f = 0; f < 3; ++f) {
+            INFO("step " << t + 1 << ", feature " << f + 1);
+            CHECK(elements(t, f) ==
+                  Approx(want[t].toArray()[f].toDouble()).margin(1e-5).epsilon(1e-4));
+        }
+
+    settings.method = AttributionMethod::IntegratedGradients;
+    const TokenAttribution ig = attributeSample(*model, input, settings).classes[0].scores;
+    REQUIRE(ig.elementScores.rows() == 4);
+    for (int t = 0; t < 4; ++t)
+        CHECK(ig.elementScores.row(t).sum() == Approx(ig.scores[size_t(t)]).margin(1e-9));
+
+    settings.method = AttributionMethod::Occlusion;
+    settings.baseline = AttributionBaseline::Zeros;
+    const TokenAttribution occluded = attributeSample(*model, input, settings).classes[0].scores;
+    REQUIRE(occluded.elementScores.rows() == 4);
+    const double full = double(model->run({input})[0].logits(0, 0));
+    for (int t = 0; t < 4; ++t) {
+        double step = 0;
+        for (int f = 0; f < 3; ++f) {
+            SampleInput moved = input;
+            moved.features(t, f) = 0.0f;
+            const double without = double(model->run({moved})[0].logits(0, 0));
+            CHECK(occluded.elementScores(t, f) == Approx(full - without).margin(1e-5));
+            step += occluded.elementScores(t, f);
+        }
+        CHECK(occluded.scores[size_t(t)] == Approx(step).margin(1e-9));
+    }
+
+    // A token model keeps no per-dimension scores: its embedding's dimensions mean nothing.
+    const auto brackets = bracketsDemo();
+    const SampleAttribution tokens =
+        attributeSample(*brackets, brackets->encode(QStringLiteral("(()")), AttributionSettings{});
+    CHECK(tokens.featureNames.isEmpty());
+    CHECK(tokens.classes[0].scores.elementScores.size() == 0);
 }
 
 TEST_CASE("a logits_from_embeddings that disagrees with forward is refused, not trusted",

@@ -9,6 +9,7 @@
 
 #include "core/errors/RegressionErrors.h"
 #include "core/model/Model.h"
+#include "core/model/ModelMeta.h"
 #include "core/session/Session.h"
 #include "tests/common/TestModels.h"
 #include "tests/core/TestUtil.h"
@@ -92,6 +93,40 @@ TEST_CASE("a per-step model with one target per window is scored at its last ste
     CHECK(all.perStep);
     CHECK(all.scoredStep == -1);
     CHECK(all.residuals(3, 0) == Approx(0.75));
+
+    // The contract's scored_step moves the one scored step: 2 counts from the start, -2 from
+    // the end; a window too short for it is not scored.
+    meta.scoredStep = 2;
+    const RegressionResiduals second = regressionResiduals(meta, result, sample);
+    CHECK(second.scoredStep == 1);
+    CHECK(second.residuals(0, 0) == Approx(7.25 - 9));
+    meta.scoredStep = -2;
+    CHECK(regressionResiduals(meta, result, sample).residuals(0, 0) == Approx(8.5 - 9));
+    meta.scoredStep = 5;
+    CHECK(regressionResiduals(meta, result, sample).isEmpty());
+    CHECK(meta.scoredRow(4) == -1);
+    meta.scoredStep = -1;
+    CHECK(meta.scoredRow(4) == 3);
+}
+
+TEST_CASE("scored_step in rnnscope.json reads \"last\", \"first\" and steps from either end",
+          "[regression_errors]") {
+    auto meta = [](const QString& value) {
+        return ModelMeta::fromJson(
+            QStringLiteral(R"({"task": "regression", "outputs": ["next"],
+                "input": {"type": "features", "size": 1}%1})")
+                .arg(value.isEmpty() ? QString() : QStringLiteral(", \"scored_step\": ") + value)
+                .toUtf8(),
+            QStringLiteral("m.pt"));
+    };
+    CHECK(meta(QString()).scoredStep == -1);
+    CHECK(meta(QStringLiteral("\"last\"")).scoredStep == -1);
+    CHECK(meta(QStringLiteral("\"first\"")).scoredStep == 1);
+    CHECK(meta(QStringLiteral("12")).scoredStep == 12);
+    CHECK(meta(QStringLiteral("-3")).scoredStep == -3);
+    for (const char* wrong : {"0", "1.5", "\"middle\"", "[1]"})
+        CHECK_THROWS_WITH(meta(QString::fromLatin1(wrong)),
+                          Catch::Contains("\"scored_step\" must be \"last\", \"first\" or a step"));
 }
 
 TEST_CASE("a per-step regression model: residuals, worst windows, MAE and RMSE of the dataset",

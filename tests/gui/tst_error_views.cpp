@@ -341,7 +341,7 @@ TEST_CASE("a forecaster's windows show their values and their target in the Samp
     window.resize(1400, 900);
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
-    window.openDemo(QStringLiteral("sunspots"));
+    window.openDemo(QStringLiteral("sunspots-held-out"));
     REQUIRE(waitUntil([&] { return session.model() && allPredicted(session); }, 120000));
     auto* samples = qobject_cast<SampleViewPanel*>(window.panel(QStringLiteral("samples")));
     REQUIRE(samples);

@@ -15,9 +15,13 @@
 
 #include "GuiUtil.h"
 #include "app/gui/MainWindow.h"
+#include "core/data/Dataset.h"
 #include "core/errors/SeriesForecast.h"
 #include "core/session/Session.h"
 #include "tests/common/Demos.h"
+#include "widgets/errorbrowser/AttributionFigure.h"
+#include "widgets/errorbrowser/AttributionView.h"
+#include "widgets/errorbrowser/ErrorBrowserPanel.h"
 #include "widgets/forecast/ForecastPanel.h"
 #include "widgets/forecast/ForecastPlot.h"
 #include "widgets/hiddenunits/HiddenUnitsPanel.h"
@@ -136,4 +140,55 @@ print(json.dumps(rows))
     CHECK(plot->visibleBegin() == 0);
     CHECK(plot->visibleEnd() == 299);
     test::grabIfAsked(window, QStringLiteral("forecast"));
+}
+
+TEST_CASE("the sunspots demo opens the whole series, and attribution shows which months mattered",
+          "[forecast]") {
+    Session windowSession;
+    MainWindow window{windowSession};
+    window.resize(1500, 950);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    Session& session = window.session();
+    window.openDemo(QStringLiteral("sunspots"));
+    REQUIRE(waitUntil([&] { return session.model() && session.dataset(); }, 120000));
+    // 3,177 months cut into windows of 48 a year apart, each step's target the next month.
+    CHECK(session.dataset()->size() == (3177 - 48 - 1) / 12 + 1);
+    CHECK(session.datasetWindowing().window == 48);
+    const DataSample last = session.dataset()->sample(session.dataset()->size() - 1);
+    CHECK(session.dataset()->sample(0).times.value(0) == QStringLiteral("1749-01"));
+    CHECK(last.times.size() == 48);
+
+    // The Attribution tab: a features x steps heatmap of the forecast made at the window's last
+    // month, its steps named by their months, each cell's score in its tooltip.
+    auto* errors = qobject_cast<ErrorBrowserPanel*>(window.panel(QStringLiteral("error-browser")));
+    REQUIRE(errors);
+    window.dock(QStringLiteral("error-browser"))->raise();
+    errors->showAttribution();
+    session.setCurrentSample(200);
+    const DataSample shown = session.dataset()->sample(200);
+    AttributionFigure* figure = errors->attributionView()->figure();
+    REQUIRE(waitUntil(
+        [&] {
+            const auto a = figure->attribution();
+            return a && a->stepTimes == shown.times;
+        },
+        120000));
+    const auto a = figure->attribution();
+    CHECK(a->featureNames == QStringList{QStringLiteral("sunspots")});
+    CHECK(a->position == 47);
+    const Eigen::MatrixXd& cells = a->classes.front().scores.elementScores;
+    REQUIRE(cells.rows() == 48);
+    double total = 0;
+    for (double s : a->classes.front().scores.scores) total += s;
+    CHECK(cells.sum() == Approx(total).margin(1e-9));
+    // The last month's cell, found where the figure draws it: its tooltip names the month.
+    const QRectF rect(QPointF(0, 0), figure->size());
+    QString tip;
+    for (int y = 0; y < figure->height() && tip.isEmpty(); y += 4) {
+        const QString text = figure->describeAt(QPointF(rect.right() - 20, y), rect);
+        if (text.contains(QStringLiteral("sunspots"))) tip = text;
+    }
+    CHECK(tip.startsWith(shown.times.back() + QStringLiteral(" · sunspots ")));
+    test::grabIfAsked(window, QStringLiteral("attribution-forecast"));
 }

@@ -1,8 +1,12 @@
 #include "widgets/errorbrowser/AttributionFigure.h"
 
+#include "widgets/errorbrowser/FeatureHeatmap.h"
+
+#include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPaintEvent>
 #include <QPainter>
+#include <QToolTip>
 #include <algorithm>
 #include <cmath>
 
@@ -93,6 +97,10 @@ qreal AttributionFigure::columnHeight(qreal width) const {
     const qreal strip = boxes.isEmpty() ? 0 : boxes.back().bottom();
     const int textLines =
         attribution_->settings.method == AttributionMethod::IntegratedGradients ? 3 : 2;
+    if (!attribution_->classes.empty() &&
+        FeatureHeatmap::applies(*attribution_, attribution_->classes.front()))
+        return textLines * line + 4 +
+               FeatureHeatmap(*attribution_, attribution_->classes.front(), font(), width).height();
     return textLines * line + 4 + strip + 8 + attribution_->tokens.size() * line;
 }
 
@@ -167,6 +175,41 @@ int AttributionFigure::outputAt(const QPointF& point, const QRectF& rect) const 
     return -1;
 }
 
+QString AttributionFigure::describeAt(const QPointF& point, const QRectF& rect) const {
+    if (!attribution_ || attribution_->classes.empty()) return QString();
+    const SampleAttribution& a = *attribution_;
+    const QFontMetricsF fm(font());
+    const qreal line = fm.height() + 2;
+    const QRectF inner = rect.adjusted(kMargin, kMargin, -kMargin, -kMargin);
+    // As paintOwn and paintColumn lay it out: the header, the outputs, then per column its
+    // title and values above the heatmap.
+    const qreal top = inner.top() + 2 * line + 6 + outputsHeight(inner.width());
+    const int textLines = a.settings.method == AttributionMethod::IntegratedGradients ? 3 : 2;
+    const int n = int(a.classes.size());
+    const qreal width = (inner.width() - (n - 1) * kColumnGap) / n;
+    for (int i = 0; i < n; ++i) {
+        const ClassAttribution& c = a.classes[size_t(i)];
+        if (!FeatureHeatmap::applies(a, c)) continue;
+        const QPointF origin(inner.left() + i * (width + kColumnGap), top + textLines * line + 4);
+        const QString text = FeatureHeatmap(a, c, font(), width).describe(point - origin);
+        if (!text.isEmpty()) return text;
+    }
+    return QString();
+}
+
+bool AttributionFigure::event(QEvent* event) {
+    if (event->type() == QEvent::ToolTip) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        const QString text = describeAt(help->pos(), rect());
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, this);
+        return true;
+    }
+    return QWidget::event(event);
+}
+
 void AttributionFigure::mousePressEvent(QMouseEvent* event) {
     const int p = outputAt(event->position(), rect());
     if (p >= 0 && event->button() == Qt::LeftButton) {
@@ -211,8 +254,13 @@ void AttributionFigure::paint(QPainter& painter, const QRectF& rect) const {
 double AttributionFigure::largestScore() const {
     double scale = 0.0;
     if (!attribution_) return scale;
-    for (const ClassAttribution& c : attribution_->classes)
-        for (double s : c.scores.scores) scale = std::max(scale, std::abs(s));
+    for (const ClassAttribution& c : attribution_->classes) {
+        // A features x steps heatmap is coloured by each feature's score, not the step's sum.
+        if (FeatureHeatmap::applies(*attribution_, c))
+            scale = std::max(scale, c.scores.elementScores.cwiseAbs().maxCoeff());
+        else
+            for (double s : c.scores.scores) scale = std::max(scale, std::abs(s));
+    }
     return scale;
 }
 
@@ -245,6 +293,7 @@ void AttributionFigure::paintOwn(QPainter& painter, const QRectF& rect, double s
                          (runName_.isEmpty() ? QString() : QStringLiteral(" — ") + runName_));
     painter.setFont(font());
     QString how;
+    const bool features = !a.featureNames.isEmpty();
     // A pad row that is not zeros may never have been trained: say so where it is the baseline.
     const QString baseline = !a.padBaseline    ? tr("zeros")
                              : a.padRowNonZero ? tr("the pad embedding (not zeros: if <pad> was "
@@ -252,7 +301,11 @@ void AttributionFigure::paintOwn(QPainter& painter, const QRectF& rect, double s
                                                : tr("the pad embedding");
     switch (a.settings.method) {
         case AttributionMethod::GradientTimesInput:
-            how = tr("score = Σ embedding × ∂%1/∂embedding, per token").arg(a.outputName);
+            how = features
+                      ? tr("score = feature × ∂%1/∂feature, per feature and step; Σ per "
+                           "step over the features")
+                            .arg(a.outputName)
+                      : tr("score = Σ embedding × ∂%1/∂embedding, per token").arg(a.outputName);
             break;
         case AttributionMethod::IntegratedGradients:
             how = a.settings.adaptive ? tr("%1 from %2: %3 steps first, then finer where the path "
@@ -266,7 +319,10 @@ void AttributionFigure::paintOwn(QPainter& painter, const QRectF& rect, double s
                                             .arg(integrationRuleName(a.settings.rule), baseline);
             break;
         case AttributionMethod::Occlusion:
-            how = tr("score = %1 − %1 with the token replaced by %2").arg(a.outputName, baseline);
+            how = features ? tr("score = %1 − %1 with one feature at one step replaced by %2")
+                                 .arg(a.outputName, baseline)
+                           : tr("score = %1 − %1 with the token replaced by %2")
+                                 .arg(a.outputName, baseline);
             break;
     }
     painter.setPen(QColor(80, 80, 80));
@@ -286,6 +342,11 @@ void AttributionFigure::paintOwn(QPainter& painter, const QRectF& rect, double s
             : a.task == Task::Tagging ? tr("Explained: the tag of token %1 (“%2”), predicted %3")
                                             .arg(a.position + 1)
                                             .arg(displayForm(a.tokens.value(a.position)), explained)
+            : a.task == Task::Regression && a.position < a.stepTimes.size()
+                ? tr("Explained: the forecast made at %1 (step %2), after the input %3")
+                      .arg(a.stepTimes[a.position])
+                      .arg(a.position + 1)
+                      .arg(displayForm(a.tokens.value(a.position)))
             : a.task == Task::Regression
                 ? tr("Explained: the output at step %1, after the input %2")
                       .arg(a.position + 1)
@@ -413,6 +474,13 @@ qreal AttributionFigure::paintColumn(QPainter& painter, const ClassAttribution& 
         y += line;
     }
     y += 4;
+
+    // Features: a features x steps heatmap instead of a token strip and a bar per token.
+    if (FeatureHeatmap::applies(a, c)) {
+        const FeatureHeatmap heatmap(a, c, font(), rect.width());
+        heatmap.paint(painter, QPointF(rect.left(), y), scale);
+        return y + heatmap.height() - rect.top();
+    }
 
     // The tokens, shaded by their score.
     const QVector<QRectF> boxes = stripBoxes(a.tokens, fm, rect.width());

@@ -4,7 +4,8 @@
 // about 0 and shared by both columns so they compare) and a bar per token. Integrated gradients
 // show their completeness error. A per-step model (tagging, language model, seq2seq) has a row
 // of its output positions above, the explained one outlined and those that differ from the
-// reference in red; clicking one asks for that position (outputClicked). A model that cannot
+// reference in red; clicking one asks for that position (outputClicked). A model that reads
+// features gets a features x steps heatmap (FeatureHeatmap) instead. A model that cannot
 // attribute gets the reason instead. The screen, File → Export Figure and `rnnscope-cli render
 // --view attribution` share paint().
 
@@ -43,11 +44,14 @@ public:
     QSize sizeHint() const override;
     // The output position drawn at `point` of a figure painted into `rect`; -1 when none.
     int outputAt(const QPointF& point, const QRectF& rect) const;
+    // What the heatmap cell or bar of a feature model at `point` holds (its tooltip); "" else.
+    QString describeAt(const QPointF& point, const QRectF& rect) const;
 
 Q_SIGNALS:
     void outputClicked(int position);  // 0-based output row
 
 protected:
+    bool event(QEvent* event) override;  // tooltips over a features x steps heatmap
     void paintEvent(QPaintEvent*) override;
     void mousePressEvent(QMouseEvent* event) override;
 
