@@ -130,6 +130,11 @@ at::Tensor chosenLogit(const at::Tensor& logits, int64_t batch, const Attributed
 
 }  // namespace
 
+double contractTolerance(const MatrixRM& logits) {
+    const double scale = logits.size() > 0 ? double(logits.cwiseAbs().maxCoeff()) : 0.0;
+    return 1e-5 * std::max(1.0, scale);
+}
+
 QString attributionProblem(const torch::jit::Module& module, const ModelMeta& meta,
                            const SampleResult& probe, const InterveningMethods* standard,
                            bool* throughFeatures) {
@@ -140,8 +145,7 @@ QString attributionProblem(const torch::jit::Module& module, const ModelMeta& me
         try {
             const MatrixRM logits =
                 logitsFromEmbeddings(module, probe.input.features, {}, nullptr, {}, {}, true);
-            if (logits.rows() == probe.logits.rows() && logits.cols() == probe.logits.cols() &&
-                double((logits - probe.logits).cwiseAbs().maxCoeff()) <= 1e-5) {
+            if (agreesWithForward(logits, probe.logits)) {
                 if (throughFeatures) *throughFeatures = true;
                 return QString();
             }
@@ -158,9 +162,7 @@ QString attributionProblem(const torch::jit::Module& module, const ModelMeta& me
         try {
             const MatrixRM logits =
                 logitsFromEmbeddings(module, probe.embeddings, {}, standard, {}, probe.input.ids);
-            if (logits.rows() == probe.logits.rows() && logits.cols() == probe.logits.cols() &&
-                double((logits - probe.logits).cwiseAbs().maxCoeff()) <= 1e-5)
-                return QString();
+            if (agreesWithForward(logits, probe.logits)) return QString();
         } catch (const UserError&) {  // then say what to export, below
         }
     }
@@ -199,7 +201,7 @@ QString attributionProblem(const torch::jit::Module& module, const ModelMeta& me
                 .arg(probe.logits.rows())
                 .arg(probe.logits.cols());
         const double worst = double((logits - probe.logits).cwiseAbs().maxCoeff());
-        if (!(worst <= 1e-5))
+        if (!(worst <= contractTolerance(probe.logits)))
             return QStringLiteral(
                        "logits_from_embeddings() disagrees with forward() by %1 on a "
                        "test input; it must compute exactly what forward() does after "

@@ -28,6 +28,16 @@ QString attributionProblem(const torch::jit::Module& module, const ModelMeta& me
                            const SampleResult& probe, const InterveningMethods* standard,
                            bool* throughFeatures = nullptr);
 
+// Whether logits computed again (by logits_from_embeddings, or forward() at the embeddings)
+// agree with forward()'s: within 1e-5 of their scale (1e-5 x the largest |logit|, at least
+// 1e-5). Float32 rounding grows with the values, and a regression model's outputs are in the
+// data's units, not near 1.
+double contractTolerance(const MatrixRM& logits);
+inline bool agreesWithForward(const MatrixRM& again, const MatrixRM& logits) {
+    return again.rows() == logits.rows() && again.cols() == logits.cols() &&
+           double((again - logits).cwiseAbs().maxCoeff()) <= contractTolerance(logits);
+}
+
 // logits_from_embeddings on one sample's embeddings [T, E], without gradient: the logits
 // [1, C] per sequence, [T, C] per step (tagging, language model), [T_out, V] seq2seq.
 // `decoder`: a seq2seq model's decoder input (bos + output ids, eos included when the output has

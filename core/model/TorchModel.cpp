@@ -260,7 +260,7 @@ EmbeddingBinding Model::bindEmbeddings(const SampleInput& sample,
     b.contractDifference = again.rows() == b.logits.rows() && again.cols() == b.logits.cols()
                                ? double((again - b.logits).cwiseAbs().maxCoeff())
                                : std::numeric_limits<double>::infinity();
-    if (!(b.contractDifference <= 1e-5))
+    if (!(b.contractDifference <= detail::contractTolerance(b.logits)))
         throw d->error(QStringLiteral("logits_from_embeddings() disagrees with forward() by %1 "
                                       "on this input; it must compute exactly what forward() "
                                       "does after the embedding lookup "

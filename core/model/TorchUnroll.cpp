@@ -351,10 +351,24 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
             if (dir == 1) x = layerInput.gather(1, reverseIndex.unsqueeze(2).expand_as(layerInput));
             // Every step's input projection in one GEMM, time-major: [T, B, G*H]. LSTM and RNN
             // add b_hh unchanged, so it is folded in here; GRU multiplies part of it by r.
-            at::Tensor proj = w.bIh.defined() ? at::linear(x.transpose(0, 1), w.wIh, w.bIh)
-                                              : at::linear(x.transpose(0, 1), w.wIh);
-            if (!gru && w.bHh.defined()) proj.add_(w.bHh);
-            proj = proj.contiguous();
+            at::Tensor proj;
+            if (differentiable) {
+                proj = w.bIh.defined() ? at::linear(x.transpose(0, 1), w.wIh, w.bIh)
+                                       : at::linear(x.transpose(0, 1), w.wIh);
+                if (!gru && w.bHh.defined()) proj.add_(w.bHh);
+                proj = proj.contiguous();
+            } else {
+                // By Eigen, as the steps are: LibTorch's GEMM is a plain reference BLAS on
+                // Debian, which made this product cost as much as the whole recurrence.
+                const at::Tensor xt = x.transpose(0, 1).contiguous();  // [T, B, I]
+                const int64_t in = xt.size(2);
+                proj = at::empty({steps, batch, width}, options);
+                Map p(proj.data_ptr<float>(), steps * batch, width);
+                p.noalias() =
+                    constView(xt, steps * batch, in) * constView(w.wIh, width, in).transpose();
+                if (w.bIh.defined()) p.rowwise() += constView(w.bIh, 1, width).row(0);
+                if (!gru && w.bHh.defined()) p.rowwise() += constView(w.bHh, 1, width).row(0);
+            }
 
             const int64_t index = layer * dirs + dir;
             const at::Tensor h = h0.defined() ? asFloatContiguous(h0[index]).clone()

@@ -129,15 +129,39 @@ QString formatTime(double value, TimeFormat format, bool spaceSeparated) {
     qint64 year;
     int month, day;
     civilFromDays(days, year, month, day);
-    const auto two = [](qint64 v) { return QStringLiteral("%1").arg(v, 2, 10, QLatin1Char('0')); };
-    QString text = QStringLiteral("%1-%2").arg(year, 4, 10, QLatin1Char('0')).arg(two(month));
-    if (format == TimeFormat::YearMonth) return text;
-    text += QLatin1Char('-') + two(day);
-    if (format == TimeFormat::Date) return text;
-    text += QLatin1Char(spaceSeparated ? ' ' : 'T') + two(rest / 3600) + QLatin1Char(':') +
-            two(rest / 60 % 60);
-    if (format == TimeFormat::DateSecond) text += QLatin1Char(':') + two(rest % 60);
-    return text;
+    // Written into a buffer, not by QString::arg: a window's times are formatted each time the
+    // window is read, 48 strings a window, which made them cost as much as running the model.
+    char buffer[40];
+    int n = 0;
+    auto put = [&](qint64 v, int digits) {
+        char digitsText[24];
+        int k = 0;
+        qint64 u = v < 0 ? -v : v;
+        do {
+            digitsText[k++] = char('0' + u % 10);
+            u /= 10;
+        } while (u > 0 || k < digits);
+        if (v < 0) buffer[n++] = '-';
+        while (k > 0) buffer[n++] = digitsText[--k];
+    };
+    put(year, 4);
+    buffer[n++] = '-';
+    put(month, 2);
+    if (format != TimeFormat::YearMonth) {
+        buffer[n++] = '-';
+        put(day, 2);
+    }
+    if (format != TimeFormat::YearMonth && format != TimeFormat::Date) {
+        buffer[n++] = spaceSeparated ? ' ' : 'T';
+        put(rest / 3600, 2);
+        buffer[n++] = ':';
+        put(rest / 60 % 60, 2);
+        if (format == TimeFormat::DateSecond) {
+            buffer[n++] = ':';
+            put(rest % 60, 2);
+        }
+    }
+    return QString::fromLatin1(buffer, n);
 }
 
 double timeOfDate(qint64 year, int month, int day) {
