@@ -190,5 +190,8 @@ TEST_CASE("the sunspots demo opens the whole series, and attribution shows which
         if (text.contains(QStringLiteral("sunspots"))) tip = text;
     }
     CHECK(tip.startsWith(shown.times.back() + QStringLiteral(" · sunspots ")));
+    // A forecaster has no pad token: the baseline box says zeros and cannot be changed.
+    CHECK(errors->attributionView()->baselineBox()->currentText() == QStringLiteral("zeros"));
+    CHECK_FALSE(errors->attributionView()->baselineBox()->isEnabled());
     test::grabIfAsked(window, QStringLiteral("attribution-forecast"));
 }

@@ -60,9 +60,6 @@ AttributionView::AttributionView(Session& session, QWidget* parent)
         tr("Add nodes where the model's output switches sharply along the path until the scores "
            "add up to within 1% of f(input) − f(baseline) (completeness), up to 800 steps"));
     baseline_ = new QComboBox(this);
-    baseline_->setToolTip(
-        tr("What integrated gradients start from and occlusion puts in a "
-           "token's place"));
     baseline_->addItem(tr("pad embedding"), int(AttributionBaseline::Pad));
     baseline_->addItem(tr("zeros"), int(AttributionBaseline::Zeros));
     controls->addWidget(method_);
@@ -122,6 +119,11 @@ void AttributionView::hideEvent(QHideEvent* event) {
     session_.setAttributionWanted(false);
 }
 
+bool AttributionView::readsFeatures() const {
+    const auto model = session_.model();
+    return model && model->meta().input.type == InputSpec::Type::Features;
+}
+
 void AttributionView::sendSettings() {
     AttributionSettings s = session_.attributionSettings();
     s.method = AttributionMethod(method_->currentData().toInt());
@@ -148,7 +150,9 @@ void AttributionView::updateFromSession() {
         rule_->setCurrentIndex(rule_->findData(int(s.rule)));
         adaptive_->setChecked(s.adaptive);
         method_->setCurrentIndex(method_->findData(int(s.method)));
-        baseline_->setCurrentIndex(baseline_->findData(int(s.baseline)));
+        // A model that reads features has no pad token: its baseline is zeros, whatever is set.
+        baseline_->setCurrentIndex(
+            baseline_->findData(int(readsFeatures() ? AttributionBaseline::Zeros : s.baseline)));
         steps_->setValue(s.steps);
         // Classes: "predicted" first, then every class of the model by name.
         const auto model = session_.model();
@@ -187,6 +191,12 @@ void AttributionView::updateFromSession() {
         adaptive_->setEnabled(false);
         baseline_->setEnabled(false);
     }
+    if (readsFeatures()) baseline_->setEnabled(false);
+    baseline_->setToolTip(readsFeatures()
+                              ? tr("A model that reads features starts from zeros: it has no pad "
+                                   "token")
+                              : tr("What integrated gradients start from and occlusion puts in "
+                                   "a token's place"));
 
     if (attribution)
         figure_->setAttribution(attribution);

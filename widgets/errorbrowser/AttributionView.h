@@ -43,6 +43,7 @@ protected:
 
 private:
     void sendSettings();
+    bool readsFeatures() const;  // the model reads features: its baseline is always zeros
 
     Session& session_;
     QComboBox* method_ = nullptr;
