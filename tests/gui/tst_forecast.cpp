@@ -123,6 +123,8 @@ print(json.dumps(rows))
                d.input.back() == shown.features(47, 0);
     }));
     CHECK(units->timeView()->data().inputName == "sunspots");
+    // Its steps are labelled by their months.
+    CHECK(units->timeView()->data().stepTimes == shown.times);
 
     // The wheel zooms in around the pointer; a drag pans; a double click shows it all.
     QWheelEvent wheel(QPointF(at), plot->mapToGlobal(QPointF(at)), QPoint(), QPoint(0, 360),

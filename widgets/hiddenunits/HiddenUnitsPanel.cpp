@@ -272,6 +272,10 @@ void HiddenUnitsPanel::updateTimeView() {
             const auto model = session().model();
             data.inputName = model ? model->meta().input.featureNames.value(0) : QString();
             if (data.inputName.isEmpty()) data.inputName = tr("feature 1");
+            // Its steps by their times, when the dataset has a time column.
+            const QStringList& times = session().currentData().times;
+            if (session().currentSample() >= 0 && times.size() == features.rows())
+                data.stepTimes = times;
         }
         data.intervened = comparedValues(data.track, t->values);
         data.intervenedName = session().comparedRun().name;

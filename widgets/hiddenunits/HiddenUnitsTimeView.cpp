@@ -390,9 +390,11 @@ void HiddenUnitsTimeView::paintTokens(QPainter& p, const Layout& l, bool hovered
     const int steps = int(data_.values.rows());
     const qreal cw = l.plot.width() / steps;
     const QFontMetricsF fm(p.font());
+    // A time series window's steps are read by their times.
+    const bool times = data_.stepTimes.size() == steps;
+    const QStringList& labels = times ? data_.stepTimes : data_.tokens;
     qreal widest = 0;
-    for (const QString& t : data_.tokens)
-        widest = std::max(widest, fm.horizontalAdvance(tokenLabel(t)));
+    for (const QString& t : labels) widest = std::max(widest, fm.horizontalAdvance(tokenLabel(t)));
     const int every = std::max(1, int(std::ceil((widest + 4) / cw)));
     // Group bars under every step, labelled or not: a group's members stand out along the axis.
     if (!hoveredOnly)
@@ -400,7 +402,7 @@ void HiddenUnitsTimeView::paintTokens(QPainter& p, const Layout& l, bool hovered
             if (data_.groupColours[size_t(t)].isValid())
                 p.fillRect(QRectF(l.plot.left() + t * cw, l.tokens.top(), cw, 3),
                            data_.groupColours[size_t(t)]);
-    for (int t = 0; t < steps && t < data_.tokens.size(); ++t) {
+    for (int t = 0; t < steps && t < labels.size(); ++t) {
         if (hoveredOnly ? t != hovered_ : t % every != 0) continue;
         const QRectF box(l.plot.left() + t * cw - (every - 1) * cw / 2, l.tokens.top() + 2,
                          cw * every, fm.height() + 2);
@@ -410,13 +412,13 @@ void HiddenUnitsTimeView::paintTokens(QPainter& p, const Layout& l, bool hovered
         } else {
             p.setPen(QColor(30, 30, 30));
         }
-        p.drawText(box, Qt::AlignCenter, tokenLabel(data_.tokens[t]));
+        p.drawText(box, Qt::AlignCenter, tokenLabel(labels[t]));
     }
     if (hoveredOnly) return;
     p.setPen(QColor(90, 90, 90));
     p.drawText(
         QRectF(l.tokens.left(), l.tokens.top() + fm.height() + 4, l.tokens.width(), fm.height()),
-        Qt::AlignCenter, tr("token (time step →)"));
+        Qt::AlignCenter, times ? tr("time →") : tr("token (time step →)"));
 }
 
 void HiddenUnitsTimeView::redrawColours() {
@@ -495,10 +497,13 @@ void HiddenUnitsTimeView::mouseMoveEvent(QMouseEvent* event) {
     }
     const int unit = unitAt(event->position());
     if (unit >= 0 && step >= 0)
-        setToolTip(tr("unit #%1 · step %2 “%3” · %4")
+        setToolTip(tr("unit #%1 · step %2 “%3”%4 · %5")
                        .arg(unit)
                        .arg(step)
-                       .arg(tokenLabel(data_.tokens.value(step)))
+                       .arg(tokenLabel(data_.tokens.value(step)),
+                            step < data_.stepTimes.size()
+                                ? QStringLiteral(" at ") + data_.stepTimes[step]
+                                : QString())
                        .arg(double(data_.values(step, unit)), 0, 'f', 3));
     else
         setToolTip(QString());

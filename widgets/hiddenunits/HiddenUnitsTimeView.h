@@ -34,6 +34,9 @@ struct TimeViewData {
     // the units on the same steps, so a unit that follows the input's cycle is seen at a glance.
     std::vector<float> input;
     QString inputName;
+    // [T] or empty: each step's time (a window of a time series), the axis's labels in place of
+    // the tokens.
+    QStringList stepTimes;
 };
 
 class HiddenUnitsTimeView : public QWidget {
