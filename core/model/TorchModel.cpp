@@ -70,6 +70,9 @@ bool returnsDict(const c10::FunctionSchema& schema) {
            schema.returns()[0].type()->kind() == c10::TypeKind::DictType;
 }
 
+// The fewest samples worth a thread of their own in Model::run.
+constexpr int64_t kSamplesPerThread = 16;
+
 at::Tensor longTensor(const std::vector<int64_t>& values) {
     return at::tensor(at::ArrayRef<int64_t>(values), at::kLong);
 }
@@ -569,7 +572,30 @@ std::vector<SampleResult> Model::Impl::runByLength(const std::vector<SampleInput
 
 std::vector<SampleResult> Model::run(const std::vector<SampleInput>& batch,
                                      const RunOptions& options) const {
-    return d->runBatch(batch, options, nullptr);
+    // A large batch is split into one part per intra-op thread, each run whole on its own
+    // thread: a recurrent model's small per-step products leave LibTorch's own threads idle (or
+    // spinning), so this is what uses the second core. Not when an intervention names batch
+    // rows (a sweep), whose rows would move.
+    const int threads = at::get_num_threads();
+    const bool rowsNamed = std::any_of(options.interventions.begin(), options.interventions.end(),
+                                       [](const Intervention& i) { return !i.rows.empty(); });
+    const auto size = static_cast<int64_t>(batch.size());
+    const int parts = static_cast<int>(std::min<int64_t>(threads, size / kSamplesPerThread));
+    if (parts < 2 || rowsNamed || at::in_parallel_region())
+        return d->runBatch(batch, options, nullptr);
+    std::vector<std::vector<SampleResult>> done(static_cast<size_t>(parts));
+    at::parallel_for(0, parts, 1, [&](int64_t begin, int64_t end) {
+        for (int64_t k = begin; k < end; ++k) {
+            const std::vector<SampleInput> part(batch.begin() + k * size / parts,
+                                                batch.begin() + (k + 1) * size / parts);
+            done[size_t(k)] = d->runBatch(part, options, nullptr);
+        }
+    });
+    std::vector<SampleResult> results;
+    results.reserve(batch.size());
+    for (auto& part : done)
+        for (auto& r : part) results.push_back(std::move(r));
+    return results;
 }
 
 std::vector<SampleResult> Model::Impl::runBatch(const std::vector<SampleInput>& batch,

@@ -8,18 +8,11 @@
 #include <cstdint>
 
 #include "core/Errors.h"
+#include "core/model/RecurrentKernel.h"
 
 namespace rnnscope::detail {
 
 namespace {
-
-using ConstMap = Eigen::Map<const MatrixRM>;
-using Map = Eigen::Map<MatrixRM>;
-
-// A [rows, cols] float matrix view of a contiguous float tensor (or of its row block).
-ConstMap constView(const at::Tensor& t, int64_t rows, int64_t cols) {
-    return ConstMap(t.data_ptr<float>(), rows, cols);
-}
 
 at::Tensor floatParameter(const torch::jit::Module& m, const std::string& name) {
     const at::Tensor p = parameter(m, name);
@@ -31,15 +24,10 @@ struct CellWeights {
     at::Tensor wIh, wHh, bIh, bHh, wHr;
 };
 
-// Steps one direction of one layer over time-major input projections. Each step is one small
-// GEMM and one pass of vectorised element-wise arithmetic on Eigen maps of preallocated
-// buffers: no LibTorch operator per step, whose dispatch cost dominates at RNN sizes (this is
-// what keeps capture within 2x of the model's own forward; bench/bench_capture). The equations
-// are nn.LSTM's, nn.GRU's and nn.RNN's (gate order LSTM i, f, g, o; GRU r, z, n).
 // The interventions on one layer and direction, applied to each step's buffers right after the
 // value is computed and before anything reads it (docs/interventions.md).
 struct StepEdits {
-    enum class Buffer { Hidden, Cell, Gates };
+    using Buffer = kernel::Buffer;
     struct Edit {
         const Intervention* what;
         Buffer buffer;
@@ -50,8 +38,15 @@ struct StepEdits {
     const int64_t* lengths = nullptr;  // [B]: valid steps per sample
     int64_t firstPosition = 0;         // input position of run step 0 (a module run step-wise)
     bool reverse = false;
+    int64_t batch = 0;
 
     bool empty() const { return edits.empty(); }
+    // kernel::EditStep: the edits of the StepEdits at `context`.
+    static void applyTo(const void* context, Buffer buffer, int64_t t, float* data, int64_t width,
+                        int64_t from, int64_t to) {
+        const auto& self = *static_cast<const StepEdits*>(context);
+        self.apply(buffer, t, data, self.batch, width, from, to);
+    }
     // Applies the edits on `buffer` at run step t to rows [B, width] of `data`; of the gates,
     // only those whose columns start in [from, to).
     void apply(Buffer buffer, int64_t t, float* data, int64_t batch, int64_t width,
@@ -105,87 +100,6 @@ struct StepEdits {
             }
         }
         return set.defined() ? at::where(set, value, x * scale) : x;
-    }
-};
-
-struct DirectionRun {
-    const CellWeights& w;
-    int64_t batch, steps, hidden, outSize;
-    bool lstm, gru, relu;
-    const StepEdits& edits;
-
-    // proj: [T, B, G*H] input projections (plus b_ih; plus b_hh for LSTM and RNN, folded in
-    // before the call). Fills hiddenAll [T, B, P], gatesAll [T, B, G*H] (LSTM, GRU),
-    // cellAll [T, B, H] (LSTM). h, c: initial state [B, P] / [B, H], overwritten.
-    void run(const at::Tensor& proj, at::Tensor& hiddenAll, at::Tensor& gatesAll,
-             at::Tensor& cellAll, at::Tensor h, at::Tensor c) const {
-        const int64_t width = (lstm ? 4 : gru ? 3 : 1) * hidden;
-        const ConstMap wHh = constView(w.wHh, width, outSize);  // [G*H, P]
-        at::Tensor scratchTensor = at::empty({batch, std::max(width, hidden)}, at::kFloat);
-        const float* hPrev = h.data_ptr<float>();
-        const float* cPrev = lstm ? c.data_ptr<float>() : nullptr;
-        for (int64_t t = 0; t < steps; ++t) {
-            const ConstMap hp(hPrev, batch, outSize);
-            const ConstMap gi(proj.data_ptr<float>() + t * batch * width, batch, width);
-            float* hOutData = hiddenAll.data_ptr<float>() + t * batch * outSize;
-            Map hOut(hOutData, batch, outSize);
-            if (lstm) {
-                Map g(gatesAll.data_ptr<float>() + (gatesAll.size(0) > 1 ? t : 0) * batch * width,
-                      batch, width);
-                g.noalias() = hp * wHh.transpose();
-                g += gi;
-                auto a = g.array();
-                a.leftCols(2 * hidden) = a.leftCols(2 * hidden).logistic();                  // i, f
-                a.middleCols(2 * hidden, hidden) = a.middleCols(2 * hidden, hidden).tanh();  // g
-                a.rightCols(hidden) = a.rightCols(hidden).logistic();                        // o
-                if (!edits.empty())
-                    edits.apply(StepEdits::Buffer::Gates, t, g.data(), batch, width);
-                float* cOutData = cellAll.data_ptr<float>() + t * batch * hidden;
-                Map cOut(cOutData, batch, hidden);
-                cOut.array() =
-                    a.middleCols(hidden, hidden) * ConstMap(cPrev, batch, hidden).array() +
-                    a.leftCols(hidden) * a.middleCols(2 * hidden, hidden);  // c
-                if (!edits.empty())
-                    edits.apply(StepEdits::Buffer::Cell, t, cOutData, batch, hidden);
-                if (w.wHr.defined()) {
-                    Map product(scratchTensor.data_ptr<float>(), batch, hidden);
-                    product.array() = a.rightCols(hidden) * cOut.array().tanh();
-                    hOut.noalias() = product * constView(w.wHr, outSize, hidden).transpose();
-                } else {
-                    hOut.array() = a.rightCols(hidden) * cOut.array().tanh();  // h = o tanh(c)
-                }
-                cPrev = cOutData;
-            } else if (gru) {
-                Map g(gatesAll.data_ptr<float>() + (gatesAll.size(0) > 1 ? t : 0) * batch * width,
-                      batch, width);
-                Map s(scratchTensor.data_ptr<float>(), batch, width);
-                s.noalias() = hp * wHh.transpose();
-                if (w.bHh.defined()) s.rowwise() += constView(w.bHh, 1, width).row(0);
-                auto a = g.array();
-                a.leftCols(2 * hidden) =
-                    (gi.leftCols(2 * hidden) + s.leftCols(2 * hidden)).array().logistic();  // r, z
-                // r and z replaced before n and h read them, n before h does.
-                if (!edits.empty())
-                    edits.apply(StepEdits::Buffer::Gates, t, g.data(), batch, width, 0, 2 * hidden);
-                a.rightCols(hidden) = (gi.rightCols(hidden).array() +
-                                       a.leftCols(hidden) * s.rightCols(hidden).array())
-                                          .tanh();  // n
-                if (!edits.empty())
-                    edits.apply(StepEdits::Buffer::Gates, t, g.data(), batch, width, 2 * hidden);
-                // h = (1 - z) n + z h_prev
-                hOut.array() = a.rightCols(hidden) +
-                               a.middleCols(hidden, hidden) * (hp.array() - a.rightCols(hidden));
-            } else {
-                hOut.noalias() = hp * wHh.transpose();
-                hOut += gi;
-                if (relu)
-                    hOut = hOut.cwiseMax(0.0f);
-                else
-                    hOut.array() = hOut.array().tanh();
-            }
-            if (!edits.empty()) edits.apply(StepEdits::Buffer::Hidden, t, hOutData, batch, outSize);
-            hPrev = hOutData;
-        }
     }
 };
 
@@ -358,16 +272,16 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
                 if (!gru && w.bHh.defined()) proj.add_(w.bHh);
                 proj = proj.contiguous();
             } else {
-                // By Eigen, as the steps are: LibTorch's GEMM is a plain reference BLAS on
+                // By the kernel, as the steps are: LibTorch's GEMM is a plain reference BLAS on
                 // Debian, which made this product cost as much as the whole recurrence.
                 const at::Tensor xt = x.transpose(0, 1).contiguous();  // [T, B, I]
-                const int64_t in = xt.size(2);
+                at::Tensor bias;
+                if (w.bIh.defined()) bias = w.bIh;
+                if (!gru && w.bHh.defined()) bias = bias.defined() ? bias + w.bHh : w.bHh;
                 proj = at::empty({steps, batch, width}, options);
-                Map p(proj.data_ptr<float>(), steps * batch, width);
-                p.noalias() =
-                    constView(xt, steps * batch, in) * constView(w.wIh, width, in).transpose();
-                if (w.bIh.defined()) p.rowwise() += constView(w.bIh, 1, width).row(0);
-                if (!gru && w.bHh.defined()) p.rowwise() += constView(w.bHh, 1, width).row(0);
+                kernel::projectInputs(
+                    xt.data_ptr<float>(), steps * batch, xt.size(2), w.wIh.data_ptr<float>(), width,
+                    bias.defined() ? bias.data_ptr<float>() : nullptr, proj.data_ptr<float>());
             }
 
             const int64_t index = layer * dirs + dir;
@@ -385,12 +299,35 @@ Unrolled unroll(const RecurrentModule& rnn, const at::Tensor& input, const at::T
             edits.lengths = lensFlat.data_ptr<int64_t>();
             edits.firstPosition = firstPosition;
             edits.reverse = dir == 1;
+            edits.batch = batch;
             if (differentiable) {
                 std::tie(hiddenAll, cellAll) =
                     runDifferentiable(w, edits, lstm, gru, relu, hidden, proj, h, c);
             } else {
-                const DirectionRun step{w, batch, steps, hidden, outSize, lstm, gru, relu, edits};
-                step.run(proj, hiddenAll, gatesAll, cellAll, h, c);
+                kernel::DirectionArgs args;
+                args.cell = lstm   ? kernel::Cell::Lstm
+                            : gru  ? kernel::Cell::Gru
+                            : relu ? kernel::Cell::Relu
+                                   : kernel::Cell::Tanh;
+                args.batch = batch;
+                args.steps = steps;
+                args.hidden = hidden;
+                args.outSize = outSize;
+                args.wHh = w.wHh.data_ptr<float>();
+                args.bHh = gru && w.bHh.defined() ? w.bHh.data_ptr<float>() : nullptr;
+                args.wHr = w.wHr.defined() ? w.wHr.data_ptr<float>() : nullptr;
+                args.proj = proj.data_ptr<float>();
+                args.hiddenAll = hiddenAll.data_ptr<float>();
+                args.gatesAll = gatesAll.defined() ? gatesAll.data_ptr<float>() : nullptr;
+                args.gatesEveryStep = recordGates;
+                args.cellAll = cellAll.defined() ? cellAll.data_ptr<float>() : nullptr;
+                args.h0 = h.data_ptr<float>();
+                args.c0 = lstm ? c.data_ptr<float>() : nullptr;
+                if (!edits.empty()) {
+                    args.edit = &StepEdits::applyTo;
+                    args.editContext = &edits;
+                }
+                kernel::runDirection(args);
             }
 
             auto addTrack = [&](const at::Tensor& timeMajor, int64_t offset, int64_t size,

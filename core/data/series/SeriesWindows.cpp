@@ -64,6 +64,7 @@ DataSample WindowedSeries::sample(qint64 index) const {
             sample.featureTargets << QString::number(double(sample.stepTargets(w.rows - 1, k)), 'g',
                                                      7);
     }
+    sample.times.reserve(w.rows);
     for (qint64 r = w.firstRow; r < w.firstRow + w.rows; ++r) sample.times << table.timeText(r);
     return sample;
 }
