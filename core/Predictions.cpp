@@ -66,6 +66,8 @@ DatasetKind datasetKindForTask(Task task) {
 DatasetOptions datasetOptionsForModel(const ModelMeta& meta, DatasetOptions windowing) {
     DatasetOptions options = std::move(windowing);
     options.kind = datasetKindForTask(meta.task);
+    if (meta.input.type == InputSpec::Type::Features)
+        options.featureNames = meta.input.featureNames;
     options.targetTokenizer = meta.input.tokenizer == QLatin1String("whitespace")
                                   ? TargetTokenizer::Words
                                   : TargetTokenizer::Chars;

@@ -93,7 +93,7 @@ std::shared_ptr<Dataset> Dataset::open(const QString& path, const DatasetOptions
     if (guess.layout == FileLayout::Csv) {
         if (options.stride < 0 || options.horizon < 0)
             throw DataError(QStringLiteral("stride and horizon must be 0 or positive"));
-        SeriesTable table = readSeriesTable(context, options.timeColumn);
+        SeriesTable table = readSeriesTable(context, options.timeColumn, options.featureNames);
         if (table.rows() == 0)
             throw DataError(QStringLiteral("%1 is empty: no samples").arg(context.name));
         d.series =

@@ -80,6 +80,10 @@ struct DatasetOptions {
     int stride = 0;
     int horizon = 0;
     QString timeColumn;  // TimeSeries (CSV): the time column; empty = recognise; "none"
+    // TimeSeries (CSV): the features the model reads, in its order (rnnscope.json
+    // input.names). Columns of those names are read in that order, wherever they stand in the
+    // file; a file that names some but not all of them, or more, is refused with the names.
+    QStringList featureNames;
     TargetTokenizer targetTokenizer = TargetTokenizer::Chars;  // Seq2Seq spans
 };
 

@@ -286,3 +286,34 @@ TEST_CASE("a forecast lays each row's prediction from the window that read most 
     CHECK(worst[1].mae == Approx(266));
     CHECK(worst[1].sample == 3);  // row 7 has none: the window of row 6
 }
+
+TEST_CASE("feature columns are read by the model's names, in the model's order", "[series]") {
+    TempFiles files;
+    DatasetOptions model = windows(0);
+    model.featureNames = QStringList{"temp", "pressure"};
+    // The file has them the other way round: read in the model's order, not swapped.
+    const QString swapped =
+        files.write("swapped.csv", "time,Pressure,temp,target\n1,1013,20.5,21\n2,1009,19.5,20\n");
+    const auto data = Dataset::open(swapped, model);
+    CHECK(data->featureNames() == QStringList{"temp", "Pressure"});
+    const DataSample first = data->sample(0);
+    REQUIRE(first.features.rows() == 2);
+    CHECK(first.features(0, 0) == 20.5f);
+    CHECK(first.features(0, 1) == 1013.0f);
+    CHECK(first.features(1, 0) == 19.5f);
+    // Without the model's names the file's order stands.
+    CHECK(Dataset::open(swapped, windows(0))->sample(0).features(0, 0) == 1013.0f);
+    // A file that names none of them keeps its order: the names are the user's to choose.
+    CHECK(Dataset::open(files.write("other.csv", "a,b\n1,2\n"), model)->sample(0).features(0, 1) ==
+          2.0f);
+    CHECK(openError(files.write("absent.csv", "temp,pres\n1,2\n"), model) ==
+          "line 1 of absent.csv: the model reads the features temp, pressure, but this file has "
+          "no column named 'pressure' (its feature columns: temp, pres); rename the column, or "
+          "give every feature its own column");
+    CHECK(openError(files.write("extra.csv", "temp,pressure,humidity\n1,2,3\n"), model) ==
+          "line 1 of extra.csv: column 'humidity' is not a feature the model reads (temp, "
+          "pressure); remove it, or name it target_humidity to keep it as a reference");
+    CHECK(openError(files.write("extras.csv", "wind,temp,pressure,rain\n1,2,3,4\n"), model) ==
+          "line 1 of extras.csv: columns 'wind', 'rain' are not features the model reads (temp, "
+          "pressure); remove them, or name them target_<name> to keep them as references");
+}

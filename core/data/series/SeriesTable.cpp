@@ -74,8 +74,9 @@ bool isMissing(QByteArrayView cell) {
 
 class SeriesReader {
 public:
-    SeriesReader(const ScanContext& context, const QString& timeColumn)
-        : context_(context), declaredTime_(timeColumn.trimmed()) {}
+    SeriesReader(const ScanContext& context, const QString& timeColumn,
+                 const QStringList& modelFeatures)
+        : context_(context), declaredTime_(timeColumn.trimmed()), modelFeatures_(modelFeatures) {}
 
     SeriesTable read() {
         LineReader reader(context_);
@@ -186,11 +187,61 @@ private:
             failAt(context_.name, 1,
                    QStringLiteral("no feature columns (every column is a target, the time or "
                                   "the sequence id)"));
+        matchModelFeatures();
         for (int c : featureColumns_) table_.featureNames << names_[c];
         for (int c : targetColumns_) table_.targetNames << names_[c];
         if (timeColumn_ >= 0) table_.timeName = names_[timeColumn_];
         for (int c : featureColumns_) missing_.push_back({names_[c], 0, 0});
         for (int c : targetColumns_) missing_.push_back({names_[c], 0, 0});
+    }
+
+    // The feature columns in the order the model reads them, found by name: a file whose
+    // columns are in another order than the model's input is read right rather than silently
+    // swapped. A file that names none of the model's features keeps its own order (a model
+    // trained on "value" scores a column named "reading"); one that names some but not all, or
+    // has columns the model does not read beside them, is refused with both lists of names.
+    void matchModelFeatures() {
+        if (modelFeatures_.isEmpty()) return;
+        auto columnOf = [&](const QString& name) {
+            for (int c : featureColumns_)
+                if (names_[c].compare(name, Qt::CaseInsensitive) == 0) return c;
+            return -1;
+        };
+        std::vector<int> ordered;
+        QStringList absent;
+        for (const QString& name : modelFeatures_) {
+            const int c = columnOf(name);
+            if (c < 0)
+                absent << QStringLiteral("'%1'").arg(name);
+            else
+                ordered.push_back(c);
+        }
+        if (ordered.empty()) return;
+        QStringList fileFeatures, extra;
+        for (int c : featureColumns_) {
+            fileFeatures << names_[c];
+            if (std::find(ordered.begin(), ordered.end(), c) == ordered.end())
+                extra << QStringLiteral("'%1'").arg(names_[c]);
+        }
+        const QString reads = modelFeatures_.join(QStringLiteral(", "));
+        if (!absent.isEmpty())
+            failAt(context_.name, 1,
+                   QStringLiteral("the model reads the features %1, but this file has no column "
+                                  "named %2 (its feature columns: %3); rename the column, or "
+                                  "give every feature its own column")
+                       .arg(reads, absent.join(QStringLiteral(", ")),
+                            fileFeatures.join(QStringLiteral(", "))));
+        if (extra.size() == 1)
+            failAt(context_.name, 1,
+                   QStringLiteral("column %1 is not a feature the model reads (%2); remove it, or "
+                                  "name it target_%3 to keep it as a reference")
+                       .arg(extra.front(), reads, extra.front().mid(1).chopped(1)));
+        if (extra.size() > 1)
+            failAt(context_.name, 1,
+                   QStringLiteral("columns %1 are not features the model reads (%2); remove them, "
+                                  "or name them target_<name> to keep them as references")
+                       .arg(extra.join(QStringLiteral(", ")), reads));
+        featureColumns_ = ordered;
     }
 
     void readRow(const std::vector<QByteArrayView>& cells, qint64 number, bool startsSeries) {
@@ -252,6 +303,7 @@ private:
 
     const ScanContext& context_;
     QString declaredTime_;
+    QStringList modelFeatures_;
     SeriesTable table_;
     char delimiter_ = ',';
     QStringList names_;
@@ -291,8 +343,9 @@ QStringList readSeriesHeader(const QString& path) {
     return headerNames(header, delimiterOf(header));
 }
 
-SeriesTable readSeriesTable(const ScanContext& context, const QString& timeColumn) {
-    return SeriesReader(context, timeColumn).read();
+SeriesTable readSeriesTable(const ScanContext& context, const QString& timeColumn,
+                            const QStringList& modelFeatures) {
+    return SeriesReader(context, timeColumn, modelFeatures).read();
 }
 
 }  // namespace rnnscope

@@ -54,8 +54,11 @@ struct SeriesTable {
 // tabs or semicolons when the header has more of those. `timeColumn` names the time column;
 // empty recognises one (named t/time/date/datetime/timestamp, or the first column when its
 // cells are ISO dates); "none" reads every column but the id and targets as a feature.
+// `modelFeatures` (the model's input names, may be empty) picks and orders the feature columns
+// by name when the file has any of them (docs/datasets.md); otherwise they keep the file's order.
 // Throws DataError naming the file, line and column of the first bad cell.
-SeriesTable readSeriesTable(const ScanContext& context, const QString& timeColumn);
+SeriesTable readSeriesTable(const ScanContext& context, const QString& timeColumn,
+                            const QStringList& modelFeatures = {});
 
 // The column names of a series CSV's header, split as readSeriesTable splits them; empty when
 // the file cannot be read or has no header. For the Open Time Series dialog.
