@@ -102,7 +102,39 @@ def feature_columns(header: List[str], first_row: List[str]) -> List[int]:
             and n != "target" and not n.startswith("target_")]
 
 
-def feature_batch(data: str, size: int) -> Optional[Tuple[Tensor, Tensor]]:
+def by_model_names(header: List[str], columns: List[int], model_names: List[str],
+                   data: str) -> Optional[List[int]]:
+    """The feature columns in the model's order when the file names the model's features
+    (input.names), as rnnscope reads them (docs/datasets.md, "Features by name"); `columns`
+    unchanged when it names none of them; None (and a failure) when it names some but not all,
+    or has other feature columns beside them."""
+    if not model_names:
+        return columns
+    name_of = {i: header[i].strip().strip('"') for i in columns}
+    found = {n.lower(): i for i, n in name_of.items()}
+    ordered = [found[n.lower()] for n in model_names if n.lower() in found]
+    if not ordered:
+        return columns
+    reads = ", ".join(model_names)
+    absent = [f"'{n}'" for n in model_names if n.lower() not in found]
+    if absent:
+        fail(f"{data}: the model reads the features {reads}, but this file has no column named "
+             f"{', '.join(absent)} (its feature columns: {', '.join(name_of.values())})")
+        return None
+    extra = [f"'{name_of[i]}'" for i in columns if i not in ordered]
+    if len(extra) == 1:
+        fail(f"{data}: column {extra[0]} is not a feature the model reads ({reads}); remove it, "
+             f"or name it target_{extra[0][1:-1]} to keep it as a reference")
+        return None
+    if extra:
+        fail(f"{data}: columns {', '.join(extra)} are not features the model reads ({reads}); "
+             "remove them, or name them target_<name> to keep them as references")
+        return None
+    return ordered
+
+
+def feature_batch(data: str, size: int,
+                  model_names: Optional[List[str]] = None) -> Optional[Tuple[Tensor, Tensor]]:
     """Three windows of a feature dataset: the first rows of a series CSV (9, 4 and 6 of them),
     or the first three lines of a JSON Lines file ({"features": [...]}). None (and a failure)
     when they do not fit the model: the check goes on with random values."""
@@ -120,7 +152,10 @@ def feature_batch(data: str, size: int) -> Optional[Tuple[Tensor, Tensor]]:
             return None
         delimiter = max([",", "\t", ";"], key=lambda d: text[0].count(d))
         rows = [line.split(delimiter) for line in text]
-        columns = feature_columns(rows[0], rows[1] if len(rows) > 1 else [])
+        columns = by_model_names(rows[0], feature_columns(rows[0], rows[1] if len(rows) > 1 else []),
+                                 model_names or [], data)
+        if columns is None:
+            return None
         if len(columns) != size:
             fail(f"{data} has {len(columns)} feature columns "
                  f"({', '.join(rows[0][i] for i in columns)}), but the model reads {size} "
@@ -149,7 +184,7 @@ def make_batch(meta: dict, data: Optional[str]) -> Tuple[Tensor, ...]:
     spec = meta["input"]
     rng = random.Random(0)
     if spec["type"] == "features":
-        batch = feature_batch(data, int(spec["size"])) if data else None
+        batch = feature_batch(data, int(spec["size"]), spec.get("names")) if data else None
         if batch is not None:
             return batch
         lengths = torch.tensor([9, 4, 6])

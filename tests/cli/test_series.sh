@@ -90,6 +90,39 @@ grep -q "two.csv has 2 feature columns (a, b), but the model reads 1 features pe
 grep -q "the input has 2 features per step; the model reads 1 (sunspots). In a CSV the time column" "$tmp/e.txt" ||
     fail "two features: $(cat "$tmp/e.txt")"
 
+# Feature columns are read by the model's names (temp, pressure), in whatever order the file has
+# them: the weather CSV with its columns swapped scores exactly as the original; a column the
+# model does not read is refused by name, by the CLI and by check_model.py alike.
+. "$src/tests/cli/models.sh"
+M=$(test_models "$src" "$tmp/models") || exit 1
+weather="$src/tests/data/datasets/weather.csv"
+/usr/bin/python3 - "$weather" "$tmp/swapped.csv" "$tmp/extra.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+for path, columns in ((sys.argv[2], ["sequence", "pressure", "temp", "target"]),
+                      (sys.argv[3], ["sequence", "temp", "humidity", "pressure", "target"])):
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, columns)
+        w.writeheader()
+        for r in rows:
+            w.writerow({c: r.get(c, "50") for c in columns})
+PY
+"$cli" errors --model "$M/gru_series.pt" --data "$weather" --json >"$tmp/a.json" 2>/dev/null ||
+    fail "errors on weather.csv"
+"$cli" errors --model "$M/gru_series.pt" --data "$tmp/swapped.csv" --json >"$tmp/b.json" 2>"$tmp/e.txt" ||
+    fail "errors on the swapped columns: $(cat "$tmp/e.txt")"
+/usr/bin/python3 -c 'import json, sys; a, b = (json.load(open(p))["regression"]["mae"] for p in sys.argv[1:]); sys.exit(a != b)' \
+    "$tmp/a.json" "$tmp/b.json" || fail "swapped columns scored differently: $(grep -h '"mae"' "$tmp/a.json" "$tmp/b.json")"
+expect 1 "a column the model does not read" errors --model "$M/gru_series.pt" --data "$tmp/extra.csv"
+grep -q "column 'humidity' is not a feature the model reads (temp, pressure); remove it, or name it target_humidity" "$tmp/e.txt" ||
+    fail "extra column: $(cat "$tmp/e.txt")"
+/usr/bin/python3 "$src/examples/check_model.py" "$M/gru_series.pt" --data "$tmp/extra.csv" >"$tmp/check.txt" 2>&1 &&
+    fail "check_model.py took a column the model does not read"
+grep -q "column 'humidity' is not a feature the model reads (temp, pressure)" "$tmp/check.txt" ||
+    fail "check_model.py on an extra column: $(cat "$tmp/check.txt")"
+/usr/bin/python3 "$src/examples/check_model.py" "$M/gru_series.pt" --data "$tmp/swapped.csv" >"$tmp/check.txt" 2>&1 ||
+    fail "check_model.py on swapped columns: $(cat "$tmp/check.txt")"
+
 # The forecast figure needs the series itself, not pre-cut windows.
 expect 2 "render --view forecast without --data" render --model "$sun/sunspots.pt" --view forecast --out "$tmp/f.png"
 grep -q -- "--view forecast needs --data: a CSV time series" "$tmp/e.txt" || fail "forecast without data: $(cat "$tmp/e.txt")"
