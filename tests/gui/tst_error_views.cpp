@@ -356,4 +356,25 @@ TEST_CASE("a forecaster's windows show their values and their target in the Samp
     // The sample's steps are its values, as a typed input's are.
     CHECK(session.currentResult()->input.tokens.value(0) ==
           QString::number(double(first.features(0, 0)), 'g', 6));
+    // The Error Browser's table names a window the same way: its values, and its true value as
+    // the label (they were empty), in the cells and in what sorting and search read.
+    auto* errors = qobject_cast<ErrorBrowserPanel*>(window.panel(QStringLiteral("error-browser")));
+    REQUIRE(errors);
+    const QAbstractItemModel* errorTable = nullptr;
+    for (QTableView* view : errors->findChildren<QTableView*>())
+        if (qobject_cast<const ErrorTableModel*>(view->model())) errorTable = view->model();
+    REQUIRE(errorTable);
+    REQUIRE(errorTable->rowCount() > 0);
+    const qint64 sample =
+        errorTable->data(errorTable->index(0, int(ErrorColumn::Id))).toLongLong() - 1;
+    const DataSample shown = session.dataset()->sample(sample);
+    const QString errorText =
+        errorTable->data(errorTable->index(0, int(ErrorColumn::Text))).toString();
+    CHECK(errorText.startsWith(QString::number(double(shown.features(0, 0)), 'g', 6)));
+    CHECK(errorText.endsWith(QStringLiteral("(48 steps)")));
+    CHECK(errorTable->data(errorTable->index(0, int(ErrorColumn::Label))).toString() ==
+          shown.featureTargets.value(0));
+    CHECK(ErrorTableModel::cellText(*session.dataset(), sample, ErrorColumn::Text) == errorText);
+    CHECK(ErrorTableModel::cellText(*session.dataset(), sample, ErrorColumn::Label) ==
+          shown.featureTargets.value(0));
 }

@@ -6,6 +6,7 @@
 #include "core/errors/PredictionSummary.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
+#include "widgets/common/SampleText.h"
 
 namespace rnnscope {
 
@@ -47,10 +48,7 @@ QString ErrorTableModel::cellText(const Dataset& dataset, qint64 sample, ErrorCo
         if (column == ErrorColumn::Label && dataset.kind() == DatasetKind::Classification)
             return dataset.labelOf(sample);
         const DataSample s = dataset.sample(sample);
-        if (column == ErrorColumn::Text) return s.text;
-        if (!s.label.isEmpty()) return s.label;
-        if (!s.target.isEmpty()) return s.target;
-        return s.tags.join(QLatin1Char(' '));
+        return column == ErrorColumn::Text ? sampleText(s) : sampleReference(s);
     } catch (const std::exception&) {
         return {};
     }
@@ -72,10 +70,7 @@ QString ErrorTableModel::labelText(qint64 sample, const ErrorRow& r) const {
     if (r.trueClass >= 0 && r.trueClass < table_->classNames().size())
         return table_->classNames()[r.trueClass];
     const DataSample* s = sampleData(sample);
-    if (!s) return {};
-    if (!s->label.isEmpty()) return s->label;
-    if (!s->target.isEmpty()) return s->target;
-    return s->tags.join(QLatin1Char(' '));
+    return s ? sampleReference(*s) : QString();
 }
 
 QString ErrorTableModel::predictionText(qint64 sample, const ErrorRow& r) const {
@@ -97,7 +92,7 @@ QVariant ErrorTableModel::data(const QModelIndex& index, int role) const {
                 return sample + 1;
             case ErrorColumn::Text: {
                 const DataSample* s = sampleData(sample);
-                return s ? s->text : QString();
+                return s ? sampleText(*s) : QString();
             }
             case ErrorColumn::Length:
                 return r.length;

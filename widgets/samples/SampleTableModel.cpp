@@ -8,6 +8,7 @@
 #include "core/errors/PredictionSummary.h"
 #include "core/model/Model.h"
 #include "core/session/Session.h"
+#include "widgets/common/SampleText.h"
 
 namespace rnnscope {
 
@@ -59,25 +60,6 @@ const SamplePrediction* SampleTableModel::predictionB(int row) const {
     return size_t(row) < b.size() && b[size_t(row)].done ? &b[size_t(row)] : nullptr;
 }
 
-QString SampleTableModel::seriesPreview(const DataSample& sample) {
-    // The first values and the last of a window's first feature: "16.4; 23.1; 8.7 … 174.4
-    // (48 steps)", enough to tell windows apart; after the window's times when it has them.
-    const MatrixRM& features = sample.features;
-    auto value = [&](Eigen::Index t) { return QString::number(double(features(t, 0)), 'g', 6); };
-    const Eigen::Index steps = features.rows();
-    QStringList head;
-    for (Eigen::Index t = 0; t < std::min<Eigen::Index>(3, steps); ++t) head << value(t);
-    QString text = head.join(QStringLiteral("; "));
-    if (steps > 4)
-        text += QStringLiteral(" … ") + value(steps - 1);
-    else if (steps == 4)
-        text += QStringLiteral("; ") + value(3);
-    text = tr("%1 (%2 steps)").arg(text).arg(steps);
-    if (!sample.times.isEmpty())
-        text = tr("%1 to %2: %3").arg(sample.times.front(), sample.times.back(), text);
-    return text;
-}
-
 QPixmap SampleTableModel::sparkline(const DataSample& sample) {
     // The window's first feature as a line, its last step's target as a green dot after it:
     // windows that rise, fall or peak are told apart at a glance.
@@ -127,25 +109,11 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
                 return row + 1;
             case Text: {
                 const DataSample* s = sampleAt(row);
-                if (!s) return QString();
-                return s->features.rows() > 0 ? seriesPreview(*s) : s->text;
+                return s ? sampleText(*s) : QString();
             }
             case Reference: {
                 const DataSample* s = sampleAt(row);
-                if (!s) return {};
-                if (!s->label.isEmpty()) return s->label;
-                if (!s->target.isEmpty()) return s->target;
-                // A series: its one target per output, or the last step's targets.
-                if (!s->featureTargets.isEmpty())
-                    return s->featureTargets.join(QStringLiteral(", "));
-                if (s->stepTargets.rows() > 0) {
-                    QStringList last;
-                    for (Eigen::Index k = 0; k < s->stepTargets.cols(); ++k)
-                        last << QString::number(
-                            double(s->stepTargets(s->stepTargets.rows() - 1, k)), 'g', 6);
-                    return last.join(QStringLiteral(", "));
-                }
-                return s->tags.join(QLatin1Char(' '));
+                return s ? sampleReference(*s) : QString();
             }
             case Prediction:
                 return p ? p->predicted : QString();

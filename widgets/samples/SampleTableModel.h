@@ -28,8 +28,6 @@ public:
 
 private:
     const DataSample* sampleAt(int row) const;
-    // A series window as the Text column shows it: its first values and its last.
-    static QString seriesPreview(const DataSample& sample);
     // A series window as a small line of its first feature, with its target after it.
     static QPixmap sparkline(const DataSample& sample);
     const SamplePrediction* predictionB(int row) const;  // null without model B or not yet done
