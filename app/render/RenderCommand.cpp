@@ -430,8 +430,14 @@ int runRenderCommand(const QStringList& arguments) {
         std::printf("%s: %s\n", qPrintable(parser.value(outOption)), qPrintable(view));
         return 0;
     }
+    // The result shown before this command asks for its own input: the dataset's first sample
+    // may already have run when --sample or --input changes it, and its result stays current
+    // until the new one arrives. Held, not just its address, so a new result cannot reuse it.
+    const std::shared_ptr<const SampleResult> shownBefore = session.currentResult();
+    bool asked = false;
     if (batch.empty()) {
         if (parser.isSet(inputOption)) {
+            asked = true;
             session.setCustomInput(parser.value(inputOption));
         } else if (parser.isSet(sampleOption) || (!fromSession && hasData)) {
             if (!hasData) return usage(QStringLiteral("--sample needs --data"));
@@ -448,9 +454,19 @@ int runRenderCommand(const QStringList& arguments) {
             return fail(QStringLiteral("sample %1: the dataset has samples 1 to %2")
                             .arg(sample)
                             .arg(session.dataset()->size()));
-    if (!batch.empty()) session.setCurrentSample(batch.front() - 1);
-    // A session restores its sample (or typed text) once its model and dataset are open.
-    if (!waitFor([&] { return session.currentResult() != nullptr; }, lastError, 300000))
+    if (!batch.empty()) {
+        asked = true;
+        session.setCurrentSample(batch.front() - 1);
+    }
+    // A session restores its sample (or typed text) once its model and dataset are open. A
+    // figure of the sample asked for waits for that sample's result, not the one before it
+    // (which drew sample 1 under the title "Sample 3" in some runs).
+    if (!waitFor(
+            [&] {
+                const auto result = session.currentResult();
+                return result && (!asked || result != shownBefore);
+            },
+            lastError, 300000))
         return fail(lastError.isEmpty() ? QStringLiteral("the model gave no result") : lastError);
 
     if (view == QLatin1String("state-space")) {
@@ -553,11 +569,12 @@ int runRenderCommand(const QStringList& arguments) {
     // drawn it.
     auto show = [&](qint64 sample) -> bool {
         if (sample >= 0 && sample != session.currentSample()) {
-            const SampleResult* before = session.currentResult().get();
+            const std::shared_ptr<const SampleResult> before = session.currentResult();
             session.setCurrentSample(sample);
             if (!waitFor(
                     [&] {
-                        return session.currentResult() && session.currentResult().get() != before;
+                        const auto result = session.currentResult();
+                        return result && result != before;
                     },
                     lastError, 300000))
                 return false;
