@@ -316,4 +316,7 @@ TEST_CASE("feature columns are read by the model's names, in the model's order",
     CHECK(openError(files.write("extras.csv", "wind,temp,pressure,rain\n1,2,3,4\n"), model) ==
           "line 1 of extras.csv: columns 'wind', 'rain' are not features the model reads (temp, "
           "pressure); remove them, or name them target_<name> to keep them as references");
+    CHECK(openError(files.write("twice.csv", "temp,pressure,Temp\n1,2,3\n"), model) ==
+          "line 1 of twice.csv: 2 columns are named 'temp', a feature the model reads once; "
+          "rename or remove the others");
 }

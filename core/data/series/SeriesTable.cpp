@@ -210,6 +210,15 @@ private:
         std::vector<int> ordered;
         QStringList absent;
         for (const QString& name : modelFeatures_) {
+            int named = 0;
+            for (int c : featureColumns_)
+                named += names_[c].compare(name, Qt::CaseInsensitive) == 0 ? 1 : 0;
+            if (named > 1)
+                failAt(context_.name, 1,
+                       QStringLiteral("%1 columns are named '%2', a feature the model reads "
+                                      "once; rename or remove the others")
+                           .arg(named)
+                           .arg(name));
             const int c = columnOf(name);
             if (c < 0)
                 absent << QStringLiteral("'%1'").arg(name);
